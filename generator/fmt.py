@@ -1,0 +1,157 @@
+"""``jixiao fmt``: the canonical layout of a data file, comments and key order kept.
+
+What changes: indentation (two spaces, list items indented under their key), quoting (only where
+YAML needs it), the editor line ``# yaml-language-server: $schema=…`` at the top, the aliases of
+indicator names and operators (``>=`` → ``≥``, ``满意度`` → ``满意度指标``), full-width digits
+in numbers, white space around text, and codes written as numbers (``763001`` → ``"763001"``).
+Nothing else: values are never guessed. Files are written atomically, and only when they change.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from generator import schemas
+from generator.diagnostics import Diagnostic
+from generator.load import Document, kind_of, load
+from generator.normalize import as_number, canonical_enum_value, halfwidth
+
+SCHEMA_LINE_PREFIX = "# yaml-language-server: $schema="
+CODE_KEYS = ("行政区划代码", "单位编码", "项目编码")
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 1_000_000  # never fold long Chinese text
+    yaml.allow_unicode = True
+    return yaml
+
+
+def schema_line(path: Path) -> str | None:
+    """The editor line for ``path``: a relative path to the nearest ``schema/`` folder above it."""
+    name = schemas.SCHEMA_FILES[kind_of(path)]
+    folder = path.absolute().parent
+    for ancestor in [folder, *folder.parents]:
+        candidate = ancestor / "schema" / name
+        if candidate.is_file():
+            return SCHEMA_LINE_PREFIX + Path(os.path.relpath(candidate, folder)).as_posix()
+    return None
+
+
+def _enum_options() -> dict[str, list[Any]]:
+    defs = schemas.common_defs()
+    return {
+        "一级指标": defs["一级指标"]["enum"],
+        "二级指标": defs["二级指标"]["enum"],
+        "指标值类型": defs["指标值类型"]["enum"],
+    }
+
+
+def _number(text: str) -> int | float | None:
+    number = as_number(text)
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() and "." not in text else float(number)
+
+
+def _normalise_indicator(row: CommentedMap, options: dict[str, list[Any]]) -> None:
+    for key, allowed in options.items():
+        fixed = canonical_enum_value(row.get(key), allowed)
+        if fixed is not None:
+            row[key] = fixed
+    value = row.get("指标值")
+    if row.get("指标值类型") not in (None, "定性") and isinstance(value, str):
+        number = _number(value)
+        if number is not None:
+            row["指标值"] = number
+
+
+def _normalise(node: Any, options: dict[str, list[Any]]) -> Any:
+    """Normalise in place, returning the (possibly replaced) node."""
+    if isinstance(node, CommentedMap):
+        for key in list(node):
+            node[key] = _normalise(node[key], options)
+            if key in CODE_KEYS and isinstance(node[key], int) and not isinstance(node[key], bool):
+                node[key] = str(node[key])
+        if "一级指标" in node and "二级指标" in node:
+            _normalise_indicator(node, options)
+        return node
+    if isinstance(node, CommentedSeq):
+        for i, item in enumerate(node):
+            node[i] = _normalise(item, options)
+        return node
+    if isinstance(node, str):
+        cleaned = node.strip()
+        return cleaned if cleaned != node else node
+    if isinstance(node, Decimal):  # pragma: no cover - round-trip loading gives floats
+        return float(node)
+    return node
+
+
+def format_text(text: str, path: Path) -> str:
+    """The canonical form of ``text`` (already known to load)."""
+    yaml = _yaml()
+    data = yaml.load(text)
+    data = _normalise(data, _enum_options())
+    out = io.StringIO()
+    yaml.dump(data, out)
+    body = out.getvalue()
+    lines = body.split("\n")
+    if lines and lines[0].startswith(SCHEMA_LINE_PREFIX):
+        lines = lines[1:]
+    wanted = schema_line(path)
+    if wanted is None and text.lstrip("\ufeff").startswith(SCHEMA_LINE_PREFIX):
+        wanted = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    result = "\n".join(lines)
+    if wanted:
+        result = wanted + "\n" + result
+    return halfwidth_digits_only(result)
+
+
+def halfwidth_digits_only(text: str) -> str:
+    """Full-width digits are never meant in table data; other full-width text is kept."""
+    return "".join(halfwidth(c) if "０" <= c <= "９" else c for c in text)
+
+
+@dataclass
+class FormatResult:
+    path: Path
+    changed: bool
+    problem: Diagnostic | None = None
+
+
+def format_file(path: Path, check_only: bool) -> FormatResult:
+    loaded = load(path)
+    if isinstance(loaded, Diagnostic):
+        return FormatResult(path, False, loaded)
+    assert isinstance(loaded, Document)
+    new = format_text(loaded.text, path)
+    if new == loaded.text:
+        return FormatResult(path, False)
+    if not check_only:
+        write_atomic(path, new)
+    return FormatResult(path, True)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename: never a half-written file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,298 @@
+"""Reading data files: bytes → text → data, with every failure returned as a diagnostic.
+
+Two parsers serve two needs. Bulk loading uses ruamel's C-based safe loader (fast, builds only
+plain dicts, lists, strings, numbers). Positions for diagnostics come from ruamel's round-trip
+parser, run lazily and only for files that have findings. Before either parser sees a file, cheap
+checks bound its size and nesting (the C composer recurses and would crash on a deeply nested
+file), and a scan of the event stream refuses tags, anchors and aliases: nothing is ever
+constructed from a tag, and alias bombs cannot expand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
+
+from generator.diagnostics import Diagnostic, FieldPath, make
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+REGION_FILE = "地区.yaml"
+UNIT_FILE = "单位.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class _TableConstructor(SafeConstructor):
+    """Safe constructor for table data: exact decimals for money, dates kept as written."""
+
+    def construct_yaml_decimal(self, node: Any) -> Decimal | str:
+        text = self.construct_scalar(node).replace("_", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return str(text)  # .inf / .nan: left as text so the schema reports "not a number"
+        return number if number.is_finite() else str(text)
+
+    def construct_yaml_timestamp_as_text(self, node: Any, values: Any = None) -> str:
+        return str(self.construct_scalar(node))
+
+
+_TableConstructor.add_constructor("tag:yaml.org,2002:float", _TableConstructor.construct_yaml_decimal)
+_TableConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _TableConstructor.construct_yaml_timestamp_as_text
+)
+
+
+def _fast_yaml() -> YAML:
+    yaml = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
+    yaml.Constructor = _TableConstructor
+    return yaml
+
+
+_FAST = _fast_yaml()
+
+
+def kind_of(path: Path) -> str:
+    if path.name == REGION_FILE:
+        return "region"
+    if path.name == UNIT_FILE:
+        return "unit"
+    return "project"
+
+
+def display_path(path: Path) -> str:
+    """The path as diagnostics show it: relative to the working directory when below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@dataclass
+class Document:
+    """One successfully parsed data file."""
+
+    path: Path
+    display: str
+    text: str
+    data: dict[str, Any]
+    kind: str = field(default="project")
+
+    @cached_property
+    def _round_trip(self) -> Any:
+        try:
+            return YAML(typ="rt").load(self.text)
+        except (YAMLError, RecursionError):  # pragma: no cover - the fast parser accepted it
+            return None
+
+    def locate(self, field_path: FieldPath, at_key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of a field; the nearest existing ancestor if it is missing."""
+        node = self._round_trip
+        best = (0, 0)
+        for depth, part in enumerate(field_path):
+            last = depth == len(field_path) - 1
+            if isinstance(node, CommentedMap) and part in node:
+                key_pos = node.lc.key(part)
+                child = node[part]
+                scalar = not isinstance(child, (CommentedMap, CommentedSeq))
+                best = node.lc.value(part) if (last and scalar and not at_key) else key_pos
+                node = child
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+                best = node.lc.item(part)
+                node = node[part]
+            else:
+                break
+        return best[0] + 1, best[1] + 1
+
+    def diagnostic(self, code: str, field_path: FieldPath = (), at_key: bool = False,
+                   **params: object) -> Diagnostic:
+        line, column = self.locate(field_path, at_key=at_key)
+        return make(code, self.display, line, column, field_path, **params)
+
+
+LoadResult = Document | Diagnostic
+
+
+def load(path: Path) -> LoadResult:
+    """Read and parse one data file. Never raises for bad content: returns a diagnostic."""
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return make("Y013", shown, error=exc.strerror or type(exc).__name__)
+    text_or_problem = decode(raw, shown)
+    if isinstance(text_or_problem, Diagnostic):
+        return text_or_problem
+    return parse(text_or_problem, path, shown)
+
+
+_FOREIGN_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def decode(raw: bytes, shown: str) -> str | Diagnostic:
+    if len(raw) > MAX_BYTES:
+        return make("Y009", shown, size=len(raw), limit=MAX_BYTES)
+    for bom, name in _FOREIGN_BOMS.items():
+        if raw.startswith(bom):
+            return make("Y001", shown, encoding=name)
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if not raw.strip():
+        return make("Y003", shown)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return make("Y002", shown, offset=nul + 1)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return make("Y001", shown, line, 1, encoding=_guess_encoding(raw))
+
+
+def _guess_encoding(raw: bytes) -> str:
+    for codec, name in (("gb18030", "GBK（GB18030）"), ("big5", "Big5")):
+        try:
+            raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return "未知编码"
+
+
+_INDENT = re.compile(r"^[ \t]*(?:[-?][ \t]+)*", re.MULTILINE)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def nesting_bound(text: str) -> int:
+    """An upper bound of the nesting depth, computed without parsing.
+
+    Block nesting needs at least one column of indentation or one "- " per level; flow nesting
+    needs one bracket per level. Brackets inside quoted text only make the bound larger.
+    """
+    block = max((len(m.group(0)) for m in _INDENT.finditer(text)), default=0)
+    depth = flow = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group(0) in "[{" else -1
+        flow = max(flow, depth)
+    return block + flow
+
+
+def _scan_events(text: str, shown: str) -> Diagnostic | None:
+    """Refuse tags, anchors and aliases, using the parser's event stream (nothing is built)."""
+    depth = 0
+    for event in _FAST.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _at(event, "Y010", shown, limit=MAX_DEPTH)
+        if isinstance(event, AliasEvent):
+            return _at(event, "Y008", shown)
+        if isinstance(event, NodeEvent) and event.anchor:
+            return _at(event, "Y008", shown)
+        if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.tag:
+            return _at(event, "Y007", shown, tag=event.tag.replace("tag:yaml.org,2002:", "!!"))
+        if type(event).__name__.endswith("EndEvent") and "Collection" not in type(event).__name__:
+            continue
+        if type(event).__name__ in ("SequenceEndEvent", "MappingEndEvent"):
+            depth -= 1
+    return None
+
+
+def _at(event: Any, code: str, shown: str, **params: object) -> Diagnostic:
+    mark = event.start_mark
+    return make(code, shown, mark.line + 1, mark.column + 1, **params)
+
+
+def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
+    shown = shown if shown is not None else display_path(path)
+    if nesting_bound(text) > 4 * MAX_DEPTH:
+        return make("Y010", shown, limit=MAX_DEPTH)
+    try:
+        if any(c in text for c in "!&*"):
+            problem = _scan_events(text, shown)
+            if problem is not None:
+                return problem
+        data = _FAST.load(text)
+    except MarkedYAMLError as exc:
+        return _translate_yaml_error(exc, text, shown)
+    except YAMLError as exc:
+        return make("Y004", shown, problem=_problem_text(str(exc)))
+    except RecursionError:
+        return make("Y010", shown, limit=MAX_DEPTH)
+    if data is None:
+        return make("Y003", shown)
+    if not isinstance(data, dict):
+        kind = "列表" if isinstance(data, list) else "一段文字或数字"
+        return make("Y011", shown, kind=kind)
+    return Document(path=path, display=shown, text=text, data=data, kind=kind_of(path))
+
+
+_PROBLEMS = [
+    ("mapping values are not allowed", "这里不能出现“字段: 值”（冒号后的文字可能需要加引号，或缩进不对）"),
+    ("could not find expected ':'", "缺少冒号“:”，或多行文字没有加引号"),
+    ("did not find expected key", "缩进不对，或列表项缺少“- ”"),
+    ("did not find expected '-'", "缩进不对，或列表项缺少“- ”"),
+    ("expected <block end>", "缩进不对"),
+    ("while scanning a quoted scalar", "引号没有成对"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号没有成对）"),
+    ("expected ',' or ']'", "方括号 [ ] 没有成对"),
+    ("expected ',' or '}'", "花括号 { } 没有成对"),
+    ("found character that cannot start any token", "有不能出现在这里的字符（如 @、`、%）；请给这段文字加引号"),
+    ("found unknown escape character", "双引号中有无效的转义字符 \\；改用单引号"),
+    ("while scanning a simple key", "缺少冒号“:”"),
+    ("while parsing a block mapping", "缩进不对"),
+    ("while parsing a block collection", "缩进不对"),
+]
+
+
+def _problem_text(message: str) -> str:
+    for needle, chinese in _PROBLEMS:
+        if needle in message:
+            return chinese
+    return "无法解析这一处"
+
+
+def _translate_yaml_error(exc: MarkedYAMLError, text: str, shown: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    column = mark.column + 1 if mark else 1
+    message = f"{exc.context or ''} {exc.problem or ''}"
+    if "duplicate key" in message:
+        key = re.search(r'duplicate key "(.*?)"', message)
+        name = key.group(1) if key else "?"
+        first = _first_line_of_key(text, name, before=line)
+        return make("Y006", shown, line, column, key=name, first_line=first)
+    if "expected a single document" in message:
+        return make("Y012", shown, line, column)
+    if "constructor for the tag" in message:
+        tag = re.search(r"tag '(.*?)'", message)
+        return make("Y007", shown, line, column, tag=tag.group(1) if tag else "!")
+    if "found undefined alias" in message:
+        return make("Y008", shown, line, column)
+    lines = text.split("\n")
+    if mark and 0 <= mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+        return make("Y005", shown, line, lines[mark.line].index("\t") + 1)
+    return make("Y004", shown, line, column, problem=_problem_text(message))
+
+
+def _first_line_of_key(text: str, key: str, before: int) -> int | str:
+    pattern = re.compile(rf"^\s*(?:-\s+)?[\"']?{re.escape(key)}[\"']?\s*:")
+    for number, line in enumerate(text.split("\n")[: before - 1], start=1):
+        if pattern.match(line):
+            return number
+    return "?"

@@ -1,0 +1,85 @@
+"""``jixiao new``: scaffold a region, a unit or a project file with the right editor line.
+
+Blank fields are left empty on purpose: ``jixiao check`` then points at each one that still needs
+filling, so a scaffold can never be published by mistake with placeholder text in it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from generator.fmt import _yaml, format_text, write_atomic
+from generator.load import REGION_FILE, UNIT_FILE
+from generator.rules.framework import FRAMEWORKS
+from generator.tree import UsageError
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+MAX_NAME = 80
+
+
+def safe_filename(name: str) -> str:
+    """A file name for a table: readable (Chinese kept), but never a path, a device or hidden."""
+    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip().strip(".")
+    cleaned = cleaned[:MAX_NAME].rstrip(" .")
+    if not cleaned or cleaned.upper().split(".")[0] in _RESERVED:
+        cleaned = f"_{cleaned}" if cleaned else "未命名"
+    return cleaned
+
+
+def _dump(data: dict[str, Any], path: Path) -> str:
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return format_text(out.getvalue(), path)
+
+
+def _create(path: Path, data: dict[str, Any]) -> Path:
+    if path.exists():
+        raise UsageError(f"“{path}”已经存在，不会覆盖。请换一个名称，或直接编辑该文件")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, _dump(data, path))
+    return path
+
+
+def new_region(folder: Path, name: str, layout: str, framework: int, code: str | None) -> Path:
+    data: dict[str, Any] = {"名称": name}
+    if code:
+        data["行政区划代码"] = code
+    data.update({"版式": layout, "指标体系": framework, "金额单位": "万元"})
+    return _create(folder / REGION_FILE, data)
+
+
+def new_unit(folder: Path, name: str) -> Path:
+    return _create(folder / UNIT_FILE, {"单位名称": name, "单位财务负责人": "", "填表人": ""})
+
+
+def _framework_of(unit_folder: Path) -> int:
+    region_file = unit_folder.parent.parent / REGION_FILE
+    if region_file.is_file():
+        match = re.search(r"^指标体系:\s*(\d{4})", region_file.read_text(encoding="utf-8-sig"), re.M)
+        if match and int(match.group(1)) in FRAMEWORKS:
+            return int(match.group(1))
+    return 2021
+
+
+def new_project(unit_folder: Path, name: str, amount: float | None) -> Path:
+    if not (unit_folder / UNIT_FILE).is_file():
+        raise UsageError(f"“{unit_folder}”中没有 单位.yaml：请先用 jixiao new unit 创建单位")
+    year = unit_folder.parent.name
+    rows = []
+    for level1, level2s in FRAMEWORKS[_framework_of(unit_folder)].items():
+        rows.append({"一级指标": level1, "二级指标": level2s[0], "三级指标": "",
+                     "指标值类型": "≥", "指标值": "", "度量单位": ""})
+    data: dict[str, Any] = {
+        "项目名称": name,
+        "项目类别": "特定目标类",
+        "项目金额": amount,
+        "实施期": f"{year}.01-{year}.12",
+        "本年度绩效目标": "",
+        "绩效指标": rows,
+    }
+    return _create(unit_folder / f"{safe_filename(name)}.yaml", data)

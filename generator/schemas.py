@@ -1,0 +1,246 @@
+"""JSON Schema validation, with every error translated into a Chinese diagnostic at its line.
+
+The schema files in ``schema/`` are the single source of structure: the same files serve editors
+(completion and hover help through the ``yaml-language-server`` line), third-party validators
+such as check-jsonschema, and this module.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+
+from generator.diagnostics import Diagnostic, FieldPath
+from generator.load import Document
+
+SCHEMA_FILES = {
+    "region": "region.schema.json",
+    "unit": "unit.schema.json",
+    "project": "project.schema.json",
+}
+
+# Labels printed on the official forms, and common slips, mapped to the key that holds them.
+KEY_ALIASES = {
+    "年度本级预算金额": "项目金额",
+    "年度本级预算": "项目金额",
+    "预算金额": "项目金额",
+    "预算数": "项目金额",
+    "项目支出实施期": "实施期",
+    "绩效目标": "本年度绩效目标",
+    "年度绩效目标": "本年度绩效目标",
+    "绩效指标描述": "指标说明",
+    "指标值说明": "指标说明",
+    "指标解释": "指标说明",
+    "指标值确定依据": "确定依据",
+    "计算符号": "指标值类型",
+    "指标性质": "指标值类型",
+    "单位": "度量单位",
+    "计量单位": "度量单位",
+    "部门名称": "单位名称",
+    "部门(单位名称)": "单位名称",
+}
+
+_TYPE_NAMES = {
+    "string": "文字",
+    "number": "数字",
+    "integer": "整数",
+    "object": "“字段: 值”形式的表",
+    "array": "列表（每项以“- ”开头）",
+    "null": "空值",
+    "boolean": "是/否",
+}
+
+
+def schema_dir() -> Path:
+    """``schema/`` of this checkout, or the copy installed inside the package."""
+    checkout = Path(__file__).resolve().parent.parent / "schema"
+    if (checkout / SCHEMA_FILES["project"]).is_file():
+        return checkout
+    return Path(str(resources.files("generator.schema")))
+
+
+@cache
+def _registry() -> Registry:
+    resources_ = []
+    for path in sorted(schema_dir().glob("*.schema.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources_.append((path.name, Resource.from_contents(contents)))
+    return Registry().with_resources(resources_)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    schema = _registry()[SCHEMA_FILES[kind]].contents
+    return Draft202012Validator(schema, registry=_registry())
+
+
+def load_schema(kind: str) -> dict[str, Any]:
+    contents: dict[str, Any] = _registry()[SCHEMA_FILES[kind]].contents
+    return contents
+
+
+def common_defs() -> dict[str, Any]:
+    defs: dict[str, Any] = _registry()["common.schema.json"].contents["$defs"]
+    return defs
+
+
+def validate(doc: Document) -> list[Diagnostic]:
+    checker = validator(doc.kind)
+    out: list[Diagnostic] = []
+    for error in checker.iter_errors(doc.data):
+        out.extend(_translate(error, doc, checker))
+    return out
+
+
+def _resolve(schema: Any) -> dict[str, Any]:
+    """Follow ``$ref`` so that titles and descriptions can be read from the target.
+
+    Only ``common.schema.json`` uses document-local references (``#/$defs/…``); the other
+    schemas always name the file, so a reference without a file means the common one.
+    """
+    for _ in range(10):
+        if not (isinstance(schema, dict) and "$ref" in schema):
+            break
+        base, _, pointer = schema["$ref"].partition("#")
+        node: Any = _registry()[base or "common.schema.json"].contents
+        for part in filter(None, pointer.split("/")):
+            node = node[part]
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema if isinstance(schema, dict) else {}
+
+
+def _name(path: FieldPath) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return "内容"
+
+
+def _field_schema(error: ValidationError) -> dict[str, Any]:
+    return _resolve(error.schema)
+
+
+def _describe(schema: dict[str, Any]) -> str:
+    return str(schema.get("description", "")) or "参照字段说明修改。"
+
+
+def _actual(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "是/否"
+    if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return f"文字“{value[:20]}”"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "“字段: 值”形式的表"
+    return type(value).__name__
+
+
+def _expected(types: Any) -> str:
+    names = [types] if isinstance(types, str) else list(types)
+    return "或".join(_TYPE_NAMES.get(t, t) for t in names)
+
+
+def _translate(error: ValidationError, doc: Document,
+               checker: Draft202012Validator) -> Iterator[Diagnostic]:
+    path: FieldPath = tuple(error.absolute_path)
+    kind = error.validator
+    schema = _field_schema(error)
+    if kind == "required":
+        for name in error.validator_value:
+            if isinstance(error.instance, dict) and name not in error.instance:
+                prop = _resolve(schema.get("properties", {}).get(name, {}))
+                yield doc.diagnostic("S001", path + (name,), name=name, description=_describe(prop))
+    elif kind == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        for name in error.instance:
+            if name not in allowed:
+                yield doc.diagnostic("S002", path + (name,), at_key=True, name=name,
+                                     suggestion=_suggest_key(str(name), allowed))
+    elif kind == "dependentRequired":
+        for given, needed in error.validator_value.items():
+            if given in error.instance:
+                for name in needed:
+                    if name not in error.instance:
+                        yield doc.diagnostic("S008", path + (given,), at_key=True,
+                                             given=given, name=name)
+    elif kind == "type":
+        yield doc.diagnostic("S003", path, name=_name(path), expected=_expected(error.validator_value),
+                             actual=_actual(error.instance), description=_describe(schema))
+    elif kind == "enum":
+        yield doc.diagnostic("S004", path, name=_name(path), value=error.instance,
+                             suggestion=_suggest_value(error.instance, error.validator_value))
+    elif kind == "pattern":
+        if "propertyNames" in error.absolute_schema_path:
+            yield doc.diagnostic("S005", path + (error.instance,), at_key=True, name="字段名",
+                                 value=error.instance, description=_describe(schema))
+        else:
+            yield doc.diagnostic("S005", path, name=_name(path), value=error.instance,
+                                 description=_describe(schema))
+    elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        yield doc.diagnostic("S006", path, name=_name(path), value=error.instance,
+                             bound=f"{sign} {error.validator_value}", description=_describe(schema))
+    elif kind in ("minLength", "minItems", "minProperties"):
+        yield doc.diagnostic("S007", path, name=_name(path), description=_describe(schema))
+    elif kind in ("anyOf", "oneOf"):
+        yield from _translate_alternatives(error, doc, checker, path)
+    else:
+        yield doc.diagnostic("S009", path, detail=f"“{_name(path)}”不符合规定（{kind}）")
+
+
+def _translate_alternatives(error: ValidationError, doc: Document, checker: Draft202012Validator,
+                            path: FieldPath) -> Iterator[Diagnostic]:
+    """Explain an ``anyOf``: a wrong type for every branch, or the branch of the right type."""
+    specific = [e for e in error.context or [] if e.validator != "type"]
+    if specific:
+        seen: set[tuple[str, str]] = set()
+        for sub in specific:
+            for diag in _translate(sub, doc, checker):
+                key = (diag.code, diag.field)
+                if key not in seen:
+                    seen.add(key)
+                    yield diag
+        return
+    types: list[str] = []
+    for sub in error.context or []:
+        value = sub.validator_value
+        types.extend([value] if isinstance(value, str) else value)
+    schema = _field_schema(error)
+    yield doc.diagnostic("S003", path, name=_name(path), expected=_expected(dict.fromkeys(types)),
+                         actual=_actual(error.instance), description=_describe(schema))
+
+
+def _suggest_key(name: str, allowed: list[str]) -> str:
+    stripped = "".join(name.split())
+    if stripped in KEY_ALIASES and KEY_ALIASES[stripped] in allowed:
+        return f"原表中的“{name}”在这里写作“{KEY_ALIASES[stripped]}”。"
+    close = difflib.get_close_matches(stripped, allowed, n=1, cutoff=0.5)
+    if close:
+        return f"是否应为“{close[0]}”？"
+    return "这一层允许的字段：" + "、".join(allowed) + "。检查拼写和缩进。"
+
+
+def _suggest_value(value: Any, options: list[Any]) -> str:
+    from generator.normalize import canonical_enum_value
+
+    fixed = canonical_enum_value(value, options)
+    listing = "、".join(str(o) for o in options)
+    if fixed is not None:
+        return f"应写作“{fixed}”，运行 jixiao fmt 可自动改正。可选：{listing}。"
+    close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.5)
+    if close:
+        return f"是否应为“{close[0]}”？可选：{listing}。"
+    return f"可选：{listing}。"
