@@ -34,13 +34,13 @@ def apply(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     for index, entry in _entries(doc):
         code, where, reason = entry["代码"], str(entry.get("位置", "")), entry["理由"]
         if code not in CATALOGUE:
-            out.append(doc.diagnostic("A002", ("已确认问题", index, "代码"), code=code))
+            out.append(doc.diagnostic("A002", ("已确认问题", index, "代码"), ack_code=code))
             continue
         hits = [i for i, d in enumerate(out)
                 if d.path == doc.display and not d.acknowledged and _matches(d, code, where)]
         if not hits:
             shown = f"（{where}）" if where else ""
-            out.append(doc.diagnostic("A001", ("已确认问题", index), code=code, where=shown))
+            out.append(doc.diagnostic("A001", ("已确认问题", index), ack_code=code, where=shown))
         for i in hits:
             out[i] = out[i].acknowledge(reason)
     return out

@@ -17,7 +17,7 @@ from generator.diagnostics import Diagnostic, Report
 from generator.load import Document, display_path, load
 from generator.model import Project, Region, Unit
 from generator.rules import Scope, run_project_rules, run_unit_rules
-from generator.tree import Tree, UnitFolder, collect
+from generator.tree import UnitFolder, collect
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -38,92 +38,85 @@ def load_and_validate(path: Path) -> Loaded:
     return Loaded(result, not problems, problems)
 
 
-def load_many(files: list[Path], jobs: int | None = None) -> dict[Path, Loaded]:
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
-        return {f: load_and_validate(f) for f in files}
-    chunk = max(1, len(files) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return dict(zip(files, pool.map(load_and_validate, files, chunksize=chunk), strict=True))
+def _region(path: Path) -> tuple[Region | None, list[Diagnostic]]:
+    item = load_and_validate(path)
+    if item.doc is None:
+        return None, item.diagnostics
+    diagnostics = acknowledge.apply(item.doc, item.diagnostics) if item.valid else item.diagnostics
+    return (Region.from_doc(item.doc) if item.valid else None), diagnostics
 
 
-@dataclass
-class Workspace:
-    """The checked model: every region, unit and project that passed the schema."""
+def check_unit_folder(folder: UnitFolder, region: Region | None,
+                      requested: frozenset[Path]) -> list[Diagnostic]:
+    """Every finding of one unit folder: its files, its projects' rules and its totals.
 
-    tree: Tree
-    loaded: dict[Path, Loaded]
-    regions: dict[Path, Region]
-    units: list[Unit]
-
-    def valid_doc(self, path: Path) -> Document | None:
-        item = self.loaded.get(path)
-        return item.doc if item and item.valid else None
-
-
-def build(paths: list[Path], jobs: int | None = None) -> tuple[Workspace, list[Diagnostic]]:
-    """Load and model everything under ``paths``; return the model and every finding."""
-    tree = collect(paths)
-    loaded = load_many(tree.files(), jobs)
-    found: list[Diagnostic] = list(tree.problems)
-    for item in loaded.values():
-        found.extend(item.diagnostics)
-    ws = Workspace(tree, loaded, {}, [])
-    for region_dir in sorted(tree.region_dirs):
-        doc = ws.valid_doc(region_dir / "地区.yaml")
-        if doc is not None:
-            ws.regions[region_dir] = Region.from_doc(doc)
-    for folder in sorted(tree.units.values(), key=lambda u: u.path):
-        found.extend(_check_unit(folder, ws))
-    return ws, found
-
-
-def _check_unit(folder: UnitFolder, ws: Workspace) -> list[Diagnostic]:
-    region = ws.regions.get(folder.region_dir)
-    if region is None:
-        return []
-    unit_doc = ws.valid_doc(folder.unit_file)
-    unit = Unit.from_doc(unit_doc, folder.year, region) if unit_doc else None
-    found: list[Diagnostic] = []
-    all_valid = unit is not None
-    for path in folder.project_files:
-        doc = ws.valid_doc(path)
-        if doc is None:
-            all_valid = False
-            continue
-        project = Project.from_doc(doc)
-        found.extend(run_project_rules(project, Scope(region, folder.year, unit)))
-        if unit is not None:
-            unit.projects.append(project)
-    if unit is not None:
-        ws.units.append(unit)
-        if all_valid:
-            found.extend(run_unit_rules(unit))
-    return found
-
-
-def _acknowledged(ws: Workspace, found: list[Diagnostic]) -> list[Diagnostic]:
+    A unit is the unit of work: cross-table rules never look beyond it, so units can be checked
+    in parallel. Projects that were not asked for are loaded as context for the unit's totals.
+    """
+    loaded = {path: load_and_validate(path) for path in [folder.unit_file, *folder.project_files]
+              if path.is_file()}
+    found = [d for item in loaded.values() for d in item.diagnostics]
+    if region is not None:
+        found.extend(_rules(folder, region, loaded, requested))
     by_path: dict[str, list[Diagnostic]] = {}
     for diag in found:
         by_path.setdefault(diag.path, []).append(diag)
     out: list[Diagnostic] = []
-    for path, item in sorted(ws.loaded.items()):
-        shown = display_path(path)
-        mine = by_path.pop(shown, [])
+    for path, item in loaded.items():
+        mine = by_path.pop(display_path(path), [])
         out.extend(acknowledge.apply(item.doc, mine) if item.valid and item.doc else mine)
     for rest in by_path.values():
         out.extend(rest)
     return out
 
 
+def _rules(folder: UnitFolder, region: Region, loaded: dict[Path, Loaded],
+           requested: frozenset[Path]) -> list[Diagnostic]:
+    unit_item = loaded.get(folder.unit_file)
+    unit = Unit.from_doc(unit_item.doc, folder.year, region) if unit_item and unit_item.valid else None
+    found: list[Diagnostic] = []
+    all_valid = unit is not None
+    for path in folder.project_files:
+        item = loaded[path]
+        if not item.valid or item.doc is None:
+            all_valid = False
+            continue
+        project = Project.from_doc(item.doc)
+        if path in requested:
+            found.extend(run_project_rules(project, Scope(region, folder.year, unit)))
+        if unit is not None:
+            unit.projects.append(project)
+    if unit is not None and all_valid:
+        found.extend(run_unit_rules(unit))
+    return found
+
+
 CROSS_FILE_FAMILIES = ("X", "D", "P")
 
 
 def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
-    ws, found = build(list(paths), jobs)
-    requested = {display_path(p) for p in ws.tree.requested}
-    report = Report(files_checked=len(ws.tree.requested))
-    for diag in _acknowledged(ws, found):
-        if diag.path in requested or diag.code.startswith(CROSS_FILE_FAMILIES):
-            report.diagnostics.append(diag)
+    tree = collect(list(paths))
+    found: list[Diagnostic] = list(tree.problems)
+    regions: dict[Path, Region | None] = {}
+    for region_dir in sorted(tree.region_dirs):
+        regions[region_dir], region_findings = _region(region_dir / "地区.yaml")
+        found.extend(region_findings)
+    folders = sorted(tree.units.values(), key=lambda u: u.path)
+    requested = frozenset(tree.requested)
+    args = [(f, regions.get(f.region_dir), requested) for f in folders]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(tree.files()) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for result in pool.map(_check_args, args, chunksize=1):
+                found.extend(result)
+    else:
+        for arg in args:
+            found.extend(_check_args(arg))
+    shown = {display_path(p) for p in requested}
+    report = Report(files_checked=len(requested))
+    report.diagnostics = [d for d in found if d.path in shown or d.code.startswith(CROSS_FILE_FAMILIES)]
     return report
+
+
+def _check_args(args: tuple[UnitFolder, Region | None, frozenset[Path]]) -> list[Diagnostic]:
+    return check_unit_folder(*args)

@@ -72,7 +72,7 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None) -> 
 
 
 def _emit(report: Report, fmt: str) -> None:
-    REPORTERS[fmt](report, click.get_text_stream("stdout"))
+    REPORTERS[fmt](report, sys.stdout)
 
 
 @cli.command(name="fmt", context_settings=CONTEXT)
@@ -105,7 +105,7 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
             verb = "需要整理" if check_only else "已整理"
             click.echo(f"{verb}：{result.path}")
     if report.diagnostics:
-        REPORTERS["text"](report, click.get_text_stream("stdout"))
+        REPORTERS["text"](report, sys.stdout)
     click.echo(f"共 {len(files)} 个文件，{'需要整理' if check_only else '已整理'} {changed} 个。")
     status = report.exit_code()
     if check_only and changed:

@@ -16,10 +16,10 @@ def format_field(path: FieldPath) -> str:
     """Render a field path the way editors read it: ``绩效指标[3].指标值类型`` (1-based)."""
     out = ""
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             out += f"[{part + 1}]"
-        else:
-            out += ("." if out else "") + part
+        else:  # keys are text in valid files; a hostile file may have null or numeric keys
+            out += ("." if out else "") + str(part)
     return out
 
 

@@ -19,14 +19,20 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
 
 from generator import schemas
 from generator.diagnostics import Diagnostic
-from generator.load import Document, kind_of, load
+from generator.load import Document, display_path, kind_of, load, translate_yaml_error
 from generator.normalize import as_number, canonical_enum_value, halfwidth
 
 SCHEMA_LINE_PREFIX = "# yaml-language-server: $schema="
 CODE_KEYS = ("行政区划代码", "单位编码", "项目编码")
+# Keys whose value is a number: "１０" or "22.95" written as text becomes a number.
+NUMERIC_KEYS = frozenset({
+    "项目金额", "资金总额", "一般公共预算", "政府性基金", "财政专户管理资金", "其他资金", "基本支出",
+    "项目支出", "财政资金", "上级资金", "预算", "权重", "满意度下限",
+})
 
 
 def _yaml() -> YAML:
@@ -81,6 +87,8 @@ def _normalise(node: Any, options: dict[str, list[Any]]) -> Any:
     if isinstance(node, CommentedMap):
         for key in list(node):
             node[key] = _normalise(node[key], options)
+            if key in NUMERIC_KEYS and isinstance(node[key], str) and _number(node[key]) is not None:
+                node[key] = _number(node[key])
             if key in CODE_KEYS and isinstance(node[key], int) and not isinstance(node[key], bool):
                 node[key] = str(node[key])
         if "一级指标" in node and "二级指标" in node:
@@ -91,17 +99,28 @@ def _normalise(node: Any, options: dict[str, list[Any]]) -> Any:
             node[i] = _normalise(item, options)
         return node
     if isinstance(node, str):
-        cleaned = node.strip()
+        cleaned = halfwidth_digits(node.strip())
         return cleaned if cleaned != node else node
     if isinstance(node, Decimal):  # pragma: no cover - round-trip loading gives floats
         return float(node)
     return node
 
 
+class CannotFormat(Exception):
+    """The round-trip parser refuses a file the fast loader accepted (libyaml is more lenient)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
 def format_text(text: str, path: Path) -> str:
-    """The canonical form of ``text`` (already known to load)."""
+    """The canonical form of ``text`` (already known to load); CannotFormat if it cannot be."""
     yaml = _yaml()
-    data = yaml.load(text)
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        raise CannotFormat(translate_yaml_error(exc, text, display_path(path))) from exc
     data = _normalise(data, _enum_options())
     out = io.StringIO()
     yaml.dump(data, out)
@@ -115,10 +134,10 @@ def format_text(text: str, path: Path) -> str:
     result = "\n".join(lines)
     if wanted:
         result = wanted + "\n" + result
-    return halfwidth_digits_only(result)
+    return result
 
 
-def halfwidth_digits_only(text: str) -> str:
+def halfwidth_digits(text: str) -> str:
     """Full-width digits are never meant in table data; other full-width text is kept."""
     return "".join(halfwidth(c) if "０" <= c <= "９" else c for c in text)
 
@@ -135,7 +154,10 @@ def format_file(path: Path, check_only: bool) -> FormatResult:
     if isinstance(loaded, Diagnostic):
         return FormatResult(path, False, loaded)
     assert isinstance(loaded, Document)
-    new = format_text(loaded.text, path)
+    try:
+        new = format_text(loaded.text, path)
+    except CannotFormat as exc:
+        return FormatResult(path, False, exc.diagnostic)
     if new == loaded.text:
         return FormatResult(path, False)
     if not check_only:

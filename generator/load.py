@@ -1,8 +1,8 @@
 """Reading data files: bytes → text → data, with every failure returned as a diagnostic.
 
-Two parsers serve two needs. Bulk loading uses ruamel's C-based safe loader (fast, builds only
-plain dicts, lists, strings, numbers). Positions for diagnostics come from ruamel's round-trip
-parser, run lazily and only for files that have findings. Before either parser sees a file, cheap
+Bulk loading uses ruamel's C-based safe loader (fast, builds only plain dicts, lists, strings,
+numbers). Positions for diagnostics come from the node tree the same C parser composes, built
+lazily and only for files that have findings. Before the parser sees a file, cheap
 checks bound its size and nesting (the C composer recurses and would crash on a deeply nested
 file), and a scan of the event stream refuses tags, anchors and aliases: nothing is ever
 constructed from a tag, and alias bombs cannot expand.
@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import BaseResolver, VersionedResolver, implicit_resolvers
 
 from generator.diagnostics import Diagnostic, FieldPath, make
 
@@ -54,9 +55,25 @@ _TableConstructor.add_constructor(
 )
 
 
+class _TableResolver(VersionedResolver):
+    """YAML 1.2 plain-scalar rules without the version bookkeeping (the loader's hot path).
+
+    The 1.1 relics ``=`` (the "value" tag) and ``!``/``&``/``*`` are left out, so a bare ``=``
+    in the 指标值类型 column is the text "=", as an editor means it.
+    """
+
+    resolve = BaseResolver.resolve
+
+
+for _versions, _tag, _regexp, _first in implicit_resolvers:
+    if (1, 2) in _versions and _tag.rsplit(":", 1)[-1] not in ("value", "yaml"):
+        _TableResolver.add_implicit_resolver_base(_tag, _regexp, _first)
+
+
 def _fast_yaml() -> YAML:
     yaml = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
     yaml.Constructor = _TableConstructor
+    yaml.Resolver = _TableResolver
     return yaml
 
 
@@ -74,7 +91,7 @@ def kind_of(path: Path) -> str:
 def display_path(path: Path) -> str:
     """The path as diagnostics show it: relative to the working directory when below it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.absolute().relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -90,27 +107,30 @@ class Document:
     kind: str = field(default="project")
 
     @cached_property
-    def _round_trip(self) -> Any:
+    def _nodes(self) -> Any:
+        """The node tree with positions, composed by the C parser (no objects are built)."""
         try:
-            return YAML(typ="rt").load(self.text)
-        except (YAMLError, RecursionError):  # pragma: no cover - the fast parser accepted it
+            return _FAST.compose(self.text)
+        except (YAMLError, RecursionError):  # pragma: no cover - the same parser accepted it
             return None
 
     def locate(self, field_path: FieldPath, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of a field; the nearest existing ancestor if it is missing."""
-        node = self._round_trip
-        best = (0, 0)
+        node = self._nodes
+        # A missing top-level field points at the first field rather than the comment line above it.
+        best = _mark(node.value[0][0]) if isinstance(node, MappingNode) and node.value else (0, 0)
         for depth, part in enumerate(field_path):
             last = depth == len(field_path) - 1
-            if isinstance(node, CommentedMap) and part in node:
-                key_pos = node.lc.key(part)
-                child = node[part]
-                scalar = not isinstance(child, (CommentedMap, CommentedSeq))
-                best = node.lc.value(part) if (last and scalar and not at_key) else key_pos
-                node = child
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-                best = node.lc.item(part)
-                node = node[part]
+            if isinstance(node, MappingNode):
+                pair = next((kv for kv in node.value if kv[0].value == part), None)
+                if pair is None:
+                    break
+                key, node = pair
+                scalar = isinstance(node, ScalarNode)
+                best = _mark(node) if (last and scalar and not at_key) else _mark(key)
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                best = _mark(node)
             else:
                 break
         return best[0] + 1, best[1] + 1
@@ -119,6 +139,10 @@ class Document:
                    **params: object) -> Diagnostic:
         line, column = self.locate(field_path, at_key=at_key)
         return make(code, self.display, line, column, field_path, **params)
+
+
+def _mark(node: Any) -> tuple[int, int]:
+    return node.start_mark.line, node.start_mark.column
 
 
 LoadResult = Document | Diagnostic
@@ -229,7 +253,7 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
                 return problem
         data = _FAST.load(text)
     except MarkedYAMLError as exc:
-        return _translate_yaml_error(exc, text, shown)
+        return translate_yaml_error(exc, text, shown)
     except YAMLError as exc:
         return make("Y004", shown, problem=_problem_text(str(exc)))
     except RecursionError:
@@ -267,8 +291,10 @@ def _problem_text(message: str) -> str:
     return "无法解析这一处"
 
 
-def _translate_yaml_error(exc: MarkedYAMLError, text: str, shown: str) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
+def translate_yaml_error(exc: MarkedYAMLError, text: str, shown: str) -> Diagnostic:
+    # An unclosed quote is noticed only at the end of the file; the opening quote is the place to fix.
+    at_end = "end of stream" in str(exc.problem)
+    mark = (exc.context_mark if at_end else None) or exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
     message = f"{exc.context or ''} {exc.problem or ''}"

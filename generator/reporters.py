@@ -24,7 +24,7 @@ def text(report: Report, out: TextIO) -> None:
     open_items = [d for d in report.sorted() if not d.acknowledged]
     acknowledged = [d for d in report.sorted() if d.acknowledged]
     for d in open_items:
-        out.write(f"{_location(d)}: {d.severity.value} [{d.code}] {d.message}{_field(d)}\n")
+        out.write(f"{_location(d)}: {_SEVERITY_ZH[d.severity]} [{d.code}] {d.message}{_field(d)}\n")
         if d.hint:
             out.write(f"    提示：{d.hint}\n")
     if acknowledged:

@@ -40,6 +40,7 @@ class Tree:
     units: dict[Path, UnitFolder] = field(default_factory=dict)
     requested: set[Path] = field(default_factory=set)
     problems: list[Diagnostic] = field(default_factory=list)
+    region_cache: dict[Path, bool] = field(default_factory=dict)
 
     def files(self) -> list[Path]:
         out = {d / REGION_FILE for d in self.region_dirs if (d / REGION_FILE).is_file()}
@@ -99,20 +100,29 @@ def collect(paths: list[Path]) -> Tree:
     return tree
 
 
+def _has_region(folder: Path, cache: dict[Path, bool]) -> bool:
+    if folder not in cache:
+        cache[folder] = (folder / REGION_FILE).is_file()
+    return cache[folder]
+
+
 def _place(file: Path, tree: Tree) -> None:
     shown = display_path(file)
     if file.name == REGION_FILE:
         tree.region_dirs.add(file.parent)
         return
     parent = file.parent
-    if (parent / REGION_FILE).is_file():
+    if parent in tree.units:  # the folder of an already placed file: nothing more to learn
+        return
+    seen = tree.region_cache
+    if _has_region(parent, seen):
         tree.problems.append(make("P002", shown, problem="地区文件夹中只放 地区.yaml 和年度文件夹"))
         return
-    if (parent.parent / REGION_FILE).is_file():
+    if _has_region(parent.parent, seen):
         tree.problems.append(make("P002", shown, problem="年度文件夹中只放单位文件夹，项目文件应放进单位文件夹"))
         return
     region_dir = parent.parent.parent
-    if not (region_dir / REGION_FILE).is_file():
+    if not _has_region(region_dir, seen):
         expected = display_path(region_dir / REGION_FILE)
         tree.problems.append(make("P001", shown, expected=expected))
         return
@@ -121,5 +131,4 @@ def _place(file: Path, tree: Tree) -> None:
         tree.problems.append(make("P003", shown, name=year_dir.name))
         return
     tree.region_dirs.add(region_dir)
-    if parent not in tree.units:
-        tree.units[parent] = UnitFolder(path=parent, region_dir=region_dir, year=int(year_dir.name))
+    tree.units[parent] = UnitFolder(path=parent, region_dir=region_dir, year=int(year_dir.name))

@@ -1,0 +1,66 @@
+"""Text hygiene: leftovers of copying from web pages, Word and PDF (H codes).
+
+Every text value of a project or unit file is checked, wherever it sits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from generator.diagnostics import Diagnostic
+from generator.load import Document
+from generator.model import Project, Unit
+from generator.rules import Scope, project_rule, unit_rule
+from generator.rules.common import texts
+
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
+CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
+# A line wrap turned into a space splits a word: "经济成本指 标". Newlines are kept out: in a
+# block scalar they are the author's own line breaks.
+WRAP_SPACE = re.compile(rf"{CJK}[ \t\u00a0\u3000]+{CJK}")
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\ufeff")
+CONTEXT = 6  # characters shown on each side of a split word
+
+
+def _invisible(text: str) -> str | None:
+    for char in text:
+        if char in ZERO_WIDTH or (unicodedata.category(char) == "Cc" and char != "\n"):
+            return char
+    return None
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    return text[max(0, start - CONTEXT):end + CONTEXT]
+
+
+def _short(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def check_texts(doc: Document) -> Iterator[Diagnostic]:
+    for field_path, text in texts(doc.data):
+        if tag := HTML_TAG.search(text):
+            yield doc.diagnostic("H001", field_path, tag=tag.group(0))
+        if mark := BOOKMARK.search(text):
+            yield doc.diagnostic("H002", field_path, mark=mark.group(0))
+        if split := WRAP_SPACE.search(text):
+            yield doc.diagnostic("H003", field_path, text=_excerpt(text, split.start(), split.end()))
+        if (char := _invisible(text)) is not None:
+            yield doc.diagnostic("H004", field_path, char=f"U+{ord(char):04X}")
+        # A block scalar ("|") ends in a newline by YAML's rules; that is not the author's space.
+        body = text.rstrip("\n")
+        if body != body.strip():
+            yield doc.diagnostic("H005", field_path, text=_short(body))
+
+
+@project_rule
+def project_hygiene(project: Project, scope: Scope) -> Iterator[Diagnostic]:
+    yield from check_texts(project.doc)
+
+
+@unit_rule
+def unit_hygiene(unit: Unit) -> Iterator[Diagnostic]:
+    yield from check_texts(unit.doc)

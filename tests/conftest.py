@@ -1,0 +1,68 @@
+"""Shared fixtures: the repository root, and building small data trees in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+UPDATE_GOLDEN = os.environ.get("JIXIAO_UPDATE_GOLDEN") == "1"
+
+HUNAN_REGION = """\
+名称: 测试市测试区
+行政区划代码: '430000'
+版式: 湖南
+指标体系: 2021
+金额单位: 万元
+"""
+
+UNIT = "单位名称: 测试区测试局\n"
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the repository's data/ and schema/ (schema lines resolve in it)."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def make_tree(tmp_path: Path) -> Callable[..., Path]:
+    """Write a one-unit tree; returns the unit folder. Files are given as {name: text}."""
+
+    def build(files: dict[str, str], region: str = HUNAN_REGION, unit: str | None = UNIT,
+              year: str = "2026") -> Path:
+        region_dir = tmp_path / "data" / "测试区"
+        unit_dir = region_dir / year / "测试局"
+        unit_dir.mkdir(parents=True, exist_ok=True)
+        (region_dir / "地区.yaml").write_text(region, encoding="utf-8")
+        if unit is not None:
+            (unit_dir / "单位.yaml").write_text(unit, encoding="utf-8")
+        for name, text in files.items():
+            (unit_dir / name).write_text(text, encoding="utf-8")
+        return unit_dir
+
+    return build
+
+
+def assert_golden(actual: str, golden: Path) -> None:
+    """Compare with a committed golden file; JIXIAO_UPDATE_GOLDEN=1 rewrites it."""
+    if UPDATE_GOLDEN:
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"missing golden file {golden}: run with JIXIAO_UPDATE_GOLDEN=1 and review it"
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+GoldenCheck = Callable[[str, Path], None]
+
+
+@pytest.fixture
+def golden() -> GoldenCheck:
+    return assert_golden
+

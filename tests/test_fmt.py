@@ -1,0 +1,107 @@
+"""``jixiao fmt``: canonical layout, aliases normalised, comments kept, idempotent, atomic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import DATA
+
+from generator.cli import cli
+from generator.fmt import format_text
+from generator.load import load
+
+MESSY = """\
+# 这是编辑人员的注释，必须保留
+项目名称:   甲项目   # 行尾注释
+项目金额: １０
+本年度绩效目标: 目标
+绩效指标:
+- 一级指标: 满意度
+  二级指标: 服务对象 满意度
+  三级指标: 群众满意度
+  指标值类型: '>='
+  指标值: '９０'
+  度量单位: '%'
+- 一级指标: 产出指标
+  二级指标: 数量
+  三级指标: 次数
+  指标值类型: 定性
+  指标值: '３'
+"""
+
+EXPECTED = """\
+# 这是编辑人员的注释，必须保留
+项目名称: 甲项目     # 行尾注释
+项目金额: 10
+本年度绩效目标: 目标
+绩效指标:
+  - 一级指标: 满意度指标
+    二级指标: 服务对象满意度指标
+    三级指标: 群众满意度
+    指标值类型: ≥
+    指标值: 90
+    度量单位: '%'
+  - 一级指标: 产出指标
+    二级指标: 数量指标
+    三级指标: 次数
+    指标值类型: 定性
+    指标值: '3'
+"""
+
+
+def test_format_normalises_and_keeps_comments(tmp_path: Path) -> None:
+    path = tmp_path / "甲.yaml"
+    assert format_text(MESSY, path) == EXPECTED
+
+
+def test_format_is_idempotent_on_every_sample_file() -> None:
+    for path in sorted(DATA.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert format_text(text, path) == text, f"{path} is not in canonical form: run jixiao fmt"
+
+
+def test_fmt_check_reports_without_writing(tmp_path: Path) -> None:
+    path = tmp_path / "甲.yaml"
+    path.write_text(MESSY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fmt", "--check", str(path)])
+    assert result.exit_code == 1
+    assert "需要整理" in result.output
+    assert path.read_text(encoding="utf-8") == MESSY
+
+
+def test_fmt_writes_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "甲.yaml"
+    path.write_bytes(("\ufeff" + MESSY).replace("\n", "\r\n").encode("utf-8"))
+    result = CliRunner().invoke(cli, ["fmt", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == EXPECTED
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary file may be left behind"
+    second = CliRunner().invoke(cli, ["fmt", "--check", str(path)])
+    assert second.exit_code == 0
+
+
+def test_fmt_leaves_broken_files_alone(tmp_path: Path) -> None:
+    path = tmp_path / "甲.yaml"
+    broken = "项目名称: 甲\n项目名称: 乙\n"
+    path.write_text(broken, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fmt", str(path)])
+    assert result.exit_code == 1
+    assert "Y006" in result.output
+    assert path.read_text(encoding="utf-8") == broken
+
+
+def test_codes_stay_strings(tmp_path: Path) -> None:
+    path = tmp_path / "单位.yaml"
+    out = format_text("单位名称: 某单位\n单位编码: 763001\n", path)
+    assert out == "单位名称: 某单位\n单位编码: '763001'\n"
+    loaded = load_text(tmp_path, out)
+    assert loaded["单位编码"] == "763001"
+
+
+def load_text(folder: Path, text: str) -> dict[str, object]:
+    path = folder / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc = load(path)
+    assert not hasattr(doc, "code")
+    return doc.data  # type: ignore[union-attr]

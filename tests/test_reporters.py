@@ -1,0 +1,62 @@
+"""Reporters: exact output against committed golden files."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from conftest import ROOT, GoldenCheck
+
+from generator.diagnostics import Report, make
+from generator.reporters import REPORTERS
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def sample_report() -> Report:
+    report = Report(files_checked=3)
+    report.diagnostics = [
+        make("V007", "data/区/2026/局/甲项目.yaml", 12, 18, ("绩效指标", 3, "指标值类型"),
+             name="群众满意度", operator="≤"),
+        make("Y001", "data/区/2026/局/乙项目.yaml", 2, 1, encoding="GBK（GB18030）"),
+        make("X003", "data/区/2026/局/单位.yaml", 30, 14,
+             ("部门整体支出绩效目标表", "预算情况", "按支出性质分", "项目支出"),
+             declared="14.4", count=2, total="32").acknowledge("原表如此公开，待单位核实。"),
+        make("H005", "data/区/2026/局/甲项目.yaml", 3, 7, ("项目名称",), text=" 甲项目,含逗号:冒号 "),
+    ]
+    return report
+
+
+def render(name: str) -> str:
+    out = io.StringIO()
+    REPORTERS[name](sample_report(), out)
+    return out.getvalue()
+
+
+def test_text_reporter(golden: GoldenCheck) -> None:
+    golden(render("text"), GOLDEN / "report.txt")
+
+
+def test_github_reporter(golden: GoldenCheck) -> None:
+    golden(render("github"), GOLDEN / "report.github")
+
+
+def test_json_reporter(golden: GoldenCheck) -> None:
+    text = render("json")
+    golden(text, GOLDEN / "report.json")
+    items = json.loads(text)
+    for item in items:
+        assert {"code", "severity", "path", "line", "column", "message"} <= item.keys()
+    assert [i["code"] for i in items if i.get("acknowledged")] == ["X003"]
+
+
+def test_exit_codes() -> None:
+    report = sample_report()
+    assert report.exit_code() == 1
+    warnings_only = Report(diagnostics=[d for d in report.diagnostics if d.code in ("H005", "X003")])
+    assert warnings_only.exit_code() == 0
+    assert warnings_only.exit_code(strict=True) == 1
+    acknowledged_only = Report(diagnostics=[d for d in report.diagnostics if d.acknowledged])
+    assert acknowledged_only.exit_code(strict=True) == 0
+    unreadable = Report(diagnostics=[make("Y013", "x.yaml", error="Permission denied")])
+    assert unreadable.exit_code() == 2
