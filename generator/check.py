@@ -73,7 +73,8 @@ def check_unit_folder(folder: UnitFolder, region: Region | None,
 def _rules(folder: UnitFolder, region: Region, loaded: dict[Path, Loaded],
            requested: frozenset[Path]) -> list[Diagnostic]:
     unit_item = loaded.get(folder.unit_file)
-    unit = Unit.from_doc(unit_item.doc, folder.year, region) if unit_item and unit_item.valid else None
+    unit_doc = unit_item.doc if unit_item and unit_item.valid else None
+    unit = Unit.from_doc(unit_doc, folder.year, region) if unit_doc else None
     found: list[Diagnostic] = []
     all_valid = unit is not None
     for path in folder.project_files:

@@ -13,13 +13,14 @@ import io
 import os
 import tempfile
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
 
 from generator import schemas
 from generator.diagnostics import Diagnostic
@@ -35,8 +36,35 @@ NUMERIC_KEYS = frozenset({
 })
 
 
+class ExactNumber(float):
+    """A number that is written back exactly as it was read (never re-rounded through a float)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> ExactNumber:
+        number = super().__new__(cls, float(text))
+        number.text = text
+        return number
+
+
+class _Constructor(RoundTripConstructor):
+    def construct_exact(self, node: Any) -> ExactNumber:
+        return ExactNumber(str(self.construct_scalar(node)))
+
+
+class _Representer(RoundTripRepresenter):
+    def represent_exact(self, data: ExactNumber) -> Any:
+        return self.represent_scalar("tag:yaml.org,2002:float", data.text)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_exact)
+_Representer.add_representer(ExactNumber, _Representer.represent_exact)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.Representer = _Representer
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 1_000_000  # never fold long Chinese text
     yaml.allow_unicode = True
@@ -63,11 +91,13 @@ def _enum_options() -> dict[str, list[Any]]:
     }
 
 
-def _number(text: str) -> int | float | None:
+def _number(text: str) -> int | ExactNumber | None:
     number = as_number(text)
     if number is None:
         return None
-    return int(number) if number == number.to_integral_value() and "." not in text else float(number)
+    if number == number.to_integral_value() and "." not in str(number):
+        return int(number)
+    return ExactNumber(str(number))
 
 
 def _normalise_indicator(row: CommentedMap, options: dict[str, list[Any]]) -> None:
@@ -101,8 +131,6 @@ def _normalise(node: Any, options: dict[str, list[Any]]) -> Any:
     if isinstance(node, str):
         cleaned = halfwidth_digits(node.strip())
         return cleaned if cleaned != node else node
-    if isinstance(node, Decimal):  # pragma: no cover - round-trip loading gives floats
-        return float(node)
     return node
 
 

@@ -26,7 +26,7 @@ from ruamel.yaml.resolver import BaseResolver, VersionedResolver, implicit_resol
 
 from generator.diagnostics import Diagnostic, FieldPath, make
 
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = 256 * 1024  # the largest real table is a few KB; this bounds time as well as memory
 MAX_DEPTH = 64
 
 REGION_FILE = "地区.yaml"
@@ -239,15 +239,16 @@ def _scan_events(text: str, shown: str) -> Diagnostic | None:
 
 def _at(event: Any, code: str, shown: str, **params: object) -> Diagnostic:
     mark = event.start_mark
-    return make(code, shown, mark.line + 1, mark.column + 1, **params)
+    return make(code, shown, mark.line + 1, mark.column + 1, (), **params)
 
 
 def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
     shown = shown if shown is not None else display_path(path)
-    if nesting_bound(text) > 4 * MAX_DEPTH:
+    bound = nesting_bound(text)
+    if bound > 4 * MAX_DEPTH:
         return make("Y010", shown, limit=MAX_DEPTH)
     try:
-        if any(c in text for c in "!&*"):
+        if bound > MAX_DEPTH or any(c in text for c in "!&*"):  # the scan measures the exact depth
             problem = _scan_events(text, shown)
             if problem is not None:
                 return problem
@@ -273,6 +274,7 @@ _PROBLEMS = [
     ("did not find expected '-'", "缩进不对，或列表项缺少“- ”"),
     ("expected <block end>", "缩进不对"),
     ("while scanning a quoted scalar", "引号没有成对"),
+    ("while scanning a block scalar", "以 > 或 | 开头的值要加引号，如 '>='（比较符号也可直接写 ≥、≤）"),
     ("found unexpected end of stream", "文件意外结束（引号或括号没有成对）"),
     ("expected ',' or ']'", "方括号 [ ] 没有成对"),
     ("expected ',' or '}'", "花括号 { } 没有成对"),
@@ -308,7 +310,7 @@ def translate_yaml_error(exc: MarkedYAMLError, text: str, shown: str) -> Diagnos
     if "constructor for the tag" in message:
         tag = re.search(r"tag '(.*?)'", message)
         return make("Y007", shown, line, column, tag=tag.group(1) if tag else "!")
-    if "found undefined alias" in message:
+    if any(k in message for k in ("found undefined alias", "scanning an anchor", "scanning an alias")):
         return make("Y008", shown, line, column)
     lines = text.split("\n")
     if mark and 0 <= mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:

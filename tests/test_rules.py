@@ -4,7 +4,7 @@ Every case runs all rules (project and unit) and compares the findings of its on
 as "file:line field" like the text reporter shows them.
 """
 
-# ruff: noqa: E501 -- an indicator row is one line of flow-style YAML, like a row of the printed
+
 # table; wrapping the rows would hide which line a finding points at.
 
 from __future__ import annotations
