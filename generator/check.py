@@ -104,7 +104,10 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
         found.extend(region_findings)
     folders = sorted(tree.units.values(), key=lambda u: u.path)
     requested = frozenset(tree.requested)
-    args = [(f, regions.get(f.region_dir), requested) for f in folders]
+    # Each task carries only its own folder's requested files: pickling the whole set per task
+    # would make sending work to the processes quadratic in the number of files.
+    args = [(f, regions.get(f.region_dir), frozenset(p for p in f.project_files if p in requested))
+            for f in folders]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(tree.files()) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=jobs) as pool:

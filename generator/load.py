@@ -1,8 +1,8 @@
 """Reading data files: bytes → text → data, with every failure returned as a diagnostic.
 
-Bulk loading uses ruamel's C-based safe loader (fast, builds only plain dicts, lists, strings,
-numbers). Positions for diagnostics come from the node tree the same C parser composes, built
-lazily and only for files that have findings. Before the parser sees a file, cheap
+Loading uses ruamel's C-based parser and a safe constructor that builds only plain dicts, lists,
+strings and numbers. The node tree the parser composes is kept: it gives every diagnostic its
+line and column without parsing the file again. Before the parser sees a file, cheap
 checks bound its size and nesting (the C composer recurses and would crash on a deeply nested
 file), and a scan of the event stream refuses tags, anchors and aliases: nothing is ever
 constructed from a tag, and alias bombs cannot expand.
@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -105,18 +104,11 @@ class Document:
     text: str
     data: dict[str, Any]
     kind: str = field(default="project")
-
-    @cached_property
-    def _nodes(self) -> Any:
-        """The node tree with positions, composed by the C parser (no objects are built)."""
-        try:
-            return _FAST.compose(self.text)
-        except (YAMLError, RecursionError):  # pragma: no cover - the same parser accepted it
-            return None
+    nodes: Any = field(default=None, repr=False, compare=False)
 
     def locate(self, field_path: FieldPath, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of a field; the nearest existing ancestor if it is missing."""
-        node = self._nodes
+        node = self.nodes
         # A missing top-level field points at the first field rather than the comment line above it.
         best = _mark(node.value[0][0]) if isinstance(node, MappingNode) and node.value else (0, 0)
         for depth, part in enumerate(field_path):
@@ -252,7 +244,9 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
             problem = _scan_events(text, shown)
             if problem is not None:
                 return problem
-        data = _FAST.load(text)
+        # Compose once: the node tree gives positions, the constructor builds the data from it.
+        nodes = _FAST.compose(text)
+        data = _TableConstructor(loader=_FAST).construct_document(nodes) if nodes is not None else None
     except MarkedYAMLError as exc:
         return translate_yaml_error(exc, text, shown)
     except YAMLError as exc:
@@ -264,7 +258,7 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
     if not isinstance(data, dict):
         kind = "列表" if isinstance(data, list) else "一段文字或数字"
         return make("Y011", shown, kind=kind)
-    return Document(path=path, display=shown, text=text, data=data, kind=kind_of(path))
+    return Document(path=path, display=shown, text=text, data=data, kind=kind_of(path), nodes=nodes)
 
 
 _PROBLEMS = [

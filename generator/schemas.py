@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, ValidationError
-from referencing import Registry, Resource
+import jsonschema_rs
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
 
 from generator.diagnostics import Diagnostic, FieldPath
 from generator.load import Document
@@ -68,12 +70,10 @@ def schema_dir() -> Path:
 
 
 @cache
-def _registry() -> Registry:
-    resources_ = []
-    for path in sorted(schema_dir().glob("*.schema.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        resources_.append((path.name, Resource.from_contents(contents)))
-    return Registry().with_resources(resources_)
+def _schemas() -> dict[str, Any]:
+    """Every schema file by name: the targets of ``$ref``."""
+    return {path.name: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(schema_dir().glob("*.schema.json"))}
 
 
 def _inline(node: Any) -> Any:
@@ -90,22 +90,50 @@ def _inline(node: Any) -> Any:
 
 
 @cache
+def _inlined(kind: str) -> dict[str, Any]:
+    inlined: dict[str, Any] = _inline(_schemas()[SCHEMA_FILES[kind]])
+    return inlined
+
+
+@cache
 def validator(kind: str) -> Draft202012Validator:
-    schema = _inline(_registry()[SCHEMA_FILES[kind]].contents)
-    return Draft202012Validator(schema, registry=_registry())
+    """The reference validator (python-jsonschema): it explains what is wrong, in detail."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_inlined(kind))
+
+
+@cache
+def _fast_validator(kind: str) -> Any:
+    return jsonschema_rs.validator_for(_inlined(kind))
+
+
+def _surely_valid(kind: str, data: Any) -> bool:
+    """The fast path: a compiled validator that only says yes or no.
+
+    Most files are valid, and then the reference validator (and its import) is never needed.
+    A "no", or data the fast validator cannot take (keys that are not text), goes to the
+    reference validator, whose findings are the ones reported.
+    """
+    try:
+        return bool(_fast_validator(kind).is_valid(data))
+    except (ValueError, TypeError, OverflowError):
+        return False
 
 
 def load_schema(kind: str) -> dict[str, Any]:
-    contents: dict[str, Any] = _registry()[SCHEMA_FILES[kind]].contents
+    contents: dict[str, Any] = _schemas()[SCHEMA_FILES[kind]]
     return contents
 
 
 def common_defs() -> dict[str, Any]:
-    defs: dict[str, Any] = _registry()["common.schema.json"].contents["$defs"]
+    defs: dict[str, Any] = _schemas()["common.schema.json"]["$defs"]
     return defs
 
 
 def validate(doc: Document) -> list[Diagnostic]:
+    if _surely_valid(doc.kind, doc.data):
+        return []
     checker = validator(doc.kind)
     out: list[Diagnostic] = []
     for error in checker.iter_errors(doc.data):
@@ -123,7 +151,7 @@ def _resolve(schema: Any) -> dict[str, Any]:
         if not (isinstance(schema, dict) and "$ref" in schema):
             break
         base, _, pointer = schema["$ref"].partition("#")
-        node: Any = _registry()[base or "common.schema.json"].contents
+        node: Any = _schemas()[base or "common.schema.json"]
         for part in filter(None, pointer.split("/")):
             node = node[part]
         schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
