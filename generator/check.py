@@ -35,7 +35,7 @@ def load_and_validate(path: Path) -> Loaded:
     if isinstance(result, Diagnostic):
         return Loaded(None, False, [result])
     problems = schemas.validate(result)
-    return Loaded(result, not problems, problems)
+    return Loaded(result, not problems, problems + schemas.check_schema_line(result))
 
 
 def _region(path: Path) -> tuple[Region | None, list[Diagnostic]]:

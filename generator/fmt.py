@@ -24,10 +24,10 @@ from ruamel.yaml.representer import RoundTripRepresenter
 
 from generator import schemas
 from generator.diagnostics import Diagnostic
-from generator.load import Document, display_path, kind_of, load, translate_yaml_error
+from generator.load import Document, display_path, load, translate_yaml_error
 from generator.normalize import as_number, canonical_enum_value, halfwidth
+from generator.schemas import SCHEMA_LINE_PREFIX, schema_line
 
-SCHEMA_LINE_PREFIX = "# yaml-language-server: $schema="
 CODE_KEYS = ("行政区划代码", "单位编码", "项目编码")
 # Keys whose value is a number: "１０" or "22.95" written as text becomes a number.
 NUMERIC_KEYS = frozenset({
@@ -69,17 +69,6 @@ def _yaml() -> YAML:
     yaml.width = 1_000_000  # never fold long Chinese text
     yaml.allow_unicode = True
     return yaml
-
-
-def schema_line(path: Path) -> str | None:
-    """The editor line for ``path``: a relative path to the nearest ``schema/`` folder above it."""
-    name = schemas.SCHEMA_FILES[kind_of(path)]
-    folder = path.absolute().parent
-    for ancestor in [folder, *folder.parents]:
-        candidate = ancestor / "schema" / name
-        if candidate.is_file():
-            return SCHEMA_LINE_PREFIX + Path(os.path.relpath(candidate, folder)).as_posix()
-    return None
 
 
 def _enum_options() -> dict[str, list[Any]]:

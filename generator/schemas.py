@@ -20,8 +20,10 @@ import jsonschema_rs
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
 
-from generator.diagnostics import Diagnostic, FieldPath
-from generator.load import Document
+import os
+
+from generator.diagnostics import Diagnostic, FieldPath, make
+from generator.load import Document, kind_of
 
 SCHEMA_FILES = {
     "region": "region.schema.json",
@@ -59,6 +61,28 @@ _TYPE_NAMES = {
     "null": "空值",
     "boolean": "是/否",
 }
+
+
+SCHEMA_LINE_PREFIX = "# yaml-language-server: $schema="
+
+
+def schema_line(path: Path) -> str | None:
+    """The editor line for ``path``: a relative path to the nearest ``schema/`` folder above it."""
+    name = SCHEMA_FILES[kind_of(path)]
+    folder = path.absolute().parent
+    for ancestor in [folder, *folder.parents]:
+        if (ancestor / "schema" / name).is_file():
+            return SCHEMA_LINE_PREFIX + Path(os.path.relpath(ancestor / "schema" / name, folder)).as_posix()
+    return None
+
+
+def check_schema_line(doc: Document) -> list[Diagnostic]:
+    """P005: the first line should point editors at the schema (only where a schema/ is found)."""
+    wanted = schema_line(doc.path)
+    first = doc.text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    if wanted is None or first == wanted:
+        return []
+    return [make("P005", doc.display, 1, 1, (), expected=wanted)]
 
 
 def schema_dir() -> Path:

@@ -105,3 +105,15 @@ def load_text(folder: Path, text: str) -> dict[str, object]:
     doc = load(path)
     assert not hasattr(doc, "code")
     return doc.data  # type: ignore[union-attr]
+
+
+def test_missing_editor_line_is_reported_and_fmt_adds_it(data_copy: Path) -> None:
+    project = next(data_copy.rglob("援助泸溪资金.yaml"))
+    lines = project.read_text(encoding="utf-8").split("\n")
+    project.write_text("\n".join(lines[1:]), encoding="utf-8")
+    before = CliRunner().invoke(cli, ["check", str(project)])
+    assert "[P005]" in before.output and f"{project.name}:1:1" in before.output
+    assert CliRunner().invoke(cli, ["fmt", str(project)]).exit_code == 0
+    assert project.read_text(encoding="utf-8").split("\n")[0] == lines[0]
+    after = CliRunner().invoke(cli, ["check", str(project)])
+    assert "P005" not in after.output
