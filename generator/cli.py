@@ -35,7 +35,8 @@ def cli() -> None:
     """jixiao（绩效）：把预算绩效目标表作为数据管理。
 
     数据放在 data/<地区>/<年度>/<单位>/ 下，每张表一个 YAML 文件。
-    常用命令：jixiao check（检查）、jixiao fmt（整理格式）、jixiao new（新建表格）。
+    常用命令：jixiao build（检查并生成官方表格）、jixiao check（检查）、jixiao fmt（整理格式）、jixiao new（新建表格）、
+    jixiao import（导入 Word/Excel 表格）。
     各命令的用法：jixiao 命令 --help。
     """
 
@@ -47,7 +48,10 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="有警告也算不通过（退出码 1）。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="并行进程数，默认等于 CPU 核数。")
-def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None) -> None:
+@click.option("--changed", "changed", is_flag=False, flag_value="", default=None, metavar="[BASE]",
+              help="只检查自 BASE 以来改动的文件及其所属的整个单位（地区.yaml 改动时为整个地区）；"
+                   "BASE 默认为与主分支（main 或 master）的分叉点。")
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, changed: str | None) -> None:
     """检查数据：结构（JSON Schema）和业务规则，逐条报告文件:行:列。
 
     不写 PATHS 时检查 data/ 下的全部文件。写了某个项目文件时，也会一并读取它所属的
@@ -60,11 +64,18 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None) -> 
       jixiao check
       jixiao check data/株洲市渌口区/2026/区委组织部
       jixiao check --format json data/ > 检查结果.json
+      jixiao check --changed origin/main
     """
     from generator.check import check as run_check
 
     try:
-        report = run_check(_paths(paths), jobs=jobs)
+        if changed is not None:
+            from generator.changed import changed_targets
+
+            targets = changed_targets(changed, list(paths))
+            report = run_check(targets, jobs=jobs) if targets else Report()
+        else:
+            report = run_check(_paths(paths), jobs=jobs)
     except UsageError as exc:
         _fail(str(exc))
     _emit(report, fmt)
@@ -73,6 +84,34 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None) -> 
 
 def _emit(report: Report, fmt: str) -> None:
     REPORTERS[fmt](report, sys.stdout)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+              help="输出格式：text 在终端阅读，md 贴到拉取请求的评论中，json 供程序处理。")
+def diff(base: str | None, head: str | None, fmt: str) -> None:
+    """用中文列出两个版本之间数据的改动和影响，供审核。
+
+    列出项目和单位的新增、删除、改名、移动，每个字段的原值和新值，以及对单位合计、汇总表和检查结果的影响。
+
+    BASE、HEAD 是 git 版本（分支、标签或提交号）。不写 BASE：与主分支（main 或 master）的分叉点比较。
+
+    不写 HEAD：与工作区（含未提交的改动）比较。BASE...HEAD：从两者的分叉点到 HEAD。两个参数都是文件夹时，比较两个文件夹。
+
+    \b
+    示例：
+      jixiao diff
+      jixiao diff origin/main...HEAD --format md > 改动.md
+      jixiao diff 旧数据/ 新数据/
+    """
+    from generator.diff import execute
+
+    try:
+        execute(base, head, fmt, sys.stdout)
+    except UsageError as exc:
+        _fail(str(exc))
 
 
 @cli.command(name="fmt", context_settings=CONTEXT)
@@ -111,6 +150,90 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
     if check_only and changed:
         status = max(status, 1)
     sys.exit(status)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("data", required=False, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="输出文件夹；官方表格写在其中的 tables/ 下（每次重新生成，旧的 tables/ 整个替换）。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="并行进程数，默认等于 CPU 核数。")
+@click.option("--no-pdf", is_flag=True, help="不生成 PDF 汇编（即使装有 LibreOffice）。")
+def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool) -> None:
+    """先检查数据，通过后按各地区的版式生成全部官方表格。
+
+    每张表（部门整体、汇总表、每个项目）生成网页（.html，可直接打印为 A4）、Word（.docx）、
+    Excel（.xlsx）三种格式，另为每个单位生成一份汇编（单位汇编.docx、.html，装有 LibreOffice 时还有 .pdf）。
+    文件放在 OUT/tables/<地区>/<年度>/<单位>/ 下，与 data/ 的结构相同。不写 DATA 时使用 data/。
+
+    检查有错误时只打印检查报告、不生成任何文件，退出码 1。
+
+    \b
+    示例：
+      jixiao build
+      jixiao build --out 输出 -j 2
+      jixiao build data/ --no-pdf
+    """
+    from generator.render.build import BuildError, describe
+    from generator.render.build import build as run_build
+
+    try:
+        result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf)
+    except UsageError as exc:
+        _fail(str(exc))
+    except BuildError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1)
+    if not result.written:
+        _emit(result.report, "text")
+    for line in describe(result):
+        click.echo(line)
+    sys.exit(result.report.exit_code() if not result.written else 0)
+
+
+@cli.command(name="import", context_settings=CONTEXT)
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="数据文件夹：导入结果写在 OUT/<地区>/<年度>/<单位>/ 下。")
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+              help="报告格式：text 供人阅读，json 供程序处理，github 在 GitHub 拉取请求中标注。")
+@click.option("--region", default=None, help="地区名称，如 株洲市渌口区（原表没有写、单位名称中也看不出时）。")
+@click.option("--code", default=None, help="地区的 6 位行政区划代码（原表没有写时）。")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None, help="预算年度（原表没有写时）。")
+@click.option("--force", is_flag=True, help="目标文件已存在且内容不同时也覆盖（默认不覆盖，报告 I050）。")
+def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str | None, code: str | None,
+                   year: int | None, force: bool) -> None:
+    """导入 Word（.docx）、Excel（.xlsx）或从中提取的文字（.txt）中的绩效目标表，写成 YAML。
+
+    认出项目支出绩效目标表、部门整体支出绩效目标表、汇总表（湖南版式）和预算项目绩效目标表、
+    部门整体绩效目标（河北版式），以及单位、地区和预算年度。提取造成的错位、断行、HTML 标签等
+    只在能确定原意时修复；每一处修复、每一个疑问、每一格没有导入的内容都会报告，并指明在原文件中的位置。
+    写入后对结果运行 jixiao check，一并报告。已存在且内容不同的文件不会被覆盖（除非加 --force）。
+
+    SOURCES 可以是文件或文件夹（导入其中所有 .txt、.docx、.xlsx）。
+
+    \b
+    示例：
+      jixiao import 2026年部门预算公开.docx
+      jixiao import 组织部.xlsx 社工部.txt --out data --code 430212
+      jixiao import 项目表.xlsx --region 株洲市渌口区 --year 2026 --force
+    """
+    import re
+
+    from generator.importers import Options, import_sources
+    from generator.load import display_path
+
+    if code is not None and not re.fullmatch(r"[0-9]{6}", code):
+        _fail(f"--code 应为 6 位数字的行政区划代码，而不是“{code}”")
+    try:
+        result = import_sources(list(sources), Options(out=out, region=region, code=code, year=year, force=force))
+    except UsageError as exc:
+        _fail(str(exc))
+    shown = {"written": "已写入", "unchanged": "未改变", "conflict": "未覆盖（内容不同）", "failed": "写入失败"}
+    for outcome in result.outcomes:
+        click.echo(f"{shown[outcome.status]}：{display_path(outcome.path)}", err=fmt != "text")
+    _emit(result.report, fmt)
+    sys.exit(result.report.exit_code())
 
 
 @cli.group(context_settings=CONTEXT)
@@ -174,17 +297,27 @@ def new_unit(folder: Path, name: str) -> None:
 @click.argument("unit_folder", type=click.Path(path_type=Path))
 @click.argument("name")
 @click.option("--amount", type=float, default=None, help="项目金额（万元）。")
-def new_project(unit_folder: Path, name: str, amount: float | None) -> None:
+@click.option("--xlsx", "with_xlsx", is_flag=True,
+              help="同时在旁边生成一份 Excel 填写表（按地区版式），填好后用 jixiao import --force 导入。")
+def new_project(unit_folder: Path, name: str, amount: float | None, with_xlsx: bool) -> None:
     """在单位文件夹中新建一个项目支出绩效目标表，按地区的指标体系列出指标行。
 
     \b
     示例：
       jixiao new project data/某某区/2026/区财政局 "预算绩效管理工作经费" --amount 12
+      jixiao new project data/某某区/2026/区财政局 "预算绩效管理工作经费" --xlsx
     """
     from generator.scaffold import new_project as create
 
     try:
-        _created(create(unit_folder, name, amount))
+        path = create(unit_folder, name, amount)
+        _created(path)
+        if with_xlsx:
+            from generator.importers.xlsx_template import write_template
+
+            sheet = write_template(path)
+            click.echo(f"已创建：{sheet}")
+            click.echo(f"可在 Excel 或 WPS 中填写，然后运行 jixiao import \"{sheet}\" --force 导入。")
     except UsageError as exc:
         _fail(str(exc))
 

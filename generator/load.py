@@ -253,6 +253,8 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
         return make("Y004", shown, problem=_problem_text(str(exc)))
     except RecursionError:
         return make("Y010", shown, limit=MAX_DEPTH)
+    except TypeError:  # a list or mapping used as a key ("? - x"): the constructor cannot hash it
+        return make("Y004", shown, problem="字段名只能是文字，不能是列表或表")
     if data is None:
         return make("Y003", shown)
     if not isinstance(data, dict):

@@ -8,27 +8,16 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from generator.fmt import _yaml, format_text, write_atomic
 from generator.load import REGION_FILE, UNIT_FILE
+from generator.names import safe_filename
 from generator.rules.framework import FRAMEWORKS
 from generator.tree import UsageError
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-MAX_NAME = 80
-
-
-def safe_filename(name: str) -> str:
-    """A file name for a table: readable (Chinese kept), but never a path, a device or hidden."""
-    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip().strip(".")
-    cleaned = cleaned[:MAX_NAME].rstrip(" .")
-    if not cleaned or cleaned.upper().split(".")[0] in _RESERVED:
-        cleaned = f"_{cleaned}" if cleaned else "未命名"
-    return cleaned
+__all__ = ["new_project", "new_region", "new_unit", "safe_filename"]
 
 
 def _dump(data: dict[str, Any], path: Path) -> str:

@@ -11,7 +11,6 @@ import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,7 +89,9 @@ def schema_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "schema"
     if (checkout / SCHEMA_FILES["project"]).is_file():
         return checkout
-    return Path(str(resources.files("generator.schema")))
+    # generator.schema has no __init__.py: resources.files() gives a MultiplexedPath whose str() is
+    # not a path, so the installed copy (pre-commit's hook environment) is found beside this file.
+    return Path(__file__).resolve().parent / "schema"
 
 
 @cache

@@ -1,0 +1,621 @@
+"""From recognised tables to a data tree: the unit, the region, the year, and the cross-checks.
+
+What a single table cannot decide is decided here, from everything the sources say:
+
+- the unit: the name most tables print (the 部门整体 table's 单位名称 counts too); a table that
+  prints it differently keeps its printed name in 填报单位, as the form showed it;
+- the region: ``--region`` or an existing tree that already holds the unit, else the place name
+  at the start of the unit's name ("中共某某市某某区委宣传部" → 某某市某某区, reported as an
+  assumption); its code from ``--code``, the existing 地区.yaml or the projects' 项目编码;
+- the budget year: the titles and the 项目编码 year segment, else the 实施期;
+- the layout (湖南/河北) by the labels the tables use, the framework (2021 when 成本指标 is a 一级);
+- the 汇总表 against the project tables: names matched by similarity, amount and position;
+  differences are reported, a missing project amount is filled from the summary with an
+  更正说明, the summary's 备注 goes to the project.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from generator.importers import vocabulary as vocab
+from generator.importers.department import DepartmentDraft, build_department, build_narrative
+from generator.importers.project import Draft, Hint, ProjectDraft, build_project
+from generator.importers.recognise import Recognised, org_name, recognised_labels
+from generator.importers.source import Item, Source, Table, excerpt
+from generator.importers.summary import SummaryDraft, SummaryRow, build_summary, derived_note
+from generator.load import REGION_FILE, UNIT_FILE, load
+from generator.scaffold import safe_filename
+
+PLACE = re.compile(r"^(?:中共)?(?P<region>(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?[\u4e00-\u9fff]{2,8}?(?:市|州|盟|地区)"
+                   r"[\u4e00-\u9fff]{1,8}?(?:区|县|旗|市))")
+PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|盟|地区|县|区|旗))+$")
+PROJECT_KEYS = ("项目名称", "项目编码", "项目类别", "项目金额", "资金来源", "资金用途", "资金支出计划", "实施期",
+                "本年度绩效目标", "填报单位", "备注", "绩效指标", "已确认问题", "更正说明", "序号")
+DEPARTMENT_KEYS = ("填报单位", "年度履职目标", "年度主要任务", "预算情况", "绩效指标")
+MATCH_SCORE = 0.6
+OTHER_UNIT_RATIO = 0.5
+
+
+@dataclass
+class Options:
+    out: Path
+    region: str | None = None
+    code: str | None = None
+    year: int | None = None
+    force: bool = False
+
+
+@dataclass
+class UnitPlan:
+    """One unit's data, gathered from one or more sources."""
+
+    name: str
+    region: str
+    year: int
+    code: str | None = None
+    folder: str = ""
+    sources: list[Source] = field(default_factory=list)
+    projects: list[ProjectDraft] = field(default_factory=list)
+    departments: list[DepartmentDraft] = field(default_factory=list)
+    summaries: list[SummaryDraft] = field(default_factory=list)
+    narrative: dict[str, Any] = field(default_factory=dict)
+    footers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RegionPlan:
+    name: str
+    folder: str
+    layout: str | None = None
+    framework: int | None = None
+    money_unit: str | None = None
+    code: str | None = None
+    existing: dict[str, Any] | None = None
+
+
+@dataclass
+class Planned:
+    """A file to write: its data, and the source that said it (for messages)."""
+
+    path: Path
+    kind: str
+    data: dict[str, Any]
+    source: Source
+    anchor: Item | None = None
+    keep: bool = False  # the file already says all this: leave it as it is (comments and all)
+
+
+# --- what exists already ------------------------------------------------------------------------
+
+
+@dataclass
+class ExistingUnit:
+    region_dir: Path
+    folder: str
+
+
+def existing_units(out: Path) -> dict[str, list[tuple[int, ExistingUnit]]]:
+    """Unit names already in the tree at ``out``: name → [(year, where)]."""
+    index: dict[str, list[tuple[int, ExistingUnit]]] = {}
+    if not out.is_dir():
+        return index
+    for region_file in sorted(out.glob(f"*/{REGION_FILE}")):
+        for unit_file in sorted(region_file.parent.glob(f"*/*/{UNIT_FILE}")):
+            year_name = unit_file.parent.parent.name
+            loaded = load(unit_file)
+            name = getattr(loaded, "data", {}).get("单位名称") if not isinstance(loaded, Exception) else None
+            if isinstance(name, str) and year_name.isdigit():
+                index.setdefault(vocab.squash(name), []).append(
+                    (int(year_name), ExistingUnit(region_file.parent, unit_file.parent.name)))
+    return index
+
+
+def existing_region(region_dir: Path) -> dict[str, Any] | None:
+    loaded = load(region_dir / REGION_FILE)
+    data = getattr(loaded, "data", None)
+    return data if isinstance(data, dict) else None
+
+
+# --- one source: its unit, year and layout ----------------------------------------------------------
+
+
+@dataclass
+class SourceUnit:
+    source: Source
+    projects: list[ProjectDraft] = field(default_factory=list)
+    departments: list[DepartmentDraft] = field(default_factory=list)
+    summaries: list[SummaryDraft] = field(default_factory=list)
+    narrative: dict[str, Any] = field(default_factory=dict)
+    narrative_item: Item | None = None
+    narrative_printed: list[Hint] = field(default_factory=list)
+    footers: dict[str, str] = field(default_factory=dict)
+
+    def drafts(self) -> list[Draft]:
+        return [*self.departments, *self.projects, *self.summaries]
+
+
+def build(recognised: Recognised) -> SourceUnit:
+    source = recognised.source
+    unit = SourceUnit(source)
+    for found in recognised.tables:
+        if found.kind == "project":
+            unit.projects.append(build_project(source, found))
+        elif found.kind == "department":
+            unit.departments.append(build_department(source, found))
+        elif found.kind == "summary":
+            summary = build_summary(source, found)
+            derived_note(source, summary)
+            unit.summaries.append(summary)
+        else:
+            labels = "、".join(recognised_labels(found.rows)[:8]) or "没有认出任何标签"
+            source.report("I010", found.first, number=found.number, labels=labels)
+            for row in found.rows:
+                for cell in row:
+                    cell.use()
+    if recognised.narrative:
+        unit.narrative = build_narrative(source, recognised.narrative)
+        unit.narrative_item = recognised.narrative_heading
+        for line in recognised.narrative_lines:
+            if line.kind in ("unit", "org"):
+                line.item.use()
+                value = line.value
+                text = "".join(part or "" for part in value) if isinstance(value, tuple) else str(value)
+                unit.narrative_printed.append(Hint(text, line.item, line.kind))
+    for line in recognised.footers:
+        key, value = line.value if isinstance(line.value, tuple) else ("", "")
+        line.item.use()
+        canonical = vocab.match(str(key), vocab.FOOTER_LABELS) or str(key)
+        if value:
+            unit.footers[canonical] = str(value).strip()
+    return unit
+
+
+def _printed(hint: Hint) -> tuple[str | None, str]:
+    """(unit code, name) of a printed unit line: "763001中共…" carries the code in front."""
+    text = str(hint.value).strip()
+    split = org_name(text)
+    if split is not None:
+        return split
+    return None, vocab.squash(text)
+
+
+def unit_name(unit: SourceUnit) -> tuple[str | None, str | None]:
+    """The unit's name and code: the most printed name; the 单位名称 cell wins a tie."""
+    votes: Counter[str] = Counter()
+    codes: Counter[str] = Counter()
+    for department in unit.departments:
+        if department.name:
+            votes[department.name] += 1
+    printed = [draft.printed[:1] for draft in unit.drafts()] + [unit.narrative_printed[:1]]
+    for hints in printed:
+        for hint in hints:
+            code, name = _printed(hint)
+            votes[name] += 1
+            if code:
+                codes[code] += 1
+    if not votes:
+        return None, None
+    best = max(votes.values())
+    leaders = [name for name, count in votes.items() if count == best]
+    preferred = next((d.name for d in unit.departments if d.name in leaders), leaders[0])
+    return preferred, (codes.most_common(1)[0][0] if codes else None)
+
+
+def _years(unit: SourceUnit) -> list[Hint]:
+    strong: list[Hint] = []
+    weak: list[Hint] = []
+    for draft in unit.drafts():
+        strong.extend(draft.years)
+        if isinstance(draft, ProjectDraft):
+            for hint in draft.codes:
+                code = str(hint.value)
+                if re.match(r"^\d{8}", code):
+                    strong.append(Hint(2000 + int(code[6:8]), hint.item, "项目编码"))
+            period = str(draft.data.get("实施期", ""))
+            if found := re.search(r"(19|20)\d{2}", period):
+                weak.append(Hint(int(found.group(0)), draft.anchor, "实施期"))
+    return strong or weak
+
+
+def decide_year(unit: SourceUnit, options: Options, others: list[Hint]) -> int | None:
+    """The budget year the source's tables state, else the one other sources of the unit state."""
+    if options.year is not None:
+        return options.year
+    hints = _years(unit) or others
+    if not hints:
+        unit.source.report("I043", None)
+        return None
+    counts = Counter(int(h.value) for h in hints)
+    year = counts.most_common(1)[0][0]
+    for hint in hints:
+        if int(hint.value) != year and hint not in others:
+            unit.source.report("I042", hint.item, year=hint.value, why=hint.why, chosen=year)
+    return year
+
+
+def layout_of(unit: SourceUnit) -> str | None:
+    votes = Counter(p.layout for p in unit.projects)
+    votes.update("湖南" for _ in unit.departments)
+    if unit.narrative:
+        votes["河北"] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def region_of(name: str) -> str | None:
+    """The place at the start of a unit's name: "中共某某市某某区委宣传部" → 某某市某某区."""
+    found = PLACE.match(vocab.squash(name))
+    return found.group("region") if found else None
+
+
+def unit_folder(name: str, region: str) -> str:
+    """"中共某某市某某区委宣传部" in 某某市某某区 → 区委宣传部: the name without the place."""
+    short = name.removeprefix("中共")
+    if short.startswith(region) and len(short) > len(region):
+        short = region[-1] + short[len(region):]
+    return safe_filename(short)
+
+
+# --- the unit's tables against each other -------------------------------------------------------------
+
+
+def same_name(printed: str, name: str) -> bool:
+    return vocab.squash(printed) == vocab.squash(name)
+
+
+def place_prefixed(printed: str, name: str) -> str | None:
+    """The place names in front of ``name`` ("某某省某某市"), when that is all that differs."""
+    flat, target = vocab.squash(printed), vocab.squash(name)
+    if flat.endswith(target) and len(flat) > len(target) and PLACE_PREFIX.match(flat[: -len(target)]):
+        return flat[: -len(target)]
+    return None
+
+
+def check_printed(unit: SourceUnit, name: str) -> None:
+    """Record 填报单位 where a table prints the unit's name differently (X005 then reports it).
+
+    A name that differs a lot, or that several tables print, may be another unit's: one file is
+    read as one unit's tables, so that doubt is reported (I037) rather than resolved.
+    """
+    tables: list[tuple[Draft | None, Hint]] = [(d, d.printed[0]) for d in unit.drafts() if d.printed]
+    tables += [(None, hint) for hint in unit.narrative_printed[:1]]
+    counts = Counter(_printed(hint)[1] for _, hint in tables)
+    for draft, hint in tables:
+        _, printed = _printed(hint)
+        if same_name(printed, name):
+            continue
+        if (prefix := place_prefixed(printed, name)) is not None:
+            unit.source.report("I036", hint.item, printed=excerpt(str(hint.value), 40), name=name, prefix=prefix)
+            continue
+        if isinstance(draft, DepartmentDraft) and draft.name and not same_name(printed, draft.name):
+            draft.data = {"填报单位": printed, **draft.data}
+        elif isinstance(draft, ProjectDraft):
+            draft.data["填报单位"] = printed
+        else:
+            where = "汇总表" if isinstance(draft, SummaryDraft) else "部门整体绩效目标"
+            unit.source.report("I038", hint.item, where=where, printed=printed, name=name)
+        ratio = difflib.SequenceMatcher(None, printed, name).ratio()
+        if ratio < OTHER_UNIT_RATIO or counts[printed] > 1:
+            unit.source.report("I037", hint.item, printed=printed, name=name, count=counts[printed])
+
+
+def match_summary(rows: list[SummaryRow], projects: list[ProjectDraft]) -> dict[int, int]:
+    """Summary row index → project index: equal names first, then by similarity, amount, position."""
+    pairs: dict[int, int] = {}
+    for r, row in enumerate(rows):
+        for p, project in enumerate(projects):
+            if p not in pairs.values() and r not in pairs and same_name(row.name, project.name):
+                pairs[r] = p
+    scores = []
+    for r, row in enumerate(rows):
+        for p, project in enumerate(projects):
+            ratio = difflib.SequenceMatcher(None, vocab.squash(row.name), vocab.squash(project.name)).ratio()
+            score = ratio + (0.3 if row.amount is not None and row.amount == project.amount else 0)
+            score += 0.2 if r == p and len(rows) == len(projects) else 0
+            scores.append((score, r, p))
+    for score, r, p in sorted(scores, key=lambda s: (-s[0], s[1], s[2])):
+        if score >= MATCH_SCORE and r not in pairs and p not in pairs.values():
+            pairs[r] = p
+    return pairs
+
+
+def _amount(value: Decimal | None) -> str:
+    return "未填" if value is None else format(value, "f")
+
+
+def check_summary(plan: UnitPlan, summary: SummaryDraft, money_unit: str) -> None:
+    source = summary.source
+    pairs = match_summary(summary.rows, plan.projects)
+    for r, row in enumerate(summary.rows):
+        if r not in pairs:
+            number = f"序号 {row.number_cell.text.strip()}，" if row.number_cell is not None else ""
+            source.report("I032", row.name_cell, name=row.name, amount=number + "金额 " + _amount(row.amount),
+                          remark=f"，备注“{row.remark}”" if row.remark else "")
+            continue
+        project = plan.projects[pairs[r]]
+        if not same_name(row.name, project.name):
+            source.report("I030", row.name_cell, summary=row.name, name=project.name)
+        if row.amount is not None and project.amount is None:
+            fill_amount(project, row, summary, money_unit)
+        elif row.amount is not None and project.amount != row.amount:
+            source.report("I031", row.amount_cell or row.name_cell, name=project.name, what="金额",
+                          summary=_amount(row.amount), amount=_amount(project.amount))
+        compare_extra(source, row, project)
+        if row.remark and "备注" not in project.data:
+            project.data["备注"] = row.remark
+        if row.number is not None:
+            project.data["序号"] = row.number
+    matched = set(pairs.values())
+    for p, project in enumerate(plan.projects):
+        if p not in matched and summary.rows:
+            project.source.report("I033", project.anchor, name=project.name)
+
+
+def compare_extra(source: Source, row: SummaryRow, project: ProjectDraft) -> None:
+    """The Hebei summary also lists 项目编码 and the funding split: they must agree too."""
+    funding = project.data.get("资金来源") or {}
+    for key, cell in row.extra.items():
+        mine = project.data.get("项目编码") if key == "项目编码" else funding.get(key)
+        theirs: Any = vocab.squash(cell.text) if key == "项目编码" else vocab.number(cell.text)
+        if theirs is None or (mine is not None and theirs == mine) or (mine is None and theirs == 0):
+            continue
+        shown = theirs if isinstance(theirs, str) else format(theirs, "f")
+        source.report("I031", cell, name=project.name, what=key, summary=shown,
+                              amount="未填" if mine is None else (mine if isinstance(mine, str) else format(mine, "f")))
+
+
+def fill_amount(project: ProjectDraft, row: SummaryRow, summary: SummaryDraft, money_unit: str) -> None:
+    amount = row.amount
+    assert amount is not None
+    project.amount = amount
+    project.data["项目金额"] = amount
+    same_file = summary.source is project.source
+    where = "同一文件汇总表" if same_file else f"文件“{summary.source.shown}”中的汇总表"
+    cost = any(ind.get("二级指标") in ("经济成本指标", "成本指标") and ind.get("度量单位") == money_unit
+               and ind.get("指标值") == amount for ind in project.data.get("绩效指标", []))
+    also = "及本表经济成本指标" if cost else ""
+    text = format(amount, "f")
+    project.corrections.append(f"原表未填项目金额，按{where}（{row.name} {text} {money_unit}）{also}补为 {text}。")
+    project.source.report("I034", project.amount_item, name=project.name, amount=text,
+                                         summary=row.name)
+
+
+# --- the whole import: units, regions and the files to write ------------------------------------------
+
+
+def _first_item(unit: SourceUnit) -> Item | None:
+    for draft in unit.drafts():
+        if draft.printed:
+            return draft.printed[0].item
+    if unit.narrative_printed:
+        return unit.narrative_printed[0].item
+    return unit.departments[0].name_item if unit.departments else None
+
+
+@dataclass
+class Named:
+    """A source's tables with the unit they belong to."""
+
+    unit: SourceUnit
+    name: str
+    code: str | None
+    anchor: Item | None
+
+
+class Planner:
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.index = existing_units(options.out)
+        self.regions: dict[str, RegionPlan] = {}
+        self.units: dict[tuple[str, int, str], UnitPlan] = {}
+        self.money: dict[str, Counter[str]] = {}
+        self.named: list[Named] = []
+
+    def add(self, recognised: Recognised) -> None:
+        unit = build(recognised)
+        source = unit.source
+        if not unit.drafts() and not unit.narrative:
+            if not any(d.code.startswith(("I00", "Y")) for d in source.diagnostics):
+                tables = sum(1 for b in source.blocks if isinstance(b, Table))
+                source.report("I011", None, tables=tables, paragraphs=len(source.blocks) - tables)
+            return
+        name, code = unit_name(unit)
+        anchor = _first_item(unit)
+        if name is None:
+            source.report("I047", anchor)
+            return
+        self.named.append(Named(unit, name, code, anchor))
+
+    def place_all(self) -> None:
+        """Give every source's tables their unit folder, once all sources are read.
+
+        A source that states no year (a sheet holding only the narrative) takes the year the
+        other sources of the same unit state.
+        """
+        by_unit: dict[str, list[Hint]] = {}
+        for named in self.named:
+            by_unit.setdefault(vocab.squash(named.name), []).extend(_years(named.unit))
+        for named in self.named:
+            others = by_unit[vocab.squash(named.name)]
+            if not others and self.options.year is None:
+                others = self.year_in_tree(named)
+            self.place(named, decide_year(named.unit, self.options, others))
+
+    def year_in_tree(self, named: Named) -> list[Hint]:
+        """A unit the tree holds for one year only: a form without a year (河北) belongs to it."""
+        years = {year for year, _ in self.index.get(vocab.squash(named.name), [])}
+        if len(years) != 1:
+            return []
+        year = years.pop()
+        named.unit.source.report("I049", named.anchor, unit=named.name, year=year)
+        anchor = named.anchor or next(named.unit.source.items())
+        return [Hint(year, anchor, "已有数据")]
+
+    def place(self, named: Named, year: int | None) -> None:
+        unit, name, code, anchor = named.unit, named.name, named.code, named.anchor
+        source = unit.source
+        if year is None:
+            return
+        region = self.region_for(name, year, unit, anchor)
+        if region is None:
+            return
+        check_printed(unit, name)
+        self.merge_settings(region, unit, anchor)
+        known = self.known_unit(name, year)
+        folder = known.folder if known is not None else unit_folder(name, region.name)
+        plan = self.units.setdefault((region.folder, year, folder), UnitPlan(name, region.name, year, folder=folder))
+        plan.code = plan.code or code
+        plan.sources.append(source)
+        plan.projects.extend(unit.projects)
+        plan.departments.extend(unit.departments)
+        plan.summaries.extend(unit.summaries)
+        plan.narrative = plan.narrative or unit.narrative
+        plan.footers.update({k: v for k, v in unit.footers.items() if k not in plan.footers})
+
+    def known_unit(self, name: str, year: int) -> ExistingUnit | None:
+        found = self.index.get(vocab.squash(name), [])
+        same_year = [unit for y, unit in found if y == year]
+        candidates = same_year or [unit for _, unit in found]
+        return candidates[0] if candidates else None
+
+    def region_for(self, name: str, year: int, unit: SourceUnit, anchor: Item | None) -> RegionPlan | None:
+        known = self.known_unit(name, year)
+        if self.options.region:
+            region_name, folder = self.options.region, safe_filename(self.options.region)
+        elif known is not None:
+            existing = existing_region(known.region_dir) or {}
+            region_name, folder = str(existing.get("名称") or known.region_dir.name), known.region_dir.name
+        else:
+            found = region_of(name)
+            if found is None:
+                unit.source.report("I041", anchor, name=name)
+                return None
+            region_name, folder = found, safe_filename(found)
+            if folder not in self.regions:
+                unit.source.report("I040", anchor, region=found, name=name)
+        if folder not in self.regions:
+            self.regions[folder] = RegionPlan(region_name, folder, existing=existing_region(self.options.out / folder))
+        return self.regions[folder]
+
+    def merge_settings(self, region: RegionPlan, unit: SourceUnit, anchor: Item | None) -> None:
+        layout = layout_of(unit)
+        drafts = unit.drafts()
+        has_grid = any(d.data.get("绩效指标") for d in drafts if not isinstance(d, SummaryDraft))
+        framework = 2021 if any(d.cost_level1 for d in drafts) else (2015 if has_grid else None)
+        for key, value in (("layout", layout), ("framework", framework)):
+            if value is None:
+                continue
+            current = getattr(region, key)
+            if current is None:
+                setattr(region, key, value)
+            elif current != value:
+                unit.source.report("I045", anchor, what="版式" if key == "layout" else "指标体系", value=value,
+                                   chosen=current)
+        votes = self.money.setdefault(region.folder, Counter())
+        for draft in drafts:
+            votes.update(str(hint.value) for hint in draft.money_units)
+        for project in unit.projects:
+            for hint in project.codes:
+                code = str(hint.value)[:6]
+                if code.isdigit() and len(code) == 6 and region.code is None:
+                    region.code = code
+                elif code.isdigit() and region.code not in (None, code):
+                    unit.source.report("I048", hint.item, found=code, chosen=region.code)
+
+    # --- the files ---------------------------------------------------------------------------------
+
+    def files(self) -> list[Planned]:
+        planned: list[Planned] = []
+        for folder, region in self.regions.items():
+            planned.extend(self.region_file(folder, region))
+        for (region_folder, year, folder), unit in self.units.items():
+            base = self.options.out / region_folder / str(year) / folder
+            planned.extend(self.unit_files(base, unit, self.regions[region_folder]))
+        return planned
+
+    def region_file(self, folder: str, region: RegionPlan) -> list[Planned]:
+        sources = [s for (f, _, _), u in self.units.items() if f == folder for s in u.sources]
+        if not sources:
+            return []
+        votes = self.money.get(folder, Counter())
+        money_unit = votes.most_common(1)[0][0] if votes else None
+        if money_unit is None:
+            sources[0].report("I044", None)
+            money_unit = "万元"
+        region.money_unit = money_unit
+        data: dict[str, Any] = {"名称": region.name}
+        code = self.options.code or region.code or (region.existing or {}).get("行政区划代码")
+        if code:
+            data["行政区划代码"] = str(code)
+        existing = region.existing or {}
+        layout = region.layout or existing.get("版式")
+        framework = region.framework or existing.get("指标体系")
+        if layout is None or framework is None:
+            sources[0].report("I045", None, what="版式" if layout is None else "指标体系", value="无法判断",
+                              chosen="请用 jixiao new region 先建好 地区.yaml")
+            return []
+        data.update({"版式": layout, "指标体系": framework, "金额单位": money_unit})
+        keep = bool(existing) and all(existing.get(k) == v for k, v in data.items() if k != "行政区划代码") and (
+            not self.options.code or existing.get("行政区划代码") == self.options.code)
+        return [Planned(self.options.out / folder / REGION_FILE, "region", data, sources[0], keep=keep)]
+
+    def unit_files(self, base: Path, unit: UnitPlan, region: RegionPlan) -> list[Planned]:
+        money_unit = region.money_unit or "万元"
+        for summary in unit.summaries:
+            check_summary(unit, summary, money_unit)
+        data: dict[str, Any] = {"单位名称": unit.name}
+        if unit.code:
+            data["单位编码"] = unit.code
+        for key in ("单位财务负责人", "填表人"):
+            if key in unit.footers:
+                data[key] = unit.footers[key]
+        if unit.departments:
+            first = unit.departments[0]
+            data["部门整体支出绩效目标表"] = {k: first.data[k] for k in DEPARTMENT_KEYS if k in first.data}
+            for extra in unit.departments[1:]:
+                extra.source.report("I039", extra.name_item)
+        if unit.narrative:
+            data["部门整体绩效目标"] = unit.narrative
+        # A project form alone says nothing about its unit beyond the name: an existing 单位.yaml
+        # is then left alone rather than rewritten with less than it holds.
+        says_more = bool(unit.departments or unit.narrative or unit.footers or unit.code)
+        out = [Planned(base / UNIT_FILE, "unit", data, unit.sources[0])] if says_more or not (
+            base / UNIT_FILE).exists() else []
+        taken: set[str] = set()
+        for position, project in enumerate(unit.projects, start=1):
+            title = project.found.title
+            # The summary's 序号, else the title's number, else the order of several tables.
+            if "序号" not in project.data and title is not None and title.number:
+                project.data["序号"] = title.number
+            elif "序号" not in project.data and len(unit.projects) > 1:
+                project.data["序号"] = position
+            stem = safe_filename(project.name or f"表{project.found.number}")
+            name, n = stem, 1
+            while name in taken or name == UNIT_FILE.removesuffix(".yaml"):
+                n += 1
+                name = f"{stem}（{n}）"
+            if n > 1:
+                project.source.report("I051", project.anchor, name=project.name, file=f"{name}.yaml")
+            taken.add(name)
+            if project.corrections:
+                project.data["更正说明"] = project.corrections
+            ordered = {k: project.data[k] for k in PROJECT_KEYS if k in project.data}
+            out.append(Planned(base / f"{name}.yaml", "project", ordered, project.source, project.anchor))
+        return out
+
+
+def plan_tree(recognised: list[Recognised], options: Options) -> list[Planned]:
+    planner = Planner(options)
+    for item in recognised:
+        try:
+            planner.add(item)
+        except Exception as exc:  # a defect met on one source must not lose the others
+            item.source.report("I053", None, error=f"{type(exc).__name__}: {str(exc)[:120]}")
+    planner.place_all()
+    return planner.files()

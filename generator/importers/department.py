@@ -1,0 +1,156 @@
+"""The unit's own tables: the Hunan 部门整体支出绩效目标表 and the Hebei narrative 部门整体绩效目标.
+
+The department table has four parts, each found by its label in the first column: the unit name,
+年度履职目标 (a list in one cell), 年度主要任务 (任务名称 | 主要内容 rows) and 预算情况 (labels with
+their amounts below them, the way the form prints them), then an indicator grid like a project's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from generator.importers import vocabulary as vocab
+from generator.importers.cleaning import paragraphs
+from generator.importers.indicators import GridReader, find_header
+from generator.importers.project import Draft, amount_field, context_hints, list_field, report_grid_notes, text_field
+from generator.importers.recognise import Found
+from generator.importers.source import Cell, Item, Source, excerpt
+
+INCOME = ("一般公共预算", "政府性基金", "财政专户管理资金", "其他资金")
+SPENDING = ("基本支出", "项目支出")
+
+
+@dataclass(kw_only=True)
+class DepartmentDraft(Draft):
+    name: str
+    name_item: Item
+
+
+def _label(row: list[Cell]) -> tuple[str | None, Cell | None]:
+    first = next((cell for cell in row if not cell.blank), None)
+    if first is None:
+        return None, None
+    return vocab.match(first.text, vocab.DEPARTMENT_LABELS), first
+
+
+def _sections(rows: list[list[Cell]], end: int) -> dict[str, list[int]]:
+    """Row indexes of each part, by the label that opens it."""
+    sections: dict[str, list[int]] = {}
+    current: str | None = None
+    for index in range(end):
+        label, first = _label(rows[index])
+        if label in ("单位名称", "年度履职目标", "年度主要任务", "预算情况") and first is not None and first is rows[index][0]:
+            current = label
+        if current is not None:
+            sections.setdefault(current, []).append(index)
+    return sections
+
+
+def _value_after(row: list[Cell], label: Cell) -> Cell | None:
+    return next((cell for cell in row if cell.col > label.col and not cell.blank), None)
+
+
+def _tasks(source: Source, rows: list[list[Cell]], indexes: list[int]) -> list[dict[str, Any]]:
+    columns: dict[str, Cell] = {}
+    for cell in rows[indexes[0]]:
+        key = vocab.match(cell.text, vocab.DEPARTMENT_LABELS) if not cell.blank else None
+        if key in ("年度主要任务", "任务名称", "主要内容"):
+            cell.use()
+            columns[str(key)] = cell
+    name_col = columns["任务名称"].col if "任务名称" in columns else 1
+    content_col = columns["主要内容"].col if "主要内容" in columns else name_col + 1
+    tasks = []
+    for index in indexes[1:]:
+        by_col = {cell.col: cell for cell in rows[index]}
+        name_cell, content_cell = by_col.get(name_col), by_col.get(content_col)
+        if (name_cell is None or name_cell.blank) and (content_cell is None or content_cell.blank):
+            continue
+        task: dict[str, Any] = {"任务名称": text_field(source, name_cell)}
+        if content := text_field(source, content_cell):
+            task["主要内容"] = content
+        tasks.append(task)
+    return tasks
+
+
+def _budget(source: Source, rows: list[list[Cell]], indexes: list[int]) -> dict[str, Any]:
+    """Each amount label takes the first number below it in its column (else right of it)."""
+    block = [rows[i] for i in indexes]
+    amounts: dict[str, Decimal] = {}
+    for r, row in enumerate(block):
+        for cell in row:
+            key = vocab.match(cell.text, vocab.DEPARTMENT_LABELS) if not cell.blank else None
+            if key is None:
+                continue
+            cell.use()
+            if key not in ("资金总额", *INCOME, *SPENDING):
+                continue
+            below = [c for lower in block[r + 1:] for c in lower if c.col == cell.col and not c.blank]
+            value_cell = below[0] if below and vocab.number(below[0].text) is not None else _value_after(row, cell)
+            if value_cell is not None and vocab.match(value_cell.text, vocab.DEPARTMENT_LABELS) is None:
+                number = amount_field(source, value_cell, key)
+                if number is not None:
+                    amounts[key] = number
+    budget: dict[str, Any] = {}
+    if "资金总额" in amounts:
+        budget["资金总额"] = amounts["资金总额"]
+    if income := {k: amounts[k] for k in INCOME if k in amounts}:
+        budget["按收入性质分"] = income
+    if spending := {k: amounts[k] for k in SPENDING if k in amounts}:
+        budget["按支出性质分"] = spending
+    return budget
+
+
+def build_department(source: Source, found: Found) -> DepartmentDraft:
+    header = find_header(found.rows)
+    end = header[0] if header else len(found.rows)
+    sections = _sections(found.rows, end)
+    name, name_item = "", found.first
+    table: dict[str, Any] = {}
+    if rows := sections.get("单位名称"):
+        _, label = _label(found.rows[rows[0]])
+        assert label is not None
+        label.use()
+        name_item = label
+        name = text_field(source, _value_after(found.rows[rows[0]], label))
+    if rows := sections.get("年度履职目标"):
+        _, label = _label(found.rows[rows[0]])
+        assert label is not None
+        label.use()
+        table["年度履职目标"] = list_field(source, _value_after(found.rows[rows[0]], label))
+    if rows := sections.get("年度主要任务"):
+        table["年度主要任务"] = _tasks(source, found.rows, rows)
+    if rows := sections.get("预算情况"):
+        table["预算情况"] = _budget(source, found.rows, rows)
+    draft = DepartmentDraft(source=source, found=found, data=table, name=name, name_item=name_item)
+    context_hints(found, draft)
+    if header is not None:
+        for cell in found.rows[header[0]]:
+            if vocab.match(cell.text, vocab.GRID_LABELS):
+                cell.use()
+        reader = GridReader(source, header[1])
+        table["绩效指标"] = reader.read(found.rows[header[0] + 1:])
+        report_grid_notes(source, reader, found)
+    else:
+        table["绩效指标"] = []
+    draft.cost_level1 = any(row.get("一级指标") == "成本指标" for row in table["绩效指标"])
+    return draft
+
+
+def build_narrative(source: Source, parts: dict[str, list[Item]]) -> dict[str, Any]:
+    """The Hebei 部门整体绩效目标: 总体绩效目标 is text, the other two are lists."""
+    out: dict[str, Any] = {}
+    for key in ("总体绩效目标", "分项绩效目标", "工作保障措施"):
+        items: list[str] = []
+        for item in parts.get(key, []):
+            item.use()
+            found, fixes = paragraphs(item.text)
+            if fixes:
+                source.report("I022", item, text=excerpt(item.text), fixes="、".join(fixes),
+                              result=excerpt(found[0] if found else ""))
+            items.extend(found)
+        if not items:
+            continue
+        out[key] = "\n".join(items) if key == "总体绩效目标" else items
+    return out

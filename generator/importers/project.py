@@ -1,0 +1,183 @@
+"""A project table (项目支出绩效目标表, Hunan layout; 预算项目绩效目标表, Hebei layout) → project data.
+
+Both layouts are a block of "label | value" rows above an indicator grid; they differ in their
+labels and grid columns, which ``fields`` and ``indicators`` read by name. What the table cannot
+decide alone (its unit's name, the summary's amount and 备注) is settled by ``assemble``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from generator.importers import vocabulary as vocab
+from generator.importers.cleaning import clean, paragraphs
+from generator.importers.fields import Fields, read_fields
+from generator.importers.indicators import GridReader, find_header, yaml_number
+from generator.importers.recognise import Found, Title
+from generator.importers.source import Cell, Item, Source, excerpt
+
+
+@dataclass
+class Hint:
+    """Something a table says about its unit, region or year, and where it says it."""
+
+    value: Any
+    item: Item
+    why: str
+
+
+@dataclass(kw_only=True)
+class Draft:
+    """A recognised table turned into YAML data, with what it says about its context."""
+
+    source: Source
+    found: Found
+    data: dict[str, Any]
+    printed: list[Hint] = field(default_factory=list)  # the unit name as printed above the table
+    years: list[Hint] = field(default_factory=list)
+    money_units: list[Hint] = field(default_factory=list)
+    cost_level1: bool = False  # 成本指标 used as a 一级: the 2021 framework
+
+
+@dataclass(kw_only=True)
+class ProjectDraft(Draft):
+    layout: str
+    name: str
+    anchor: Item
+    amount: Decimal | None
+    amount_item: Item
+    codes: list[Hint] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)
+
+
+def text_field(source: Source, cell: Cell | None) -> str:
+    if cell is None or cell.blank:
+        return ""
+    cell.use()
+    cleaned, fixes = clean(cell.text)
+    if fixes:
+        source.report("I022", cell, text=excerpt(cell.text), fixes="、".join(fixes), result=excerpt(cleaned))
+    return cleaned
+
+
+def list_field(source: Source, cell: Cell | None) -> list[str]:
+    if cell is None or cell.blank:
+        return []
+    cell.use()
+    items, fixes = paragraphs(cell.text)
+    if fixes:
+        source.report("I022", cell, text=excerpt(cell.text), fixes="、".join(fixes),
+                      result=f"{len(items)} 条" if len(items) > 1 else excerpt(items[0] if items else ""))
+    return items
+
+
+def amount_field(source: Source, cell: Cell | None, label: str) -> Decimal | None:
+    """A money cell as an exact number; "10万元" is read as 10 (reported), other text is an error."""
+    if cell is None or cell.blank:
+        return None
+    cell.use()
+    number = vocab.number(cell.text)
+    if number is not None:
+        return yaml_number(number)
+    parsed = vocab.split_value(cell.text)
+    if parsed is not None and parsed[0] is None and parsed[2] in ("万元", "元", "亿元"):
+        source.report("I022", cell, text=excerpt(cell.text), fixes=f"去掉了金额后的单位“{parsed[2]}”",
+                      result=format(parsed[1], "f"))
+        return yaml_number(parsed[1])
+    source.report("I029", cell, label=label, text=excerpt(cell.text))
+    return None
+
+
+def context_hints(found: Found, draft: Draft) -> None:
+    for line in found.context:
+        if line.kind in ("unit", "org"):
+            line.item.use()
+            value = line.value
+            text = "".join(part or "" for part in value) if isinstance(value, tuple) else str(value)
+            draft.printed.append(Hint(str(text), line.item, line.kind))
+        elif line.kind == "money":
+            line.item.use()
+            draft.money_units.append(Hint(line.value, line.item, "金额单位"))
+        elif line.kind == "title" and isinstance(line.value, Title):
+            line.item.use()
+            if line.value.year:
+                draft.years.append(Hint(line.value.year, line.item, "标题"))
+
+
+def _plan(source: Source, fields: Fields) -> dict[str, Any]:
+    plan: dict[str, Any] = {}
+    for month, _label, value in fields.plan:
+        if value is None:
+            continue
+        number = vocab.number(value.text.replace("%", "").replace("％", ""))
+        if number is None:
+            source.report("I029", value, label=f"资金支出计划 {month}", text=excerpt(value.text))
+            continue
+        plan[month] = yaml_number(number)
+    return plan
+
+
+def build_project(source: Source, found: Found) -> ProjectDraft:
+    header = find_header(found.rows)
+    top = found.rows[: header[0]] if header else found.rows
+    fields = read_fields(top, vocab.PROJECT_LABELS)
+    layout = found.layout or "湖南"
+    anchor: Item = fields.labels.get("项目名称") or found.first
+    name = text_field(source, fields.cell("项目名称"))
+    title = found.title
+    if not name and title is not None and title.name:
+        name = title.name
+    amount_label = fields.labels.get("项目金额") or anchor
+    amount = amount_field(source, fields.cell("项目金额"), "项目金额")
+    data: dict[str, Any] = {"项目名称": name}
+    draft = ProjectDraft(source=source, found=found, layout=layout, data=data, name=name, anchor=anchor, amount=amount,
+                         amount_item=amount_label)
+    code = text_field(source, fields.cell("项目编码"))
+    if code:
+        data["项目编码"] = vocab.squash(code)
+        draft.codes.append(Hint(data["项目编码"], fields.cell("项目编码") or anchor, "项目编码"))
+    if category := text_field(source, fields.cell("项目类别")):
+        data["项目类别"] = category
+    data["项目金额"] = amount
+    funding = {key: amount_field(source, fields.cell(key), key) for key in ("财政资金", "其他资金", "上级资金")}
+    if any(v is not None for v in funding.values()):
+        data["资金来源"] = {k: v for k, v in funding.items() if v is not None}
+    if usage := text_field(source, fields.cell("资金用途")):
+        data["资金用途"] = usage
+    if plan := _plan(source, fields):
+        data["资金支出计划"] = plan
+    if period := text_field(source, fields.cell("实施期")):
+        data["实施期"] = period
+    goals = list_field(source, fields.cell("本年度绩效目标"))
+    if goals:
+        data["本年度绩效目标"] = goals if layout == "河北" or len(goals) > 1 else goals[0]
+    context_hints(found, draft)
+    if title is not None and title.name and name and vocab.norm(title.name) != vocab.norm(name):
+        source.report("I046", anchor, title=title.name, name=name)
+    if header is not None:
+        for cell in found.rows[header[0]]:
+            if vocab.match(cell.text, vocab.GRID_LABELS) or vocab.match(cell.text, vocab.PROJECT_LABELS):
+                cell.use()
+        reader = GridReader(source, header[1])
+        data["绩效指标"] = reader.read(found.rows[header[0] + 1:])
+        report_grid_notes(source, reader, found)
+    else:
+        data["绩效指标"] = []
+    draft.cost_level1 = any(row.get("一级指标") == "成本指标" for row in data["绩效指标"])
+    return draft
+
+
+def report_grid_notes(source: Source, reader: GridReader, found: Found) -> None:
+    """What the grid reader saw many times is reported once per table."""
+    if reader.splits:
+        first, count = reader.splits[0], len(reader.splits)
+        text = f"本表 {count} 个指标值（如“{excerpt(first.text)}”）" if count > 1 else f"指标值“{excerpt(first.text)}”"
+        source.report("I023", first, text=text)
+    for cell in reader.no_unit:
+        cell.use()
+    if reader.no_unit:
+        source.report("I014", reader.no_unit[0], what=f"定性指标的度量单位“无”（本表 {len(reader.no_unit)} 处）",
+                      why="定性指标没有度量单位，不写“无”")
+

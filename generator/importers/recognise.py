@@ -1,0 +1,289 @@
+"""Recognising the tables of a source: which form each table is, and the lines around it.
+
+Works on the neutral representation only. The steps:
+
+1. Tables separated by nothing but empty paragraphs are one table (Word often splits a form in
+   two); a table holding two forms one after the other is cut where the second starts.
+2. Lines that belong to the form but were extracted as table rows (the Hebei
+   "763001单位名称 | 单位：万元" row) are lifted out of the table, like paragraphs.
+3. Each paragraph is classified by what it says: a title (with the budget year, and the project
+   name in the Hebei style), 填报单位, an organisation name alone, 金额单位, a footer
+   (单位财务负责人, 填表人), the Hebei narrative 部门整体绩效目标 and its headings, or a heading
+   of the document's structure. The paragraphs before a table are its context.
+4. Each table is identified by its labels: a project table (Hunan or Hebei layout, told apart by
+   the columns of its indicator grid and labels like 项目编码), the 部门整体支出绩效目标表, or the
+   汇总表. A table with none of these is reported with the labels that were found (I010).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.importers import vocabulary as vocab
+from generator.importers.cleaning import clean, strip_number
+from generator.importers.indicators import find_header
+from generator.importers.source import Cell, Item, Paragraph, Source, Table, excerpt
+
+ORG_SUFFIXES = ("部", "局", "委", "办", "室", "委员会", "中心", "院", "所", "站", "队", "处", "厅", "会", "社", "馆",
+                "校", "政府", "街道", "镇", "乡", "公司", "团", "台", "场", "署", "庭", "园")
+ORG = re.compile(r"^(?:(?P<code>\d{3,12})\s*)?(?P<name>[\u3400-\u9fff（）()“”]{3,60})$")
+UNIT_LINE = re.compile(r"^(?:填报单位|单位名称|部门名称|填报部门)(?:[(（]盖章[)）])?[:：]\s*(?P<name>.*)$")
+FOOTER = re.compile(r"^(?P<key>单位财务负责人|财务负责人|填表人|制表人)[:：]\s*(?P<value>.*)$")
+NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*(?P<key>总体绩效目标|分项绩效目标|工作保障措施)$")
+STRUCTURE = re.compile(r"^(第[一二三四五六七八九十\d]+部分|目录|预算项目绩效目标|项目支出绩效目标|部门预算项目绩效目标)$")
+YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+GENERIC_TITLE_NAMES = {"", "项目支出", "项目", "部门整体支出", "部门整体", "部门", "单位整体支出", "预算项目"}
+
+
+@dataclass
+class Title:
+    kind: str  # project | department | summary
+    year: int | None
+    name: str | None
+    number: int | None = None  # the Hebei "1.常态化…绩效目标表": the project's place in the list
+
+
+@dataclass
+class Line:
+    """A classified paragraph (or a form line extracted as a table row)."""
+
+    item: Item
+    kind: str  # title money unit org footer narrative heading structure other
+    value: object = None
+
+
+@dataclass
+class Found:
+    """One recognised table with the lines printed above it."""
+
+    kind: str  # project | department | summary | unknown
+    layout: str | None  # 湖南 | 河北 | None
+    rows: list[list[Cell]]
+    number: int
+    context: list[Line] = field(default_factory=list)
+
+    def lines(self, kind: str) -> list[Line]:
+        return [line for line in self.context if line.kind == kind]
+
+    @property
+    def title(self) -> Title | None:
+        titles = self.lines("title")
+        return titles[-1].value if titles and isinstance(titles[-1].value, Title) else None
+
+    @property
+    def first(self) -> Cell:
+        return next((c for row in self.rows for c in row if not c.blank), self.rows[0][0])
+
+
+@dataclass
+class Recognised:
+    source: Source
+    tables: list[Found] = field(default_factory=list)
+    footers: list[Line] = field(default_factory=list)
+    narrative: dict[str, list[Item]] = field(default_factory=dict)
+    narrative_heading: Item | None = None
+    narrative_lines: list[Line] = field(default_factory=list)  # the unit's name printed above it
+
+
+def _plain(text: str) -> str:
+    cleaned, _ = clean(text)
+    return vocab.squash(vocab.halfwidth(cleaned)) if cleaned else ""
+
+
+def title_of(text: str) -> Title | None:
+    flat = _plain(text)
+    if "绩效目标" not in flat or not flat.endswith("表"):
+        return None
+    kind = "summary" if "汇总" in flat else "department" if "整体" in flat else "project"
+    year = YEAR_IN_TITLE.search(flat)
+    numbered = re.match(r"^(\d{1,3})[.、．]", flat)
+    name = strip_number(flat)
+    name = YEAR_IN_TITLE.sub("", name, count=1) if year and name.startswith(year.group(0)) else name
+    name = re.sub(r"(方向)?绩效目标(汇总|申报)?表$", "", name)
+    return Title(kind, int(year.group(1)) if year else None, None if name in GENERIC_TITLE_NAMES else name,
+                 int(numbered.group(1)) if numbered else None)
+
+
+def org_name(text: str) -> tuple[str | None, str] | None:
+    """(unit code, name) when ``text`` is nothing but an organisation's name, else None."""
+    flat = _plain(text)
+    found = ORG.match(flat)
+    if found is None or not found.group("name").endswith(ORG_SUFFIXES):
+        return None
+    return found.group("code"), found.group("name")
+
+
+def classify(item: Item) -> Line:
+    text = _plain(item.text)
+    if not text:
+        return Line(item, "other")
+    if (unit := vocab.money_unit(text)) is not None:
+        return Line(item, "money", unit)
+    if found := UNIT_LINE.match(text):
+        return Line(item, "unit", found.group("name"))
+    if found := FOOTER.match(text):
+        return Line(item, "footer", (found.group("key"), found.group("value")))
+    if (title := title_of(text)) is not None:
+        return Line(item, "title", title)
+    if text == "部门整体绩效目标":
+        return Line(item, "narrative")
+    if found := NARRATIVE_HEADING.match(text):
+        return Line(item, "heading", found.group("key"))
+    if STRUCTURE.match(text):
+        return Line(item, "structure")
+    if (org := org_name(text)) is not None:
+        return Line(item, "org", org)
+    return Line(item, "other")
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+START_LABELS = {"项目名称", "项目编码"}
+
+
+def _row_label(row: list[Cell]) -> str | None:
+    first = next((cell for cell in row if not cell.blank), None)
+    if first is None:
+        return None
+    return vocab.match(first.text, vocab.PROJECT_LABELS) or vocab.match(first.text, vocab.DEPARTMENT_LABELS)
+
+
+def _split(rows: list[list[Cell]]) -> list[list[list[Cell]]]:
+    """Cut a table where a second form starts after the first one's indicator grid."""
+    pieces: list[list[list[Cell]]] = [[]]
+    seen_grid = False
+    for row in rows:
+        label = _row_label(row)
+        if seen_grid and label in (START_LABELS | {"单位名称"}):
+            pieces.append([])
+            seen_grid = False
+        pieces[-1].append(row)
+        if find_header([row]) is not None:
+            seen_grid = True
+    return [piece for piece in pieces if piece]
+
+
+def _form_line_row(row: list[Cell]) -> list[Line] | None:
+    """The row's cells as form lines (金额单位, 填报单位, title…) when that is all the row holds."""
+    filled = [cell for cell in row if not cell.blank]
+    if not filled or len(filled) > 3:
+        return None
+    lines = [classify(cell) for cell in filled]
+    if all(line.kind in ("money", "unit", "org", "title", "footer") for line in lines):
+        return lines
+    return None
+
+
+def kind_of(rows: list[list[Cell]]) -> tuple[str, str | None]:
+    """What a table is, by its labels; ("unknown", None) rather than a guess."""
+    starts = {_row_label(row) for row in rows}
+    anywhere = {vocab.norm(cell.text) for row in rows for cell in row if not cell.blank}
+    header = find_header(rows)
+    columns = header[1] if header else {}
+    if {"年度履职目标", "预算情况", "年度主要任务", "单位名称"} & starts:
+        return "department", "湖南"
+    if header and {"项目名称", "项目编码"} & anywhere:
+        if {"项目编码", "资金支出计划"} & starts or ("确定依据" in columns and "指标值类型" not in columns):
+            return "project", "河北"
+        if "指标值类型" in columns or "度量单位" in columns:
+            return "project", "湖南"
+    for row in rows:
+        keys = {vocab.match(cell.text, vocab.SUMMARY_LABELS) for cell in row if not cell.blank}
+        if {"序号", "项目名称"} <= keys and not header:
+            return "summary", None
+    return "unknown", None
+
+
+def recognised_labels(rows: list[list[Cell]]) -> list[str]:
+    found: list[str] = []
+    for row in rows:
+        for cell in row:
+            if not cell.blank and (key := vocab.match(cell.text, vocab.ALL_LABELS)) and key not in found:
+                found.append(key)
+    return found
+
+
+# --- the walk over a source -------------------------------------------------------------------
+
+
+def _logical_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | list[list[Cell]]]:
+    out: list[Paragraph | list[list[Cell]]] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            if out and not isinstance(out[-1], Paragraph):
+                out[-1].extend(block.rows)
+            else:
+                out.append(list(block.rows))
+        else:
+            out.append(block)
+    return out
+
+
+class _Walk:
+    def __init__(self, source: Source) -> None:
+        self.result = Recognised(source)
+        self.pending: list[Line] = []
+        self.narrative_key: str | None = None
+        self.count = 0
+
+    def paragraph(self, line: Line) -> None:
+        if line.kind == "narrative":
+            line.item.use()
+            self.result.narrative_heading = line.item
+            self.narrative_key = ""
+            return
+        if line.kind == "heading" and self.narrative_key is not None:
+            line.item.use()
+            self.narrative_key = str(line.value)
+            self.result.narrative.setdefault(self.narrative_key, [])
+            return
+        if line.kind in ("structure", "title"):
+            self.narrative_key = None
+        if self.narrative_key and line.kind in ("other", "org"):
+            self.result.narrative[self.narrative_key].append(line.item)
+            return
+        if self.narrative_key == "" and line.kind in ("unit", "org", "money"):
+            self.result.narrative_lines.append(line)
+            return
+        if line.kind == "footer":
+            self.result.footers.append(line)
+            return
+        self.pending.append(line)
+
+    def table(self, rows: list[list[Cell]]) -> None:
+        self.narrative_key = None
+        for piece in _split(rows):
+            while piece and (lines := _form_line_row(piece[0])) is not None:
+                self.pending.extend(lines)
+                piece = piece[1:]
+            trailing: list[Line] = []
+            while piece and (lines := _form_line_row(piece[-1])) is not None:
+                trailing = lines + trailing
+                piece = piece[:-1]
+            if piece:
+                self.count += 1
+                kind, layout = kind_of(piece)
+                found = Found(kind, layout, piece, self.count, self.pending)
+                self.pending = []
+                self.result.tables.append(found)
+            for line in trailing:
+                self.paragraph(line) if line.kind != "footer" else self.result.footers.append(line)
+
+    def finish(self) -> Recognised:
+        for line in self.pending:  # lines after the last table (a title without a table…)
+            if line.kind != "other":
+                self.result.source.report("I012", line.item, text=excerpt(line.item.text),
+                                          reason="后面没有表格，不知道它属于哪张表")
+                line.item.use()
+        return self.result
+
+
+def recognise(source: Source) -> Recognised:
+    walk = _Walk(source)
+    for block in _logical_tables(source.blocks):
+        if isinstance(block, Paragraph):
+            walk.paragraph(classify(block))
+        else:
+            walk.table(block)
+    return walk.finish()

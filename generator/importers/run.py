@@ -1,0 +1,89 @@
+"""``jixiao import``: read → recognise → assemble → write → check, and one report of everything.
+
+The report holds the importer's findings, which point into the sources (repairs, doubts, what was
+not imported and why), and the findings of ``jixiao check`` on the files written, which point into
+the YAML. The exit status is decided once, from all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic, Report
+from generator.importers.assemble import Options, Planned, plan_tree
+from generator.importers.read import read_source
+from generator.importers.recognise import classify, recognise
+from generator.importers.source import Cell, Source, excerpt
+from generator.importers.write import Outcome, write
+from generator.tree import UsageError
+
+SUFFIXES = (".txt", ".text", ".docx", ".xlsx", ".xlsm")
+
+
+@dataclass
+class ImportResult:
+    report: Report
+    outcomes: list[Outcome] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    planned: list[Planned] = field(default_factory=list)
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """The source files named, folders searched for .txt/.docx/.xlsx files (Office lock files skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                                and not p.name.startswith(("~$", "."))))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"找不到“{path}”：请检查路径是否写对")
+    return list(dict.fromkeys(files))
+
+
+def sweep(source: Source) -> None:
+    """Report every non-empty paragraph or cell that went neither into the YAML nor into a message."""
+    for item in source.unused():
+        item.used = True
+        if isinstance(item, Cell):
+            source.report("I013", item, text=excerpt(item.text))
+            continue
+        kind = classify(item).kind
+        reason = {"structure": "是文件的结构标题，不需要导入",
+                  "heading": "是标题，不需要导入"}.get(kind, "没有认出它属于哪张表的哪一栏")
+        source.report("I012", item, text=excerpt(item.text), reason=reason)
+
+
+def _failed(sources: list[Source], exc: Exception) -> None:
+    """A defect of the importer met on some input: reported like any finding, never a traceback."""
+    for source in sources:
+        source.report("I053", None, error=f"{type(exc).__name__}: {str(exc)[:120]}")
+
+
+def import_sources(paths: list[Path], options: Options, run_check: bool = True) -> ImportResult:
+    sources = [read_source(path) for path in expand(paths)]
+    recognised = []
+    for source in (s for s in sources if s.blocks):
+        try:
+            recognised.append(recognise(source))
+        except Exception as exc:  # a defect must not hide the other sources' results
+            _failed([source], exc)
+    try:
+        planned = plan_tree(recognised, options)
+    except Exception as exc:
+        _failed([r.source for r in recognised], exc)
+        planned = []
+    for source in sources:
+        sweep(source)
+    outcomes, problems = write(planned, options.force)
+    found: list[Diagnostic] = [d for source in sources for d in source.diagnostics] + problems
+    if run_check:
+        from generator.check import check
+
+        files = [o.path for o in outcomes if o.status in ("written", "unchanged")]
+        if files:
+            found.extend(check(files).diagnostics)
+    report = Report(diagnostics=found, files_checked=len(sources))
+    return ImportResult(report, outcomes, sources, planned)

@@ -1,0 +1,244 @@
+"""What the printed forms say: their labels, and what kind of thing a cell holds.
+
+Labels are matched after removing white space (line wraps split them: "年度本级 预算金额") and
+width variants, and a label cut short by a narrow column ("项目支出实施" for 项目支出实施期) still
+matches when the cut is at least four characters long and fits only one label.
+
+A cell's kind (operator, number, unit, placeholder, text) lets the indicator reader notice cells
+that slid into a neighbouring column and put them back, and only when the kinds leave no doubt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+from generator.normalize import OPERATOR_ALIASES, as_number, canonical_enum_value, halfwidth, squash
+
+__all__ = ["halfwidth", "squash"]  # re-exported: the importer compares labels with these
+from generator.rules.common import KNOWN_UNITS
+from generator.rules.framework import FRAMEWORKS
+
+MIN_CUT = 4
+
+
+def norm(text: str) -> str:
+    """A label as compared: no white space, half-width, without a trailing colon."""
+    return squash(halfwidth(text)).rstrip(":")
+
+
+_VARIANTS: dict[int, dict[str, str]] = {}
+
+
+def _variants(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each spelling of a label → its canonical name (the label tables are constants: cached)."""
+    if id(table) not in _VARIANTS:
+        _VARIANTS[id(table)] = {norm(v): canonical for canonical, variants in table.items() for v in variants}
+    return _VARIANTS[id(table)]
+
+
+def match(text: str, table: Mapping[str, tuple[str, ...]], cut: bool = True) -> str | None:
+    """The canonical label ``text`` stands for in ``table``, or None.
+
+    ``cut`` admits a label cut short; only where a label is expected (a row's first cell), since
+    elsewhere a short value ("项目支出") could be taken for a cut label.
+    """
+    key = norm(text)
+    if not key:
+        return None
+    variants = _variants(table)
+    if key in variants:
+        return variants[key]
+    bare = re.sub(r"\([^()]*\)$", "", key)  # 项目金额(万元), 资金支出计划(%)
+    if bare in variants:
+        return variants[bare]
+    if key.startswith("其中"):
+        rest = key[2:].lstrip(":")
+        if rest in variants:
+            return variants[rest]
+    if cut and len(key) >= MIN_CUT:
+        longer = {canonical for variant, canonical in variants.items() if variant.startswith(key)}
+        if len(longer) == 1:
+            return longer.pop()
+    return None
+
+
+PROJECT_LABELS: dict[str, tuple[str, ...]] = {
+    "项目名称": ("项目名称",),
+    "项目编码": ("项目编码", "项目代码"),
+    "项目类别": ("项目类别", "项目类型"),
+    "项目金额": ("年度本级预算金额", "项目金额", "预算金额", "年度预算金额", "本级预算金额", "预算数", "年度预算数"),
+    "实施期": ("项目支出实施期", "实施期", "项目实施期"),
+    "本年度绩效目标": ("本年度绩效目标", "年度绩效目标", "绩效目标"),
+    "资金用途": ("预算规模及资金用途", "资金用途"),
+    "财政资金": ("财政资金",),
+    "其他资金": ("其他资金",),
+    "上级资金": ("上级资金", "上级补助资金"),
+    "资金支出计划": ("资金支出计划",),
+    "绩效指标": ("本年度绩效指标", "年度绩效指标", "绩效指标"),
+}
+
+DEPARTMENT_LABELS: dict[str, tuple[str, ...]] = {
+    "单位名称": ("部门(单位名称)", "部门(单位)名称", "部门名称", "单位名称", "部门(单位)"),
+    "年度履职目标": ("年度履职目标",),
+    "年度主要任务": ("年度主要任务",),
+    "任务名称": ("任务名称",),
+    "主要内容": ("主要内容",),
+    "预算情况": ("预算情况",),
+    "资金总额": ("资金总额",),
+    "按收入性质分": ("按收入性质分",),
+    "按支出性质分": ("按支出性质分",),
+    "一般公共预算": ("一般公共预算", "一般公共预算拨款"),
+    "政府性基金": ("政府性基金", "政府性基金拨款", "政府性基金预算"),
+    "财政专户管理资金": ("财政专户管理资金",),
+    "其他资金": ("其他资金",),
+    "基本支出": ("基本支出",),
+    "项目支出": ("项目支出",),
+}
+
+SUMMARY_LABELS: dict[str, tuple[str, ...]] = {
+    "序号": ("序号",),
+    "项目名称": ("项目名称",),
+    "项目金额": ("项目金额", "金额", "预算金额", "项目预算", "预算数"),
+    "项目编码": ("项目编码",),
+    "财政资金": ("财政资金",),
+    "其他资金": ("其他资金",),
+    "备注": ("备注",),
+    "合计": ("合计", "合计金额", "总计"),
+}
+
+GRID_LABELS: dict[str, tuple[str, ...]] = {
+    "一级指标": ("一级指标",),
+    "二级指标": ("二级指标",),
+    "三级指标": ("三级指标",),
+    "指标值": ("指标值", "目标值", "年度指标值"),
+    "度量单位": ("度量单位", "计量单位"),
+    "指标值类型": ("指标值类型", "计算符号", "指标性质"),
+    "指标说明": ("指标值说明(指标解释)", "指标值说明", "指标解释", "绩效指标描述", "指标说明"),
+    "确定依据": ("指标值确定依据", "确定依据"),
+    "权重": ("权重", "分值"),
+    "指标方向": ("指标方向", "指标方向性"),
+    "备注": ("备注",),
+}
+
+FOOTER_LABELS: dict[str, tuple[str, ...]] = {
+    "单位财务负责人": ("单位财务负责人", "财务负责人"),
+    "填表人": ("填表人", "制表人"),
+}
+
+# Every label of every form: a cell holding one of these is part of the form, not content.
+ALL_LABELS: dict[str, tuple[str, ...]] = {}
+for _table in (PROJECT_LABELS, DEPARTMENT_LABELS, SUMMARY_LABELS, GRID_LABELS, FOOTER_LABELS):
+    for _key, _variants_of in _table.items():
+        ALL_LABELS[_key] = ALL_LABELS.get(_key, ()) + _variants_of
+
+LEVEL1 = tuple(dict.fromkeys(l1 for framework in FRAMEWORKS.values() for l1 in framework))
+LEVEL2 = tuple(dict.fromkeys(l2 for framework in FRAMEWORKS.values() for l2s in framework.values() for l2 in l2s))
+# Which 一级 a 二级 belongs to: the same in both frameworks, except that 2015's 成本指标 is a 二级 of 产出.
+OWNER = {l2: l1 for framework in FRAMEWORKS.values() for l1, l2s in framework.items() for l2 in l2s}
+ALLOWED = {l1: {l2 for framework in FRAMEWORKS.values() for l2 in framework.get(l1, ())} for l1 in LEVEL1}
+
+
+def _enum(text: str, options: tuple[str, ...]) -> str | None:
+    key = squash(halfwidth(text))
+    if key in options:
+        return key
+    fixed = canonical_enum_value(text, list(options))
+    return str(fixed) if fixed is not None else None
+
+
+def level1(text: str) -> str | None:
+    return _enum(text, LEVEL1)
+
+
+def level2(text: str) -> str | None:
+    return _enum(text, LEVEL2)
+
+
+OPERATORS = ("≥", "≤", "=", ">", "<", "定性")
+
+
+def operator(text: str) -> str | None:
+    key = squash(halfwidth(text))
+    if key in OPERATORS:
+        return key
+    alias = OPERATOR_ALIASES.get(key)
+    return alias if alias in OPERATORS else None
+
+
+NO_UNIT = "无"
+UNITS = frozenset(KNOWN_UNITS) | {
+    "万字", "字", "篇", "册", "份", "座", "辆", "台", "套", "件", "批", "亩", "吨", "公里", "千米", "米",
+    "平方米", "张", "部", "种", "元", "万元", "亿元", "分", "周", "季度", "篇次", "场次", "户次", "个月",
+    "百分点", "‰", "人/次", "万人次", NO_UNIT,
+}
+PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－"})
+
+
+def unit(text: str) -> str | None:
+    """The unit ``text`` names (line wraps removed: "百分 比"), or None."""
+    key = squash(text)
+    if key in UNITS:
+        return key
+    half = squash(halfwidth(text))
+    return half if half in UNITS else None
+
+
+def number(text: str) -> Decimal | None:
+    return as_number(text)
+
+
+def is_placeholder(text: str) -> bool:
+    return squash(text) in PLACEHOLDERS
+
+
+def kind(text: str) -> str:
+    """empty, placeholder, operator, number, unit or text."""
+    if not text.strip():
+        return "empty"
+    if is_placeholder(text):
+        return "placeholder"
+    if operator(text) is not None:
+        return "operator"
+    if number(text) is not None:
+        return "number"
+    if unit(text) is not None:
+        return "unit"
+    return "text"
+
+
+_COMPOUND = re.compile(
+    r"^(?P<op>≥|≤|>=|<=|=>|=<|≧|≦|>|<|=)?\s*(?P<num>[+-]?(?:\d+(?:\.\d+)?|\.\d+))\s*(?P<unit>[^\d\s]{0,4})$"
+)
+YEAR = re.compile(r"^(19|20)\d{2}$")
+
+
+def split_value(text: str) -> tuple[str | None, Decimal, str] | None:
+    """"≤10万元" → ("≤", 10, "万元"); "100%" → (None, 100, "%"); None when it is not that shape.
+
+    A four-digit year with 年 and no operator ("2026年") is a date, not a quantity.
+    """
+    match_ = _COMPOUND.match(squash(halfwidth(text)).replace(",", ""))
+    if match_ is None:
+        return None
+    op, num, tail = match_.group("op"), match_.group("num"), match_.group("unit")
+    if tail and unit(tail) is None:
+        return None
+    if op is None and tail == "年" and YEAR.match(num):
+        return None
+    if op is None and not tail:
+        return None  # a bare number is not an embedded value
+    value = as_number(num)
+    if value is None:  # pragma: no cover - the pattern admits only numbers
+        return None
+    return (operator(op) if op else None), value, tail
+
+
+MONEY_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元|亿元)")
+
+
+def money_unit(text: str) -> str | None:
+    """"金额单位：万元" / "单位: 万元" → 万元."""
+    found = MONEY_UNIT.fullmatch(squash(halfwidth(text)).replace(":", "："))
+    return found.group(1) if found else None

@@ -1,0 +1,103 @@
+"""Writing the planned files: canonical YAML, and never over an existing file that differs.
+
+Each file is rendered with the same code as ``jixiao fmt`` (``format_text``), so an imported
+tree is already in canonical form and its first line points editors at the schema. A target that
+exists with the same text is left alone ("unchanged"); one that exists with other text is not
+touched and the conflict is reported (I050), unless ``--force`` is given.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostic, make
+from generator.fmt import CannotFormat, ExactNumber, _yaml, format_text, write_atomic
+from generator.importers.assemble import PROJECT_KEYS, Planned
+from generator.load import Document, display_path, load
+
+
+@dataclass
+class Outcome:
+    path: Path
+    status: str  # written | unchanged | conflict | failed
+
+
+def yaml_value(value: Any) -> Any:
+    """Plain YAML types: exact numbers stay exact (22.95 is written 22.95, never 22.949999…)."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return ExactNumber(format(value.normalize(), "f"))
+    if isinstance(value, dict):
+        return {str(k): yaml_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [yaml_value(v) for v in value]
+    return value
+
+
+REVIEW_KEYS = ("已确认问题",)
+
+
+def keep_review(planned: Planned) -> None:
+    """Carry the reviewers' 已确认问题 of an existing file over: they are not in any source.
+
+    Re-importing a source then leaves a reviewed file as it is, instead of reporting a conflict
+    (or, with --force, dropping the acknowledgements).
+    """
+    if not planned.path.is_file():
+        return
+    loaded = load(planned.path)
+    if not isinstance(loaded, Document):
+        return
+    kept = {key: loaded.data[key] for key in REVIEW_KEYS if key in loaded.data and key not in planned.data}
+    if not kept:
+        return
+    order = [*planned.data, *kept]
+    if planned.kind == "project":
+        order = [k for k in PROJECT_KEYS if k in planned.data or k in kept]
+    planned.data = {key: planned.data.get(key, kept.get(key)) for key in order}
+
+
+def render(planned: Planned) -> str:
+    out = io.StringIO()
+    _yaml().dump(yaml_value(planned.data), out)
+    return format_text(out.getvalue(), planned.path)
+
+
+def write(planned: list[Planned], force: bool) -> tuple[list[Outcome], list[Diagnostic]]:
+    outcomes: list[Outcome] = []
+    problems: list[Diagnostic] = []
+    for item in planned:
+        path = item.path
+        if item.keep and path.is_file():
+            outcomes.append(Outcome(path, "unchanged"))
+            continue
+        keep_review(item)
+        try:
+            text = render(item)
+        except CannotFormat as exc:  # the round-trip parser refused what was dumped: a defect
+            outcomes.append(Outcome(path, "failed"))
+            problems.append(exc.diagnostic)
+            continue
+        try:
+            if path.is_file():
+                old = path.read_text(encoding="utf-8-sig", errors="replace")
+                if old == text:
+                    outcomes.append(Outcome(path, "unchanged"))
+                    continue
+                if not force:
+                    outcomes.append(Outcome(path, "conflict"))
+                    problems.append(make("I050", display_path(path), source=item.source.shown))
+                    continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text)
+        except OSError as exc:
+            outcomes.append(Outcome(path, "failed"))
+            problems.append(make("I052", display_path(path), error=exc.strerror or type(exc).__name__))
+            continue
+        outcomes.append(Outcome(path, "written"))
+    return outcomes, problems

@@ -1,0 +1,332 @@
+"""Compose the official tables of one unit from its layout and its data.
+
+Everything the layout asks for is taken from the data files by the field names they already use
+(项目金额, 预算情况.资金总额 …). The unit's tables come first, in the layout's order, then one
+table per project, ordered by 序号 and then by file name. Fields that the layout has no place for
+are listed, never dropped silently: the build reports them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from generator.model import Project, Unit
+from generator.names import safe_filename
+from generator.render.form import (
+    CENTER,
+    HEAD,
+    LABEL,
+    LEFT,
+    Block,
+    Cell,
+    Form,
+    Grid,
+    Heading,
+    LayoutError,
+    Paragraphs,
+    Style,
+)
+from generator.render.layout import (
+    PROJECT,
+    PROJECTS,
+    UNIT,
+    VALUE_WITH_OPERATOR,
+    CellSpec,
+    DetailSpec,
+    FormSpec,
+    GridSpec,
+    HeadingSpec,
+    IndicatorSpec,
+    KeyValueSpec,
+    Layout,
+    ParagraphSpec,
+    RowBlock,
+    RowSpec,
+)
+from generator.render.values import fill, is_number, lookup, text_of, value_cell, width_em, with_operator
+
+BOOKLET = "单位汇编"
+# Records about the source document, for the website: never printed on the official tables.
+NOT_PRINTED = frozenset({"已确认问题", "更正说明", "填报单位", "序号"})
+PADDING_MM = 1.5
+PT_MM = 0.3528
+
+
+@dataclass
+class UnitTables:
+    """The tables of one unit in booklet order, and the data fields no table prints."""
+
+    forms: list[Form]
+    unprinted: list[tuple[str, str]]  # (file, field)
+
+
+def project_order(project: Project) -> tuple[int, int, str]:
+    order = project.doc.data.get("序号")
+    name = project.doc.path.name
+    return (0, int(order), name) if isinstance(order, int) and not isinstance(order, bool) else (1, 0, name)
+
+
+def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
+    region = unit.region
+    projects = sorted(unit.projects, key=project_order)
+    shared = {"年度": unit.year, "金额单位": region.money_unit, "地区": region.name}
+    unit_fields = {k: unit.doc.data.get(k) for k in ("单位名称", "单位编码", "单位财务负责人", "填表人")}
+    project_contexts = [
+        {**p.doc.data, **shared, **unit_fields, "序号": n} for n, p in enumerate(projects, start=1)
+    ]
+    unit_context = {**unit.doc.data, **shared, PROJECTS: project_contexts}
+    forms: list[Form] = []
+    stems = _project_stems(layout, projects)
+    for spec in layout.forms:
+        if spec.subject == UNIT and _present(unit_context, spec.requires):
+            forms.append(compose_form(spec, layout, unit_context, str(spec.stem)))
+    for spec in layout.forms:
+        if spec.subject == PROJECT:
+            for context, stem in zip(project_contexts, stems, strict=True):
+                forms.append(compose_form(spec, layout, context, stem))
+    unprinted = _unprinted(unit.doc.display, unit.doc.data, layout.fields_printed(UNIT))
+    for project in projects:
+        unprinted += _unprinted(project.doc.display, project.doc.data, layout.fields_printed(PROJECT))
+    return UnitTables(forms, unprinted)
+
+
+def _present(context: dict[str, Any], requires: str | None) -> bool:
+    return requires is None or lookup(context, requires) not in (None, "", [], {})
+
+
+def _project_stems(layout: Layout, projects: list[Project]) -> list[str]:
+    """File names for the projects' tables: the data file's name, never one of the unit's tables."""
+    taken = {str(f.stem).casefold() for f in layout.forms if f.subject == UNIT} | {BOOKLET.casefold()}
+    stems = []
+    for project in projects:
+        base = safe_filename(project.doc.path.stem)
+        stem, n = base, 1
+        while stem.casefold() in taken:
+            n += 1
+            stem = f"{base}（{n}）"
+        taken.add(stem.casefold())
+        stems.append(stem)
+    return stems
+
+
+def _unprinted(shown: str, data: dict[str, Any], printed: set[str]) -> list[tuple[str, str]]:
+    out = []
+    for path in _leaves(data):
+        if path.split(".")[0] in NOT_PRINTED:
+            continue
+        if not any(path == p or path.startswith(p + ".") for p in printed):
+            out.append((shown, path))
+    return out
+
+
+def _leaves(data: Any, prefix: str = "") -> list[str]:
+    if isinstance(data, dict):
+        return [leaf for k, v in data.items() for leaf in _leaves(v, f"{prefix}{k}.")]
+    if isinstance(data, list) and any(isinstance(item, dict) for item in data):
+        return sorted({leaf for item in data for leaf in _leaves(item, prefix)})
+    return [prefix.rstrip(".")] if data not in (None, "", [], {}) else []
+
+
+def compose_form(spec: FormSpec, layout: Layout, context: dict[str, Any], stem: str) -> Form:
+    try:
+        blocks = [_block(b, layout, context, spec.style) for b in spec.blocks]
+    except LayoutError as exc:
+        raise LayoutError(f"{layout.name}/layout.yaml 的“{spec.name}”：{exc}") from exc
+    return Form(
+        kind=spec.name,
+        stem=stem,
+        caption=text_of(context.get("项目名称")) if spec.subject == PROJECT else spec.name,
+        title=fill(spec.title, context),
+        heading=tuple(fill(t, context) for t in spec.heading),
+        blocks=blocks,
+        footer=tuple(fill(t, context) for t in spec.footer),
+        landscape=spec.landscape,
+        style=spec.style,
+    )
+
+
+def _block(spec: GridSpec | HeadingSpec | ParagraphSpec, layout: Layout, context: dict[str, Any],
+           style: Style) -> Block:
+    if isinstance(spec, HeadingSpec):
+        return Heading(fill(spec.text, context))
+    if isinstance(spec, ParagraphSpec):
+        cell = value_cell(lookup(context, spec.path), numbering=spec.numbering or layout.numbering)
+        return Paragraphs(cell.lines)
+    sections: list[tuple[tuple[float, ...], list[list[Cell]]]] = []
+    for row in spec.rows:
+        widths = spec.widths if isinstance(row, RowSpec) or not row.widths else row.widths
+        rows = _rows(row, layout, context, len(widths))
+        if sections and sections[-1][0] == widths:
+            sections[-1][1].extend(rows)
+        else:
+            sections.append((widths, rows))
+    return _aligned(_joined(sections), style)
+
+
+def _joined(sections: list[tuple[tuple[float, ...], list[list[Cell]]]]) -> Grid:
+    """One grid from bands of rows with different column widths (a 指标 block with its own 列宽).
+
+    The grid's columns are the union of all bands' column edges; each cell spans the union columns
+    between its own edges. This is what Word does with a table whose rows have different cells.
+    """
+    if len(sections) == 1:
+        return Grid(*sections[0])
+    edges: set[float] = set()
+    for widths, _ in sections:
+        edges.update(round(sum(widths[:i]), 2) for i in range(len(widths) + 1))
+    union = sorted(edges)
+    rows: list[list[Cell]] = []
+    for widths, band in sections:
+        index = [union.index(round(sum(widths[:i]), 2)) for i in range(len(widths) + 1)]
+        for placed_row in Grid(widths, band).placed_rows:
+            rows.append([replace(p.cell, colspan=index[p.col + p.colspan] - index[p.col], rowspan=p.rowspan)
+                         for p in placed_row])
+    return Grid(tuple(round(b - a, 2) for a, b in pairwise(union)), rows)
+
+
+def _rows(spec: RowBlock, layout: Layout, context: dict[str, Any], ncols: int) -> list[list[Cell]]:
+    if isinstance(spec, RowSpec):
+        return [[_cell(c, layout, context) for c in spec.cells]]
+    if isinstance(spec, DetailSpec):
+        return _detail(spec, layout, context)
+    if isinstance(spec, IndicatorSpec):
+        return _indicators(spec, context)
+    return _key_values(spec, layout, context, ncols)
+
+
+def label(text: str, colspan: int = 1, rowspan: int = 1, role: str = LABEL) -> Cell:
+    return Cell((text,) if text else (), role=role, colspan=colspan, rowspan=rowspan, align=CENTER)
+
+
+def _cell(spec: CellSpec, layout: Layout, context: dict[str, Any]) -> Cell:
+    if spec.path is None:
+        return label(fill(spec.text or "", context), spec.colspan, spec.rowspan)
+    return value_cell(lookup(context, spec.path), fmt=spec.fmt, places=layout.money_places,
+                      numbering=spec.numbering or layout.numbering, colspan=spec.colspan,
+                      rowspan=spec.rowspan, align=spec.align)
+
+
+def _detail(spec: DetailSpec, layout: Layout, context: dict[str, Any]) -> list[list[Cell]]:
+    items = lookup(context, spec.source) or []
+    items = [item if isinstance(item, dict) else {"内容": item} for item in items]
+    body: list[list[Cell]] = []
+    for n, item in enumerate(items, start=1):
+        item = {"序号": n, **item}
+        body.append([value_cell(lookup(item, c.path), fmt=c.fmt, places=layout.money_places,
+                                numbering=layout.numbering, colspan=c.colspan, align=c.align)
+                     for c in spec.columns])
+    if not body:  # an empty list still prints one blank row to fill in
+        body.append([Cell(colspan=c.colspan) for c in spec.columns])
+    if spec.total is not None:
+        body.append(_total_row(spec, layout, items))
+    header = [label(fill(c.title, context), c.colspan, role=HEAD) for c in spec.columns]
+    if spec.label:
+        header.insert(0, label(spec.label, rowspan=len(body) + 1))
+    return [header, *body]
+
+
+def _total_row(spec: DetailSpec, layout: Layout, items: list[dict[str, Any]]) -> list[Cell]:
+    assert spec.total is not None
+    index = next((i for i, c in enumerate(spec.columns) if c.path == spec.total.path), None)
+    if not index:
+        raise LayoutError(f"“合计”的值“{spec.total.path}”必须是明细中第一列以后的某一列")
+    values = [lookup(item, spec.total.path) for item in items]
+    total = sum((Decimal(v) for v in values if is_number(v)), Decimal(0))
+    column = spec.columns[index]
+    cells = [label(spec.total.label, sum(c.colspan for c in spec.columns[:index]))]
+    cells.append(value_cell(total, fmt=column.fmt, places=layout.money_places, colspan=column.colspan))
+    cells.extend(Cell(colspan=c.colspan) for c in spec.columns[index + 1:])
+    return cells
+
+
+def _indicators(spec: IndicatorSpec, context: dict[str, Any]) -> list[list[Cell]]:
+    rows = [r for r in (lookup(context, spec.source) or []) if isinstance(r, dict)]
+    keys = [c.path for c in spec.columns]
+    spans = _merge_spans(rows, [k for k in keys if k in spec.merge])
+    body: list[list[Cell]] = []
+    for i, row in enumerate(rows):
+        placeholder = row.get("三级指标") is None
+        cells = []
+        for column in spec.columns:
+            key = column.path
+            if key in spec.merge:
+                span = spans[key][i]
+                if span:
+                    cells.append(value_cell(row.get(key), rowspan=span, align=CENTER))
+            elif placeholder:
+                cells.append(Cell((spec.placeholder,) if key == "三级指标" and spec.placeholder else (),
+                                  align=CENTER))
+            elif key == VALUE_WITH_OPERATOR:
+                cells.append(Cell((with_operator(row),) if row.get("指标值") is not None else (), align=column.align))
+            else:
+                cells.append(value_cell(row.get(key), align=column.align))
+        body.append(cells)
+    header = [label(c.title, role=HEAD) for c in spec.columns]
+    if spec.label:
+        header.insert(0, label(spec.label, rowspan=len(body) + 1))
+    return [header, *body]
+
+
+def _merge_spans(rows: list[dict[str, Any]], merged: list[str]) -> dict[str, list[int]]:
+    """For each merged column, the rowspan at the first row of each run of equal values (0 elsewhere).
+
+    A run of a later column never crosses a boundary of an earlier one: 二级 merges within its 一级.
+    """
+    spans: dict[str, list[int]] = {}
+    boundaries = {0}
+    for key in merged:
+        for i in range(1, len(rows)):
+            if rows[i].get(key) != rows[i - 1].get(key):
+                boundaries.add(i)
+        starts = sorted(boundaries) + [len(rows)]
+        column = [0] * len(rows)
+        for start, end in pairwise(starts):
+            if start < len(rows):
+                column[start] = end - start
+        spans[key] = column
+    return spans
+
+
+def _key_values(spec: KeyValueSpec, layout: Layout, context: dict[str, Any], ncols: int) -> list[list[Cell]]:
+    data = lookup(context, spec.path)
+    data = data if isinstance(data, dict) else {}
+    keys = list(spec.keys) + [k for k in data if k not in spec.keys]
+    free = ncols - 1
+    if len(keys) > free:
+        raise LayoutError(f"“{spec.label}”有 {len(keys)} 项，表格只有 {free} 列可用")
+    spans = [free // len(keys) + (1 if i < free % len(keys) else 0) for i in range(len(keys))] if keys else []
+    top = [label(spec.label, rowspan=2), *(label(k, s, role=HEAD) for k, s in zip(keys, spans, strict=True))]
+    bottom = [value_cell(data.get(k), fmt=spec.fmt, places=layout.money_places, colspan=s, align=CENTER)
+              for k, s in zip(keys, spans, strict=True)]
+    return [top, bottom or [Cell(colspan=free)]]
+
+
+def _aligned(grid: Grid, style: Style) -> Grid:
+    """Settle the alignment left open: centred when the text fits on one line, else from the left."""
+    em = style.table_size * PT_MM
+    widths = grid.widths
+    rows = []
+    for placed_row in grid.placed_rows:
+        row = []
+        for p in placed_row:
+            cell = p.cell
+            if not cell.align:
+                room = sum(widths[p.col:p.col + p.colspan]) - 2 * PADDING_MM
+                fits = all(width_em(line) * em <= room for line in cell.lines) and len(cell.lines) <= 1
+                cell = replace(cell, align=CENTER if fits or cell.number is not None else LEFT)
+            row.append(replace(cell, colspan=p.colspan))
+        rows.append(row)
+    return Grid(widths, rows)
+
+
+def text_of_cells(grid: Grid) -> list[list[str]]:
+    """The grid as text, one list per row, places covered by a span left empty (for tests and diffs)."""
+    out = [[""] * len(grid.widths) for _ in grid.rows]
+    for p in grid.placed:
+        out[p.row][p.col] = p.cell.text
+    return out
+
+

@@ -1,0 +1,176 @@
+"""What a printed form is made of, whatever the format: a title, heading lines, tables, text.
+
+The composer (``compose.py``) builds these from a layout and the data; the writers (web page,
+Word, Excel) only lay them out. So the three formats cannot disagree about a single cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+LABEL = "label"  # a printed caption of the form, e.g. 项目名称
+HEAD = "head"    # a column heading of a table, e.g. 一级指标
+VALUE = "value"  # data
+
+LEFT = "left"
+CENTER = "center"
+
+
+class LayoutError(Exception):
+    """A layout (layout.yaml) that cannot be printed: its spans do not fit its columns, etc."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell as the form prints it. ``lines`` are its paragraphs (a numbered list has several).
+
+    A cell holding a number keeps it in ``number`` so that Excel stores a number, with
+    ``number_format`` showing it exactly as the text does (e.g. ``0.00``, ``0%``).
+    """
+
+    lines: tuple[str, ...] = ()
+    role: str = VALUE
+    colspan: int = 1
+    rowspan: int = 1
+    number: Decimal | None = None
+    number_format: str = ""
+    align: str = ""  # LEFT or CENTER; empty: centred when short, left when it wraps
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A cell at its place in the table grid (0-based), with its spans as printed."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    cell: Cell
+
+
+@dataclass
+class Grid:
+    """A bordered table: column widths in millimetres, and rows of cells as HTML would list them.
+
+    Rows omit the places covered by a cell spanning from above, exactly as in HTML; ``placed``
+    resolves every cell to its row and column once, for the writers that need coordinates.
+    """
+
+    widths: tuple[float, ...]
+    rows: list[list[Cell]]
+    kind: str = field(default="grid", init=False)
+
+    @property
+    def width_mm(self) -> float:
+        return sum(self.widths)
+
+    @property
+    def percentages(self) -> list[str]:
+        """Column widths for HTML, as percentages of the table width."""
+        total = self.width_mm
+        return [f"{100 * w / total:.2f}%" for w in self.widths]
+
+    @cached_property
+    def placed_rows(self) -> list[list[Placed]]:
+        return _place(self.widths, self.rows)
+
+    @property
+    def placed(self) -> list[Placed]:
+        return [p for row in self.placed_rows for p in row]
+
+
+def _place(widths: tuple[float, ...], rows: list[list[Cell]]) -> list[list[Placed]]:
+    """Resolve spans like an HTML table does; the last cell of a short row stretches to the end."""
+    ncols = len(widths)
+    taken: list[list[bool]] = [[False] * ncols for _ in rows]
+    out: list[list[Placed]] = []
+    for r, cells in enumerate(rows):
+        placed: list[Placed] = []
+        col = 0
+        for i, cell in enumerate(cells):
+            while col < ncols and taken[r][col]:
+                col += 1
+            colspan = cell.colspan
+            if i == len(cells) - 1:  # stretch over the free places that follow, if any
+                end = col + colspan
+                while end < ncols and not taken[r][end]:
+                    end += 1
+                colspan = end - col
+            if col + colspan > ncols:
+                raise LayoutError(f"第 {r + 1} 行的单元格超出了表格的 {ncols} 列（请检查“跨列”和“列宽”）")
+            rowspan = cell.rowspan
+            if r + rowspan > len(rows):
+                raise LayoutError(f"第 {r + 1} 行的单元格跨行超出了表格的最后一行")
+            for rr in range(r, r + rowspan):
+                for cc in range(col, col + colspan):
+                    if taken[rr][cc]:
+                        raise LayoutError(f"第 {rr + 1} 行第 {cc + 1} 列被两个单元格同时占用")
+                    taken[rr][cc] = True
+            placed.append(Placed(r, col, rowspan, colspan, cell))
+            col += colspan
+        out.append(placed)
+    for r, row in enumerate(taken):
+        if not all(row):
+            raise LayoutError(f"第 {r + 1} 行没有填满表格的 {ncols} 列")
+    return out
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside a text form, e.g. 一、总体绩效目标."""
+
+    text: str
+    kind: str = field(default="heading", init=False)
+
+
+@dataclass(frozen=True)
+class Paragraphs:
+    """Running text: one or more paragraphs (the items of a numbered list come numbered)."""
+
+    lines: tuple[str, ...]
+    kind: str = field(default="paragraphs", init=False)
+
+
+Block = Grid | Heading | Paragraphs
+
+
+@dataclass(frozen=True)
+class Style:
+    """Fonts (names as Word and WPS know them) and sizes in points, from the layout."""
+
+    title_font: str = "宋体"
+    body_font: str = "仿宋"
+    heading_font: str = "黑体"
+    title_size: float = 18
+    heading_line_size: float = 12
+    table_size: float = 10.5
+    text_size: float = 16
+
+
+@dataclass
+class Form:
+    """One official table (or text form) ready to be written in any format.
+
+    ``heading`` and ``footer`` are lines of items spread across the width, e.g.
+    ("填报单位（盖章）：…", "金额单位：万元") or ("单位财务负责人：…", "填表人：…").
+    """
+
+    kind: str           # the layout's name for the table, e.g. 项目支出绩效目标表
+    stem: str           # the output file name without suffix
+    caption: str        # what the table is about: the project's name, or the unit table's name
+    title: str
+    heading: tuple[str, ...]
+    blocks: list[Block]
+    footer: tuple[str, ...] = ()
+    landscape: bool = False
+    style: Style = field(default_factory=Style)
+
+    @property
+    def grids(self) -> list[Grid]:
+        return [b for b in self.blocks if isinstance(b, Grid)]

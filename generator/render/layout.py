@@ -1,0 +1,375 @@
+"""Official layouts (版式): one folder per layout under generator/templates/official/.
+
+A layout folder holds ``layout.yaml`` (titles, labels, columns, widths, merges of every table) and
+may hold its own page templates that override those in ``_共用/``. This module reads a
+layout.yaml into typed specifications and says clearly what is wrong with one that cannot be used,
+so that adding a province is writing a folder, not code. The format is described in
+docs/官方表格版式.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from generator.render.form import CENTER, LEFT, LayoutError, Style
+
+OFFICIAL = Path(__file__).resolve().parent.parent / "templates" / "official"
+COMMON = "_共用"
+LAYOUT_FILE = "layout.yaml"
+
+UNIT = "单位"
+PROJECT = "项目"
+PROJECTS = "项目"  # the data of a 明细 that lists the unit's projects
+MONEY = "金额"
+PERCENT = "百分比"
+ALIGNS = {"左": LEFT, "中": CENTER}
+# A column of an indicator table that is not a field: the value with its operator and unit,
+# as the Hebei form prints it ("≥85%", "≤10万元", "100%").
+VALUE_WITH_OPERATOR = "指标值（含符号和单位）"
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+INDICATOR_FIELDS = ("一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位", "指标说明",
+                    "确定依据", "备注", "权重", "指标方向", VALUE_WITH_OPERATOR)
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """A cell of a fixed row: a printed caption (``text``) or a value taken from the data (``path``)."""
+
+    text: str | None = None
+    path: str | None = None
+    colspan: int = 1
+    rowspan: int = 1
+    align: str = ""
+    fmt: str = ""
+    numbering: str | None = None
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    cells: tuple[CellSpec, ...]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A column of a 明细 or 指标 block: its heading, and the field it prints."""
+
+    title: str
+    path: str
+    colspan: int = 1
+    align: str = ""
+    fmt: str = ""
+
+
+@dataclass(frozen=True)
+class TotalSpec:
+    label: str
+    path: str
+
+
+@dataclass(frozen=True)
+class DetailSpec:
+    """Rows repeated for each item of a list (年度主要任务, or the unit's projects)."""
+
+    source: str
+    columns: tuple[ColumnSpec, ...]
+    label: str | None = None
+    total: TotalSpec | None = None
+    widths: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """The 绩效指标 grid: one row per indicator, equal neighbours merged in the ``merge`` columns."""
+
+    source: str
+    columns: tuple[ColumnSpec, ...]
+    label: str | None = None
+    merge: tuple[str, ...] = ()
+    placeholder: str = ""
+    widths: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyValueSpec:
+    """A mapping printed as two rows, keys above values (资金支出计划: 3月底 … 12月底)."""
+
+    label: str
+    path: str
+    keys: tuple[str, ...]
+    fmt: str = ""
+    widths: tuple[float, ...] = ()
+
+
+RowBlock = RowSpec | DetailSpec | IndicatorSpec | KeyValueSpec
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    widths: tuple[float, ...]
+    rows: tuple[RowBlock, ...]
+
+
+@dataclass(frozen=True)
+class HeadingSpec:
+    text: str
+
+
+@dataclass(frozen=True)
+class ParagraphSpec:
+    path: str
+    numbering: str | None = None
+
+
+BlockSpec = GridSpec | HeadingSpec | ParagraphSpec
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    name: str
+    stem: str | None
+    subject: str  # UNIT or PROJECT: one table per unit, or one per project
+    requires: str | None
+    title: str
+    heading: tuple[str, ...]
+    footer: tuple[str, ...]
+    landscape: bool
+    blocks: tuple[BlockSpec, ...]
+    style: Style  # the layout's fonts and sizes, with this table's own 字体 and 字号 over them
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    folder: Path
+    forms: tuple[FormSpec, ...]
+    style: Style
+    money_places: int | None
+    numbering: str
+
+    def fields_printed(self, subject: str) -> set[str]:
+        """Dotted paths of the data fields that some table of this layout prints."""
+        found: set[str] = set()
+        for form in self.forms:
+            for text in (form.title, *form.heading, *form.footer):
+                found |= set(PLACEHOLDER.findall(text))
+            for block in form.blocks:
+                found |= _paths(block, form.subject, subject)
+        return found
+
+
+def _paths(block: BlockSpec, form_subject: str, subject: str) -> set[str]:
+    if isinstance(block, ParagraphSpec):
+        return {block.path} if form_subject == subject else set()
+    if isinstance(block, HeadingSpec):
+        return set()
+    found: set[str] = set()
+    for row in block.rows:
+        if isinstance(row, DetailSpec) and row.source == PROJECTS:
+            if subject == PROJECT:  # a unit's table listing its projects prints project fields
+                found |= {c.path for c in row.columns}
+        elif form_subject != subject:
+            continue
+        elif isinstance(row, RowSpec):
+            found |= {c.path for c in row.cells if c.path}
+        elif isinstance(row, DetailSpec):
+            found |= {f"{row.source}.{c.path}" for c in row.columns}
+        elif isinstance(row, IndicatorSpec):
+            for column in row.columns:
+                names = ("指标值类型", "指标值", "度量单位") if column.path == VALUE_WITH_OPERATOR else (column.path,)
+                found |= {f"{row.source}.{name}" for name in names}
+            found |= {f"{row.source}.一级指标", f"{row.source}.二级指标"}
+        elif isinstance(row, KeyValueSpec):
+            found.add(row.path)
+    return found
+
+
+def available() -> list[str]:
+    return sorted(p.name for p in OFFICIAL.iterdir() if (p / LAYOUT_FILE).is_file())
+
+
+def load_layout(name: str) -> Layout:
+    """The layout called ``name`` (the 版式 of 地区.yaml); LayoutError when it is missing or broken."""
+    folder = OFFICIAL / name
+    if "/" in name or "\\" in name or name.startswith(".") or not (folder / LAYOUT_FILE).is_file():
+        raise LayoutError(f"没有“{name}”版式：generator/templates/official/ 中没有“{name}/layout.yaml”。"
+                          f"现有版式：{'、'.join(available())}。新增版式的方法见 docs/官方表格版式.md")
+    return _cached(name)
+
+
+@cache
+def _cached(name: str) -> Layout:
+    path = OFFICIAL / name / LAYOUT_FILE
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
+        raise LayoutError(f"{name}/{LAYOUT_FILE} 无法读取：{exc}") from exc
+    try:
+        return _layout(data, path.parent)
+    except LayoutError as exc:
+        raise LayoutError(f"{name}/{LAYOUT_FILE}：{exc}") from exc
+
+
+def _need(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise LayoutError(f"{where} 缺少“{key}”")
+    value = mapping[key]
+    if not isinstance(value, kind):
+        raise LayoutError(f"{where}.{key} 的写法不对")
+    return value
+
+
+def _align(value: Any, where: str) -> str:
+    if value is None:
+        return ""
+    if value not in ALIGNS:
+        raise LayoutError(f"{where} 的“对齐”只能是 左 或 中")
+    return ALIGNS[value]
+
+
+def _fmt(value: Any, where: str) -> str:
+    if value in (None, "文字"):
+        return ""
+    if value not in (MONEY, PERCENT):
+        raise LayoutError(f"{where} 的“格式”只能是 金额、百分比 或 文字")
+    return str(value)
+
+
+def _style(data: dict[str, Any], default: Style) -> Style:
+    """Fonts and sizes (字体, 字号) given in ``data``, the rest from ``default``."""
+    fonts = data.get("字体") or {}
+    sizes = data.get("字号") or {}
+    return Style(
+        title_font=fonts.get("标题", default.title_font),
+        body_font=fonts.get("正文", default.body_font),
+        heading_font=fonts.get("小标题", default.heading_font),
+        title_size=float(sizes.get("标题", default.title_size)),
+        heading_line_size=float(sizes.get("抬头", default.heading_line_size)),
+        table_size=float(sizes.get("表格", default.table_size)),
+        text_size=float(sizes.get("正文", default.text_size)),
+    )
+
+
+def _layout(data: Any, folder: Path) -> Layout:
+    name = _need(data, "名称", str, "文件")
+    style = _style(data, Style())
+    places = data.get("金额小数位", "原样")
+    if places != "原样" and not (isinstance(places, int) and 0 <= places <= 6):
+        raise LayoutError("“金额小数位”只能是 原样 或 0 到 6 的整数")
+    forms = tuple(_form(f, f"表格[{i + 1}]", style) for i, f in enumerate(_need(data, "表格", list, "文件")))
+    if sum(1 for f in forms if f.subject == PROJECT) > 1:
+        raise LayoutError("只能有一张“对象: 项目”的表格")
+    names = [f.stem or f.name for f in forms if f.subject == UNIT]
+    if len(set(names)) != len(names):
+        raise LayoutError("单位的各张表的“文件名”不能相同")
+    return Layout(name=name, folder=folder, forms=forms, style=style,
+                  money_places=None if places == "原样" else places, numbering=str(data.get("编号", "{n}.")))
+
+
+def _form(data: Any, where: str, style: Style) -> FormSpec:
+    subject = _need(data, "对象", str, where)
+    if subject not in (UNIT, PROJECT):
+        raise LayoutError(f"{where}.对象 只能是 单位 或 项目")
+    paper = data.get("纸张", "纵向")
+    if paper not in ("纵向", "横向"):
+        raise LayoutError(f"{where}.纸张 只能是 纵向 或 横向")
+    stem = data.get("文件名")
+    if subject == UNIT and not stem:
+        raise LayoutError(f"{where} 缺少“文件名”（单位的表格按它命名，如 部门整体）")
+    blocks = tuple(_block(b, f"{where}.内容[{i + 1}]") for i, b in enumerate(_need(data, "内容", list, where)))
+    return FormSpec(
+        name=_need(data, "名称", str, where), stem=stem, subject=subject, requires=data.get("需要"),
+        title=_need(data, "标题", str, where), heading=tuple(data.get("抬头") or ()),
+        footer=tuple(data.get("落款") or ()), landscape=paper == "横向", blocks=blocks, style=_style(data, style),
+    )
+
+
+def _block(data: Any, where: str) -> BlockSpec:
+    if not isinstance(data, dict) or len(data) != 1:
+        raise LayoutError(f"{where} 应写成“表:”“小标题:”或“段落:”之一")
+    (kind, body), = data.items()
+    if kind == "小标题":
+        return HeadingSpec(str(body))
+    if kind == "段落":
+        return ParagraphSpec(_need(body, "值", str, where), body.get("编号"))
+    if kind == "表":
+        widths = _widths(_need(body, "列宽", list, where), where)
+        rows = tuple(_row(r, f"{where}.行[{i + 1}]") for i, r in enumerate(_need(body, "行", list, where)))
+        return GridSpec(widths, rows)
+    raise LayoutError(f"{where}：不认识“{kind}”，应为 表、小标题 或 段落")
+
+
+def _widths(data: Any, where: str) -> tuple[float, ...]:
+    if not isinstance(data, list) or not data or not all(isinstance(w, (int, float)) and w > 0 for w in data):
+        raise LayoutError(f"{where} 的“列宽”应为正数（毫米）的列表")
+    return tuple(float(w) for w in data)
+
+
+def _row(data: Any, where: str) -> RowBlock:
+    if isinstance(data, list):
+        return RowSpec(tuple(_cell(c, f"{where}[{i + 1}]") for i, c in enumerate(data)))
+    if not isinstance(data, dict) or len(data) != 1:
+        raise LayoutError(f"{where} 应为一行单元格（[…]），或“明细:”“指标:”“键值:”之一")
+    (kind, body), = data.items()
+    where = f"{where}.{kind}"
+    widths = _widths(body["列宽"], where) if isinstance(body, dict) and "列宽" in body else ()
+    if kind == "明细":
+        total = body.get("合计")
+        return DetailSpec(
+            source=_need(body, "数据", str, where), label=body.get("标签"),
+            columns=tuple(_column(c, f"{where}.列[{i + 1}]") for i, c in enumerate(_need(body, "列", list, where))),
+            total=TotalSpec(_need(total, "标签", str, where), _need(total, "值", str, where)) if total else None,
+            widths=widths,
+        )
+    if kind == "指标":
+        columns = tuple(_column(c, f"{where}.列[{i + 1}]", indicator=True)
+                        for i, c in enumerate(_need(body, "列", list, where)))
+        merge = tuple(body.get("合并") or ())
+        if not set(merge) <= {c.path for c in columns}:
+            raise LayoutError(f"{where}.合并 中的列必须是“列”中的列")
+        return IndicatorSpec(source=body.get("数据", "绩效指标"), columns=columns, label=body.get("标签"),
+                             merge=merge, placeholder=str(body.get("占位", "")), widths=widths)
+    if kind == "键值":
+        return KeyValueSpec(label=_need(body, "标签", str, where), path=_need(body, "值", str, where),
+                            keys=tuple(str(k) for k in body.get("键") or ()), fmt=_fmt(body.get("格式"), where),
+                            widths=widths)
+    raise LayoutError(f"{where}：不认识“{kind}”，应为 明细、指标 或 键值")
+
+
+def _span(data: dict[str, Any], key: str, where: str) -> int:
+    value = data.get(key, 1)
+    if not isinstance(value, int) or value < 1:
+        raise LayoutError(f"{where} 的“{key}”应为正整数")
+    return value
+
+
+def _cell(data: Any, where: str) -> CellSpec:
+    if isinstance(data, str):
+        return CellSpec(text=data)
+    if not isinstance(data, dict) or ("文字" in data) == ("值" in data):
+        raise LayoutError(f"{where} 应为栏目名称，或写明“文字”或“值”之一")
+    return CellSpec(
+        text=data.get("文字"), path=data.get("值"), colspan=_span(data, "跨列", where),
+        rowspan=_span(data, "跨行", where), align=_align(data.get("对齐"), where),
+        fmt=_fmt(data.get("格式"), where), numbering=data.get("编号"),
+    )
+
+
+def _column(data: Any, where: str, indicator: bool = False) -> ColumnSpec:
+    if indicator:
+        if isinstance(data, str):
+            data = {"列": data}
+        path = _need(data, "列", str, where)
+        if path not in INDICATOR_FIELDS:
+            raise LayoutError(f"{where}：指标表没有“{path}”这一列，可用的列：{'、'.join(INDICATOR_FIELDS)}")
+        return ColumnSpec(title=data.get("标题", path), path=path, align=_align(data.get("对齐"), where),
+                          fmt=_fmt(data.get("格式"), where))
+    return ColumnSpec(title=_need(data, "标题", str, where), path=_need(data, "值", str, where),
+                      colspan=_span(data, "跨列", where), align=_align(data.get("对齐"), where),
+                      fmt=_fmt(data.get("格式"), where))

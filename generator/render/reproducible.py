@@ -1,0 +1,59 @@
+"""Identical input, identical bytes: fixed timestamps inside Office files and their zip containers.
+
+Word and Excel files are zip archives; python-docx and openpyxl stamp each member with the time of
+writing, and the document properties with "now". Both are replaced by one fixed time, so that a
+rebuild changes no file whose data did not change (and git or rsync see no spurious changes).
+``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) chooses another fixed time.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from io import BytesIO
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+
+def _fixed_time() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).replace(microsecond=0)
+    return datetime(2000, 1, 1, tzinfo=UTC)
+
+
+FIXED_TIME = _fixed_time()
+ZIP_TIME = (max(1980, FIXED_TIME.year), FIXED_TIME.month, FIXED_TIME.day,
+            FIXED_TIME.hour, FIXED_TIME.minute, FIXED_TIME.second & ~1)
+
+
+def rezip(data: bytes) -> bytes:
+    """The same archive with every member stamped ZIP_TIME, in the same order, deflated alike."""
+    out = BytesIO()
+    with ZipFile(BytesIO(data)) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = ZipInfo(item.filename, ZIP_TIME)
+            info.compress_type = ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, source.read(item.filename), compresslevel=1)  # speed over a few KB
+    return out.getvalue()
+
+
+class FixedTimeZipFile(ZipFile):
+    """A zip archive whose members are all stamped ZIP_TIME as they are written (no second pass)."""
+
+    def writestr(self, zinfo_or_arcname: str | ZipInfo, data: bytes | str,  # type: ignore[override]
+                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            info = ZipInfo(zinfo_or_arcname, ZIP_TIME)
+            info.compress_type = self.compression
+            info.create_system = 0
+            info.external_attr = 0
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: str | os.PathLike[str], arcname: str | os.PathLike[str] | None = None,
+              compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        """Members written from a file (openpyxl's worksheets) get ZIP_TIME too, not the file's time."""
+        with open(filename, "rb") as source:
+            self.writestr(str(arcname if arcname is not None else filename), source.read(), compress_type, compresslevel)

@@ -1,0 +1,124 @@
+"""The hooks from a data-only repository, as docs/数据仓库.md sets it up: real pre-commit, real git.
+
+The hook repository is this checkout's current code, committed into a temporary repository (so
+the test sees uncommitted work too). pre-commit installs it into its own environment with pip, as
+it would from the git host; the environment is built once for the module. The offline variant
+(``language: system``) uses the jixiao of this test run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+PACKAGE = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "generator", "schema"]
+BREAK = ("三级指标: 被保险村干部满意度\n    指标值类型: ≥", "三级指标: 被保险村干部满意度\n    指标值类型: ≤")
+
+
+def run(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PRE_COMMIT_HOME": str(home),
+        "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+def ok(args: list[str], cwd: Path, home: Path) -> str:
+    result = run(args, cwd, home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """pre-commit's cache, shared by the tests of this module: the hook environment is built once."""
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    yield home
+    shutil.rmtree(home, ignore_errors=True)  # a whole Python environment: not worth keeping
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, home: Path) -> tuple[Path, str]:
+    """This checkout's code as a git repository that publishes .pre-commit-hooks.yaml; (path, commit)."""
+    repo = tmp_path_factory.mktemp("jixiao")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    for name in PACKAGE:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=ignore)
+        else:
+            shutil.copy(source, repo / name)
+    ok(["git", "init", "-q", "-b", "main"], repo, home)
+    ok(["git", "add", "-A"], repo, home)
+    ok(["git", "commit", "-qm", "jixiao"], repo, home)
+    return repo, ok(["git", "rev-parse", "HEAD"], repo, home).strip()
+
+
+def data_repo(tmp_path: Path, home: Path, config: str) -> Path:
+    """A data-only repository (data/ and .pre-commit-config.yaml, nothing else) and a fresh clone of it."""
+    origin = tmp_path / "origin"
+    shutil.copytree(DATA, origin / "data")
+    (origin / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    ok(["git", "init", "-q", "-b", "main"], origin, home)
+    ok(["git", "add", "-A"], origin, home)
+    ok(["git", "commit", "-qm", "数据"], origin, home)
+    clone = tmp_path / "clone"
+    ok(["git", "clone", "-q", str(origin), str(clone)], tmp_path, home)
+    return clone
+
+
+def remote_config(hook_repo: tuple[Path, str]) -> str:
+    """docs/ci/pre-commit-config.yaml, pointed at the temporary hook repository."""
+    text = (ROOT / "docs" / "ci" / "pre-commit-config.yaml").read_text(encoding="utf-8")
+    repo, commit = hook_repo
+    text = text.replace("https://github.com/OWNER/jixiao", repo.as_uri()).replace("rev: v0.1.0", f"rev: {commit}")
+    assert repo.as_uri() in text and commit in text
+    return text
+
+
+def offline_config() -> str:
+    return (ROOT / "docs" / "ci" / "pre-commit-config-offline.yaml").read_text(encoding="utf-8")
+
+
+def broken_project(clone: Path) -> Path:
+    for path in sorted((clone / "data").rglob("*.yaml")):
+        if BREAK[0] in path.read_text(encoding="utf-8"):
+            return path
+    raise AssertionError("sample project not found")
+
+
+@pytest.fixture(params=["remote", "offline"])
+def clone(request: pytest.FixtureRequest, tmp_path: Path, home: Path) -> Iterator[Path]:
+    config = remote_config(request.getfixturevalue("hook_repo")) if request.param == "remote" else offline_config()
+    yield data_repo(tmp_path, home, config)
+
+
+def test_hooks_pass_on_clean_data_in_a_fresh_clone(clone: Path, home: Path) -> None:
+    output = ok(["pre-commit", "run", "--all-files"], clone, home)
+    assert "jixiao check（检查数据）" in output and "Passed" in output
+
+
+def test_hooks_stop_a_broken_change_with_the_validator_message(clone: Path, home: Path) -> None:
+    project = broken_project(clone)
+    project.write_text(project.read_text(encoding="utf-8").replace(*BREAK), encoding="utf-8")
+    ok(["pre-commit", "install"], clone, home)
+    ok(["git", "add", "-A"], clone, home)
+    commit = run(["git", "commit", "-m", "改坏"], clone, home)
+    assert commit.returncode == 1, "the hook stops the commit"
+    output = commit.stdout + commit.stderr  # git hands a hook's output to stderr
+    shown = project.relative_to(clone).as_posix()
+    assert f"{shown}:" in output and "错误 [V007]" in output, output
+    assert "满意度指标“被保险村干部满意度”的指标值类型是“≤”" in output
+    assert "提示：" in output

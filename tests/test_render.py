@@ -1,0 +1,313 @@
+"""Official tables: every file written for data/ opens and has the form's structure; data is escaped,
+formula-safe and printed exactly; identical input gives identical bytes; templates use their contexts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, ROOT, GoldenCheck
+from docx import Document
+from docx.oxml.ns import qn
+from jinja2 import meta
+from openpyxl import load_workbook
+from render_helpers import as_text, parse_page
+
+from generator.cli import cli
+from generator.render import layout as layout_module
+from generator.render.build import BuildError, BuildResult, build, describe
+from generator.render.form import LayoutError
+from generator.render.layout import COMMON, OFFICIAL, available, load_layout
+from generator.render.values import money, plain, value_cell
+from generator.render.webpage import PAGE_CONTEXTS, environment
+
+GOLDEN = ROOT / "tests" / "golden" / "tables"
+HOSTILE = ["<script>alert(1)</script>", "{{ 7*7 }}", "=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)",
+           "a & b \"c\" 'd'"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    out = tmp_path_factory.mktemp("site")
+    result = build(DATA, out, make_pdf=False)
+    assert result.written, describe(result)
+    return result
+
+
+def tables_of(result: BuildResult, suffix: str) -> list[Path]:
+    return sorted(result.out.rglob(f"*{suffix}"))
+
+
+def test_every_table_is_written_in_three_formats_with_a_booklet_per_unit(built: BuildResult) -> None:
+    units = sorted({p.parent for p in built.out.rglob("*.html")})
+    assert [u.relative_to(built.out).as_posix() for u in units] == [
+        "唐山市路南区/2025/区委社会工作部", "株洲市渌口区/2026/区人民政府办公室",
+        "株洲市渌口区/2026/区委社会工作部", "株洲市渌口区/2026/区委组织部"]
+    projects = sorted(p for p in DATA.rglob("*.yaml") if p.name not in ("单位.yaml", "地区.yaml"))
+    for project in projects:
+        folder = built.out / project.parent.relative_to(DATA)
+        for suffix in (".html", ".docx", ".xlsx"):
+            assert (folder / f"{project.stem}{suffix}").is_file()
+    for unit in units:
+        assert {"汇总表.html", "单位汇编.html", "单位汇编.docx"} <= {p.name for p in unit.iterdir()}
+    assert built.tables == len(projects) + 4 + 3  # projects, 4 summaries, 3 部门整体 (组织部 has none)
+    assert built.files == built.tables * 3 + 2 * len(units)
+
+
+def _merged_down(table: object, row: int, col: int) -> bool:
+    return table.cell(row, col)._tc is table.cell(row + 1, col)._tc  # type: ignore[attr-defined]
+
+
+def test_every_docx_opens_with_the_form_structure(built: BuildResult) -> None:
+    for path in tables_of(built, ".docx"):
+        document = Document(str(path))
+        section = document.sections[0]
+        assert {round(section.page_width.mm), round(section.page_height.mm)} == {210, 297}, path
+        fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == "仿宋"
+        title = document.paragraphs[0]
+        assert title.text and title.runs[0].font.bold
+        assert title.runs[0]._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
+        if path.stem in ("部门整体", "单位汇编") and "唐山" in str(path):
+            continue  # the Hebei 部门整体 is text
+        assert document.tables, path
+        for table in document.tables:
+            borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+            assert borders is not None and borders.find(qn("w:insideH")).get(qn("w:val")) == "single"
+
+
+def test_docx_merges_level_1_and_level_2_like_the_form(built: BuildResult) -> None:
+    path = built.out / "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.docx"
+    table = Document(str(path)).tables[0]
+    texts = [[c.text for c in row.cells] for row in table.rows]
+    header = next(i for i, row in enumerate(texts) if "一级指标" in row)
+    assert texts[header] == ["本年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标值类型", "备注"]
+    assert texts[0][:2] == ["项目名称", "志愿服务活动专项"]
+    assert _merged_down(table, header, 0)  # 本年度绩效指标 spans the indicator rows
+    first = header + 1
+    assert texts[first][1:7] == ["产出指标", "数量指标", "志愿者人数", "500", "人", "≥"]
+    assert _merged_down(table, first, 1) and _merged_down(table, first, 2)  # 产出指标, 数量指标
+    assert not _merged_down(table, first, 3)
+    assert "/" in [row[3] for row in texts]  # placeholder rows printed with "/"
+
+
+def test_every_xlsx_opens_with_merges_numbers_and_print_setup(built: BuildResult) -> None:
+    for path in tables_of(built, ".xlsx"):
+        sheet = load_workbook(path).active
+        text_form = path.stem == "部门整体" and "唐山" in str(path)  # the Hebei 部门整体 is one column of text
+        assert bool(sheet.merged_cells.ranges) != text_form, path
+        assert sheet.print_area, path
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert int(sheet.page_setup.paperSize) == 9  # A4
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{path}:{cell.coordinate} is a formula"
+
+
+def _cells(path: Path) -> dict[str, object]:
+    sheet = load_workbook(path).active
+    return {cell.coordinate: cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None}
+
+
+def test_xlsx_keeps_numbers_as_numbers_shown_as_in_the_data(built: BuildResult) -> None:
+    summary = built.out / "株洲市渌口区/2026/区委组织部/汇总表.xlsx"
+    sheet = load_workbook(summary).active
+    numbers = {cell.value: cell.number_format for row in sheet.iter_rows() for cell in row
+               if isinstance(cell.value, (int, float))}
+    assert numbers[22.95] == "0.00" and numbers[4613.6] == "0.0" and numbers[5117.65] == "0.00"
+    assert numbers[10] == "0"  # 10 stays 10
+    hebei = built.out / "唐山市路南区/2025/区委社会工作部/常态化宣传及开展志愿服务活动.xlsx"
+    sheet = load_workbook(hebei).active
+    formats = {(cell.value, cell.number_format) for row in sheet.iter_rows() for cell in row
+               if isinstance(cell.value, (int, float))}
+    assert (10, "0.00") in formats  # 河北 prints 10.00
+    assert (0.25, "0%") in formats and (1, "0%") in formats  # 资金支出计划 25%, 100%
+
+
+def test_money_prints_exactly() -> None:
+    assert plain(Decimal("22.95")) == "22.95" and plain(Decimal("1E+2")) == "100" and plain(10) == "10"
+    assert str(money(Decimal("10"), 2)) == "10.00" and str(money(Decimal("0.125"), 2)) == "0.125"
+    assert value_cell(Decimal("0.1") + Decimal("0.2")).lines == ("0.3",)
+
+
+def _hostile_tree(make_tree: object) -> Path:
+    text = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml").read_text(
+        encoding="utf-8")
+    text = re.sub(r"^项目名称: .*$", "项目名称: '<script>alert(1)</script>'", text, count=1, flags=re.M)
+    text = re.sub(r"^本年度绩效目标: .*$", "本年度绩效目标: '{{ 7*7 }} =HYPERLINK(\"http://x\")'", text, count=1,
+                  flags=re.M)
+    text = text.replace("三级指标: 项目总成本", "三级指标: '=1+1'", 1)
+    unit_dir = make_tree({"志愿服务活动专项.yaml": text},  # type: ignore[operator]
+                         unit="单位名称: '@SUM(A1) & <b>局</b>'\n单位财务负责人: '-2+3'\n填表人: '+cmd'\n")
+    return unit_dir.parent.parent.parent
+
+
+def test_hostile_text_is_escaped_in_html_and_never_a_formula_in_xlsx(make_tree: object, tmp_path: Path) -> None:
+    data = _hostile_tree(make_tree)
+    result = build(data, tmp_path / "site", make_pdf=False)
+    assert result.written, describe(result)
+    folder = result.out / "测试区/2026/测试局"
+    html = (folder / "志愿服务活动专项.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html and ">49<" not in html
+    assert "<b>局</b>" not in (folder / "汇总表.html").read_text(encoding="utf-8")
+    assert "default-src 'none'" in html and "http" not in html.replace("http://x", "").split("<body>")[0].replace(
+        "http-equiv", "")
+    for path in (folder / "志愿服务活动专项.xlsx", folder / "汇总表.xlsx"):
+        sheet = load_workbook(path).active
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    assert cell.data_type == "s" and cell.quotePrefix, (path, cell.coordinate, cell.value)
+    values = set(_cells(folder / "志愿服务活动专项.xlsx").values())
+    assert "=1+1" in values and "<script>alert(1)</script>" in values
+    assert {"单位财务负责人：-2+3", "填表人：+cmd"} <= set(_cells(folder / "汇总表.xlsx").values())
+    document = Document(str(folder / "志愿服务活动专项.docx"))
+    assert "<script>alert(1)</script>" in document.tables[0].rows[0].cells[1].text
+
+
+def test_build_twice_gives_identical_bytes(built: BuildResult, tmp_path: Path) -> None:
+    again = build(DATA, tmp_path / "again", make_pdf=False)
+    first = sorted(p.relative_to(built.out) for p in built.out.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(again.out) for p in again.out.rglob("*") if p.is_file())
+    assert first == second
+    for relative in first:
+        assert (built.out / relative).read_bytes() == (again.out / relative).read_bytes(), relative
+
+
+def _templates() -> list[Path]:
+    return sorted(p for p in OFFICIAL.rglob("*.html.j2"))
+
+
+@pytest.mark.parametrize("path", _templates(), ids=lambda p: p.relative_to(OFFICIAL).as_posix())
+def test_templates_use_exactly_the_documented_context(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    used = meta.find_undeclared_variables(environment().parse(source))
+    if path.name.startswith("_"):
+        assert used == set(), "a macro file takes everything as parameters"
+    else:
+        context = PAGE_CONTEXTS[path.name]
+        assert used == set(context.__dataclass_fields__), context.__name__
+        assert context.__doc__ and all(f"``{name}``" in context.__doc__ for name in used)
+
+
+def test_every_layout_folder_loads_and_has_the_three_kinds_of_table() -> None:
+    assert {"湖南", "河北"} <= set(available())
+    assert COMMON not in available()
+    for name in available():
+        layout = load_layout(name)
+        subjects = [f.subject for f in layout.forms]
+        assert subjects.count("项目") == 1 and "单位" in subjects
+
+
+def test_rendered_pages_match_the_golden_grids(built: BuildResult, golden: GoldenCheck) -> None:
+    """The golden files were checked by eye against the seeds (tests/seeds/); see test_render_seeds.py."""
+    pages = [p for p in tables_of(built, ".html") if p.stem != "单位汇编"]
+    for page in pages:
+        relative = page.relative_to(built.out).with_suffix(".txt")
+        target = GOLDEN / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        golden(as_text(parse_page(page)), target)
+    expected = {p.relative_to(GOLDEN) for p in GOLDEN.rglob("*.txt")}
+    assert expected == {p.relative_to(built.out).with_suffix(".txt") for p in pages}, "stale golden files"
+
+
+def test_booklet_holds_all_tables_in_order(built: BuildResult) -> None:
+    folder = built.out / "株洲市渌口区/2026/区委社会工作部"
+    booklet = parse_page(folder / "单位汇编.html")
+    assert booklet.titles == ["2026年部门整体支出绩效目标表", "2026年项目支出绩效目标汇总表",
+                              "2026年项目支出绩效目标表", "2026年项目支出绩效目标表"]
+    assert booklet.tables[2][0][:2] == ["项目名称", "志愿服务活动专项"]  # 序号 1 comes first
+    document = Document(str(folder / "单位汇编.docx"))
+    assert len(document.sections) == 4 and len(document.tables) == 4
+    hebei = Document(str(built.out / "唐山市路南区/2025/区委社会工作部/单位汇编.docx"))
+    landscape = [s.page_width > s.page_height for s in hebei.sections]
+    assert landscape == [False, True, False, False, False, False, False]  # the Hebei summary is landscape
+
+
+def test_fields_without_a_column_are_reported_not_dropped(make_tree: object, tmp_path: Path) -> None:
+    text = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml").read_text(
+        encoding="utf-8")
+    text = text.replace("    度量单位: 人\n", "    度量单位: 人\n    权重: 10\n", 1) + "实施期绩效目标: 三年内完成。\n"
+    unit_dir = make_tree({"志愿服务活动专项.yaml": text})  # type: ignore[operator]
+    result = build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False)
+    assert {field for _, field in result.unprinted} == {"绩效指标.权重", "实施期绩效目标"}
+    assert any("没有印在官方表格上" in line for line in describe(result))
+
+
+def test_missing_layout_stops_the_build_before_writing(make_tree: object, tmp_path: Path) -> None:
+    region = "名称: 测试市测试区\n版式: 四川\n指标体系: 2021\n金额单位: 万元\n"
+    unit_dir = make_tree({}, region=region)  # type: ignore[operator]
+    with pytest.raises(BuildError, match="没有“四川”版式"):
+        build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False)
+    assert not (tmp_path / "site" / "tables").exists()
+
+
+def test_a_layout_whose_spans_do_not_fit_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(OFFICIAL, tmp_path / "official")
+    broken = tmp_path / "official" / "湖南" / "layout.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("{值: 项目名称, 跨列: 7}", "{值: 项目名称, 跨列: 9}"),
+                      encoding="utf-8")
+    monkeypatch.setattr(layout_module, "OFFICIAL", tmp_path / "official")
+    layout_module._cached.cache_clear()
+    try:
+        layout = load_layout("湖南")
+        from generator.render.compose import compose_form
+        spec = next(f for f in layout.forms if f.subject == "项目")
+        with pytest.raises(LayoutError, match="超出了表格的 8 列"):
+            compose_form(spec, layout, {"项目名称": "甲"}, "甲")
+    finally:
+        layout_module._cached.cache_clear()
+
+
+def test_cli_build_writes_and_summarises(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(data_copy.parent)
+    result = CliRunner().invoke(cli, ["build", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert "已生成 27 张表格 → site/tables/" in result.output
+    assert (data_copy.parent / "site/tables/株洲市渌口区/2026/区委组织部/汇总表.docx").is_file()
+
+
+def test_cli_build_with_errors_writes_nothing(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = next(data_copy.rglob("援助泸溪资金.yaml"))
+    project.write_text(project.read_text(encoding="utf-8").replace("项目金额: 30", "项目金额: 三十"), encoding="utf-8")
+    monkeypatch.chdir(data_copy.parent)
+    result = CliRunner().invoke(cli, ["build", "--no-pdf"])
+    assert result.exit_code == 1
+    assert "未生成表格" in result.output and "援助泸溪资金.yaml" in result.output
+    assert not (data_copy.parent / "site").exists()
+
+
+def test_rebuild_replaces_old_tables(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(data_copy, out, make_pdf=False)
+    renamed = next(data_copy.rglob("援助泸溪资金.yaml"))
+    renamed.rename(renamed.with_name("援助资金.yaml"))
+    build(data_copy, out, make_pdf=False)
+    assert not list(out.rglob("援助泸溪资金.*")) and list(out.rglob("援助资金.docx"))
+    assert [p.name for p in out.iterdir()] == ["tables"]  # no staging folder left behind
+
+
+def test_a_table_does_not_depend_on_what_was_written_before(built: BuildResult) -> None:
+    from generator.render.build import _render_task
+    from generator.render.compose import compose_unit
+    from generator.render.word import docx_bytes
+    from generator.tree import collect
+
+    folder = next(f for f in collect([DATA]).units.values() if f.path.name == "区委社会工作部" and "唐山" in str(f.path))
+    unit_result = _render_task((folder, built.out.parent / "again"))
+    first = (unit_result.folder / "劳务费.docx").read_bytes()
+    assert first == (built.out / "唐山市路南区/2025/区委社会工作部/劳务费.docx").read_bytes()
+    from generator.model import Project, Unit
+    from generator.render.build import _document, _region
+
+    unit = Unit.from_doc(_document(folder.unit_file), folder.year, _region(folder.region_dir / "地区.yaml"))
+    unit.projects = [Project.from_doc(_document(p)) for p in folder.project_files]
+    forms = compose_unit(load_layout("河北"), unit).forms
+    docx_bytes(forms, "汇编")  # a booklet with sections of both orientations, then a single table again
+    single = next(f for f in forms if f.stem == "劳务费")
+    assert docx_bytes([single], single.title) == first
