@@ -4,14 +4,13 @@ What changes: indentation (two spaces, list items indented under their key), quo
 YAML needs it), the editor line ``# yaml-language-server: $schema=…`` at the top, the aliases of
 indicator names and operators (``>=`` → ``≥``, ``满意度`` → ``满意度指标``), full-width digits
 in numbers, white space around text, and codes written as numbers (``763001`` → ``"763001"``).
-Nothing else: values are never guessed. Files are written atomically, and only when they change.
+Nothing else: values are never guessed. Files are written atomically (generator.atomic), and only
+when they change.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from generator import schemas
+from generator.atomic import write_atomic
 from generator.diagnostics import Diagnostic
 from generator.load import Document, display_path, load, translate_yaml_error
 from generator.normalize import as_number, canonical_enum_value, halfwidth
@@ -180,17 +180,3 @@ def format_file(path: Path, check_only: bool) -> FormatResult:
     if not check_only:
         write_atomic(path, new)
     return FormatResult(path, True)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -105,6 +105,26 @@ class Document:
     data: dict[str, Any]
     kind: str = field(default="project")
     nodes: Any = field(default=None, repr=False, compare=False)
+    _keys: dict[int, dict[Any, tuple[Any, Any]]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The index is keyed by the nodes' ids, which mean nothing in another process.
+        return {**self.__dict__, "_keys": {}}
+
+    def _pair(self, node: MappingNode, key: Any) -> tuple[Any, Any] | None:
+        """The (key, value) nodes of ``key`` in a mapping, through an index: a file with thousands of
+        findings must not cost thousands of scans of thousands of keys."""
+        index = self._keys.get(id(node))
+        if index is None:
+            index = {}
+            for pair in node.value:
+                if isinstance(pair[0], ScalarNode):  # a list or mapping as a key is refused by the loader
+                    index.setdefault(pair[0].value, pair)
+            self._keys[id(node)] = index
+        try:
+            return index.get(key)
+        except TypeError:  # an unhashable key value (a list used as a key): no such field
+            return None
 
     def locate(self, field_path: FieldPath, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of a field; the nearest existing ancestor if it is missing."""
@@ -114,7 +134,7 @@ class Document:
         for depth, part in enumerate(field_path):
             last = depth == len(field_path) - 1
             if isinstance(node, MappingNode):
-                pair = next((kv for kv in node.value if kv[0].value == part), None)
+                pair = self._pair(node, part)
                 if pair is None:
                     break
                 key, node = pair
@@ -144,13 +164,23 @@ def load(path: Path) -> LoadResult:
     """Read and parse one data file. Never raises for bad content: returns a diagnostic."""
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # a huge file is refused without reading it all
     except OSError as exc:
         return make("Y013", shown, error=exc.strerror or type(exc).__name__)
+    if len(raw) > MAX_BYTES:
+        return make("Y009", shown, size=_size(path, len(raw)), limit=MAX_BYTES)
     text_or_problem = decode(raw, shown)
     if isinstance(text_or_problem, Diagnostic):
         return text_or_problem
     return parse(text_or_problem, path, shown)
+
+
+def _size(path: Path, read: int) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return read
 
 
 _FOREIGN_BOMS = {

@@ -59,5 +59,7 @@ def codes_markdown() -> str:
 
 
 if __name__ == "__main__":
-    CODES_PAGE.write_text(codes_markdown(), encoding="utf-8")
+    from generator.atomic import write_atomic
+
+    write_atomic(CODES_PAGE, codes_markdown())
     print(f"已生成 {CODES_PAGE}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import TextIO
 
@@ -11,12 +12,26 @@ from generator.diagnostics import Diagnostic, Report, Severity
 _SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 
 
+_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def plain(value: str) -> str:
+    """Data text on one terminal line: line breaks become "⏎", control characters "\ufffd".
+
+    A message quotes the data, and the data is not trusted: a line break in it must not start a
+    line of its own (CI systems read lines such as ``::error::`` as commands), nor an escape
+    sequence move the cursor or hide text in a terminal or a CI log.
+    """
+    return _CONTROL.sub("\ufffd", _BREAKS.sub("⏎", value))
+
+
 def _location(d: Diagnostic) -> str:
-    return f"{d.path}:{d.line}:{d.column}"
+    return plain(f"{d.path}:{d.line}:{d.column}")
 
 
 def _field(d: Diagnostic) -> str:
-    return f" [{d.field}]" if d.field else ""
+    return f" [{plain(d.field)}]" if d.field else ""
 
 
 def text(report: Report, out: TextIO) -> None:
@@ -24,14 +39,14 @@ def text(report: Report, out: TextIO) -> None:
     open_items = [d for d in report.sorted() if not d.acknowledged]
     acknowledged = [d for d in report.sorted() if d.acknowledged]
     for d in open_items:
-        out.write(f"{_location(d)}: {_SEVERITY_ZH[d.severity]} [{d.code}] {d.message}{_field(d)}\n")
+        out.write(f"{_location(d)}: {_SEVERITY_ZH[d.severity]} [{d.code}] {plain(d.message)}{_field(d)}\n")
         if d.hint:
-            out.write(f"    提示：{d.hint}\n")
+            out.write(f"    提示：{plain(d.hint)}\n")
     if acknowledged:
         out.write(f"\n已确认的问题（{len(acknowledged)} 条，不影响检查结果）：\n")
         for d in acknowledged:
-            out.write(f"{_location(d)}: 已确认 [{d.code}] {d.message}{_field(d)}\n")
-            out.write(f"    理由：{d.reason}\n")
+            out.write(f"{_location(d)}: 已确认 [{d.code}] {plain(d.message)}{_field(d)}\n")
+            out.write(f"    理由：{plain(d.reason)}\n")
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
     out.write(
         f"\n检查了 {report.files_checked} 个文件：{errors} 个错误，{warnings} 个警告，"
@@ -47,12 +62,17 @@ def json_(report: Report, out: TextIO) -> None:
     out.write("\n")
 
 
-def _escape_property(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+_OTHER_BREAKS = re.compile(r"[\x0b\x0c\x85\u2028\u2029]")
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escaping of a command's message, and no control character (see ``plain``)."""
+    escaped = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _CONTROL.sub("\ufffd", _OTHER_BREAKS.sub("⏎", escaped))
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def github(report: Report, out: TextIO) -> None:

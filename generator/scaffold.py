@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.fmt import _yaml, format_text, write_atomic
+from generator.atomic import write_atomic
+from generator.fmt import _yaml, format_text
 from generator.load import REGION_FILE, UNIT_FILE
 from generator.names import safe_filename
 from generator.rules.framework import FRAMEWORKS
@@ -27,10 +28,14 @@ def _dump(data: dict[str, Any], path: Path) -> str:
 
 
 def _create(path: Path, data: dict[str, Any]) -> Path:
-    if path.exists():
-        raise UsageError(f"“{path}”已经存在，不会覆盖。请换一个名称，或直接编辑该文件")
+    exists = UsageError(f"“{path}”已经存在，不会覆盖。请换一个名称，或直接编辑该文件")
+    if path.exists() or path.is_symlink():
+        raise exists
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, _dump(data, path))
+    try:
+        write_atomic(path, _dump(data, path), overwrite=False)
+    except FileExistsError:
+        raise exists from None
     return path
 
 

@@ -55,25 +55,31 @@ def is_data_file(path: Path) -> bool:
     return path.suffix in YAML_SUFFIXES and not path.name.startswith(".")
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, links: list[Path] | None = None) -> list[Path]:
+    links = [] if links is None else links
     found: list[Path] = []
     for path in sorted(root.iterdir()):
-        if path.name.startswith(".") or path.is_symlink():
+        if path.name.startswith("."):
             continue
-        if path.is_dir():
-            found.extend(_walk(path))
+        if path.is_symlink():
+            links.append(path)
+        elif path.is_dir():
+            found.extend(_walk(path, links))
         elif path.is_file() and is_data_file(path):
             found.append(path)
     return found
 
 
-def expand(paths: list[Path]) -> list[Path]:
+def expand(paths: list[Path], links: list[Path] | None = None) -> list[Path]:
+    """The data files named or found below the folders named; symbolic links go to ``links``, unread."""
+    links = [] if links is None else links
     files: list[Path] = []
     for path in paths:
         if path.is_symlink():
+            links.append(path)
             continue
         if path.is_dir():
-            files.extend(_walk(path))
+            files.extend(_walk(path, links))
         elif path.is_file():
             files.append(path)
         else:
@@ -90,13 +96,15 @@ def _siblings(unit_dir: Path) -> list[Path]:
 
 def collect(paths: list[Path]) -> Tree:
     tree = Tree()
-    for file in expand(paths):
+    links: list[Path] = []
+    for file in expand(paths, links):
         tree.requested.add(file)
         _place(file, tree)
     for unit in tree.units.values():
         unit.project_files = _siblings(unit.path)
         if not unit.unit_file.is_file():
             tree.problems.append(make("P004", display_path(unit.path), name=unit.path.name))
+    tree.problems.extend(make("P006", display_path(link), name=link.name) for link in dict.fromkeys(links))
     return tree
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from conftest import ROOT, GoldenCheck
 
@@ -60,3 +61,26 @@ def test_exit_codes() -> None:
     assert acknowledged_only.exit_code(strict=True) == 0
     unreadable = Report(diagnostics=[make("Y013", "x.yaml", error="Permission denied")])
     assert unreadable.exit_code() == 2
+
+
+def test_data_in_messages_cannot_start_a_line_or_send_escape_codes() -> None:
+    """A value quoted in a message may hold line breaks and escape sequences; CI systems read a line
+    that starts with ``::`` as a command, and a terminal obeys escape codes. Neither gets through."""
+    hostile = "甲\n::error file=x::伪造\r::add-mask::秘密\x1b[2J\x1b]0;标题\x07\u2028::warning::乙"
+    report = Report(files_checked=1)
+    report.diagnostics = [
+        make("H005", "data/区/2026/局/甲\n::error::.yaml", 3, 7, ("项目名称",), text=hostile),
+        make("X003", "data/区/2026/局/单位.yaml", 1, 1, (), declared="1", count=1, total="2").acknowledge(hostile),
+    ]
+    for name in ("text", "github"):
+        out = io.StringIO()
+        REPORTERS[name](report, out)
+        lines = out.getvalue().splitlines()
+        assert all(not line.startswith("::") or re.match(r"::(error|warning|notice) file=data/区/2026/局/", line)
+                   for line in lines), lines
+        assert len(lines) == (2 if name == "github" else len(lines))  # one command per finding
+        assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue()
+    out = io.StringIO()
+    REPORTERS["json"](report, out)
+    quoted = next(item for item in json.loads(out.getvalue()) if item["code"] == "H005")
+    assert hostile in quoted["message"]  # JSON keeps the data exactly: its readers escape it themselves

@@ -31,7 +31,7 @@ from generator.importers.recognise import Recognised, org_name, recognised_label
 from generator.importers.source import Item, Source, Table, excerpt
 from generator.importers.summary import SummaryDraft, SummaryRow, build_summary, derived_note
 from generator.load import REGION_FILE, UNIT_FILE, load
-from generator.scaffold import safe_filename
+from generator.names import safe_filename, unique_names
 
 PLACE = re.compile(r"^(?:中共)?(?P<region>(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?[\u4e00-\u9fff]{2,8}?(?:市|州|盟|地区)"
                    r"[\u4e00-\u9fff]{1,8}?(?:区|县|旗|市))")
@@ -41,6 +41,7 @@ PROJECT_KEYS = ("项目名称", "项目编码", "项目类别", "项目金额", 
 DEPARTMENT_KEYS = ("填报单位", "年度履职目标", "年度主要任务", "预算情况", "绩效指标")
 MATCH_SCORE = 0.6
 OTHER_UNIT_RATIO = 0.5
+FUZZY_PAIRS = 2_000  # name comparisons per summary table, at most (a real one needs a few dozen)
 
 
 @dataclass
@@ -107,7 +108,11 @@ def existing_units(out: Path) -> dict[str, list[tuple[int, ExistingUnit]]]:
     if not out.is_dir():
         return index
     for region_file in sorted(out.glob(f"*/{REGION_FILE}")):
+        if region_file.parent.is_symlink() or region_file.is_symlink():
+            continue  # links are not followed (tree.py): they may point out of the data
         for unit_file in sorted(region_file.parent.glob(f"*/*/{UNIT_FILE}")):
+            if any(p.is_symlink() for p in (unit_file, unit_file.parent, unit_file.parent.parent)):
+                continue
             year_name = unit_file.parent.parent.name
             loaded = load(unit_file)
             name = getattr(loaded, "data", {}).get("单位名称") if not isinstance(loaded, Exception) else None
@@ -118,6 +123,8 @@ def existing_units(out: Path) -> dict[str, list[tuple[int, ExistingUnit]]]:
 
 
 def existing_region(region_dir: Path) -> dict[str, Any] | None:
+    if region_dir.is_symlink() or (region_dir / REGION_FILE).is_symlink():
+        return None
     loaded = load(region_dir / REGION_FILE)
     data = getattr(loaded, "data", None)
     return data if isinstance(data, dict) else None
@@ -306,30 +313,55 @@ def check_printed(unit: SourceUnit, name: str) -> None:
 
 
 def match_summary(rows: list[SummaryRow], projects: list[ProjectDraft]) -> dict[int, int]:
-    """Summary row index → project index: equal names first, then by similarity, amount, position."""
+    """Summary row index → project index: equal names first, then by similarity, amount, position.
+
+    Equal names are paired through an index, and only what is left is compared pair by pair; when
+    even that is more than FUZZY_PAIRS comparisons (a hostile or enormous file), only equal names
+    are paired and the rest is reported (I032, I033), so the time stays bounded.
+    """
     pairs: dict[int, int] = {}
+    by_name: dict[str, list[int]] = {}
+    for p, project in enumerate(projects):
+        by_name.setdefault(vocab.squash(project.name), []).append(p)
     for r, row in enumerate(rows):
-        for p, project in enumerate(projects):
-            if p not in pairs.values() and r not in pairs and same_name(row.name, project.name):
-                pairs[r] = p
+        waiting = by_name.get(vocab.squash(row.name))
+        if waiting:
+            pairs[r] = waiting.pop(0)
+    taken = set(pairs.values())
+    left_rows = [r for r in range(len(rows)) if r not in pairs]
+    left_projects = [p for p in range(len(projects)) if p not in taken]
+    compare = len(left_rows) * len(left_projects) <= FUZZY_PAIRS
     scores = []
-    for r, row in enumerate(rows):
-        for p, project in enumerate(projects):
-            ratio = difflib.SequenceMatcher(None, vocab.squash(row.name), vocab.squash(project.name)).ratio()
-            score = ratio + (0.3 if row.amount is not None and row.amount == project.amount else 0)
-            score += 0.2 if r == p and len(rows) == len(projects) else 0
-            scores.append((score, r, p))
-    for score, r, p in sorted(scores, key=lambda s: (-s[0], s[1], s[2])):
-        if score >= MATCH_SCORE and r not in pairs and p not in pairs.values():
+    for r in left_rows:
+        row = rows[r]
+        for p in left_projects:
+            project = projects[p]
+            bonus = (0.3 if row.amount is not None and row.amount == project.amount else 0) + (
+                0.2 if r == p and len(rows) == len(projects) else 0)
+            score = bonus + (_similarity(row.name, project.name, MATCH_SCORE - bonus) if compare else 0.0)
+            if score >= MATCH_SCORE:
+                scores.append((score, r, p))
+    for _score, r, p in sorted(scores, key=lambda s: (-s[0], s[1], s[2])):
+        if r not in pairs and p not in taken:
             pairs[r] = p
+            taken.add(p)
     return pairs
+
+
+def _similarity(a: str, b: str, needed: float) -> float:
+    """difflib's ratio of the two names, or 0 as soon as a cheap upper bound shows it is below ``needed``."""
+    matcher = difflib.SequenceMatcher(None, vocab.squash(a), vocab.squash(b))
+    if matcher.real_quick_ratio() < needed or matcher.quick_ratio() < needed:
+        return 0.0
+    return matcher.ratio()
 
 
 def _amount(value: Decimal | None) -> str:
     return "未填" if value is None else format(value, "f")
 
 
-def check_summary(plan: UnitPlan, summary: SummaryDraft, money_unit: str) -> None:
+def check_summary(plan: UnitPlan, summary: SummaryDraft, money_unit: str) -> set[int]:
+    """Compare a summary table with the project tables; returns the projects it does not list."""
     source = summary.source
     pairs = match_summary(summary.rows, plan.projects)
     for r, row in enumerate(summary.rows):
@@ -351,10 +383,7 @@ def check_summary(plan: UnitPlan, summary: SummaryDraft, money_unit: str) -> Non
             project.data["备注"] = row.remark
         if row.number is not None:
             project.data["序号"] = row.number
-    matched = set(pairs.values())
-    for p, project in enumerate(plan.projects):
-        if p not in matched and summary.rows:
-            project.source.report("I033", project.anchor, name=project.name)
+    return set(range(len(plan.projects))) - set(pairs.values()) if summary.rows else set()
 
 
 def compare_extra(source: Source, row: SummaryRow, project: ProjectDraft) -> None:
@@ -567,8 +596,11 @@ class Planner:
 
     def unit_files(self, base: Path, unit: UnitPlan, region: RegionPlan) -> list[Planned]:
         money_unit = region.money_unit or "万元"
+        unlisted: set[int] = set()
         for summary in unit.summaries:
-            check_summary(unit, summary, money_unit)
+            unlisted |= check_summary(unit, summary, money_unit)
+        for p in sorted(unlisted):  # once per project, however many summaries leave it out
+            unit.projects[p].source.report("I033", unit.projects[p].anchor, name=unit.projects[p].name)
         data: dict[str, Any] = {"单位名称": unit.name}
         if unit.code:
             data["单位编码"] = unit.code
@@ -587,22 +619,19 @@ class Planner:
         says_more = bool(unit.departments or unit.narrative or unit.footers or unit.code)
         out = [Planned(base / UNIT_FILE, "unit", data, unit.sources[0])] if says_more or not (
             base / UNIT_FILE).exists() else []
-        taken: set[str] = set()
-        for position, project in enumerate(unit.projects, start=1):
+        # File names from 项目名称, made safe and unique (also apart from 单位.yaml and 地区.yaml, which
+        # would not be read as projects), in the order of the tables: the same names on every import.
+        wanted = [project.name or f"表{project.found.number}" for project in unit.projects]
+        names = unique_names(wanted, taken=(UNIT_FILE.removesuffix(".yaml"), REGION_FILE.removesuffix(".yaml")))
+        for position, (project, name) in enumerate(zip(unit.projects, names, strict=True), start=1):
             title = project.found.title
             # The summary's 序号, else the title's number, else the order of several tables.
             if "序号" not in project.data and title is not None and title.number:
                 project.data["序号"] = title.number
             elif "序号" not in project.data and len(unit.projects) > 1:
                 project.data["序号"] = position
-            stem = safe_filename(project.name or f"表{project.found.number}")
-            name, n = stem, 1
-            while name in taken or name == UNIT_FILE.removesuffix(".yaml"):
-                n += 1
-                name = f"{stem}（{n}）"
-            if n > 1:
+            if name != safe_filename(project.name or f"表{project.found.number}"):
                 project.source.report("I051", project.anchor, name=project.name, file=f"{name}.yaml")
-            taken.add(name)
             if project.corrections:
                 project.data["更正说明"] = project.corrections
             ordered = {k: project.data[k] for k in PROJECT_KEYS if k in project.data}

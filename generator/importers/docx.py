@@ -87,5 +87,10 @@ def read_docx(raw: bytes, path: Path, shown: str) -> Source:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         document = docx.Document(io.BytesIO(raw))
-    _Reader(document, source).body(document.element.body)
+    root = document.element
+    body = root.find(W_NS + "body") if root.tag == W_NS + "document" else None
+    if body is None:  # the main part is XML, but not a Word document's body
+        source.report("I002", None, kind="Word", problem="文件的正文部分（word/document.xml）不是 Word 文档")
+        return source
+    _Reader(document, source).body(body)
     return source

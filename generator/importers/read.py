@@ -18,6 +18,8 @@ from generator.load import display_path
 MAX_TEXT_BYTES = 8 * 1024 * 1024
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_PART_BYTES = 32 * 1024 * 1024  # one part (the document, a sheet): parsing it takes ~20 s and ~600 MB
+MAX_XML_BYTES = 64 * 1024 * 1024  # all the parts that are parsed (images are only carried)
 MAX_ZIP_ENTRIES = 5000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
@@ -53,11 +55,20 @@ def _zip_kind(raw: bytes, source: Source, wanted: str | None) -> str | None:
         archive = zipfile.ZipFile(BytesIO(raw))
         names = archive.namelist()
         unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        source.report("I002", None, kind=KIND_NAMES.get(wanted or "", "压缩"), problem=f"不是完整的 zip 文件（{exc}）")
+    except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError, EOFError, struct.error… on damage
+        source.report("I002", None, kind=KIND_NAMES.get(wanted or "", "压缩"),
+                      problem=f"不是完整的 zip 文件（{type(exc).__name__}: {str(exc)[:80]}）")
         return None
-    if len(names) > MAX_ZIP_ENTRIES or unpacked > MAX_UNPACKED_BYTES:
-        source.report("I004", None, size=f"解压后 {unpacked} 字节、{len(names)} 个部件", limit="超过上限")
+    # The sizes are the ones the archive declares; zipfile never unpacks a part beyond its declared
+    # size (it stops and fails the CRC check), so refusing here bounds what openpyxl and python-docx see.
+    largest = max((info.file_size for info in archive.infolist()), default=0)
+    xml = sum(info.file_size for info in archive.infolist() if info.filename.endswith((".xml", ".rels")))
+    if (len(names) > MAX_ZIP_ENTRIES or unpacked > MAX_UNPACKED_BYTES or largest > MAX_PART_BYTES
+            or xml > MAX_XML_BYTES):
+        source.report("I004", None, size=f"解压后 {unpacked} 字节（其中 XML {xml} 字节，最大的部件 {largest} 字节）、"
+                                         f"{len(names)} 个部件",
+                      limit=f"超过上限（共 {MAX_UNPACKED_BYTES} 字节，XML 共 {MAX_XML_BYTES} 字节，"
+                            f"每个部件 {MAX_PART_BYTES} 字节，{MAX_ZIP_ENTRIES} 个部件）")
         return None
     for kind, part in ZIP_PARTS.items():
         if part in names:
@@ -69,12 +80,23 @@ def _zip_kind(raw: bytes, source: Source, wanted: str | None) -> str | None:
 def read_source(path: Path) -> Source:
     """The file in the neutral representation; problems are in ``source.diagnostics``."""
     shown = display_path(path)
-    source = Source(path=path, shown=shown, kind="text")
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        raw = b"" if size > MAX_FILE_BYTES else path.read_bytes()  # a huge file is refused unread
     except OSError as exc:
+        source = Source(path=path, shown=shown, kind="text")
         source.report("Y013", None, error=exc.strerror or type(exc).__name__)
         return source
+    if size > MAX_FILE_BYTES:
+        source = Source(path=path, shown=shown, kind="text")
+        source.report("I004", None, size=f"文件 {size} 字节", limit=f"超过上限 {MAX_FILE_BYTES} 字节")
+        return source
+    return read_bytes(raw, path, shown)
+
+
+def read_bytes(raw: bytes, path: Path, shown: str) -> Source:
+    """The content of a file named ``path``, already read (the fuzzers call this directly)."""
+    source = Source(path=path, shown=shown, kind="text")
     suffix = path.suffix.lower()
     if not raw.strip():
         source.report("I003", None)

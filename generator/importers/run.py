@@ -16,6 +16,7 @@ from generator.importers.read import read_source
 from generator.importers.recognise import classify, recognise
 from generator.importers.source import Cell, Source, excerpt
 from generator.importers.write import Outcome, write
+from generator.load import display_path
 from generator.tree import UsageError
 
 SUFFIXES = (".txt", ".text", ".docx", ".xlsx", ".xlsm")
@@ -62,8 +63,17 @@ def _failed(sources: list[Source], exc: Exception) -> None:
         source.report("I053", None, error=f"{type(exc).__name__}: {str(exc)[:120]}")
 
 
+def _read(path: Path) -> Source:
+    try:
+        return read_source(path)
+    except Exception as exc:  # a defect met while reading must not hide the other sources
+        source = Source(path=path, shown=display_path(path), kind="text")
+        _failed([source], exc)
+        return source
+
+
 def import_sources(paths: list[Path], options: Options, run_check: bool = True) -> ImportResult:
-    sources = [read_source(path) for path in expand(paths)]
+    sources = [_read(path) for path in expand(paths)]
     recognised = []
     for source in (s for s in sources if s.blocks):
         try:
@@ -77,7 +87,7 @@ def import_sources(paths: list[Path], options: Options, run_check: bool = True) 
         planned = []
     for source in sources:
         sweep(source)
-    outcomes, problems = write(planned, options.force)
+    outcomes, problems = write(planned, options.force, root=options.out)
     found: list[Diagnostic] = [d for source in sources for d in source.diagnostics] + problems
     if run_check:
         from generator.check import check

@@ -14,8 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.atomic import write_atomic
 from generator.diagnostics import Diagnostic, make
-from generator.fmt import CannotFormat, ExactNumber, _yaml, format_text, write_atomic
+from generator.fmt import CannotFormat, ExactNumber, _yaml, format_text
 from generator.importers.assemble import PROJECT_KEYS, Planned
 from generator.load import Document, display_path, load
 
@@ -68,11 +69,35 @@ def render(planned: Planned) -> str:
     return format_text(out.getvalue(), planned.path)
 
 
-def write(planned: list[Planned], force: bool) -> tuple[list[Outcome], list[Diagnostic]]:
+def link_on_the_way(path: Path, root: Path) -> Path | None:
+    """The first symbolic link between ``root`` (which may be one: the user chose it) and ``path``.
+
+    Imported files are written only to real folders below the output folder: a link planted in
+    the data tree must not make the importer write (or read) a file elsewhere.
+    """
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return path
+    current = root
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def write(planned: list[Planned], force: bool, root: Path | None = None) -> tuple[list[Outcome], list[Diagnostic]]:
     outcomes: list[Outcome] = []
     problems: list[Diagnostic] = []
     for item in planned:
         path = item.path
+        link = link_on_the_way(path, root) if root is not None else None
+        if link is not None:
+            outcomes.append(Outcome(path, "failed"))
+            problems.append(make("I052", display_path(path),
+                                 error=f"“{display_path(link)}”是符号链接（或在输出文件夹之外），不会通过它写入"))
+            continue
         if item.keep and path.is_file():
             outcomes.append(Outcome(path, "unchanged"))
             continue

@@ -12,6 +12,10 @@ and ``where`` names the sheet and the cell.
 Cells show what Excel shows: numbers without float noise (22.95, not 22.950000000000003), a
 percentage format as "25%", dates as 2026-06-30. A formula cell shows the value Excel saved with
 it; a formula never calculated (written by a program) has none, and that is reported.
+
+Sheets are streamed (openpyxl's read-only mode) and only the cells the file stores are looked at:
+memory does not grow with the sheet, and reading stops after MAX_ROWS rows (a sheet with a
+million rows, or one far-away formatted cell, costs no more than one of MAX_ROWS).
 """
 
 from __future__ import annotations
@@ -19,9 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import warnings
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from generator.importers.source import Cell, Paragraph, Place, Source, Table
 from generator.importers.vocabulary import ALL_LABELS, match
@@ -65,51 +73,81 @@ def _letter(col: int) -> str:
     return str(get_column_letter(col))
 
 
-class _SavedValues:
-    """The values Excel saved for formula cells: a second reading, made only if a formula is met."""
+def _stored_cells(sheet: Any, data_only: bool) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """The rows the sheet's XML holds, as openpyxl's parser gives them: only stored cells.
 
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
-        self.book: Any = None
+    ``iter_rows()`` would pad every row to the sheet's declared width and fill the gaps between
+    rows, which a formatted empty column or a far-away cell pushes to a million.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
 
-    def get(self, sheet: str, coordinate: str) -> Any:
-        if self.book is None:
-            import openpyxl
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.book = openpyxl.load_workbook(io.BytesIO(self.raw), data_only=True)
-        return self.book[sheet][coordinate].value
+    book = sheet.parent
+    with sheet._get_source() as part:
+        parser = WorkSheetParser(part, sheet._shared_strings, data_only=data_only, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        yield from parser.parse()
 
 
 class _Sheet:
-    def __init__(self, sheet: Any, values: _SavedValues, source: Source, tables: list[int]) -> None:
-        self.sheet, self.values, self.source, self.tables = sheet, values, source, tables
+    """One sheet, streamed (openpyxl's read-only mode): memory stays bounded whatever its size."""
+
+    def __init__(self, sheet: Any, raw: bytes, source: Source, tables: list[int]) -> None:
+        self.sheet, self.raw, self.source, self.tables = sheet, raw, source, tables
 
     def place(self, row: int, col: int) -> Place:
         return Place(row, col, f"工作表“{self.sheet.title}” {_letter(col)}{row}")
 
-    def text(self, cell: Any) -> tuple[str, bool]:
-        """The shown text of a cell, and whether it is a formula without a saved value."""
-        if cell.data_type == "f":
-            saved = self.values.get(self.sheet.title, cell.coordinate)
-            return cell_text(saved, cell.number_format), saved is None
-        return cell_text(cell.value, cell.number_format), False
+    def cells(self) -> Iterator[ReadOnlyCell]:
+        """The stored cells with a value, within MAX_ROWS × MAX_COLUMNS (the rest is reported)."""
+        beyond = False
+        for number, row in _stored_cells(self.sheet, data_only=False):
+            if number > MAX_ROWS:
+                beyond = True
+                break  # rows are stored in order: nothing further is read
+            for cell in row:
+                if cell["column"] > MAX_COLUMNS:
+                    beyond = True
+                elif cell["value"] is not None:
+                    yield ReadOnlyCell(self.sheet, **cell)
+        if beyond:
+            self.source.report("I004", None, size=f"工作表“{self.sheet.title}”超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列",
+                               limit="只读取了前面的部分")
+
+    def saved_values(self, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+        """The values Excel saved for formula cells: a second reading, made only if a formula is met."""
+        import openpyxl
+
+        found: dict[tuple[int, int], Any] = {}
+        book = openpyxl.load_workbook(io.BytesIO(self.raw), read_only=True, data_only=True)
+        try:
+            last = max(r for r, _ in wanted)
+            for number, row in _stored_cells(book[self.sheet.title], data_only=True):
+                if number > last:
+                    break
+                for cell in row:
+                    if (number, cell["column"]) in wanted:
+                        found[number, cell["column"]] = ReadOnlyCell(self.sheet, **cell)
+        finally:
+            book.close()
+        return found
 
     def read(self) -> None:
         rows: dict[int, dict[int, str]] = {}
-        # Only the cells the file holds: iter_rows() would create every cell up to max_row, which a
-        # formatted empty column pushes to a million.
-        stored = sorted(self.sheet._cells.items())
-        if any(r > MAX_ROWS or c > MAX_COLUMNS for (r, c), _ in stored):
-            self.source.report("I004", None, size=f"工作表“{self.sheet.title}”超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列",
-                               limit="只读取了前面的部分")
-        for (r, c), cell in stored:
-            if cell.value is None or r > MAX_ROWS or c > MAX_COLUMNS:
+        formulas: dict[tuple[int, int], str] = {}
+        for cell in self.cells():
+            if cell.data_type == "f":
+                formulas[cell.row, cell.column] = str(cell.value)
                 continue
-            text, uncalculated = self.text(cell)
-            if uncalculated:
-                self.source.report("I015", Paragraph("", self.place(r, c)), formula=str(cell.value)[:40])
+            text = cell_text(cell.value, cell.number_format)
+            if text:
+                rows.setdefault(cell.row, {})[cell.column] = text
+        saved = self.saved_values(set(formulas)) if formulas else {}
+        for (r, c), formula in sorted(formulas.items()):
+            value = saved.get((r, c))
+            if value is None or value.value is None:
+                self.source.report("I015", Paragraph("", self.place(r, c)), formula=formula[:40])
+                continue
+            text = cell_text(value.value, value.number_format)
             if text:
                 rows.setdefault(r, {})[c] = text
         if not rows:
@@ -148,9 +186,12 @@ def read_xlsx(raw: bytes, path: Path, shown: str) -> Source:
     source = Source(path=path, shown=shown, kind="xlsx")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        book = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
-        values = _SavedValues(raw)
-        tables = [0]
-        for sheet in book.worksheets:
-            _Sheet(sheet, values, source, tables).read()
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+        try:
+            tables = [0]
+            for sheet in book.worksheets:
+                if isinstance(sheet, ReadOnlyWorksheet):  # chart sheets hold no cells
+                    _Sheet(sheet, raw, source, tables).read()
+        finally:
+            book.close()
     return source

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.atomic import write_atomic
 from generator.load import REGION_FILE, UNIT_FILE, Document, load
 from generator.rules.framework import FRAMEWORKS
 
@@ -134,8 +135,11 @@ def write_template(project_file: Path) -> Path:
 
         raise UsageError(f"“{target}”已经存在，不会覆盖")
     data = template_bytes(project_file)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    try:
+        write_atomic(target, data, overwrite=False)
+    except FileExistsError:
+        from generator.tree import UsageError
+
+        raise UsageError(f"“{target}”已经存在，不会覆盖") from None
     return target
 

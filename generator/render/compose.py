@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from generator.model import Project, Unit
-from generator.names import safe_filename
+from generator.names import unique_names
 from generator.render.form import (
     CENTER,
     HEAD,
@@ -99,17 +99,8 @@ def _present(context: dict[str, Any], requires: str | None) -> bool:
 
 def _project_stems(layout: Layout, projects: list[Project]) -> list[str]:
     """File names for the projects' tables: the data file's name, never one of the unit's tables."""
-    taken = {str(f.stem).casefold() for f in layout.forms if f.subject == UNIT} | {BOOKLET.casefold()}
-    stems = []
-    for project in projects:
-        base = safe_filename(project.doc.path.stem)
-        stem, n = base, 1
-        while stem.casefold() in taken:
-            n += 1
-            stem = f"{base}（{n}）"
-        taken.add(stem.casefold())
-        stems.append(stem)
-    return stems
+    taken = [str(f.stem) for f in layout.forms if f.subject == UNIT] + [BOOKLET]
+    return unique_names([project.doc.path.stem for project in projects], taken=taken)
 
 
 def _unprinted(shown: str, data: dict[str, Any], printed: set[str]) -> list[tuple[str, str]]:

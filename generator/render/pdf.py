@@ -41,6 +41,9 @@ class PdfError(Exception):
     """LibreOffice is installed but could not convert a file."""
 
 
+PDF_BATCH = 8  # files per LibreOffice process: its start-up is shared, its random sequence stays short
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -96,8 +99,12 @@ def convert(files: list[Path], jobs: int = 1) -> list[Path]:
     program = soffice()
     if program is None or not files:
         return []
-    jobs = max(1, min(jobs, len(files)))
-    batches = [files[i::jobs] for i in range(jobs)]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    # LibreOffice's CJK font subsets carry encryption bytes from a random sequence that starts the same
+    # in every process and runs on from file to file: a PDF depends on the files converted before it in
+    # its process. Batches of a fixed size in a fixed order, whatever the number of cores, keep the
+    # output reproducible on any machine.
+    ordered = sorted(files)
+    batches = [ordered[i:i + PDF_BATCH] for i in range(0, len(ordered), PDF_BATCH)]
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(batches)))) as pool:
         results = list(pool.map(lambda batch: _convert_batch(program, batch), batches))
     return sorted(p for batch in results for p in batch)

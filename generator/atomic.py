@@ -1,0 +1,111 @@
+"""Writing a user's file all at once or not at all.
+
+Every file jixiao writes into the user's folders (``fmt``, ``import``, ``new``, the reference page)
+goes through ``write_atomic``: the content is written to a temporary file in the same folder, flushed
+to disk, and renamed over the target. A rename within a folder is atomic, so a reader, a crash, a
+full disk or Ctrl-C at any moment finds either the old file or the new one, never half of one.
+
+The temporary file's name starts with a dot and ends with ``.tmp``: if the process is killed
+outright (SIGKILL, power loss) before the rename, what is left behind is a hidden file that
+``jixiao check`` never reads as data (tree.py skips names starting with a dot).
+
+The build writes whole folders instead (render/build.py, site/publish.py): into a staging folder that
+replaces the old one only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _prefix(name: str) -> str:
+    """A short prefix for the temporary file: a long name plus the affixes would pass 255 bytes."""
+    return "." + name.encode("utf-8")[:60].decode("utf-8", "ignore") + "."
+
+
+def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` (text is UTF-8 with the line ends as given) to ``path``, atomically.
+
+    An existing file keeps its permissions; a new one gets the usual ones (0666 less the umask),
+    not the private ones of a temporary file. With ``overwrite=False`` an existing ``path`` is
+    never replaced (FileExistsError), even when it appears while the file is written.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_prefix(path.name), suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())  # the content is on disk before the name points at it
+        mode = path.stat().st_mode & 0o777 if path.is_file() and not path.is_symlink() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        if overwrite:
+            os.replace(tmp, path)  # a symbolic link at ``path`` is replaced, never followed
+        else:
+            _create(Path(tmp), path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _create(tmp: Path, path: Path) -> None:
+    """Give ``tmp`` the name ``path`` unless that exists (a hard link cannot overwrite)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (FAT, some network shares)
+        if path.exists() or path.is_symlink():
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
+
+
+def _exchange(new: Path, final: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where that is not possible."""
+    if sys.platform != "linux":
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # a C library without it (glibc < 2.28)
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(final), rename_exchange) == 0)
+
+
+def replace_folder(new: Path, final: Path) -> None:
+    """Put the folder ``new`` in the place of ``final`` (which need not exist); the old one is removed after.
+
+    On Linux an existing folder is exchanged with the new one in one step, so that there is no
+    moment without ``final`` (a web server never serves a missing site). Elsewhere, or on a file
+    system that cannot exchange, the old folder is renamed away first, then the new one into place.
+    A symbolic link at ``final`` is replaced, never followed.
+    """
+    if final.is_dir() and not final.is_symlink() and _exchange(new, final):
+        shutil.rmtree(new)  # which now holds the old folder
+        return
+    old = None
+    if final.is_symlink() or final.exists():
+        old = final.with_name(f"{new.name}-old")
+        final.rename(old)
+    new.rename(final)
+    if old is not None:
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old)
+        else:
+            old.unlink()

@@ -1,0 +1,76 @@
+"""Harness: the loader, the schema, the domain rules and ``fmt`` on any bytes as a data file.
+
+The first byte chooses the file's kind (region, unit, project) and the region it is checked
+against (Hunan 2021 or Hebei 2015); the rest is the file. A file that loads and passes the schema
+goes through the rules of its kind and through ``fmt``, whose output must load to the same data
+and be left alone by a second ``fmt``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from harness import DATA, all_well_formed, seed_files, well_formed
+
+from generator.diagnostics import Diagnostic
+from generator.fmt import CannotFormat, format_text
+from generator.load import Document, decode, load, parse
+from generator.model import Project, Region, Unit
+from generator.rules import Scope, load_rules, run_project_rules, run_unit_rules
+from generator.schemas import validate
+
+load_rules()
+NAMES = ("地区.yaml", "单位.yaml", "项目.yaml")
+REGIONS = [Region.from_doc(doc) for doc in (load(DATA / "株洲市渌口区" / "地区.yaml"),
+                                            load(DATA / "唐山市路南区" / "地区.yaml"))
+           if isinstance(doc, Document)]
+PATH = Path("data") / "某区" / "2026" / "某局"
+
+
+def test_one_input(data: bytes) -> None:
+    if not data:
+        return
+    name = NAMES[data[0] % 3]
+    region = REGIONS[(data[0] // 3) % 2]
+    path = (PATH.parent.parent if name == "地区.yaml" else PATH) / name
+    text = decode(data[1:], name)
+    if isinstance(text, Diagnostic):
+        well_formed(text)
+        return
+    doc = parse(text, path, name)
+    if isinstance(doc, Diagnostic):
+        well_formed(doc)
+        return
+    problems = validate(doc)
+    all_well_formed(problems)
+    if problems:
+        return
+    if doc.kind == "project":
+        all_well_formed(run_project_rules(Project.from_doc(doc), Scope(region, 2026)))
+    elif doc.kind == "unit":
+        all_well_formed(run_unit_rules(Unit.from_doc(doc, 2026, region)))
+    else:
+        Region.from_doc(doc)
+    try:
+        once = format_text(text, path)
+    except CannotFormat as exc:  # libyaml accepts a few things the round-trip parser refuses
+        well_formed(exc.diagnostic)
+        return
+    again = parse(once, path, name)
+    assert isinstance(again, Document), (again, once)
+    from test_fuzz import comparable
+
+    assert comparable(again.data) == comparable(doc.data), (text, once)
+    assert format_text(once, path) == once, once
+
+
+def seeds() -> Iterator[tuple[str, bytes]]:
+    kinds = {name: i for i, name in enumerate(NAMES)}
+    for name, raw in seed_files(DATA, "*.yaml"):
+        kind = kinds.get(name.rsplit("_", 1)[-1], 2)
+        hebei = 3 if name.startswith("唐山") else 0
+        yield name, bytes([kind + hebei]) + raw
+    for name, raw in seed_files(DATA.parent / "tests" / "examples", "*.yaml"):
+        yield "example_" + name, bytes([kinds.get(name.rsplit("_", 1)[-1], 2)]) + raw
+

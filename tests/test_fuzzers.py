@@ -1,0 +1,63 @@
+"""The coverage-guided fuzzers (tests/fuzz/) in the test run: each harness for a short, bounded time,
+and every input that once crashed one, replayed.
+
+``JIXIAO_FUZZ_SECONDS`` sets the time per harness (default 10; 0 skips the fuzzing, not the replay).
+The harnesses run two at a time. Longer runs, to plateau: ``python tests/fuzz/run.py --seconds 300``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+FUZZ = ROOT / "tests" / "fuzz"
+sys.path[:0] = [str(FUZZ)]
+_spec = importlib.util.spec_from_file_location("jixiao_fuzz_run", FUZZ / "run.py")
+assert _spec is not None and _spec.loader is not None
+fuzz_run = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = fuzz_run  # dataclasses look their module up by name
+_spec.loader.exec_module(fuzz_run)
+
+SECONDS = float(os.environ.get("JIXIAO_FUZZ_SECONDS", "10"))
+HARNESSES = list(fuzz_run.HARNESSES)
+
+
+def regression_inputs() -> list[tuple[str, Path]]:
+    return [(folder.name, path) for folder in sorted(fuzz_run.REGRESSIONS.iterdir()) if folder.is_dir()
+            for path in sorted(folder.iterdir()) if path.is_file()]
+
+
+@pytest.mark.parametrize(("harness", "path"), regression_inputs(), ids=lambda v: v.name if isinstance(v, Path) else v)
+def test_saved_fuzzer_findings_stay_fixed(harness: str, path: Path) -> None:
+    """Each file is an input that made a harness fail once; the harness's checks must now pass on it."""
+    module = importlib.import_module(harness)
+    module.test_one_input(path.read_bytes())
+
+
+def test_every_harness_is_run_and_has_a_folder_for_its_findings() -> None:
+    assert sorted(HARNESSES) == sorted(p.stem for p in FUZZ.glob("fuzz_*.py"))
+    assert {folder.name for folder in fuzz_run.REGRESSIONS.iterdir() if folder.is_dir()} <= set(HARNESSES)
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, fuzz_run.Result]:
+    if importlib.util.find_spec("atheris") is None:
+        pytest.skip("atheris is not installed (pip install -e '.[test]')")
+    if SECONDS <= 0:
+        pytest.skip("JIXIAO_FUZZ_SECONDS=0")
+    root = tmp_path_factory.mktemp("fuzz")
+    return {r.harness: r for r in fuzz_run.run_all(HARNESSES, SECONDS, root, jobs=2)}
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("harness", HARNESSES)
+def test_fuzzer_finds_no_crash_hang_or_memory_blowup(fuzzed: dict[str, fuzz_run.Result], harness: str) -> None:
+    result = fuzzed[harness]
+    assert result.ok, f"{result.line()}\n{result.tail}"
+    assert result.executions > 0 and result.coverage > 0, result.tail
