@@ -35,8 +35,8 @@ def cli() -> None:
     """jixiao（绩效）：把预算绩效目标表作为数据管理。
 
     数据放在 data/<地区>/<年度>/<单位>/ 下，每张表一个 YAML 文件。
-    常用命令：jixiao build（检查并生成官方表格）、jixiao check（检查）、jixiao fmt（整理格式）、jixiao new（新建表格）、
-    jixiao import（导入 Word/Excel 表格）。
+    常用命令：jixiao build（检查并生成网站和官方表格）、jixiao serve（预览网站）、jixiao check（检查）、
+    jixiao fmt（整理格式）、jixiao new（新建表格）、jixiao import（导入 Word/Excel 表格）。
     各命令的用法：jixiao 命令 --help。
     """
 
@@ -155,12 +155,17 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("data", required=False, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
-              help="输出文件夹；官方表格写在其中的 tables/ 下（每次重新生成，旧的 tables/ 整个替换）。")
+              help="输出文件夹：网站写在其中，官方表格在其中的 tables/ 下（每次重新生成，旧的整个替换）。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="并行进程数，默认等于 CPU 核数。")
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF 汇编（即使装有 LibreOffice）。")
-def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool) -> None:
-    """先检查数据，通过后按各地区的版式生成全部官方表格。
+@click.option("--no-tables", is_flag=True, help="只生成网站，不生成官方表格（预览和性能测试用）。")
+def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_tables: bool) -> None:
+    """先检查数据，通过后生成公开网站和全部官方表格。
+
+    网站在 OUT/index.html：首页（各地区、各年度的合计和图表、最近的改动），每个单位和每个项目一页
+    （绩效目标、指标表、已确认问题、下载、修订记录），中文搜索，编辑和审核指南；
+    公开数据（JSON、CSV、datapackage.json）在 OUT/data/ 下。用 jixiao serve 预览。
 
     每张表（部门整体、汇总表、每个项目）生成网页（.html，可直接打印为 A4）、Word（.docx）、
     Excel（.xlsx）三种格式，另为每个单位生成一份汇编（单位汇编.docx、.html，装有 LibreOffice 时还有 .pdf）。
@@ -176,12 +181,14 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool) -> None:
     """
     from generator.render.build import BuildError, describe
     from generator.render.build import build as run_build
+    from generator.site.engine import SiteError
 
     try:
-        result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf)
+        result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf, site=True,
+                           tables=not no_tables)
     except UsageError as exc:
         _fail(str(exc))
-    except BuildError as exc:
+    except (BuildError, SiteError) as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
     if not result.written:
@@ -189,6 +196,47 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool) -> None:
     for line in describe(result):
         click.echo(line)
     sys.exit(result.report.exit_code() if not result.written else 0)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("data", required=False, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="网站文件夹（与 jixiao build 相同）。")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址；默认只有本机可以访问。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口。")
+@click.option("--no-tables", is_flag=True, help="只生成网站，不生成官方表格（重新生成更快）。")
+def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -> None:
+    """生成网站并在本机预览；数据文件改动后自动重新生成，打开的页面自动刷新。
+
+    与 jixiao build 相同，先检查数据；有错误时打印检查报告，继续显示上一次生成的网站。不生成 PDF。
+
+    \b
+    示例：
+      jixiao serve
+      jixiao serve --port 8080 --no-tables
+    """
+    from generator.render.build import BuildError, describe
+    from generator.render.build import build as run_build
+    from generator.site.engine import SiteError
+    from generator.site.serve import serve as run_serve
+
+    source = _paths((data,) if data else ())[0]
+
+    def rebuild() -> bool:
+        try:
+            result = run_build(source, out, make_pdf=False, site=True, tables=not no_tables)
+        except (UsageError, BuildError, SiteError) as exc:
+            click.echo(f"错误：{exc}", err=True)
+            return False
+        if not result.written:
+            _emit(result.report, "text")
+        for line in describe(result):
+            click.echo(line)
+        return result.written
+
+    if not rebuild() and not (out / "index.html").is_file():
+        sys.exit(1)
+    run_serve(source, out, rebuild, host, port, click.echo)
 
 
 @cli.command(name="import", context_settings=CONTEXT)

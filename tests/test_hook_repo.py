@@ -20,7 +20,7 @@ from conftest import DATA, ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-PACKAGE = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "generator", "schema"]
+PACKAGE = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "generator", "schema", "docs"]
 BREAK = ("三级指标: 被保险村干部满意度\n    指标值类型: ≥", "三级指标: 被保险村干部满意度\n    指标值类型: ≤")
 
 

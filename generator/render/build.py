@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from generator.atomic import replace_folder
 from generator.check import check
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.load import REGION_FILE, Document, display_path, load
 from generator.model import Project, Region, Unit
-from generator.names import safe_filename
+from generator.names import folder_name
 from generator.render import pdf
 from generator.render.compose import BOOKLET, compose_unit
 from generator.render.excel import xlsx_bytes
@@ -62,11 +63,18 @@ class BuildResult:
     files: int = 0
     pdfs: int = 0
     pdf_note: str = ""
+    site: str = ""  # where the website was written (generator.site), when it was
     unprinted: list[tuple[str, str]] = field(default_factory=list)
 
 
-def build(data: Path, out: Path, jobs: int | None = None, make_pdf: bool = True) -> BuildResult:
-    """Check ``data``; when it passes, write the official tables to ``out``/tables."""
+def build(data: Path, out: Path, jobs: int | None = None, make_pdf: bool = True, site: bool = False,
+          tables: bool = True) -> BuildResult:
+    """Check ``data``; when it passes, write the official tables to ``out``/tables.
+
+    With ``site``, write the whole website to ``out`` instead (generator.site.publish: the tables,
+    pages, open data and search index, replacing ``out`` as a whole); ``tables=False`` leaves the
+    official tables out of it.
+    """
     report = check([data], jobs=jobs)
     result = BuildResult(report=report, out=out / TABLES)
     if report.exit_code() != 0:
@@ -77,6 +85,11 @@ def build(data: Path, out: Path, jobs: int | None = None, make_pdf: bool = True)
             load_layout(_region(folder.region_dir / REGION_FILE).layout)
         except LayoutError as exc:
             raise BuildError(str(exc)) from exc
+    if site:
+        from generator.site.publish import publish
+
+        publish(data, out, folders, result, jobs or os.cpu_count() or 1, make_pdf, tables)
+        return result
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{TABLES}-", dir=out))
     umask = os.umask(0)
@@ -107,8 +120,8 @@ def _render_all(folders: list[UnitFolder], staging: Path, jobs: int) -> list[Uni
 
 
 def relative_folder(folder: UnitFolder) -> Path:
-    """tables/<地区>/<年度>/<单位>, each name made safe."""
-    return Path(safe_filename(folder.region_dir.name), str(folder.year), safe_filename(folder.path.name))
+    """tables/<地区>/<年度>/<单位>, each name made safe and unique among its siblings (names.folder_name)."""
+    return Path(folder_name(folder.region_dir), str(folder.year), folder_name(folder.path))
 
 
 def _document(path: Path) -> Document:
@@ -173,6 +186,8 @@ def describe(result: BuildResult, limit: int = 20) -> list[str]:
              f"已生成 {result.tables} 张表格 → {display_path(result.out)}/"
              f"（{result.units} 个单位；每张表有网页 .html、Word .docx、Excel .xlsx，每个单位另有{BOOKLET}）",
              f"{result.pdf_note}。"]
+    if result.site:
+        lines.append(result.site)
     if result.unprinted:
         lines.append(f"提示：以下 {len(result.unprinted)} 项数据在版式中没有对应的栏目，没有印在官方表格上：")
         lines.extend(f"  {shown}：{field_name}" for shown, field_name in result.unprinted[:limit])
@@ -183,13 +198,4 @@ def describe(result: BuildResult, limit: int = 20) -> list[str]:
 
 def _replace(staging: Path, final: Path) -> None:
     """Put the new tables in place of the old ones; the old folder is removed only afterwards."""
-    old = None
-    if final.is_symlink() or final.exists():
-        old = final.with_name(f"{staging.name}-old")
-        final.rename(old)
-    staging.rename(final)
-    if old is not None:
-        if old.is_dir() and not old.is_symlink():
-            shutil.rmtree(old)
-        else:
-            old.unlink()
+    replace_folder(staging, final)  # generator.atomic: one exchange on Linux, never a half-built folder

@@ -1,0 +1,70 @@
+/* 本站的脚本（不访问其他网站）。
+   搜索：页头的放大镜按钮指向本站的搜索页；搜索页在需要时才加载 Pagefind。Pagefind 的索引按词分成许多小块，
+   读者搜索时只下载与所输入的词有关的几块。
+   无障碍：能横向滚动的代码块可以用键盘聚焦（Tab）后滚动。 */
+(function () {
+  "use strict";
+  function base() {
+    var config = document.getElementById("__config");
+    var value = ".";
+    try { value = JSON.parse(config.textContent).base || "."; } catch (e) { /* keep "." */ }
+    return new URL(value.replace(/\/?$/, "/"), document.location.href);
+  }
+  function addButton(root) {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || header.querySelector(".jixiao-search-button")) return;
+    var link = document.createElement("a");
+    link.className = "md-header__button md-icon jixiao-search-button";
+    link.href = new URL("搜索/", root).href;
+    link.title = "搜索";
+    link.setAttribute("aria-label", "搜索");
+    link.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true">' +
+      '<path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5Z"/></svg>';
+    var source = header.querySelector(".md-header__source");
+    header.insertBefore(link, source);
+  }
+  function mountSearch(root) {
+    var element = document.getElementById("jixiao-search");
+    if (!element) return;
+    var bundle = new URL("pagefind/", root).href;
+    var style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = bundle + "pagefind-ui.css";
+    document.head.appendChild(style);
+    var script = document.createElement("script");
+    script.src = bundle + "pagefind-ui.js";
+    script.onload = function () {
+      var ui = new window.PagefindUI({
+        element: "#jixiao-search", bundlePath: bundle, showSubResults: true, showImages: false,
+        pageSize: 10, autofocus: true
+      });
+      var input = element.querySelector(".pagefind-ui__search-input");
+      if (input) {
+        input.id = "jixiao-search-input";
+        var label = document.createElement("label");
+        label.htmlFor = input.id;
+        label.className = "jixiao-search-label";
+        label.textContent = "搜索词";
+        element.insertBefore(label, element.firstChild);
+      }
+      var query = new URLSearchParams(document.location.search).get("q");
+      if (query) ui.triggerSearch(query);
+    };
+    script.onerror = function () {
+      element.textContent = "搜索索引尚未生成：请运行 jixiao build 生成完整的网站。";
+    };
+    document.body.appendChild(script);
+  }
+  function focusableCode() {
+    var blocks = document.querySelectorAll(".md-typeset pre > code");
+    for (var i = 0; i < blocks.length; i++) blocks[i].tabIndex = 0;
+  }
+  function start() {
+    var root = base();
+    addButton(root);
+    mountSearch(root);
+    focusableCode();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,245 @@
+"""Open data: the tables as JSON and CSV, exactly as the YAML says, and a datapackage.json.
+
+- JSON keeps the data of each file whole under "数据", with the Chinese keys of the YAML. Numbers
+  are written with exactly the digits of the data (22.95 stays 22.95, never 22.949999…); read
+  them as decimals (Python: ``json.loads(text, parse_float=decimal.Decimal)``).
+- CSV is tidy: one row per project (projects.csv) or per indicator (indicators.csv; the
+  placeholder rows of the forms, without a 三级指标, are not indicators and are left out). Files
+  start with a UTF-8 byte order mark so that Excel reads Chinese correctly, and a text cell that a
+  spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return) is
+  prefixed with an apostrophe, the usual way to keep it text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from generator import schemas
+from generator.render.values import plain
+
+BOM = "\ufeff"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PROJECT_TABLE = "项目支出绩效目标表"
+DEPARTMENT_TABLE = "部门整体支出绩效目标表"
+# Project fields that have their own file (indicators.csv) or are lists of records.
+NOT_IN_PROJECT_ROW = ("绩效指标",)
+CONTEXT_COLUMNS = ("地区", "行政区划代码", "年度", "单位名称", "单位编码", "金额单位")
+INDICATOR_FIELDS = ("一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位", "指标说明", "确定依据", "权重",
+                    "指标方向", "备注")
+INDICATOR_COLUMNS = (*CONTEXT_COLUMNS[:5], "表格", "项目名称", "行号", *INDICATOR_FIELDS, "文件", "网页")
+LINKS = ("文件", "网页")
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+_NUMBER = "\ue000jixiao-number\ue000"  # stands for a Decimal while the C encoder writes the rest
+_NUMBER_QUOTED = re.compile(re.escape(json.dumps(_NUMBER, ensure_ascii=False)))
+
+
+def to_json(value: Any) -> str:
+    """JSON with exact numbers: a Decimal is written with its own digits (22.95, never 22.949999…).
+
+    Python's JSON encoder can only write a Decimal as a float or a string, so each Decimal goes in
+    as a marker and its digits replace the markers in order (the encoder walks the data in the same
+    order). Should the data itself hold the marker, the counts differ and the slow writer is used.
+    """
+    numbers: list[str] = []
+    text = json.dumps(_with_markers(value, numbers), ensure_ascii=False, indent=1)
+    if len(_NUMBER_QUOTED.findall(text)) != len(numbers):
+        return _to_json(value)
+    digits = iter(numbers)
+    return _NUMBER_QUOTED.sub(lambda _: next(digits), text)
+
+
+def _with_markers(value: Any, numbers: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _with_markers(v, numbers) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_markers(v, numbers) for v in value]
+    if isinstance(value, Decimal):
+        numbers.append(plain(value))
+        return _NUMBER
+    return value
+
+
+def _to_json(value: Any, indent: int = 0) -> str:
+    """The same JSON as to_json, written value by value."""
+    pad, inner = "\n" + " " * indent, "\n" + " " * (indent + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_to_json(v, indent + 1)}" for k, v in value.items()]
+        return "{" + ",".join(items) + pad + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[" + ",".join(inner + _to_json(v, indent + 1) for v in value) + pad + "]"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, Decimal)):
+        return plain(value)
+    return json.dumps(value if isinstance(value, str) else str(value), ensure_ascii=False)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+def safe_cell(value: str) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def cell(value: Any) -> str:
+    """A value in a CSV cell: numbers exact, lists of texts one per line, records as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return plain(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return safe_cell("\n".join(value))
+    if isinstance(value, (list, dict)):
+        return safe_cell(compact_json(value))
+    return safe_cell(str(value))
+
+
+def compact_json(value: Any) -> str:
+    """to_json on one line: the only line breaks in its output are its own indentation."""
+    return re.sub(r"\n *", "", to_json(value))
+
+
+def csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def project_fields() -> list[tuple[str, str]]:
+    """(column, title) of the project's own fields in projects.csv: schema order, tables flattened."""
+    schema = schemas._inlined("project")["properties"]  # the schema with its $refs resolved
+    out: list[tuple[str, str]] = []
+    for key, node in schema.items():
+        if key in NOT_IN_PROJECT_ROW:
+            continue
+        title = str(node.get("title", key))
+        if node.get("type") == "object" and "properties" in node and not node.get("additionalProperties"):
+            out += [(f"{key}.{sub}", f"{title}：{subnode.get('title', sub)}") for sub, subnode in node["properties"].items()]
+        else:
+            out.append((key, title))
+    return out
+
+
+def project_columns() -> tuple[str, ...]:
+    return (*CONTEXT_COLUMNS, *(c for c, _ in project_fields()), "指标数", *LINKS)
+
+
+def lookup(data: dict[str, Any], column: str) -> Any:
+    value: Any = data
+    for part in column.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def project_row(context: dict[str, Any], data: dict[str, Any], links: dict[str, str]) -> list[str]:
+    indicators = [r for r in data.get("绩效指标") or [] if isinstance(r, dict) and r.get("三级指标") is not None]
+    values = [cell(context.get(c)) for c in CONTEXT_COLUMNS]
+    values += [cell(lookup(data, c)) for c, _ in project_fields()]
+    return values + [str(len(indicators)), links["文件"], links["网页"]]
+
+
+def indicator_rows(context: dict[str, Any], table: str, project: str, rows: list[Any],
+                   links: dict[str, str]) -> list[list[str]]:
+    out = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or row.get("三级指标") is None:
+            continue
+        out.append([cell(context.get(c)) for c in CONTEXT_COLUMNS[:5]] + [table, safe_cell(project), str(number)]
+                   + [cell(row.get(k)) for k in INDICATOR_FIELDS] + [links["文件"], links["网页"]])
+    return out
+
+
+# --- datapackage.json ---------------------------------------------------------------------------
+
+NUMBER_COLUMNS = {"项目金额", "资金来源.财政资金", "资金来源.其他资金", "资金来源.上级资金", "权重"}
+INTEGER_COLUMNS = {"年度", "序号", "指标数", "行号"}
+DESCRIPTIONS = {
+    "地区": "地区名称（地区.yaml 的 名称）。",
+    "行政区划代码": "地区的 6 位行政区划代码。",
+    "年度": "预算年度。",
+    "单位名称": "填报单位（单位.yaml 的 单位名称）。",
+    "单位编码": "预算单位编码（部分地区填写）。",
+    "金额单位": "本行金额的单位（地区.yaml 的 金额单位），通常为万元。",
+    "表格": f"指标所在的表：{PROJECT_TABLE} 或 {DEPARTMENT_TABLE}。",
+    "项目名称": "指标所属项目的名称；部门整体表的指标为空。",
+    "行号": "该指标在数据文件“绩效指标”中的行号（从 1 起，含占位行）。",
+    "指标数": "项目的绩效指标数（不含占位行）。",
+    "文件": "数据文件在数据仓库 data/ 中的位置。",
+    "网页": "本站中该表的网页，相对于网站根目录。",
+}
+
+
+def _field(name: str, title: str, description: str) -> dict[str, Any]:
+    kind = "integer" if name in INTEGER_COLUMNS else "number" if name in NUMBER_COLUMNS else "string"
+    out: dict[str, Any] = {"name": name, "type": kind, "title": title}
+    if description:
+        out["description"] = description
+    if kind == "number":
+        out["bareNumber"] = True
+    return out
+
+
+def _indicator_titles() -> dict[str, tuple[str, str]]:
+    common = schemas._schemas()["common.schema.json"]["$defs"]
+    props = common["绩效指标"]["properties"]
+    out = {}
+    for key in INDICATOR_FIELDS:
+        node = props.get(key, {})
+        node = common.get(key, node) if "$ref" in node else node
+        out[key] = (str(node.get("title", key)), str(node.get("description", "")))
+    return out
+
+
+def datapackage(money_units: list[str]) -> dict[str, Any]:
+    project_schema = schemas._inlined("project")["properties"]
+    project_fields_meta = []
+    for column in project_columns():
+        if column in DESCRIPTIONS:
+            project_fields_meta.append(_field(column, column, DESCRIPTIONS[column]))
+            continue
+        key, _, sub = column.partition(".")
+        node = project_schema.get(key, {})
+        if sub:
+            node = node.get("properties", {}).get(sub, {})
+        title = dict(project_fields()).get(column, column)
+        description = str(node.get("description", ""))
+        if (isinstance(node, dict) and node.get("type") in ("array", "object")) or "anyOf" in node:
+            description += "（文字列表每条一行；表格和记录写成 JSON）"
+        project_fields_meta.append(_field(column, title, description))
+    titles = _indicator_titles()
+    indicator_fields_meta = [_field(c, *(titles[c] if c in titles else (c, DESCRIPTIONS.get(c, ""))))
+                             for c in INDICATOR_COLUMNS]
+    csv_dialect = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": True, "header": True}
+    note = ("以 = + - @、制表符或回车开头的文字前加了一个单引号（'），以免电子表格软件把它当作公式；"
+            "读取时去掉这个单引号即为原文。")
+    return {
+        "name": "jixiao-performance-targets",
+        "title": "预算绩效目标表公开数据",
+        "description": ("各单位公开的项目支出绩效目标表、部门整体支出绩效目标表，由 jixiao 从数据仓库的 YAML 文件生成。"
+                        f"金额单位：{'、'.join(money_units) or '万元'}（见每行的“金额单位”）。" + note),
+        "profile": "data-package",
+        "resources": [
+            {"name": "projects", "title": "项目（每行一个项目）", "path": "projects.csv", "format": "csv",
+             "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource", "dialect": csv_dialect,
+             "schema": {"fields": project_fields_meta}},
+            {"name": "indicators", "title": "绩效指标（每行一项指标）", "path": "indicators.csv", "format": "csv",
+             "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource", "dialect": csv_dialect,
+             "schema": {"fields": indicator_fields_meta}},
+            {"name": "all", "title": "全部数据（JSON，每张表的数据原样保存在“数据”中）", "path": "all.json", "format": "json",
+             "mediatype": "application/json", "encoding": "utf-8", "profile": "data-resource"},
+        ],
+    }

@@ -1,0 +1,151 @@
+"""修订记录 and recent changes, from the git history of data/.
+
+One ``git log`` over data/ lists every commit with the blob ids of each file it touched (renames
+followed, as ``git log --follow`` would for each file), and one ``git cat-file --batch`` reads the
+two sides of each edit, which changes.py compares field by field: the same words as ``jixiao diff``.
+So the cost is two git processes for the whole site, not one per project.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.changes import Context, table_changes
+from generator.gitrepo import GitError, git, read_blobs, repo_root
+from generator.load import Document, parse
+from generator.site.pages import History, Revision
+
+MAX_REVISIONS = 20  # per file; older ones are counted, not listed
+MAX_CHANGES = 30  # per revision
+RECENT = 10  # commits on the home page
+NO_GIT = "没有修订记录：数据不在 git 仓库中。"
+NOT_COMMITTED = "这张表还没有提交到 git，没有修订记录。"
+
+
+@dataclass
+class Event:
+    """One commit's change to one file: its status (A, M, R…) and the blobs before and after."""
+
+    commit: str
+    date: str
+    subject: str
+    status: str
+    old_path: str
+    new_path: str
+    old_blob: str
+    new_blob: str
+
+
+@dataclass
+class Commit:
+    commit: str
+    date: str
+    subject: str
+    events: list[Event] = field(default_factory=list)
+
+
+def _log(root: Path, pathspec: str) -> list[Commit]:
+    out = git(root, "-c", "core.quotepath=off", "log", "--format=%x1e%H%x1f%cs%x1f%s", "--raw", "-z", "-M",
+              "--no-abbrev", "--", pathspec)
+    commits: list[Commit] = []
+    for chunk in out.split(b"\x1e")[1:]:
+        head, _, body = chunk.partition(b"\0")
+        sha, date, subject = head.decode("utf-8", "replace").split("\x1f", 2)
+        commit = Commit(sha, date, subject)
+        tokens = [t for t in body.lstrip(b"\n").split(b"\0")]
+        i = 0
+        while i < len(tokens):
+            meta = tokens[i].decode("ascii", "replace").strip()
+            if not meta.startswith(":"):
+                i += 1
+                continue
+            _, _, old_blob, new_blob, status = meta[1:].split(" ")
+            if status[:1] in "RC":
+                old, new = os.fsdecode(tokens[i + 1]), os.fsdecode(tokens[i + 2])
+                i += 3
+            else:
+                old = new = os.fsdecode(tokens[i + 1])
+                i += 2
+            commit.events.append(Event(sha, date, subject, status[:1], old, new, old_blob, new_blob))
+        commits.append(commit)
+    return commits
+
+
+@dataclass
+class Histories:
+    """The 修订记录 of every file, and the recent commits (None: data/ is not in a git repository)."""
+
+    root: Path | None
+    files: dict[Path, list[Event]]
+    older: dict[Path, int]
+    commits: list[Commit]
+
+    def of(self, path: Path, money_unit: str, texts: dict[str, Document | None]) -> History:
+        if self.root is None:
+            return History((), NO_GIT)
+        events = self.files.get(path.absolute(), [])
+        if not events:
+            return History((), NOT_COMMITTED)
+        revisions = tuple(_revision(e, money_unit, texts) for e in events)
+        older = self.older.get(path.absolute(), 0)
+        return History(revisions, f"更早的 {older} 次修订没有列出，可在 git 历史中查看。" if older else "")
+
+
+def collect(data: Path, files: list[Path]) -> Histories:
+    try:
+        root = repo_root(data)
+        commits = _log(root, os.path.relpath(data.resolve(), root.resolve()) or ".")
+    except GitError:
+        return Histories(None, {}, {}, [])
+    tracking = {Path(os.path.relpath(p.resolve(), root.resolve())).as_posix(): p.absolute() for p in files}
+    found: dict[Path, list[Event]] = {}
+    older: dict[Path, int] = {}
+    for commit in commits:
+        for event in commit.events:
+            owner = tracking.get(event.new_path)
+            if owner is None or event.status == "D":
+                continue
+            if len(found.setdefault(owner, [])) < MAX_REVISIONS:
+                found[owner].append(event)
+            else:
+                older[owner] = older.get(owner, 0) + 1
+            del tracking[event.new_path]
+            if event.status != "A":  # followed to its older name, or the same name
+                tracking[event.old_path] = owner
+    return Histories(root, found, older, commits)
+
+
+def read_versions(histories: Histories, paths: list[Path]) -> dict[str, Document | None]:
+    """The parsed blobs on both sides of the edits of ``paths``: one git process for all of them."""
+    if histories.root is None:
+        return {}
+    wanted = [b for p in paths for e in histories.files.get(p.absolute(), []) if e.status in "MR"
+              for b in (e.old_blob, e.new_blob)]
+    blobs = read_blobs(histories.root, wanted)
+    out: dict[str, Document | None] = {}
+    for oid, raw in blobs.items():
+        try:
+            result = parse(raw.decode("utf-8"), Path(oid))
+        except UnicodeDecodeError:
+            result = None
+        out[oid] = result if isinstance(result, Document) else None
+    return out
+
+
+def _revision(event: Event, money_unit: str, texts: dict[str, Document | None]) -> Revision:
+    changes: list[str] = []
+    if event.status == "A":
+        changes.append("新建本表")
+    elif event.status in "RC" and event.old_path != event.new_path:
+        changes.append(f"文件改名：{Path(event.old_path).name} → {Path(event.new_path).name}")
+    if event.status in "MR" and event.old_blob != event.new_blob:
+        old, new = texts.get(event.old_blob), texts.get(event.new_blob)
+        if old is None or new is None:
+            changes.append("这一版无法读取，无法列出改动")
+        else:
+            found = [c.text for c in table_changes(old.data, new.data, Context(money_unit, money_unit))]
+            changes.extend(found or ["只改了格式或注释，内容不变"])
+    shown = changes[:MAX_CHANGES]
+    return Revision(event.date, event.subject, event.commit[:10], tuple(shown), len(changes) - len(shown))

@@ -1,0 +1,98 @@
+"""``jixiao serve``: build the site, serve it on this computer, rebuild when a data file changes.
+
+A small loop instead of a file-watching library: every second the data files' sizes and times are
+compared with the last build, and a change triggers ``jixiao build`` again (a failed check leaves
+the last good site in place and prints the report). Pages served by the preview carry a few lines
+of script that reload the page after a rebuild; the built site itself has none of it.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.tree import _walk
+
+VERSION_PATH = "/.jixiao-preview-version"
+RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH.encode() + b"',"
+          b"{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
+          b"location.reload();v=t}).catch(function(){})},1000)})();</script>")
+
+
+def snapshot(data: Path) -> tuple[tuple[str, int, int], ...]:
+    """What a rebuild depends on: every data file's name, size and modification time."""
+    out = []
+    for path in _walk(data) if data.is_dir() else [data]:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        out.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
+
+
+class State:
+    def __init__(self) -> None:
+        self.version = 0
+        self.lock = threading.Lock()
+
+
+def handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequestHandler]:
+    class Preview(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(site), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == VERSION_PATH:
+                self._send(str(state.version).encode(), "text/plain; charset=utf-8")
+                return
+            path = Path(self.translate_path(self.path))
+            page = path / "index.html" if path.is_dir() else path
+            if page.suffix == ".html" and page.is_file() and (self.path.endswith("/") or not path.is_dir()):
+                body = page.read_bytes()
+                self._send(body.replace(b"</body>", RELOAD + b"</body>", 1), "text/html; charset=utf-8")
+                return
+            super().do_GET()
+
+        def _send(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Preview
+
+
+def serve(data: Path, site: Path, rebuild: Callable[[], bool], host: str, port: int,
+          say: Callable[[str], None], interval: float = 1.0, rounds: int | None = None) -> None:
+    """Serve ``site`` until interrupted (or for ``rounds`` checks, in tests), rebuilding on changes."""
+    state = State()
+    server = http.server.ThreadingHTTPServer((host, port), handler(site, state))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    say(f"预览：http://{host}:{server.server_address[1]}/ （按 Ctrl+C 停止；数据文件改动后自动重新生成）")
+    seen = snapshot(data)
+    try:
+        n = 0
+        while rounds is None or n < rounds:
+            n += 1
+            time.sleep(interval)
+            now = snapshot(data)
+            if now != seen:
+                seen = now
+                say("数据有改动，重新生成……")
+                if rebuild():
+                    state.version += 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,194 @@
+"""What the pages show, as plain values: the model turned into texts, rows and links.
+
+Nothing here is markup. The templates (autoescaped) decide how each value is written, so a text
+from the data can only ever be shown as text. The indicator table is grouped like the official
+form: a run of rows with the same 一级指标 (and, within it, the same 二级指标) shares one header
+cell spanning those rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from generator import schemas
+from generator.catalogue import CATALOGUE
+from generator.model import Acknowledgement, Indicator
+from generator.render.compose import _merge_spans
+from generator.render.values import plain
+
+# Columns of the indicator table, in the order of the official forms; optional ones appear only
+# when some row of the table fills them.
+INDICATOR_COLUMNS = ("三级指标", "指标值类型", "指标值", "度量单位")
+OPTIONAL_COLUMNS = (("指标说明", "note"), ("确定依据", "basis"), ("权重", "weight"), ("指标方向", "direction"),
+                    ("备注", "remark"))
+PLACEHOLDER = "/"
+# Fields shown elsewhere on a project page (or not at all: 序号 only orders the tables).
+NOT_IN_HEADER = frozenset({"绩效指标", "已确认问题", "更正说明", "序号", "本年度绩效目标", "实施期绩效目标"})
+_INDEXED = re.compile(r"^(?P<key>[^\[\]]+?)\[(?P<index>\d+)\](?:\.(?P<rest>.*))?$")
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One line of a page's header table: a label and its value (one or more lines)."""
+
+    label: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """A merged 一级 or 二级 指标 cell: ``span`` rows from this one (0: covered by the cell above)."""
+
+    text: str
+    span: int
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    level1: HeaderCell
+    level2: HeaderCell
+    cells: tuple[str, ...]
+    placeholder: bool
+    findings: tuple[int, ...]  # numbers of the acknowledged findings about this row
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    caption: str
+    columns: tuple[str, ...]  # the columns after 一级指标 and 二级指标
+    groups: tuple[tuple[IndicatorRow, ...], ...]  # one per run of rows under one 一级指标 (a <tbody>)
+    count: int  # indicators, placeholder rows not counted
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An acknowledged finding of ``jixiao check``: shown as such, with the editor's reason."""
+
+    number: int
+    code: str
+    title: str
+    where: str
+    reason: str
+
+
+def text(value: Any) -> str:
+    """A value as the page shows it: numbers exactly as written, lists and tables on one line."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, Decimal)):
+        return plain(value)
+    if isinstance(value, list):
+        return "；".join(text(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def lines(value: Any) -> tuple[str, ...]:
+    """A value as separate lines: one per list item or per key of a table."""
+    if isinstance(value, list):
+        return tuple(text(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(f"{k}：{text(v)}" for k, v in value.items())
+    shown = text(value)
+    return (shown,) if shown else ()
+
+
+def money(value: Decimal | None, unit: str) -> str:
+    return f"{plain(value)} {unit}" if value is not None else "（原表未填）"
+
+
+@cache
+def titles(kind: str) -> dict[str, str]:
+    """The Chinese title of each top-level field of a data file, from schema/ (schema order)."""
+    props = schemas._inlined(kind).get("properties", {})  # the schema with its $refs resolved
+    return {key: str(node.get("title") or key) for key, node in props.items()}
+
+
+def header_fields(data: dict[str, Any], kind: str, money_unit: str) -> list[Field]:
+    """The scalar fields of a table in schema order, labelled with their schema titles."""
+    shown: list[Field] = []
+    for key, title in titles(kind).items():
+        if key in NOT_IN_HEADER or key not in data:
+            continue
+        value = data[key]
+        if key == "项目金额":
+            shown.append(Field(title, (money(value, money_unit),)))
+        elif key == "资金来源" and isinstance(value, dict):
+            shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items())))
+        elif key == "资金支出计划" and isinstance(value, dict):
+            shown.append(Field(title, tuple(f"{k}：{plain(v)}%" for k, v in value.items())))
+        elif not isinstance(value, dict):
+            shown.append(Field(title, lines(value)))
+    return shown
+
+
+def where(field: str, indicators: list[Indicator], base: str = "绩效指标") -> str:
+    """A finding's 位置 in words: 绩效指标[9].指标值类型 → 绩效指标第 9 行（群众满意度）的指标值类型."""
+    if not field:
+        return "整张表"
+    match = _INDEXED.match(field)
+    if not match:
+        return field
+    number = int(match.group("index"))  # field paths count rows from 1, as the reports do
+    place = f"{match.group('key').rsplit('.', 1)[-1]}第 {number} 行"
+    if match.group("key") == base and 0 < number <= len(indicators) and indicators[number - 1].name:
+        place += f"（{indicators[number - 1].name}）"
+    rest = match.group("rest")
+    return f"{place}的{rest}" if rest else place
+
+
+def findings(acks: list[Acknowledgement], indicators: list[Indicator], base: str = "绩效指标") -> list[Finding]:
+    out = []
+    for n, ack in enumerate(acks, start=1):
+        code = CATALOGUE.get(ack.code)
+        out.append(Finding(n, ack.code, code.title if code else "", where(ack.field, indicators, base), ack.reason))
+    return out
+
+
+def _rows_found(found: list[Finding], acks: list[Acknowledgement], base: str) -> dict[int, tuple[int, ...]]:
+    """Indicator row → the numbers of the findings that point at it."""
+    rows: dict[int, list[int]] = {}
+    for finding, ack in zip(found, acks, strict=True):
+        match = _INDEXED.match(ack.field)
+        if match and match.group("key") == base:
+            rows.setdefault(int(match.group("index")) - 1, []).append(finding.number)
+    return {k: tuple(v) for k, v in rows.items()}
+
+
+def indicator_table(indicators: list[Indicator], caption: str, found: list[Finding] | None = None,
+                    acks: list[Acknowledgement] | None = None, base: str = "绩效指标") -> IndicatorTable:
+    optional = [(title, attr) for title, attr in OPTIONAL_COLUMNS
+                if any(getattr(i, attr) not in (None, "") for i in indicators if not i.is_placeholder)]
+    rows_data = [{"一级指标": i.level1, "二级指标": i.level2} for i in indicators]
+    spans = _merge_spans(rows_data, ["一级指标", "二级指标"])
+    flagged = _rows_found(found or [], acks or [], base)
+    rows = []
+    for n, ind in enumerate(indicators):
+        if ind.is_placeholder:
+            cells: tuple[str, ...] = (PLACEHOLDER,) + ("",) * (len(INDICATOR_COLUMNS) - 1 + len(optional))
+        else:
+            cells = (text(ind.name), text(ind.operator), text(ind.value), ind.unit,
+                     *(text(getattr(ind, attr)) for _, attr in optional))
+        rows.append(IndicatorRow(HeaderCell(ind.level1, spans["一级指标"][n]), HeaderCell(ind.level2, spans["二级指标"][n]),
+                                 cells, ind.is_placeholder, flagged.get(n, ())))
+    groups: list[list[IndicatorRow]] = []
+    for row in rows:
+        if row.level1.span or not groups:
+            groups.append([])
+        groups[-1].append(row)
+    count = sum(1 for i in indicators if not i.is_placeholder)
+    return IndicatorTable(caption, INDICATOR_COLUMNS + tuple(t for t, _ in optional),
+                          tuple(tuple(g) for g in groups), count)

@@ -1,0 +1,233 @@
+"""Benchmark the website: ``jixiao build`` against a by-hand mkdocs-material site of the same data.
+
+    python tests/benchmarks/bench_site.py                       # 1,000 and 10,000 projects
+    python tests/benchmarks/bench_site.py --projects 1000 3000
+    python tests/benchmarks/bench_site.py --no-tables           # the site alone, without DOCX/XLSX tables
+    python tests/benchmarks/bench_site.py --hand-limit 900      # give up on the by-hand build after 900 s
+
+The data is bench_check.py's tree: the sample projects copied into units of 100. In the same run,
+the by-hand site is what one would write without jixiao's page structure: one Markdown page per
+project (its fields and its indicator table) and one per unit, mkdocs-material with default
+navigation and its built-in search. Figures: wall time, CPU time of all processes (which, unlike
+the wall time, does not grow when other work shares the machine), peak memory of all processes together
+(sampled from /proc), size of the site, size of one project page, and the bytes a reader's browser
+downloads for the first search (measured in headless Chromium when it is installed: the search
+page's scripts and the index files fetched for the query 志愿).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_check import build_tree
+
+ROOT = Path(__file__).resolve().parents[2]
+QUERY = "志愿"
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (entry / "statm").read_text().split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        rss[int(entry.name)] = int(status[1]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str], cwd: Path, limit: float | None = None) -> tuple[float, int, bool, float]:
+    """(wall seconds, peak memory of the process tree in bytes, finished within the limit, CPU seconds).
+
+    CPU seconds (all processes, user and system) do not depend on what else the machine is doing;
+    divided by the cores, they are the wall time on an otherwise idle machine, at best."""
+    cpu = cpu_seconds()
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        output, _ = process.communicate(timeout=limit)
+        finished = True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        finished = False
+    done.set()
+    sampler.join()
+    wall = time.perf_counter() - start
+    if finished and process.returncode != 0:
+        print(output.decode("utf-8", "replace")[-3000:])
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return wall, peak, finished, cpu_seconds() - cpu
+
+
+def size_of(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def by_hand_docs(data: Path, docs: Path) -> None:
+    """One Markdown page per project and per unit, the way a person would write it with mkdocs."""
+    from generator.load import load
+    from generator.render.values import plain
+
+    def text(value: object) -> str:
+        if isinstance(value, list):
+            return "；".join(text(v) for v in value)
+        return plain(value) if hasattr(value, "as_tuple") or isinstance(value, int) else str(value or "")
+
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# 预算绩效目标公开\n", encoding="utf-8")
+    for unit_file in sorted(data.rglob("单位.yaml")):
+        folder = docs / unit_file.parent.relative_to(data)
+        folder.mkdir(parents=True, exist_ok=True)
+        unit = load(unit_file).data  # type: ignore[union-attr]
+        lines = [f"# {unit['单位名称']}", "", "| 项目 | 金额 |", "| --- | --- |"]
+        for project_file in sorted(unit_file.parent.glob("*.yaml")):
+            if project_file.name == "单位.yaml":
+                continue
+            project = load(project_file).data  # type: ignore[union-attr]
+            lines.append(f"| [{project['项目名称']}]({project_file.stem}.md) | {text(project.get('项目金额'))} |")
+            page = [f"# {project['项目名称']}", "", f"- 项目金额：{text(project.get('项目金额'))} 万元",
+                    f"- 项目类别：{text(project.get('项目类别'))}", f"- 实施期：{text(project.get('实施期'))}", "",
+                    "## 本年度绩效目标", "", text(project.get("本年度绩效目标")), "", "## 绩效指标", "",
+                    "| 一级指标 | 二级指标 | 三级指标 | 指标值类型 | 指标值 | 度量单位 |",
+                    "| --- | --- | --- | --- | --- | --- |"]
+            for row in project.get("绩效指标") or []:
+                page.append("| " + " | ".join(text(row.get(k)) for k in ("一级指标", "二级指标", "三级指标", "指标值类型",
+                                                                         "指标值", "度量单位")) + " |")
+            (folder / f"{project_file.stem}.md").write_text("\n".join(page) + "\n", encoding="utf-8")
+        (folder / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+BY_HAND_CONFIG = """site_name: 预算绩效目标公开
+theme:
+  name: material
+  language: zh
+  font: false
+plugins:
+  - search
+markdown_extensions:
+  - tables
+"""
+
+
+def first_search_bytes(site: Path, engine: str) -> int | None:
+    """Bytes the browser fetches for the first search of QUERY, after the page itself has loaded."""
+    import browser
+
+    if browser.available():
+        return None
+    log: list[tuple[str, int]] = []
+    with browser.serving(site, log) as base, browser.chromium() as driver:
+        if engine == "pagefind":
+            driver.get(base + "index.html")
+            before = len(log)
+            driver.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "import(arguments[0] + 'pagefind/pagefind.js').then(async pf => {"
+                " const r = await pf.search(arguments[1]);"
+                " await Promise.all(r.results.slice(0, 5).map(x => x.data())); done(r.results.length); });",
+                base, QUERY)
+            return sum(size for _, size in log[before:])
+        driver.get(base + "index.html")
+        time.sleep(1)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and not any("search_index.json" in p for p, _ in log):
+            time.sleep(0.5)
+        return sum(size for path, size in log if "search" in path)
+
+
+def project_page(site: Path, hand: bool) -> int:
+    """The largest project page, in bytes (jixiao's are under 地区/, the by-hand site's at the top)."""
+    pages = list((site if hand else site / "地区").rglob("项目*/index.html"))
+    return max(p.stat().st_size for p in pages) if pages else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--no-tables", action="store_true", help="build the site without the DOCX/XLSX/HTML tables")
+    parser.add_argument("--hand-limit", type=float, default=1800, help="seconds before the by-hand build is given up")
+    parser.add_argument("--no-hand", action="store_true", help="skip the by-hand mkdocs site")
+    options = parser.parse_args()
+    print(f"CPU {os.cpu_count()} 核；jixiao build --no-pdf{' --no-tables' if options.no_tables else ''}")
+    header = f"{'':<22}{'项目':>7}{'用时 s':>9}{'CPU s':>8}{'峰值内存 MB':>12}{'网站 MB':>9}{'项目页 KB':>10}{'首次搜索 KB':>12}"
+    rows: list[Row] = []
+    for count in options.projects:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            build_tree(work, count)
+            command = [sys.executable, "-m", "generator", "build", "--no-pdf", "--out", "site"]
+            if options.no_tables:
+                command.append("--no-tables")
+            wall, peak, _, cpu = run(command, work)
+            site = work / "site"
+            searched = first_search_bytes(site, "pagefind")
+            rows.append(("jixiao build", count, wall, peak, size_of(site), project_page(site, False), searched, True, cpu))
+            tables = size_of(site / "tables") if (site / "tables").exists() else 0
+            print(f"  jixiao {count}: 其中官方表格 {tables / 2**20:.0f} MB，搜索索引 {size_of(site / 'pagefind') / 2**20:.1f} MB")
+            shutil.rmtree(site)
+            if not options.no_hand:
+                by_hand(work, count, options.hand_limit, rows)
+        print(header)
+        for name, n, wall, peak, size, page, searched, finished, cpu in rows:
+            shown = f"{searched / 1024:>12.0f}" if searched else f"{'—':>12}"
+            flag = "" if finished else f"  （{options.hand_limit:.0f} s 内未完成，已停止）"
+            print(f"{name:<22}{n:>7}{wall:>9.1f}{cpu:>8.0f}{peak / 2**20:>12.0f}{size / 2**20:>9.0f}{page / 1024:>10.1f}"
+                  f"{shown}{flag}")
+
+
+Row = tuple[str, int, float, int, int, int, int | None, bool, float]
+
+
+def by_hand(work: Path, count: int, limit: float, rows: list[Row]) -> None:
+    """Build the by-hand mkdocs site of the same data, giving up after ``limit`` seconds."""
+    by_hand_docs(work / "data", work / "hand" / "docs")
+    (work / "hand" / "mkdocs.yml").write_text(BY_HAND_CONFIG, encoding="utf-8")
+    wall, peak, finished, cpu = run([sys.executable, "-m", "mkdocs", "build", "-q"], work / "hand", limit)
+    hand = work / "hand" / "site"
+    searched = first_search_bytes(hand, "mkdocs") if finished else None
+    rows.append(("mkdocs（手写，每项目一页）", count, wall, peak, size_of(hand) if finished else 0,
+                 project_page(hand, True) if finished else 0, searched, finished, cpu))
+
+
+if __name__ == "__main__":
+    main()

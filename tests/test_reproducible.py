@@ -1,0 +1,148 @@
+"""Reproducible builds, and exports that are safe to open: what ``jixiao build`` writes is the same, byte
+for byte, when built twice, or from a clone of the repository in another folder with another time
+zone, locale and hash seed; and no spreadsheet it writes holds a formula made from data.
+
+The builds run the command itself (``python -m generator build``), so the comparison covers every
+file the build writes (the official tables, the website, the open data), whatever is added to it
+later. The data is a git repository with fixed commit dates, since the site shows each table's
+history. PDFs are left out of the builds (--no-pdf): LibreOffice is optional; the last test converts tables
+to PDF in two different ways and compares the bytes.
+
+The data carries hostile text that passes the check: values that a spreadsheet would run as a
+formula (= + - @ tab), and markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT
+from openpyxl import load_workbook
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE = {  # (file, old text, new text): each still passes jixiao check
+    "株洲市渌口区/2026/区委社会工作部/两新党组织党务工作者津贴.yaml": ("    度量单位: 人\n", "    度量单位: '=1+1'\n"),
+    "株洲市渌口区/2026/区委组织部/单位.yaml": ("单位财务负责人: 石研芳\n", "单位财务负责人: '@SUM(A1)'\n"),
+    "唐山市路南区/2025/区委社会工作部/劳务费.yaml": ("项目名称: 劳务费\n", "项目名称: '-劳务费+1 <b>x</b>'\n"),
+}
+
+
+def git(repo: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-01-02T03:04:05+08:00", "GIT_COMMITTER_DATE": "2026-01-02T03:04:05+08:00",
+           "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "editor@example.org", "GIT_COMMITTER_NAME": "编辑",
+           "GIT_COMMITTER_EMAIL": "editor@example.org"}
+    subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env,
+                   check=True, capture_output=True)
+
+
+def data_repository(root: Path) -> Path:
+    shutil.copytree(DATA, root / "data")
+    shutil.copytree(ROOT / "schema", root / "schema")
+    for relative, (old, new) in HOSTILE.items():
+        path = root / "data" / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, relative
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "数据")
+    return root
+
+
+def jixiao_build(repo: Path, out: str, **env: str) -> Path:
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--no-pdf", "--out", out], cwd=repo,
+                          env={**os.environ, **env}, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo / out
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    here = data_repository(tmp_path_factory.mktemp("repo"))
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "另一个文件夹 with space"
+    subprocess.run(["git", "clone", "-q", str(here), str(elsewhere)], check=True, capture_output=True)
+    return [
+        jixiao_build(here, "site"),
+        jixiao_build(here, "site-again", PYTHONHASHSEED="1"),
+        jixiao_build(elsewhere, "site", PYTHONHASHSEED="2", TZ="America/New_York", LANG="C", LC_ALL="C"),
+    ]
+
+
+def test_two_builds_and_a_build_elsewhere_are_identical_byte_for_byte(builds: list[Path]) -> None:
+    first = files(builds[0])
+    assert any(name.startswith("tables/") for name in first) and len(first) > 50
+    for other in builds[1:]:
+        second = files(other)
+        assert sorted(second) == sorted(first), set(first) ^ set(second)
+        differ = [name for name in first if first[name] != second[name]]
+        assert differ == [], differ
+
+
+def _number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return False
+    return True
+
+
+def test_no_spreadsheet_from_the_build_holds_a_formula(builds: list[Path]) -> None:
+    """Every .xlsx and .csv the build writes: text that looks like a formula is stored as text."""
+    site = builds[0]
+    workbooks = sorted(site.rglob("*.xlsx"))
+    assert workbooks
+    seen, texts = set(), set()
+    for path in workbooks:
+        with zipfile.ZipFile(path) as archive:  # no <f> element in any sheet
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/"):
+                    assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name), (path, name)
+        for row in load_workbook(path).active.iter_rows():  # type: ignore[union-attr]
+            for cell in row:
+                texts.add(str(cell.value))
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                    assert cell.data_type == "s" and cell.quotePrefix, (path, cell.coordinate, cell.value)
+                    seen.add(cell.value)
+    assert {"=1+1", "-劳务费+1 <b>x</b>"} <= seen and any("@SUM(A1)" in text for text in texts)
+    for path in sorted(site.rglob("*.csv")):
+        rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
+        for row in rows:
+            for value in row:
+                assert not value.startswith(FORMULA_START) or _number(value), (path, value)
+
+
+
+NO_LIBREOFFICE = shutil.which("soffice") is None and shutil.which("libreoffice") is None
+
+
+@pytest.mark.skipif(NO_LIBREOFFICE, reason="LibreOffice is not installed (README: the PDF tests need it)")
+def test_pdfs_are_identical_whatever_the_number_of_processes(builds: list[Path], tmp_path: Path) -> None:
+    """LibreOffice stamps dates and ids, which jixiao fixes; and its CJK font subsets take bytes from a
+    random sequence that runs on within one process, so render/pdf.py converts in batches of a fixed
+    size and order. The same tables converted with 1 and with 3 processes give the same bytes."""
+    from generator.render import pdf
+
+    tables = sorted((builds[0] / "tables" / "株洲市渌口区").rglob("*.docx"))[: pdf.PDF_BATCH + 2]
+    assert len(tables) > pdf.PDF_BATCH  # two batches at least
+    made = []
+    for folder, jobs in (("一", 1), ("二", 3)):
+        copies = []
+        for n, table in enumerate(tables):
+            (tmp_path / folder / str(n)).mkdir(parents=True)
+            copies.append(Path(shutil.copyfile(table, tmp_path / folder / str(n) / table.name)))
+        made.append([p.read_bytes() for p in pdf.convert(copies, jobs=jobs)])
+    assert len(made[0]) == len(tables) and all(data.startswith(b"%PDF") for data in made[0])
+    assert made[0] == made[1]

@@ -1,0 +1,462 @@
+"""The website: every page and link, open data equal to the YAML, hostile text shown as text, same bytes twice."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, ROOT
+from jinja2 import meta
+
+from generator.cli import cli
+from generator.load import Document, load
+from generator.render.build import BuildError, BuildResult, build
+from generator.site import engine, exports, hooks, pages, publish
+from generator.site.fields import FIELDS_PAGE, fields_markdown
+from generator.site.shell import Shell, ShellError
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    result = build(DATA, tmp_path_factory.mktemp("built") / "site", make_pdf=False, site=True)
+    assert result.written, result.report.diagnostics
+    return result.out.parent
+
+
+def data_files() -> list[Path]:
+    return sorted(p for p in DATA.rglob("*.yaml") if p.name != "地区.yaml")
+
+
+def yaml_data(path: Path) -> dict[str, Any]:
+    loaded = load(path)
+    assert isinstance(loaded, Document)
+    return loaded.data
+
+
+def exact(value: Any) -> str:
+    """A YAML value as an export must write it: numbers with exactly their digits."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return format(Decimal(value), "f")
+    return str(value)
+
+
+class Page(HTMLParser):
+    """Links, resources, attributes and text of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.attributes: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+        self.tags: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            self.attributes.append((tag, name, value or ""))
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+
+def test_every_data_file_has_its_page(site: Path) -> None:
+    for path in data_files():
+        region, year, unit = path.relative_to(DATA).parts[:3]
+        folder = site / "地区" / region / year / unit
+        page = folder / "index.html" if path.name == "单位.yaml" else folder / path.stem / "index.html"
+        assert page.is_file(), path
+        name = yaml_data(path).get("项目名称") or yaml_data(path)["单位名称"]
+        assert f"<h1 id=\"jixiao-title\">{name}</h1>" in page.read_text(encoding="utf-8")
+    for region in DATA.iterdir():
+        assert (site / "地区" / region.name / "index.html").is_file()
+    for name in ("index.html", "搜索/index.html", "公开数据/index.html", "字段说明/index.html", "问题代码/index.html",
+                 "编辑指南/index.html", "审核指南/index.html", "data/datapackage.json", "pagefind/pagefind.js"):
+        assert (site / name).is_file(), name
+
+
+def test_every_link_and_resource_resolves_inside_the_site(site: Path) -> None:
+    root = site.resolve()
+    for path in html_pages(site):
+        if "tables" in path.relative_to(site).parts:
+            continue
+        base = "http://site/" + path.relative_to(site).as_posix()
+        for link in parse(path).links:
+            target = urlparse(urljoin(base, link))
+            if (target.scheme in ("http", "https") and target.netloc != "site") or target.scheme in ("mailto", "data"):
+                continue
+            assert target.scheme == "http", (path, link)
+            local = (root / unquote(target.path).lstrip("/")).resolve()
+            assert local.is_relative_to(root), (path, link)
+            assert local.is_file() or (local / "index.html").is_file(), (path, link)
+
+
+def test_no_page_loads_anything_from_another_host(site: Path) -> None:
+    for path in html_pages(site):
+        assert hooks.outside_requests(path.read_text(encoding="utf-8")) == [], path
+    for path in site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//|@import", path.read_text(encoding="utf-8")), path
+
+
+def test_project_page_shows_the_form_grouped_with_findings_and_downloads(site: Path) -> None:
+    folder = site / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项"
+    text = (folder / "index.html").read_text(encoding="utf-8")
+    assert "<caption>绩效指标（9 项）</caption>" in text
+    assert '<th scope="rowgroup" rowspan="5">产出指标</th><th scope="row" rowspan="3">数量指标</th>' in text
+    assert text.count("<tbody>") >= 4  # one row group per 一级指标
+    assert "V007 满意度指标的比较符号不对" in text and "绩效指标第 9 行（群众满意度）的指标值类型" in text
+    assert '<a class="jixiao-flag" href="#finding-1"' in text
+    page = parse(folder / "index.html")
+    downloads = [unquote(link) for link in page.links if "/tables/" in unquote(link) or "/data/" in unquote(link)]
+    assert {Path(d).suffix for d in downloads} == {".html", ".docx", ".xlsx", ".json", ".csv"}
+    assert 'class="jixiao-scroll"' in text and "修订记录" in text
+
+
+def test_unit_pages_show_department_table_or_narrative_and_summary(site: Path) -> None:
+    hunan = (site / "地区/株洲市渌口区/2026/区委社会工作部/index.html").read_text(encoding="utf-8")
+    assert "部门整体支出绩效目标表" in hunan and "年度履职目标" in hunan and "资金总额" in hunan
+    assert "项目支出绩效目标汇总表（金额单位：万元）" in hunan and "<td class=\"jixiao-number\">32</td>" in hunan
+    assert "X003" in hunan  # the unit's acknowledged finding, with its reason
+    hebei = (site / "地区/唐山市路南区/2025/区委社会工作部/index.html").read_text(encoding="utf-8")
+    assert "部门整体绩效目标" in hebei and "工作保障措施" in hebei and "单位汇编" in hebei
+
+
+def test_home_page_has_totals_chart_and_changes(site: Path) -> None:
+    text = (site / "index.html").read_text(encoding="utf-8")
+    projects = sum(1 for p in data_files() if p.name != "单位.yaml")
+    assert f'<th scope="row">项目</th><td class="jixiao-number">{projects}</td>' in text
+    assert text.count('<svg role="img"') == 2 and "株洲市渌口区 2026年各单位项目金额" in text
+    assert "最近的改动" in text
+
+
+def test_exports_say_exactly_what_the_yaml_says(site: Path) -> None:
+    by_file = {p.relative_to(DATA).as_posix(): yaml_data(p) for p in data_files()}
+    everything = json.loads((site / "data/all.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    seen = set()
+    for unit in everything["单位"]:
+        assert unit["数据"] == by_file[unit["文件"]]
+        seen.add(unit["文件"])
+        unit_json = json.loads((site / "data" / (Path(unit["网页"]).relative_to("地区").as_posix() + ".json"))
+                               .read_text(encoding="utf-8"), parse_float=Decimal)
+        assert unit_json == unit
+        for project in unit["项目"]:
+            assert project["数据"] == by_file[project["文件"]]
+            seen.add(project["文件"])
+            own = site / "data" / Path(project["网页"]).relative_to("地区")
+            assert json.loads(own.with_suffix(".json").read_text(encoding="utf-8"), parse_float=Decimal) == project
+            assert (site / project["网页"] / "index.html").is_file()
+    assert seen == set(by_file)
+    assert [r["数据"]["名称"] for r in everything["地区"]] == sorted(p.name for p in DATA.iterdir())
+
+    def read(name: str) -> list[dict[str, str]]:
+        raw = (site / "data" / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        return list(csv.DictReader(raw.decode("utf-8-sig").splitlines(keepends=True)))
+
+    projects = read("projects.csv")
+    assert {r["文件"] for r in projects} == {k for k in by_file if not k.endswith("单位.yaml")}
+    for row in projects:
+        data = by_file[row["文件"]]
+        assert row["项目名称"] == data["项目名称"]
+        assert row["项目金额"] == exact(data["项目金额"])
+        goals = data["本年度绩效目标"]
+        assert row["本年度绩效目标"] == (goals if isinstance(goals, str) else "\n".join(goals))
+        assert row["资金来源.财政资金"] == exact(data.get("资金来源", {}).get("财政资金"))
+        assert int(row["指标数"]) == sum(1 for i in data["绩效指标"] if "三级指标" in i)
+    indicators = read("indicators.csv")
+    expected = []
+    for key, data in by_file.items():
+        rows = data["绩效指标"] if "绩效指标" in data else (data.get("部门整体支出绩效目标表") or {}).get("绩效指标", [])
+        expected += [(key, n, row) for n, row in enumerate(rows, start=1) if "三级指标" in row]
+    assert len(indicators) == len(expected)
+    found = {(r["文件"], int(r["行号"])): r for r in indicators}
+    for key, n, row in expected:
+        shown = found[(key, n)]
+        for field in exports.INDICATOR_FIELDS:
+            value = row.get(field)
+            text = shown[field]
+            if text.startswith("'") and text[1:].startswith(exports.FORMULA_START):
+                text = text[1:]
+            assert text == exact(value), (key, n, field)
+
+
+def test_datapackage_describes_the_files_and_validates(site: Path) -> None:
+    package = json.loads((site / "data/datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        assert (site / "data" / resource["path"]).is_file()
+        if "schema" in resource:
+            header = (site / "data" / resource["path"]).read_text(encoding="utf-8-sig").splitlines()[0]
+            assert header.split(",") == [f["name"] for f in resource["schema"]["fields"]]
+            assert all(f.get("title") for f in resource["schema"]["fields"])
+    frictionless = pytest.importorskip("frictionless")
+    for resource in package["resources"]:
+        if "schema" in resource:
+            report = frictionless.validate(str(site / "data/datapackage.json"), resource_name=resource["name"])
+            assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_same_input_gives_the_same_site_byte_for_byte(site: Path, tmp_path: Path) -> None:
+    again = build(DATA, tmp_path / "again", make_pdf=False, site=True).out.parent
+    first = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert first == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for relative in first:
+        assert (site / relative).read_bytes() == (again / relative).read_bytes(), relative
+
+
+HOSTILE = {
+    "script": "<script>alert('x')</script>",
+    "onerror": '<img src=x onerror="alert(1)">',
+    "javascript": "[点我](javascript:alert(1)) <a href=\"javascript:alert(2)\">链接</a>",
+    "jinja": "{{ 7*7 }}{% raw %}",
+    "pipes": "| 一 | 二 |\n| --- | --- |",
+}
+
+
+def test_hostile_text_is_shown_as_text_on_every_page(data_copy: Path, tmp_path: Path) -> None:
+    project = data_copy / "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml"
+    text = project.read_text(encoding="utf-8")
+    text = text.replace("项目名称: 志愿服务活动专项", f"项目名称: {json.dumps(HOSTILE['script'] + '志愿服务活动专项')}")
+    text = text.replace("本年度绩效目标: 组织指导志愿者开展服务活动。", f"本年度绩效目标: {json.dumps(HOSTILE['onerror'])}")
+    text = text.replace("三级指标: 志愿者人数", f"三级指标: {json.dumps(HOSTILE['javascript'])}")
+    text = text.replace("    指标值: 提升", f"    指标值: {json.dumps(HOSTILE['jinja'])}")
+    text = text.replace("实施期: 2026.01-2026.12", f"实施期: 2026.01-2026.12\n备注: {json.dumps(HOSTILE['pipes'])}")
+    project.write_text(text, encoding="utf-8")
+    unit = data_copy / "株洲市渌口区/2026/区委社会工作部/单位.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace(
+        "单位名称: 中共株洲市渌口区委社会工作部", '单位名称: "中共株洲市渌口区委社会工作部\\"><svg onload=alert(3)>{{ 7*7 }}"'),
+        encoding="utf-8")
+    result = build(data_copy, tmp_path / "site", make_pdf=False, site=True)
+    assert result.written, [d.message for d in result.report.diagnostics if d.severity.value == "error"]
+    out = result.out.parent
+    shown_somewhere = dict.fromkeys(HOSTILE, 0)
+    for path in html_pages(out):
+        page = parse(path)
+        for tag, name, value in page.attributes:
+            assert not name.startswith("on"), (path, tag, name)
+            assert not value.strip().lower().startswith("javascript:"), (path, tag, name, value)
+        raw = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in raw and "<img src=x" not in raw and "<svg onload" not in raw, path
+        joined = "".join(page.text)
+        for key, value in HOSTILE.items():
+            if value in joined or value.replace("\n", "") in joined.replace("\n", ""):
+                shown_somewhere[key] += 1
+    assert all(shown_somewhere.values()), shown_somewhere
+    project_page = next(out.rglob("*志愿服务活动专项/index.html"))
+    text_of_page = "".join(parse(project_page).text)
+    for value in HOSTILE.values():
+        assert value.split("\n")[0] in text_of_page
+    data = json.loads(next(out.rglob("data/**/*志愿服务活动专项.json")).read_text(encoding="utf-8"))
+    assert data["数据"]["本年度绩效目标"] == HOSTILE["onerror"]
+
+
+def test_formula_cells_are_neutralised() -> None:
+    assert exports.cell("=SUM(A1)") == "'=SUM(A1)"
+    assert exports.cell("@cmd") == "'@cmd" and exports.cell("\tx") == "'\tx" and exports.cell("-1+1") == "'-1+1"
+    assert exports.cell(Decimal("-1.50")) == "-1.50"  # numbers are numbers, not formulas
+    assert exports.cell(["a", "=b"]) == "a\n=b" and exports.cell(["=a"]) == "'=a"  # a cell is evaluated from its start
+
+
+def test_json_numbers_are_exact() -> None:
+    value = {"金额": Decimal("22.95"), "大": Decimal("1E+2"), "列表": [Decimal("0.1"), 3, "x\"y"], "空": None}
+    text = exports.to_json(value)
+    assert json.loads(text, parse_float=Decimal) == {"金额": Decimal("22.95"), "大": 100, "列表": [Decimal("0.1"), 3, "x\"y"],
+                                                      "空": None}
+    assert "22.95" in text and "1E+2" not in text
+
+
+def test_page_templates_use_exactly_their_documented_context() -> None:
+    env = pages.environment()
+    for name, context in pages.PAGE_CONTEXTS.items():
+        source = (pages.TEMPLATES / name).read_text(encoding="utf-8")
+        used = meta.find_undeclared_variables(env.parse(source))
+        documented = {f for f in context.__dataclass_fields__}
+        assert used == documented, name
+        doc = context.__doc__ or ""
+        assert f"``{name}``" in doc, name
+
+
+def test_packaged_mkdocs_config_is_the_top_level_one() -> None:
+    top = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines()[3:]
+    packaged = engine.PACKAGED_CONFIG.read_text(encoding="utf-8").splitlines()[1:]
+    differ = [(a.split("#")[0].strip(), b.split("#")[0].strip()) for a, b in zip(top, packaged, strict=True) if a != b]
+    assert len(top) == len(packaged) and differ == [
+        ("docs_dir: docs", "docs_dir: ../../docs"), ("site_dir: site", "site_dir: ../../site"),
+        ("- generator/site/hooks.py", "- hooks.py")]
+    config = engine.raw_config(ROOT / "mkdocs.yml")
+    assert config["theme"]["name"] == "material" and config["theme"]["language"] == "zh"
+    assert config["theme"]["font"] is False and config["plugins"] == []
+
+
+def test_fields_page_is_up_to_date() -> None:
+    assert FIELDS_PAGE.read_text(encoding="utf-8") == fields_markdown(), (
+        "docs/字段说明.md is stale: run python -m generator.site.fields")
+
+
+@pytest.mark.parametrize("engine_name", ["mkdocs", "zensical"])
+def test_mkdocs_yml_builds_with_mkdocs_and_zensical(engine_name: str, tmp_path: Path) -> None:
+    """The same mkdocs.yml, with its docs and hooks, in a copy of the repository layout."""
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    (tmp_path / "generator/site").mkdir(parents=True)
+    shutil.copy(ROOT / "generator/site/hooks.py", tmp_path / "generator/site/hooks.py")
+    if engine_name == "mkdocs":
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    else:
+        pytest.importorskip("zensical")
+        command = [sys.executable, "-m", "zensical", "build", "--clean"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False,
+                            env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    for page in ("index.html", "编辑指南/index.html", "字段说明/index.html", "问题代码/index.html", "搜索/index.html"):
+        html = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert 'lang="zh' in html and "assets/jixiao/site.css" in html, page
+        assert hooks.outside_requests(html) == [], page
+
+
+def test_the_hook_fails_a_strict_build_that_loads_a_font_from_another_host(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    (tmp_path / "generator/site").mkdir(parents=True)
+    shutil.copy(ROOT / "generator/site/hooks.py", tmp_path / "generator/site/hooks.py")
+    page = tmp_path / "docs/编辑指南.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n<link rel="stylesheet" href="https://fonts.example/x.css">\n',
+                    encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode != 0 and "引用了外部网站的资源" in result.stderr
+
+
+def test_shell_rebases_links_to_each_depth() -> None:
+    html = ('<html><head><title>JIXIAOSHELLTITLE - 站</title><link href="../assets/a.css"></head><body>'
+            '<a href="..">首页</a><span>JIXIAOSHELLTITLE</span><article class="md-content__inner md-typeset">x</article>'
+            '<script id="__config">{"base": ".."}</script></body></html>')
+    shell = Shell.from_page(html)
+    deep = shell.page("<甲>", PurePosixPath("地区/乙/2026/丙/丁"), "<p>正文</p>")
+    assert 'href="../../../../../assets/a.css"' in deep and '"base": "../../../../.."' in deep
+    assert "<title>&lt;甲&gt; - 站</title>" in deep and "<span>&lt;甲&gt;</span>" in deep
+    home = shell.page("首页", PurePosixPath(), "")
+    assert 'href="assets/a.css"' in home and '<a href=".">' in home and '"base": "."' in home
+    with pytest.raises(ShellError):
+        Shell.from_page("<html></html>")
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(BuildError, match="不是 jixiao 生成的文件"):
+        publish.check_out(out, DATA)
+    with pytest.raises(BuildError, match="包含数据"):
+        publish.check_out(DATA.parent, DATA)
+    assert (out / "notes.txt").is_file()
+
+
+def test_cli_build_says_where_the_site_is(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(data_copy.parent)
+    result = CliRunner().invoke(cli, ["build", "--no-pdf", "--no-tables"])
+    assert result.exit_code == 0, result.output
+    assert "网站 → site/index.html" in result.output
+    assert (data_copy.parent / "site/index.html").is_file() and not (data_copy.parent / "site/tables").exists()
+    again = CliRunner().invoke(cli, ["build", "--no-pdf", "--no-tables"])  # its own folder may be replaced
+    assert again.exit_code == 0, again.output
+
+
+def test_revision_history_says_when_and_what_changed(data_copy: Path, tmp_path: Path) -> None:
+    repo = data_copy.parent
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                       env={"GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.org", "GIT_COMMITTER_NAME": "编辑",
+                            "GIT_COMMITTER_EMAIL": "e@example.org", "GIT_AUTHOR_DATE": "2026-03-01T10:00:00+08:00",
+                            "GIT_COMMITTER_DATE": "2026-03-01T10:00:00+08:00", "PATH": "/usr/bin:/bin",
+                            "HOME": str(tmp_path)})
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "导入 2026 年数据")
+    project = data_copy / "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("项目金额: 10", "项目金额: 12"), encoding="utf-8")
+    renamed = project.with_name("志愿服务活动.yaml")
+    project.rename(renamed)
+    git("add", "-A")
+    git("commit", "-q", "-m", "更正志愿服务活动专项的金额")
+    result: BuildResult = build(data_copy, tmp_path / "site", make_pdf=False, site=True, tables=False)
+    page = (result.out.parent / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动/index.html").read_text(encoding="utf-8")
+    history = page[page.index("修订记录"):]
+    assert "2026-03-01" in history and "更正志愿服务活动专项的金额" in history
+    assert "项目金额：10 → 12 万元" in history
+    assert "文件改名：志愿服务活动专项.yaml → 志愿服务活动.yaml" in history
+    assert "导入 2026 年数据" in history and "新建本表" in history
+    home = (result.out.parent / "index.html").read_text(encoding="utf-8")
+    assert "更正志愿服务活动专项的金额" in home
+
+
+def test_serve_rebuilds_on_a_data_change_and_reloads_pages(data_copy: Path, tmp_path: Path) -> None:
+    import threading
+    import time
+    import urllib.request
+
+    from generator.site import serve
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>旧</body></html>", encoding="utf-8")
+    calls: list[int] = []
+
+    def rebuild() -> bool:
+        (site / "index.html").write_text("<html><body>新</body></html>", encoding="utf-8")
+        calls.append(1)
+        return True
+
+    said: list[str] = []
+    thread = threading.Thread(target=serve.serve, args=(data_copy, site, rebuild, "127.0.0.1", 0, said.append),
+                              kwargs={"interval": 0.1, "rounds": 40})
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not said and time.monotonic() < deadline:
+        time.sleep(0.01)
+    address = re.search(r"http://[0-9.:]+/", said[0])
+    assert address is not None
+    first = urllib.request.urlopen(address.group(0)).read().decode("utf-8")
+    assert "旧" in first and serve.VERSION_PATH in first  # the preview adds its reload script
+    assert "<script" not in (site / "index.html").read_text(encoding="utf-8")  # the site itself has none
+    project = next(data_copy.rglob("志愿服务活动专项.yaml"))
+    project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert calls == [1]
+    assert "新" in urllib.request.urlopen(address.group(0)).read().decode("utf-8")
+    assert urllib.request.urlopen(address.group(0) + serve.VERSION_PATH.lstrip("/")).read() == b"1"
+    thread.join()
