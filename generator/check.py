@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
-from generator import acknowledge, schemas
-from generator.diagnostics import Diagnostic, Report
+from generator import acknowledge, cache, schemas
+from generator.diagnostics import Diagnostic, Report, Severity
 from generator.load import Document, display_path, load
 from generator.model import Project, Region, Unit
 from generator.rules import Scope, run_project_rules, run_unit_rules
@@ -108,19 +109,64 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
     # would make sending work to the processes quadratic in the number of files.
     args = [(f, regions.get(f.region_dir), frozenset(p for p in f.project_files if p in requested))
             for f in folders]
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(tree.files()) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(_check_args, args, chunksize=1):
-                found.extend(result)
-    else:
-        for arg in args:
-            found.extend(_check_args(arg))
+    for result in _check_all(args, jobs or os.cpu_count() or 1):
+        found.extend(result)
     shown = {display_path(p) for p in requested}
     report = Report(files_checked=len(requested))
     report.diagnostics = [d for d in found if d.path in shown or d.code.startswith(CROSS_FILE_FAMILIES)]
     return report
 
 
-def _check_args(args: tuple[UnitFolder, Region | None, frozenset[Path]]) -> list[Diagnostic]:
+Task = tuple[UnitFolder, Region | None, frozenset[Path]]
+
+
+def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
+    """The findings of every unit folder, in order: from the cache (generator.cache) when the folder's
+    files, its region's file and the request are unchanged, else checked, in parallel when many."""
+    keys = [cache.key("check", _task_parts(arg)) for arg in args]
+    results: list[list[Diagnostic] | None] = [_from_cache(k) for k in keys]
+    todo = [n for n, r in enumerate(results) if r is None]
+    files = sum(1 + len(args[n][0].project_files) for n in todo)
+    if jobs > 1 and len(todo) > 1 and files >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            fresh = list(pool.map(_check_args, [args[n] for n in todo], chunksize=1))
+    else:
+        fresh = [_check_args(args[n]) for n in todo]
+    for n, result in zip(todo, fresh, strict=True):
+        results[n] = result
+        cache.put("check", keys[n], [_to_json(d) for d in result])
+    return [r or [] for r in results]
+
+
+def _task_parts(arg: Task) -> list[bytes]:
+    """What a unit folder's findings depend on: the working folder (findings name files relative to it),
+    the files asked about, and the bytes of the region's, the unit's and the projects' files."""
+    folder, _, asked = arg
+    parts = [os.fsencode(Path.cwd()), os.fsencode(folder.path), *sorted(os.fsencode(p) for p in asked)]
+    return parts + cache.file_parts([folder.region_dir / "地区.yaml", folder.unit_file, *folder.project_files])
+
+
+_FIELDS = [f.name for f in fields(Diagnostic)]
+
+
+def _to_json(diag: Diagnostic) -> list[object]:
+    return [diag.severity.value if name == "severity" else getattr(diag, name) for name in _FIELDS]
+
+
+def _from_cache(entry: str | None) -> list[Diagnostic] | None:
+    stored = cache.get("check", entry)
+    if not isinstance(stored, list):
+        return None
+    try:
+        out = []
+        for item in stored:
+            values: dict[str, Any] = dict(zip(_FIELDS, item, strict=True))
+            values["severity"] = Severity(values["severity"])
+            out.append(Diagnostic(**values))
+        return out
+    except (TypeError, ValueError):  # written by another version of the format: check again
+        return None
+
+
+def _check_args(args: Task) -> list[Diagnostic]:
     return check_unit_folder(*args)

@@ -41,6 +41,19 @@ def cli() -> None:
     """
 
 
+def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        from generator import cache
+
+        cache.disable()
+
+
+NO_CACHE = click.option(
+    "--no-cache", is_flag=True, expose_value=False, is_eager=True, callback=_no_cache,
+    help="不使用缓存，全部重新检查和生成。缓存只保存已完成的结果（以文件内容为准，内容变了就重做），"
+         "位置为 ~/.cache/jixiao（环境变量 JIXIAO_CACHE_DIR 可改，设为 off 即关闭）。")
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
@@ -51,6 +64,7 @@ def cli() -> None:
 @click.option("--changed", "changed", is_flag=False, flag_value="", default=None, metavar="[BASE]",
               help="只检查自 BASE 以来改动的文件及其所属的整个单位（地区.yaml 改动时为整个地区）；"
                    "BASE 默认为与主分支（main 或 master）的分叉点。")
+@NO_CACHE
 def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, changed: str | None) -> None:
     """检查数据：结构（JSON Schema）和业务规则，逐条报告文件:行:列。
 
@@ -160,6 +174,7 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
               help="并行进程数，默认等于 CPU 核数。")
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF 汇编（即使装有 LibreOffice）。")
 @click.option("--no-tables", is_flag=True, help="只生成网站，不生成官方表格（预览和性能测试用）。")
+@NO_CACHE
 def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_tables: bool) -> None:
     """先检查数据，通过后生成公开网站和全部官方表格。
 
@@ -205,6 +220,7 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_table
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址；默认只有本机可以访问。")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口。")
 @click.option("--no-tables", is_flag=True, help="只生成网站，不生成官方表格（重新生成更快）。")
+@NO_CACHE
 def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -> None:
     """生成网站并在本机预览；数据文件改动后自动重新生成，打开的页面自动刷新。
 

@@ -13,6 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 UPDATE_GOLDEN = os.environ.get("JIXIAO_UPDATE_GOLDEN") == "1"
 
+# The cache of finished work (generator/cache.py) is off in tests, and in the commands they run, so
+# that a test which patches a rule sees its patch; tests/test_cache.py turns it on in its own folder.
+os.environ["JIXIAO_CACHE_DIR"] = "off"
+
 HUNAN_REGION = """\
 名称: 测试市测试区
 行政区划代码: '430000'

@@ -64,6 +64,7 @@ class BuildResult:
     pdfs: int = 0
     pdf_note: str = ""
     site: str = ""  # where the website was written (generator.site), when it was
+    reused: int = 0  # units whose pages and tables were unchanged since the last build (generator.site.reuse)
     unprinted: list[tuple[str, str]] = field(default_factory=list)
 
 

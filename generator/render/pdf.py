@@ -89,6 +89,7 @@ def _convert_batch(program: str, files: list[Path]) -> list[Path]:
                 detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["没有输出"]
                 raise PdfError(f"LibreOffice 未能转换 {source.name}：{detail[0]}")
             target = source.with_suffix(".pdf")
+            target.unlink(missing_ok=True)  # may be a hard link into the previous site (site/reuse.py)
             target.write_bytes(normalise(pdf.read_bytes()))
             made.append(target)
         return made

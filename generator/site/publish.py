@@ -25,13 +25,13 @@ from pathlib import Path
 
 from generator.load import REGION_FILE, Document, display_path
 from generator.model import Region
-from generator.render.build import PARALLEL_THRESHOLD, BuildError, BuildResult, _pdfs, _region, _replace
-from generator.site import engine, exports, history, overview, search, shell
+from generator.render.build import PARALLEL_THRESHOLD, BuildError, BuildResult, _region, _replace
+from generator.site import engine, exports, history, overview, reuse, search, shell
 from generator.site.pages import History
 from generator.site.unitpages import UnitJob, UnitSummary, build_unit
 from generator.tree import UnitFolder
 
-MARKER = ".jixiao-site"  # says OUT was made by jixiao build, so it may be replaced
+MARKER = reuse.MARKER  # says OUT was made by jixiao build, so it may be replaced
 
 
 def check_out(out: Path, data: Path) -> None:
@@ -58,19 +58,26 @@ def publish(data: Path, out: Path, folders: list[UnitFolder], result: BuildResul
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the site is meant to be published
     try:
         with tempfile.TemporaryDirectory(prefix="jixiao-site-") as work_dir:
-            pages = _build(data, staging, Path(work_dir), folders, result, jobs, make_pdf, tables)
+            pages, record = _build(data, staging, Path(work_dir), folders, result, jobs, make_pdf, tables,
+                                   reuse.Previous.of(out))
         (staging / MARKER).write_text("jixiao build\n", encoding="utf-8")
         _replace(staging, out)
+        record.save(out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result.written = True
-    result.site = f"网站 → {display_path(out)}/index.html（{pages} 个页面；预览：jixiao serve）"
+    reused = f"{result.reused} 个单位没有改动，沿用上次生成的页面和表格；" if result.reused else ""
+    result.site = f"网站 → {display_path(out)}/index.html（{pages} 个页面；{reused}预览：jixiao serve）"
 
 
 def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result: BuildResult, jobs: int,
-           make_pdf: bool, tables: bool) -> int:
-    """Write the site into ``site``; returns the number of data pages."""
+           make_pdf: bool, tables: bool, previous: reuse.Previous) -> tuple[int, reuse.Record]:
+    """Write the site into ``site``; returns the number of data pages and what to remember of this build.
+
+    A unit whose inputs are unchanged since the previous build into the same folder (reuse.py) is not
+    rendered again: its files are linked from there.
+    """
     config = engine.config_file()
     loaded = engine.build(config, engine.stage_docs(config, work / "docs"), site)
     frame = work / "shell.html"
@@ -79,26 +86,39 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     theme = shell.Shell.read(frame)
     files = [p for f in folders for p in (f.unit_file, *f.project_files)]
     histories = history.collect(data, files)
-    texts = history.read_versions(histories, files)
     scratch = work / "rows"
     scratch.mkdir()
     region_money = {f.region_dir: _region(f.region_dir / REGION_FILE).money_unit for f in folders}
-    unit_jobs = [UnitJob(folder, n, site, scratch, frame, data, _histories(folder, histories, texts, region_money),
-                         tables) for n, folder in enumerate(folders)]
-    summaries = list(_run(unit_jobs, jobs))
-    booklets = [s.tables.booklet for s in summaries if s.tables and s.tables.booklet]
-    result.pdf_note, result.pdfs = _pdfs(booklets, make_pdf and tables, jobs) if tables else ("未生成官方表格（--no-tables）", 0)
+    record = reuse.Record()
+    keys = [reuse.unit_key(folder, data, frame, tables, histories) for folder in folders]
+    summaries: list[UnitSummary | None] = [previous.unit(key, site, scratch, n) for n, key in enumerate(keys)]
+    todo = [n for n, s in enumerate(summaries) if s is None]
+    texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
+    unit_jobs = [UnitJob(folders[n], n, site, scratch, frame, data,
+                         _histories(folders[n], histories, texts, region_money), tables) for n in todo]
+    for n, summary in zip(todo, _run(unit_jobs, jobs), strict=True):
+        summaries[n] = summary
+    done = [s for s in summaries if s is not None]
+    fresh = set(todo)
+    for n, (key, summary) in enumerate(zip(keys, done, strict=True)):
+        record.add_unit(key, summary, site, scratch, n, fresh=n in fresh)
+    booklets = [s.tables.booklet for s in done if s.tables and s.tables.booklet]
+    if tables:
+        result.pdf_note, result.pdfs = previous.pdfs(booklets, site, make_pdf, jobs, record)
+    else:
+        result.pdf_note, result.pdfs = "未生成官方表格（--no-tables）", 0
     regions: dict[str, Region] = {f.region_dir.name: _region(f.region_dir / REGION_FILE) for f in folders}
-    pages = overview.write_overview(site, theme, summaries, regions, histories, data)
-    _open_data(site, scratch, summaries, regions)
+    pages = overview.write_overview(site, theme, done, regions, histories, data)
+    _open_data(site, scratch, done, regions)
     _sitemap(site, loaded.get("site_url"))
     search.index(site)
-    units = [s.tables for s in summaries if s.tables]
-    result.units = len(summaries)
+    units = [s.tables for s in done if s.tables]
+    result.units = len(done)
     result.tables = sum(u.tables for u in units)
     result.files = sum(u.files for u in units) + result.pdfs
     result.unprinted = [item for u in units for item in u.unprinted]
-    return pages + len(summaries) + sum(s.projects for s in summaries)
+    result.reused = len(done) - len(todo)
+    return pages + len(done) + sum(s.projects for s in done), record
 
 
 def _histories(folder: UnitFolder, histories: history.Histories, texts: dict[str, Document | None],

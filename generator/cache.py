@@ -1,0 +1,147 @@
+"""A cache of work already done, keyed by the content it was done on.
+
+``jixiao check`` and ``jixiao build`` work unit by unit (data/<地区>/<年度>/<单位>/). A unit's
+findings, and the pages and tables made from it, depend only on the bytes of its files, its
+region's file, and the code of jixiao itself. So the key of a piece of work is a hash of exactly
+those bytes, and a unit whose key is unchanged is not checked or rendered again: after editing one
+project of 10,000, one unit is redone, not a hundred.
+
+What makes a key:
+
+* the content of every input file, with its path (diagnostics and pages name the files);
+* a fingerprint of jixiao's own code, schemas, layouts and templates: a new version, or an edited
+  template in a checkout, never reuses old output;
+* a random salt kept in the cache folder: a key cannot be computed without it, so a cache folder or
+  a site committed to a data repository cannot pass forged findings or pages off as jixiao's.
+
+The cache lives outside the data, in ``$JIXIAO_CACHE_DIR``, else ``$XDG_CACHE_HOME/jixiao``, else
+``~/.cache/jixiao``. ``JIXIAO_CACHE_DIR=off`` (or ``--no-cache``) turns it off. Entries are JSON,
+never pickles. A cache that cannot be read or written is silently not used: it saves time and
+must never change a result or fail a command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+
+ENV = "JIXIAO_CACHE_DIR"
+OFF = ("off", "0", "false", "no", "")
+_PACKAGE = Path(__file__).resolve().parent
+_CODE_SUFFIXES = (".py", ".json", ".yaml", ".j2", ".css", ".html", ".js")
+_disabled = False
+
+
+def disable() -> None:
+    """Turn the cache off for this process (``--no-cache``)."""
+    global _disabled
+    _disabled = True
+
+
+def folder() -> Path | None:
+    """The cache folder, or None when the cache is off."""
+    if _disabled:
+        return None
+    named = os.environ.get(ENV)
+    if named is not None:
+        return None if named.strip().lower() in OFF else Path(named)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jixiao"
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of jixiao's version and every file of its code, schemas, layouts and templates."""
+    digest = hashlib.sha256(__version__.encode())
+    roots = [_PACKAGE, _PACKAGE.parent / "schema"]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def _salt(root: Path) -> bytes:
+    path = root / "salt"
+    try:
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    root.mkdir(parents=True, exist_ok=True)
+    fresh = secrets.token_bytes(32)
+    tmp = path.with_name(f".salt.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(fresh)
+    os.replace(tmp, path)
+    return path.read_bytes()  # another process may have won the race: use what is on disk
+
+
+def key(kind: str, parts: Iterable[bytes]) -> str | None:
+    """The key of a piece of work of ``kind`` done on ``parts``; None when the cache is off."""
+    root = folder()
+    if root is None:
+        return None
+    try:
+        salt = _salt(root)
+    except OSError:
+        return None
+    digest = hashlib.sha256(salt + fingerprint().encode() + b"\0" + kind.encode() + b"\0")
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little") + part)
+    return digest.hexdigest()
+
+
+def file_parts(paths: Iterable[Path]) -> list[bytes]:
+    """Each file's path and content, for a key; a missing file counts as such."""
+    out: list[bytes] = []
+    for path in paths:
+        out.append(os.fsencode(path))
+        try:
+            out.append(b"F" + path.read_bytes())
+        except OSError:
+            out.append(b"-")
+    return out
+
+
+def _entry(kind: str, entry: str) -> Path | None:
+    root = folder()
+    return None if root is None else root / kind / entry[:2] / f"{entry}.json"
+
+
+def get(kind: str, entry: str | None) -> Any:
+    """The value stored for ``entry``, or None."""
+    path = _entry(kind, entry) if entry else None
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def put(kind: str, entry: str | None, value: Any) -> None:
+    """Store ``value`` (JSON-serialisable) for ``entry``; failures are ignored."""
+    path = _entry(kind, entry) if entry else None
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        return

@@ -1,0 +1,131 @@
+"""The cache of finished work (generator/cache.py, generator/site/reuse.py): it saves time and never
+changes a result. Every test compares with the same command run with the cache off."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT
+
+VOLUNTEER = "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml"
+OTHER_UNIT_PAGE = "地区/唐山市路南区/2025/区委社会工作部/index.html"
+
+
+def run(repo: Path, cache: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo, capture_output=True, text=True,
+                          check=False, timeout=600, env={**os.environ, "JIXIAO_CACHE_DIR": str(cache)})
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_tree(one: Path, two: Path) -> None:
+    first, second = files(one), files(two)
+    assert sorted(first) == sorted(second), set(first) ^ set(second)
+    assert [n for n in first if first[n] != second[n]] == []
+
+
+def edit(repo: Path, old: str, new: str) -> None:
+    path = repo / "data" / VOLUNTEER
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(DATA, root / "data")
+    shutil.copytree(ROOT / "schema", root / "schema")
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-01-02T03:04:05+08:00", "GIT_COMMITTER_DATE": "2026-01-02T03:04:05+08:00"}
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=编辑", "-c", "user.email=e@example.org", "commit", "-qm", "数据"]):
+        subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=root, env=env, check=True, capture_output=True)
+    return root
+
+
+def test_check_from_the_cache_says_exactly_what_a_fresh_check_says(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = run(repo, "off", "check", "--format", "json")
+    first, second = run(repo, cache, "check", "--format", "json"), run(repo, cache, "check", "--format", "json")
+    assert fresh.returncode == first.returncode == second.returncode == 0
+    assert fresh.stdout == first.stdout == second.stdout and json.loads(fresh.stdout)
+    assert len(list((cache / "check").rglob("*.json"))) == 4  # one entry per unit folder
+    # An edit reaches the report at once: the unit's key changed.
+    edit(repo, "    指标值类型: ≥\n    指标值: 500\n", "    指标值类型: 大于\n    指标值: 500\n")
+    after = run(repo, cache, "check", "--format", "json")
+    assert after.returncode == 1 and "S" in {d["code"][0] for d in json.loads(after.stdout)}
+    assert after.stdout == run(repo, "off", "check", "--format", "json").stdout
+
+
+def test_entries_of_another_cache_are_never_trusted(repo: Path, tmp_path: Path) -> None:
+    """A cache folder copied from elsewhere (or committed to a data repository) has another salt: its
+    entries, even forged to say "no findings", are not found under this machine's keys."""
+    theirs, ours = tmp_path / "theirs", tmp_path / "ours"
+    edit(repo, "    指标值类型: ≥\n    指标值: 500\n", "    指标值类型: 大于\n    指标值: 500\n")
+    assert run(repo, theirs, "check").returncode == 1
+    for entry in (theirs / "check").rglob("*.json"):
+        entry.write_text("[]", encoding="utf-8")  # forged: nothing wrong
+    assert run(repo, theirs, "check").returncode == 0  # the forgery works on the cache that made the keys...
+    ours.mkdir()
+    shutil.copytree(theirs / "check", ours / "check")
+    assert run(repo, ours, "check").returncode == 1  # ...and on no other
+
+
+def test_rebuild_after_an_edit_reuses_the_other_units_and_equals_a_build_from_nothing(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    untouched = (repo / "site" / OTHER_UNIT_PAGE).stat().st_ino
+    again = run(repo, cache, "build", "--no-pdf", "--out", "site")
+    assert again.returncode == 0 and "4 个单位没有改动" in again.stdout
+    edit(repo, "组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    edited = run(repo, cache, "build", "--no-pdf", "--out", "site")
+    assert edited.returncode == 0 and "3 个单位没有改动" in edited.stdout
+    assert (repo / "site" / OTHER_UNIT_PAGE).stat().st_ino == untouched  # linked, not rendered again
+    assert "每季度一次" in (repo / "site" / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项/index.html").read_text("utf-8")
+    assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_going_back_to_an_earlier_version_does_not_bring_back_stale_pages(repo: Path, tmp_path: Path) -> None:
+    """Build A, edit and build B, undo the edit and build again: the unit's key is A's again, but the site
+    on disk holds B's pages. They must be made again, not taken for A's."""
+    cache = tmp_path / "cache"
+    assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    original = (repo / "data" / VOLUNTEER).read_bytes()
+    edit(repo, "组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    (repo / "data" / VOLUNTEER).write_bytes(original)
+    assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_a_site_replaced_by_someone_else_is_not_reused(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    page = repo / "site" / OTHER_UNIT_PAGE
+    shutil.copytree(repo / "site", repo / "copy")
+    shutil.rmtree(repo / "site")
+    shutil.move(repo / "copy", repo / "site")
+    page.write_text("篡改", encoding="utf-8")  # the marker file is a new file: the record no longer matches
+    rebuilt = run(repo, cache, "build", "--no-pdf", "--out", "site")
+    assert rebuilt.returncode == 0 and "没有改动" not in rebuilt.stdout
+    assert "篡改" not in page.read_text(encoding="utf-8")
+
+
+def test_the_cache_can_be_turned_off_and_an_unusable_cache_is_ignored(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert run(repo, cache, "check", "--no-cache").returncode == 0
+    assert not cache.exists()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")  # the cache folder cannot be made: work goes on without it
+    done = run(repo, blocked, "build", "--no-pdf", "--out", "site")
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert (repo / "site" / "index.html").is_file()
