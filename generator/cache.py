@@ -106,15 +106,41 @@ def key(kind: str, parts: Iterable[bytes]) -> str | None:
 
 
 def file_parts(paths: Iterable[Path]) -> list[bytes]:
-    """Each file's path and content, for a key; a missing file counts as such."""
+    """Each file's path, size and a hash of its content, for a key; a missing file counts as such.
+
+    Only the first MAX_BYTES + 1 bytes are read: the loader refuses anything longer (Y009, naming
+    the size), so nothing beyond them can change a result, and a huge file costs no memory here.
+    """
+    from generator.load import MAX_BYTES
+
     out: list[bytes] = []
     for path in paths:
         out.append(os.fsencode(path))
         try:
-            out.append(b"F" + path.read_bytes())
+            with path.open("rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                digest = hashlib.file_digest(_Bounded(handle, MAX_BYTES + 1), "sha256").digest()
         except OSError:
             out.append(b"-")
+            continue
+        out.append(b"F" + size.to_bytes(8, "little") + digest)
     return out
+
+
+class _Bounded:
+    """A binary file that ends after ``limit`` bytes."""
+
+    def __init__(self, handle: Any, limit: int) -> None:
+        self.handle, self.left = handle, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        view = memoryview(buffer)[: self.left]
+        count = self.handle.readinto(view)
+        self.left -= count or 0
+        return count or 0
 
 
 def _entry(kind: str, entry: str) -> Path | None:

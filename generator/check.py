@@ -123,7 +123,7 @@ Task = tuple[UnitFolder, Region | None, frozenset[Path]]
 def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
     """The findings of every unit folder, in order: from the cache (generator.cache) when the folder's
     files, its region's file and the request are unchanged, else checked, in parallel when many."""
-    keys = [cache.key("check", _task_parts(arg)) for arg in args]
+    keys = [cache.key("check", _task_parts(arg)) for arg in args] if cache.folder() else [None] * len(args)
     results: list[list[Diagnostic] | None] = [_from_cache(k) for k in keys]
     todo = [n for n, r in enumerate(results) if r is None]
     files = sum(1 + len(args[n][0].project_files) for n in todo)

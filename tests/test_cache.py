@@ -45,7 +45,8 @@ def repo(tmp_path: Path) -> Path:
     shutil.copytree(DATA, root / "data")
     shutil.copytree(ROOT / "schema", root / "schema")
     env = {**os.environ, "GIT_AUTHOR_DATE": "2026-01-02T03:04:05+08:00", "GIT_COMMITTER_DATE": "2026-01-02T03:04:05+08:00"}
-    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=编辑", "-c", "user.email=e@example.org", "commit", "-qm", "数据"]):
+    commit = ["-c", "user.name=编辑", "-c", "user.email=e@example.org", "commit", "-qm", "数据"]
+    for args in (["init", "-q"], ["add", "-A"], commit):
         subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=root, env=env, check=True, capture_output=True)
     return root
 
@@ -88,7 +89,8 @@ def test_rebuild_after_an_edit_reuses_the_other_units_and_equals_a_build_from_no
     edited = run(repo, cache, "build", "--no-pdf", "--out", "site")
     assert edited.returncode == 0 and "3 个单位没有改动" in edited.stdout
     assert (repo / "site" / OTHER_UNIT_PAGE).stat().st_ino == untouched  # linked, not rendered again
-    assert "每季度一次" in (repo / "site" / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项/index.html").read_text("utf-8")
+    page = repo / "site" / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项/index.html"
+    assert "每季度一次" in page.read_text("utf-8")
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "site", repo / "fresh")
 
@@ -129,3 +131,21 @@ def test_the_cache_can_be_turned_off_and_an_unusable_cache_is_ignored(repo: Path
     done = run(repo, blocked, "build", "--no-pdf", "--out", "site")
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert (repo / "site" / "index.html").is_file()
+
+
+def test_a_huge_file_is_hashed_without_reading_it_all(repo: Path, tmp_path: Path) -> None:
+    """The key reads no more of a file than the loader would: a 4 GB file (sparse) under a 512 MB limit."""
+    import resource
+
+    huge = repo / "data" / "株洲市渌口区/2026/区委社会工作部/巨大.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(4 << 30)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
+
+    done = subprocess.run([sys.executable, "-m", "generator", "check", "-j", "1", "--format", "json", str(huge)], cwd=repo,
+                          capture_output=True, text=True, check=False, timeout=120, preexec_fn=limit,
+                          env={**os.environ, "JIXIAO_CACHE_DIR": str(tmp_path / "cache")})
+    assert "Traceback" not in done.stderr and done.returncode == 1
+    assert [d["code"] for d in json.loads(done.stdout)] == ["Y009"]

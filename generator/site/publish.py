@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from generator import cache
 from generator.load import REGION_FILE, Document, display_path
 from generator.model import Region
 from generator.render.build import PARALLEL_THRESHOLD, BuildError, BuildResult, _region, _replace
@@ -90,7 +91,7 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     scratch.mkdir()
     region_money = {f.region_dir: _region(f.region_dir / REGION_FILE).money_unit for f in folders}
     record = reuse.Record()
-    keys = [reuse.unit_key(folder, data, frame, tables, histories) for folder in folders]
+    keys = [reuse.unit_key(folder, data, frame, tables, histories) if cache.folder() else None for folder in folders]
     summaries: list[UnitSummary | None] = [previous.unit(key, site, scratch, n) for n, key in enumerate(keys)]
     todo = [n for n, s in enumerate(summaries) if s is None]
     texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
