@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -171,3 +172,49 @@ def put(kind: str, entry: str | None, value: Any) -> None:
         os.replace(tmp, path)
     except OSError:
         return
+
+
+def _folder_entry(kind: str, entry: str) -> Path | None:
+    root = folder()
+    return None if root is None else root / kind / entry[:2] / entry
+
+
+def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -> bool:
+    """Put the stored files ``names`` of ``entry`` into the folder ``target`` (hard links where possible);
+    False, and nothing put, unless all of them are stored."""
+    stored = _folder_entry(kind, entry) if entry else None
+    if stored is None:
+        return False
+    names = list(names)
+    if not all((stored / name).is_file() for name in names):
+        return False
+    try:
+        for name in names:
+            _link(stored / name, target / name)
+    except OSError:
+        return False
+    return True
+
+
+def link_in(kind: str, entry: str | None, files: Iterable[Path]) -> None:
+    """Store ``files`` (just written, never written again) under ``entry``, by hard link where possible."""
+    stored = _folder_entry(kind, entry) if entry else None
+    if stored is None:
+        return
+    try:
+        stored.mkdir(parents=True, exist_ok=True)
+        for path in files:
+            if not (stored / path.name).exists():
+                tmp = stored / f".{path.name}.{os.getpid()}.tmp"
+                _link(path, tmp)
+                os.replace(tmp, stored / path.name)
+    except OSError:
+        return
+
+
+def _link(source: Path, target: Path) -> None:
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -91,8 +91,23 @@ def test_rebuild_after_an_edit_reuses_the_other_units_and_equals_a_build_from_no
     assert (repo / "site" / OTHER_UNIT_PAGE).stat().st_ino == untouched  # linked, not rendered again
     page = repo / "site" / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项/index.html"
     assert "每季度一次" in page.read_text("utf-8")
+    # In the unit made again, the tables of the projects that did not change come from the cache.
+    tables = repo / "site" / "tables/株洲市渌口区/2026/区委社会工作部"
+    assert (tables / "两新党组织党务工作者津贴.docx").stat().st_nlink == 2  # the site's name and the cache's
+    assert (tables / "志愿服务活动专项.docx").stat().st_nlink == 2  # made anew, and stored
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_tables_from_the_cache_equal_tables_made_anew(repo: Path, tmp_path: Path) -> None:
+    """The official tables are cached one by one (keyed by the table's model): a build into a new
+    folder takes them all from the cache, and the result equals a build without it."""
+    cache = tmp_path / "cache"
+    assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    assert run(repo, cache, "build", "--no-pdf", "--out", "other").returncode == 0
+    assert (repo / "other" / "tables/唐山市路南区/2025/区委社会工作部/劳务费.xlsx").stat().st_nlink == 3
+    assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
+    assert_same_tree(repo / "other", repo / "fresh")
 
 
 def test_going_back_to_an_earlier_version_does_not_bring_back_stale_pages(repo: Path, tmp_path: Path) -> None:

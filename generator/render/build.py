@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from generator import cache as content_cache
 from generator.atomic import replace_folder
 from generator.check import check
 from generator.diagnostics import Diagnostic, Report, Severity
@@ -29,8 +30,8 @@ from generator.names import folder_name
 from generator.render import pdf
 from generator.render.compose import BOOKLET, compose_unit
 from generator.render.excel import xlsx_bytes
-from generator.render.form import LayoutError
-from generator.render.layout import load_layout
+from generator.render.form import Form, LayoutError
+from generator.render.layout import Layout, load_layout
 from generator.render.webpage import booklet_page, table_page
 from generator.render.word import docx_bytes
 from generator.tree import UnitFolder, collect
@@ -152,10 +153,7 @@ def render_unit(unit: Unit, target: Path) -> UnitResult:
     target.mkdir(parents=True, exist_ok=True)
     files = 0
     for form in composed.forms:
-        (target / f"{form.stem}.html").write_text(table_page(layout, form), encoding="utf-8", newline="\n")
-        (target / f"{form.stem}.docx").write_bytes(docx_bytes([form], form.title))
-        (target / f"{form.stem}.xlsx").write_bytes(xlsx_bytes(form))
-        files += 3
+        files += _write_form(unit.region.layout, layout, form, target)
     booklet = None
     if composed.forms:
         page = booklet_page(layout, unit.name, unit.year, composed.forms)
@@ -164,6 +162,20 @@ def render_unit(unit: Unit, target: Path) -> UnitResult:
         booklet.write_bytes(docx_bytes(composed.forms, f"{unit.name} {unit.year}年绩效目标表汇编"))
         files += 2
     return UnitResult(target, len(composed.forms), files, composed.unprinted, booklet)
+
+
+def _write_form(layout_name: str, layout: Layout, form: Form, target: Path) -> int:
+    """One table as a web page, a Word and an Excel file; from the cache when the same table (the same
+    layout-neutral model, printed in the same layout by the same code) was made before."""
+    names = [f"{form.stem}{suffix}" for suffix in (".html", ".docx", ".xlsx")]
+    key = content_cache.key("form", [layout_name.encode(), repr(form).encode()]) if content_cache.folder() else None
+    if content_cache.link_out("form", key, names, target):
+        return len(names)
+    (target / names[0]).write_text(table_page(layout, form), encoding="utf-8", newline="\n")
+    (target / names[1]).write_bytes(docx_bytes([form], form.title))
+    (target / names[2]).write_bytes(xlsx_bytes(form))
+    content_cache.link_in("form", key, [target / name for name in names])
+    return len(names)
 
 
 def _pdfs(booklets: list[Path], make_pdf: bool, jobs: int | None) -> tuple[str, int]:
