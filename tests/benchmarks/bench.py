@@ -1,0 +1,175 @@
+"""The benchmark: every figure of docs/performance.md, for each size, next to a by-hand mkdocs site.
+
+    python tests/benchmarks/bench.py                          # 1,000 and 10,000 projects
+    python tests/benchmarks/bench.py --projects 1000 3000 10000
+    python tests/benchmarks/bench.py --projects 300 --no-hand # quick look, no by-hand site
+
+For each size, make_dataset.py writes a data repository (both layouts, units of 100 projects) and
+commits it to git (the site shows each table's history). Then, with an empty cache at first:
+
+    check 一个文件           jixiao check of one project file (what the pre-commit hook runs; median of 5)
+    check 全部               jixiao check of the whole tree, cold, then again with the cache
+    check --changed          after editing one project on a branch: the edited unit only
+    build（首次）            jixiao build --no-pdf, cold: site, official tables, open data, search
+    build（改一个项目后）    the same after editing one project: one unit is made again
+    build --no-tables        the site alone, cold: the like-for-like peer of the by-hand site
+
+and the by-hand site: one Markdown page per project and per unit, mkdocs-material with default
+navigation and its built-in search (bench_site.by_hand_docs). Figures: wall time, CPU time of all
+processes (which does not grow when other work shares the machine), peak memory of the process
+tree, size of the site, the largest project page, and the bytes a browser downloads for the first
+search of 志愿 (headless Chromium, when installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_site import BY_HAND_CONFIG, by_hand_docs, first_search_bytes, run, size_of
+from make_dataset import make_dataset
+
+JIXIAO = [sys.executable, "-m", "generator"]
+
+
+@dataclass
+class Row:
+    task: str
+    projects: int
+    wall: float
+    cpu: float
+    peak: int
+    site: int = 0
+    page: int = 0
+    search: int | None = None
+    finished: bool = True
+
+
+def project_page(site: Path, hand: bool) -> int:
+    """The largest project page in bytes: <地区>/<年度>/<单位>/<项目>/index.html (jixiao's under 地区/)."""
+    pages = list((site if hand else site / "地区").glob("*/*/*/*/index.html"))
+    return max(p.stat().st_size for p in pages) if pages else 0
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "user.name=基准", "-c", "user.email=bench@example.org",
+                    "-c", "commit.gpgsign=false", *args], cwd=repo, check=True, capture_output=True)
+
+
+def edit_one_project(data: Path) -> Path:
+    """Rename the first project: a real edit that changes its page, its tables, its unit's summary and the data."""
+    path = sorted(p for p in data.rglob("*.yaml") if p.name not in ("地区.yaml", "单位.yaml"))[0]
+    text, count = re.subn(r"^(项目名称: .*)$", r"\g<1>（修订）", path.read_text(encoding="utf-8"), count=1, flags=re.M)
+    assert count == 1, path
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def measure(count: int, hand: bool, hand_limit: float) -> list[Row]:
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+        work = Path(tmp) / "repo"
+        work.mkdir()
+        cache = Path(tmp) / "cache"
+        os.environ["JIXIAO_CACHE_DIR"] = str(cache)
+        data = make_dataset(work, count)
+        git(work, "init", "-q")
+        git(work, "add", "-A")
+        git(work, "commit", "-qm", "数据")
+        one = sorted(p for p in data.rglob("*.yaml") if p.name not in ("地区.yaml", "单位.yaml"))[-1]
+
+        def timed(task: str, args: list[str], repeat: int = 1, cached: bool = True) -> Row:
+            """The run with the median wall time of ``repeat`` (short commands vary from run to run);
+            ``cached=False`` runs without the cache, as after an edit of the file."""
+            os.environ["JIXIAO_CACHE_DIR"] = str(cache) if cached else "off"
+            runs = sorted((run(args, work) for _ in range(repeat)), key=lambda r: r[0])
+            os.environ["JIXIAO_CACHE_DIR"] = str(cache)
+            wall, peak, _, cpu = runs[len(runs) // 2]
+            row = Row(task, count, wall, cpu, peak)
+            rows.append(row)
+            return row
+
+        timed("check 一个文件", [*JIXIAO, "check", str(one.relative_to(work))], repeat=5, cached=False)
+        shutil.rmtree(cache, ignore_errors=True)
+        timed("check 全部（首次）", [*JIXIAO, "check", "data"])
+        timed("check 全部（有缓存）", [*JIXIAO, "check", "data"], repeat=3)
+        shutil.rmtree(cache, ignore_errors=True)
+        built = timed("build（首次）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
+        site = work / "site"
+        built.site, built.page = size_of(site), project_page(site, False)
+        built.search = first_search_bytes(site, "pagefind")
+        git(work, "switch", "-qc", "修改")
+        edit_one_project(data)
+        timed("check --changed（改一个项目）", [*JIXIAO, "check", "--changed", "main"])
+        again = timed("build（改一个项目后）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
+        again.site = size_of(site)
+        shutil.rmtree(site)
+        shutil.rmtree(cache, ignore_errors=True)
+        alone = timed("build --no-tables（首次）", [*JIXIAO, "build", "--no-pdf", "--no-tables", "--out", "site"])
+        alone.site, alone.page = size_of(site), project_page(site, False)
+        alone.search = built.search
+        shutil.rmtree(site)
+        if hand:
+            by_hand_docs(data, work / "hand" / "docs")
+            (work / "hand" / "mkdocs.yml").write_text(BY_HAND_CONFIG, encoding="utf-8")
+            wall, peak, finished, cpu = run([sys.executable, "-m", "mkdocs", "build", "-q"], work / "hand", hand_limit)
+            hand_site = work / "hand" / "site"
+            rows.append(Row("mkdocs 手写网站（对照）", count, wall, cpu, peak,
+                            size_of(hand_site) if finished else 0, project_page(hand_site, True) if finished else 0,
+                            first_search_bytes(hand_site, "mkdocs") if finished else None, finished))
+    return rows
+
+
+def table(rows: list[Row], hand_limit: float) -> None:
+    print(f"{'任务':<26}{'项目':>7}{'用时 s':>9}{'CPU s':>9}{'峰值内存 MB':>12}{'网站 MB':>9}{'项目页 KB':>10}"
+          f"{'首次搜索 KB':>12}")
+    for r in rows:
+        site = f"{r.site / 2**20:>9.0f}" if r.site else f"{'':>9}"
+        page = f"{r.page / 1024:>10.1f}" if r.page else f"{'':>10}"
+        search = f"{r.search / 1024:>12.0f}" if r.search else f"{'':>12}"
+        flag = "" if r.finished else f"  （{hand_limit:.0f} s 内未完成，已停止）"
+        print(f"{r.task:<26}{r.projects:>7}{r.wall:>9.2f}{r.cpu:>9.1f}{r.peak / 2**20:>12.0f}{site}{page}{search}{flag}")
+
+
+def ratios(rows: list[Row]) -> None:
+    by = {(r.task, r.projects): r for r in rows}
+    for count in sorted({r.projects for r in rows}):
+        hand, site, full = (by.get((t, count)) for t in ("mkdocs 手写网站（对照）", "build --no-tables（首次）", "build（首次）"))
+        if hand is None or site is None or not hand.finished:
+            continue
+        line = (f"{count} 个项目：网站比手写快 {hand.wall / site.wall:.1f} 倍（CPU {hand.cpu / site.cpu:.1f} 倍），"
+                f"小 {hand.site / site.site:.1f} 倍，内存少 {hand.peak / site.peak:.1f} 倍")
+        if full is not None:
+            line += f"；连同官方表格：快 {hand.wall / full.wall:.1f} 倍"
+        print(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--no-hand", action="store_true", help="skip the by-hand mkdocs site")
+    parser.add_argument("--hand-limit", type=float, default=1800, help="seconds before the by-hand build is given up")
+    options = parser.parse_args()
+    print(f"机器：{platform.processor() or platform.machine()}，CPU {os.cpu_count()} 核，Python {platform.python_version()}")
+    rows: list[Row] = []
+    for count in options.projects:
+        rows += measure(count, not options.no_hand, options.hand_limit)
+        table([r for r in rows if r.projects == count], options.hand_limit)
+        print(flush=True)
+    print("全部：")
+    table(rows, options.hand_limit)
+    ratios(rows)
+
+
+if __name__ == "__main__":
+    main()
