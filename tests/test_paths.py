@@ -126,6 +126,18 @@ def test_build_gives_colliding_names_their_own_files_and_folders(tmp_path: Path)
     again = build(tmp_path / "data", tmp_path / "again", make_pdf=False)  # the same names every time
     assert sorted(p.relative_to(again.out) for p in again.out.rglob("*")) == sorted(
         p.relative_to(result.out) for p in result.out.rglob("*"))
+    # The website gives each unit its own page, tables and open data too.
+    site = build(tmp_path / "data", tmp_path / "网站", make_pdf=False, site=True)
+    assert site.written, describe(site)
+    root = tmp_path / "网站"
+    for place in ("地区/测试区/2026", "tables/测试区/2026"):
+        names = sorted(p.name for p in (root / place).iterdir() if p.is_dir())
+        assert names == ["_CON", "测试局_一", "测试局_一（2）"], (place, names)
+    assert sorted(p.name for p in (root / "data/测试区/2026").glob("*.json")) == [
+        "_CON.json", "测试局_一.json", "测试局_一（2）.json"]
+    pages = root / "地区/测试区/2026"
+    assert ">测试区测试局_一</h1>" in (pages / "测试局_一" / "index.html").read_text("utf-8")
+    assert ">测试区测试局一</h1>" in (pages / "测试局_一（2）" / "index.html").read_text("utf-8")
 
 
 # --- jixiao import -------------------------------------------------------------------------------------------

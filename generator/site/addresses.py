@@ -1,7 +1,7 @@
 """Where every page and file of the site lives: stable addresses derived from the data folders.
 
 Addresses mirror data/ (地区/<地区>/<年度>/<单位>/<项目>/), each name made safe by the same rule as
-the official tables (generator.names.safe_filename), so a project's page, its tables and its open
+the official tables (generator.names.folder_name), so a project's page, its tables and its open
 data share one name and no name from the data can point outside its folder. Data pages live under
 ``地区/`` so that no region can take the name of a page of the site (编辑指南/, tables/, data/ …).
 """
@@ -9,10 +9,10 @@ data share one name and no name from the data can point outside its folder. Data
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from generator.names import safe_filename
+from generator.names import folder_name
 
 PAGES = "地区"
 TABLES = "tables"
@@ -28,8 +28,10 @@ class UnitAddress:
     unit: str
 
     @classmethod
-    def of(cls, region_folder: str, year: int, unit_folder: str) -> UnitAddress:
-        return cls(safe_filename(region_folder), year, safe_filename(unit_folder))
+    def of(cls, region_dir: Path, year: int, unit_dir: Path) -> UnitAddress:
+        """The address of data/<地区>/<年度>/<单位>: each name made safe and unique among the folders beside
+        it (names.folder_name), so two folders whose names differ only in unsafe characters never share one."""
+        return cls(folder_name(region_dir), year, folder_name(unit_dir))
 
     @property
     def parts(self) -> tuple[str, str, str]:

@@ -50,7 +50,8 @@ ROWS = ("projects", "indicators")
 def unit_key(folder: UnitFolder, data: Path, frame: Path, tables: bool, histories: Histories) -> str | None:
     files = [folder.region_dir / REGION_FILE, folder.unit_file, *folder.project_files]
     events = [repr(histories.files.get(p.absolute())) + repr(histories.older.get(p.absolute())) for p in files]
-    parts = [os.fsencode(Path.cwd()), os.fsencode(data.absolute()), b"tables" if tables else b"-",
+    address = "/".join(UnitAddress.of(folder.region_dir, folder.year, folder.path).parts)  # depends on its siblings
+    parts = [os.fsencode(Path.cwd()), os.fsencode(data.absolute()), address.encode(), b"tables" if tables else b"-",
              frame.read_bytes(), repr(histories.root is None).encode(), *(e.encode() for e in events)]
     return cache.key(UNIT_KIND, parts + cache.file_parts(files))
 

@@ -82,7 +82,7 @@ def load_unit(folder: UnitFolder) -> Unit:
 def build_unit(job: UnitJob) -> UnitSummary:
     unit = load_unit(job.folder)
     region = unit.region
-    address = UnitAddress.of(job.folder.region_dir.name, unit.year, job.folder.path.name)
+    address = UnitAddress.of(job.folder.region_dir, unit.year, job.folder.path)
     tables = render_unit(unit, job.site.joinpath(*address.tables.parts)) if job.tables else None
     made = {p.name for p in job.site.joinpath(*address.tables.parts).iterdir()} if tables else set()
     stems = _project_stems(load_layout(region.layout), unit.projects)
