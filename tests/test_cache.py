@@ -164,3 +164,18 @@ def test_a_huge_file_is_hashed_without_reading_it_all(repo: Path, tmp_path: Path
                           env={**os.environ, "JIXIAO_CACHE_DIR": str(tmp_path / "cache")})
     assert "Traceback" not in done.stderr and done.returncode == 1
     assert [d["code"] for d in json.loads(done.stdout)] == ["Y009"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice is not installed (README: the PDF tests need it)")
+def test_pdfs_are_reused_by_batch_and_left_out_with_no_pdf(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert run(repo, cache, "build", "--out", "site").returncode == 0
+    booklet = repo / "site" / "tables/唐山市路南区/2025/区委社会工作部/单位汇编.pdf"
+    made = booklet.stat().st_ino
+    again = run(repo, cache, "build", "--out", "site")
+    assert again.returncode == 0 and "4 份 PDF" in again.stdout and booklet.stat().st_ino == made  # not converted again
+    assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    assert not list((repo / "site").rglob("*.pdf"))
+    assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
+    assert_same_tree(repo / "site", repo / "fresh")

@@ -73,8 +73,9 @@ def _unit_folders(address: UnitAddress) -> list[PurePosixPath]:
     return [address.tables, address.page, address.data, address.unit_json]
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Hard-link ``source`` (a file or a folder) at ``target``; a copy where links are not possible."""
+def _link_tree(source: Path, target: Path, skip: str = "") -> None:
+    """Hard-link ``source`` (a file or a folder, less the files ending in ``skip``) at ``target``; a copy
+    where links are not possible."""
     if source.is_file():
         if target.exists() and os.path.samefile(source, target):
             return  # linked already, with its unit's folder
@@ -86,7 +87,7 @@ def _link_tree(source: Path, target: Path) -> None:
             shutil.copy2(source, target)
         return
     for path in sorted(source.rglob("*")):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and not (skip and path.name.endswith(skip)):
             _link_tree(path, target / path.relative_to(source))
 
 
@@ -124,8 +125,8 @@ class Previous:
             return None
         for place in _unit_folders(summary.address):
             source = self.out.joinpath(*place.parts)
-            if source.exists():
-                _link_tree(source, site.joinpath(*place.parts))
+            if source.exists():  # PDFs come from their batch (pdfs()), and only when PDFs are made
+                _link_tree(source, site.joinpath(*place.parts), skip=".pdf")
         for name in ROWS:
             scratch.joinpath(f"{number:06d}.{name}.csv").write_text(str(rows.get(name, "")), encoding="utf-8")
         return summary
