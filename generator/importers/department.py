@@ -13,8 +13,8 @@ from typing import Any
 
 from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import paragraphs
-from generator.importers.indicators import GridReader, find_header
-from generator.importers.project import Draft, amount_field, context_hints, list_field, report_grid_notes, text_field
+from generator.importers.indicators import find_header
+from generator.importers.project import Draft, amount_field, context_hints, list_field, read_grid, text_field
 from generator.importers.recognise import Found
 from generator.importers.source import Cell, Item, Source, excerpt
 
@@ -125,15 +125,7 @@ def build_department(source: Source, found: Found) -> DepartmentDraft:
         table["预算情况"] = _budget(source, found.rows, rows)
     draft = DepartmentDraft(source=source, found=found, data=table, name=name, name_item=name_item)
     context_hints(found, draft)
-    if header is not None:
-        for cell in found.rows[header[0]]:
-            if vocab.match(cell.text, vocab.GRID_LABELS):
-                cell.use()
-        reader = GridReader(source, header[1])
-        table["绩效指标"] = reader.read(found.rows[header[0] + 1:])
-        report_grid_notes(source, reader, found)
-    else:
-        table["绩效指标"] = []
+    table["绩效指标"] = read_grid(source, found, header, vocab.GRID_LABELS)
     draft.cost_level1 = any(row.get("一级指标") == "成本指标" for row in table["绩效指标"])
     return draft
 

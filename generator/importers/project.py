@@ -7,6 +7,7 @@ decide alone (its unit's name, the summary's amount and 备注) is settled by ``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -156,17 +157,24 @@ def build_project(source: Source, found: Found) -> ProjectDraft:
     context_hints(found, draft)
     if title is not None and title.name and name and vocab.norm(title.name) != vocab.norm(name):
         source.report("I046", anchor, title=title.name, name=name)
-    if header is not None:
-        for cell in found.rows[header[0]]:
-            if vocab.match(cell.text, vocab.GRID_LABELS) or vocab.match(cell.text, vocab.PROJECT_LABELS):
-                cell.use()
-        reader = GridReader(source, header[1])
-        data["绩效指标"] = reader.read(found.rows[header[0] + 1:])
-        report_grid_notes(source, reader, found)
-    else:
-        data["绩效指标"] = []
+    data["绩效指标"] = read_grid(source, found, header, vocab.GRID_LABELS, vocab.PROJECT_LABELS)
     draft.cost_level1 = any(row.get("一级指标") == "成本指标" for row in data["绩效指标"])
     return draft
+
+
+def read_grid(source: Source, found: Found, header: tuple[int, dict[str, int]] | None,
+              *labels: Mapping[str, tuple[str, ...]]) -> list[dict[str, Any]]:
+    """The indicator rows below the grid's header row (none without one); the header cells that match
+    one of ``labels`` are marked used."""
+    if header is None:
+        return []
+    for cell in found.rows[header[0]]:
+        if any(vocab.match(cell.text, table) for table in labels):
+            cell.use()
+    reader = GridReader(source, header[1])
+    rows = reader.read(found.rows[header[0] + 1:])
+    report_grid_notes(source, reader, found)
+    return rows
 
 
 def report_grid_notes(source: Source, reader: GridReader, found: Found) -> None:
