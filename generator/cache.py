@@ -144,14 +144,15 @@ class _Bounded:
         return count or 0
 
 
-def _entry(kind: str, entry: str) -> Path | None:
+def _place(kind: str, entry: str, suffix: str = "") -> Path | None:
+    """Where an entry is kept: a JSON file (suffix ".json") or a folder of files."""
     root = folder()
-    return None if root is None else root / kind / entry[:2] / f"{entry}.json"
+    return None if root is None else root / kind / entry[:2] / f"{entry}{suffix}"
 
 
 def get(kind: str, entry: str | None) -> Any:
     """The value stored for ``entry``, or None."""
-    path = _entry(kind, entry) if entry else None
+    path = _place(kind, entry, ".json") if entry else None
     if path is None:
         return None
     try:
@@ -162,7 +163,7 @@ def get(kind: str, entry: str | None) -> Any:
 
 def put(kind: str, entry: str | None, value: Any) -> None:
     """Store ``value`` (JSON-serialisable) for ``entry``; failures are ignored."""
-    path = _entry(kind, entry) if entry else None
+    path = _place(kind, entry, ".json") if entry else None
     if path is None:
         return
     try:
@@ -174,15 +175,10 @@ def put(kind: str, entry: str | None, value: Any) -> None:
         return
 
 
-def _folder_entry(kind: str, entry: str) -> Path | None:
-    root = folder()
-    return None if root is None else root / kind / entry[:2] / entry
-
-
 def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -> bool:
     """Put the stored files ``names`` of ``entry`` into the folder ``target`` (hard links where possible);
     False, and nothing put, unless all of them are stored."""
-    stored = _folder_entry(kind, entry) if entry else None
+    stored = _place(kind, entry) if entry else None
     if stored is None:
         return False
     names = list(names)
@@ -190,7 +186,7 @@ def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -
         return False
     try:
         for name in names:
-            _link(stored / name, target / name)
+            link_file(stored / name, target / name)
     except OSError:
         return False
     return True
@@ -198,7 +194,7 @@ def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -
 
 def link_in(kind: str, entry: str | None, files: Iterable[Path]) -> None:
     """Store ``files`` (just written, never written again) under ``entry``, by hard link where possible."""
-    stored = _folder_entry(kind, entry) if entry else None
+    stored = _place(kind, entry) if entry else None
     if stored is None:
         return
     try:
@@ -206,13 +202,15 @@ def link_in(kind: str, entry: str | None, files: Iterable[Path]) -> None:
         for path in files:
             if not (stored / path.name).exists():
                 tmp = stored / f".{path.name}.{os.getpid()}.tmp"
-                _link(path, tmp)
+                link_file(path, tmp)
                 os.replace(tmp, stored / path.name)
     except OSError:
         return
 
 
-def _link(source: Path, target: Path) -> None:
+def link_file(source: Path, target: Path) -> None:
+    """``target`` becomes a hard link to ``source`` (a copy where links are not possible), replacing any
+    file there: never a write into a file that may be shared with another site or the cache."""
     target.unlink(missing_ok=True)
     try:
         os.link(source, target)

@@ -102,7 +102,7 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     done = [s for s in summaries if s is not None]
     fresh = set(todo)
     for n, (key, summary) in enumerate(zip(keys, done, strict=True)):
-        record.add_unit(key, summary, site, scratch, n, fresh=n in fresh)
+        record.add_unit(key, summary, scratch, n, fresh=n in fresh)
     booklets = [s.tables.booklet for s in done if s.tables and s.tables.booklet]
     if tables:
         result.pdf_note, result.pdfs = previous.pdfs(booklets, site, make_pdf, jobs, record)

@@ -24,9 +24,7 @@ is shared with the old site, so nothing in the build writes into an existing fil
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -56,8 +54,9 @@ def unit_key(folder: UnitFolder, data: Path, frame: Path, tables: bool, historie
     return cache.key(UNIT_KIND, parts + cache.file_parts(files))
 
 
-def _site_entry(out: Path) -> str:
-    return hashlib.sha256(os.fsencode(out.resolve())).hexdigest()
+def _site_key(out: Path) -> str | None:
+    """The cache entry of the record of the site in ``out``."""
+    return cache.key(SITE_KIND, [os.fsencode(out.resolve())])
 
 
 def _marker_identity(out: Path) -> list[int] | None:
@@ -77,14 +76,9 @@ def _link_tree(source: Path, target: Path, skip: str = "") -> None:
     """Hard-link ``source`` (a file or a folder, less the files ending in ``skip``) at ``target``; a copy
     where links are not possible."""
     if source.is_file():
-        if target.exists() and os.path.samefile(source, target):
-            return  # linked already, with its unit's folder
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        if not (target.exists() and os.path.samefile(source, target)):  # else linked already, with its unit
+            target.parent.mkdir(parents=True, exist_ok=True)
+            cache.link_file(source, target)
         return
     for path in sorted(source.rglob("*")):
         if path.is_file() and not path.is_symlink() and not (skip and path.name.endswith(skip)):
@@ -101,7 +95,7 @@ class Previous:
 
     @classmethod
     def of(cls, out: Path) -> Previous:
-        entry = cache.get(SITE_KIND, cache.key(SITE_KIND, [_site_entry(out).encode()]))
+        entry = cache.get(SITE_KIND, _site_key(out))
         if not isinstance(entry, dict) or entry.get("marker") != _marker_identity(out):
             return cls()
         units, batches = entry.get("units"), entry.get("pdf")
@@ -165,22 +159,20 @@ class Record:
     units: dict[str, str] = field(default_factory=dict)
     batches: dict[str, list[str]] = field(default_factory=dict)
 
-    def add_unit(self, key: str | None, summary: UnitSummary, site: Path, scratch: Path, number: int,
-                 fresh: bool) -> None:
+    def add_unit(self, key: str | None, summary: UnitSummary, scratch: Path, number: int, fresh: bool) -> None:
         if key is None:
             return
         self.units[key] = "/".join(summary.address.parts)
         if fresh:
-            cache.put(UNIT_KIND, key, _summary_json(summary, site))
+            cache.put(UNIT_KIND, key, _summary_json(summary))
             cache.put(ROWS_KIND, key, {name: scratch.joinpath(f"{number:06d}.{name}.csv").read_text(encoding="utf-8")
                                        for name in ROWS})
 
     def save(self, out: Path) -> None:
-        entry = cache.key(SITE_KIND, [_site_entry(out).encode()])
-        cache.put(SITE_KIND, entry, {"marker": _marker_identity(out), "units": self.units, "pdf": self.batches})
+        cache.put(SITE_KIND, _site_key(out), {"marker": _marker_identity(out), "units": self.units, "pdf": self.batches})
 
 
-def _summary_json(summary: UnitSummary, site: Path) -> dict[str, Any]:
+def _summary_json(summary: UnitSummary) -> dict[str, Any]:
     tables = summary.tables
     return {
         "address": [summary.address.region, summary.address.year, summary.address.unit],

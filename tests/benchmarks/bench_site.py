@@ -1,38 +1,28 @@
-"""Benchmark the website: ``jixiao build`` against a by-hand mkdocs-material site of the same data.
+"""What tests/benchmarks/bench.py measures the website with: the process tree's time and peak memory,
+the size of a site, the by-hand mkdocs-material site of the same data, and the bytes a reader's
+browser downloads for the first search.
 
-    python tests/benchmarks/bench_site.py                       # 1,000 and 10,000 projects
-    python tests/benchmarks/bench_site.py --projects 1000 3000
-    python tests/benchmarks/bench_site.py --no-tables           # the site alone, without DOCX/XLSX tables
-    python tests/benchmarks/bench_site.py --hand-limit 900      # give up on the by-hand build after 900 s
-
-The data is bench_check.py's tree: the sample projects copied into units of 100. In the same run,
-the by-hand site is what one would write without jixiao's page structure: one Markdown page per
+The by-hand site is what one would write without jixiao's page structure: one Markdown page per
 project (its fields and its indicator table) and one per unit, mkdocs-material with default
-navigation and its built-in search. Figures: wall time, CPU time of all processes (which, unlike
-the wall time, does not grow when other work shares the machine), peak memory of all processes together
-(sampled from /proc), size of the site, size of one project page, and the bytes a reader's browser
-downloads for the first search (measured in headless Chromium when it is installed: the search
+navigation and its built-in search. CPU time counts all processes (unlike the wall time, it does
+not grow when other work shares the machine); peak memory is of all processes together, sampled
+from /proc; the first search is measured in headless Chromium when it is installed (the search
 page's scripts and the index files fetched for the query 志愿).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench_check import build_tree
 
-ROOT = Path(__file__).resolve().parents[2]
 QUERY = "志愿"
 
 
@@ -173,61 +163,3 @@ def first_search_bytes(site: Path, engine: str) -> int | None:
         while time.monotonic() < deadline and not any("search_index.json" in p for p, _ in log):
             time.sleep(0.5)
         return sum(size for path, size in log if "search" in path)
-
-
-def project_page(site: Path, hand: bool) -> int:
-    """The largest project page, in bytes (jixiao's are under 地区/, the by-hand site's at the top)."""
-    pages = list((site if hand else site / "地区").rglob("项目*/index.html"))
-    return max(p.stat().st_size for p in pages) if pages else 0
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--projects", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--no-tables", action="store_true", help="build the site without the DOCX/XLSX/HTML tables")
-    parser.add_argument("--hand-limit", type=float, default=1800, help="seconds before the by-hand build is given up")
-    parser.add_argument("--no-hand", action="store_true", help="skip the by-hand mkdocs site")
-    options = parser.parse_args()
-    print(f"CPU {os.cpu_count()} 核；jixiao build --no-pdf{' --no-tables' if options.no_tables else ''}")
-    header = f"{'':<22}{'项目':>7}{'用时 s':>9}{'CPU s':>8}{'峰值内存 MB':>12}{'网站 MB':>9}{'项目页 KB':>10}{'首次搜索 KB':>12}"
-    rows: list[Row] = []
-    for count in options.projects:
-        with tempfile.TemporaryDirectory() as tmp:
-            work = Path(tmp)
-            build_tree(work, count)
-            command = [sys.executable, "-m", "generator", "build", "--no-pdf", "--out", "site"]
-            if options.no_tables:
-                command.append("--no-tables")
-            wall, peak, _, cpu = run(command, work)
-            site = work / "site"
-            searched = first_search_bytes(site, "pagefind")
-            rows.append(("jixiao build", count, wall, peak, size_of(site), project_page(site, False), searched, True, cpu))
-            tables = size_of(site / "tables") if (site / "tables").exists() else 0
-            print(f"  jixiao {count}: 其中官方表格 {tables / 2**20:.0f} MB，搜索索引 {size_of(site / 'pagefind') / 2**20:.1f} MB")
-            shutil.rmtree(site)
-            if not options.no_hand:
-                by_hand(work, count, options.hand_limit, rows)
-        print(header)
-        for name, n, wall, peak, size, page, searched, finished, cpu in rows:
-            shown = f"{searched / 1024:>12.0f}" if searched else f"{'—':>12}"
-            flag = "" if finished else f"  （{options.hand_limit:.0f} s 内未完成，已停止）"
-            print(f"{name:<22}{n:>7}{wall:>9.1f}{cpu:>8.0f}{peak / 2**20:>12.0f}{size / 2**20:>9.0f}{page / 1024:>10.1f}"
-                  f"{shown}{flag}")
-
-
-Row = tuple[str, int, float, int, int, int, int | None, bool, float]
-
-
-def by_hand(work: Path, count: int, limit: float, rows: list[Row]) -> None:
-    """Build the by-hand mkdocs site of the same data, giving up after ``limit`` seconds."""
-    by_hand_docs(work / "data", work / "hand" / "docs")
-    (work / "hand" / "mkdocs.yml").write_text(BY_HAND_CONFIG, encoding="utf-8")
-    wall, peak, finished, cpu = run([sys.executable, "-m", "mkdocs", "build", "-q"], work / "hand", limit)
-    hand = work / "hand" / "site"
-    searched = first_search_bytes(hand, "mkdocs") if finished else None
-    rows.append(("mkdocs（手写，每项目一页）", count, wall, peak, size_of(hand) if finished else 0,
-                 project_page(hand, True) if finished else 0, searched, finished, cpu))
-
-
-if __name__ == "__main__":
-    main()
