@@ -51,6 +51,13 @@ class _Constructor(RoundTripConstructor):
     def construct_exact(self, node: Any) -> ExactNumber:
         return ExactNumber(str(self.construct_scalar(node)))
 
+    def construct_int_or_text(self, node: Any) -> Any:
+        """As load.py: what the integer pattern admits but is no number (``-_``, ``0x_``) is text (then quoted)."""
+        try:
+            return super().construct_yaml_int(node)
+        except (ValueError, IndexError):
+            return str(self.construct_scalar(node))
+
 
 class _Representer(RoundTripRepresenter):
     def represent_exact(self, data: ExactNumber) -> Any:
@@ -58,6 +65,7 @@ class _Representer(RoundTripRepresenter):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_exact)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_int_or_text)
 _Representer.add_representer(ExactNumber, _Representer.represent_exact)
 
 

@@ -44,11 +44,19 @@ class _TableConstructor(SafeConstructor):
             return str(text)  # .inf / .nan: left as text so the schema reports "not a number"
         return number if number.is_finite() else str(text)
 
+    def construct_yaml_int_or_text(self, node: Any) -> int | str:
+        """An integer; text where the resolver's pattern admits what int() cannot read (``-_``, ``0x_``)."""
+        try:
+            return int(super().construct_yaml_int(node))
+        except ValueError:
+            return str(self.construct_scalar(node))
+
     def construct_yaml_timestamp_as_text(self, node: Any, values: Any = None) -> str:
         return str(self.construct_scalar(node))
 
 
 _TableConstructor.add_constructor("tag:yaml.org,2002:float", _TableConstructor.construct_yaml_decimal)
+_TableConstructor.add_constructor("tag:yaml.org,2002:int", _TableConstructor.construct_yaml_int_or_text)
 _TableConstructor.add_constructor(
     "tag:yaml.org,2002:timestamp", _TableConstructor.construct_yaml_timestamp_as_text
 )

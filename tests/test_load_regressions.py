@@ -22,3 +22,20 @@ def test_non_text_keys_are_schema_errors_not_crashes() -> None:
     found = schemas.validate(result)
     assert found and {d.code for d in found} <= {"S001", "S002"}
     assert all(d.line >= 1 and d.column >= 1 for d in found)
+
+
+def test_numbers_int_cannot_read_are_text_not_crashes() -> None:
+    """The YAML integer pattern admits underscores only ("-_", "0x_"); hypothesis found that int() then raised."""
+    for text in ("-_", "+_", "0x_", "0o_"):
+        result = parse(f"度量单位: {text}\n", Path("项目.yaml"))
+        assert isinstance(result, Document), text
+        assert result.data == {"度量单位": text}
+    result = parse("指标值: 1_000\n", Path("项目.yaml"))
+    assert isinstance(result, Document) and result.data == {"指标值": 1000}
+
+
+def test_fmt_quotes_such_text_instead_of_crashing() -> None:
+    from generator.fmt import format_text
+
+    text = "度量单位: -_\n指标值: 0x1F\n数量: 1_000\n"
+    assert format_text(text, Path("项目.yaml")).splitlines()[-3:] == ["度量单位: '-_'", "指标值: 0x1F", "数量: 1_000"]
