@@ -88,6 +88,25 @@ def _exchange(new: Path, final: Path) -> bool:
     return bool(renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(final), rename_exchange) == 0)
 
 
+def swap_in(new: Path, final: Path, trash: Path) -> None:
+    """Put ``new`` (a file or a folder) in the place of ``final``, which need not exist.
+
+    A file is renamed over the old one, a folder exchanged with it in one step where the system can
+    (the old folder is then at ``new``), so a reader finds the old or the new, never neither. Otherwise
+    the old is first renamed to ``trash`` (a free name on the same file system). Missing parents of
+    ``final`` are made.
+    """
+    if final.is_symlink() or final.exists():
+        old_is_folder = final.is_dir() and not final.is_symlink()
+        if new.is_dir() and old_is_folder and _exchange(new, final):
+            return
+        if new.is_dir() or old_is_folder:  # a rename replaces a file with a file only
+            final.rename(trash)
+    else:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(new, final)
+
+
 def replace_folder(new: Path, final: Path) -> None:
     """Put the folder ``new`` in the place of ``final`` (which need not exist); the old one is removed after.
 

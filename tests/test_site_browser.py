@@ -39,14 +39,6 @@ QUERIES = [
     ("养老保险", "地区/株洲市渌口区/2026/区委组织部/村（社区）主职养老保险补贴/"),
 ]
 NEEDS_SPLITTING = {"志愿服务活动专项", "服务活动", "能力提升", "养老保险"}
-SEARCH = """
-const done = arguments[arguments.length - 1];
-import(arguments[0] + 'pagefind/pagefind.js').then(async pagefind => {
-  const found = await pagefind.search(arguments[1]);
-  const pages = await Promise.all(found.results.slice(0, 30).map(r => r.data()));
-  done(pages.map(p => p.url));
-}).catch(e => done(['error: ' + e]));
-"""
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +131,7 @@ def test_searching_zhiyuan_finds_the_volunteer_project_in_the_search_page(driver
 
 
 def search(driver: Any, base: str, query: str) -> list[str]:
-    return [unquote(urlparse(u).path).lstrip("/") for u in driver.execute_async_script(SEARCH, base, query)]
+    return [unquote(urlparse(u).path).lstrip("/") for u in driver.execute_async_script(browser.SEARCH, base, query, 30)]
 
 
 def misses(driver: Any, base: str) -> set[str]:
@@ -155,7 +147,7 @@ def test_chinese_search_finds_every_query(driver: Any, served: str) -> None:
 
 def test_the_same_queries_fail_without_chinese_word_splitting(driver: Any, site: Path, tmp_path: Path) -> None:
     plain = tmp_path / "plain"
-    shutil.copytree(site, plain, ignore=shutil.ignore_patterns("pagefind", "tables"))
+    shutil.copytree(site, plain, ignore=shutil.ignore_patterns("pagefind", "pagefind-shards", "tables"))
     site_search.index(plain, cjk=False)
     with browser.serving(plain) as base:
         missed = misses(driver, base)
@@ -170,11 +162,13 @@ def test_first_search_downloads_a_small_part_of_the_index(driver: Any, site: Pat
         before = len(log)
         assert VOLUNTEER in search(driver, base, "志愿")
     fetched = log[before:]
-    chunks = [path for path, _ in fetched if "/pagefind/index/" in path]
-    total = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
-    downloaded = sum(size for _, size in fetched)
-    assert chunks and len(chunks) < len(list((site / "pagefind/index").iterdir())) + 1
-    assert downloaded < total
+    bundles = [site / "pagefind", *sorted((site / "pagefind-shards").iterdir())]
+    assert len(bundles) > 1  # the main bundle and the shards of unit pages (site/search.py)
+    chunks = [path for path, _ in fetched if "/index/" in path]
+    assert chunks and all(path.startswith(("/pagefind/", "/pagefind-shards/")) for path in chunks)
+    assert len(chunks) <= sum(len(list((bundle / "index").iterdir())) for bundle in bundles)
+    total = sum(p.stat().st_size for bundle in bundles for p in bundle.rglob("*") if p.is_file())
+    assert sum(size for _, size in fetched) < total
 
 
 PAGES = ["", "地区/株洲市渌口区/", "地区/株洲市渌口区/2026/", "地区/株洲市渌口区/2026/区委社会工作部/", VOLUNTEER,

@@ -21,13 +21,15 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from generator import cache
 from generator.load import REGION_FILE, Document, display_path
 from generator.model import Region
 from generator.render.build import PARALLEL_THRESHOLD, BuildError, BuildResult, _region, _replace
 from generator.site import engine, exports, history, overview, reuse, search, shell
+from generator.site.addresses import DATA, TABLES, UnitAddress
 from generator.site.pages import History
 from generator.site.unitpages import UnitJob, UnitSummary, build_unit
 from generator.tree import UnitFolder
@@ -57,28 +59,42 @@ def publish(data: Path, out: Path, folders: list[UnitFolder], result: BuildResul
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the site is meant to be published
+    previous = reuse.Previous.of(out)
     try:
         with tempfile.TemporaryDirectory(prefix="jixiao-site-") as work_dir:
-            pages, record = _build(data, staging, Path(work_dir), folders, result, jobs, make_pdf, tables,
-                                   reuse.Previous.of(out))
-        (staging / MARKER).write_text("jixiao build\n", encoding="utf-8")
-        _replace(staging, out)
-        record.save(out)
+            built = _build(data, staging, Path(work_dir), folders, result, jobs, make_pdf, tables, previous)
+        if previous.out is None:  # the whole site is in staging
+            (staging / MARKER).write_text("jixiao build\n", encoding="utf-8")
+            _replace(staging, out)
+        else:  # staging holds what changed (reuse.py)
+            reuse.update(staging, out, previous, built.record, built.reused, built.slots, built.extras)
+            shutil.rmtree(staging)
+        built.record.save(out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result.written = True
     reused = f"{result.reused} 个单位没有改动，沿用上次生成的页面和表格；" if result.reused else ""
-    result.site = f"网站 → {display_path(out)}/index.html（{pages} 个页面；{reused}预览：jixiao serve）"
+    result.site = f"网站 → {display_path(out)}/index.html（{built.pages} 个页面；{reused}预览：jixiao serve）"
+
+
+@dataclass
+class Built:
+    """What ``_build`` made: the number of data pages, the record for the next build, and, for an update
+    of the previous site (reuse.update), the keys of the unchanged units, the slots to replace or remove,
+    and the files written into the slots of unchanged units."""
+
+    pages: int
+    record: reuse.Record
+    reused: set[str] = field(default_factory=set)
+    slots: list[PurePosixPath] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
 
 
 def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result: BuildResult, jobs: int,
-           make_pdf: bool, tables: bool, previous: reuse.Previous) -> tuple[int, reuse.Record]:
-    """Write the site into ``site``; returns the number of data pages and what to remember of this build.
-
-    A unit whose inputs are unchanged since the previous build into the same folder (reuse.py) is not
-    rendered again: its files are linked from there.
-    """
+           make_pdf: bool, tables: bool, previous: reuse.Previous) -> Built:
+    """Write the site into ``site``: all of it, or, when ``previous`` is a site to update, all but the
+    units and search shards that did not change (reuse.py), which stay where they are."""
     config = engine.config_file()
     loaded = engine.build(config, engine.stage_docs(config, work / "docs"), site)
     frame = work / "shell.html"
@@ -92,7 +108,7 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     region_money = {f.region_dir: _region(f.region_dir / REGION_FILE).money_unit for f in folders}
     record = reuse.Record()
     keys = [reuse.unit_key(folder, data, frame, tables, histories) if cache.folder() else None for folder in folders]
-    summaries: list[UnitSummary | None] = [previous.unit(key, site, scratch, n) for n, key in enumerate(keys)]
+    summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in enumerate(keys)]
     todo = [n for n, s in enumerate(summaries) if s is None]
     texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
     unit_jobs = [UnitJob(folders[n], n, site, scratch, frame, data,
@@ -101,25 +117,62 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
         summaries[n] = summary
     done = [s for s in summaries if s is not None]
     fresh = set(todo)
+    roots = [previous.out if previous.out is not None and n not in fresh else site for n in range(len(done))]
     for n, (key, summary) in enumerate(zip(keys, done, strict=True)):
         record.add_unit(key, summary, scratch, n, fresh=n in fresh)
-    booklets = [s.tables.booklet for s in done if s.tables and s.tables.booklet]
     if tables:
-        result.pdf_note, result.pdfs = previous.pdfs(booklets, site, make_pdf, jobs, record)
+        booklets = [(root, s.tables.booklet.relative_to(root).as_posix()) for root, s in zip(roots, done, strict=True)
+                    if s.tables and s.tables.booklet]
+        result.pdf_note, result.pdfs = previous.pdfs_for(booklets, site, make_pdf, jobs, record)
     else:
         result.pdf_note, result.pdfs = "未生成官方表格（--no-tables）", 0
     regions: dict[str, Region] = {f.region_dir.name: _region(f.region_dir / REGION_FILE) for f in folders}
     pages = overview.write_overview(site, theme, done, regions, histories, data)
-    _open_data(site, scratch, done, regions)
-    _sitemap(site, loaded.get("site_url"))
-    search.index(site)
+    _open_data(site, scratch, done, roots, regions)
+    built = Built(pages + len(done) + sum(s.projects for s in done), record,
+                  {k for n, k in enumerate(keys) if k is not None and n not in fresh})
+    made = [s.address for n, s in enumerate(done) if n in fresh]
+    kept = [s.address for n, s in enumerate(done) if n not in fresh]
+    common, built.extras = _walk(site, {p for a in made for p in reuse.unit_places(a)},
+                                 {p for a in kept for p in reuse.unit_places(a)})
+    _sitemap(site, loaded.get("site_url"), common, done)
+    shards = _search(site, common, done, roots, keys, previous, record, jobs)
+    record.common = sorted(_walk(site, {p for a in made for p in reuse.unit_places(a)} | shards, set())[0])
+    if previous.out is not None:
+        gone = {a for a in previous.units.values()} - {"/".join(a.parts) for a in kept}
+        built.slots = [p for a in made for p in reuse.unit_places(a)] + [p for a in sorted(gone) for p in _places(a)]
+        built.slots += sorted(shards | {PurePosixPath(f) for f in previous.shards} - set(map(PurePosixPath, record.shards)))
     units = [s.tables for s in done if s.tables]
     result.units = len(done)
     result.tables = sum(u.tables for u in units)
     result.files = sum(u.files for u in units) + result.pdfs
     result.unprinted = [item for u in units for item in u.unprinted]
     result.reused = len(done) - len(todo)
-    return pages + len(done) + sum(s.projects for s in done), record
+    return built
+
+
+def _places(address: str) -> list[PurePosixPath]:
+    region, year, unit = address.split("/")
+    return reuse.unit_places(UnitAddress(region, int(year), unit))
+
+
+def _walk(site: Path, made: set[PurePosixPath], kept: set[PurePosixPath]) -> tuple[list[str], list[str]]:
+    """The files of ``site`` outside the slots ``made`` and ``kept`` (the common files), and the files
+    inside the slots ``kept`` (written into the slots of unchanged units: PDFs), site-relative."""
+    common: list[str] = []
+    extras: list[str] = []
+    for folder, dirs, names in os.walk(site):
+        here = PurePosixPath(Path(folder).relative_to(site).as_posix())
+        inside = [d for d in dirs if here / d in kept]
+        for name in inside:
+            extras.extend(Path(f, n).relative_to(site).as_posix() for f, _, ns in os.walk(Path(folder, name)) for n in ns)
+        dirs[:] = sorted(d for d in dirs if here / d not in made and here / d not in kept)
+        for name in names:
+            place = here / name
+            if place in made:
+                continue
+            (extras if place in kept else common).append(place.as_posix())
+    return sorted(common), sorted(extras)
 
 
 def _histories(folder: UnitFolder, histories: history.Histories, texts: dict[str, Document | None],
@@ -137,7 +190,47 @@ def _run(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
         yield from map(build_unit, unit_jobs)
 
 
-def _open_data(site: Path, scratch: Path, summaries: list[UnitSummary], regions: dict[str, Region]) -> None:
+def _search(site: Path, common: list[str], done: list[UnitSummary], roots: list[Path], keys: list[str | None],
+            previous: reuse.Previous, record: reuse.Record, jobs: int) -> set[PurePosixPath]:
+    """The search bundles (search.py): the main one for the common pages, and each shard of unit pages
+    whose units changed; returns the shards made."""
+    count = search.shard_count(sum(1 + s.projects for s in done))
+    members: dict[int, list[int]] = {}
+    for n, summary in enumerate(done):
+        members.setdefault(search.shard_of("/".join(summary.address.parts), count), []).append(n)
+    views = Path(tempfile.mkdtemp(prefix=".jixiao-search-", dir=site.parent))
+    try:
+        pages = [(site / name, PurePosixPath(name)) for name in common
+                 if PurePosixPath(name).name == "index.html" and not name.startswith((TABLES + "/", DATA + "/"))]
+        bundles = [(pages, views / "main", site / search.BUNDLE)]
+        made: set[PurePosixPath] = set()
+        for number, units in sorted(members.items()):
+            folder = search.shard_folder(number)
+            key = reuse.shard_key([("/".join(done[n].address.parts), keys[n]) for n in units], count)
+            if key is not None:
+                record.shards[folder.as_posix()] = key
+                if previous.out is not None and previous.shards.get(folder.as_posix()) == key \
+                        and previous.out.joinpath(*folder.parts).is_dir():
+                    continue
+            unit_pages = [(roots[n].joinpath(*page.parts), page) for n in units for page in _pages(roots[n], done[n])]
+            bundles.append((unit_pages, views / folder.name, site.joinpath(*folder.parts)))
+            made.add(folder)
+        search.index_all(bundles, jobs)
+    finally:
+        shutil.rmtree(views, ignore_errors=True)
+    search.write_shard_list(site, [search.shard_folder(number) for number in members])
+    return made
+
+
+def _pages(root: Path, summary: UnitSummary) -> list[PurePosixPath]:
+    """The pages of a unit (its own and its projects'), site-relative."""
+    folder = root.joinpath(*summary.address.page.parts)
+    return sorted(PurePosixPath(summary.address.page, Path(f).relative_to(folder).as_posix(), "index.html")
+                  for f, _, names in os.walk(folder) if "index.html" in names)
+
+
+def _open_data(site: Path, scratch: Path, summaries: list[UnitSummary], roots: list[Path],
+               regions: dict[str, Region]) -> None:
     folder = site / "data"
     folder.mkdir(exist_ok=True)
     for name, columns in (("projects", exports.project_columns()), ("indicators", exports.INDICATOR_COLUMNS)):
@@ -149,16 +242,17 @@ def _open_data(site: Path, scratch: Path, summaries: list[UnitSummary], regions:
         region_docs = [{"文件": f"{name}/{REGION_FILE}", "数据": region.doc.data} for name, region in sorted(regions.items())]
         handle.write('{\n "格式": "jixiao-open-data",\n "版本": 1,\n "地区": ' + exports.to_json(region_docs)
                      + ',\n "单位": [')
-        for n, summary in enumerate(summaries):
-            text = site.joinpath(*summary.address.unit_json.parts).read_text(encoding="utf-8").rstrip("\n")
+        for n, (summary, root) in enumerate(zip(summaries, roots, strict=True)):
+            text = root.joinpath(*summary.address.unit_json.parts).read_text(encoding="utf-8").rstrip("\n")
             handle.write(("," if n else "") + "\n" + text)
         handle.write("\n ]\n}\n")
     money_units = sorted({r.money_unit for r in regions.values()})
     (folder / "datapackage.json").write_text(exports.to_json(exports.datapackage(money_units)) + "\n", encoding="utf-8")
 
 
-def _sitemap(site: Path, site_url: object) -> None:
-    """A sitemap of every page when the site's address is known (sitemaps need full addresses)."""
+def _sitemap(site: Path, site_url: object, common: list[str], summaries: list[UnitSummary]) -> None:
+    """A sitemap of every page when the site's address is known (sitemaps need full addresses); mkdocs's
+    own lists the guides only."""
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (site / name).unlink(missing_ok=True)
     if not isinstance(site_url, str) or not site_url:
@@ -167,10 +261,11 @@ def _sitemap(site: Path, site_url: object) -> None:
     from xml.sax.saxutils import escape
 
     base = site_url.rstrip("/") + "/"
-    pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")
-                   if not p.relative_to(site).as_posix().startswith(("tables/", "data/", "pagefind/")))
+    pages = {PurePosixPath(name).parent for name in common
+             if PurePosixPath(name).name == "index.html" and not name.startswith((TABLES + "/", DATA + "/"))}
+    pages.update(page for s in summaries for page in (s.address.page, *s.pages.values()))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for page in pages:
+    for page in sorted(p.as_posix() for p in pages):
         path = "" if page == "." else quote(page) + "/"
         lines.append(f"<url><loc>{escape(base + path)}</loc></url>")
     lines.append("</urlset>\n")

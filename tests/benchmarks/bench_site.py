@@ -150,12 +150,7 @@ def first_search_bytes(site: Path, engine: str) -> int | None:
         if engine == "pagefind":
             driver.get(base + "index.html")
             before = len(log)
-            driver.execute_async_script(
-                "const done = arguments[arguments.length - 1];"
-                "import(arguments[0] + 'pagefind/pagefind.js').then(async pf => {"
-                " const r = await pf.search(arguments[1]);"
-                " await Promise.all(r.results.slice(0, 5).map(x => x.data())); done(r.results.length); });",
-                base, QUERY)
+            driver.execute_async_script(browser.SEARCH, base, QUERY, 5)
             return sum(size for _, size in log[before:])
         driver.get(base + "index.html")
         time.sleep(1)

@@ -34,9 +34,18 @@
     var script = document.createElement("script");
     script.src = bundle + "pagefind-ui.js";
     script.onload = function () {
+      // The unit and project pages are indexed in shards (pagefind/shards.json), merged here.
+      fetch(bundle + "shards.json").then(function (response) {
+        return response.ok ? response.json() : { shards: [] };
+      }).catch(function () { return { shards: [] }; }).then(function (listed) {
+        showSearch(listed.shards || []);
+      });
+    };
+    function showSearch(shards) {
       var ui = new window.PagefindUI({
         element: "#jixiao-search", bundlePath: bundle, showSubResults: true, showImages: false,
-        pageSize: 10, autofocus: true
+        pageSize: 10, autofocus: true,
+        mergeIndex: shards.map(function (shard) { return { bundlePath: new URL(shard, root).href }; })
       });
       var input = element.querySelector(".pagefind-ui__search-input");
       if (input) {
@@ -49,7 +58,7 @@
       }
       var query = new URLSearchParams(document.location.search).get("q");
       if (query) ui.triggerSearch(query);
-    };
+    }
     script.onerror = function () {
       element.textContent = "搜索索引尚未生成：请运行 jixiao build 生成完整的网站。";
     };

@@ -1,0 +1,148 @@
+"""Updating a site in place (generator/site/reuse.py ``update``): a build into the folder of the last one
+writes only what changed, never touches the rest, and always leaves what a build from nothing writes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT
+from test_cache import assert_same_tree
+
+from generator import atomic, cache
+from generator.render.build import build
+from generator.site import search
+
+VOLUNTEER = "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml"
+EDITED_UNIT = "株洲市渌口区/2026/区委社会工作部"
+GONE_UNIT = "株洲市渌口区/2026/区人民政府办公室"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(DATA, root / "data")
+    shutil.copytree(ROOT / "schema", root / "schema")
+    commit = ["-c", "user.name=编辑", "-c", "user.email=e@example.org", "commit", "-qm", "数据"]
+    for args in (["init", "-q"], ["add", "-A"], commit):
+        subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=root, check=True, capture_output=True)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 8)  # several search shards even for the sample data
+    return root
+
+
+def make(out: str, cached: bool = True) -> None:
+    if not cached:
+        os.environ["JIXIAO_CACHE_DIR"], saved = "off", os.environ["JIXIAO_CACHE_DIR"]
+    try:
+        result = build(Path("data"), Path(out), jobs=1, make_pdf=False, site=True)
+    finally:
+        if not cached:
+            os.environ["JIXIAO_CACHE_DIR"] = saved
+    assert result.written, result.report.diagnostics
+
+
+def identities(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def edit(old: str, new: str) -> None:
+    path = Path("data", VOLUNTEER)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def shard_of(unit: str) -> str:
+    shards = sorted(p.name for p in Path("site/pagefind-shards").iterdir())
+    count = search.shard_count(sum(1 for _ in Path("data").rglob("*.yaml")))  # units and projects, as the pages
+    folder = search.shard_folder(search.shard_of(unit, count)).name
+    assert folder in shards
+    return folder
+
+
+def test_an_update_writes_only_what_changed_and_equals_a_build_from_nothing(repo: Path) -> None:
+    make("site")
+    before = identities(repo / "site")
+    shards = sorted(p.name for p in (repo / "site/pagefind-shards").iterdir())
+    assert len(shards) > 1
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    make("site")
+    after = identities(repo / "site")
+    edited = shard_of(EDITED_UNIT)
+    mine = (f"tables/{EDITED_UNIT}/", f"地区/{EDITED_UNIT}/", f"data/{EDITED_UNIT}/", f"data/{EDITED_UNIT}.json",
+            f"pagefind-shards/{edited}/")
+    untouched = [name for name in before if name.startswith(("tables/", "地区/", "data/", "pagefind-shards/"))
+                 and name.count("/") > 3 and not name.startswith(mine)]
+    assert untouched and [name for name in untouched if after.get(name) != before[name]] == []
+    assert any(after.get(name) != before[name] for name in before if name.startswith(f"pagefind-shards/{edited}/"))
+    page = repo / "site/地区" / EDITED_UNIT / "志愿服务活动专项/index.html"
+    assert "每季度一次" in page.read_text(encoding="utf-8")
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_units_removed_and_added_again(repo: Path) -> None:
+    make("site")
+    shutil.move(repo / "data" / GONE_UNIT, repo / "elsewhere")
+    make("site")
+    for place in ("tables", "地区", "data"):
+        assert not (repo / "site" / place / GONE_UNIT).exists()
+    assert not (repo / "site/data" / f"{GONE_UNIT}.json").exists()
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+    shutil.move(repo / "elsewhere", repo / "data" / GONE_UNIT)
+    make("site")
+    shutil.rmtree(repo / "fresh")
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_a_region_removed_leaves_no_empty_folders(repo: Path) -> None:
+    make("site")
+    shutil.rmtree(repo / "data/唐山市路南区")
+    make("site")
+    assert not [p for p in (repo / "site").rglob("*") if p.is_dir() and not any(p.iterdir())]
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_an_update_killed_half_way_is_repaired_by_the_next_build(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build A; edit to B and let the update die after its first replacement; go back to A and build.
+    The units the dead update was replacing must be made again (their old record said A), not trusted."""
+    make("site")
+    original = Path("data", VOLUNTEER).read_bytes()
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    calls = []
+    real = atomic.swap_in
+
+    def dying(new: Path, final: Path, trash: Path) -> None:
+        if calls:
+            raise OSError("killed")
+        calls.append(final)
+        real(new, final, trash)
+
+    monkeypatch.setattr(atomic, "swap_in", dying)
+    with pytest.raises(OSError, match="killed"):
+        make("site")
+    monkeypatch.setattr(atomic, "swap_in", real)
+    assert calls  # one slot of the edited unit is B's now
+    assert not list(repo.glob(".site-*"))  # the staging folder is gone
+    Path("data", VOLUNTEER).write_bytes(original)
+    make("site")
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_a_site_without_a_record_is_made_whole(repo: Path) -> None:
+    make("site")
+    shutil.rmtree(cache.folder() or Path("none"))
+    marker = (repo / "site/.jixiao-site").stat().st_ino
+    make("site")
+    assert (repo / "site/.jixiao-site").stat().st_ino != marker
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
