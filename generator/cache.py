@@ -27,6 +27,7 @@ import json
 import os
 import secrets
 import shutil
+import sys
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -60,8 +61,9 @@ def folder() -> Path | None:
 
 @cache
 def fingerprint() -> str:
-    """A hash of jixiao's version and every file of its code, schemas, layouts and templates."""
-    digest = hashlib.sha256(__version__.encode())
+    """A hash of jixiao's version, every file of its code, schemas, layouts and templates, and the
+    Python and libraries it runs with (an upgraded library may write other bytes)."""
+    digest = hashlib.sha256(__version__.encode() + b"\0" + _installed())
     roots = [_PACKAGE, _PACKAGE.parent / "schema"]
     for root in roots:
         if not root.is_dir():
@@ -70,6 +72,18 @@ def fingerprint() -> str:
             if path.suffix in _CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _installed() -> bytes:
+    """The Python version and the name and version of every installed distribution (the names of their
+    .dist-info folders): one directory listing per import path, far cheaper than importlib.metadata."""
+    names = [sys.version]
+    for entry in sys.path:
+        try:
+            names.extend(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return "\n".join(sorted(names)).encode()
 
 
 @cache
@@ -176,8 +190,8 @@ def put(kind: str, entry: str | None, value: Any) -> None:
 
 
 def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -> bool:
-    """Put the stored files ``names`` of ``entry`` into the folder ``target`` (hard links where possible);
-    False, and nothing put, unless all of them are stored."""
+    """Put the stored files ``names`` of ``entry`` (names relative to the entry, with /) into the folder
+    ``target`` (hard links where possible); False unless all of them are stored."""
     stored = _place(kind, entry) if entry else None
     if stored is None:
         return False
@@ -186,24 +200,27 @@ def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -
         return False
     try:
         for name in names:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             link_file(stored / name, target / name)
     except OSError:
         return False
     return True
 
 
-def link_in(kind: str, entry: str | None, files: Iterable[Path]) -> None:
-    """Store ``files`` (just written, never written again) under ``entry``, by hard link where possible."""
+def link_in(kind: str, entry: str | None, files: Iterable[Path], root: Path | None = None) -> None:
+    """Store ``files`` (just written, never written again) under ``entry``, by hard link where possible:
+    each by its name, or by its path relative to ``root``."""
     stored = _place(kind, entry) if entry else None
     if stored is None:
         return
     try:
-        stored.mkdir(parents=True, exist_ok=True)
         for path in files:
-            if not (stored / path.name).exists():
-                tmp = stored / f".{path.name}.{os.getpid()}.tmp"
+            name = path.relative_to(root).as_posix() if root is not None else path.name
+            if not (stored / name).exists():
+                (stored / name).parent.mkdir(parents=True, exist_ok=True)
+                tmp = (stored / name).with_name(f".{path.name}.{os.getpid()}.tmp")
                 link_file(path, tmp)
-                os.replace(tmp, stored / path.name)
+                os.replace(tmp, stored / name)
     except OSError:
         return
 

@@ -14,7 +14,7 @@ from test_cache import assert_same_tree
 
 from generator import atomic, cache
 from generator.render.build import build
-from generator.site import search
+from generator.site import engine, search
 
 VOLUNTEER = "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml"
 EDITED_UNIT = "株洲市渌口区/2026/区委社会工作部"
@@ -144,5 +144,29 @@ def test_a_site_without_a_record_is_made_whole(repo: Path) -> None:
     marker = (repo / "site/.jixiao-site").stat().st_ino
     make("site")
     assert (repo / "site/.jixiao-site").stat().st_ino != marker
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_the_guides_come_from_the_cache_until_they_change(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    hooks = "  - generator/site/hooks.py"
+    assert hooks in config
+    (repo / "mkdocs.yml").write_text(config.replace(hooks, f"  - {ROOT / 'generator/site/hooks.py'}"), encoding="utf-8")
+    shutil.copytree(ROOT / "docs", repo / "docs")
+    make("site")
+    real = engine.build
+
+    def not_again(config: Path, docs: Path, site: Path) -> dict[str, object]:
+        raise AssertionError("mkdocs ran although its sources did not change")
+
+    monkeypatch.setattr(engine, "build", not_again)
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    make("site")
+    monkeypatch.setattr(engine, "build", real)
+    guide = repo / "docs/编辑指南.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n新增的一段说明。\n", encoding="utf-8")
+    make("site")
+    assert "新增的一段说明" in (repo / "site/编辑指南/index.html").read_text(encoding="utf-8")
     make("fresh", cached=False)
     assert_same_tree(repo / "site", repo / "fresh")

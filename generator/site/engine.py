@@ -20,6 +20,7 @@ from generator.site import shell
 
 PACKAGED_CONFIG = Path(__file__).resolve().parent / "mkdocs.yml"
 CONFIG_NAME = "mkdocs.yml"
+MKDOCS_KIND = "mkdocs"
 
 
 class SiteError(Exception):
@@ -105,3 +106,30 @@ def build(config: Path, docs: Path, site: Path) -> dict[str, Any]:
             detail = "；".join(problems.messages[-5:]) or str(exc)
             raise SiteError(f"mkdocs 未能生成网站（{config}）：{detail}") from exc
     return dict(loaded)
+
+
+def build_cached(config: Path, docs: Path, site: Path) -> dict[str, Any]:
+    """``build``, or the same files from the cache (generator.cache) when the configuration, the staged
+    sources and jixiao (with its libraries) are the same as for an earlier build; returns the
+    settings the rest of the site needs (``site_url``)."""
+    from generator import cache
+
+    sources = sorted(p for p in docs.rglob("*") if p.is_file())
+    key = cache.key(MKDOCS_KIND, [os.fsencode(config.resolve()), config.read_bytes()]
+                    + [b for p in sources for b in (p.relative_to(docs).as_posix().encode(), p.read_bytes())])
+    stored = cache.get(MKDOCS_KIND, key)
+    files = stored.get("files") if isinstance(stored, dict) else None
+    if isinstance(stored, dict) and isinstance(files, list) and all(_inside(f) for f in files) \
+            and cache.link_out(MKDOCS_KIND, key, files, site):
+        return {"site_url": stored.get("site_url")}
+    loaded = build(config, docs, site)
+    made = sorted(p for p in site.rglob("*") if p.is_file())
+    settings = {"site_url": loaded.get("site_url")}
+    cache.link_in(MKDOCS_KIND, key, made, root=site)
+    cache.put(MKDOCS_KIND, key, {**settings, "files": [p.relative_to(site).as_posix() for p in made]})
+    return settings
+
+
+def _inside(name: object) -> bool:
+    """A stored name is a plain relative path (the cache never places a file outside the site)."""
+    return isinstance(name, str) and bool(name) and not name.startswith("/") and ".." not in name.split("/")

@@ -8,9 +8,10 @@ So the cost is two git processes for the whole site, not one per project.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.changes import Context, table_changes
 from generator.gitrepo import GitError, git, read_blobs, repo_root
@@ -99,7 +100,7 @@ def collect(data: Path, files: list[Path]) -> Histories:
         commits = _log(root, os.path.relpath(data.resolve(), root.resolve()) or ".")
     except GitError:
         return Histories(None, {}, {}, [])
-    tracking = {Path(os.path.relpath(p.resolve(), root.resolve())).as_posix(): p.absolute() for p in files}
+    tracking = {_in_repo(p, data, root): p.absolute() for p in files}
     found: dict[Path, list[Event]] = {}
     older: dict[Path, int] = {}
     for commit in commits:
@@ -115,6 +116,26 @@ def collect(data: Path, files: list[Path]) -> Histories:
             if event.status != "A":  # followed to its older name, or the same name
                 tracking[event.old_path] = owner
     return Histories(root, found, older, commits)
+
+
+def _in_repo(path: Path, data: Path, root: Path) -> str:
+    """The path of ``path`` as git names it (relative to ``root``, with /). A file below ``data`` is placed
+    by its path there (the tree is walked without following links, so only ``data`` itself needs
+    resolving: once, not for each of 10,000 files)."""
+    inside = _relative_below(path, data)
+    if inside is None:
+        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
+    return f"{_data_in_repo(data, root)}/{inside.replace(os.sep, '/')}".removeprefix("./")
+
+
+def _relative_below(path: Path, folder: Path) -> str | None:
+    absolute, base = os.fspath(path.absolute()), os.fspath(folder.absolute())
+    return absolute[len(base) + 1:] if absolute.startswith(base + os.sep) else None
+
+
+@functools.cache
+def _data_in_repo(data: Path, root: Path) -> PurePosixPath:
+    return PurePosixPath(Path(os.path.relpath(data.resolve(), root.resolve())).as_posix())
 
 
 def read_versions(histories: Histories, paths: list[Path]) -> dict[str, Document | None]:

@@ -96,7 +96,7 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     """Write the site into ``site``: all of it, or, when ``previous`` is a site to update, all but the
     units and search shards that did not change (reuse.py), which stay where they are."""
     config = engine.config_file()
-    loaded = engine.build(config, engine.stage_docs(config, work / "docs"), site)
+    settings = engine.build_cached(config, engine.stage_docs(config, work / "docs"), site)
     frame = work / "shell.html"
     shutil.move(site / shell.FOLDER / "index.html", frame)
     shutil.rmtree(site / shell.FOLDER)
@@ -135,7 +135,7 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     kept = [s.address for n, s in enumerate(done) if n not in fresh]
     common, built.extras = _walk(site, {p for a in made for p in reuse.unit_places(a)},
                                  {p for a in kept for p in reuse.unit_places(a)})
-    _sitemap(site, loaded.get("site_url"), common, done)
+    _sitemap(site, settings.get("site_url"), common, done)
     shards = _search(site, common, done, roots, keys, previous, record, jobs)
     record.common = sorted(_walk(site, {p for a in made for p in reuse.unit_places(a)} | shards, set())[0])
     if previous.out is not None:

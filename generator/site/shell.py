@@ -78,5 +78,6 @@ class Shell:
 def write_page(root: Path, folder: PurePosixPath, html: str) -> Path:
     target = root.joinpath(*folder.parts, "index.html")
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)  # the home page replaces mkdocs's, which may be linked to the cache
     target.write_text(html, encoding="utf-8", newline="\n")
     return target
