@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from io import BytesIO
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZipFile, ZipInfo
 
 
 def _fixed_time() -> datetime:
@@ -24,19 +23,6 @@ def _fixed_time() -> datetime:
 FIXED_TIME = _fixed_time()
 ZIP_TIME = (max(1980, FIXED_TIME.year), FIXED_TIME.month, FIXED_TIME.day,
             FIXED_TIME.hour, FIXED_TIME.minute, FIXED_TIME.second & ~1)
-
-
-def rezip(data: bytes) -> bytes:
-    """The same archive with every member stamped ZIP_TIME, in the same order, deflated alike."""
-    out = BytesIO()
-    with ZipFile(BytesIO(data)) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = ZipInfo(item.filename, ZIP_TIME)
-            info.compress_type = ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(item.filename), compresslevel=1)  # speed over a few KB
-    return out.getvalue()
 
 
 class FixedTimeZipFile(ZipFile):
