@@ -36,7 +36,8 @@ class FixedTimeZipFile(ZipFile):
             info.create_system = 0
             info.external_attr = 0
             zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+        level = compresslevel if compresslevel is not None else self.compresslevel  # zipfile ignores it for a ZipInfo
+        super().writestr(zinfo_or_arcname, data, compress_type, level)
 
     def write(self, filename: str | os.PathLike[str], arcname: str | os.PathLike[str] | None = None,
               compress_type: int | None = None, compresslevel: int | None = None) -> None:
