@@ -35,11 +35,11 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def make(out: str, cached: bool = True) -> None:
+def make(out: str, cached: bool = True, tables: bool = True) -> None:
     if not cached:
         os.environ["JIXIAO_CACHE_DIR"], saved = "off", os.environ["JIXIAO_CACHE_DIR"]
     try:
-        result = build(Path("data"), Path(out), jobs=1, make_pdf=False, site=True)
+        result = build(Path("data"), Path(out), jobs=1, make_pdf=False, site=True, tables=tables)
     finally:
         if not cached:
             os.environ["JIXIAO_CACHE_DIR"] = saved
@@ -168,5 +168,17 @@ def test_the_guides_come_from_the_cache_until_they_change(repo: Path, monkeypatc
     guide.write_text(guide.read_text(encoding="utf-8") + "\n新增的一段说明。\n", encoding="utf-8")
     make("site")
     assert "新增的一段说明" in (repo / "site/编辑指南/index.html").read_text(encoding="utf-8")
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_tables_left_out_and_made_again(repo: Path) -> None:
+    make("site")
+    make("site", tables=False)
+    assert not (repo / "site/tables").exists()
+    make("fresh", cached=False, tables=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+    make("site")
+    shutil.rmtree(repo / "fresh")
     make("fresh", cached=False)
     assert_same_tree(repo / "site", repo / "fresh")
