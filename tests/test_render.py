@@ -101,7 +101,8 @@ def test_every_xlsx_opens_with_merges_numbers_and_print_setup(built: BuildResult
         text_form = path.stem == "部门整体" and "唐山" in str(path)  # the Hebei 部门整体 is one column of text
         assert bool(sheet.merged_cells.ranges) != text_form, path
         assert sheet.print_area, path
-        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        setup = sheet.page_setup  # one page wide, any height; a missing fitToWidth means 1 (XlsxWriter omits it)
+        assert setup.fitToWidth in (None, 1) and int(setup.fitToHeight) == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
         assert int(sheet.page_setup.paperSize) == 9  # A4
         for row in sheet.iter_rows():
             for cell in row:
