@@ -1,8 +1,9 @@
 """Identical input, identical bytes: fixed timestamps inside Office files and their zip containers.
 
-Word and Excel files are zip archives; python-docx and openpyxl stamp each member with the time of
-writing, and the document properties with "now". Both are replaced by one fixed time, so that a
-rebuild changes no file whose data did not change (and git or rsync see no spurious changes).
+Word and Excel files are zip archives; python-docx stamps each member with the time of writing, and
+the document properties with "now". Both are replaced by one fixed time, so that a rebuild changes
+no file whose data did not change (and git or rsync see no spurious changes). XlsxWriter stamps the
+members of a workbook written in memory 1980-01-01 itself; its document properties take FIXED_TIME.
 ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) chooses another fixed time.
 """
 
@@ -39,8 +40,3 @@ class FixedTimeZipFile(ZipFile):
         level = compresslevel if compresslevel is not None else self.compresslevel  # zipfile ignores it for a ZipInfo
         super().writestr(zinfo_or_arcname, data, compress_type, level)
 
-    def write(self, filename: str | os.PathLike[str], arcname: str | os.PathLike[str] | None = None,
-              compress_type: int | None = None, compresslevel: int | None = None) -> None:
-        """Members written from a file (openpyxl's worksheets) get ZIP_TIME too, not the file's time."""
-        with open(filename, "rb") as source:
-            self.writestr(str(arcname if arcname is not None else filename), source.read(), compress_type, compresslevel)
