@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -31,12 +30,12 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
-def load_and_validate(path: Path) -> Loaded:
+def load_and_validate(path: Path, schema_lines: schemas.SchemaLines | None = None) -> Loaded:
     result = load(path)
     if isinstance(result, Diagnostic):
         return Loaded(None, False, [result])
     problems = schemas.validate(result)
-    return Loaded(result, not problems, problems + schemas.check_schema_line(result))
+    return Loaded(result, not problems, problems + schemas.check_schema_line(result, schema_lines))
 
 
 def _region(path: Path) -> tuple[Region | None, list[Diagnostic]]:
@@ -54,7 +53,8 @@ def check_unit_folder(folder: UnitFolder, region: Region | None,
     A unit is the unit of work: cross-table rules never look beyond it, so units can be checked
     in parallel. Projects that were not asked for are loaded as context for the unit's totals.
     """
-    loaded = {path: load_and_validate(path) for path in [folder.unit_file, *folder.project_files]
+    schema_lines: schemas.SchemaLines = {}
+    loaded = {path: load_and_validate(path, schema_lines) for path in [folder.unit_file, *folder.project_files]
               if path.is_file()}
     found = [d for item in loaded.values() for d in item.diagnostics]
     if region is not None:
@@ -128,6 +128,8 @@ def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
     todo = [n for n, r in enumerate(results) if r is None]
     files = sum(1 + len(args[n][0].project_files) for n in todo)
     if jobs > 1 and len(todo) > 1 and files >= PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor  # 30 ms of imports a one-file check does without
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             fresh = list(pool.map(_check_args, [args[n] for n in todo], chunksize=1))
     else:
