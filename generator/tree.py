@@ -57,74 +57,60 @@ def is_data_file(path: Path) -> bool:
 
 
 def _is_data_name(name: str) -> bool:
-    """``is_data_file`` for a bare file name, without building a Path."""
+    """``is_data_file`` for a bare file name (a name that does not start with a dot has its suffix after
+    its last dot)."""
     return name.endswith(YAML_SUFFIXES) and not name.startswith(".")
-
-
-def _child(folder: str, name: str) -> str:
-    """``str(Path(folder) / name)`` for a folder written as pathlib writes it, without building a Path."""
-    if folder == ".":
-        return name
-    return folder + name if folder.endswith("/") else f"{folder}/{name}"
 
 
 @dataclass
 class _Walk:
-    """What one walk found: data files (their path as found → their absolute path), the symbolic links
-    (never read), and each folder's data files by name, so that a unit folder is not listed twice."""
+    """What a walk found: each data file by its path as found (the folder named, then names) with its
+    path from the root, the symbolic links (never read), and each folder's data files in name order,
+    so that a unit folder is not listed a second time for its projects."""
 
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[Path, Path] = field(default_factory=dict)
     links: list[Path] = field(default_factory=list)
-    listed: dict[str, list[str]] = field(default_factory=dict)
+    listed: dict[Path, list[Path]] = field(default_factory=dict)
 
 
-def _walk_into(folder: str, absolute: str, walk: _Walk) -> None:
-    """Walk ``folder`` (``absolute`` is the same folder from the root), by name, hidden names left out.
+def _walk_into(folder: Path, absolute: Path, walk: _Walk) -> None:
+    """Walk ``folder`` (``absolute``: the same folder from the root) by name, hidden names left out.
 
-    The type of each entry comes with the folder listing (os.scandir): walking 10,000 files costs no
-    stat call per file. Paths are kept as text, written as pathlib writes them, until the end.
+    The type of each entry comes with the folder listing (os.scandir), without following links:
+    walking 10,000 files costs no stat call per file.
     """
     with os.scandir(absolute) as entries:
         found = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
                        for e in entries if not e.name.startswith("."))
-    data_names = []
+    data_files = []
     for name, is_link, is_dir, is_file in found:
         if is_link:
-            walk.links.append(Path(_child(folder, name)))
+            walk.links.append(folder / name)
         elif is_dir:
-            _walk_into(_child(folder, name), _child(absolute, name), walk)
+            _walk_into(folder / name, absolute / name, walk)
         elif is_file and _is_data_name(name):
-            data_names.append(name)
-            walk.files.setdefault(_child(folder, name), _child(absolute, name))
-    walk.listed[absolute] = data_names
+            file = absolute / name
+            data_files.append(walk.files.setdefault(folder / name, file))
+    walk.listed[absolute] = data_files
 
 
 def _walk(root: Path, links: list[Path] | None = None) -> list[Path]:
     walk = _Walk()
-    _walk_into(str(root), _absolute(str(root), os.getcwd()), walk)
+    _walk_into(root, root.absolute(), walk)
     if links is not None:
         links.extend(walk.links)
-    return [Path(found) for found in walk.files]
-
-
-def _absolute(path: str, cwd: str) -> str:
-    """``str(Path(path).absolute())`` for a path written as pathlib writes it (no ``..`` resolved)."""
-    if path.startswith("/"):
-        return path
-    return cwd if path == "." else _child(cwd, path)
+    return list(walk.files)
 
 
 def _expand(paths: list[Path], walk: _Walk) -> None:
-    cwd = os.getcwd()
     for path in paths:
         if path.is_symlink():
             walk.links.append(path)
             continue
         if path.is_dir():
-            folder = str(path)
-            _walk_into(folder, _absolute(folder, cwd), walk)
+            _walk_into(path, path.absolute(), walk)
         elif path.is_file():
-            walk.files.setdefault(str(path), _absolute(str(path), cwd))
+            walk.files.setdefault(path, path.absolute())
         else:
             raise UsageError(f"找不到“{path}”：请检查路径是否写对")
 
@@ -135,43 +121,29 @@ def expand(paths: list[Path], links: list[Path] | None = None) -> list[Path]:
     _expand(paths, walk)
     if links is not None:
         links.extend(walk.links)
-    return [Path(absolute) for absolute in walk.files.values()]
+    return list(walk.files.values())
 
 
-def _siblings(unit_dir: Path, walk: _Walk, known: dict[str, Path]) -> list[Path]:
-    """The unit's project files: the data files of its folder but 单位.yaml, sorted by name (the order
-    of their paths), the Path objects already made reused."""
-    folder = str(unit_dir)
-    names = walk.listed.get(folder)
-    if names is None:
-        with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.is_file(follow_symlinks=False) and _is_data_name(e.name))
-    out = []
-    for name in names:
-        if name != UNIT_FILE:
-            absolute = _child(folder, name)
-            out.append(known.get(absolute) or Path(absolute))
-    return out
+def _siblings(unit_dir: Path, walk: _Walk) -> list[Path]:
+    """The unit's project files: the data files of its folder but 单位.yaml, in name order (the order of
+    their paths), from the walk when it listed the folder."""
+    files = walk.listed.get(unit_dir)
+    if files is None:
+        with os.scandir(unit_dir) as entries:
+            files = [unit_dir / name for name in
+                     sorted(e.name for e in entries if e.is_file(follow_symlinks=False) and _is_data_name(e.name))]
+    return [file for file in files if file.name != UNIT_FILE]
 
 
 def collect(paths: list[Path]) -> Tree:
     tree = Tree()
     walk = _Walk()
     _expand(paths, walk)
-    known: dict[str, Path] = {}
-    unit_folders: set[str] = set()
-    for absolute in walk.files.values():
-        file = known.get(absolute) or Path(absolute)
-        known[absolute] = file
+    for file in walk.files.values():
         tree.requested.add(file)
-        folder, _, name = absolute.rpartition("/")
-        if name != REGION_FILE and folder in unit_folders:
-            continue  # the folder of an already placed file: nothing more to learn
         _place(file, tree)
-        if file.parent in tree.units:
-            unit_folders.add(str(file.parent))
     for unit in tree.units.values():
-        unit.project_files = _siblings(unit.path, walk, known)
+        unit.project_files = _siblings(unit.path, walk)
         if not unit.unit_file.is_file():
             tree.problems.append(make("P004", display_path(unit.path), name=unit.path.name))
     tree.problems.extend(make("P006", display_path(link), name=link.name) for link in dict.fromkeys(walk.links))
@@ -185,13 +157,13 @@ def _has_region(folder: Path, cache: dict[Path, bool]) -> bool:
 
 
 def _place(file: Path, tree: Tree) -> None:
-    shown = display_path(file)
     if file.name == REGION_FILE:
         tree.region_dirs.add(file.parent)
         return
     parent = file.parent
     if parent in tree.units:  # the folder of an already placed file: nothing more to learn
         return
+    shown = display_path(file)
     seen = tree.region_cache
     if _has_region(parent, seen):
         tree.problems.append(make("P002", shown, problem="地区文件夹中只放 地区.yaml 和年度文件夹"))
