@@ -120,28 +120,12 @@ def file_parts(paths: Iterable[Path]) -> list[bytes]:
         try:
             with path.open("rb") as handle:
                 size = os.fstat(handle.fileno()).st_size
-                digest = hashlib.file_digest(_Bounded(handle, MAX_BYTES + 1), "sha256").digest()
+                head = handle.read(MAX_BYTES + 1)
         except OSError:
             out.append(b"-")
             continue
-        out.append(b"F" + size.to_bytes(8, "little") + digest)
+        out.append(b"F" + size.to_bytes(8, "little") + hashlib.sha256(head).digest())
     return out
-
-
-class _Bounded:
-    """A binary file that ends after ``limit`` bytes."""
-
-    def __init__(self, handle: Any, limit: int) -> None:
-        self.handle, self.left = handle, limit
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:
-        view = memoryview(buffer)[: self.left]
-        count = self.handle.readinto(view)
-        self.left -= count or 0
-        return count or 0
 
 
 def _place(kind: str, entry: str, suffix: str = "") -> Path | None:
