@@ -190,7 +190,7 @@ def nesting_bound(text: str) -> int:
     Block nesting needs at least one column of indentation or one "- " per level; flow nesting
     needs one bracket per level. Brackets inside quoted text only make the bound larger.
     """
-    block = max((len(m.group(0)) for m in _INDENT.finditer(text)), default=0)
+    block = max(map(len, _INDENT.findall(text)), default=0)
     depth = flow = 0
     for match in _BRACKETS.finditer(text):
         depth += 1 if match.group(0) in "[{" else -1

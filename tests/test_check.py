@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from pathlib import Path
 
 from generator.check import check
 from generator.load import UNIT_FILE, display_path
+from generator.rules.hygiene import INVISIBLE, ZERO_WIDTH
 from generator.schemas import SCHEMA_LINE_PREFIX, schema_line
 
 
@@ -28,3 +31,12 @@ def test_schema_lines_are_found_per_folder_and_kind(data_copy: Path) -> None:
     expected = sorted((display_path(p), f"第一行应为“{schema_line(p)}”") for p in (unit / UNIT_FILE, *projects[:2]))
     assert found == expected
     assert schema_line(unit / UNIT_FILE) != schema_line(projects[0])
+
+
+def test_invisible_characters_are_the_zero_width_and_control_characters_but_the_newline() -> None:
+    """H004 searches with one pattern instead of asking unicodedata about every character: the same
+    characters, over all of Unicode."""
+    pattern = set(filter(INVISIBLE.fullmatch, map(chr, range(sys.maxunicode + 1))))
+    asked = {c for c in map(chr, range(sys.maxunicode + 1))
+             if c in ZERO_WIDTH or (unicodedata.category(c) == "Cc" and c != "\n")}
+    assert pattern == asked
