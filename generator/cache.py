@@ -4,7 +4,9 @@
 findings, and the pages and tables made from it, depend only on the bytes of its files, its
 region's file, and the code of jixiao itself. So the key of a piece of work is a hash of exactly
 those bytes, and a unit whose key is unchanged is not checked or rendered again: after editing one
-project of 10,000, one unit is redone, not a hundred.
+project of 10,000, one unit is redone, not a hundred. Within a unit checked again for one edited
+project, the other projects' data comes from entries keyed by each file's own bytes
+(generator.context), not from parsing them again.
 
 What makes a key:
 
@@ -27,7 +29,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -134,28 +136,30 @@ def _place(kind: str, entry: str, suffix: str = "") -> Path | None:
     return None if root is None else root / kind / entry[:2] / f"{entry}{suffix}"
 
 
-def get(kind: str, entry: str | None) -> Any:
-    """The value stored for ``entry``, or None."""
+def get(kind: str, entry: str | None, object_hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
+    """The value stored for ``entry``, or None; ``object_hook`` as for json.loads."""
     path = _place(kind, entry, ".json") if entry else None
     if path is None:
         return None
     try:
-        return json.loads(path.read_bytes())
+        return json.loads(path.read_bytes(), object_hook=object_hook)
     except (OSError, ValueError):
         return None
 
 
-def put(kind: str, entry: str | None, value: Any) -> None:
-    """Store ``value`` (JSON-serialisable) for ``entry``; failures are ignored."""
+def put(kind: str, entry: str | None, value: Any, default: Callable[[Any], Any] | None = None) -> None:
+    """Store ``value`` (JSON-serialisable, with ``default`` as for json.dumps) for ``entry``; failures
+    are ignored."""
     path = _place(kind, entry, ".json") if entry else None
     if path is None:
         return
     try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=default)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: an integer with more digits than str() writes
         return
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from generator import acknowledge, cache, schemas
+from generator import acknowledge, cache, context, schemas
 from generator.diagnostics import Diagnostic, Report, Severity
-from generator.load import Document, display_path, load
+from generator.load import MAX_BYTES, Document, LoadResult, decode, display_path, kind_of, load, load_bytes, read
 from generator.model import Project, Region, Unit
 from generator.rules import Scope, run_project_rules, run_unit_rules
 from generator.tree import UnitFolder, collect
@@ -31,11 +31,33 @@ class Loaded:
 
 
 def load_and_validate(path: Path, schema_lines: schemas.SchemaLines | None = None) -> Loaded:
-    result = load(path)
+    return _validated(load(path), schema_lines)
+
+
+def _validated(result: LoadResult, schema_lines: schemas.SchemaLines | None) -> Loaded:
     if isinstance(result, Diagnostic):
         return Loaded(None, False, [result])
     problems = schemas.validate(result)
     return Loaded(result, not problems, problems + schemas.check_schema_line(result, schema_lines))
+
+
+def load_as_context(path: Path, schema_lines: schemas.SchemaLines | None = None) -> Loaded:
+    """``load_and_validate`` of a project file loaded only as context for the unit's rules: its data
+    is remembered by its bytes (generator.context), and read back instead of parsing the file."""
+    shown = display_path(path)
+    raw = read(path, shown)
+    if isinstance(raw, Diagnostic) or len(raw) > MAX_BYTES:  # reported as by load_and_validate
+        return _validated(raw if isinstance(raw, Diagnostic) else load_bytes(raw, path, shown), schema_lines)
+    entry = context.key(kind_of(path), raw)
+    data = context.recall(entry)
+    text = decode(raw, shown) if data is not None else None
+    if data is not None and isinstance(text, str):  # a node tree is composed when a finding needs one
+        doc = Document(path=path, display=shown, text=text, data=data, kind=kind_of(path))
+        return Loaded(doc, True, schemas.check_schema_line(doc, schema_lines))
+    item = _validated(load_bytes(raw, path, shown), schema_lines)
+    if item.valid and item.doc is not None:
+        context.remember(entry, item.doc.data)
+    return item
 
 
 def _region(path: Path) -> tuple[Region | None, list[Diagnostic]]:
@@ -54,8 +76,11 @@ def check_unit_folder(folder: UnitFolder, region: Region | None,
     in parallel. Projects that were not asked for are loaded as context for the unit's totals.
     """
     schema_lines: schemas.SchemaLines = {}
-    loaded = {path: load_and_validate(path, schema_lines) for path in [folder.unit_file, *folder.project_files]
-              if path.is_file()}
+    loaded: dict[Path, Loaded] = {}
+    for path in [folder.unit_file, *folder.project_files]:
+        if path.is_file():
+            checked = path in requested or path == folder.unit_file
+            loaded[path] = (load_and_validate if checked else load_as_context)(path, schema_lines)
     found = [d for item in loaded.values() for d in item.diagnostics]
     if region is not None:
         found.extend(_rules(folder, region, loaded, requested))

@@ -64,6 +64,8 @@ class Document:
     text: str
     data: dict[str, Any]
     kind: str = field(default="project")
+    # The node tree; None for a document remembered by the cache (generator.context), composed again
+    # from the text when a finding needs a position.
     nodes: Any = field(default=None, repr=False, compare=False)
     _keys: dict[int, dict[Any, tuple[Any, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -86,9 +88,15 @@ class Document:
         except TypeError:  # an unhashable key value (a list used as a key): no such field
             return None
 
+    def node_tree(self) -> Any:
+        if self.nodes is None:
+            self.nodes = compose(self.text)
+            construct(self.nodes)  # as when it was loaded: ruamel moves "<<" merge keys out of the tree
+        return self.nodes
+
     def locate(self, field_path: FieldPath, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of a field; the nearest existing ancestor if it is missing."""
-        node = self.nodes
+        node = self.node_tree()
         # A missing top-level field points at the first field rather than the comment line above it.
         best = _mark(node.value[0][0]) if isinstance(node, MappingNode) and node.value else (0, 0)
         for depth, part in enumerate(field_path):
@@ -123,11 +131,23 @@ LoadResult = Document | Diagnostic
 def load(path: Path) -> LoadResult:
     """Read and parse one data file. Never raises for bad content: returns a diagnostic."""
     shown = display_path(path)
+    raw = read(path, shown)
+    if isinstance(raw, Diagnostic):
+        return raw
+    return load_bytes(raw, path, shown)
+
+
+def read(path: Path, shown: str) -> bytes | Diagnostic:
+    """The file's bytes, at most MAX_BYTES + 1 of them: a huge file is refused without reading it all."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # a huge file is refused without reading it all
+            return handle.read(MAX_BYTES + 1)
     except OSError as exc:
         return make("Y013", shown, error=exc.strerror or type(exc).__name__)
+
+
+def load_bytes(raw: bytes, path: Path, shown: str) -> LoadResult:
+    """``load`` of the bytes ``read`` gave."""
     if len(raw) > MAX_BYTES:
         return make("Y009", shown, size=_size(path, len(raw)), limit=MAX_BYTES)
     text_or_problem = decode(raw, shown)
