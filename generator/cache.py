@@ -27,8 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
-import shutil
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -84,6 +82,8 @@ def _salt(root: Path) -> bytes:
     except OSError:
         pass
     root.mkdir(parents=True, exist_ok=True)
+    import secrets  # here: the salt is made once per cache folder
+
     fresh = secrets.token_bytes(32)
     tmp = path.with_name(f".salt.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -203,4 +203,6 @@ def link_file(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError:
+        import shutil  # here: hard links almost always work
+
         shutil.copyfile(source, target)
