@@ -104,16 +104,16 @@ _PLAIN_PATTERNS = None not in _PATTERNS and not TableResolver.yaml_path_resolver
 def _resolve(self: Any, kind: Any, value: Any, implicit: Any) -> Any:
     """``BaseResolver.resolve`` for the table resolver, whose patterns all have a first character and
     which has no path resolvers."""
-    if kind is ScalarNode and implicit[0]:
-        for tag, match in _PATTERNS.get(value[:1], ()):
-            if match(value):
-                return tag
     if kind is ScalarNode:
+        if implicit[0]:
+            for tag, match in _PATTERNS.get(value[:1], ()):
+                if match(value):
+                    return tag
         return BaseResolver.DEFAULT_SCALAR_TAG
-    if kind is SequenceNode:
-        return BaseResolver.DEFAULT_SEQUENCE_TAG
     if kind is MappingNode:
         return BaseResolver.DEFAULT_MAPPING_TAG
+    if kind is SequenceNode:
+        return BaseResolver.DEFAULT_SEQUENCE_TAG
     return None
 
 
