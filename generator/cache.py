@@ -24,7 +24,6 @@ must never change a result or fail a command.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -61,6 +60,8 @@ def folder() -> Path | None:
 @cache
 def fingerprint() -> str:
     """A hash of jixiao's version and every file of its code, schemas, layouts and templates."""
+    import hashlib  # here and below: a command with the cache off never hashes (and OpenSSL loads in 4 ms)
+
     digest = hashlib.sha256(__version__.encode())
     roots = [_PACKAGE, _PACKAGE.parent / "schema"]
     for root in roots:
@@ -102,6 +103,8 @@ def key(kind: str, parts: Iterable[bytes]) -> str | None:
         salt = _salt(root)
     except OSError:
         return None
+    import hashlib
+
     digest = hashlib.sha256(salt + fingerprint().encode() + b"\0" + kind.encode() + b"\0")
     for part in parts:
         digest.update(len(part).to_bytes(8, "little") + part)
@@ -114,6 +117,8 @@ def file_parts(paths: Iterable[Path]) -> list[bytes]:
     Only the first MAX_BYTES + 1 bytes are read: the loader refuses anything longer (Y009, naming
     the size), so nothing beyond them can change a result, and a huge file costs no memory here.
     """
+    import hashlib
+
     from generator.load import MAX_BYTES
 
     out: list[bytes] = []
