@@ -4,7 +4,9 @@
 findings, and the pages and tables made from it, depend only on the bytes of its files, its
 region's file, and the code of jixiao itself. So the key of a piece of work is a hash of exactly
 those bytes, and a unit whose key is unchanged is not checked or rendered again: after editing one
-project of 10,000, one unit is redone, not a hundred.
+project of 10,000, one unit is redone, not a hundred. Within a unit checked again for one edited
+project, the other projects' data comes from entries keyed by each file's own bytes
+(generator.context), not from parsing them again.
 
 What makes a key:
 
@@ -22,13 +24,10 @@ must never change a result or fail a command.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
-import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -63,6 +62,8 @@ def folder() -> Path | None:
 def fingerprint() -> str:
     """A hash of jixiao's version, every file of its code, schemas, layouts and templates, and the
     Python and libraries it runs with (an upgraded library may write other bytes)."""
+    import hashlib  # here and below: a command with the cache off never hashes (and OpenSSL loads in 4 ms)
+
     digest = hashlib.sha256(__version__.encode() + b"\0" + _installed())
     roots = [_PACKAGE, _PACKAGE.parent / "schema"]
     for root in roots:
@@ -96,6 +97,8 @@ def _salt(root: Path) -> bytes:
     except OSError:
         pass
     root.mkdir(parents=True, exist_ok=True)
+    import secrets  # here: the salt is made once per cache folder
+
     fresh = secrets.token_bytes(32)
     tmp = path.with_name(f".salt.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -114,6 +117,8 @@ def key(kind: str, parts: Iterable[bytes]) -> str | None:
         salt = _salt(root)
     except OSError:
         return None
+    import hashlib
+
     digest = hashlib.sha256(salt + fingerprint().encode() + b"\0" + kind.encode() + b"\0")
     for part in parts:
         digest.update(len(part).to_bytes(8, "little") + part)
@@ -126,6 +131,8 @@ def file_parts(paths: Iterable[Path]) -> list[bytes]:
     Only the first MAX_BYTES + 1 bytes are read: the loader refuses anything longer (Y009, naming
     the size), so nothing beyond them can change a result, and a huge file costs no memory here.
     """
+    import hashlib
+
     from generator.load import MAX_BYTES
 
     out: list[bytes] = []
@@ -134,28 +141,12 @@ def file_parts(paths: Iterable[Path]) -> list[bytes]:
         try:
             with path.open("rb") as handle:
                 size = os.fstat(handle.fileno()).st_size
-                digest = hashlib.file_digest(_Bounded(handle, MAX_BYTES + 1), "sha256").digest()
+                head = handle.read(MAX_BYTES + 1)
         except OSError:
             out.append(b"-")
             continue
-        out.append(b"F" + size.to_bytes(8, "little") + digest)
+        out.append(b"F" + size.to_bytes(8, "little") + hashlib.sha256(head).digest())
     return out
-
-
-class _Bounded:
-    """A binary file that ends after ``limit`` bytes."""
-
-    def __init__(self, handle: Any, limit: int) -> None:
-        self.handle, self.left = handle, limit
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:
-        view = memoryview(buffer)[: self.left]
-        count = self.handle.readinto(view)
-        self.left -= count or 0
-        return count or 0
 
 
 def _place(kind: str, entry: str, suffix: str = "") -> Path | None:
@@ -164,28 +155,30 @@ def _place(kind: str, entry: str, suffix: str = "") -> Path | None:
     return None if root is None else root / kind / entry[:2] / f"{entry}{suffix}"
 
 
-def get(kind: str, entry: str | None) -> Any:
-    """The value stored for ``entry``, or None."""
+def get(kind: str, entry: str | None, object_hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
+    """The value stored for ``entry``, or None; ``object_hook`` as for json.loads."""
     path = _place(kind, entry, ".json") if entry else None
     if path is None:
         return None
     try:
-        return json.loads(path.read_bytes())
+        return json.loads(path.read_bytes(), object_hook=object_hook)
     except (OSError, ValueError):
         return None
 
 
-def put(kind: str, entry: str | None, value: Any) -> None:
-    """Store ``value`` (JSON-serialisable) for ``entry``; failures are ignored."""
+def put(kind: str, entry: str | None, value: Any, default: Callable[[Any], Any] | None = None) -> None:
+    """Store ``value`` (JSON-serialisable, with ``default`` as for json.dumps) for ``entry``; failures
+    are ignored."""
     path = _place(kind, entry, ".json") if entry else None
     if path is None:
         return
     try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=default)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: an integer with more digits than str() writes
         return
 
 
@@ -232,4 +225,6 @@ def link_file(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError:
+        import shutil  # here: hard links almost always work
+
         shutil.copyfile(source, target)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from generator import acknowledge, cache, schemas
+from generator import acknowledge, cache, context, schemas
 from generator.diagnostics import Diagnostic, Report, Severity
-from generator.load import Document, display_path, load
+from generator.load import MAX_BYTES, Document, LoadResult, decode, display_path, kind_of, load, load_bytes, read
 from generator.model import Project, Region, Unit
 from generator.rules import Scope, run_project_rules, run_unit_rules
 from generator.tree import UnitFolder, collect
@@ -31,12 +30,34 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
-def load_and_validate(path: Path) -> Loaded:
-    result = load(path)
+def load_and_validate(path: Path, schema_lines: schemas.SchemaLines | None = None) -> Loaded:
+    return _validated(load(path), schema_lines)
+
+
+def _validated(result: LoadResult, schema_lines: schemas.SchemaLines | None) -> Loaded:
     if isinstance(result, Diagnostic):
         return Loaded(None, False, [result])
     problems = schemas.validate(result)
-    return Loaded(result, not problems, problems + schemas.check_schema_line(result))
+    return Loaded(result, not problems, problems + schemas.check_schema_line(result, schema_lines))
+
+
+def load_as_context(path: Path, schema_lines: schemas.SchemaLines | None = None) -> Loaded:
+    """``load_and_validate`` of a project file loaded only as context for the unit's rules: its data
+    is remembered by its bytes (generator.context), and read back instead of parsing the file."""
+    shown = display_path(path)
+    raw = read(path, shown)
+    if isinstance(raw, Diagnostic) or len(raw) > MAX_BYTES:  # reported as by load_and_validate
+        return _validated(raw if isinstance(raw, Diagnostic) else load_bytes(raw, path, shown), schema_lines)
+    entry = context.key(kind_of(path), raw)
+    data = context.recall(entry)
+    text = decode(raw, shown) if data is not None else None
+    if data is not None and isinstance(text, str):  # a node tree is composed when a finding needs one
+        doc = Document(path=path, display=shown, text=text, data=data, kind=kind_of(path))
+        return Loaded(doc, True, schemas.check_schema_line(doc, schema_lines))
+    item = _validated(load_bytes(raw, path, shown), schema_lines)
+    if item.valid and item.doc is not None:
+        context.remember(entry, item.doc.data)
+    return item
 
 
 def _region(path: Path) -> tuple[Region | None, list[Diagnostic]]:
@@ -54,8 +75,12 @@ def check_unit_folder(folder: UnitFolder, region: Region | None,
     A unit is the unit of work: cross-table rules never look beyond it, so units can be checked
     in parallel. Projects that were not asked for are loaded as context for the unit's totals.
     """
-    loaded = {path: load_and_validate(path) for path in [folder.unit_file, *folder.project_files]
-              if path.is_file()}
+    schema_lines: schemas.SchemaLines = {}
+    loaded: dict[Path, Loaded] = {}
+    for path in [folder.unit_file, *folder.project_files]:
+        if path.is_file():
+            checked = path in requested or path == folder.unit_file
+            loaded[path] = (load_and_validate if checked else load_as_context)(path, schema_lines)
     found = [d for item in loaded.values() for d in item.diagnostics]
     if region is not None:
         found.extend(_rules(folder, region, loaded, requested))
@@ -111,7 +136,12 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
             for f in folders]
     for result in _check_all(args, jobs or os.cpu_count() or 1):
         found.extend(result)
-    shown = {display_path(p) for p in requested}
+    # Besides cross-file findings, only those in the files asked about are reported; the files' shown
+    # names (10,000 of them in a whole check) are worked out only when some finding needs them.
+    if all(d.code.startswith(CROSS_FILE_FAMILIES) for d in found):
+        shown: set[str] = set()
+    else:
+        shown = {display_path(p) for p in requested}
     report = Report(files_checked=len(requested))
     report.diagnostics = [d for d in found if d.path in shown or d.code.startswith(CROSS_FILE_FAMILIES)]
     return report
@@ -128,6 +158,8 @@ def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
     todo = [n for n, r in enumerate(results) if r is None]
     files = sum(1 + len(args[n][0].project_files) for n in todo)
     if jobs > 1 and len(todo) > 1 and files >= PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor  # 30 ms of imports a one-file check does without
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             fresh = list(pool.map(_check_args, [args[n] for n in todo], chunksize=1))
     else:

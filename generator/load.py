@@ -1,28 +1,28 @@
 """Reading data files: bytes → text → data, with every failure returned as a diagnostic.
 
 Loading uses ruamel's C-based parser and a safe constructor that builds only plain dicts, lists,
-strings and numbers. The node tree the parser composes is kept: it gives every diagnostic its
-line and column without parsing the file again. Before the parser sees a file, cheap
-checks bound its size and nesting (the C composer recurses and would crash on a deeply nested
-file), and a scan of the event stream refuses tags, anchors and aliases: nothing is ever
-constructed from a tag, and alias bombs cannot expand.
+strings and numbers (generator.compose: ruamel's safe loading, without its per-file overheads).
+The node tree the parser composes is kept: it gives every diagnostic its line and column without
+parsing the file again. Before the parser sees a file, cheap checks bound its size and nesting (the
+C composer recurses and would crash on a deeply nested file), and a scan of the event stream
+refuses tags, anchors and aliases: nothing is ever constructed from a tag, and alias bombs cannot
+expand.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import BaseResolver, VersionedResolver, implicit_resolvers
 
+from generator.compose import TABLE_YAML, compose, construct
 from generator.diagnostics import Diagnostic, FieldPath, make
 
 MAX_BYTES = 256 * 1024  # the largest real table is a few KB; this bounds time as well as memory
@@ -31,60 +31,6 @@ MAX_DEPTH = 64
 REGION_FILE = "地区.yaml"
 UNIT_FILE = "单位.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-class _TableConstructor(SafeConstructor):
-    """Safe constructor for table data: exact decimals for money, dates kept as written."""
-
-    def construct_yaml_decimal(self, node: Any) -> Decimal | str:
-        text = self.construct_scalar(node).replace("_", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return str(text)  # .inf / .nan: left as text so the schema reports "not a number"
-        return number if number.is_finite() else str(text)
-
-    def construct_yaml_int_or_text(self, node: Any) -> int | str:
-        """An integer; text where the resolver's pattern admits what int() cannot read (``-_``, ``0x_``)."""
-        try:
-            return int(super().construct_yaml_int(node))
-        except ValueError:
-            return str(self.construct_scalar(node))
-
-    def construct_yaml_timestamp_as_text(self, node: Any, values: Any = None) -> str:
-        return str(self.construct_scalar(node))
-
-
-_TableConstructor.add_constructor("tag:yaml.org,2002:float", _TableConstructor.construct_yaml_decimal)
-_TableConstructor.add_constructor("tag:yaml.org,2002:int", _TableConstructor.construct_yaml_int_or_text)
-_TableConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _TableConstructor.construct_yaml_timestamp_as_text
-)
-
-
-class _TableResolver(VersionedResolver):
-    """YAML 1.2 plain-scalar rules without the version bookkeeping (the loader's hot path).
-
-    The 1.1 relics ``=`` (the "value" tag) and ``!``/``&``/``*`` are left out, so a bare ``=``
-    in the 指标值类型 column is the text "=", as an editor means it.
-    """
-
-    resolve = BaseResolver.resolve
-
-
-for _versions, _tag, _regexp, _first in implicit_resolvers:
-    if (1, 2) in _versions and _tag.rsplit(":", 1)[-1] not in ("value", "yaml"):
-        _TableResolver.add_implicit_resolver_base(_tag, _regexp, _first)
-
-
-def _fast_yaml() -> YAML:
-    yaml = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
-    yaml.Constructor = _TableConstructor
-    yaml.Resolver = _TableResolver
-    return yaml
-
-
-_FAST = _fast_yaml()
 
 
 def kind_of(path: Path) -> str:
@@ -98,9 +44,15 @@ def kind_of(path: Path) -> str:
 def display_path(path: Path) -> str:
     """The path as diagnostics show it: relative to the working directory when below it."""
     try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
+        return path.absolute().relative_to(_folder(os.getcwd())).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@lru_cache(maxsize=8)
+def _folder(text: str) -> Path:
+    """``Path(text)``, made once: a check names 10,000 files relative to the same working directory."""
+    return Path(text)
 
 
 @dataclass
@@ -112,6 +64,8 @@ class Document:
     text: str
     data: dict[str, Any]
     kind: str = field(default="project")
+    # The node tree; None for a document remembered by the cache (generator.context), composed again
+    # from the text when a finding needs a position.
     nodes: Any = field(default=None, repr=False, compare=False)
     _keys: dict[int, dict[Any, tuple[Any, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -134,9 +88,15 @@ class Document:
         except TypeError:  # an unhashable key value (a list used as a key): no such field
             return None
 
+    def node_tree(self) -> Any:
+        if self.nodes is None:
+            self.nodes = compose(self.text)
+            construct(self.nodes)  # as when it was loaded: ruamel moves "<<" merge keys out of the tree
+        return self.nodes
+
     def locate(self, field_path: FieldPath, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of a field; the nearest existing ancestor if it is missing."""
-        node = self.nodes
+        node = self.node_tree()
         # A missing top-level field points at the first field rather than the comment line above it.
         best = _mark(node.value[0][0]) if isinstance(node, MappingNode) and node.value else (0, 0)
         for depth, part in enumerate(field_path):
@@ -171,11 +131,23 @@ LoadResult = Document | Diagnostic
 def load(path: Path) -> LoadResult:
     """Read and parse one data file. Never raises for bad content: returns a diagnostic."""
     shown = display_path(path)
+    raw = read(path, shown)
+    if isinstance(raw, Diagnostic):
+        return raw
+    return load_bytes(raw, path, shown)
+
+
+def read(path: Path, shown: str) -> bytes | Diagnostic:
+    """The file's bytes, at most MAX_BYTES + 1 of them: a huge file is refused without reading it all."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # a huge file is refused without reading it all
+            return handle.read(MAX_BYTES + 1)
     except OSError as exc:
         return make("Y013", shown, error=exc.strerror or type(exc).__name__)
+
+
+def load_bytes(raw: bytes, path: Path, shown: str) -> LoadResult:
+    """``load`` of the bytes ``read`` gave."""
     if len(raw) > MAX_BYTES:
         return make("Y009", shown, size=_size(path, len(raw)), limit=MAX_BYTES)
     text_or_problem = decode(raw, shown)
@@ -238,7 +210,7 @@ def nesting_bound(text: str) -> int:
     Block nesting needs at least one column of indentation or one "- " per level; flow nesting
     needs one bracket per level. Brackets inside quoted text only make the bound larger.
     """
-    block = max((len(m.group(0)) for m in _INDENT.finditer(text)), default=0)
+    block = max(map(len, _INDENT.findall(text)), default=0)
     depth = flow = 0
     for match in _BRACKETS.finditer(text):
         depth += 1 if match.group(0) in "[{" else -1
@@ -249,7 +221,7 @@ def nesting_bound(text: str) -> int:
 def _scan_events(text: str, shown: str) -> Diagnostic | None:
     """Refuse tags, anchors and aliases, using the parser's event stream (nothing is built)."""
     depth = 0
-    for event in _FAST.parse(text):
+    for event in TABLE_YAML.parse(text):
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -272,19 +244,28 @@ def _at(event: Any, code: str, shown: str, **params: object) -> Diagnostic:
     return make(code, shown, mark.line + 1, mark.column + 1, (), **params)
 
 
-def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
-    shown = shown if shown is not None else display_path(path)
+def screen(text: str, shown: str) -> Diagnostic | None:
+    """Why ``text`` is refused before it is composed (too deep; a tag, an anchor or an alias), or None.
+
+    Raises the parser's error when the scan meets one.
+    """
     bound = nesting_bound(text)
     if bound > 4 * MAX_DEPTH:
         return make("Y010", shown, limit=MAX_DEPTH)
+    if bound > MAX_DEPTH or any(c in text for c in "!&*"):  # the scan measures the exact depth
+        return _scan_events(text, shown)
+    return None
+
+
+def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
+    shown = shown if shown is not None else display_path(path)
     try:
-        if bound > MAX_DEPTH or any(c in text for c in "!&*"):  # the scan measures the exact depth
-            problem = _scan_events(text, shown)
-            if problem is not None:
-                return problem
+        problem = screen(text, shown)
+        if problem is not None:
+            return problem
         # Compose once: the node tree gives positions, the constructor builds the data from it.
-        nodes = _FAST.compose(text)
-        data = _TableConstructor(loader=_FAST).construct_document(nodes) if nodes is not None else None
+        nodes = compose(text)
+        data = construct(nodes) if nodes is not None else None
     except MarkedYAMLError as exc:
         return translate_yaml_error(exc, text, shown)
     except YAMLError as exc:

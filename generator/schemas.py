@@ -67,17 +67,33 @@ SCHEMA_LINE_PREFIX = "# yaml-language-server: $schema="
 
 def schema_line(path: Path) -> str | None:
     """The editor line for ``path``: a relative path to the nearest ``schema/`` folder above it."""
-    name = SCHEMA_FILES[kind_of(path)]
-    folder = path.absolute().parent
+    return _schema_line_in(path.absolute().parent, kind_of(path))
+
+
+def _schema_line_in(folder: Path, kind: str) -> str | None:
+    name = SCHEMA_FILES[kind]
     for ancestor in [folder, *folder.parents]:
         if (ancestor / "schema" / name).is_file():
             return SCHEMA_LINE_PREFIX + Path(os.path.relpath(ancestor / "schema" / name, folder)).as_posix()
     return None
 
 
-def check_schema_line(doc: Document) -> list[Diagnostic]:
-    """P005: the first line should point editors at the schema (only where a schema/ is found)."""
-    wanted = schema_line(doc.path)
+SchemaLines = dict[tuple[Path, str], "str | None"]
+
+
+def check_schema_line(doc: Document, known: SchemaLines | None = None) -> list[Diagnostic]:
+    """P005: the first line should point editors at the schema (only where a schema/ is found).
+
+    ``known`` keeps the lines found, by folder and kind, for checking many files of one folder: a
+    unit's hundred projects look for schema/ once, not a hundred times.
+    """
+    place = (doc.path.absolute().parent, kind_of(doc.path))
+    if known is None:
+        wanted = _schema_line_in(*place)
+    else:
+        if place not in known:
+            known[place] = _schema_line_in(*place)
+        wanted = known[place]
     first = doc.text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
     if wanted is None or first == wanted:
         return []

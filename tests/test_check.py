@@ -1,0 +1,133 @@
+"""``jixiao check`` on real trees: what the shortcuts taken for speed must not change."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import context
+from generator.check import check
+from generator.diagnostics import Diagnostic
+from generator.load import UNIT_FILE, display_path
+from generator.rules.hygiene import INVISIBLE, ZERO_WIDTH
+from generator.schemas import SCHEMA_LINE_PREFIX, schema_line
+
+
+def _first_line(path: Path, line: str | None) -> None:
+    rest = path.read_text(encoding="utf-8").split("\n", 1)[1]
+    path.write_text(rest if line is None else f"{line}\n{rest}", encoding="utf-8")
+
+
+def test_schema_lines_are_found_per_folder_and_kind(data_copy: Path) -> None:
+    """A unit's files share one search for schema/ per kind (unit, project): each file still gets the
+    line of its own kind, and P005 goes to exactly the files without it."""
+    unit = next(p.parent for p in sorted(data_copy.rglob(UNIT_FILE)))
+    projects = sorted(p for p in unit.glob("*.yaml") if p.name != UNIT_FILE)
+    wrong = SCHEMA_LINE_PREFIX + "../schema/project.schema.json"
+    _first_line(unit / UNIT_FILE, schema_line(projects[0]))  # the project's line in the unit file
+    _first_line(projects[0], wrong)
+    _first_line(projects[1], None)
+    report = check([unit], jobs=1)
+    found = sorted((d.path, d.message) for d in report.diagnostics if d.code == "P005")
+    expected = sorted((display_path(p), f"第一行应为“{schema_line(p)}”") for p in (unit / UNIT_FILE, *projects[:2]))
+    assert found == expected
+    assert schema_line(unit / UNIT_FILE) != schema_line(projects[0])
+
+
+def test_invisible_characters_are_the_zero_width_and_control_characters_but_the_newline() -> None:
+    """H004 searches with one pattern instead of asking unicodedata about every character: the same
+    characters, over all of Unicode."""
+    pattern = set(filter(INVISIBLE.fullmatch, map(chr, range(sys.maxunicode + 1))))
+    asked = {c for c in map(chr, range(sys.maxunicode + 1))
+             if c in ZERO_WIDTH or (unicodedata.category(c) == "Cc" and c != "\n")}
+    assert pattern == asked
+
+
+# --- a unit's other projects, remembered by content (generator/context.py) -------------------------------------
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _check_alone(path: Path, cache: Path | str, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(cache))
+    return check([path], jobs=1).diagnostics
+
+
+@pytest.fixture
+def units(data_copy: Path) -> list[Path]:
+    """Two units whose other projects matter to a project checked alone: a name used twice (D002, placed in
+    the other file), a total that no longer adds up (X003), acknowledgements in every file (A001 for the
+    other files, whose own rules are not run)."""
+    region = data_copy / "株洲市渌口区" / "2026"
+    organisation, office = region / "区委组织部", region / "区人民政府办公室"
+    _edit(organisation / "干部人事档案数字化建设.yaml", "项目名称: 干部人事档案数字化建设", "项目名称: 关心下一代工作经费")
+    _edit(office / "援助泸溪资金.yaml", "项目金额: 30\n", "项目金额: 30.50\n")
+    return [organisation, office]
+
+
+def test_a_project_checked_alone_says_the_same_with_the_others_remembered(units: list[Path], tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    found_across = set()
+    for unit in units:
+        for path in sorted(p for p in unit.glob("*.yaml") if p.name != UNIT_FILE):
+            fresh = _check_alone(path, "off", monkeypatch)
+            first = _check_alone(path, cache, monkeypatch)
+            path.write_text(path.read_text(encoding="utf-8") + "# 改过\n", encoding="utf-8")  # the unit is checked again
+            remembered = _check_alone(path, cache, monkeypatch)
+            assert fresh == first == remembered == _check_alone(path, "off", monkeypatch), path
+            found_across |= {d.code for d in fresh if d.path != display_path(path)}
+    assert {"D002", "X003"} <= found_across
+    assert len(list((cache / "context").rglob("*.json"))) >= 12
+
+
+def test_a_changed_file_is_read_again(units: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    office = units[1]
+    alone, other = office / "金融处非专项.yaml", office / "援助泸溪资金.yaml"
+    before = _check_alone(alone, cache, monkeypatch)
+    _edit(other, "项目金额: 30.50", "项目金额: 30.75")
+    after = _check_alone(alone, cache, monkeypatch)
+    assert after == _check_alone(alone, "off", monkeypatch) != before
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return "dict", [(_typed(k), _typed(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return "list", [_typed(v) for v in value]
+    return type(value).__name__, repr(value)
+
+
+def test_remembered_data_comes_back_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    data = {"金额": Decimal("1.50"), "零": Decimal("-0.0"), "百": Decimal("1E+2"), "整": Decimal("5"), "大": 10**40,
+            "列表": [True, False, None, 0, "", "a\u0000b", {"内": [Decimal("0.001")]}], "空": {}}
+    entry = context.key("project", b"one")
+    context.remember(entry, data)
+    assert _typed(context.recall(entry)) == _typed(data)
+    assert context.key("project", b"two") != entry != context.key("unit", b"one")
+
+
+UNSTORABLE = {"a key like a stored decimal": {"$decimal": "1"}, "a key starting with $": {"a": {"$x": 1}},
+              "a number as a key": {1: "x"}, "a float": {"a": 1.5}, "a tuple": {"a": (1, 2)},
+              "a lone surrogate": {"a": "\ud800"}, "more digits than str() writes": {"a": 16 ** 5000}}
+
+
+@pytest.mark.parametrize("name", UNSTORABLE)
+def test_data_json_cannot_give_back_exactly_is_not_remembered(name: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    data: dict[Any, Any] = UNSTORABLE[name]
+    entry = context.key("project", name.encode())
+    context.remember(entry, data)
+    assert context.recall(entry) is None
