@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,3 +71,11 @@ GoldenCheck = Callable[[str, Path], None]
 def golden() -> GoldenCheck:
     return assert_golden
 
+
+def typed(value: Any) -> Any:
+    """The value with the type of every part, so that 1, 1.0, True and Decimal("1.0") all differ."""
+    if isinstance(value, dict):
+        return "dict", [(typed(k), typed(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return "list", [typed(v) for v in value]
+    return type(value).__name__, repr(value)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import typed
 
 from generator import context
 from generator.check import check
@@ -100,21 +101,13 @@ def test_a_changed_file_is_read_again(units: list[Path], tmp_path: Path, monkeyp
     assert after == _check_alone(alone, "off", monkeypatch) != before
 
 
-def _typed(value: Any) -> Any:
-    if isinstance(value, dict):
-        return "dict", [(_typed(k), _typed(v)) for k, v in value.items()]
-    if isinstance(value, list):
-        return "list", [_typed(v) for v in value]
-    return type(value).__name__, repr(value)
-
-
 def test_remembered_data_comes_back_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     data = {"金额": Decimal("1.50"), "零": Decimal("-0.0"), "百": Decimal("1E+2"), "整": Decimal("5"), "大": 10**40,
             "列表": [True, False, None, 0, "", "a\u0000b", {"内": [Decimal("0.001")]}], "空": {}}
     entry = context.key("project", b"one")
     context.remember(entry, data)
-    assert _typed(context.recall(entry)) == _typed(data)
+    assert typed(context.recall(entry)) == typed(data)
     assert context.key("project", b"two") != entry != context.key("unit", b"one")
 
 

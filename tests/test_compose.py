@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, typed
 from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml.error import YAMLError
@@ -77,15 +77,6 @@ def _nodes(node: Any) -> Any:
     return head, node.value
 
 
-def _typed(value: Any) -> Any:
-    """The value with the type of every part, so that 1, 1.0, True and Decimal("1.0") all differ."""
-    if isinstance(value, dict):
-        return "dict", [(_typed(k), _typed(v)) for k, v in value.items()]
-    if isinstance(value, list):
-        return "list", [_typed(v) for v in value]
-    return type(value).__name__, repr(value)
-
-
 def _read(read: Any, text: str) -> Any:
     try:
         return read(text)
@@ -96,13 +87,13 @@ def _read(read: Any, text: str) -> Any:
 def _ours(text: str) -> Any:
     nodes = compose(text)
     data = construct(nodes) if nodes is not None else None
-    return _nodes(nodes), _typed(data)  # after constructing: ruamel moves "<<" merge keys out of the tree
+    return _nodes(nodes), typed(data)  # after constructing: ruamel moves "<<" merge keys out of the tree
 
 
 def _ruamels(text: str) -> Any:
     nodes = TABLE_YAML.compose(text)
     data = TableConstructor(loader=TABLE_YAML).construct_document(nodes) if nodes is not None else None
-    return _nodes(nodes), _typed(data)
+    return _nodes(nodes), typed(data)
 
 
 def assert_same(text: str) -> None:
@@ -126,7 +117,7 @@ def test_unusual_documents_read_the_same(text: str) -> None:
 
 def test_plain_numbers_keep_their_types() -> None:
     nodes = compose("a: 1\nb: 1.50\nc: -7\nd: true\ne: '1'\nf: 0x10\n")
-    assert _typed(construct(nodes)) == _typed({"a": 1, "b": Decimal("1.50"), "c": -7, "d": True, "e": "1", "f": 16})
+    assert typed(construct(nodes)) == typed({"a": 1, "b": Decimal("1.50"), "c": -7, "d": True, "e": "1", "f": 16})
 
 
 def test_edited_sample_files_read_the_same() -> None:

@@ -80,9 +80,9 @@ def run(command: list[str], cwd: Path, limit: float | None = None) -> tuple[floa
         process.kill()
         output, _ = process.communicate()
         finished = False
+    wall = time.perf_counter() - start  # before waiting for the sampler, which sleeps 0.2 s between samples
     done.set()
     sampler.join()
-    wall = time.perf_counter() - start
     if finished and process.returncode != 0:
         print(output.decode("utf-8", "replace")[-3000:])
         raise SystemExit(f"failed: {' '.join(command)}")
