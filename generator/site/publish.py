@@ -131,16 +131,15 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     _open_data(site, scratch, done, roots, regions)
     built = Built(pages + len(done) + sum(s.projects for s in done), record,
                   {k for n, k in enumerate(keys) if k is not None and n not in fresh})
-    made = [s.address for n, s in enumerate(done) if n in fresh]
+    made = [p for n, s in enumerate(done) if n in fresh for p in reuse.unit_places(s.address)]
     kept = [s.address for n, s in enumerate(done) if n not in fresh]
-    common, built.extras = _walk(site, {p for a in made for p in reuse.unit_places(a)},
-                                 {p for a in kept for p in reuse.unit_places(a)})
+    common, built.extras = _walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})
     _sitemap(site, settings.get("site_url"), common, done)
     shards = _search(site, common, done, roots, keys, previous, record, jobs)
-    record.common = sorted(_walk(site, {p for a in made for p in reuse.unit_places(a)} | shards, set())[0])
+    record.common = sorted(_walk(site, set(made) | shards, set())[0])
     if previous.out is not None:
-        gone = {a for a in previous.units.values()} - {"/".join(a.parts) for a in kept}
-        built.slots = [p for a in made for p in reuse.unit_places(a)] + [p for a in sorted(gone) for p in _places(a)]
+        gone = set(previous.units.values()) - {"/".join(a.parts) for a in kept}
+        built.slots = made + [p for a in sorted(gone) for p in _places(a)]
         built.slots += sorted(shards | {PurePosixPath(f) for f in previous.shards} - set(map(PurePosixPath, record.shards)))
     units = [s.tables for s in done if s.tables]
     result.units = len(done)
@@ -200,8 +199,7 @@ def _search(site: Path, common: list[str], done: list[UnitSummary], roots: list[
         members.setdefault(search.shard_of("/".join(summary.address.parts), count), []).append(n)
     views = Path(tempfile.mkdtemp(prefix=".jixiao-search-", dir=site.parent))
     try:
-        pages = [(site / name, PurePosixPath(name)) for name in common
-                 if PurePosixPath(name).name == "index.html" and not name.startswith((TABLES + "/", DATA + "/"))]
+        pages = [(site.joinpath(*page.parts, "index.html"), page / "index.html") for page in _common_pages(common)]
         bundles = [(pages, views / "main", site / search.BUNDLE)]
         made: set[PurePosixPath] = set()
         for number, units in sorted(members.items()):
@@ -220,6 +218,12 @@ def _search(site: Path, common: list[str], done: list[UnitSummary], roots: list[
         shutil.rmtree(views, ignore_errors=True)
     search.write_shard_list(site, [search.shard_folder(number) for number in members])
     return made
+
+
+def _common_pages(common: list[str]) -> list[PurePosixPath]:
+    """The page folders among the common files (the guides, the home, region and year pages)."""
+    return [PurePosixPath(name).parent for name in common
+            if PurePosixPath(name).name == "index.html" and not name.startswith((TABLES + "/", DATA + "/"))]
 
 
 def _pages(root: Path, summary: UnitSummary) -> list[PurePosixPath]:
@@ -261,8 +265,7 @@ def _sitemap(site: Path, site_url: object, common: list[str], summaries: list[Un
     from xml.sax.saxutils import escape
 
     base = site_url.rstrip("/") + "/"
-    pages = {PurePosixPath(name).parent for name in common
-             if PurePosixPath(name).name == "index.html" and not name.startswith((TABLES + "/", DATA + "/"))}
+    pages = set(_common_pages(common))
     pages.update(page for s in summaries for page in (s.address.page, *s.pages.values()))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page in sorted(p.as_posix() for p in pages):

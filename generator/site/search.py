@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
+from generator import cache
 from generator.site.engine import SiteError
 
 BUNDLE = "pagefind"
@@ -74,10 +74,7 @@ def index_pages(pages: Iterable[tuple[Path, PurePosixPath]], view: Path, output:
     for source, place in pages:
         target = view.joinpath(*place.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            target.write_bytes(source.read_bytes())
+        cache.link_file(source, target)
     _run(view, output, cjk)
 
 
