@@ -309,6 +309,60 @@ def test_a_table_does_not_depend_on_what_was_written_before(built: BuildResult) 
     unit = Unit.from_doc(_document(folder.unit_file), folder.year, _region(folder.region_dir / "地区.yaml"))
     unit.projects = [Project.from_doc(_document(p)) for p in folder.project_files]
     forms = compose_unit(load_layout("河北"), unit).forms
-    docx_bytes(forms, "汇编")  # a booklet with sections of both orientations, then a single table again
+    booklet = docx_bytes(forms, f"{unit.name} {unit.year}年绩效目标表汇编")  # sections of both orientations
+    # The build makes the booklet from the bodies it wrote for the tables; the same bytes as from scratch.
+    assert booklet == (built.out / "唐山市路南区/2025/区委社会工作部/单位汇编.docx").read_bytes()
     single = next(f for f in forms if f.stem == "劳务费")
-    assert docx_bytes([single], single.title) == first
+    assert docx_bytes([single], single.title) == first  # a single table again, after the booklet
+
+
+def test_docx_carries_only_the_styles_it_uses(built: BuildResult) -> None:
+    """python-docx's template defines 164 styles in 350 KB; a table keeps the defaults it needs."""
+    import zipfile
+
+    from lxml import etree
+
+    for path in tables_of(built, ".docx"):
+        with zipfile.ZipFile(path) as archive:
+            styles = etree.fromstring(archive.read("word/styles.xml"))
+            body = etree.fromstring(archive.read("word/document.xml"))
+            assert not [n for n in archive.namelist() if "stylesWithEffects" in n or "thumbnail" in n]
+        defined = {s.get(qn("w:styleId")) for s in styles.iter(qn("w:style"))}
+        used = {e.get(qn("w:val")) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle") for e in body.iter(qn(tag))}
+        assert used <= defined, path
+        assert {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} <= defined
+        assert len(defined) < 10 and styles.find(qn("w:latentStyles")) is not None
+        for style in styles.iter(qn("w:style")):  # what a kept style is based on is kept too
+            based = style.find(qn("w:basedOn"))
+            assert based is None or based.get(qn("w:val")) in defined
+
+
+def test_docx_text_keeps_breaks_and_drops_what_xml_cannot_hold(built: BuildResult) -> None:
+    from dataclasses import replace
+
+    from generator.render.form import Heading, Paragraphs
+    from generator.render.word import docx_bytes
+
+    folder = built.out.parent
+    form = _forms_of("株洲市渌口区/2026/区委社会工作部")[0]
+    odd = replace(form, title="标题\x01\x0b一\t二\n三", heading=(" 甲 & <乙> ", "丙\ud800"),
+                  blocks=[Heading("标题\x1f"), Paragraphs(("段落\x00一", "二")), *form.blocks])
+    path = folder / "odd.docx"
+    path.write_bytes(docx_bytes([odd], odd.title))
+    document = Document(str(path))  # the file opens: nothing XML cannot hold was written
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "标题一\t二\n三"  # a tab and a line break, as python-docx writes them
+    assert texts[1] == " 甲 & <乙> \t丙"
+    assert "标题" in texts and "段落一" in texts
+
+
+def _forms_of(unit_path: str) -> list:  # type: ignore[type-arg]
+    from generator.model import Project, Unit
+    from generator.render.build import _document, _region
+    from generator.render.compose import compose_unit
+    from generator.tree import collect
+
+    folder = next(f for f in collect([DATA]).units.values() if f.path.as_posix().endswith(unit_path))
+    unit = Unit.from_doc(_document(folder.unit_file), folder.year, _region(folder.region_dir / "地区.yaml"))
+    unit.projects = [Project.from_doc(_document(p)) for p in folder.project_files]
+    return compose_unit(load_layout(unit.region.layout), unit).forms

@@ -27,13 +27,12 @@ from generator.diagnostics import Diagnostic, Report, Severity
 from generator.load import REGION_FILE, Document, display_path, load
 from generator.model import Project, Region, Unit
 from generator.names import folder_name
-from generator.render import pdf
+from generator.render import pdf, word
 from generator.render.compose import BOOKLET, compose_unit
 from generator.render.excel import xlsx_bytes
 from generator.render.form import Form, LayoutError
 from generator.render.layout import Layout, load_layout
 from generator.render.webpage import booklet_page, table_page
-from generator.render.word import docx_bytes
 from generator.tree import UnitFolder, collect
 
 TABLES = "tables"
@@ -152,30 +151,35 @@ def render_unit(unit: Unit, target: Path) -> UnitResult:
     composed = compose_unit(layout, unit)
     target.mkdir(parents=True, exist_ok=True)
     files = 0
+    fragments = []  # each table's Word body, written once for the table and its booklet alike
     for form in composed.forms:
-        files += _write_form(unit.region.layout, layout, form, target)
+        fragments.append(_write_form(unit.region.layout, layout, form, target))
+        files += 3
     booklet = None
     if composed.forms:
         page = booklet_page(layout, unit.name, unit.year, composed.forms)
         (target / f"{BOOKLET}.html").write_text(page, encoding="utf-8", newline="\n")
         booklet = target / f"{BOOKLET}.docx"
-        booklet.write_bytes(docx_bytes(composed.forms, f"{unit.name} {unit.year}年绩效目标表汇编"))
+        bodies = [body or word.fragment(form) for form, body in zip(composed.forms, fragments, strict=True)]
+        booklet.write_bytes(word.docx_bytes(composed.forms, f"{unit.name} {unit.year}年绩效目标表汇编", bodies))
         files += 2
     return UnitResult(target, len(composed.forms), files, composed.unprinted, booklet)
 
 
-def _write_form(layout_name: str, layout: Layout, form: Form, target: Path) -> int:
+def _write_form(layout_name: str, layout: Layout, form: Form, target: Path) -> str | None:
     """One table as a web page, a Word and an Excel file; from the cache when the same table (the same
-    layout-neutral model, printed in the same layout by the same code) was made before."""
+    layout-neutral model, printed in the same layout by the same code) was made before.
+    Returns the table's Word body (word.fragment) when it was written now."""
     names = [f"{form.stem}{suffix}" for suffix in (".html", ".docx", ".xlsx")]
     key = content_cache.key("form", [layout_name.encode(), repr(form).encode()]) if content_cache.folder() else None
     if content_cache.link_out("form", key, names, target):
-        return len(names)
+        return None
+    body = word.fragment(form)
     (target / names[0]).write_text(table_page(layout, form), encoding="utf-8", newline="\n")
-    (target / names[1]).write_bytes(docx_bytes([form], form.title))
+    (target / names[1]).write_bytes(word.docx_bytes([form], form.title, [body]))
     (target / names[2]).write_bytes(xlsx_bytes(form))
     content_cache.link_in("form", key, [target / name for name in names])
-    return len(names)
+    return body
 
 
 def _pdfs(booklets: list[Path], make_pdf: bool, jobs: int | None) -> tuple[str, int]:
