@@ -182,19 +182,31 @@ def put(kind: str, entry: str | None, value: Any, default: Callable[[Any], Any] 
         return
 
 
+def _member(kind: str, entry: str, name: str) -> Path | None:
+    """Where the file ``name`` (relative, with /) of an entry of files is kept.
+
+    A file at the top of the entry is kept beside those of other entries, as ``<entry>.<name>``: a
+    table's three files then cost three hard links and no folder (a folder for each table was most
+    of the cost of keeping it). Files in subfolders are kept under a folder ``<entry>/``."""
+    place = _place(kind, entry)
+    if place is None:
+        return None
+    return place.with_name(f"{entry}.{name}") if "/" not in name else place / name
+
+
 def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -> bool:
     """Put the stored files ``names`` of ``entry`` (names relative to the entry, with /) into the folder
     ``target`` (hard links where possible); False unless all of them are stored."""
-    stored = _place(kind, entry) if entry else None
-    if stored is None:
+    if not entry or folder() is None:
         return False
-    names = list(names)
-    if not all((stored / name).is_file() for name in names):
+    stored = [(name, _member(kind, entry, name)) for name in names]
+    if not all(member is not None and member.is_file() for _, member in stored):
         return False
     try:
-        for name in names:
+        for name, member in stored:
+            assert member is not None
             (target / name).parent.mkdir(parents=True, exist_ok=True)
-            link_file(stored / name, target / name)
+            link_file(member, target / name)
     except OSError:
         return False
     return True
@@ -202,20 +214,36 @@ def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -
 
 def link_in(kind: str, entry: str | None, files: Iterable[Path], root: Path | None = None) -> None:
     """Store ``files`` (just written, never written again) under ``entry``, by hard link where possible:
-    each by its name, or by its path relative to ``root``."""
-    stored = _place(kind, entry) if entry else None
-    if stored is None:
+    each by its name, or by its path relative to ``root``. A file already stored under the same key
+    has the same content, and is left as it is."""
+    if not entry or folder() is None:
         return
     try:
         for path in files:
-            name = path.relative_to(root).as_posix() if root is not None else path.name
-            if not (stored / name).exists():
-                (stored / name).parent.mkdir(parents=True, exist_ok=True)
-                tmp = (stored / name).with_name(f".{path.name}.{os.getpid()}.tmp")
-                link_file(path, tmp)
-                os.replace(tmp, stored / name)
+            member = _member(kind, entry, path.relative_to(root).as_posix() if root is not None else path.name)
+            assert member is not None
+            try:
+                _store(path, member)
+            except FileNotFoundError:  # the first entry in its folder
+                member.parent.mkdir(parents=True, exist_ok=True)
+                _store(path, member)
     except OSError:
         return
+
+
+def _store(path: Path, member: Path) -> None:
+    """``member`` becomes ``path``: a hard link, made in one step (there is never a half-written member);
+    a copy renamed into place where links are not possible."""
+    try:
+        os.link(path, member)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and not member.parent.is_dir():
+            raise
+        tmp = member.with_name(f".{member.name}.{os.getpid()}.tmp")
+        link_file(path, tmp)
+        os.replace(tmp, member)
 
 
 def link_file(source: Path, target: Path) -> None:
