@@ -179,3 +179,26 @@ def test_pdfs_are_reused_by_batch_and_left_out_with_no_pdf(repo: Path, tmp_path:
     assert not list((repo / "site").rglob("*.pdf"))
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_stored_files_come_back_as_links_to_the_same_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cache
+
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    made = tmp_path / "made"
+    (made / "assets").mkdir(parents=True)
+    for name, text in {"a.html": "甲", "a.docx": "乙", "assets/site.css": "丙"}.items():
+        (made / name).write_text(text, encoding="utf-8")
+    key = cache.key("test", [b"one"])
+    names = ["a.html", "a.docx", "assets/site.css"]
+    assert not cache.link_out("test", key, names, tmp_path / "nothing-yet")
+    cache.link_in("test", key, [made / n for n in names], root=made)
+    cache.link_in("test", key, [made / n for n in names], root=made)  # stored already: left as it is
+    out = tmp_path / "out"
+    out.mkdir()
+    assert cache.link_out("test", key, names, out)
+    assert files(out) == files(made)
+    assert all((out / n).stat().st_ino == (made / n).stat().st_ino for n in names)  # links, no copies
+    assert not [p for p in (tmp_path / "cache").rglob("*.tmp")]
+    assert not cache.link_out("test", key, [*names, "missing.xlsx"], tmp_path / "other")
+    assert not cache.link_out("test", cache.key("test", [b"two"]), names, tmp_path / "other")
