@@ -304,11 +304,14 @@ def _aligned(grid: Grid, style: Style) -> Grid:
         row = []
         for p in placed_row:
             cell = p.cell
-            if not cell.align:
+            align = cell.align
+            if not align:
                 room = sum(widths[p.col:p.col + p.colspan]) - 2 * PADDING_MM
                 fits = all(width_em(line) * em <= room for line in cell.lines) and len(cell.lines) <= 1
-                cell = replace(cell, align=CENTER if fits or cell.number is not None else LEFT)
-            row.append(replace(cell, colspan=p.colspan))
+                align = CENTER if fits or cell.number is not None else LEFT
+            if align != cell.align or p.colspan != cell.colspan:
+                cell = replace(cell, align=align, colspan=p.colspan)
+            row.append(cell)
         rows.append(row)
     return Grid(widths, rows)
 

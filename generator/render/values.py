@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from generator.render.form import Cell
@@ -121,6 +122,7 @@ def with_operator(row: dict[str, Any]) -> str:
     return f"{prefix}{text_of(value)}{'' if unit in NO_UNIT else clean(unit)}"
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels and values come back in every table
 def width_em(text: str) -> float:
     """The printed width of a line in ems: Chinese characters are one em, Latin letters and digits half."""
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
