@@ -25,6 +25,7 @@ search of 志愿 (headless Chromium, when installed).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import re
@@ -167,12 +168,22 @@ def ratios(rows: list[Row]) -> None:
         print(line)
 
 
+def compiled() -> None:
+    """Run the programs as installed ones run: from compiled bytecode. pip compiles an installed package;
+    an editable checkout compiles on first use, unless PYTHONDONTWRITEBYTECODE is set (as on some CI
+    machines), when every run would compile jixiao's modules from source again (~0.1 s more per command)."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
+    compileall.compile_dir(Path(__file__).resolve().parents[2] / "generator", quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--no-hand", action="store_true", help="skip the by-hand mkdocs site")
     parser.add_argument("--hand-limit", type=float, default=1800, help="seconds before the by-hand build is given up")
     options = parser.parse_args()
+    compiled()
     print(f"机器：{platform.processor() or platform.machine()}，CPU {os.cpu_count()} 核，Python {platform.python_version()}")
     rows: list[Row] = []
     for count in options.projects:
