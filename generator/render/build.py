@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from markupsafe import Markup
+
 from generator import cache as content_cache
 from generator.atomic import replace_folder
 from generator.check import check
@@ -27,12 +29,11 @@ from generator.diagnostics import Diagnostic, Report, Severity
 from generator.load import REGION_FILE, Document, display_path, load
 from generator.model import Project, Region, Unit
 from generator.names import folder_name
-from generator.render import pdf, word
+from generator.render import pdf, webpage, word
 from generator.render.compose import BOOKLET, compose_unit
 from generator.render.excel import xlsx_bytes
 from generator.render.form import Form, LayoutError
 from generator.render.layout import Layout, load_layout
-from generator.render.webpage import booklet_page, table_page
 from generator.tree import UnitFolder, collect
 
 TABLES = "tables"
@@ -151,35 +152,37 @@ def render_unit(unit: Unit, target: Path) -> UnitResult:
     composed = compose_unit(layout, unit)
     target.mkdir(parents=True, exist_ok=True)
     files = 0
-    fragments = []  # each table's Word body, written once for the table and its booklet alike
+    printed = []  # each table as HTML and as Word body, made once for the table and its booklet alike
     for form in composed.forms:
-        fragments.append(_write_form(unit.region.layout, layout, form, target))
+        printed.append(_write_form(unit.region.layout, layout, form, target))
         files += 3
     booklet = None
     if composed.forms:
-        page = booklet_page(layout, unit.name, unit.year, composed.forms)
+        made = [made or (webpage.section(layout, form), word.fragment(form))
+                for form, made in zip(composed.forms, printed, strict=True)]
+        page = webpage.booklet_page(layout, unit.name, unit.year, composed.forms, [html for html, _ in made])
         (target / f"{BOOKLET}.html").write_text(page, encoding="utf-8", newline="\n")
         booklet = target / f"{BOOKLET}.docx"
-        bodies = [body or word.fragment(form) for form, body in zip(composed.forms, fragments, strict=True)]
-        booklet.write_bytes(word.docx_bytes(composed.forms, f"{unit.name} {unit.year}年绩效目标表汇编", bodies))
+        title = f"{unit.name} {unit.year}年绩效目标表汇编"
+        booklet.write_bytes(word.docx_bytes(composed.forms, title, [body for _, body in made]))
         files += 2
     return UnitResult(target, len(composed.forms), files, composed.unprinted, booklet)
 
 
-def _write_form(layout_name: str, layout: Layout, form: Form, target: Path) -> str | None:
+def _write_form(layout_name: str, layout: Layout, form: Form, target: Path) -> tuple[Markup, str] | None:
     """One table as a web page, a Word and an Excel file; from the cache when the same table (the same
     layout-neutral model, printed in the same layout by the same code) was made before.
-    Returns the table's Word body (word.fragment) when it was written now."""
+    Returns the table as printed in HTML and its Word body, when it was written now."""
     names = [f"{form.stem}{suffix}" for suffix in (".html", ".docx", ".xlsx")]
     key = content_cache.key("form", [layout_name.encode(), repr(form).encode()]) if content_cache.folder() else None
     if content_cache.link_out("form", key, names, target):
         return None
-    body = word.fragment(form)
-    (target / names[0]).write_text(table_page(layout, form), encoding="utf-8", newline="\n")
+    html, body = webpage.section(layout, form), word.fragment(form)
+    (target / names[0]).write_text(webpage.table_page(layout, form, html), encoding="utf-8", newline="\n")
     (target / names[1]).write_bytes(word.docx_bytes([form], form.title, [body]))
     (target / names[2]).write_bytes(xlsx_bytes(form))
     content_cache.link_in("form", key, [target / name for name in names])
-    return body
+    return html, body
 
 
 def _pdfs(booklets: list[Path], make_pdf: bool, jobs: int | None) -> tuple[str, int]:

@@ -1,7 +1,8 @@
 """Official tables as printable web pages: one Jinja environment, one documented context per page.
 
 Templates live in generator/templates/official/: ``_共用/`` holds the pages every layout uses, and
-a layout folder may hold its own ``表格.html.j2`` or ``汇编.html.j2`` to override them. Data is
+a layout folder may hold its own ``表格.html.j2``, ``汇编.html.j2`` or ``_表单.html.j2`` (how one
+table prints, on its page and in the booklet alike) to override them. Data is
 never trusted: autoescape is on, and a missing value fails the build instead of printing blank.
 """
 
@@ -12,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup
 
 from generator.render.form import Form
 from generator.render.layout import COMMON, OFFICIAL, Layout
@@ -22,11 +24,13 @@ class TablePage:
     """The context of ``表格.html.j2``: one official table on its own page(s).
 
     - ``page_title``: the page's <title>, e.g. "2026年项目支出绩效目标表：志愿服务活动专项";
-    - ``form``: the table to print (generator.render.form.Form).
+    - ``form``: the table to print (generator.render.form.Form);
+    - ``section``: the table as HTML, printed by ``render_form`` of ``_表单.html.j2``.
     """
 
     page_title: str
     form: Form
+    section: Markup
 
 
 @dataclass(frozen=True)
@@ -34,12 +38,16 @@ class BookletPage:
     """The context of ``汇编.html.j2``: all tables of one unit, each from a new page.
 
     - ``page_title``: the page's <title>, e.g. "中共株洲市渌口区委组织部 2026年绩效目标表汇编";
-    - ``forms``: the unit's tables in booklet order (部门整体, 汇总表, then the projects).
+    - ``forms``: the unit's tables in booklet order (部门整体, 汇总表, then the projects);
+    - ``sections``: the same tables as HTML, exactly as on their own pages (``section`` of TablePage).
     """
 
     page_title: str
     forms: tuple[Form, ...]
+    sections: tuple[Markup, ...]
 
+
+FORM_MACROS = "_表单.html.j2"  # render_form(form): one table as HTML
 
 # Which context each page template is rendered with; a test checks the names match the template.
 PAGE_CONTEXTS: dict[str, type[TablePage] | type[BookletPage]] = {"表格.html.j2": TablePage, "汇编.html.j2": BookletPage}
@@ -65,11 +73,23 @@ def _context(page: TablePage | BookletPage) -> dict[str, Any]:
     return {f.name: getattr(page, f.name) for f in fields(page)}
 
 
-def table_page(layout: Layout, form: Form) -> str:
+def section(layout: Layout, form: Form) -> Markup:
+    """One table as HTML (``render_form`` of the layout's ``_表单.html.j2``, else the common one): the
+    same for its own page and for the booklet, so a build prints each table once."""
+    printed: Markup = _template(layout, FORM_MACROS).module.render_form(form)  # type: ignore[attr-defined]
+    return printed
+
+
+def table_page(layout: Layout, form: Form, printed: Markup | None = None) -> str:
+    """The page of one table; ``printed`` is its ``section`` when the caller has it already."""
     title = form.title if form.caption in form.title else f"{form.title}：{form.caption}"
-    return _template(layout, "表格.html.j2").render(_context(TablePage(title, form)))
+    page = TablePage(title, form, printed if printed is not None else section(layout, form))
+    return _template(layout, "表格.html.j2").render(_context(page))
 
 
-def booklet_page(layout: Layout, unit_name: str, year: int, forms: list[Form]) -> str:
-    page = BookletPage(f"{unit_name} {year}年绩效目标表汇编", tuple(forms))
+def booklet_page(layout: Layout, unit_name: str, year: int, forms: list[Form],
+                 sections: list[Markup] | None = None) -> str:
+    """All tables of a unit on one page; ``sections`` are theirs when the caller has them already."""
+    printed = sections if sections is not None else [section(layout, form) for form in forms]
+    page = BookletPage(f"{unit_name} {year}年绩效目标表汇编", tuple(forms), tuple(printed))
     return _template(layout, "汇编.html.j2").render(_context(page))
