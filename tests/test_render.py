@@ -368,3 +368,32 @@ def _forms_of(unit_path: str) -> list:  # type: ignore[type-arg]
     unit = Unit.from_doc(_document(folder.unit_file), folder.year, _region(folder.region_dir / "地区.yaml"))
     unit.projects = [Project.from_doc(_document(p)) for p in folder.project_files]
     return compose_unit(load_layout(unit.region.layout), unit).forms
+
+
+def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layout's own _表单.html.j2 prints its tables, on their own pages and in the booklet alike."""
+    from generator.render import webpage
+    from generator.render.build import _render_task
+    from generator.tree import collect
+
+    shutil.copytree(OFFICIAL, tmp_path / "official")
+    (tmp_path / "official" / "河北" / "_表单.html.j2").write_text(
+        '{% macro render_form(form) %}<section class="own">{{ form.title }}</section>{% endmacro %}\n', encoding="utf-8")
+    monkeypatch.setattr(layout_module, "OFFICIAL", tmp_path / "official")
+    monkeypatch.setattr(webpage, "OFFICIAL", tmp_path / "official")
+    layout_module._cached.cache_clear()
+    webpage.environment.cache_clear()
+    try:
+        hebei = next(f for f in collect([DATA]).units.values() if "唐山" in str(f.path))
+        done = _render_task((hebei, tmp_path / "out"))
+        pages = sorted(done.folder.glob("*.html"))
+        assert len(pages) == done.tables + 1
+        for page in pages:
+            text = page.read_text(encoding="utf-8")
+            sections = re.findall(r'<section class="([^"]*)"', text)
+            assert sections and set(sections) == {"own"}, page.name
+        booklet = (done.folder / "单位汇编.html").read_text(encoding="utf-8")
+        assert booklet.count('<section class="own">') == done.tables
+    finally:
+        layout_module._cached.cache_clear()
+        webpage.environment.cache_clear()
