@@ -172,9 +172,11 @@ def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
 
 def _task_parts(arg: Task) -> list[bytes]:
     """What a unit folder's findings depend on: the working folder (findings name files relative to it),
-    the files asked about, and the bytes of the region's, the unit's and the projects' files."""
+    the files asked about, the bytes of the region's, the unit's and the projects' files, and where
+    schema/ is for them (P005)."""
     folder, _, asked = arg
     parts = [os.fsencode(Path.cwd()), os.fsencode(folder.path), *sorted(os.fsencode(p) for p in asked)]
+    parts += [(line or "").encode() for line in schemas.schema_lines_of(folder.path, folder.region_dir)]
     return parts + cache.file_parts([folder.region_dir / "地区.yaml", folder.unit_file, *folder.project_files])
 
 

@@ -81,6 +81,13 @@ def _schema_line_in(folder: Path, kind: str) -> str | None:
 SchemaLines = dict[tuple[Path, str], "str | None"]
 
 
+def schema_lines_of(unit_folder: Path, region_folder: Path) -> list[str | None]:
+    """The schema lines a unit's files and its region's file should start with (P005): what a cached
+    finding about them depends on besides their bytes, since schema/ may come, go or move."""
+    return [_schema_line_in(unit_folder.absolute(), "project"), _schema_line_in(unit_folder.absolute(), "unit"),
+            _schema_line_in(region_folder.absolute(), "region")]
+
+
 def check_schema_line(doc: Document, known: SchemaLines | None = None) -> list[Diagnostic]:
     """P005: the first line should point editors at the schema (only where a schema/ is found).
 

@@ -65,6 +65,21 @@ def test_check_from_the_cache_says_exactly_what_a_fresh_check_says(repo: Path, t
     assert after.stdout == run(repo, "off", "check", "--format", "json").stdout
 
 
+def test_a_schema_folder_added_or_removed_reaches_the_report(repo: Path, tmp_path: Path) -> None:
+    """P005 (the editors' schema line) depends on where schema/ is, not only on the data files' bytes."""
+    cache = tmp_path / "cache"
+    with_schema = run(repo, cache, "check", "--format", "json")
+    shutil.move(repo / "schema", tmp_path / "schema-away")
+    without = run(repo, cache, "check", "--format", "json")
+    assert without.stdout == run(repo, "off", "check", "--format", "json").stdout
+    (repo / "data" / "schema").mkdir()  # nearer to the files: their lines should now point here
+    shutil.copytree(tmp_path / "schema-away", repo / "data" / "schema", dirs_exist_ok=True)
+    nearer = run(repo, cache, "check", "--format", "json")
+    assert nearer.stdout == run(repo, "off", "check", "--format", "json").stdout
+    assert "P005" in {d["code"] for d in json.loads(nearer.stdout)}
+    assert with_schema.stdout != nearer.stdout
+
+
 def test_entries_of_another_cache_are_never_trusted(repo: Path, tmp_path: Path) -> None:
     """A cache folder copied from elsewhere (or committed to a data repository) has another salt: its
     entries, even forged to say "no findings", are not found under this machine's keys."""
