@@ -119,6 +119,11 @@ def _rules(folder: UnitFolder, region: Region, loaded: dict[Path, Loaded],
 
 
 CROSS_FILE_FAMILIES = ("X", "D", "P")
+PER_FILE_CODES = frozenset({"P005"})  # about one file's own first line: reported for the files asked about
+
+
+def _cross_file(code: str) -> bool:
+    return code.startswith(CROSS_FILE_FAMILIES) and code not in PER_FILE_CODES
 
 
 def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
@@ -138,12 +143,12 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
         found.extend(result)
     # Besides cross-file findings, only those in the files asked about are reported; the files' shown
     # names (10,000 of them in a whole check) are worked out only when some finding needs them.
-    if all(d.code.startswith(CROSS_FILE_FAMILIES) for d in found):
+    if all(_cross_file(d.code) for d in found):
         shown: set[str] = set()
     else:
         shown = {display_path(p) for p in requested}
     report = Report(files_checked=len(requested))
-    report.diagnostics = [d for d in found if d.path in shown or d.code.startswith(CROSS_FILE_FAMILIES)]
+    report.diagnostics = [d for d in found if d.path in shown or _cross_file(d.code)]
     return report
 
 

@@ -40,6 +40,18 @@ def test_schema_lines_are_found_per_folder_and_kind(data_copy: Path) -> None:
     assert schema_line(unit / UNIT_FILE) != schema_line(projects[0])
 
 
+def test_a_missing_schema_line_is_reported_for_the_files_asked_about_only(data_copy: Path) -> None:
+    """P005 is about a file's own first line: checking one project (the pre-commit hook) does not warn
+    about the other files of its unit, which are read only for the unit's totals."""
+    unit = next(p.parent for p in sorted(data_copy.rglob(UNIT_FILE)))
+    projects = sorted(p for p in unit.glob("*.yaml") if p.name != UNIT_FILE)
+    _first_line(unit / UNIT_FILE, None)
+    _first_line(projects[1], None)
+    assert [d for d in check([projects[0]], jobs=1).diagnostics if d.code == "P005"] == []
+    assert [d.path for d in check([projects[1]], jobs=1).diagnostics if d.code == "P005"] == [display_path(projects[1])]
+    assert len([d for d in check([unit], jobs=1).diagnostics if d.code == "P005"]) == 2
+
+
 def test_invisible_characters_are_the_zero_width_and_control_characters_but_the_newline() -> None:
     """H004 searches with one pattern instead of asking unicodedata about every character: the same
     characters, over all of Unicode."""
