@@ -298,6 +298,8 @@ _PROBLEMS = [
     ("while scanning a simple key", "缺少冒号“:”"),
     ("while parsing a block mapping", "缩进不对"),
     ("while parsing a block collection", "缩进不对"),
+    ("for merging",
+     "字段名“<<”在 YAML 中表示把另一段内容合并进来，后面只能是一段“字段: 值”；若是文字，请给它加上引号，如 \"<<\""),
 ]
 
 

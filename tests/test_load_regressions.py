@@ -16,6 +16,15 @@ def test_unhashable_key_is_a_diagnostic() -> None:
     assert "字段名只能是文字" in result.message
 
 
+def test_a_merge_key_with_text_is_explained() -> None:
+    """"<<" is YAML's merge key: written with text after it, the editor is told what it means."""
+    for text in ("名称: 甲\n<<: 乙\n", "<<: [1]\n"):
+        result = parse(text, Path("项目.yaml"))
+        assert isinstance(result, Diagnostic) and result.code == "Y004", text
+        assert "“<<”在 YAML 中表示" in result.message and result.line >= 1
+    assert isinstance(parse('"<<": 乙\n', Path("项目.yaml")), Document)  # quoted, it is a key like any other
+
+
 def test_non_text_keys_are_schema_errors_not_crashes() -> None:
     result = parse("? [a]\n: 1\n", Path("地区.yaml"))
     assert isinstance(result, Document)
