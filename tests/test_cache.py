@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,24 @@ def test_tables_from_the_cache_equal_tables_made_anew(repo: Path, tmp_path: Path
     assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
     assert run(repo, cache, "build", "--no-pdf", "--out", "other").returncode == 0
     assert (repo / "other" / "tables/唐山市路南区/2025/区委社会工作部/劳务费.xlsx").stat().st_nlink == 3
+    assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
+    assert_same_tree(repo / "other", repo / "fresh")
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="needs a second file system (/dev/shm)")
+def test_a_cache_on_another_file_system_keeps_copies(repo: Path, tmp_path: Path) -> None:
+    """Hard links cannot cross file systems: a cache elsewhere (here a tmpfs) stores and returns copies,
+    and the site is the same as without a cache."""
+    if os.stat("/dev/shm").st_dev == os.stat(repo).st_dev:
+        pytest.skip("/dev/shm is on the same file system as the test folder")
+    with tempfile.TemporaryDirectory(dir="/dev/shm", prefix="jixiao-cache-") as cache:
+        assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+        assert run(repo, cache, "build", "--no-pdf", "--out", "other").returncode == 0
+        table = "tables/唐山市路南区/2025/区委社会工作部/劳务费.xlsx"
+        assert (repo / "other" / table).stat().st_nlink == 1  # a copy from the cache, not a link
+        stored = [p for p in Path(cache, "form").rglob("*.xlsx")]
+        assert stored and all(p.stat().st_nlink == 1 for p in stored)
+        assert not list(Path(cache).rglob("*.tmp"))
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "other", repo / "fresh")
 
