@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator import __version__, progress
 from generator.diagnostics import Report
 from generator.reporters import REPORTERS
 from generator.tree import UsageError, expand
@@ -198,14 +198,19 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_table
     from generator.render.build import build as run_build
     from generator.site.engine import SiteError
 
+    progress.enable()  # what is under way, on the terminal only
     try:
         result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf, site=True,
                            tables=not no_tables)
     except UsageError as exc:
+        progress.clear()
         _fail(str(exc))
     except (BuildError, SiteError) as exc:
+        progress.clear()
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
+    finally:
+        progress.clear()
     if not result.written:
         _emit(result.report, "text")
     for line in describe(result):

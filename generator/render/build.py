@@ -23,6 +23,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from generator import cache as content_cache
+from generator import progress
 from generator.atomic import replace_folder
 from generator.check import check
 from generator.diagnostics import Diagnostic, Report, Severity
@@ -77,6 +78,7 @@ def build(data: Path, out: Path, jobs: int | None = None, make_pdf: bool = True,
     pages, open data and search index, replacing ``out`` as a whole); ``tables=False`` leaves the
     official tables out of it.
     """
+    progress.step("检查数据……")
     report = check([data], jobs=jobs)
     result = BuildResult(report=report, out=out / TABLES)
     if report.exit_code() != 0:

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator import cache
+from generator import cache, progress
 from generator.load import REGION_FILE, Document, display_path
 from generator.model import Region
 from generator.render.build import PARALLEL_THRESHOLD, BuildError, BuildResult, _region, _replace
@@ -96,12 +96,14 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     """Write the site into ``site``: all of it, or, when ``previous`` is a site to update, all but the
     units and search shards that did not change (reuse.py), which stay where they are."""
     config = engine.config_file()
+    progress.step("生成说明页面……")
     settings = engine.build_cached(config, engine.stage_docs(config, work / "docs"), site)
     frame = work / "shell.html"
     shutil.move(site / shell.FOLDER / "index.html", frame)
     shutil.rmtree(site / shell.FOLDER)
     theme = shell.Shell.read(frame)
     files = [p for f in folders for p in (f.unit_file, *f.project_files)]
+    progress.step("读取修订记录……")
     histories = history.collect(data, files)
     scratch = work / "rows"
     scratch.mkdir()
@@ -113,14 +115,17 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
     unit_jobs = [UnitJob(folders[n], n, site, scratch, frame, data,
                          _histories(folders[n], histories, texts, region_money), tables) for n in todo]
-    for n, summary in zip(todo, _run(unit_jobs, jobs), strict=True):
+    for finished, (n, summary) in enumerate(zip(todo, _run(unit_jobs, jobs), strict=True), start=1):
         summaries[n] = summary
+        progress.count("生成页面和官方表格", finished, len(todo), "个单位")
     done = [s for s in summaries if s is not None]
     fresh = set(todo)
     roots = [previous.out if previous.out is not None and n not in fresh else site for n in range(len(done))]
     for n, (key, summary) in enumerate(zip(keys, done, strict=True)):
         record.add_unit(key, summary, scratch, n, fresh=n in fresh)
     if tables:
+        if make_pdf:
+            progress.step("生成 PDF 汇编……")
         booklets = [(root, s.tables.booklet.relative_to(root).as_posix()) for root, s in zip(roots, done, strict=True)
                     if s.tables and s.tables.booklet]
         result.pdf_note, result.pdfs = previous.pdfs_for(booklets, site, make_pdf, jobs, record)
@@ -135,6 +140,7 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     kept = [s.address for n, s in enumerate(done) if n not in fresh]
     common, built.extras = _walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})
     _sitemap(site, settings.get("site_url"), common, done)
+    progress.step("建立搜索索引……")
     shards = _search(site, common, done, roots, keys, previous, record, jobs)
     record.common = sorted(_walk(site, set(made) | shards, set())[0])
     if previous.out is not None:
