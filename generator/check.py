@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from generator import acknowledge, cache, context, schemas
+from generator import acknowledge, cache, context, progress, schemas
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.load import MAX_BYTES, Document, LoadResult, decode, display_path, kind_of, load, load_bytes, read
 from generator.model import Project, Region, Unit
@@ -166,13 +166,21 @@ def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
         from concurrent.futures import ProcessPoolExecutor  # 30 ms of imports a one-file check does without
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            fresh = list(pool.map(_check_args, [args[n] for n in todo], chunksize=1))
+            fresh = _counted(pool.map(_check_args, [args[n] for n in todo], chunksize=1), len(todo))
     else:
-        fresh = [_check_args(args[n]) for n in todo]
+        fresh = _counted(map(_check_args, [args[n] for n in todo]), len(todo))
     for n, result in zip(todo, fresh, strict=True):
         results[n] = result
         cache.put("check", keys[n], [_to_json(d) for d in result])
     return [r or [] for r in results]
+
+
+def _counted(results: Iterable[list[Diagnostic]], total: int) -> list[list[Diagnostic]]:
+    out = []
+    for result in results:
+        out.append(result)
+        progress.count("检查数据", len(out), total, "个单位")
+    return out
 
 
 def _task_parts(arg: Task) -> list[bytes]:

@@ -82,6 +82,7 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, cha
     """
     from generator.check import check as run_check
 
+    progress.enable()  # on the terminal only: never in the report
     try:
         if changed is not None:
             from generator.changed import changed_targets
@@ -91,7 +92,9 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, cha
         else:
             report = run_check(_paths(paths), jobs=jobs)
     except UsageError as exc:
+        progress.clear()
         _fail(str(exc))
+    progress.clear()
     _emit(report, fmt)
     sys.exit(report.exit_code(strict))
 
