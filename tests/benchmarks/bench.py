@@ -25,7 +25,6 @@ search of 志愿 (headless Chromium, when installed).
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import platform
 import re
@@ -39,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench_site import BY_HAND_CONFIG, by_hand_docs, first_search_bytes, run, size_of
+from bench_site import BY_HAND_CONFIG, by_hand_docs, compiled, first_search_bytes, run, size_of
 from make_dataset import make_dataset
 
 JIXIAO = [sys.executable, "-m", "generator"]
@@ -175,15 +174,6 @@ def ratios(rows: list[Row]) -> None:
         if full is not None:
             line += f"；连同官方表格：{least}快 {hand.wall / full.wall:.1f} 倍"
         print(line + ("" if hand.finished else f"（手写网站 {hand.wall:.0f} 秒未完成，已停止）"))
-
-
-def compiled() -> None:
-    """Run the programs as installed ones run: from compiled bytecode. pip compiles an installed package;
-    an editable checkout compiles on first use, unless PYTHONDONTWRITEBYTECODE is set (as on some CI
-    machines), when every run would compile jixiao's modules from source again (~0.1 s more per command)."""
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    sys.dont_write_bytecode = False
-    compileall.compile_dir(Path(__file__).resolve().parents[2] / "generator", quiet=1)
 
 
 def main() -> None:

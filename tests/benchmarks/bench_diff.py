@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_check import build_tree  # a script beside this one, not a package
+from bench_site import compiled
 
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "基准", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
            "GIT_COMMITTER_NAME": "基准", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
@@ -57,6 +58,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--show", action="store_true", help="print the diff as well")
     options = parser.parse_args()
+    compiled()  # jixiao from bytecode, as installed (bench_site.compiled)
     jixiao = [sys.executable, "-m", "generator", "diff"]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

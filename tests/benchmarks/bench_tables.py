@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_check import build_tree
+from bench_site import compiled
 
 
 def main() -> None:
@@ -29,6 +30,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
     parser.add_argument("--pdf", action="store_true", help="also print the booklets to PDF (LibreOffice)")
     options = parser.parse_args()
+    compiled()  # jixiao from bytecode, as installed (bench_site.compiled)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         build_tree(work, options.projects)
