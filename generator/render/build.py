@@ -153,20 +153,19 @@ def render_unit(unit: Unit, target: Path) -> UnitResult:
     layout = load_layout(unit.region.layout)
     composed = compose_unit(layout, unit)
     target.mkdir(parents=True, exist_ok=True)
-    files = 0
-    printed = []  # each table as HTML and as Word body, made once for the table and its booklet alike
-    for form in composed.forms:
-        printed.append(_write_form(unit.region.layout, layout, form, target))
-        files += 3
+    # Each table printed once, as HTML and as a Word body, for its own files and the booklet alike;
+    # a table from the cache is printed for the booklet only.
+    printed = [_write_form(unit.region.layout, layout, form, target) or (webpage.section(layout, form),
+                                                                          word.fragment(form))
+               for form in composed.forms]
+    files = 3 * len(composed.forms)
     booklet = None
     if composed.forms:
-        made = [made or (webpage.section(layout, form), word.fragment(form))
-                for form, made in zip(composed.forms, printed, strict=True)]
-        page = webpage.booklet_page(layout, unit.name, unit.year, composed.forms, [html for html, _ in made])
+        page = webpage.booklet_page(layout, unit.name, unit.year, composed.forms, [html for html, _ in printed])
         (target / f"{BOOKLET}.html").write_text(page, encoding="utf-8", newline="\n")
         booklet = target / f"{BOOKLET}.docx"
         title = f"{unit.name} {unit.year}年绩效目标表汇编"
-        booklet.write_bytes(word.docx_bytes(composed.forms, title, [body for _, body in made]))
+        booklet.write_bytes(word.docx_bytes(composed.forms, title, [body for _, body in printed]))
         files += 2
     return UnitResult(target, len(composed.forms), files, composed.unprinted, booklet)
 
