@@ -182,29 +182,27 @@ def put(kind: str, entry: str | None, value: Any, default: Callable[[Any], Any] 
         return
 
 
-def _member(kind: str, entry: str, name: str) -> Path | None:
-    """Where the file ``name`` (relative, with /) of an entry of files is kept.
+def _member(root: Path, kind: str, entry: str, name: str) -> Path:
+    """Where the file ``name`` (relative, with /) of an entry of files is kept in the cache ``root``.
 
     A file at the top of the entry is kept beside those of other entries, as ``<entry>.<name>``: a
     table's three files then cost three hard links and no folder (a folder for each table was most
     of the cost of keeping it). Files in subfolders are kept under a folder ``<entry>/``."""
-    place = _place(kind, entry)
-    if place is None:
-        return None
-    return place.with_name(f"{entry}.{name}") if "/" not in name else place / name
+    folder_of_entries = root / kind / entry[:2]
+    return folder_of_entries / f"{entry}.{name}" if "/" not in name else folder_of_entries / entry / name
 
 
 def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -> bool:
     """Put the stored files ``names`` of ``entry`` (names relative to the entry, with /) into the folder
     ``target`` (hard links where possible); False unless all of them are stored."""
-    if not entry or folder() is None:
+    root = folder()
+    if not entry or root is None:
         return False
-    stored = [(name, _member(kind, entry, name)) for name in names]
-    if not all(member is not None and member.is_file() for _, member in stored):
+    stored = [(name, _member(root, kind, entry, name)) for name in names]
+    if not all(member.is_file() for _, member in stored):
         return False
     try:
         for name, member in stored:
-            assert member is not None
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             link_file(member, target / name)
     except OSError:
@@ -216,12 +214,13 @@ def link_in(kind: str, entry: str | None, files: Iterable[Path], root: Path | No
     """Store ``files`` (just written, never written again) under ``entry``, by hard link where possible:
     each by its name, or by its path relative to ``root``. A file already stored under the same key
     has the same content, and is left as it is."""
-    if not entry or folder() is None:
+    cache_root = folder()
+    if not entry or cache_root is None:
         return
     try:
         for path in files:
-            member = _member(kind, entry, path.relative_to(root).as_posix() if root is not None else path.name)
-            assert member is not None
+            name = path.relative_to(root).as_posix() if root is not None else path.name
+            member = _member(cache_root, kind, entry, name)
             try:
                 _store(path, member)
             except FileNotFoundError:  # the first entry in its folder
