@@ -130,11 +130,17 @@ def parts_of(raw: bytes) -> bytes:
     return b"".join(out)
 
 
+ZIP_NAME_LIMIT = 0xFFFF  # bytes: a zip header stores a member name's length in 16 bits
+
+
 def zip_of(parts: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of the parts that a zip can hold: a name is cut at NUL as zipfile does, and a name longer
+    than a zip header allows is no file anyone could send (zipfile would fail to write it)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for name, content in parts:
-            if name.split("\0")[0].replace("\\", "/").strip("/").strip():  # zipfile cuts a name at NUL
+            if name.split("\0")[0].replace("\\", "/").strip("/").strip() \
+                    and len(name.encode("utf-8", "surrogateescape")) <= ZIP_NAME_LIMIT:
                 archive.writestr(name, content)
     return out.getvalue()
 
