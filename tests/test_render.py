@@ -190,10 +190,10 @@ def test_templates_use_exactly_the_documented_context(path: Path) -> None:
     used = meta.find_undeclared_variables(environment().parse(source))
     if path.name.startswith("_"):
         assert used == set(), "a macro file takes everything as parameters"
-    else:  # a page template uses only its context (a layout's own may use other fields of it than ours)
+    else:
         context = PAGE_CONTEXTS[path.name]
-        assert used and used <= set(context.__dataclass_fields__), context.__name__
-        assert context.__doc__ and all(f"``{name}``" in context.__doc__ for name in context.__dataclass_fields__)
+        assert used == set(context.__dataclass_fields__), context.__name__
+        assert context.__doc__ and all(f"``{name}``" in context.__doc__ for name in used)
 
 
 def test_every_layout_folder_loads_and_has_the_three_kinds_of_table() -> None:

@@ -1,8 +1,8 @@
 """Official tables as printable web pages: one Jinja environment, one documented context per page.
 
 Templates live in generator/templates/official/: ``_共用/`` holds the pages every layout uses, and
-a layout folder may hold its own ``表格.html.j2``, ``汇编.html.j2`` or ``_表单.html.j2`` (how one
-table prints, on its page and in the booklet alike) to override them. Data is
+a layout folder may hold its own to override them: ``_表单.html.j2`` (how one table prints, on its
+page and in the booklet alike), ``表格.html.j2`` and ``汇编.html.j2`` (the pages around it). Data is
 never trusted: autoescape is on, and a missing value fails the build instead of printing blank.
 """
 
@@ -24,12 +24,10 @@ class TablePage:
     """The context of ``表格.html.j2``: one official table on its own page(s).
 
     - ``page_title``: the page's <title>, e.g. "2026年项目支出绩效目标表：志愿服务活动专项";
-    - ``form``: the table to print (generator.render.form.Form);
-    - ``section``: the table as HTML, printed by ``render_form`` of ``_表单.html.j2``.
+    - ``section``: the table as HTML, printed by ``render_form`` of ``_表单.html.j2`` (``section``).
     """
 
     page_title: str
-    form: Form
     section: Markup
 
 
@@ -38,12 +36,11 @@ class BookletPage:
     """The context of ``汇编.html.j2``: all tables of one unit, each from a new page.
 
     - ``page_title``: the page's <title>, e.g. "中共株洲市渌口区委组织部 2026年绩效目标表汇编";
-    - ``forms``: the unit's tables in booklet order (部门整体, 汇总表, then the projects);
-    - ``sections``: the same tables as HTML, exactly as on their own pages (``section`` of TablePage).
+    - ``sections``: the unit's tables as HTML in booklet order (部门整体, 汇总表, then the projects),
+      exactly as on their own pages (``section`` of TablePage).
     """
 
     page_title: str
-    forms: tuple[Form, ...]
     sections: tuple[Markup, ...]
 
 
@@ -83,7 +80,7 @@ def section(layout: Layout, form: Form) -> Markup:
 def table_page(layout: Layout, form: Form, printed: Markup | None = None) -> str:
     """The page of one table; ``printed`` is its ``section`` when the caller has it already."""
     title = form.title if form.caption in form.title else f"{form.title}：{form.caption}"
-    page = TablePage(title, form, printed if printed is not None else section(layout, form))
+    page = TablePage(title, printed if printed is not None else section(layout, form))
     return _template(layout, "表格.html.j2").render(_context(page))
 
 
@@ -91,5 +88,5 @@ def booklet_page(layout: Layout, unit_name: str, year: int, forms: list[Form],
                  sections: list[Markup] | None = None) -> str:
     """All tables of a unit on one page; ``sections`` are theirs when the caller has them already."""
     printed = sections if sections is not None else [section(layout, form) for form in forms]
-    page = BookletPage(f"{unit_name} {year}年绩效目标表汇编", tuple(forms), tuple(printed))
+    page = BookletPage(f"{unit_name} {year}年绩效目标表汇编", tuple(printed))
     return _template(layout, "汇编.html.j2").render(_context(page))
