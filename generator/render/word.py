@@ -98,8 +98,7 @@ def fragment(form: Form) -> str:
 class _Skeleton:
     """python-docx's template with the styles of one Style, its unchanging parts serialised once."""
 
-    document: Any                            # the python-docx Document (for its core properties)
-    core: Any                                # its core properties part (title, author, dates)
+    core: Any                                # the core properties part (title, author, dates)
     members: list[tuple[str, bytes | None]]  # in Document.save's order; None: the main document, the core properties
     document_name: str
     document_head: str
@@ -107,7 +106,7 @@ class _Skeleton:
     section_attributes: str
 
     def package(self, document_xml: bytes, title: str) -> bytes:
-        self.document.core_properties.title = NOT_XML.sub("", title)
+        self.core.core_properties.title = NOT_XML.sub("", title)
         core = self.core.blob
         out = BytesIO()
         with FixedTimeZipFile(out, "w", ZIP_DEFLATED, compresslevel=1) as archive:  # speed over a few KB
@@ -147,7 +146,7 @@ def _skeleton(style: Style) -> _Skeleton:
     for child in list(body):
         body.remove(child)
     head, tail = serialize_part_xml(document.element).decode("utf-8").split("<w:body/>")
-    return _Skeleton(document, core, members, main.partname.membername, head + "<w:body>", "</w:body>" + tail, attributes)
+    return _Skeleton(core, members, main.partname.membername, head + "<w:body>", "</w:body>" + tail, attributes)
 
 
 def _prefixed(name: str) -> str:
