@@ -13,6 +13,7 @@ from conftest import DATA, ROOT
 from test_cache import assert_same_tree
 
 from generator import atomic, cache
+from generator.render import pdf
 from generator.render.build import build
 from generator.site import engine, search
 
@@ -181,4 +182,38 @@ def test_tables_left_out_and_made_again(repo: Path) -> None:
     make("site")
     shutil.rmtree(repo / "fresh")
     make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+needs_soffice = pytest.mark.skipif(pdf.soffice() is None, reason="LibreOffice (soffice) is not installed")
+
+
+def make_with_pdf(out: str, cached: bool = True) -> None:
+    if not cached:
+        os.environ["JIXIAO_CACHE_DIR"], saved = "off", os.environ["JIXIAO_CACHE_DIR"]
+    try:
+        result = build(Path("data"), Path(out), jobs=2, make_pdf=True, site=True)
+    finally:
+        if not cached:
+            os.environ["JIXIAO_CACHE_DIR"] = saved
+    assert result.written, result.report.diagnostics
+    assert result.pdfs == 4, result.pdf_note
+
+
+@needs_soffice
+def test_rebuilds_with_pdf_after_an_edit_and_after_a_revert(repo: Path) -> None:
+    """The PDFs of unchanged units converted again (their batch holds the edited unit) are put in place once,
+    and a rebuild after the revert leaves the site a build from nothing makes (a rebuild used to fail for
+    good with FileNotFoundError on 单位汇编.pdf)."""
+    original = Path("data", VOLUNTEER).read_bytes()
+    make_with_pdf("site")
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    make_with_pdf("site")
+    make_with_pdf("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+    Path("data", VOLUNTEER).write_bytes(original)
+    make_with_pdf("site")
+    make_with_pdf("site")
+    shutil.rmtree(repo / "fresh")
+    make_with_pdf("fresh", cached=False)
     assert_same_tree(repo / "site", repo / "fresh")

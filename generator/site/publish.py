@@ -142,7 +142,8 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     _sitemap(site, settings.get("site_url"), common, done)
     progress.step("建立搜索索引……")
     shards = _search(site, common, done, roots, keys, previous, record, jobs)
-    record.common = sorted(_walk(site, set(made) | shards, set())[0])
+    # The PDFs written into the slots of unchanged units (a batch converted again) are theirs, not common.
+    record.common = sorted(_walk(site, set(made) | shards, {p for a in kept for p in reuse.unit_places(a)})[0])
     if previous.out is not None:
         gone = set(previous.units.values()) - {"/".join(a.parts) for a in kept}
         built.slots = made + [p for a in sorted(gone) for p in _places(a)]

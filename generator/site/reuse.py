@@ -225,7 +225,9 @@ def update(staging: Path, out: Path, previous: Previous, record: Record, reused:
     trash = staging / ".jixiao-old"
     trash.mkdir()
     emptied: list[Path] = []
-    for name in sorted((set(previous.common) - set(record.common)) | (set(previous.pdfs) - set(record.pdfs))):
+    # What the old site had and the new one does not: a file the new site has is never removed, whichever
+    # list the old record put it in.
+    for name in sorted((set(previous.common) | set(previous.pdfs)) - set(record.common) - set(record.pdfs)):
         target = out / name
         if target.is_file() and not target.is_symlink():
             target.unlink()
