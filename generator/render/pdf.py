@@ -74,7 +74,9 @@ def _convert_batch(program: str, files: list[Path]) -> list[Path]:
             copy = work / f"{i:05d}{source.suffix}"
             shutil.copyfile(source, copy)
             inputs.append(copy)
-        env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(work))}
+        # LibreOffice writes the creation date with the local time zone's offset ("+08'00'"); its digits are
+        # fixed afterwards (normalise), the offset is fixed here: the same PDF in every time zone.
+        env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(work)), "TZ": "UTC"}
         command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", "pdf", "--outdir", str(work / "out"), *map(str, inputs)]
         try:
