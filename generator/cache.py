@@ -13,13 +13,21 @@ What makes a key:
 * the content of every input file, with its path (diagnostics and pages name the files);
 * a fingerprint of jixiao's own code, schemas, layouts and templates: a new version, or an edited
   template in a checkout, never reuses old output;
-* a random salt kept in the cache folder: a key cannot be computed without it, so a cache folder or
-  a site committed to a data repository cannot pass forged findings or pages off as jixiao's.
+* a random salt kept in the cache folder (readable by its owner only): a key cannot be computed
+  without it, so a cache folder or a site committed to a data repository cannot pass forged findings
+  or pages off as jixiao's.
+
+Nobody else can change what the cache gives back: the cache folder is used only when it belongs to
+the user running jixiao and nobody else may write in it (otherwise it is left alone, with a warning);
+every entry carries a MAC made with the salt, and every stored file its size and hash, checked before
+use: an entry changed by hand, cut short or of the wrong shape is ignored with a warning and the
+work is done again. Stored files are copied out, never linked, so a published file changed by hand
+cannot change the cache either.
 
 The cache lives outside the data, in ``$JIXIAO_CACHE_DIR``, else ``$XDG_CACHE_HOME/jixiao``, else
 ``~/.cache/jixiao``. ``JIXIAO_CACHE_DIR=off`` (or ``--no-cache``) turns it off. Entries are JSON,
-never pickles. A cache that cannot be read or written is silently not used: it saves time and
-must never change a result or fail a command.
+never pickles. A cache that cannot be read or written is not used: it saves time and must never
+change a result or fail a command.
 """
 
 from __future__ import annotations
@@ -87,8 +95,39 @@ def _installed() -> bytes:
     return "\n".join(sorted(names)).encode()
 
 
+_warned: set[str] = set()
+
+
+def _warn(text: str) -> None:
+    """Say once per process, on stderr (never in a report on stdout), that the cache was not used."""
+    if text in _warned:
+        return
+    _warned.add(text)
+    from generator import progress
+
+    progress.clear()
+    sys.stderr.write(f"提示：{text}\n")
+
+
+def _private(root: Path) -> bool:
+    """The cache folder exists (made private if new), belongs to this user and nobody else may write in it."""
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = os.stat(root)
+    except OSError:
+        return False
+    if hasattr(os, "geteuid") and (status.st_uid != os.geteuid() or status.st_mode & 0o022):
+        _warn(f"缓存文件夹“{root}”属于其他用户或其他用户可以写入，为安全起见没有使用缓存；"
+              f"请运行 chmod go-w \"{root}\"，或用环境变量 JIXIAO_CACHE_DIR 另选一个文件夹")
+        return False
+    return True
+
+
 @cache
-def _salt(root: Path) -> bytes:
+def _salt(root: Path) -> bytes | None:
+    """The cache folder's secret; None when the folder cannot be used."""
+    if not _private(root):
+        return None
     path = root / "salt"
     try:
         data = path.read_bytes()
@@ -96,7 +135,6 @@ def _salt(root: Path) -> bytes:
             return data
     except OSError:
         pass
-    root.mkdir(parents=True, exist_ok=True)
     import secrets  # here: the salt is made once per cache folder
 
     fresh = secrets.token_bytes(32)
@@ -117,12 +155,23 @@ def key(kind: str, parts: Iterable[bytes]) -> str | None:
         salt = _salt(root)
     except OSError:
         return None
+    if salt is None:
+        return None
     import hashlib
 
     digest = hashlib.sha256(salt + fingerprint().encode() + b"\0" + kind.encode() + b"\0")
     for part in parts:
         digest.update(len(part).to_bytes(8, "little") + part)
     return digest.hexdigest()
+
+
+def _mac(root: Path, kind: str, entry: str, body: bytes) -> bytes:
+    """The MAC of an entry's stored text: made with the salt, so only jixiao (as this user) can make one."""
+    import hashlib
+    import hmac
+
+    salt = _salt(root) or b""
+    return hmac.new(salt, kind.encode() + b"\0" + entry.encode() + b"\0" + body, hashlib.sha256).hexdigest().encode()
 
 
 def file_parts(paths: Iterable[Path]) -> list[bytes]:
@@ -156,13 +205,26 @@ def _place(kind: str, entry: str, suffix: str = "") -> Path | None:
 
 
 def get(kind: str, entry: str | None, object_hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
-    """The value stored for ``entry``, or None; ``object_hook`` as for json.loads."""
+    """The value stored for ``entry``, or None; ``object_hook`` as for json.loads. An entry that is not
+    what ``put`` wrote (changed, cut short, nested beyond reason) is ignored with a warning."""
     path = _place(kind, entry, ".json") if entry else None
-    if path is None:
+    root = folder()
+    if path is None or root is None or entry is None:
         return None
     try:
-        return json.loads(path.read_bytes(), object_hook=object_hook)
-    except (OSError, ValueError):
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    mac, _, body = stored.partition(b"\n")
+    import hmac
+
+    if not hmac.compare_digest(mac, _mac(root, kind, entry, body)):
+        _warn(f"缓存中的条目“{path}”已被改动或已损坏，已忽略（重新检查和生成）")
+        return None
+    try:
+        return json.loads(body, object_hook=object_hook)
+    except (ValueError, RecursionError):
+        _warn(f"缓存中的条目“{path}”无法读取，已忽略（重新检查和生成）")
         return None
 
 
@@ -170,15 +232,16 @@ def put(kind: str, entry: str | None, value: Any, default: Callable[[Any], Any] 
     """Store ``value`` (JSON-serialisable, with ``default`` as for json.dumps) for ``entry``; failures
     are ignored."""
     path = _place(kind, entry, ".json") if entry else None
-    if path is None:
+    root = folder()
+    if path is None or root is None or entry is None:
         return
     try:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=default)
+        body = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=default).encode()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(_mac(root, kind, entry, body) + b"\n" + body)
         os.replace(tmp, path)
-    except (OSError, ValueError):  # ValueError: an integer with more digits than str() writes
+    except (OSError, ValueError, RecursionError):  # ValueError: an integer with more digits than str() writes
         return
 
 
@@ -186,68 +249,109 @@ def _member(root: Path, kind: str, entry: str, name: str) -> Path:
     """Where the file ``name`` (relative, with /) of an entry of files is kept in the cache ``root``.
 
     A file at the top of the entry is kept beside those of other entries, as ``<entry>.<name>``: a
-    table's three files then cost three hard links and no folder (a folder for each table was most
-    of the cost of keeping it). Files in subfolders are kept under a folder ``<entry>/``."""
+    table's three files then cost no folder (a folder for each table was most of the cost of keeping
+    it). Files in subfolders are kept under a folder ``<entry>/``."""
     folder_of_entries = root / kind / entry[:2]
     return folder_of_entries / f"{entry}.{name}" if "/" not in name else folder_of_entries / entry / name
 
 
-def link_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -> bool:
-    """Put the stored files ``names`` of ``entry`` (names relative to the entry, with /) into the folder
-    ``target`` (hard links where possible); False unless all of them are stored."""
+def files_out(kind: str, entry: str | None, names: Iterable[str], target: Path) -> bool:
+    """Put copies of the stored files ``names`` of ``entry`` (names relative to the entry, with /) into the
+    folder ``target``; False unless all of them are stored, each as ``files_in`` stored it.
+
+    Copies, never hard links: a published file that shared its storage with the cache entry would let
+    anyone who can write the site (an editor fixing a table by hand, a web server) change the entry, and
+    every later build, from any clone, would publish the altered file. Where the file system can, the
+    copy is a reflink (copy-on-write, no data written)."""
     root = folder()
     if not entry or root is None:
         return False
-    stored = [(name, _member(root, kind, entry, name)) for name in names]
-    if not all(member.is_file() for _, member in stored):
+    names = list(names)
+    index = get(kind + FILES, entry)
+    if not isinstance(index, dict) or not all(isinstance(index.get(name), str) for name in names):
         return False
+    stored = [(name, _member(root, kind, entry, name)) for name in names]
     try:
         for name, member in stored:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
-            link_file(member, target / name)
+            clone_file(member, target / name)
+            if _digest(target / name) != index[name]:
+                (target / name).unlink()
+                _warn(f"缓存中的文件“{member}”已被改动或已损坏，已忽略（重新生成）")
+                return False
     except OSError:
         return False
     return True
 
 
-def link_in(kind: str, entry: str | None, files: Iterable[Path], root: Path | None = None) -> None:
-    """Store ``files`` (just written, never written again) under ``entry``, by hard link where possible:
-    each by its name, or by its path relative to ``root``. A file already stored under the same key
-    has the same content, and is left as it is."""
+FILES = ".files"  # the kind of the entry that lists an entry's files with their hashes
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def files_in(kind: str, entry: str | None, files: Iterable[Path], root: Path | None = None) -> None:
+    """Store copies of ``files`` under ``entry``: each by its name, or by its path relative to ``root``,
+    with the list of their hashes. A file already stored under the same key has the same content, and
+    is left as it is."""
     cache_root = folder()
     if not entry or cache_root is None:
         return
+    index: dict[str, str] = {}
     try:
         for path in files:
             name = path.relative_to(root).as_posix() if root is not None else path.name
             member = _member(cache_root, kind, entry, name)
-            try:
-                _store(path, member)
-            except FileNotFoundError:  # the first entry in its folder
-                member.parent.mkdir(parents=True, exist_ok=True)
-                _store(path, member)
+            index[name] = _digest(path)
+            if member.is_file():
+                continue
+            member.parent.mkdir(parents=True, exist_ok=True)
+            tmp = member.with_name(f".{member.name}.{os.getpid()}.tmp")
+            clone_file(path, tmp)
+            os.replace(tmp, member)  # never a half-written member
     except OSError:
         return
+    put(kind + FILES, entry, index)
 
 
-def _store(path: Path, member: Path) -> None:
-    """``member`` becomes ``path``: a hard link, made in one step (there is never a half-written member);
-    a copy renamed into place where links are not possible."""
-    try:
-        os.link(path, member)
-    except FileExistsError:
-        return
-    except OSError as exc:
-        if isinstance(exc, FileNotFoundError) and not member.parent.is_dir():
-            raise
-        tmp = member.with_name(f".{member.name}.{os.getpid()}.tmp")
-        link_file(path, tmp)
-        os.replace(tmp, member)
+_FICLONE = 0x40049409  # linux/fs.h: make the target share the source's blocks, copy-on-write
+
+
+def clone_file(source: Path, target: Path) -> None:
+    """``target`` becomes a copy of ``source`` that shares nothing writable with it: a reflink where the
+    file system supports one (btrfs, XFS: no data is written), else a plain copy. Any file at
+    ``target`` is replaced, never written into."""
+    target.unlink(missing_ok=True)
+    with source.open("rb") as reader, open(target, "xb") as writer:
+        if sys.platform == "linux":
+            import fcntl
+
+            try:
+                fcntl.ioctl(writer.fileno(), _FICLONE, reader.fileno())
+                return
+            except OSError:  # not supported here (ext4, tmpfs, another file system): copy
+                pass
+            try:  # in the kernel, without passing the bytes through Python
+                while os.copy_file_range(reader.fileno(), writer.fileno(), 1 << 30):
+                    pass
+                return
+            except OSError:  # an old kernel, or file systems it cannot copy between
+                writer.seek(0)
+                writer.truncate()
+                reader.seek(0)
+        import shutil
+
+        shutil.copyfileobj(reader, writer, 1 << 20)
 
 
 def link_file(source: Path, target: Path) -> None:
     """``target`` becomes a hard link to ``source`` (a copy where links are not possible), replacing any
-    file there: never a write into a file that may be shared with another site or the cache."""
+    file there: never a write into a file that may be shared with another site. Only for files of
+    sites and their temporary views, never for cache entries (``files_out``)."""
     target.unlink(missing_ok=True)
     try:
         os.link(source, target)

@@ -83,16 +83,58 @@ def test_a_schema_folder_added_or_removed_reaches_the_report(repo: Path, tmp_pat
 
 def test_entries_of_another_cache_are_never_trusted(repo: Path, tmp_path: Path) -> None:
     """A cache folder copied from elsewhere (or committed to a data repository) has another salt: its
-    entries, even forged to say "no findings", are not found under this machine's keys."""
+    entries are not found under this machine's keys."""
     theirs, ours = tmp_path / "theirs", tmp_path / "ours"
     edit(repo, "    指标值类型: ≥\n    指标值: 500\n", "    指标值类型: 大于\n    指标值: 500\n")
     assert run(repo, theirs, "check").returncode == 1
-    for entry in (theirs / "check").rglob("*.json"):
-        entry.write_text("[]", encoding="utf-8")  # forged: nothing wrong
-    assert run(repo, theirs, "check").returncode == 0  # the forgery works on the cache that made the keys...
-    ours.mkdir()
+    ours.mkdir(mode=0o700)
     shutil.copytree(theirs / "check", ours / "check")
-    assert run(repo, ours, "check").returncode == 1  # ...and on no other
+    again = run(repo, ours, "check")
+    assert again.returncode == 1 and "缓存" not in again.stderr  # not found, so nothing to warn about
+
+
+def test_an_entry_changed_by_hand_is_ignored_with_a_warning(repo: Path, tmp_path: Path) -> None:
+    """Whoever can write the cache cannot make check report 全部通过: each entry carries a MAC made with the
+    salt, and an entry that is not what jixiao wrote (forged, cut short, nested a million deep) is ignored
+    with a warning on stderr, and the work done again."""
+    cache = tmp_path / "cache"
+    edit(repo, "    指标值类型: ≥\n    指标值: 500\n", "    指标值类型: 大于\n    指标值: 500\n")
+    expected = run(repo, "off", "check", "--format", "json").stdout
+    assert run(repo, cache, "check").returncode == 1
+    for forged in ("[]", "[" * 1_000_000, ""):
+        for entry in (cache / "check").rglob("*.json"):
+            mac = entry.read_bytes().partition(b"\n")[0]
+            entry.write_bytes(mac + b"\n" + forged.encode())
+        again = run(repo, cache, "check", "--format", "json")
+        assert again.returncode == 1 and again.stdout == expected
+        assert "已被改动或已损坏，已忽略" in again.stderr and "Traceback" not in again.stderr
+    nested = "[" * 1_000_000  # with a valid MAC (as if jixiao had written it): still no traceback
+    from generator import cache as cache_module
+
+    for entry in (cache / "check").rglob("*.json"):
+        name = entry.stem
+        os.environ["JIXIAO_CACHE_DIR"], saved = str(cache), os.environ["JIXIAO_CACHE_DIR"]
+        try:
+            mac = cache_module._mac(cache, "check", name, nested.encode())
+        finally:
+            os.environ["JIXIAO_CACHE_DIR"] = saved
+        entry.write_bytes(mac + b"\n" + nested.encode())
+    again = run(repo, cache, "check", "--format", "json")
+    assert again.returncode == 1 and again.stdout == expected
+    assert "无法读取，已忽略" in again.stderr and "Traceback" not in again.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX owners and permissions")
+def test_a_cache_folder_others_can_write_is_not_used(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "shared"
+    cache.mkdir()
+    cache.chmod(0o777)
+    done = run(repo, cache, "check", "--format", "json")
+    assert done.returncode == 0 and json.loads(done.stdout)
+    assert "其他用户可以写入" in done.stderr and not list(cache.iterdir())
+    fresh = tmp_path / "fresh"
+    assert run(repo, fresh, "check").returncode == 0
+    assert fresh.stat().st_mode & 0o777 == 0o700 and (fresh / "salt").stat().st_mode & 0o777 == 0o600
 
 
 def test_rebuild_after_an_edit_reuses_the_other_units_and_equals_a_build_from_nothing(repo: Path, tmp_path: Path) -> None:
@@ -109,8 +151,8 @@ def test_rebuild_after_an_edit_reuses_the_other_units_and_equals_a_build_from_no
     assert "每季度一次" in page.read_text("utf-8")
     # In the unit made again, the tables of the projects that did not change come from the cache.
     tables = repo / "site" / "tables/株洲市渌口区/2026/区委社会工作部"
-    assert (tables / "两新党组织党务工作者津贴.docx").stat().st_nlink == 2  # the site's name and the cache's
-    assert (tables / "志愿服务活动专项.docx").stat().st_nlink == 2  # made anew, and stored
+    assert (tables / "两新党组织党务工作者津贴.docx").stat().st_nlink == 1  # a copy: shares nothing with the cache
+    assert (tables / "志愿服务活动专项.docx").stat().st_nlink == 1  # made anew, and a copy stored
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "site", repo / "fresh")
 
@@ -121,22 +163,22 @@ def test_tables_from_the_cache_equal_tables_made_anew(repo: Path, tmp_path: Path
     cache = tmp_path / "cache"
     assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
     assert run(repo, cache, "build", "--no-pdf", "--out", "other").returncode == 0
-    assert (repo / "other" / "tables/唐山市路南区/2025/区委社会工作部/劳务费.xlsx").stat().st_nlink == 3
+    assert (repo / "other" / "tables/唐山市路南区/2025/区委社会工作部/劳务费.xlsx").stat().st_nlink == 1
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "other", repo / "fresh")
 
 
 @pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="needs a second file system (/dev/shm)")
 def test_a_cache_on_another_file_system_keeps_copies(repo: Path, tmp_path: Path) -> None:
-    """Hard links cannot cross file systems: a cache elsewhere (here a tmpfs) stores and returns copies,
-    and the site is the same as without a cache."""
+    """A cache on another file system (here a tmpfs) stores and returns copies too, and the site is the
+    same as without a cache."""
     if os.stat("/dev/shm").st_dev == os.stat(repo).st_dev:
         pytest.skip("/dev/shm is on the same file system as the test folder")
     with tempfile.TemporaryDirectory(dir="/dev/shm", prefix="jixiao-cache-") as cache:
         assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
         assert run(repo, cache, "build", "--no-pdf", "--out", "other").returncode == 0
         table = "tables/唐山市路南区/2025/区委社会工作部/劳务费.xlsx"
-        assert (repo / "other" / table).stat().st_nlink == 1  # a copy from the cache, not a link
+        assert (repo / "other" / table).stat().st_nlink == 1  # a copy from the cache
         stored = [p for p in Path(cache, "form").rglob("*.xlsx")]
         assert stored and all(p.stat().st_nlink == 1 for p in stored)
         assert not list(Path(cache).rglob("*.tmp"))
@@ -215,7 +257,7 @@ def test_pdfs_are_reused_by_batch_and_left_out_with_no_pdf(repo: Path, tmp_path:
     assert_same_tree(repo / "site", repo / "fresh")
 
 
-def test_stored_files_come_back_as_links_to_the_same_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stored_files_come_back_as_copies_of_the_same_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import cache
 
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
@@ -225,14 +267,44 @@ def test_stored_files_come_back_as_links_to_the_same_content(tmp_path: Path, mon
         (made / name).write_text(text, encoding="utf-8")
     key = cache.key("test", [b"one"])
     names = ["a.html", "a.docx", "assets/site.css"]
-    assert not cache.link_out("test", key, names, tmp_path / "nothing-yet")
-    cache.link_in("test", key, [made / n for n in names], root=made)
-    cache.link_in("test", key, [made / n for n in names], root=made)  # stored already: left as it is
+    assert not cache.files_out("test", key, names, tmp_path / "nothing-yet")
+    cache.files_in("test", key, [made / n for n in names], root=made)
+    cache.files_in("test", key, [made / n for n in names], root=made)  # stored already: left as it is
     out = tmp_path / "out"
     out.mkdir()
-    assert cache.link_out("test", key, names, out)
+    assert cache.files_out("test", key, names, out)
     assert files(out) == files(made)
-    assert all((out / n).stat().st_ino == (made / n).stat().st_ino for n in names)  # links, no copies
+    inodes = {(made / n).stat().st_ino for n in names} | {p.stat().st_ino for p in (tmp_path / "cache").rglob("*")}
+    assert not inodes & {(out / n).stat().st_ino for n in names}  # copies, sharing no storage
     assert not [p for p in (tmp_path / "cache").rglob("*.tmp")]
-    assert not cache.link_out("test", key, [*names, "missing.xlsx"], tmp_path / "other")
-    assert not cache.link_out("test", cache.key("test", [b"two"]), names, tmp_path / "other")
+    assert not cache.files_out("test", key, [*names, "missing.xlsx"], tmp_path / "other")
+    assert not cache.files_out("test", cache.key("test", [b"two"]), names, tmp_path / "other")
+
+
+def test_a_published_table_changed_by_hand_never_reaches_the_cache(repo: Path, tmp_path: Path) -> None:
+    """Appending to a file of the site must not change what another build, from another clone, publishes
+    (the site's tables used to be hard links to the cache's entries)."""
+    cache = tmp_path / "cache"
+    assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    table = "tables/唐山市路南区/2025/区委社会工作部/劳务费.html"
+    with (repo / "site" / table).open("a", encoding="utf-8") as handle:
+        handle.write("<script>alert(1)</script>")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True)
+    assert run(clone, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    assert "<script>" not in (clone / "site" / table).read_text(encoding="utf-8")
+    assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
+    assert_same_tree(clone / "site", repo / "fresh")
+
+
+def test_a_stored_table_changed_in_the_cache_is_made_again(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
+    stored = sorted((cache / "form").rglob("*.html"))
+    assert stored
+    for member in stored:
+        member.write_bytes(member.read_bytes().replace(b"</body>", b"<script>alert(1)</script></body>"))
+    other = run(repo, cache, "build", "--no-pdf", "--out", "other")
+    assert other.returncode == 0 and "已被改动或已损坏，已忽略" in other.stderr
+    assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
+    assert_same_tree(repo / "other", repo / "fresh")

@@ -176,13 +176,13 @@ def _write_form(layout_name: str, layout: Layout, form: Form, target: Path) -> t
     Returns the table as printed in HTML and its Word body, when it was written now."""
     names = [f"{form.stem}{suffix}" for suffix in (".html", ".docx", ".xlsx")]
     key = content_cache.key("form", [layout_name.encode(), repr(form).encode()]) if content_cache.folder() else None
-    if content_cache.link_out("form", key, names, target):
+    if content_cache.files_out("form", key, names, target):
         return None
     html, body = webpage.section(layout, form), word.fragment(form)
     (target / names[0]).write_text(webpage.table_page(layout, form, html), encoding="utf-8", newline="\n")
     (target / names[1]).write_bytes(word.docx_bytes([form], form.title, [body]))
     (target / names[2]).write_bytes(xlsx_bytes(form))
-    content_cache.link_in("form", key, [target / name for name in names])
+    content_cache.files_in("form", key, [target / name for name in names])
     return html, body
 
 

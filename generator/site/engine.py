@@ -120,12 +120,12 @@ def build_cached(config: Path, docs: Path, site: Path) -> dict[str, Any]:
     stored = cache.get(MKDOCS_KIND, key)
     files = stored.get("files") if isinstance(stored, dict) else None
     if isinstance(stored, dict) and isinstance(files, list) and all(_inside(f) for f in files) \
-            and cache.link_out(MKDOCS_KIND, key, files, site):
+            and cache.files_out(MKDOCS_KIND, key, files, site):
         return {"site_url": stored.get("site_url")}
     loaded = build(config, docs, site)
     made = sorted(p for p in site.rglob("*") if p.is_file())
     settings = {"site_url": loaded.get("site_url")}
-    cache.link_in(MKDOCS_KIND, key, made, root=site)
+    cache.files_in(MKDOCS_KIND, key, made, root=site)
     cache.put(MKDOCS_KIND, key, {**settings, "files": [p.relative_to(site).as_posix() for p in made]})
     return settings
 
