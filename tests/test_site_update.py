@@ -217,3 +217,19 @@ def test_rebuilds_with_pdf_after_an_edit_and_after_a_revert(repo: Path) -> None:
     shutil.rmtree(repo / "fresh")
     make_with_pdf("fresh", cached=False)
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_an_update_never_writes_through_a_linked_folder(repo: Path, tmp_path: Path) -> None:
+    """site/tables replaced by a symbolic link to a folder elsewhere: the next build writes nothing there
+    (an update used to write 122 files through it), and the site is what a build from nothing makes."""
+    make("site")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(repo / "site/tables", elsewhere)
+    (repo / "site/tables").symlink_to(elsewhere, target_is_directory=True)
+    before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    make("site")
+    assert {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
+    assert not (repo / "site/tables").is_symlink()
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")

@@ -79,6 +79,16 @@ def _marker_identity(out: Path) -> list[int] | None:
     return [status.st_ino, status.st_mtime_ns]
 
 
+def _linked_folder(out: Path) -> bool:
+    """Whether a folder of the site is a symbolic link: an update writes into the site's folders, and would
+    write through it to wherever it points. Such a site is made whole anew instead (the link itself is
+    then removed, never followed)."""
+    for folder, dirs, _ in os.walk(out):  # os.walk lists a linked folder but never goes into it
+        if any(os.path.islink(os.path.join(folder, name)) for name in dirs):
+            return True
+    return False
+
+
 def unit_places(address: UnitAddress) -> list[PurePosixPath]:
     """A unit's slot: every place its files are written (unitpages.py): its tables, its pages, its open data."""
     return [address.tables, address.page, address.data, address.unit_json]
@@ -128,7 +138,7 @@ class Previous(Record):
     @classmethod
     def of(cls, out: Path) -> Previous:
         entry = cache.get(SITE_KIND, _site_key(out))
-        if not isinstance(entry, dict) or entry.get("marker") != _marker_identity(out):
+        if not isinstance(entry, dict) or entry.get("marker") != _marker_identity(out) or _linked_folder(out):
             return cls()
         units, batches, shards = entry.get("units"), entry.get("pdf"), entry.get("shards")
         pdfs, common = _strings(entry.get("pdfs")), _strings(entry.get("common"))
