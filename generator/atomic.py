@@ -10,15 +10,18 @@ outright (SIGKILL, power loss) before the rename, what is left behind is a hidde
 ``jixiao check`` never reads as data (tree.py skips names starting with a dot).
 
 The build writes whole folders instead (render/build.py, site/publish.py): into a staging folder that
-replaces the old one only when everything succeeded.
+replaces the old one only when everything succeeded. Staging folders live in one work folder beside
+the output (``staging``), which ignores itself in git and is cleared of what killed builds left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
@@ -128,3 +131,52 @@ def replace_folder(new: Path, final: Path) -> None:
             shutil.rmtree(old)
         else:
             old.unlink()
+
+
+WORK_FOLDER = ".jixiao-work"
+
+
+@contextlib.contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """A new empty folder on the file system of ``out`` (so that its contents can be renamed into ``out``),
+    with the usual permissions (what is staged is published), removed afterwards.
+
+    It is made in the work folder beside ``out``: one hidden folder holding a ``.gitignore`` of ``*``, so
+    that git never shows it, whatever the repository's own ignore rules. A build killed outright
+    (SIGKILL, power loss) leaves its folder there; the next build removes the folders of processes that
+    no longer run, and the work folder itself once it is empty.
+    """
+    work = out.absolute().parent / WORK_FOLDER
+    work.mkdir(parents=True, exist_ok=True)
+    ignore = work / ".gitignore"
+    if not ignore.is_file():
+        write_atomic(ignore, "# jixiao build 的临时文件夹：构建结束后自动删除\n*\n")
+    _remove_stale(work)
+    folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work))
+    folder.chmod(0o777 & ~_umask())  # mkdtemp makes it private
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            if {p.name for p in work.iterdir()} <= {".gitignore"}:
+                ignore.unlink()
+                work.rmdir()
+
+
+def _remove_stale(work: Path) -> None:
+    """Remove what builds that no longer run left in the work folder (their folders start with their pid)."""
+    for entry in work.iterdir():
+        pid = entry.name.split("-", 1)[0]
+        if entry.is_dir() and not entry.is_symlink() and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it runs
+        return True
+    return True

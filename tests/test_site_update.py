@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,7 +134,7 @@ def test_an_update_killed_half_way_is_repaired_by_the_next_build(repo: Path, mon
         make("site")
     monkeypatch.setattr(atomic, "swap_in", real)
     assert calls  # one slot of the edited unit is B's now
-    assert not list(repo.glob(".site-*"))  # the staging folder is gone
+    assert not (repo / ".jixiao-work").exists()  # the staging folder is gone
     Path("data", VOLUNTEER).write_bytes(original)
     make("site")
     make("fresh", cached=False)
@@ -232,4 +234,41 @@ def test_an_update_never_writes_through_a_linked_folder(repo: Path, tmp_path: Pa
     assert {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
     assert not (repo / "site/tables").is_symlink()
     make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+KILLED_MID_SWAP = """
+import os, signal, sys
+from generator import atomic
+real = atomic.swap_in
+def killed(new, final, trash):
+    real(new, final, trash)
+    os.kill(os.getpid(), signal.SIGKILL)  # kill -9 after the first slot is replaced
+atomic.swap_in = killed
+from generator.cli import main
+sys.argv = ["jixiao", "build", "--no-pdf"]
+main()
+"""
+
+
+def test_a_build_killed_mid_swap_leaves_nothing_in_git_and_the_next_build_repairs_it(repo: Path) -> None:
+    """A real kill -9 during an update: git shows no temporary folder, and the next build says the site
+    was left mixed and repairs it (equal to a build from nothing), leaving no temporary folder at all."""
+    env = {**os.environ}
+    command = [sys.executable, "-m", "generator", "build", "--no-pdf"]
+    assert subprocess.run(command, cwd=repo, env=env, capture_output=True, check=False).returncode == 0
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_SWAP], cwd=repo, env=env, capture_output=True, check=False)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert (repo / ".jixiao-work").is_dir() and (repo / "site/.jixiao-updating").is_file()
+    status = subprocess.run(["git", "-c", "core.quotepath=off", "status", "--porcelain", "--untracked-files=all"],
+                            cwd=repo, capture_output=True, text=True, check=True)
+    shown = [line[3:] for line in status.stdout.splitlines() if not line[3:].startswith("site/")]
+    assert shown == [f"data/{VOLUNTEER}"]
+    again = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, check=False)
+    assert again.returncode == 0 and "被中断" in again.stdout
+    assert not (repo / ".jixiao-work").exists() and not (repo / "site/.jixiao-updating").exists()
+    fresh = subprocess.run([*command, "--out", "fresh"], cwd=repo, env={**env, "JIXIAO_CACHE_DIR": "off"},
+                           capture_output=True, check=False)
+    assert fresh.returncode == 0
     assert_same_tree(repo / "site", repo / "fresh")

@@ -13,8 +13,6 @@ parallel on big data sets.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +23,7 @@ from markupsafe import Markup
 from generator import cache as content_cache
 from generator import progress
 from generator.atomic import replace_folder
+from generator.atomic import staging as staging_folder
 from generator.check import check
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.load import REGION_FILE, Document, display_path, load
@@ -94,18 +93,10 @@ def build(data: Path, out: Path, jobs: int | None = None, make_pdf: bool = True,
 
         publish(data, out, folders, result, jobs or os.cpu_count() or 1, make_pdf, tables)
         return result
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{TABLES}-", dir=out))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the tables are meant to be published
-    try:
+    with staging_folder(out / TABLES) as staging:
         units = _render_all(folders, staging, jobs or os.cpu_count() or 1)
         result.pdf_note, result.pdfs = _pdfs([u.booklet for u in units if u.booklet], make_pdf, jobs)
         _replace(staging, out / TABLES)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     result.written = True
     result.units = len(units)
     result.tables = sum(u.tables for u in units)

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator import cache, progress
+from generator import atomic, cache, progress
 from generator.load import REGION_FILE, Document, display_path
 from generator.model import Region
 from generator.render.build import PARALLEL_THRESHOLD, BuildError, BuildResult, _region, _replace
@@ -54,28 +54,20 @@ def check_out(out: Path, data: Path) -> None:
 def publish(data: Path, out: Path, folders: list[UnitFolder], result: BuildResult, jobs: int, make_pdf: bool,
             tables: bool = True) -> None:
     check_out(out, data)
-    out.absolute().parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.absolute().parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the site is meant to be published
     previous = reuse.Previous.of(out)
-    try:
-        with tempfile.TemporaryDirectory(prefix="jixiao-site-") as work_dir:
-            built = _build(data, staging, Path(work_dir), folders, result, jobs, make_pdf, tables, previous)
+    with atomic.staging(out) as staging, tempfile.TemporaryDirectory(prefix="jixiao-site-") as work_dir:
+        built = _build(data, staging, Path(work_dir), folders, result, jobs, make_pdf, tables, previous)
         if previous.out is None:  # the whole site is in staging
             (staging / MARKER).write_text("jixiao build\n", encoding="utf-8")
             _replace(staging, out)
         else:  # staging holds what changed (reuse.py)
             reuse.update(staging, out, previous, built.record, built.reused, built.slots, built.extras)
-            shutil.rmtree(staging)
         built.record.save(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     result.written = True
     reused = f"{result.reused} 个单位没有改动，沿用上次生成的页面和表格；" if result.reused else ""
     result.site = f"网站 → {display_path(out)}/index.html（{built.pages} 个页面；{reused}预览：jixiao serve）"
+    if previous.interrupted:
+        result.site += "\n上一次生成在替换文件时被中断，网站曾新旧混合；这一次已全部修复。"
 
 
 @dataclass
@@ -204,7 +196,7 @@ def _search(site: Path, common: list[str], done: list[UnitSummary], roots: list[
     members: dict[int, list[int]] = {}
     for n, summary in enumerate(done):
         members.setdefault(search.shard_of("/".join(summary.address.parts), count), []).append(n)
-    views = Path(tempfile.mkdtemp(prefix=".jixiao-search-", dir=site.parent))
+    views = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-search-", dir=site.parent))  # the work folder (atomic.staging)
     try:
         pages = [(site.joinpath(*page.parts, "index.html"), page / "index.html") for page in _common_pages(common)]
         bundles = [(pages, views / "main", site / search.BUNDLE)]

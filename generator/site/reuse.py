@@ -53,6 +53,7 @@ from generator.site.unitpages import UnitSummary
 from generator.tree import UnitFolder
 
 MARKER = ".jixiao-site"  # publish.py writes it in every site it makes
+UPDATING = ".jixiao-updating"  # there while an update replaces files: a site left half old, half new
 UNIT_KIND, ROWS_KIND, SITE_KIND, PDF_KIND, SHARD_KIND = "site-unit", "site-rows", "site", "pdf-batch", "search-shard"
 ROWS = ("projects", "indicators")
 
@@ -83,10 +84,7 @@ def _linked_folder(out: Path) -> bool:
     """Whether a folder of the site is a symbolic link: an update writes into the site's folders, and would
     write through it to wherever it points. Such a site is made whole anew instead (the link itself is
     then removed, never followed)."""
-    for folder, dirs, _ in os.walk(out):  # os.walk lists a linked folder but never goes into it
-        if any(os.path.islink(os.path.join(folder, name)) for name in dirs):
-            return True
-    return False
+    return any(any(os.path.islink(os.path.join(folder, name)) for name in dirs) for folder, dirs, _ in os.walk(out))
 
 
 def unit_places(address: UnitAddress) -> list[PurePosixPath]:
@@ -134,20 +132,23 @@ class Previous(Record):
     """What the last build into the same folder left: its site (None when there is none to trust)."""
 
     out: Path | None = None
+    interrupted: bool = False  # the last update of this site was killed while it replaced files
+
 
     @classmethod
     def of(cls, out: Path) -> Previous:
+        interrupted = (out / UPDATING).is_file()
         entry = cache.get(SITE_KIND, _site_key(out))
         if not isinstance(entry, dict) or entry.get("marker") != _marker_identity(out) or _linked_folder(out):
-            return cls()
+            return cls(interrupted=interrupted)
         units, batches, shards = entry.get("units"), entry.get("pdf"), entry.get("shards")
         pdfs, common = _strings(entry.get("pdfs")), _strings(entry.get("common"))
         if not isinstance(units, dict) or not isinstance(batches, dict) or not isinstance(shards, dict) \
                 or pdfs is None or common is None:
-            return cls()
+            return cls(interrupted=interrupted)
         return cls({k: v for k, v in units.items() if isinstance(v, str)},
                    {k: v for k, v in batches.items() if isinstance(v, list)}, pdfs,
-                   {str(k): str(v) for k, v in shards.items()}, common, out)
+                   {str(k): str(v) for k, v in shards.items()}, common, out, interrupted)
 
     def unit(self, key: str | None, scratch: Path, number: int) -> UnitSummary | None:
         """The summary of an unchanged unit, whose files stay where they are in the old site; None when
@@ -232,6 +233,7 @@ def update(staging: Path, out: Path, previous: Previous, record: Record, reused:
            sorted(set(previous.pdfs) | set(record.pdfs)),
            {f: k for f, k in previous.shards.items() if record.shards.get(f) == k},
            sorted(set(previous.common) | set(record.common))).save(out)  # if killed from here on: nothing false
+    atomic.write_atomic(out / UPDATING, "jixiao build\n")
     trash = staging / ".jixiao-old"
     trash.mkdir()
     emptied: list[Path] = []
@@ -256,6 +258,7 @@ def update(staging: Path, out: Path, previous: Previous, record: Record, reused:
             folder.rmdir()
             folder = folder.parent
     atomic.write_atomic(out / MARKER, "jixiao build\n")  # a new file: the record now describes this site
+    (out / UPDATING).unlink()
 
 
 def _pdf_name(place: str) -> str:
