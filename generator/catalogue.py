@@ -6,7 +6,7 @@ a rule can emit is listed here with a title, a description and templates.
 
 Families: Y reading YAML, P files and folders, S schema, F indicator framework and required
 content, V indicator values, M money, T time, X cross-table, H text hygiene, D duplicates,
-I importing, A acknowledgements.
+I importing, A acknowledgements, R running the command (generator.errors: what stops a command).
 """
 
 from __future__ import annotations
@@ -553,6 +553,43 @@ _CODES = [
          "“已确认问题”中写的问题代码不在代码表中。",
          "没有问题代码“{ack_code}”",
          "照抄 jixiao check 报告中的代码，如 X003。"),
+    # --- R: running the command (what stops it, generator.errors) -----------------------------------------
+    Code("R001", E, "命令用法错误",
+         "命令的参数、选项或路径不对，命令没有运行。",
+         "{detail}",
+         "运行 jixiao 命令 --help 查看用法和示例。"),
+    Code("R002", E, "磁盘空间不足",
+         "写入时磁盘（或磁盘配额）已满。jixiao 总是先写到临时文件（夹），成功后才替换，所以已有的数据和网站保持原样。",
+         "{doing}{path}时磁盘空间不足（{reason}）",
+         "清理磁盘空间，或用 --out 把网站写到空间足够的地方，然后重新运行。"),
+    Code("R003", E, "没有权限或文件系统只读",
+         "没有读写这个文件或文件夹的权限，或它所在的文件系统是只读的。",
+         "{doing}{path}时没有权限（{reason}）",
+         "检查文件夹的权限、是否只读；或用 --out 另选一个可以写入的文件夹。"),
+    Code("R004", E, "端口已被占用",
+         "jixiao serve 要使用的端口已被其他程序（可能是另一个 jixiao serve）占用，或地址不可用。",
+         "{doing}{path}时端口已被占用或地址不可用（{reason}）",
+         "换一个端口（如 jixiao serve --port 8080），或先关闭占用它的程序。"),
+    Code("R005", E, "无法读写文件",
+         "读写文件或文件夹时操作系统报告了错误。",
+         "{doing}{path}失败（{reason}）",
+         "检查路径是否正确、文件是否存在、是否被其他程序占用，然后重新运行。"),
+    Code("R006", E, "内存不足",
+         "命令运行时内存不足。",
+         "{doing}时内存不足",
+         "用 -j 1 减少并行进程，关闭其他程序后重新运行；若仍不足，检查数据中是否有异常巨大的内容。"),
+    Code("R007", E, "网站未能生成",
+         "生成网站的某一步（说明页面、搜索索引）失败，网站保持原样。",
+         "{detail}",
+         "按说明改正后重新运行 jixiao build。"),
+    Code("R008", E, "表格或网站未能生成",
+         "数据通过了检查，但表格或网站无法生成（如版式有错，或数据在生成时被改动），网站保持原样。",
+         "{detail}",
+         "按说明改正后重新运行 jixiao build。"),
+    Code("R009", E, "缺少外部程序或外部程序出错",
+         "命令需要的外部程序（git、LibreOffice、Pagefind）没有安装，或运行出错。",
+         "{detail}",
+         "按 README 安装所需程序后重新运行。"),
 ]
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}

@@ -9,16 +9,42 @@ import click
 
 from generator import __version__, progress
 from generator.diagnostics import Report
+from generator.errors import JixiaoError, UsageError, from_os_error
 from generator.reporters import REPORTERS
-from generator.tree import UsageError, expand
+from generator.tree import expand
 
 DEFAULT_DATA = Path("data")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _fail(message: str) -> None:
-    click.echo(f"错误：{message}", err=True)
-    sys.exit(2)
+    raise UsageError(message)
+
+
+class _Commands(click.Group):
+    """Every command's failures end here: a JixiaoError, or an OSError (a full disk, a read-only folder, a
+    port in use) named by its errno, is printed as a coded Chinese message, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except JixiaoError as exc:
+            _stop(ctx, exc)
+        except OSError as exc:
+            _stop(ctx, from_os_error(exc, _DOING.get(ctx.invoked_subcommand or "", "")))
+        except MemoryError:
+            _stop(ctx, JixiaoError(f"运行 jixiao {ctx.invoked_subcommand or ''} 时内存不足", code="R006"))
+        return None
+
+
+_DOING = {"build": "生成网站和表格", "serve": "生成和预览网站", "check": "检查数据", "fmt": "整理格式", "import": "导入",
+          "diff": "比较改动", "region": "新建地区文件", "unit": "新建单位文件", "project": "新建项目文件"}
+
+
+def _stop(ctx: click.Context, error: JixiaoError) -> None:
+    progress.clear()
+    click.echo(error.show(), err=True)
+    ctx.exit(error.status)
 
 
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
@@ -29,7 +55,7 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
     return [DEFAULT_DATA]
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="jixiao %(version)s")
 def cli() -> None:
     """jixiao（绩效）：把预算绩效目标表作为数据管理。
@@ -83,17 +109,13 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, cha
     from generator.check import check as run_check
 
     progress.enable()  # on the terminal only: never in the report
-    try:
-        if changed is not None:
-            from generator.changed import changed_targets
+    if changed is not None:
+        from generator.changed import changed_targets
 
-            targets = changed_targets(changed, list(paths))
-            report = run_check(targets, jobs=jobs) if targets else Report()
-        else:
-            report = run_check(_paths(paths), jobs=jobs)
-    except UsageError as exc:
-        progress.clear()
-        _fail(str(exc))
+        targets = changed_targets(changed, list(paths))
+        report = run_check(targets, jobs=jobs) if targets else Report()
+    else:
+        report = run_check(_paths(paths), jobs=jobs)
     progress.clear()
     _emit(report, fmt)
     sys.exit(report.exit_code(strict))
@@ -125,10 +147,7 @@ def diff(base: str | None, head: str | None, fmt: str) -> None:
     """
     from generator.diff import execute
 
-    try:
-        execute(base, head, fmt, sys.stdout)
-    except UsageError as exc:
-        _fail(str(exc))
+    execute(base, head, fmt, sys.stdout)
 
 
 @cli.command(name="fmt", context_settings=CONTEXT)
@@ -146,10 +165,7 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
     """
     from generator.fmt import format_file
 
-    try:
-        files = expand(_paths(paths))
-    except UsageError as exc:
-        _fail(str(exc))
+    files = expand(_paths(paths))
     report = Report(files_checked=len(files))
     changed = 0
     for path in files:
@@ -197,23 +213,13 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_table
       jixiao build --out 输出 -j 2
       jixiao build data/ --no-pdf
     """
-    from generator.render.build import BuildError, describe
     from generator.render.build import build as run_build
-    from generator.site.engine import SiteError
+    from generator.render.build import describe
 
     progress.enable()  # what is under way, on the terminal only
-    try:
-        result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf, site=True,
-                           tables=not no_tables)
-    except UsageError as exc:
-        progress.clear()
-        _fail(str(exc))
-    except (BuildError, SiteError) as exc:
-        progress.clear()
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(1)
-    finally:
-        progress.clear()
+    result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf, site=True,
+                       tables=not no_tables)
+    progress.clear()
     if not result.written:
         _emit(result.report, "text")
     for line in describe(result):
@@ -239,18 +245,21 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
       jixiao serve
       jixiao serve --port 8080 --no-tables
     """
-    from generator.render.build import BuildError, describe
     from generator.render.build import build as run_build
-    from generator.site.engine import SiteError
+    from generator.render.build import describe
     from generator.site.serve import serve as run_serve
 
     source = _paths((data,) if data else ())[0]
 
     def rebuild() -> bool:
+        """One build; what stops it is told and the preview goes on with the last site."""
         try:
             result = run_build(source, out, make_pdf=False, site=True, tables=not no_tables)
-        except (UsageError, BuildError, SiteError) as exc:
-            click.echo(f"错误：{exc}", err=True)
+        except JixiaoError as exc:
+            click.echo(exc.show(), err=True)
+            return False
+        except OSError as exc:
+            click.echo(from_os_error(exc, "生成网站").show(), err=True)
             return False
         if not result.written:
             _emit(result.report, "text")
@@ -260,7 +269,10 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
 
     if not rebuild() and not (out / "index.html").is_file():
         sys.exit(1)
-    run_serve(source, out, rebuild, host, port, click.echo)
+    try:
+        run_serve(source, out, rebuild, host, port, click.echo)
+    except OSError as exc:  # the address is taken (another jixiao serve) or cannot be used
+        raise from_os_error(exc, f"在 {host}:{port} 上启动预览") from exc
 
 
 @cli.command(name="import", context_settings=CONTEXT)
@@ -297,10 +309,7 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
 
     if code is not None and not re.fullmatch(r"[0-9]{6}", code):
         _fail(f"--code 应为 6 位数字的行政区划代码，而不是“{code}”")
-    try:
-        result = import_sources(list(sources), Options(out=out, region=region, code=code, year=year, force=force))
-    except UsageError as exc:
-        _fail(str(exc))
+    result = import_sources(list(sources), Options(out=out, region=region, code=code, year=year, force=force))
     shown = {"written": "已写入", "unchanged": "未改变", "conflict": "未覆盖（内容不同）", "failed": "写入失败"}
     for outcome in result.outcomes:
         click.echo(f"{shown[outcome.status]}：{display_path(outcome.path)}", err=fmt != "text")
@@ -308,7 +317,7 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
     sys.exit(result.report.exit_code())
 
 
-@cli.group(context_settings=CONTEXT)
+@cli.group(cls=_Commands, context_settings=CONTEXT)
 def new() -> None:
     """新建地区、单位或项目文件（已存在的文件不会被覆盖）。
 
@@ -341,10 +350,7 @@ def new_region(folder: Path, name: str, layout: str, framework: str, code: str |
     """
     from generator.scaffold import new_region as create
 
-    try:
-        _created(create(folder, name, layout, int(framework), code))
-    except UsageError as exc:
-        _fail(str(exc))
+    _created(create(folder, name, layout, int(framework), code))
 
 
 @new.command(name="unit", context_settings=CONTEXT)
@@ -359,10 +365,7 @@ def new_unit(folder: Path, name: str) -> None:
     """
     from generator.scaffold import new_unit as create
 
-    try:
-        _created(create(folder, name))
-    except UsageError as exc:
-        _fail(str(exc))
+    _created(create(folder, name))
 
 
 @new.command(name="project", context_settings=CONTEXT)
@@ -381,17 +384,14 @@ def new_project(unit_folder: Path, name: str, amount: float | None, with_xlsx: b
     """
     from generator.scaffold import new_project as create
 
-    try:
-        path = create(unit_folder, name, amount)
-        _created(path)
-        if with_xlsx:
-            from generator.importers.xlsx_template import write_template
+    path = create(unit_folder, name, amount)
+    _created(path)
+    if with_xlsx:
+        from generator.importers.xlsx_template import write_template
 
-            sheet = write_template(path)
-            click.echo(f"已创建：{sheet}")
-            click.echo(f"可在 Excel 或 WPS 中填写，然后运行 jixiao import \"{sheet}\" --force 导入。")
-    except UsageError as exc:
-        _fail(str(exc))
+        sheet = write_template(path)
+        click.echo(f"已创建：{sheet}")
+        click.echo(f"可在 Excel 或 WPS 中填写，然后运行 jixiao import \"{sheet}\" --force 导入。")
 
 
 def main() -> None:

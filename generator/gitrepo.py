@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from generator.tree import UsageError
+from generator.errors import UsageError
 
 MAIN_BRANCHES = ("main", "master")
 

@@ -23,6 +23,7 @@ FAMILIES = {
     "D": "重复",
     "I": "导入",
     "A": "已确认问题",
+    "R": "运行命令（用法、磁盘、权限、端口、外部程序）",
 }
 
 CODES_PAGE = Path(__file__).resolve().parent.parent / "docs" / "问题代码.md"

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.atomic import write_atomic
+from generator.errors import UsageError
 from generator.fmt import _yaml, format_text
 from generator.load import REGION_FILE, UNIT_FILE
 from generator.names import safe_filename
 from generator.rules.framework import FRAMEWORKS
-from generator.tree import UsageError
 
 __all__ = ["new_project", "new_region", "new_unit", "safe_filename"]
 

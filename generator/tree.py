@@ -14,13 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, make
+from generator.errors import UsageError
 from generator.load import REGION_FILE, UNIT_FILE, YAML_SUFFIXES, display_path
 
 _YEAR = re.compile(r"^(19|20)\d{2}$")
-
-
-class UsageError(Exception):
-    """A mistake in how the command was called (exit status 2)."""
 
 
 @dataclass

@@ -18,8 +18,9 @@ import pytest
 from conftest import HUNAN_REGION, UNIT
 
 from generator.diagnostics import Diagnostic, make
+from generator.errors import UsageError
 from generator.load import REGION_FILE, UNIT_FILE, display_path
-from generator.tree import Tree, UnitFolder, UsageError, collect, expand, is_data_file
+from generator.tree import Tree, UnitFolder, collect, expand, is_data_file
 
 Summary = tuple[list[str], list[tuple[str, str, int, list[str]]], list[str], list[Diagnostic]]
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Report
+from generator.errors import UsageError
 from generator.importers.assemble import Options, Planned, plan_tree
 from generator.importers.read import read_source
 from generator.importers.recognise import classify, recognise
 from generator.importers.source import Cell, Source, excerpt
 from generator.importers.write import Outcome, write
 from generator.load import display_path
-from generator.tree import UsageError
 
 SUFFIXES = (".txt", ".text", ".docx", ".xlsx", ".xlsm")
 

@@ -131,14 +131,14 @@ def write_template(project_file: Path) -> Path:
     """Write ``<项目>.xlsx`` next to the project's YAML; never over an existing file."""
     target = project_file.with_suffix(".xlsx")
     if target.exists():
-        from generator.tree import UsageError
+        from generator.errors import UsageError
 
         raise UsageError(f"“{target}”已经存在，不会覆盖")
     data = template_bytes(project_file)
     try:
         write_atomic(target, data, overwrite=False)
     except FileExistsError:
-        from generator.tree import UsageError
+        from generator.errors import UsageError
 
         raise UsageError(f"“{target}”已经存在，不会覆盖") from None
     return target

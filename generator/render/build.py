@@ -26,6 +26,7 @@ from generator.atomic import replace_folder
 from generator.atomic import staging as staging_folder
 from generator.check import check
 from generator.diagnostics import Diagnostic, Report, Severity
+from generator.errors import BuildError
 from generator.load import REGION_FILE, Document, display_path, load
 from generator.model import Project, Region, Unit
 from generator.names import folder_name
@@ -39,10 +40,6 @@ from generator.tree import UnitFolder, collect
 TABLES = "tables"
 # Below this many projects, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
-
-
-class BuildError(Exception):
-    """The data passed the check but cannot be printed (e.g. its 版式 has no layout folder)."""
 
 
 @dataclass

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from generator.errors import BuildError
+
 LABEL = "label"  # a printed caption of the form, e.g. 项目名称
 HEAD = "head"    # a column heading of a table, e.g. 一级指标
 VALUE = "value"  # data
@@ -18,7 +20,7 @@ LEFT = "left"
 CENTER = "center"
 
 
-class LayoutError(Exception):
+class LayoutError(BuildError):
     """A layout (layout.yaml) that cannot be printed: its spans do not fit its columns, etc."""
 
 

@@ -17,6 +17,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from generator.errors import ToolError
 from generator.render.reproducible import FIXED_TIME
 
 SERIF = ("仿宋", "仿宋_GB2312", "FangSong", "宋体", "SimSun", "STSong", "STFangsong", "楷体", "KaiTi")
@@ -37,7 +38,7 @@ TIMEOUT_BASE = 120
 TIMEOUT_PER_FILE = 60
 
 
-class PdfError(Exception):
+class PdfError(ToolError):
     """LibreOffice is installed but could not convert a file."""
 
 

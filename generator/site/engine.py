@@ -16,15 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from generator.errors import SiteError, from_os_error
 from generator.site import shell
 
 PACKAGED_CONFIG = Path(__file__).resolve().parent / "mkdocs.yml"
 CONFIG_NAME = "mkdocs.yml"
 MKDOCS_KIND = "mkdocs"
-
-
-class SiteError(Exception):
-    """The site cannot be built: mkdocs failed, or its configuration is missing or broken."""
 
 
 def config_file(cwd: Path | None = None) -> Path:
@@ -102,7 +99,9 @@ def build(config: Path, docs: Path, site: Path) -> dict[str, Any]:
         try:
             loaded = load_config(config_file=str(config), docs_dir=str(docs), site_dir=str(site), strict=True)
             mkdocs_build(loaded)
-        except (MkDocsException, OSError) as exc:
+        except OSError as exc:  # a full disk, a folder it may not write: said as such
+            raise from_os_error(exc, "生成说明页面") from exc
+        except MkDocsException as exc:
             detail = "；".join(problems.messages[-5:]) or str(exc)
             raise SiteError(f"mkdocs 未能生成网站（{config}）：{detail}") from exc
     return dict(loaded)

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator import atomic, cache, progress
+from generator.errors import BuildError
 from generator.load import REGION_FILE, Document, display_path
 from generator.model import Region
-from generator.render.build import PARALLEL_THRESHOLD, BuildError, BuildResult, _region, _replace
+from generator.render.build import PARALLEL_THRESHOLD, BuildResult, _region, _replace
 from generator.site import engine, exports, history, overview, reuse, search, shell
 from generator.site.addresses import DATA, TABLES, UnitAddress
 from generator.site.pages import History

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from generator import cache
-from generator.site.engine import SiteError
+from generator.errors import SiteError
 
 BUNDLE = "pagefind"
 SHARDS = "pagefind-shards"

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from markupsafe import escape
 
+from generator.errors import SiteError
 from generator.site.addresses import depth
 
 MARK = "JIXIAOSHELLTITLE"
@@ -36,7 +37,7 @@ _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</
 _UP = re.compile(r'(?<=")\.\.(?=[/"])')
 
 
-class ShellError(Exception):
+class ShellError(SiteError):
     """The theme's page does not have the expected shape (a theme upgrade changed it)."""
 
 
