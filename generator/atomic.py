@@ -9,7 +9,7 @@ The temporary file's name starts with a dot and ends with ``.tmp``: if the proce
 outright (SIGKILL, power loss) before the rename, what is left behind is a hidden file that
 ``jixiao check`` never reads as data (tree.py skips names starting with a dot).
 
-The build writes whole folders instead (render/build.py, site/publish.py): into a staging folder that
+The build writes whole folders instead (build.py, site/publish.py): into a staging folder that
 replaces the old one only when everything succeeded. Staging folders live in one work folder beside
 the output (``staging``), which ignores itself in git and is cleared of what killed builds left.
 """

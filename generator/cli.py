@@ -213,11 +213,11 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_table
       jixiao build --out 输出 -j 2
       jixiao build data/ --no-pdf
     """
-    from generator.render.build import build as run_build
-    from generator.render.build import describe
+    from generator.build import build as run_build
+    from generator.build import describe
 
     progress.enable()  # what is under way, on the terminal only
-    result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf, site=True,
+    result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf,
                        tables=not no_tables)
     progress.clear()
     if not result.written:
@@ -245,8 +245,8 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
       jixiao serve
       jixiao serve --port 8080 --no-tables
     """
-    from generator.render.build import build as run_build
-    from generator.render.build import describe
+    from generator.build import build as run_build
+    from generator.build import describe
     from generator.site.serve import serve as run_serve
 
     source = _paths((data,) if data else ())[0]
@@ -254,7 +254,7 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
     def rebuild() -> bool:
         """One build; what stops it is told and the preview goes on with the last site."""
         try:
-            result = run_build(source, out, make_pdf=False, site=True, tables=not no_tables)
+            result = run_build(source, out, make_pdf=False, tables=not no_tables)
         except JixiaoError as exc:
             click.echo(exc.show(), err=True)
             return False

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import FieldPath
-from generator.load import Document
+from generator.errors import BuildError
+from generator.load import REGION_FILE, Document
+from generator.tree import UnitFolder
 
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
@@ -225,3 +229,28 @@ class Unit:
     @property
     def project_total(self) -> Decimal:
         return sum((p.budget for p in self.projects if p.budget is not None), Decimal(0))
+
+
+def read_document(path: Path) -> Document:
+    """A data file that passed the check, read again to be published; BuildError when it no longer loads
+    (changed since the check ran)."""
+    from generator.load import load
+
+    loaded = load(path)
+    if isinstance(loaded, Document):
+        return loaded
+    raise BuildError(f"{loaded.path}：{loaded.message}（文件在检查之后被改动了？请重新运行）")
+
+
+@cache
+def read_region(path: Path) -> Region:
+    """A region's 地区.yaml as a Region, read once per process."""
+    return Region.from_doc(read_document(path))
+
+
+def load_unit(folder: UnitFolder) -> Unit:
+    """A unit folder that passed the check, as the model: its region, its unit file and its projects (in
+    the order of their files)."""
+    unit = Unit.from_doc(read_document(folder.unit_file), folder.year, read_region(folder.region_dir / REGION_FILE))
+    unit.projects = [Project.from_doc(read_document(path)) for path in folder.project_files]
+    return unit

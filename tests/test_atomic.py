@@ -22,11 +22,12 @@ from conftest import DATA
 
 from generator import atomic
 from generator.atomic import replace_folder, write_atomic
+from generator.build import build
 from generator.check import check
 from generator.cli import cli
+from generator.errors import BuildError
 from generator.load import Document, load
-from generator.render import build as build_module
-from generator.render.build import build
+from generator.render import tables as build_module
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
@@ -54,7 +55,7 @@ def failing_on(call: int, real: Callable[..., Any], exc: BaseException) -> Calla
 def previous_build(data_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     """The data and a site built from it (tables only, the library's default)."""
     out = tmp_path / "site"
-    assert build(data_copy, out, make_pdf=False).written
+    assert build(data_copy, out, make_pdf=False, site=False).written
     return data_copy, out
 
 
@@ -67,7 +68,7 @@ def test_a_build_failing_on_the_third_unit_keeps_the_previous_tables(
     project.write_text(project.read_text(encoding="utf-8").replace("援助泸溪资金", "改过的名称"), encoding="utf-8")
     monkeypatch.setattr(build_module, "compose_unit", failing_on(3, build_module.compose_unit, exc))
     with pytest.raises(type(exc)):
-        build(data, out, make_pdf=False, jobs=1)
+        build(data, out, make_pdf=False, jobs=1, site=False)
     assert snapshot(out) == before
     assert sorted(os.listdir(out.parent)) == around and os.listdir(out) == ["tables"]
 
@@ -78,7 +79,7 @@ def test_a_build_failing_while_writing_a_workbook_keeps_the_previous_tables(
     before = snapshot(out)
     monkeypatch.setattr(build_module, "xlsx_bytes", failing_on(10, build_module.xlsx_bytes, OSError(28, "设备上没有空间")))
     with pytest.raises(OSError):
-        build(data, out, make_pdf=False, jobs=1)
+        build(data, out, make_pdf=False, jobs=1, site=False)
     assert snapshot(out) == before and os.listdir(out) == ["tables"]
 
 
@@ -94,8 +95,8 @@ def test_a_broken_layout_stops_the_build_before_anything_is_touched(
     monkeypatch.setattr(layout_module, "OFFICIAL", broken)
     layout_module._cached.cache_clear()
     try:
-        with pytest.raises(build_module.BuildError):
-            build(data, out, make_pdf=False, jobs=1)
+        with pytest.raises(BuildError):
+            build(data, out, make_pdf=False, jobs=1, site=False)
     finally:
         layout_module._cached.cache_clear()
     assert snapshot(out) == before and os.listdir(out) == ["tables"]

@@ -186,7 +186,6 @@ def without_unprinted(text: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
 def test_import_of_the_rendered_tables_gives_the_data_back(data_copy: Path, tmp_path: Path, fmt: str) -> None:
-    pytest.importorskip("generator.render.build")
     from click.testing import CliRunner
 
     from generator.cli import cli

@@ -20,10 +20,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_import_robust import GOOD_ROWS, HEADER
 
+from generator.build import build, describe
 from generator.check import check
 from generator.importers import Options, import_sources
 from generator.names import MAX_NAME, MAX_NAME_BYTES, is_reserved, name_key, safe_filename, safe_name_among, unique_names
-from generator.render.build import build, describe
 from generator.scaffold import new_project
 from generator.tree import collect
 
@@ -113,7 +113,7 @@ def test_build_gives_colliding_names_their_own_files_and_folders(tmp_path: Path)
     long_name = "很长的项目名称" * 11  # 231 bytes: the file fits, "<name>.xlsx" beside it would not
     for stem in ("甲:乙", "甲_乙", "甲\\乙", "单位汇编", "汇总表", "\u202e反向", long_name):
         (unit / f"{stem}.yaml").write_text(_project(stem), encoding="utf-8")
-    result = build(tmp_path / "data", tmp_path / "site", make_pdf=False)
+    result = build(tmp_path / "data", tmp_path / "site", make_pdf=False, site=False)
     assert result.written, describe(result)
     folders = sorted(p.relative_to(result.out).as_posix() for p in result.out.glob("*/*/*"))
     assert folders == ["测试区/2026/_CON", "测试区/2026/测试局_一", "测试区/2026/测试局_一（2）"]
@@ -123,11 +123,11 @@ def test_build_gives_colliding_names_their_own_files_and_folders(tmp_path: Path)
     for path in result.out.rglob("*"):
         assert len(path.name.encode("utf-8")) <= NAME_LIMIT
         assert_safe(path.stem if path.is_file() else path.name)
-    again = build(tmp_path / "data", tmp_path / "again", make_pdf=False)  # the same names every time
+    again = build(tmp_path / "data", tmp_path / "again", make_pdf=False, site=False)  # the same names every time
     assert sorted(p.relative_to(again.out) for p in again.out.rglob("*")) == sorted(
         p.relative_to(result.out) for p in result.out.rglob("*"))
     # The website gives each unit its own page, tables and open data too.
-    site = build(tmp_path / "data", tmp_path / "网站", make_pdf=False, site=True)
+    site = build(tmp_path / "data", tmp_path / "网站", make_pdf=False)
     assert site.written, describe(site)
     root = tmp_path / "网站"
     for place in ("地区/测试区/2026", "tables/测试区/2026"):
@@ -210,7 +210,7 @@ def test_check_reports_links_and_never_follows_them_out_of_the_data(make_tree: C
     assert not [d for d in report.diagnostics if "外面" in d.message]
     assert report.files_checked == 3  # 地区, 单位, 甲: no file through a link
     assert report.exit_code() == 1
-    assert not build(data, tmp_path / "site", make_pdf=False).written  # a tree with links is not published
+    assert not build(data, tmp_path / "site", make_pdf=False, site=False).written  # a tree with links is not published
     assert sorted(p.name for p in collect([data]).files()) == sorted(["地区.yaml", "单位.yaml", "甲.yaml"])
     assert _snapshot(outside) == before
 
@@ -222,7 +222,7 @@ def test_build_replaces_a_linked_tables_folder_instead_of_writing_through_it(mak
     site.mkdir()
     os.symlink(outside, site / "tables")
     before = _snapshot(outside)
-    result = build(tmp_path / "data", site, make_pdf=False)
+    result = build(tmp_path / "data", site, make_pdf=False, site=False)
     assert result.written
     assert not (site / "tables").is_symlink() and (site / "tables" / "测试区").is_dir()
     assert _snapshot(outside) == before

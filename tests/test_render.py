@@ -17,9 +17,10 @@ from jinja2 import meta
 from openpyxl import load_workbook
 from render_helpers import as_text, parse_page
 
+from generator.build import BuildResult, build, describe
 from generator.cli import cli
+from generator.errors import BuildError
 from generator.render import layout as layout_module
-from generator.render.build import BuildError, BuildResult, build, describe
 from generator.render.form import LayoutError
 from generator.render.layout import COMMON, OFFICIAL, available, load_layout
 from generator.render.values import money, plain, value_cell
@@ -33,7 +34,7 @@ HOSTILE = ["<script>alert(1)</script>", "{{ 7*7 }}", "=HYPERLINK(\"http://x\")",
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     out = tmp_path_factory.mktemp("site")
-    result = build(DATA, out, make_pdf=False)
+    result = build(DATA, out, make_pdf=False, site=False)
     assert result.written, describe(result)
     return result
 
@@ -149,7 +150,7 @@ def _hostile_tree(make_tree: object) -> Path:
 
 def test_hostile_text_is_escaped_in_html_and_never_a_formula_in_xlsx(make_tree: object, tmp_path: Path) -> None:
     data = _hostile_tree(make_tree)
-    result = build(data, tmp_path / "site", make_pdf=False)
+    result = build(data, tmp_path / "site", make_pdf=False, site=False)
     assert result.written, describe(result)
     folder = result.out / "测试区/2026/测试局"
     html = (folder / "志愿服务活动专项.html").read_text(encoding="utf-8")
@@ -172,7 +173,7 @@ def test_hostile_text_is_escaped_in_html_and_never_a_formula_in_xlsx(make_tree: 
 
 
 def test_build_twice_gives_identical_bytes(built: BuildResult, tmp_path: Path) -> None:
-    again = build(DATA, tmp_path / "again", make_pdf=False)
+    again = build(DATA, tmp_path / "again", make_pdf=False, site=False)
     first = sorted(p.relative_to(built.out) for p in built.out.rglob("*") if p.is_file())
     second = sorted(p.relative_to(again.out) for p in again.out.rglob("*") if p.is_file())
     assert first == second
@@ -235,7 +236,7 @@ def test_fields_without_a_column_are_reported_not_dropped(make_tree: object, tmp
         encoding="utf-8")
     text = text.replace("    度量单位: 人\n", "    度量单位: 人\n    权重: 10\n", 1) + "实施期绩效目标: 三年内完成。\n"
     unit_dir = make_tree({"志愿服务活动专项.yaml": text})  # type: ignore[operator]
-    result = build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False)
+    result = build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False, site=False)
     assert {field for _, field in result.unprinted} == {"绩效指标.权重", "实施期绩效目标"}
     assert any("没有印在官方表格上" in line for line in describe(result))
 
@@ -244,7 +245,7 @@ def test_missing_layout_stops_the_build_before_writing(make_tree: object, tmp_pa
     region = "名称: 测试市测试区\n版式: 四川\n指标体系: 2021\n金额单位: 万元\n"
     unit_dir = make_tree({}, region=region)  # type: ignore[operator]
     with pytest.raises(BuildError, match="没有“四川”版式"):
-        build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False)
+        build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False, site=False)
     assert not (tmp_path / "site" / "tables").exists()
 
 
@@ -285,29 +286,26 @@ def test_cli_build_with_errors_writes_nothing(data_copy: Path, monkeypatch: pyte
 
 def test_rebuild_replaces_old_tables(data_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    build(data_copy, out, make_pdf=False)
+    build(data_copy, out, make_pdf=False, site=False)
     renamed = next(data_copy.rglob("援助泸溪资金.yaml"))
     renamed.rename(renamed.with_name("援助资金.yaml"))
-    build(data_copy, out, make_pdf=False)
+    build(data_copy, out, make_pdf=False, site=False)
     assert not list(out.rglob("援助泸溪资金.*")) and list(out.rglob("援助资金.docx"))
     assert [p.name for p in out.iterdir()] == ["tables"]  # no staging folder left behind
 
 
 def test_a_table_does_not_depend_on_what_was_written_before(built: BuildResult) -> None:
-    from generator.render.build import _render_task
+    from generator.model import load_unit
     from generator.render.compose import compose_unit
+    from generator.render.tables import write_unit_tables
     from generator.render.word import docx_bytes
     from generator.tree import collect
 
     folder = next(f for f in collect([DATA]).units.values() if f.path.name == "区委社会工作部" and "唐山" in str(f.path))
-    unit_result = _render_task((folder, built.out.parent / "again"))
+    unit_result = write_unit_tables(load_unit(folder), built.out.parent / "again")
     first = (unit_result.folder / "劳务费.docx").read_bytes()
     assert first == (built.out / "唐山市路南区/2025/区委社会工作部/劳务费.docx").read_bytes()
-    from generator.model import Project, Unit
-    from generator.render.build import _document, _region
-
-    unit = Unit.from_doc(_document(folder.unit_file), folder.year, _region(folder.region_dir / "地区.yaml"))
-    unit.projects = [Project.from_doc(_document(p)) for p in folder.project_files]
+    unit = load_unit(folder)
     forms = compose_unit(load_layout("河北"), unit).forms
     booklet = docx_bytes(forms, f"{unit.name} {unit.year}年绩效目标表汇编")  # sections of both orientations
     # The build makes the booklet from the bodies it wrote for the tables; the same bytes as from scratch.
@@ -359,21 +357,20 @@ def test_docx_text_keeps_breaks_and_drops_what_xml_cannot_hold(built: BuildResul
 
 
 def _forms_of(unit_path: str) -> list:  # type: ignore[type-arg]
-    from generator.model import Project, Unit
-    from generator.render.build import _document, _region
+    from generator.model import load_unit
     from generator.render.compose import compose_unit
     from generator.tree import collect
 
     folder = next(f for f in collect([DATA]).units.values() if f.path.as_posix().endswith(unit_path))
-    unit = Unit.from_doc(_document(folder.unit_file), folder.year, _region(folder.region_dir / "地区.yaml"))
-    unit.projects = [Project.from_doc(_document(p)) for p in folder.project_files]
+    unit = load_unit(folder)
     return compose_unit(load_layout(unit.region.layout), unit).forms
 
 
 def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A layout's own _表单.html.j2 prints its tables, on their own pages and in the booklet alike."""
+    from generator.model import load_unit
     from generator.render import webpage
-    from generator.render.build import _render_task
+    from generator.render.tables import write_unit_tables
     from generator.tree import collect
 
     shutil.copytree(OFFICIAL, tmp_path / "official")
@@ -385,7 +382,7 @@ def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, monkeypatch: pyt
     webpage.environment.cache_clear()
     try:
         hebei = next(f for f in collect([DATA]).units.values() if "唐山" in str(f.path))
-        done = _render_task((hebei, tmp_path / "out"))
+        done = write_unit_tables(load_unit(hebei), tmp_path / "out")
         pages = sorted(done.folder.glob("*.html"))
         assert len(pages) == done.tables + 1
         for page in pages:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from generator.render.build import BuildResult, build, describe
+from generator.build import BuildResult, build, describe
 from generator.render.pdf import convert, soffice
 
 pytestmark = pytest.mark.skipif(
@@ -32,7 +32,7 @@ SAMPLES = {
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    result: BuildResult = build(DATA, tmp_path_factory.mktemp("site"), make_pdf=True)
+    result: BuildResult = build(DATA, tmp_path_factory.mktemp("site"), make_pdf=True, site=False)
     assert result.written, describe(result)
     assert result.pdfs == 4, result.pdf_note
     work = tmp_path_factory.mktemp("pdf")

@@ -16,8 +16,8 @@ import pytest
 from conftest import DATA, ROOT
 from render_helpers import SKIP, Page, logical, parse_page, unique_cells
 
+from generator.build import BuildResult, build, describe
 from generator.normalize import canonical_enum_value, squash
-from generator.render.build import BuildResult, build, describe
 from generator.schemas import common_defs
 
 SEEDS = ROOT / "tests" / "seeds"
@@ -41,7 +41,7 @@ SUMMARY_NAMES = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    result = build(DATA, tmp_path_factory.mktemp("site"), make_pdf=False)
+    result = build(DATA, tmp_path_factory.mktemp("site"), make_pdf=False, site=False)
     assert result.written, describe(result)
     return result
 

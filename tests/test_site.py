@@ -19,17 +19,18 @@ from click.testing import CliRunner
 from conftest import DATA, ROOT
 from jinja2 import meta
 
+from generator.build import BuildResult, build, check_out
 from generator.cli import cli
+from generator.errors import BuildError
 from generator.load import Document, load
-from generator.render.build import BuildError, BuildResult, build
-from generator.site import engine, exports, hooks, pages, publish
+from generator.site import engine, exports, hooks, pages
 from generator.site.fields import FIELDS_PAGE, fields_markdown
 from generator.site.shell import Shell, ShellError
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    result = build(DATA, tmp_path_factory.mktemp("built") / "site", make_pdf=False, site=True)
+    result = build(DATA, tmp_path_factory.mktemp("built") / "site", make_pdf=False)
     assert result.written, result.report.diagnostics
     return result.out.parent
 
@@ -228,7 +229,7 @@ def test_datapackage_describes_the_files_and_validates(site: Path) -> None:
 
 
 def test_same_input_gives_the_same_site_byte_for_byte(site: Path, tmp_path: Path) -> None:
-    again = build(DATA, tmp_path / "again", make_pdf=False, site=True).out.parent
+    again = build(DATA, tmp_path / "again", make_pdf=False).out.parent
     first = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     assert first == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     for relative in first:
@@ -257,7 +258,7 @@ def test_hostile_text_is_shown_as_text_on_every_page(data_copy: Path, tmp_path: 
     unit.write_text(unit.read_text(encoding="utf-8").replace(
         "单位名称: 中共株洲市渌口区委社会工作部", '单位名称: "中共株洲市渌口区委社会工作部\\"><svg onload=alert(3)>{{ 7*7 }}"'),
         encoding="utf-8")
-    result = build(data_copy, tmp_path / "site", make_pdf=False, site=True)
+    result = build(data_copy, tmp_path / "site", make_pdf=False)
     assert result.written, [d.message for d in result.report.diagnostics if d.severity.value == "error"]
     out = result.out.parent
     shown_somewhere = dict.fromkeys(HOSTILE, 0)
@@ -377,9 +378,9 @@ def test_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path: Path) -> No
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(BuildError, match="不是 jixiao 生成的文件"):
-        publish.check_out(out, DATA)
+        check_out(out, DATA)
     with pytest.raises(BuildError, match="包含数据"):
-        publish.check_out(DATA.parent, DATA)
+        check_out(DATA.parent, DATA)
     assert (out / "notes.txt").is_file()
 
 
@@ -412,7 +413,7 @@ def test_revision_history_says_when_and_what_changed(data_copy: Path, tmp_path: 
     project.rename(renamed)
     git("add", "-A")
     git("commit", "-q", "-m", "更正志愿服务活动专项的金额")
-    result: BuildResult = build(data_copy, tmp_path / "site", make_pdf=False, site=True, tables=False)
+    result: BuildResult = build(data_copy, tmp_path / "site", make_pdf=False, tables=False)
     page = (result.out.parent / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动/index.html").read_text(encoding="utf-8")
     history = page[page.index("修订记录"):]
     assert "2026-03-01" in history and "更正志愿服务活动专项的金额" in history

@@ -19,7 +19,7 @@ import browser
 import pytest
 from conftest import DATA
 
-from generator.render.build import build
+from generator.build import build
 from generator.site import search as site_search
 
 pytestmark = pytest.mark.skipif(browser.available() is not None, reason=str(browser.available()))
@@ -43,7 +43,7 @@ NEEDS_SPLITTING = {"志愿服务活动专项", "服务活动", "能力提升", "
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    result = build(DATA, tmp_path_factory.mktemp("browser") / "site", make_pdf=False, site=True)
+    result = build(DATA, tmp_path_factory.mktemp("browser") / "site", make_pdf=False)
     assert result.written
     return result.out.parent
 

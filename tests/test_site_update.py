@@ -15,8 +15,8 @@ from conftest import DATA, ROOT
 from test_cache import assert_same_tree
 
 from generator import atomic, cache
+from generator.build import build
 from generator.render import pdf
-from generator.render.build import build
 from generator.site import engine, search
 
 VOLUNTEER = "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml"
@@ -42,7 +42,7 @@ def make(out: str, cached: bool = True, tables: bool = True) -> None:
     if not cached:
         os.environ["JIXIAO_CACHE_DIR"], saved = "off", os.environ["JIXIAO_CACHE_DIR"]
     try:
-        result = build(Path("data"), Path(out), jobs=1, make_pdf=False, site=True, tables=tables)
+        result = build(Path("data"), Path(out), jobs=1, make_pdf=False, tables=tables)
     finally:
         if not cached:
             os.environ["JIXIAO_CACHE_DIR"] = saved
@@ -194,7 +194,7 @@ def make_with_pdf(out: str, cached: bool = True) -> None:
     if not cached:
         os.environ["JIXIAO_CACHE_DIR"], saved = "off", os.environ["JIXIAO_CACHE_DIR"]
     try:
-        result = build(Path("data"), Path(out), jobs=2, make_pdf=True, site=True)
+        result = build(Path("data"), Path(out), jobs=2, make_pdf=True)
     finally:
         if not cached:
             os.environ["JIXIAO_CACHE_DIR"] = saved

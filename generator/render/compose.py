@@ -79,7 +79,7 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     ]
     unit_context = {**unit.doc.data, **shared, PROJECTS: project_contexts}
     forms: list[Form] = []
-    stems = _project_stems(layout, projects)
+    stems = project_stems(layout, projects)
     for spec in layout.forms:
         if spec.subject == UNIT and _present(unit_context, spec.requires):
             forms.append(compose_form(spec, layout, unit_context, str(spec.stem)))
@@ -97,7 +97,7 @@ def _present(context: dict[str, Any], requires: str | None) -> bool:
     return requires is None or lookup(context, requires) not in (None, "", [], {})
 
 
-def _project_stems(layout: Layout, projects: list[Project]) -> list[str]:
+def project_stems(layout: Layout, projects: list[Project]) -> list[str]:
     """File names for the projects' tables: the data file's name, never one of the unit's tables."""
     taken = [str(f.stem) for f in layout.forms if f.subject == UNIT] + [BOOKLET]
     return unique_names([project.doc.path.stem for project in projects], taken=taken)

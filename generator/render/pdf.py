@@ -49,6 +49,15 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def unavailable(make_pdf: bool) -> str:
+    """Why no PDF is made (the note of the build's summary), or "" when they can be."""
+    if not make_pdf:
+        return "未生成 PDF（--no-pdf）"
+    if soffice() is None:
+        return "未找到 LibreOffice（soffice），未生成 PDF 汇编；安装 LibreOffice 后再运行即可生成"
+    return ""
+
+
 def _fonts_conf(folder: Path) -> Path:
     aliases = [ALIAS.format(name=n, fallback="Noto Serif CJK SC") for n in SERIF]
     aliases += [ALIAS.format(name=n, fallback="Noto Sans CJK SC") for n in SANS]

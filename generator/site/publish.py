@@ -1,17 +1,15 @@
-"""``jixiao build``, the whole site: editorial pages, data pages, official tables, open data, search.
+"""The whole website, written into a staging folder: editorial pages, data pages, official tables, open
+data, search. Where the staging folder goes afterwards is generator.build's business.
 
 The order of work:
 
 1. mkdocs builds the editorial pages (guides, field reference, error codes, open data, search)
-   and the theme's frame (shell.py) into a fresh staging folder beside OUT;
+   and the theme's frame (shell.py);
 2. one worker per unit (in parallel) writes the unit's official tables, its page, one page per
    project and their open data (unitpages.py);
-3. the home, region and year pages, the joined open data files and datapackage.json;
-4. Pagefind indexes the finished pages;
-5. the staging folder takes the place of OUT: a failed build never leaves half a site, and the
-   pages of deleted projects do not linger.
-
-OUT is replaced whole, so it must be a folder jixiao made (or empty, or new): never the data.
+3. the PDF booklets (render/pdf.py, by batch: reuse.py);
+4. the home, region and year pages, the joined open data files and datapackage.json;
+5. Pagefind indexes the finished pages (search.py).
 """
 
 from __future__ import annotations
@@ -20,74 +18,44 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator import atomic, cache, progress
-from generator.errors import BuildError
-from generator.load import REGION_FILE, Document, display_path
-from generator.model import Region
-from generator.render.build import PARALLEL_THRESHOLD, BuildResult, _region, _replace
+from generator import cache, progress, workers
+from generator.load import REGION_FILE, Document
+from generator.model import Region, read_region
+from generator.render.tables import WrittenTables
 from generator.site import engine, exports, history, overview, reuse, search, shell
 from generator.site.addresses import DATA, TABLES, UnitAddress
 from generator.site.pages import History
 from generator.site.unitpages import UnitJob, UnitSummary, build_unit
 from generator.tree import UnitFolder
 
-MARKER = reuse.MARKER  # says OUT was made by jixiao build, so it may be replaced
-
-
-def check_out(out: Path, data: Path) -> None:
-    """Refuse to replace a folder that holds the data, the working folder, or files jixiao did not make."""
-    target = out.resolve()
-    for inside in (data.resolve(), Path.cwd().resolve()):
-        if inside == target or target in inside.parents:
-            raise BuildError(f"输出文件夹“{out}”包含数据或当前文件夹，生成网站时会被整个替换：请另选一个文件夹，如 site")
-    made_by_mkdocs = (target / "404.html").is_file() and (target / "assets" / "javascripts").is_dir()
-    if target.is_dir() and not (target / MARKER).exists() and not made_by_mkdocs:
-        names = {p.name for p in target.iterdir()}
-        if names - {"tables"}:  # the official tables alone: what jixiao build wrote before the website
-            raise BuildError(f"输出文件夹“{out}”中有不是 jixiao 生成的文件，生成网站时会被整个替换："
-                             "请另选一个文件夹，或先清空它")
-
-
-def publish(data: Path, out: Path, folders: list[UnitFolder], result: BuildResult, jobs: int, make_pdf: bool,
-            tables: bool = True) -> None:
-    check_out(out, data)
-    previous = reuse.Previous.of(out)
-    with atomic.staging(out) as staging, tempfile.TemporaryDirectory(prefix="jixiao-site-") as work_dir:
-        built = _build(data, staging, Path(work_dir), folders, result, jobs, make_pdf, tables, previous)
-        if previous.out is None:  # the whole site is in staging
-            (staging / MARKER).write_text("jixiao build\n", encoding="utf-8")
-            _replace(staging, out)
-        else:  # staging holds what changed (reuse.py)
-            reuse.update(staging, out, previous, built.record, built.reused, built.slots, built.extras)
-        built.record.save(out)
-    result.written = True
-    reused = f"{result.reused} 个单位没有改动，沿用上次生成的页面和表格；" if result.reused else ""
-    result.site = f"网站 → {display_path(out)}/index.html（{built.pages} 个页面；{reused}预览：jixiao serve）"
-    if previous.interrupted:
-        result.site += "\n上一次生成在替换文件时被中断，网站曾新旧混合；这一次已全部修复。"
-
 
 @dataclass
 class Built:
-    """What ``_build`` made: the number of data pages, the record for the next build, and, for an update
+    """What ``write_site`` made: the number of data pages, the record for the next build, and, for an update
     of the previous site (reuse.update), the keys of the unchanged units, the slots to replace or remove,
-    and the files written into the slots of unchanged units."""
+    and the files written into the slots of unchanged units; the units, their tables (made now or kept),
+    how many units were kept, and the PDF booklets."""
 
     pages: int
     record: reuse.Record
     reused: set[str] = field(default_factory=set)
     slots: list[PurePosixPath] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
+    units: int = 0
+    tables: list[WrittenTables] = field(default_factory=list)
+    kept: int = 0
+    pdf_note: str = ""
+    pdfs: int = 0
 
 
-def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result: BuildResult, jobs: int,
-           make_pdf: bool, tables: bool, previous: reuse.Previous) -> Built:
-    """Write the site into ``site``: all of it, or, when ``previous`` is a site to update, all but the
-    units and search shards that did not change (reuse.py), which stay where they are."""
+def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jobs: int, make_pdf: bool, tables: bool,
+               previous: reuse.Previous) -> Built:
+    """Write the site into ``site`` (a staging folder; ``work`` a scratch folder): all of it, or, when
+    ``previous`` is a site to update, all but the units and search shards that did not change (reuse.py),
+    which stay where they are."""
     config = engine.config_file()
     progress.step("生成说明页面……")
     settings = engine.build_cached(config, engine.stage_docs(config, work / "docs"), site)
@@ -100,7 +68,7 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     histories = history.collect(data, files)
     scratch = work / "rows"
     scratch.mkdir()
-    region_money = {f.region_dir: _region(f.region_dir / REGION_FILE).money_unit for f in folders}
+    region_money = {f.region_dir: read_region(f.region_dir / REGION_FILE).money_unit for f in folders}
     record = reuse.Record()
     keys = [reuse.unit_key(folder, data, frame, tables, histories) if cache.folder() else None for folder in folders]
     summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in enumerate(keys)]
@@ -108,7 +76,7 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
     texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
     unit_jobs = [UnitJob(folders[n], n, site, scratch, frame, data,
                          _histories(folders[n], histories, texts, region_money), tables) for n in todo]
-    for finished, (n, summary) in enumerate(zip(todo, _run(unit_jobs, jobs), strict=True), start=1):
+    for finished, (n, summary) in enumerate(zip(todo, _units(unit_jobs, jobs), strict=True), start=1):
         summaries[n] = summary
         progress.count("生成页面和官方表格", finished, len(todo), "个单位")
     done = [s for s in summaries if s is not None]
@@ -121,14 +89,15 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
             progress.step("生成 PDF 汇编……")
         booklets = [(root, s.tables.booklet.relative_to(root).as_posix()) for root, s in zip(roots, done, strict=True)
                     if s.tables and s.tables.booklet]
-        result.pdf_note, result.pdfs = previous.pdfs_for(booklets, site, make_pdf, jobs, record)
+        pdf_note, pdfs = previous.pdfs_for(booklets, site, make_pdf, jobs, record)
     else:
-        result.pdf_note, result.pdfs = "未生成官方表格（--no-tables）", 0
-    regions: dict[str, Region] = {f.region_dir.name: _region(f.region_dir / REGION_FILE) for f in folders}
+        pdf_note, pdfs = "未生成官方表格（--no-tables）", 0
+    regions: dict[str, Region] = {f.region_dir.name: read_region(f.region_dir / REGION_FILE) for f in folders}
     pages = overview.write_overview(site, theme, done, regions, histories, data)
     _open_data(site, scratch, done, roots, regions)
     built = Built(pages + len(done) + sum(s.projects for s in done), record,
-                  {k for n, k in enumerate(keys) if k is not None and n not in fresh})
+                  {k for n, k in enumerate(keys) if k is not None and n not in fresh}, units=len(done),
+                  tables=[s.tables for s in done if s.tables], kept=len(done) - len(todo), pdf_note=pdf_note, pdfs=pdfs)
     made = [p for n, s in enumerate(done) if n in fresh for p in reuse.unit_places(s.address)]
     kept = [s.address for n, s in enumerate(done) if n not in fresh]
     common, built.extras = _walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})
@@ -141,12 +110,6 @@ def _build(data: Path, site: Path, work: Path, folders: list[UnitFolder], result
         gone = set(previous.units.values()) - {"/".join(a.parts) for a in kept}
         built.slots = made + [p for a in sorted(gone) for p in _places(a)]
         built.slots += sorted(shards | {PurePosixPath(f) for f in previous.shards} - set(map(PurePosixPath, record.shards)))
-    units = [s.tables for s in done if s.tables]
-    result.units = len(done)
-    result.tables = sum(u.tables for u in units)
-    result.files = sum(u.files for u in units) + result.pdfs
-    result.unprinted = [item for u in units for item in u.unprinted]
-    result.reused = len(done) - len(todo)
     return built
 
 
@@ -180,13 +143,9 @@ def _histories(folder: UnitFolder, histories: history.Histories, texts: dict[str
     return {path.absolute(): histories.of(path, unit_money, texts) for path in (folder.unit_file, *folder.project_files)}
 
 
-def _run(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
+def _units(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
     projects = sum(len(j.folder.project_files) for j in unit_jobs)
-    if jobs > 1 and len(unit_jobs) > 1 and projects >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(build_unit, unit_jobs, chunksize=1)
-    else:
-        yield from map(build_unit, unit_jobs)
+    return workers.each(build_unit, unit_jobs, jobs, projects, workers.UNIT_THRESHOLD)
 
 
 def _search(site: Path, common: list[str], done: list[UnitSummary], roots: list[Path], keys: list[str | None],

@@ -45,8 +45,8 @@ from typing import Any
 from generator import atomic, cache
 from generator.load import REGION_FILE
 from generator.render import pdf
-from generator.render.build import UnitResult
 from generator.render.compose import BOOKLET
+from generator.render.tables import WrittenTables
 from generator.site.addresses import UnitAddress
 from generator.site.history import Histories
 from generator.site.unitpages import UnitSummary
@@ -176,10 +176,9 @@ class Previous(Record):
         """The PDF booklets, in batches of the booklets in order (each a root folder and its place in the
         site): a batch whose Word files are all unchanged keeps its PDFs, any other is converted into
         ``staging``. Fills ``record.batches`` and ``record.pdfs``."""
-        if not make_pdf:
-            return "未生成 PDF（--no-pdf）", 0
-        if pdf.soffice() is None:
-            return "未找到 LibreOffice（soffice），未生成 PDF 汇编；安装 LibreOffice 后再运行即可生成", 0
+        unavailable = pdf.unavailable(make_pdf)
+        if unavailable:
+            return unavailable, 0
         ordered = sorted(booklets, key=lambda b: b[1])
         todo: list[tuple[str | None, list[str], list[tuple[Path, str]]]] = []
         for start in range(0, len(ordered), pdf.PDF_BATCH):
@@ -286,7 +285,7 @@ def _summary(data: dict[str, Any], site: Path) -> UnitSummary:
     result = None
     if tables is not None:
         folder = site.joinpath(*address.tables.parts)
-        result = UnitResult(folder, int(tables["tables"]), int(tables["files"]),
+        result = WrittenTables(folder, int(tables["tables"]), int(tables["files"]),
                             [(str(a), str(b)) for a, b in tables["unprinted"]],
                             folder / f"{BOOKLET}.docx" if tables["booklet"] else None)
     return UnitSummary(address, str(data["region"]), str(data["region_folder"]), int(data["year"]), str(data["name"]),

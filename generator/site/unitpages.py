@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from generator.model import Project, Unit
-from generator.render.build import UnitResult, _document, _region, render_unit
-from generator.render.compose import BOOKLET, _project_stems, project_order
+from generator.model import Project, Unit, load_unit
+from generator.render.compose import BOOKLET, project_order, project_stems
 from generator.render.layout import load_layout
+from generator.render.tables import WrittenTables, write_unit_tables
 from generator.site import exports, views
 from generator.site.addresses import UnitAddress, href, region_page, year_page
 from generator.site.pages import (
@@ -64,7 +64,7 @@ class UnitSummary:
     indicators: int
     budget: Decimal
     pages: dict[str, PurePosixPath]  # data file (relative to data/) → its page folder
-    tables: UnitResult | None
+    tables: WrittenTables | None
 
 
 @cache
@@ -72,20 +72,14 @@ def _shell(path: Path) -> Shell:
     return Shell.read(path)
 
 
-def load_unit(folder: UnitFolder) -> Unit:
-    region = _region(folder.region_dir / "地区.yaml")
-    unit = Unit.from_doc(_document(folder.unit_file), folder.year, region)
-    unit.projects = sorted((Project.from_doc(_document(path)) for path in folder.project_files), key=project_order)
-    return unit
-
-
 def build_unit(job: UnitJob) -> UnitSummary:
     unit = load_unit(job.folder)
+    unit.projects.sort(key=project_order)
     region = unit.region
     address = UnitAddress.of(job.folder.region_dir, unit.year, job.folder.path)
-    tables = render_unit(unit, job.site.joinpath(*address.tables.parts)) if job.tables else None
+    tables = write_unit_tables(unit, job.site.joinpath(*address.tables.parts)) if job.tables else None
     made = {p.name for p in job.site.joinpath(*address.tables.parts).iterdir()} if tables else set()
-    stems = _project_stems(load_layout(region.layout), unit.projects)
+    stems = project_stems(load_layout(region.layout), unit.projects)
     shell = _shell(job.shell)
     context = {"地区": region.name, "行政区划代码": region.code, "年度": unit.year, "单位名称": unit.name,
                "单位编码": unit.code, "金额单位": region.money_unit}

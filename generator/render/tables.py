@@ -1,0 +1,74 @@
+"""One unit's official tables, written into a folder: each table as .html (print), .docx and .xlsx, and the
+unit's booklet 单位汇编.html/.docx (the PDF is made later, for all booklets at once: render/pdf.py).
+
+The tables are the unit's tables (部门整体, 汇总表) and one per project, named after its data file. A
+table is printed once, as HTML and as a Word body, for its own files and the booklet alike; a table
+already made (the same layout-neutral model, printed in the same layout by the same code) comes from
+the cache (generator.cache) and is printed for the booklet only.
+
+This module knows the model and the layouts, nothing of the website or of where the folder is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from generator import cache
+from generator.model import Unit
+from generator.render import webpage, word
+from generator.render.compose import BOOKLET, compose_unit
+from generator.render.excel import xlsx_bytes
+from generator.render.form import Form
+from generator.render.layout import Layout, load_layout
+
+SUFFIXES = (".html", ".docx", ".xlsx")
+
+
+@dataclass
+class WrittenTables:
+    """What ``write_unit_tables`` wrote: the folder, how many tables and files, the data fields no table
+    prints ((file, field)), and the booklet's Word file (None when the unit has no table)."""
+
+    folder: Path
+    tables: int
+    files: int
+    unprinted: list[tuple[str, str]]
+    booklet: Path | None
+
+
+def write_unit_tables(unit: Unit, target: Path) -> WrittenTables:
+    """Write all tables of ``unit`` and its booklet into ``target``."""
+    layout = load_layout(unit.region.layout)
+    composed = compose_unit(layout, unit)
+    target.mkdir(parents=True, exist_ok=True)
+    printed = [_write_form(unit.region.layout, layout, form, target) or (webpage.section(layout, form),
+                                                                          word.fragment(form))
+               for form in composed.forms]
+    files = len(SUFFIXES) * len(composed.forms)
+    booklet = None
+    if composed.forms:
+        page = webpage.booklet_page(layout, unit.name, unit.year, composed.forms, [html for html, _ in printed])
+        (target / f"{BOOKLET}.html").write_text(page, encoding="utf-8", newline="\n")
+        booklet = target / f"{BOOKLET}.docx"
+        title = f"{unit.name} {unit.year}年绩效目标表汇编"
+        booklet.write_bytes(word.docx_bytes(composed.forms, title, [body for _, body in printed]))
+        files += 2
+    return WrittenTables(target, len(composed.forms), files, composed.unprinted, booklet)
+
+
+def _write_form(layout_name: str, layout: Layout, form: Form, target: Path) -> tuple[Markup, str] | None:
+    """One table as a web page, a Word and an Excel file, from the cache when it was made before.
+    Returns the table as printed in HTML and its Word body, when it was written now."""
+    names = [f"{form.stem}{suffix}" for suffix in SUFFIXES]
+    key = cache.key("form", [layout_name.encode(), repr(form).encode()]) if cache.folder() else None
+    if cache.files_out("form", key, names, target):
+        return None
+    html, body = webpage.section(layout, form), word.fragment(form)
+    (target / names[0]).write_text(webpage.table_page(layout, form, html), encoding="utf-8", newline="\n")
+    (target / names[1]).write_bytes(word.docx_bytes([form], form.title, [body]))
+    (target / names[2]).write_bytes(xlsx_bytes(form))
+    cache.files_in("form", key, [target / name for name in names])
+    return html, body
