@@ -6,7 +6,7 @@ a rule can emit is listed here with a title, a description and templates.
 
 Families: Y reading YAML, P files and folders, S schema, F indicator framework and required
 content, V indicator values, M money, T time, X cross-table, H text hygiene, D duplicates,
-I importing, A acknowledgements, R running the command (generator.errors: what stops a command).
+I importing, A acknowledgements, L official layouts, R running the command (generator.errors: what stops a command).
 """
 
 from __future__ import annotations
@@ -553,6 +553,23 @@ _CODES = [
          "“已确认问题”中写的问题代码不在代码表中。",
          "没有问题代码“{ack_code}”",
          "照抄 jixiao check 报告中的代码，如 X003。"),
+    # --- L: official layouts (layout.yaml, checked as data: render/layout_check.py) ----------------------
+    Code("L001", E, "版式不存在",
+         "地区.yaml 的“版式”写的版式不存在：官方表格无法按它印出。",
+         "没有“{layout}”版式（现有版式：{available}）",
+         "改成现有的版式名称；要为一个地区新增版式，见 docs/官方表格版式.md。"),
+    Code("L002", E, "版式中的单元格排不下",
+         "版式中一行单元格的“跨列”“跨行”与表格的列数不符：单元格超出表格、互相重叠，或没有填满一行。",
+         "{detail}",
+         "检查这一行各单元格的“跨列”“跨行”，以及表格的“列宽”（列宽的个数就是列数）。"),
+    Code("L003", E, "版式的写法有误",
+         "版式文件中有表格无法按它印出的设置。",
+         "{detail}",
+         "按 docs/官方表格版式.md 的说明改正。"),
+    Code("L004", W, "版式名称与文件夹名不同",
+         "版式文件的“名称”应与它所在的文件夹名相同：地区.yaml 的“版式”写的是文件夹名。",
+         "版式的名称“{name}”与文件夹名“{folder}”不同",
+         "把“名称”改成“{folder}”。"),
     # --- R: running the command (what stops it, generator.errors) -----------------------------------------
     Code("R001", E, "命令用法错误",
          "命令的参数、选项或路径不对，命令没有运行。",

@@ -60,10 +60,17 @@ def load_as_context(path: Path, schema_lines: schemas.SchemaLines | None = None)
     return item
 
 
-def _region(path: Path) -> tuple[Region | None, list[Diagnostic]]:
+def _region(path: Path, asked: bool) -> tuple[Region | None, list[Diagnostic]]:
+    """A region file's findings, with those of the layout it names (render/layout_check.py) when the
+    region file is among the files asked about: a check of one project (what the pre-commit hook runs)
+    reads its region only for context, and is spared the layout."""
     item = load_and_validate(path)
     if item.doc is None:
         return None, item.diagnostics
+    if item.valid and asked:
+        from generator.render.layout_check import check_region_layout
+
+        item.diagnostics.extend(check_region_layout(item.doc))
     diagnostics = acknowledge.apply(item.doc, item.diagnostics) if item.valid else item.diagnostics
     return (Region.from_doc(item.doc) if item.valid else None), diagnostics
 
@@ -118,7 +125,9 @@ def _rules(folder: UnitFolder, region: Region, loaded: dict[Path, Loaded],
     return found
 
 
-CROSS_FILE_FAMILIES = ("X", "D", "P")
+# Findings reported whichever files were asked about: across files, and about the layout a region uses
+# (the layout's own file is never among the files asked about).
+CROSS_FILE_FAMILIES = ("X", "D", "P", "L")
 PER_FILE_CODES = frozenset({"P005"})  # about one file's own first line: reported for the files asked about
 
 
@@ -131,7 +140,8 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
     found: list[Diagnostic] = list(tree.problems)
     regions: dict[Path, Region | None] = {}
     for region_dir in sorted(tree.region_dirs):
-        regions[region_dir], region_findings = _region(region_dir / "地区.yaml")
+        region_file = region_dir / "地区.yaml"
+        regions[region_dir], region_findings = _region(region_file, region_file in tree.requested)
         found.extend(region_findings)
     folders = sorted(tree.units.values(), key=lambda u: u.path)
     requested = frozenset(tree.requested)

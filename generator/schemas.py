@@ -28,6 +28,7 @@ SCHEMA_FILES = {
     "region": "region.schema.json",
     "unit": "unit.schema.json",
     "project": "project.schema.json",
+    "layout": "layout.schema.json",  # not data: an official layout (render/layout.py)
 }
 
 # Labels printed on the official forms, and common slips, mapped to the key that holds them.
@@ -124,22 +125,27 @@ def _schemas() -> dict[str, Any]:
             for path in sorted(schema_dir().glob("*.schema.json"))}
 
 
-def _inline(node: Any) -> Any:
-    """The schema with every ``$ref`` replaced by its target (none are recursive).
+def _inline(node: Any, base: str) -> Any:
+    """The schema with every ``$ref`` replaced by its target (none are recursive); ``base`` is the file
+    whose ``$defs`` a reference without a file name points into.
 
     Validation then never resolves a reference at run time, which halves its cost.
     """
     if isinstance(node, dict):
-        resolved = _resolve(node) if "$ref" in node else node
-        return {k: _inline(v) for k, v in resolved.items() if k != "$defs"}
+        if "$ref" in node:
+            target = node["$ref"].partition("#")[0]
+            resolved, base = _resolve(node, base), target or base
+        else:
+            resolved = node
+        return {k: _inline(v, base) for k, v in resolved.items() if k != "$defs"}
     if isinstance(node, list):
-        return [_inline(v) for v in node]
+        return [_inline(v, base) for v in node]
     return node
 
 
 @cache
 def _inlined(kind: str) -> dict[str, Any]:
-    inlined: dict[str, Any] = _inline(_schemas()[SCHEMA_FILES[kind]])
+    inlined: dict[str, Any] = _inline(_schemas()[SCHEMA_FILES[kind]], SCHEMA_FILES[kind])
     return inlined
 
 
@@ -189,17 +195,19 @@ def validate(doc: Document) -> list[Diagnostic]:
     return list(dict.fromkeys(out))  # jsonschema raises one error per missing name, each listing all
 
 
-def _resolve(schema: Any) -> dict[str, Any]:
+def _resolve(schema: Any, base: str = "common.schema.json") -> dict[str, Any]:
     """Follow ``$ref`` so that titles and descriptions can be read from the target.
 
-    Only ``common.schema.json`` uses document-local references (``#/$defs/…``); the other
-    schemas always name the file, so a reference without a file means the common one.
+    A reference without a file name points into ``base``: the data schemas always name the file
+    (references within ``common.schema.json`` are local to it); layout.schema.json refers to its own
+    ``$defs``.
     """
     for _ in range(10):
         if not (isinstance(schema, dict) and "$ref" in schema):
             break
-        base, _, pointer = schema["$ref"].partition("#")
-        node: Any = _schemas()[base or "common.schema.json"]
+        target, _, pointer = schema["$ref"].partition("#")
+        base = target or base
+        node: Any = _schemas()[base]
         for part in filter(None, pointer.split("/")):
             node = node[part]
         schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}

@@ -19,7 +19,6 @@ from render_helpers import as_text, parse_page
 
 from generator.build import BuildResult, build, describe
 from generator.cli import cli
-from generator.errors import BuildError
 from generator.render import layout as layout_module
 from generator.render.form import LayoutError
 from generator.render.layout import COMMON, OFFICIAL, available, load_layout
@@ -244,9 +243,10 @@ def test_fields_without_a_column_are_reported_not_dropped(make_tree: object, tmp
 def test_missing_layout_stops_the_build_before_writing(make_tree: object, tmp_path: Path) -> None:
     region = "名称: 测试市测试区\n版式: 四川\n指标体系: 2021\n金额单位: 万元\n"
     unit_dir = make_tree({}, region=region)  # type: ignore[operator]
-    with pytest.raises(BuildError, match="没有“四川”版式"):
-        build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False, site=False)
-    assert not (tmp_path / "site" / "tables").exists()
+    result = build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False, site=False)
+    assert not result.written and not (tmp_path / "site" / "tables").exists()
+    assert [(d.code, d.field) for d in result.report.diagnostics if d.code.startswith("L")] == [("L001", "版式")]
+    assert "没有“四川”版式" in result.report.diagnostics[0].message
 
 
 def test_a_layout_whose_spans_do_not_fit_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

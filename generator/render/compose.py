@@ -149,7 +149,7 @@ def _block(spec: GridSpec | HeadingSpec | ParagraphSpec, layout: Layout, context
     sections: list[tuple[tuple[float, ...], list[list[Cell]]]] = []
     for row in spec.rows:
         widths = spec.widths if isinstance(row, RowSpec) or not row.widths else row.widths
-        rows = _rows(row, layout, context, len(widths))
+        rows = compose_rows(row, layout, context, len(widths))
         if sections and sections[-1][0] == widths:
             sections[-1][1].extend(rows)
         else:
@@ -178,7 +178,7 @@ def _joined(sections: list[tuple[tuple[float, ...], list[list[Cell]]]]) -> Grid:
     return Grid(tuple(round(b - a, 2) for a, b in pairwise(union)), rows)
 
 
-def _rows(spec: RowBlock, layout: Layout, context: dict[str, Any], ncols: int) -> list[list[Cell]]:
+def compose_rows(spec: RowBlock, layout: Layout, context: dict[str, Any], ncols: int) -> list[list[Cell]]:
     if isinstance(spec, RowSpec):
         return [[_cell(c, layout, context) for c in spec.cells]]
     if isinstance(spec, DetailSpec):

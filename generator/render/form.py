@@ -21,7 +21,12 @@ CENTER = "center"
 
 
 class LayoutError(BuildError):
-    """A layout (layout.yaml) that cannot be printed: its spans do not fit its columns, etc."""
+    """A layout (layout.yaml) that cannot be printed: its spans do not fit its columns, etc. ``row`` is the
+    row of the grid (0-based) where placing the cells failed, when that is where."""
+
+    def __init__(self, message: str, *, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
 
 
 @dataclass(frozen=True)
@@ -80,14 +85,14 @@ class Grid:
 
     @cached_property
     def placed_rows(self) -> list[list[Placed]]:
-        return _place(self.widths, self.rows)
+        return place(self.widths, self.rows)
 
     @property
     def placed(self) -> list[Placed]:
         return [p for row in self.placed_rows for p in row]
 
 
-def _place(widths: tuple[float, ...], rows: list[list[Cell]]) -> list[list[Placed]]:
+def place(widths: tuple[float, ...], rows: list[list[Cell]]) -> list[list[Placed]]:
     """Resolve spans like an HTML table does; the last cell of a short row stretches to the end."""
     ncols = len(widths)
     taken: list[list[bool]] = [[False] * ncols for _ in rows]
@@ -105,21 +110,21 @@ def _place(widths: tuple[float, ...], rows: list[list[Cell]]) -> list[list[Place
                     end += 1
                 colspan = end - col
             if col + colspan > ncols:
-                raise LayoutError(f"第 {r + 1} 行的单元格超出了表格的 {ncols} 列（请检查“跨列”和“列宽”）")
+                raise LayoutError(f"第 {r + 1} 行的单元格超出了表格的 {ncols} 列（请检查“跨列”和“列宽”）", row=r)
             rowspan = cell.rowspan
             if r + rowspan > len(rows):
-                raise LayoutError(f"第 {r + 1} 行的单元格跨行超出了表格的最后一行")
+                raise LayoutError(f"第 {r + 1} 行的单元格跨行超出了表格的最后一行", row=r)
             for rr in range(r, r + rowspan):
                 for cc in range(col, col + colspan):
                     if taken[rr][cc]:
-                        raise LayoutError(f"第 {rr + 1} 行第 {cc + 1} 列被两个单元格同时占用")
+                        raise LayoutError(f"第 {rr + 1} 行第 {cc + 1} 列被两个单元格同时占用", row=r)
                     taken[rr][cc] = True
             placed.append(Placed(r, col, rowspan, colspan, cell))
             col += colspan
         out.append(placed)
     for r, row in enumerate(taken):
         if not all(row):
-            raise LayoutError(f"第 {r + 1} 行没有填满表格的 {ncols} 列")
+            raise LayoutError(f"第 {r + 1} 行没有填满表格的 {ncols} 列", row=r)
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from generator.diagnostics import FieldPath, format_field
 from generator.render.form import CENTER, LEFT, LayoutError, Style
 
 OFFICIAL = Path(__file__).resolve().parent.parent / "templates" / "official"
@@ -190,14 +192,33 @@ def _paths(block: BlockSpec, form_subject: str, subject: str) -> set[str]:
     return found
 
 
+class LayoutProblem(LayoutError):
+    """A mistake in a layout's file that the schema cannot see, at ``path`` (a field path in the file)."""
+
+    code = "L003"
+
+    def __init__(self, message: str, path: FieldPath) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 def available() -> list[str]:
     return sorted(p.name for p in OFFICIAL.iterdir() if (p / LAYOUT_FILE).is_file())
 
 
+def exists(name: str) -> bool:
+    """Whether ``name`` is a layout (a folder with a layout.yaml); never a path out of the folder."""
+    return "/" not in name and "\\" not in name and not name.startswith(".") and (OFFICIAL / name / LAYOUT_FILE).is_file()
+
+
+def layout_file(name: str) -> Path:
+    return OFFICIAL / name / LAYOUT_FILE
+
+
 def load_layout(name: str) -> Layout:
-    """The layout called ``name`` (the 版式 of 地区.yaml); LayoutError when it is missing or broken."""
-    folder = OFFICIAL / name
-    if "/" in name or "\\" in name or name.startswith(".") or not (folder / LAYOUT_FILE).is_file():
+    """The layout called ``name`` (the 版式 of 地区.yaml); LayoutError when it is missing or broken
+    (layout_check.py finds every mistake of a broken one, each at its line)."""
+    if not exists(name):
         raise LayoutError(f"没有“{name}”版式：generator/templates/official/ 中没有“{name}/layout.yaml”。"
                           f"现有版式：{'、'.join(available())}。新增版式的方法见 docs/官方表格版式.md")
     return _cached(name)
@@ -205,39 +226,43 @@ def load_layout(name: str) -> Layout:
 
 @cache
 def _cached(name: str) -> Layout:
-    path = OFFICIAL / name / LAYOUT_FILE
+    path = layout_file(name)
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except (OSError, YAMLError) as exc:
         raise LayoutError(f"{name}/{LAYOUT_FILE} 无法读取：{exc}") from exc
     try:
-        return _layout(data, path.parent)
+        return parse(data, path.parent)
     except LayoutError as exc:
-        raise LayoutError(f"{name}/{LAYOUT_FILE}：{exc}") from exc
+        raise LayoutError(f"{name}/{LAYOUT_FILE}：{exc}（运行 jixiao check 查看这个版式的全部问题）") from exc
 
 
-def _need(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+def _where(path: FieldPath) -> str:
+    return format_field(path) or "文件"
+
+
+def _need(mapping: Any, key: str, kind: type | tuple[type, ...], where: FieldPath) -> Any:
     if not isinstance(mapping, dict) or key not in mapping:
-        raise LayoutError(f"{where} 缺少“{key}”")
+        raise LayoutProblem(f"{_where(where)} 缺少“{key}”", where)
     value = mapping[key]
     if not isinstance(value, kind):
-        raise LayoutError(f"{where}.{key} 的写法不对")
+        raise LayoutProblem(f"{_where(where + (key,))} 的写法不对", where + (key,))
     return value
 
 
-def _align(value: Any, where: str) -> str:
+def _align(value: Any, where: FieldPath) -> str:
     if value is None:
         return ""
     if value not in ALIGNS:
-        raise LayoutError(f"{where} 的“对齐”只能是 左 或 中")
+        raise LayoutProblem(f"{_where(where)} 的“对齐”只能是 左 或 中", where)
     return ALIGNS[value]
 
 
-def _fmt(value: Any, where: str) -> str:
+def _fmt(value: Any, where: FieldPath) -> str:
     if value in (None, "文字"):
         return ""
     if value not in (MONEY, PERCENT):
-        raise LayoutError(f"{where} 的“格式”只能是 金额、百分比 或 文字")
+        raise LayoutProblem(f"{_where(where)} 的“格式”只能是 金额、百分比 或 文字", where)
     return str(value)
 
 
@@ -256,33 +281,39 @@ def _style(data: dict[str, Any], default: Style) -> Style:
     )
 
 
-def _layout(data: Any, folder: Path) -> Layout:
-    name = _need(data, "名称", str, "文件")
+def parse(data: Any, folder: Path) -> Layout:
+    """A layout from the data of its file (which layout.schema.json accepts); LayoutProblem, at its place,
+    for what the schema cannot see."""
+    name = _need(data, "名称", str, ())
     style = _style(data, Style())
     places = data.get("金额小数位", "原样")
     if places != "原样" and not (isinstance(places, int) and 0 <= places <= 6):
-        raise LayoutError("“金额小数位”只能是 原样 或 0 到 6 的整数")
-    forms = tuple(_form(f, f"表格[{i + 1}]", style) for i, f in enumerate(_need(data, "表格", list, "文件")))
-    if sum(1 for f in forms if f.subject == PROJECT) > 1:
-        raise LayoutError("只能有一张“对象: 项目”的表格")
-    names = [f.stem or f.name for f in forms if f.subject == UNIT]
-    if len(set(names)) != len(names):
-        raise LayoutError("单位的各张表的“文件名”不能相同")
+        raise LayoutProblem("“金额小数位”只能是 原样 或 0 到 6 的整数", ("金额小数位",))
+    forms = tuple(_form(f, ("表格", i), style) for i, f in enumerate(_need(data, "表格", list, ())))
+    projects = [i for i, f in enumerate(forms) if f.subject == PROJECT]
+    if len(projects) > 1:
+        raise LayoutProblem("只能有一张“对象: 项目”的表格", ("表格", projects[1], "对象"))
+    seen: set[str] = set()
+    for i, form in enumerate(forms):
+        stem = form.stem or form.name
+        if form.subject == UNIT and stem in seen:
+            raise LayoutProblem(f"单位的各张表的“文件名”不能相同（“{stem}”用了两次）", ("表格", i, "文件名"))
+        seen.add(stem)
     return Layout(name=name, folder=folder, forms=forms, style=style,
                   money_places=None if places == "原样" else places, numbering=str(data.get("编号", "{n}.")))
 
 
-def _form(data: Any, where: str, style: Style) -> FormSpec:
+def _form(data: Any, where: FieldPath, style: Style) -> FormSpec:
     subject = _need(data, "对象", str, where)
     if subject not in (UNIT, PROJECT):
-        raise LayoutError(f"{where}.对象 只能是 单位 或 项目")
+        raise LayoutProblem(f"{_where(where)}.对象 只能是 单位 或 项目", where + ("对象",))
     paper = data.get("纸张", "纵向")
     if paper not in ("纵向", "横向"):
-        raise LayoutError(f"{where}.纸张 只能是 纵向 或 横向")
+        raise LayoutProblem(f"{_where(where)}.纸张 只能是 纵向 或 横向", where + ("纸张",))
     stem = data.get("文件名")
     if subject == UNIT and not stem:
-        raise LayoutError(f"{where} 缺少“文件名”（单位的表格按它命名，如 部门整体）")
-    blocks = tuple(_block(b, f"{where}.内容[{i + 1}]") for i, b in enumerate(_need(data, "内容", list, where)))
+        raise LayoutProblem(f"{_where(where)} 缺少“文件名”（单位的表格按它命名，如 部门整体）", where)
+    blocks = tuple(_block(b, where + ("内容", i)) for i, b in enumerate(_need(data, "内容", list, where)))
     return FormSpec(
         name=_need(data, "名称", str, where), stem=stem, subject=subject, requires=data.get("需要"),
         title=_need(data, "标题", str, where), heading=tuple(data.get("抬头") or ()),
@@ -290,70 +321,73 @@ def _form(data: Any, where: str, style: Style) -> FormSpec:
     )
 
 
-def _block(data: Any, where: str) -> BlockSpec:
+def _block(data: Any, where: FieldPath) -> BlockSpec:
     if not isinstance(data, dict) or len(data) != 1:
-        raise LayoutError(f"{where} 应写成“表:”“小标题:”或“段落:”之一")
+        raise LayoutProblem(f"{_where(where)} 应写成“表:”“小标题:”或“段落:”之一", where)
     (kind, body), = data.items()
     if kind == "小标题":
         return HeadingSpec(str(body))
     if kind == "段落":
-        return ParagraphSpec(_need(body, "值", str, where), body.get("编号"))
+        return ParagraphSpec(_need(body, "值", str, where + (kind,)), body.get("编号"))
     if kind == "表":
-        widths = _widths(_need(body, "列宽", list, where), where)
-        rows = tuple(_row(r, f"{where}.行[{i + 1}]") for i, r in enumerate(_need(body, "行", list, where)))
+        where = where + (kind,)
+        widths = _widths(_need(body, "列宽", list, where), where + ("列宽",))
+        rows = tuple(_row(r, where + ("行", i)) for i, r in enumerate(_need(body, "行", list, where)))
         return GridSpec(widths, rows)
-    raise LayoutError(f"{where}：不认识“{kind}”，应为 表、小标题 或 段落")
+    raise LayoutProblem(f"{_where(where)}：不认识“{kind}”，应为 表、小标题 或 段落", where)
 
 
-def _widths(data: Any, where: str) -> tuple[float, ...]:
-    if not isinstance(data, list) or not data or not all(isinstance(w, (int, float)) and w > 0 for w in data):
-        raise LayoutError(f"{where} 的“列宽”应为正数（毫米）的列表")
+def _widths(data: Any, where: FieldPath) -> tuple[float, ...]:
+    if not isinstance(data, list) or not data or not all(isinstance(w, (int, float, Decimal)) and w > 0 for w in data):
+        raise LayoutProblem(f"{_where(where)} 应为正数（毫米）的列表", where)
     return tuple(float(w) for w in data)
 
 
-def _row(data: Any, where: str) -> RowBlock:
+def _row(data: Any, where: FieldPath) -> RowBlock:
     if isinstance(data, list):
-        return RowSpec(tuple(_cell(c, f"{where}[{i + 1}]") for i, c in enumerate(data)))
+        return RowSpec(tuple(_cell(c, where + (i,)) for i, c in enumerate(data)))
     if not isinstance(data, dict) or len(data) != 1:
-        raise LayoutError(f"{where} 应为一行单元格（[…]），或“明细:”“指标:”“键值:”之一")
+        raise LayoutProblem(f"{_where(where)} 应为一行单元格（[…]），或“明细:”“指标:”“键值:”之一", where)
     (kind, body), = data.items()
-    where = f"{where}.{kind}"
-    widths = _widths(body["列宽"], where) if isinstance(body, dict) and "列宽" in body else ()
+    where = where + (kind,)
+    widths = _widths(body["列宽"], where + ("列宽",)) if isinstance(body, dict) and "列宽" in body else ()
     if kind == "明细":
         total = body.get("合计")
+        columns = tuple(_column(c, where + ("列", i)) for i, c in enumerate(_need(body, "列", list, where)))
+        if total and not any(c.path == total.get("值") for c in columns[1:]):
+            raise LayoutProblem(f"“合计”的值“{total.get('值')}”必须是明细中第一列以后的某一列", where + ("合计", "值"))
         return DetailSpec(
-            source=_need(body, "数据", str, where), label=body.get("标签"),
-            columns=tuple(_column(c, f"{where}.列[{i + 1}]") for i, c in enumerate(_need(body, "列", list, where))),
+            source=_need(body, "数据", str, where), label=body.get("标签"), columns=columns,
             total=TotalSpec(_need(total, "标签", str, where), _need(total, "值", str, where)) if total else None,
             widths=widths,
         )
     if kind == "指标":
-        columns = tuple(_column(c, f"{where}.列[{i + 1}]", indicator=True)
+        columns = tuple(_column(c, where + ("列", i), indicator=True)
                         for i, c in enumerate(_need(body, "列", list, where)))
         merge = tuple(body.get("合并") or ())
         if not set(merge) <= {c.path for c in columns}:
-            raise LayoutError(f"{where}.合并 中的列必须是“列”中的列")
+            raise LayoutProblem(f"{_where(where)}.合并 中的列必须是“列”中的列", where + ("合并",))
         return IndicatorSpec(source=body.get("数据", "绩效指标"), columns=columns, label=body.get("标签"),
                              merge=merge, placeholder=str(body.get("占位", "")), widths=widths)
     if kind == "键值":
         return KeyValueSpec(label=_need(body, "标签", str, where), path=_need(body, "值", str, where),
                             keys=tuple(str(k) for k in body.get("键") or ()), fmt=_fmt(body.get("格式"), where),
                             widths=widths)
-    raise LayoutError(f"{where}：不认识“{kind}”，应为 明细、指标 或 键值")
+    raise LayoutProblem(f"{_where(where)}：不认识“{kind}”，应为 明细、指标 或 键值", where)
 
 
-def _span(data: dict[str, Any], key: str, where: str) -> int:
+def _span(data: dict[str, Any], key: str, where: FieldPath) -> int:
     value = data.get(key, 1)
     if not isinstance(value, int) or value < 1:
-        raise LayoutError(f"{where} 的“{key}”应为正整数")
+        raise LayoutProblem(f"{_where(where)} 的“{key}”应为正整数", where + (key,))
     return value
 
 
-def _cell(data: Any, where: str) -> CellSpec:
+def _cell(data: Any, where: FieldPath) -> CellSpec:
     if isinstance(data, str):
         return CellSpec(text=data)
     if not isinstance(data, dict) or ("文字" in data) == ("值" in data):
-        raise LayoutError(f"{where} 应为栏目名称，或写明“文字”或“值”之一")
+        raise LayoutProblem(f"{_where(where)} 应为栏目名称，或写明“文字”或“值”之一", where)
     return CellSpec(
         text=data.get("文字"), path=data.get("值"), colspan=_span(data, "跨列", where),
         rowspan=_span(data, "跨行", where), align=_align(data.get("对齐"), where),
@@ -361,13 +395,14 @@ def _cell(data: Any, where: str) -> CellSpec:
     )
 
 
-def _column(data: Any, where: str, indicator: bool = False) -> ColumnSpec:
+def _column(data: Any, where: FieldPath, indicator: bool = False) -> ColumnSpec:
     if indicator:
         if isinstance(data, str):
             data = {"列": data}
         path = _need(data, "列", str, where)
         if path not in INDICATOR_FIELDS:
-            raise LayoutError(f"{where}：指标表没有“{path}”这一列，可用的列：{'、'.join(INDICATOR_FIELDS)}")
+            raise LayoutProblem(f"{_where(where)}：指标表没有“{path}”这一列，可用的列：{'、'.join(INDICATOR_FIELDS)}",
+                                where + ("列",))
         return ColumnSpec(title=data.get("标题", path), path=path, align=_align(data.get("对齐"), where),
                           fmt=_fmt(data.get("格式"), where))
     return ColumnSpec(title=_need(data, "标题", str, where), path=_need(data, "值", str, where),

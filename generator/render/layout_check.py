@@ -1,0 +1,124 @@
+"""Layout files checked as data: every mistake of a layout.yaml, each at its line and column.
+
+A layout is read the way data files are (generator.load: its positions, its limits, its refusals),
+validated against ``schema/layout.schema.json`` (generator.schemas: the same Chinese S-findings as
+data files), and then printed once with a probe of made-up content: one indicator, one row of each
+list. What cannot be printed (cells that do not fit the columns, a 合计 on the first column, more
+键值 than columns) is found here, located at the row of the layout that causes it, instead of
+stopping a build half way. ``jixiao check`` reports these findings with the region that uses the
+layout; ``jixiao build`` does not start with a broken layout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+from typing import Any
+
+from generator import schemas
+from generator.diagnostics import Diagnostic, FieldPath
+from generator.load import Document, load
+from generator.render import layout as layouts
+from generator.render.compose import compose_rows
+from generator.render.form import LayoutError, place
+from generator.render.layout import (
+    PROJECTS,
+    DetailSpec,
+    GridSpec,
+    IndicatorSpec,
+    Layout,
+    RowSpec,
+)
+
+_ROW = re.compile(r"^第 \d+ 行")
+
+
+def check_region_layout(region: Document) -> list[Diagnostic]:
+    """The findings about the layout a region's 地区.yaml names: L001 at 版式 when there is no such layout,
+    else every finding of the layout's file."""
+    name = region.data.get("版式")
+    if not isinstance(name, str):
+        return []  # the schema reports it
+    if not layouts.exists(name):
+        return [region.diagnostic("L001", ("版式",), layout=name, available="、".join(layouts.available()))]
+    return check_layout(name)
+
+
+@cache
+def check_layout(name: str) -> list[Diagnostic]:
+    """Every finding of the layout ``name`` (an existing one); [] when it can be printed."""
+    path = layouts.layout_file(name)
+    loaded = load(path)
+    if isinstance(loaded, Diagnostic):
+        return [loaded]
+    doc = replace(loaded, kind="layout")
+    problems = schemas.validate(doc)
+    if problems:
+        return problems
+    try:
+        layout = layouts.parse(doc.data, path.parent)
+    except layouts.LayoutProblem as exc:
+        return [doc.diagnostic(exc.code, exc.path, detail=str(exc))]
+    found = [doc.diagnostic("L004", ("名称",), name=layout.name, folder=path.parent.name)] \
+        if layout.name != path.parent.name else []
+    for n, form in enumerate(layout.forms):
+        for m, block in enumerate(form.blocks):
+            if isinstance(block, GridSpec):
+                found.extend(_grid_problems(doc, layout, block, ("表格", n, "内容", m, "表")))
+    return found
+
+
+def _grid_problems(doc: Document, layout: Layout, grid: GridSpec, where: FieldPath) -> list[Diagnostic]:
+    """Print the grid with probe content; the first problem of each band of rows (rows sharing their
+    column widths are placed together), at the row of the layout that causes it."""
+    found: list[Diagnostic] = []
+    bands: list[tuple[tuple[float, ...], list[tuple[int, int]], list[list[Any]]]] = []  # widths, (row, grid rows), cells
+    for r, row in enumerate(grid.rows):
+        widths = grid.widths if isinstance(row, RowSpec) or not row.widths else row.widths
+        try:
+            cells = compose_rows(row, layout, _probe(row), len(widths))
+        except LayoutError as exc:
+            found.append(doc.diagnostic("L003", (*where, "行", r), detail=str(exc)))
+            continue
+        if not bands or bands[-1][0] != widths:
+            bands.append((widths, [], []))
+        bands[-1][1].append((r, len(cells)))
+        bands[-1][2].extend(cells)
+    for widths, owners, cells in bands:
+        try:
+            place(widths, cells)
+        except LayoutError as exc:
+            found.append(doc.diagnostic("L002", (*where, "行", _owner(owners, exc.row)), detail=_ROW.sub("这一行", str(exc))))
+    return found
+
+
+def _owner(owners: list[tuple[int, int]], grid_row: int | None) -> int:
+    """The layout row that made the grid row ``grid_row``."""
+    start = 0
+    for layout_row, count in owners:
+        if grid_row is not None and start <= grid_row < start + count:
+            return layout_row
+        start += count
+    return owners[-1][0]
+
+
+def _probe(row: Any) -> dict[str, Any]:
+    """Made-up content for one row of a layout: a complete indicator and a placeholder one, one item of
+    each list (a list of projects included), so that every cell the row can print is printed."""
+    if isinstance(row, IndicatorSpec):
+        return _nested(row.source, [
+            {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "示例", "指标值类型": "≥", "指标值": 1,
+             "度量单位": "个"},
+            {"一级指标": "产出指标", "二级指标": "质量指标"},
+        ])
+    if isinstance(row, DetailSpec):
+        return _nested(row.source, [{}] if row.source != PROJECTS else [{"序号": 1}])
+    return {}
+
+
+def _nested(path: str, value: Any) -> dict[str, Any]:
+    out: Any = value
+    for part in reversed(path.split(".")):
+        out = {part: out}
+    return dict(out)
