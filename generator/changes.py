@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-MISSING: Any = None  # an absent field and an empty one read the same on the printed form
 EMPTY = "（无）"
 SAME_NAME_RATIO = 0.75  # 三级指标 names this similar (群众满意度 → 群众满意度指标: 0.83), in one 二级, are one renamed
 

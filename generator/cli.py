@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -329,6 +330,21 @@ def new() -> None:
     """
 
 
+def _amount(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:
+    """An amount of money as written: an exact decimal, never a float (22.95 must not become 22.949999…)."""
+    if value is None:
+        return None
+    text = value.strip().replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise click.BadParameter(f"“{value}”不是金额，请写数字，如 12 或 22.95") from None
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int) or amount < 0 or amount >= 10**12 or exponent < -6:
+        raise click.BadParameter(f"“{value}”不是合理的金额（应为不小于 0、小于 10¹² 的数，最多 6 位小数）")
+    return amount
+
+
 def _created(path: Path) -> None:
     click.echo(f"已创建：{path}")
     click.echo("请填写空白处，然后运行 jixiao check 检查。")
@@ -371,10 +387,11 @@ def new_unit(folder: Path, name: str) -> None:
 @new.command(name="project", context_settings=CONTEXT)
 @click.argument("unit_folder", type=click.Path(path_type=Path))
 @click.argument("name")
-@click.option("--amount", type=float, default=None, help="项目金额（万元）。")
+@click.option("--amount", default=None, callback=_amount, metavar="金额",
+              help="项目金额（按地区的金额单位，如 12 或 22.95），照写入文件。")
 @click.option("--xlsx", "with_xlsx", is_flag=True,
               help="同时在旁边生成一份 Excel 填写表（按地区版式），填好后用 jixiao import --force 导入。")
-def new_project(unit_folder: Path, name: str, amount: float | None, with_xlsx: bool) -> None:
+def new_project(unit_folder: Path, name: str, amount: Decimal | None, with_xlsx: bool) -> None:
     """在单位文件夹中新建一个项目支出绩效目标表，按地区的指标体系列出指标行。
 
     \b

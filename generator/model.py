@@ -88,10 +88,6 @@ class Indicator:
     def number(self) -> Decimal | None:
         return to_decimal(self.value)
 
-    @property
-    def is_money(self) -> bool:
-        return self.unit in MONEY_UNITS
-
     def field(self, key: str) -> FieldPath:
         return self.path + (key,)
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from generator.atomic import write_atomic
 from generator.errors import UsageError
-from generator.fmt import _yaml, format_text
+from generator.fmt import ExactNumber, _yaml, format_text
 from generator.load import REGION_FILE, UNIT_FILE
 from generator.names import safe_filename
 from generator.rules.framework import FRAMEWORKS
@@ -60,7 +61,9 @@ def _framework_of(unit_folder: Path) -> int:
     return 2021
 
 
-def new_project(unit_folder: Path, name: str, amount: float | None) -> Path:
+def new_project(unit_folder: Path, name: str, amount: Decimal | None) -> Path:
+    """A project file listing the region's framework; ``amount`` written exactly as given (never through a
+    float: 22.95 stays 22.95, 0.1 stays 0.1)."""
     if not (unit_folder / UNIT_FILE).is_file():
         raise UsageError(f"“{unit_folder}”中没有 单位.yaml：请先用 jixiao new unit 创建单位")
     year = unit_folder.parent.name
@@ -71,7 +74,8 @@ def new_project(unit_folder: Path, name: str, amount: float | None) -> Path:
     data: dict[str, Any] = {
         "项目名称": name,
         "项目类别": "特定目标类",
-        "项目金额": amount,
+        "项目金额": None if amount is None else int(amount) if amount == amount.to_integral_value()
+        else ExactNumber(format(amount, "f")),
         "实施期": f"{year}.01-{year}.12",
         "本年度绩效目标": "",
         "绩效指标": rows,

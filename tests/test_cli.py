@@ -104,6 +104,27 @@ def test_new_scaffolds_never_overwrite(tmp_path: Path) -> None:
     assert "S007" in checked.output
 
 
+@pytest.mark.parametrize(("given", "written"), [("22.95", "22.95"), ("0.1", "0.1"), ("12", "12"), ("1,234.5", "1234.5"),
+                                                ("123456789.123456", "123456789.123456")])
+def test_new_project_writes_the_amount_exactly_as_given(tmp_path: Path, given: str, written: str) -> None:
+    unit = tmp_path / "data" / "某区" / "2026" / "财政局"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["new", "unit", str(unit), "--name", "某市某区财政局"]).exit_code == 0
+    made = runner.invoke(cli, ["new", "project", str(unit), "某项目", "--amount", given])
+    assert made.exit_code == 0, made.output
+    assert f"\n项目金额: {written}\n" in (unit / "某项目.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("given", ["十二", "-1", "1e20", "nan", "0.0000001"])
+def test_new_project_refuses_an_amount_that_is_no_amount(tmp_path: Path, given: str) -> None:
+    unit = tmp_path / "data" / "某区" / "2026" / "财政局"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["new", "unit", str(unit), "--name", "某市某区财政局"]).exit_code == 0
+    made = runner.invoke(cli, ["new", "project", str(unit), "某项目", "--amount", given])
+    assert made.exit_code == 2 and "金额" in made.output and "Traceback" not in made.output
+    assert not (unit / "某项目.yaml").exists()
+
+
 PROJECT = """\
 项目名称: 甲项目
 项目类别: 特定目标类

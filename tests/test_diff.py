@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA, ROOT, GoldenCheck
 
+from generator.changes import KINDS
 from generator.cli import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -253,6 +254,7 @@ def test_json_is_the_documented_structure(repo: Path) -> None:
         assert item.keys() == {"kind", "status", "name", "path", "old_path", "folder", "heading", "notes", "changes"}
         for change in item["changes"]:
             assert change.keys() == {"kind", "label", "old", "new", "old_unit", "new_unit", "text"}
+            assert change["kind"] in KINDS
     for effect in report["effects"]:
         assert effect.keys() == {"folder", "name", "changes", "findings"}
         for finding in effect["findings"]:

@@ -93,7 +93,8 @@ def click_link(driver: Any, text: str) -> None:
     link.click()
 
 
-def test_a_reader_goes_from_home_to_a_project_and_downloads_its_table(driver: Any, served: str, tmp_path: Path) -> None:
+def test_a_reader_goes_from_home_to_a_project_and_downloads_its_table(driver: Any, served: str, site: Path,
+                                                                     tmp_path: Path) -> None:
     driver.set_window_size(*browser.DESKTOP)
     driver.get(served)
     assert driver.title == "预算绩效目标公开 - 预算绩效目标公开" or "预算绩效目标公开" in driver.title
@@ -106,10 +107,15 @@ def test_a_reader_goes_from_home_to_a_project_and_downloads_its_table(driver: An
     assert driver.find_element("css selector", "h1").text == "志愿服务活动专项"
     click_link(driver, "官方表格：Excel")
     target = tmp_path / "downloads" / "志愿服务活动专项.xlsx"
+    published = (site / "tables/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.xlsx").read_bytes()
+
+    def finished() -> bool:  # Chromium writes into a .crdownload file and renames it when the download is whole
+        return target.is_file() and not list(target.parent.glob("*.crdownload")) and target.read_bytes() == published
+
     deadline = time.monotonic() + 10
-    while not target.is_file() and time.monotonic() < deadline:
+    while not finished() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert target.is_file() and target.read_bytes()[:2] == b"PK"
+    assert finished() and published[:2] == b"PK"
     assert_clean(driver, served)
 
 

@@ -316,11 +316,3 @@ def _aligned(grid: Grid, style: Style) -> Grid:
     return Grid(widths, rows)
 
 
-def text_of_cells(grid: Grid) -> list[list[str]]:
-    """The grid as text, one list per row, places covered by a span left empty (for tests and diffs)."""
-    out = [[""] * len(grid.widths) for _ in grid.rows]
-    for p in grid.placed:
-        out[p.row][p.col] = p.cell.text
-    return out
-
-

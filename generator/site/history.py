@@ -20,7 +20,6 @@ from generator.site.pages import History, Revision
 
 MAX_REVISIONS = 20  # per file; older ones are counted, not listed
 MAX_CHANGES = 30  # per revision
-RECENT = 10  # commits on the home page
 NO_GIT = "没有修订记录：数据不在 git 仓库中。"
 NOT_COMMITTED = "这张表还没有提交到 git，没有修订记录。"
 

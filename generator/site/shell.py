@@ -32,7 +32,6 @@ hide:
 
 <div id="jixiao-shell"></div>
 """
-SOURCE_DEPTH = 1  # _壳/index.html
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
 _UP = re.compile(r'(?<=")\.\.(?=[/"])')
 
