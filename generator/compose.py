@@ -20,6 +20,7 @@ for type, on every example, sample and fuzzing seed file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -192,3 +193,17 @@ def _plain(node: Any, constructor: TableConstructor) -> Any:
     if kind is SequenceNode and node.tag == _SEQ:
         return [_plain(item, constructor) for item in node.value]
     raise _Unusual
+
+
+def events(text: str) -> Iterator[Any]:
+    """The parser's events for ``text``, as ``TABLE_YAML.parse`` gives them, through the loader class made
+    once (``parse`` defines a class and remembers a document record at every call)."""
+    if _LOADER is None:
+        yield from TABLE_YAML.parse(text)
+        return
+    parser = _LOADER(text)
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    finally:
+        parser.dispose()

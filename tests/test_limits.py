@@ -61,6 +61,11 @@ DATA_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     "one byte over": (lambda: PROJECT_HEAD.encode() + b"#" * (MAX_BYTES + 1 - len(PROJECT_HEAD.encode())), "Y009"),
     "a million brackets": (lambda: ("项目名称: " + "[" * 1_000_000).encode(), "Y009"),
     "brackets within the size": (lambda: ("项目名称: " + "[{" * 100_000).encode(), "Y010"),
+    # Closed, so that only the depth is wrong: the parser's scanner re-examines every open flow collection
+    # at each token, and reading all of this would take minutes (load.py stops at level 65).
+    "100,000 nested lists": (lambda: ("项目名称: " + "[" * 100_000 + "]" * 100_000).encode(), "Y010"),
+    "50,000 nested lists of mappings": (lambda: ("项目名称: " + "[{a: " * 50_000 + "}]" * 50_000).encode()[:MAX_BYTES],
+                                        "Y010"),
     "deep block nesting": (lambda: ("项目名称:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 400))).encode(), "Y010"),
     "deep list nesting": (lambda: ("项目名称: \n" + "- " * 5000 + "甲\n").encode(), "Y010"),
     "billion laughs": (lambda: _billion_laughs().encode(), "Y008"),
