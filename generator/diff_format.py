@@ -2,7 +2,9 @@
 
 Data text is never trusted. In Markdown every character that could start markup is escaped (a
 project named ``| <script> @someone`` stays text, breaks no table and pings nobody); in the terminal,
-control characters are replaced so that data cannot move the cursor or change colours.
+control characters are replaced so that data cannot move the cursor or change colours. In both, a
+direction control (U+202E …) is shown as a mark such as ⟪U+202E⟫, so that it cannot reorder what the
+reviewer reads; JSON keeps it, written as an escape.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from generator.changes import Change
 from generator.diagnostics import Severity
 from generator.diff import DiffReport, FileChange, UnitEffect
 from generator.effects import Finding
+from generator.reporters import escaped_bidi, visible_bidi
 
 SEVERITY = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 STATUS = {"introduced": "新问题", "acknowledged": "新确认", "resolved": "已解决"}
@@ -29,8 +32,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def plain(value: str) -> str:
-    """One terminal line: newlines become spaces, control characters a replacement mark."""
-    return _CONTROL.sub("\ufffd", re.sub(r"\r\n|\r|\n", " ", value))
+    """One terminal line: newlines become spaces, control characters a replacement mark, direction
+    controls a visible mark."""
+    return _CONTROL.sub("\ufffd", re.sub(r"\r\n|\r|\n", " ", visible_bidi(value)))
 
 
 def _finding_line(finding: Finding) -> str:
@@ -67,8 +71,9 @@ _MD_INLINE = re.compile(r"[\\`*_\[\]<>|~$&!{}()#^]")
 
 
 def md(value: str) -> str:
-    """Data text as literal Markdown: every markup character escaped, on one line, mentions defused."""
-    escaped = _MD_INLINE.sub(lambda m: "\\" + m.group(0), value)
+    """Data text as literal Markdown: every markup character escaped, on one line, mentions defused,
+    direction controls shown as marks."""
+    escaped = _MD_INLINE.sub(lambda m: "\\" + m.group(0), visible_bidi(value))
     escaped = escaped.replace("@", "@&#8203;")  # a zero-width space after @ keeps GitHub from notifying
     escaped = re.sub(r"^(\s*)([-+=])(?=\s|$)", r"\1\\\2", escaped)  # a list item or heading line
     escaped = re.sub(r"^(\s*\d+)([.)])(?=\s|$)", r"\1\\\2", escaped)  # an ordered list item
@@ -137,7 +142,7 @@ def markdown(report: DiffReport, out: TextIO) -> None:
 # --- JSON ---------------------------------------------------------------------------------------
 
 def json_(report: DiffReport, out: TextIO) -> None:
-    json.dump(report.as_dict(), out, ensure_ascii=False, indent=2)
+    out.write(escaped_bidi(json.dumps(report.as_dict(), ensure_ascii=False, indent=2)))
     out.write("\n")
 
 

@@ -14,16 +14,34 @@ _SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 
 _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# The direction controls (Unicode's Bidi_Control characters, rules/hygiene.py BIDI_CONTROLS): U+202E
+# shows "甲\u202e乙丙" as "甲丙乙", so a reviewer would read a report in another order than it is written.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_bidi(value: str) -> str:
+    """Each direction control as a visible mark, "⟪U+202E⟫": it no longer reorders what follows."""
+    return _BIDI.sub(lambda m: f"⟪U+{ord(m.group(0)):04X}⟫", value)
+
+
+def escaped_bidi(json_text: str) -> str:
+    """JSON with each direction control written as an escape: the same strings, shown in their own order.
+
+    Outside its strings JSON is ASCII, so every such character is inside a string.
+    """
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
 
 
 def plain(value: str) -> str:
-    """Data text on one terminal line: line breaks become "⏎", control characters "\ufffd".
+    """Data text on one terminal line: line breaks become "⏎", control characters "\ufffd", direction
+    controls a visible mark.
 
     A message quotes the data, and the data is not trusted: a line break in it must not start a
     line of its own (CI systems read lines such as ``::error::`` as commands), nor an escape
-    sequence move the cursor or hide text in a terminal or a CI log.
+    sequence move the cursor or hide text in a terminal or a CI log, nor a direction control
+    reorder what the reader sees.
     """
-    return _CONTROL.sub("\ufffd", _BREAKS.sub("⏎", value))
+    return _CONTROL.sub("\ufffd", _BREAKS.sub("⏎", visible_bidi(value)))
 
 
 def _location(d: Diagnostic) -> str:
@@ -58,7 +76,7 @@ def text(report: Report, out: TextIO) -> None:
 
 def json_(report: Report, out: TextIO) -> None:
     """A JSON array of diagnostics: code, severity, path, line, column, message (and more)."""
-    json.dump([d.as_dict() for d in report.sorted()], out, ensure_ascii=False, indent=2)
+    out.write(escaped_bidi(json.dumps([d.as_dict() for d in report.sorted()], ensure_ascii=False, indent=2)))
     out.write("\n")
 
 
@@ -67,7 +85,7 @@ _OTHER_BREAKS = re.compile(r"[\x0b\x0c\x85\u2028\u2029]")
 
 def _escape_data(value: str) -> str:
     """GitHub's escaping of a command's message, and no control character (see ``plain``)."""
-    escaped = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = visible_bidi(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return _CONTROL.sub("\ufffd", _OTHER_BREAKS.sub("⏎", escaped))
 
 

@@ -15,7 +15,7 @@ from generator import context
 from generator.check import check
 from generator.diagnostics import Diagnostic
 from generator.load import UNIT_FILE, display_path
-from generator.rules.hygiene import INVISIBLE, ZERO_WIDTH
+from generator.rules.hygiene import BIDI_CONTROLS, INVISIBLE, ZERO_WIDTH
 from generator.schemas import SCHEMA_LINE_PREFIX, schema_line
 
 
@@ -52,13 +52,21 @@ def test_a_missing_schema_line_is_reported_for_the_files_asked_about_only(data_c
     assert len([d for d in check([unit], jobs=1).diagnostics if d.code == "P005"]) == 2
 
 
-def test_invisible_characters_are_the_zero_width_and_control_characters_but_the_newline() -> None:
+def test_invisible_characters_are_the_zero_width_direction_and_control_characters_but_the_newline() -> None:
     """H004 searches with one pattern instead of asking unicodedata about every character: the same
     characters, over all of Unicode."""
     pattern = set(filter(INVISIBLE.fullmatch, map(chr, range(sys.maxunicode + 1))))
     asked = {c for c in map(chr, range(sys.maxunicode + 1))
-             if c in ZERO_WIDTH or (unicodedata.category(c) == "Cc" and c != "\n")}
+             if c in ZERO_WIDTH or c in BIDI_CONTROLS or (unicodedata.category(c) == "Cc" and c != "\n")}
     assert pattern == asked
+
+
+def test_direction_controls_are_the_explicit_embeddings_overrides_isolates_and_marks() -> None:
+    """Unicode's Bidi_Control property: the characters of the explicit bidi classes, and the three marks."""
+    explicit = {c for c in map(chr, range(sys.maxunicode + 1))
+                if unicodedata.bidirectional(c) in ("LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI")}
+    marks = {"\u200e", "\u200f", "\u061c"}  # LRM, RLM, ALM: of the classes L, R, AL like letters
+    assert explicit | marks == BIDI_CONTROLS
 
 
 # --- a unit's other projects, remembered by content (generator/context.py) -------------------------------------

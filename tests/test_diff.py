@@ -370,6 +370,19 @@ def test_terminal_text_drops_control_characters(repo: Path) -> None:
     assert "\x1b" not in output and "志愿\ufffd[2J服务" in output
 
 
+def test_direction_controls_are_shown_as_marks_and_escaped_in_json(repo: Path) -> None:
+    """A reviewer must read what the data holds: "甲\u202e乙丙" would show as "甲丙乙"."""
+    edit(repo, VOLUNTEER, "项目名称: 志愿服务活动专项\n", '项目名称: "志愿\\u202e服务\\u2066活动\\u200f专项"\n')
+    shown = "志愿⟪U+202E⟫服务⟪U+2066⟫活动⟪U+200F⟫专项"
+    for name in ("text", "md"):
+        output = diff("--format", name)
+        assert not set(output) & {"\u202e", "\u2066", "\u200f"}, name
+        assert shown in output, name
+    output = diff("--format", "json")
+    assert not set(output) & {"\u202e", "\u2066", "\u200f"} and "\\u202e" in output
+    assert "志愿\u202e服务\u2066活动\u200f专项" in json.dumps(json.loads(output), ensure_ascii=False)
+
+
 def test_two_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(DATA, tmp_path / "旧" / "data")
     shutil.copytree(DATA, tmp_path / "新" / "data")

@@ -84,3 +84,26 @@ def test_data_in_messages_cannot_start_a_line_or_send_escape_codes() -> None:
     REPORTERS["json"](report, out)
     quoted = next(item for item in json.loads(out.getvalue()) if item["code"] == "H005")
     assert hostile in quoted["message"]  # JSON keeps the data exactly: its readers escape it themselves
+
+
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_direction_controls_in_data_are_shown_as_marks_and_escaped_in_json() -> None:
+    """U+202E in a quoted value would show "甲\u202e乙丙" as "甲丙乙": the reader would see another order."""
+    hostile = "".join(f"甲{char}乙" for char in BIDI)
+    report = Report(files_checked=1)
+    report.diagnostics = [make("H005", f"data/区/2026/局/{hostile}.yaml", 3, 7, ("项目名称", hostile), text=hostile),
+                          make("X003", "data/区/2026/局/单位.yaml", 1, 1, (), declared="1", count=1,
+                               total="2").acknowledge(hostile)]
+    marked = "".join(f"甲⟪U+{ord(char):04X}⟫乙" for char in BIDI)
+    for name in ("text", "github", "json"):
+        out = io.StringIO()
+        REPORTERS[name](report, out)
+        assert not set(out.getvalue()) & set(BIDI), name
+        if name == "json":
+            quoted, acknowledged = sorted(json.loads(out.getvalue()), key=lambda item: str(item["code"]))
+            assert quoted["message"] == f"“{hostile}”首尾有空格" and quoted["field"] == f"项目名称.{hostile}"
+            assert quoted["path"] == f"data/区/2026/局/{hostile}.yaml" and acknowledged["reason"] == hostile
+        else:  # in the path, the message, the field and the reason
+            assert out.getvalue().count(marked) == 4, (name, out.getvalue())

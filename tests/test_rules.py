@@ -548,6 +548,16 @@ def test_messages_name_what_is_missing_or_wrong() -> None:
     assert messages(found, "V008") == ["满意度指标“满意度”的目标值 100% 难以达到"]
 
 
+def test_direction_controls_in_any_text_are_invisible_characters() -> None:
+    """U+202E and the other direction controls reorder what a reader sees: "甲\u202e乙丙" shows as "甲丙乙"."""
+    for char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        found = check((table(f"""
+  - {{一级指标: 产出指标, 二级指标: 数量指标, 三级指标: "培训{char}人数", 指标值类型: 定性, 指标值: 完成}}
+"""),), unit=f'单位名称: "测试{char}单位"\n')
+        assert where(found, "H004") == ["p1.yaml:4 绩效指标[1].三级指标", "单位.yaml:1 单位名称"], hex(ord(char))
+        assert messages(found, "H004") == [f"文字中有不可见字符 U+{ord(char):04X}"] * 2
+
+
 def test_budget_problems_are_named() -> None:
     empty = check(("项目名称: 测试项目\n项目金额: null\n绩效指标: []\n",))
     zero = check(("项目名称: 测试项目\n项目金额: 0\n绩效指标: []\n",))

@@ -21,10 +21,14 @@ CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
 # block scalar they are the author's own line breaks.
 WRAP_SPACE = re.compile(rf"{CJK}[ \t\u00a0\u3000]+{CJK}")
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\ufeff")
-# Zero-width characters and control characters but the newline. The control characters (Unicode
-# category Cc) are U+0000–U+001F and U+007F–U+009F, a set Unicode never changes; one search of a
-# text is much faster than asking unicodedata about each character.
-INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# The characters that change the order in which text is shown (Unicode's Bidi_Control property):
+# U+202E makes "甲乙丙" show as "丙乙甲", so a reviewer would read something else than the data holds.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Zero-width characters, direction controls and control characters but the newline. The control
+# characters (Unicode category Cc) are U+0000–U+001F and U+007F–U+009F, a set Unicode never changes;
+# one search of a text is much faster than asking unicodedata about each character.
+INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                       "\x00-\x09\x0b-\x1f\x7f-\x9f]")
 CONTEXT = 6  # characters shown on each side of a split word
 
 
