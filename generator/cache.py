@@ -182,13 +182,13 @@ def file_parts(paths: Iterable[Path]) -> list[bytes]:
     """
     import hashlib
 
-    from generator.load import MAX_BYTES
+    from generator.load import MAX_BYTES, open_regular
 
     out: list[bytes] = []
     for path in paths:
         out.append(os.fsencode(path))
-        try:
-            with path.open("rb") as handle:
+        try:  # a link or a named pipe is "missing" (the check reports it), and is not waited for
+            with open_regular(path) as handle:
                 size = os.fstat(handle.fileno()).st_size
                 head = handle.read(MAX_BYTES + 1)
         except OSError:

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator import acknowledge, cache, context, progress, schemas
 from generator.diagnostics import Diagnostic, Report, Severity
-from generator.load import MAX_BYTES, Document, LoadResult, decode, display_path, kind_of, load, load_bytes, read
+from generator.load import MAX_BYTES, Document, LoadResult, decode, display_path, is_regular, kind_of, load, load_bytes, read
 from generator.model import Project, Region, Unit
 from generator.rules import Scope, run_project_rules, run_unit_rules
 from generator.tree import UnitFolder, collect
@@ -85,7 +85,7 @@ def check_unit_folder(folder: UnitFolder, region: Region | None,
     schema_lines: schemas.SchemaLines = {}
     loaded: dict[Path, Loaded] = {}
     for path in [folder.unit_file, *folder.project_files]:
-        if path.is_file():
+        if is_regular(path):  # a link or a named pipe is reported by generator.tree, never read
             checked = path in requested or path == folder.unit_file
             loaded[path] = (load_and_validate if checked else load_as_context)(path, schema_lines)
     found = [d for item in loaded.values() for d in item.diagnostics]
@@ -141,6 +141,9 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
     regions: dict[Path, Region | None] = {}
     for region_dir in sorted(tree.region_dirs):
         region_file = region_dir / "地区.yaml"
+        if not is_regular(region_file):  # reported by generator.tree, never read
+            regions[region_dir] = None
+            continue
         regions[region_dir], region_findings = _region(region_file, region_file in tree.requested)
         found.extend(region_findings)
     folders = sorted(tree.units.values(), key=lambda u: u.path)

@@ -19,12 +19,14 @@ to the scan, never refuse it.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
@@ -146,12 +148,68 @@ def load(path: Path) -> LoadResult:
 
 
 def read(path: Path, shown: str) -> bytes | Diagnostic:
-    """The file's bytes, at most MAX_BYTES + 1 of them: a huge file is refused without reading it all."""
+    """The file's bytes, at most MAX_BYTES + 1 of them: a huge file is refused without reading it all.
+
+    A symbolic link (P006) or anything but a regular file (P007) is refused without being opened.
+    """
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             return handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        return make("Y013", shown, error=exc.strerror or type(exc).__name__)
+        return not_regular(path, shown) or make("Y013", shown, error=exc.strerror or type(exc).__name__)
+
+
+_SPECIAL_KINDS = ((stat.S_ISDIR, "文件夹"), (stat.S_ISFIFO, "命名管道"), (stat.S_ISSOCK, "套接字"),
+                  (stat.S_ISCHR, "设备文件"), (stat.S_ISBLK, "设备文件"))
+
+
+def special_kind(mode: int) -> str:
+    """What a file that is neither a regular file nor a symbolic link is, in P007's words."""
+    return next((name for test, name in _SPECIAL_KINDS if test(mode)), "特殊文件")
+
+
+def not_regular(path: Path, shown: str) -> Diagnostic | None:
+    """P006 for a symbolic link, P007 for anything else but a regular file, from the file's own status
+    (nothing is opened, no link followed); None for a regular file or one that cannot be examined."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None  # reading it says why
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return make("P006", shown, name=path.name)
+    return make("P007", shown, name=path.name, kind=special_kind(mode))
+
+
+def is_regular(path: Path) -> bool:
+    """Whether ``path`` itself (not what a link points to) is a regular file."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+# Should a named pipe or a link take the place of the file between the look at it and the opening,
+# the opening still neither waits (for a pipe's writer, forever) nor follows the link, nor makes a
+# terminal the controlling one; the opened file is looked at again.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading in binary; OSError, at once, when it is not a regular file, which
+    is then not opened at all (a symbolic link is not a regular file: it is not followed)."""
+    if not stat.S_ISREG(os.lstat(path).st_mode):
+        raise OSError(errno.EINVAL, "不是普通文件", str(path))
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "不是普通文件", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def load_bytes(raw: bytes, path: Path, shown: str) -> LoadResult:

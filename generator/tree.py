@@ -3,7 +3,8 @@
 Given the paths a user names, find every data file, say where each belongs, and add the files
 needed to check it in context (a project is checked against its region, its unit and the other
 projects of that unit). Symbolic links are not followed: a link under data/ must not make the
-tool read files outside it.
+tool read files outside it. Nor is anything named like a data file that is not a regular file (a
+named pipe would make a reader wait forever, a device could be anything): each is reported.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic, make
 from generator.errors import UsageError
-from generator.load import REGION_FILE, UNIT_FILE, YAML_SUFFIXES, display_path
+from generator.load import REGION_FILE, UNIT_FILE, YAML_SUFFIXES, display_path, is_regular, not_regular
 
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 
@@ -41,9 +42,9 @@ class Tree:
     region_cache: dict[Path, bool] = field(default_factory=dict)
 
     def files(self) -> list[Path]:
-        out = {d / REGION_FILE for d in self.region_dirs if (d / REGION_FILE).is_file()}
+        out = {d / REGION_FILE for d in self.region_dirs if is_regular(d / REGION_FILE)}
         for unit in self.units.values():
-            if unit.unit_file.is_file():
+            if is_regular(unit.unit_file):
                 out.add(unit.unit_file)
             out.update(unit.project_files)
         return sorted(out)
@@ -62,11 +63,13 @@ def _is_data_name(name: str) -> bool:
 @dataclass
 class _Walk:
     """What a walk found: each data file by its path as found (the folder named, then names) with its
-    path from the root, the symbolic links (never read), and each folder's data files in name order,
-    so that a unit folder is not listed a second time for its projects."""
+    path from the root, the symbolic links and the other names of data files that are no regular
+    files (never read), and each folder's data files in name order, so that a unit folder is not
+    listed a second time for its projects."""
 
     files: dict[Path, Path] = field(default_factory=dict)
     links: list[Path] = field(default_factory=list)
+    special: list[Path] = field(default_factory=list)
     listed: dict[Path, list[Path]] = field(default_factory=dict)
 
 
@@ -83,6 +86,8 @@ def _walk_into(folder: Path, absolute: Path, walk: _Walk) -> None:
     for name, is_link, is_dir, is_file in found:
         if is_link:
             walk.links.append(folder / name)
+        elif not is_file and _is_data_name(name):  # a folder, a named pipe, a socket or a device
+            walk.special.append(folder / name)
         elif is_dir:
             _walk_into(folder / name, absolute / name, walk)
         elif is_file and _is_data_name(name):
@@ -108,17 +113,20 @@ def _expand(paths: list[Path], walk: _Walk) -> None:
             _walk_into(path, path.absolute(), walk)
         elif path.is_file():
             walk.files.setdefault(path, path.absolute())
+        elif os.path.lexists(path):  # a named pipe, a socket or a device: never opened here
+            walk.special.append(path)
         else:
             raise UsageError(f"找不到“{path}”：请检查路径是否写对")
 
 
 def expand(paths: list[Path], links: list[Path] | None = None) -> list[Path]:
-    """The data files named or found below the folders named; symbolic links go to ``links``, unread."""
+    """The data files named or found below the folders named, and what is named like one but is no
+    regular file (loading it says so, P007, without opening it); symbolic links go to ``links``, unread."""
     walk = _Walk()
     _expand(paths, walk)
     if links is not None:
         links.extend(walk.links)
-    return list(walk.files.values())
+    return [*walk.files.values(), *walk.special]
 
 
 def _siblings(unit_dir: Path, walk: _Walk) -> list[Path]:
@@ -139,17 +147,27 @@ def collect(paths: list[Path]) -> Tree:
     for file in walk.files.values():
         tree.requested.add(file)
         _place(file, tree)
+    unread = [*walk.links, *walk.special]
     for unit in tree.units.values():
         unit.project_files = _siblings(unit.path, walk)
-        if not unit.unit_file.is_file():
+        if not os.path.lexists(unit.unit_file):
             tree.problems.append(make("P004", display_path(unit.path), name=unit.path.name))
-    tree.problems.extend(make("P006", display_path(link), name=link.name) for link in dict.fromkeys(walk.links))
+        elif not is_regular(unit.unit_file):
+            unread.append(unit.unit_file)
+    # A region's or a unit's own file that is no regular file is reported even when its folder was not
+    # walked; check.py never loads it.
+    unread += [d / REGION_FILE for d in sorted(tree.region_dirs) if not is_regular(d / REGION_FILE)]
+    for path in dict.fromkeys(p.absolute() for p in unread):
+        if (problem := not_regular(path, display_path(path))) is not None:
+            tree.problems.append(problem)
     return tree
 
 
 def _has_region(folder: Path, cache: dict[Path, bool]) -> bool:
+    """Whether ``folder`` holds a 地区.yaml: a link or a named pipe of that name counts (it is reported,
+    not read), so that the files of its region are not all said to have none."""
     if folder not in cache:
-        cache[folder] = (folder / REGION_FILE).is_file()
+        cache[folder] = os.path.lexists(folder / REGION_FILE)
     return cache[folder]
 
 
