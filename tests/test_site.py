@@ -461,3 +461,56 @@ def test_serve_rebuilds_on_a_data_change_and_reloads_pages(data_copy: Path, tmp_
     assert "新" in urllib.request.urlopen(address.group(0)).read().decode("utf-8")
     assert urllib.request.urlopen(address.group(0) + serve.VERSION_PATH.lstrip("/")).read() == b"1"
     thread.join()
+
+
+def test_serve_refuses_impossible_and_climbing_paths_and_lists_no_folder(tmp_path: Path,
+                                                                         capfd: pytest.CaptureFixture[str]) -> None:
+    """A NUL byte or bytes that are not UTF-8 in a request's path are answered 400, ".." and a folder
+    without index.html 404: no traceback in the server's log, no folder listing."""
+    import threading
+    import time
+    import urllib.error
+    import urllib.request
+
+    from generator.site import serve
+
+    site = tmp_path / "site"
+    (site / "子目录" / "有首页").mkdir(parents=True)
+    (site / "index.html").write_text("<html><body>首页</body></html>", encoding="utf-8")
+    (site / "子目录" / "a.txt").write_text("甲", encoding="utf-8")
+    (site / "子目录" / "有首页" / "index.html").write_text("<html><body>乙</body></html>", encoding="utf-8")
+    (tmp_path / "秘密.txt").write_text("秘密", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    said: list[str] = []
+    thread = threading.Thread(target=serve.serve, args=(tmp_path / "data", site, lambda: True, "127.0.0.1", 0,
+                                                        said.append), kwargs={"interval": 0.1, "rounds": 30})
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not said and time.monotonic() < deadline:
+        time.sleep(0.01)
+    address = re.search(r"http://[0-9.:]+", said[0])
+    assert address is not None
+
+    def status(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(address.group(0) + path, timeout=5) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    try:
+        assert status("/")[0] == 200 and status("/%E5%AD%90%E7%9B%AE%E5%BD%95/a.txt") == (200, "甲")
+        assert "乙" in status("/%E5%AD%90%E7%9B%AE%E5%BD%95/%E6%9C%89%E9%A6%96%E9%A1%B5/")[1]
+        refused = {"/%00": 400, "/index.html%00": 400, "/%E5%AD%90%E7%9B%AE%E5%BD%95/%00/a.txt": 400,
+                   "/%00/?x": 400, "/%ff": 400, "/%c3%28": 400, "/%ed%a0%80": 400, "/index.html%ed%a0%80": 400,
+                   "/..": 404, "/../%E7%A7%98%E5%AF%86.txt": 404, "/%2e%2e/%E7%A7%98%E5%AF%86.txt": 404,
+                   "/%2e%2e%2f%E7%A7%98%E5%AF%86.txt": 404, "/%E5%AD%90%E7%9B%AE%E5%BD%95/..": 404,
+                   "/..%5c%E7%A7%98%E5%AF%86.txt": 404, "/%E5%AD%90%E7%9B%AE%E5%BD%95/": 404,
+                   "/%E5%AD%90%E7%9B%AE%E5%BD%95": 404}  # a folder without index.html (after the redirect)
+        for path, wanted in refused.items():
+            code, body = status(path)
+            assert code == wanted, (path, code)
+            assert "a.txt" not in body and "秘密" not in body, path
+    finally:
+        thread.join()
+    assert "Traceback" not in capfd.readouterr().err

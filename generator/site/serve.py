@@ -4,13 +4,19 @@ A small loop instead of a file-watching library: every second the data files' si
 compared with the last build, and a change triggers ``jixiao build`` again (a failed check leaves
 the last good site in place and prints the report). Pages served by the preview carry a few lines
 of script that reload the page after a rebuild; the built site itself has none of it.
+
+A request for a path no file can have (a NUL byte, bytes that are not UTF-8) is answered 400, one
+that climbs out of a folder ("..") 404, and a folder without index.html 404: the preview lists no
+folder, and no request makes it fail with a traceback.
 """
 
 from __future__ import annotations
 
 import http.server
+import os
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +46,18 @@ class State:
         self.lock = threading.Lock()
 
 
+def refusal(request_path: str) -> int | None:
+    """The status that refuses a request for ``request_path`` (its query and fragment ignored), or None."""
+    raw = urllib.parse.unquote_to_bytes(request_path.split("?", 1)[0].split("#", 1)[0])
+    if b"\x00" in raw:
+        return 400
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:  # also an encoded surrogate, which no file name can hold
+        return 400
+    return 404 if ".." in text.replace("\\", "/").split("/") else None
+
+
 def handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequestHandler]:
     class Preview(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -48,7 +66,13 @@ def handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequestHandl
         def log_message(self, format: str, *args: object) -> None:
             pass
 
+        def do_HEAD(self) -> None:
+            if not self._refused():
+                super().do_HEAD()
+
         def do_GET(self) -> None:
+            if self._refused():
+                return
             if self.path == VERSION_PATH:
                 self._send(str(state.version).encode(), "text/plain; charset=utf-8")
                 return
@@ -59,6 +83,16 @@ def handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequestHandl
                 self._send(body.replace(b"</body>", RELOAD + b"</body>", 1), "text/html; charset=utf-8")
                 return
             super().do_GET()
+
+        def _refused(self) -> bool:
+            status = refusal(self.path)
+            if status is not None:
+                self.send_error(status)
+            return status is not None
+
+        def list_directory(self, path: str | os.PathLike[str]) -> None:
+            self.send_error(404)  # a folder without index.html: the preview shows no listing
+            return None
 
         def _send(self, body: bytes, kind: str) -> None:
             self.send_response(200)
