@@ -2,42 +2,17 @@
 
 A rule is a function that takes a model object and its scope and yields diagnostics, built with
 ``doc.diagnostic(code, field_path, **params)`` so that every finding points at its line. Rules
-see only files that passed the schema, so they can trust the types of the model.
+see only files that passed the schema, so they can trust the types of the model. Each rule module
+enters its rules in the registry (registry.py) when it is imported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-
 from generator.diagnostics import Diagnostic
-from generator.model import Project, Region, Unit
+from generator.model import Project, Unit
+from generator.rules.registry import PROJECT_RULES, UNIT_RULES, Scope
 
-
-@dataclass(frozen=True)
-class Scope:
-    """What a table is checked against: its region's settings, the budget year, its unit."""
-
-    region: Region
-    year: int
-    unit: Unit | None = None
-
-
-ProjectRule = Callable[[Project, Scope], Iterator[Diagnostic]]
-UnitRule = Callable[[Unit], Iterator[Diagnostic]]
-
-PROJECT_RULES: list[ProjectRule] = []
-UNIT_RULES: list[UnitRule] = []
-
-
-def project_rule(func: ProjectRule) -> ProjectRule:
-    PROJECT_RULES.append(func)
-    return func
-
-
-def unit_rule(func: UnitRule) -> UnitRule:
-    UNIT_RULES.append(func)
-    return func
+__all__ = ["Scope", "load_rules", "run_project_rules", "run_unit_rules"]
 
 
 def load_rules() -> None:

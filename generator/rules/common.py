@@ -14,7 +14,7 @@ from generator.diagnostics import FieldPath
 from generator.load import Document
 from generator.model import MONEY_UNITS, DepartmentTable, Indicator, Project, Region, Unit
 from generator.normalize import as_number
-from generator.rules import Scope
+from generator.rules.registry import Scope
 
 OPERATORS = ("≥", "≤", "=", ">", "<")
 # Operator spellings a misplaced cell may hold; the schema only lets the canonical ones into 指标值类型.

@@ -10,9 +10,9 @@ from typing import Any
 from generator.diagnostics import Diagnostic, FieldPath
 from generator.load import Document
 from generator.model import DepartmentTable, Project, Unit, to_decimal
-from generator.rules import Scope, project_rule, unit_rule
 from generator.rules.common import amount, department_table
 from generator.rules.money import cost_amounts
+from generator.rules.registry import Scope, project_rule, unit_rule
 
 BUDGET: FieldPath = (*DepartmentTable.BASE, "预算情况")
 # Similarity above which a printed name is called a likely typo: "株洲市株洲市娄口" for "株洲市渌口"

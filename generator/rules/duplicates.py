@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from generator.diagnostics import Diagnostic
 from generator.model import Project, Unit
 from generator.normalize import squash
-from generator.rules import Scope, project_rule, unit_rule
 from generator.rules.common import Table, department_table, project_table
+from generator.rules.registry import Scope, project_rule, unit_rule
 
 
 def check_indicator_names(table: Table) -> Iterator[Diagnostic]:

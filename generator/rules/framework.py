@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from generator.diagnostics import Diagnostic
 from generator.model import Project, Unit
-from generator.rules import Scope, project_rule, unit_rule
 from generator.rules.common import (
     Table,
     amount,
@@ -16,6 +15,7 @@ from generator.rules.common import (
     money,
     project_table,
 )
+from generator.rules.registry import Scope, project_rule, unit_rule
 
 FRAMEWORKS: dict[int, dict[str, tuple[str, ...]]] = {
     2015: {

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from generator.diagnostics import Diagnostic
 from generator.load import Document
 from generator.model import Project, Unit
-from generator.rules import Scope, project_rule, unit_rule
 from generator.rules.common import texts
+from generator.rules.registry import Scope, project_rule, unit_rule
 
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from generator.diagnostics import Diagnostic
 from generator.model import Project, Unit
-from generator.rules import Scope, project_rule, unit_rule
 from generator.rules.common import (
     COST_LEVEL2,
     Table,
@@ -21,6 +20,7 @@ from generator.rules.common import (
     money,
     project_table,
 )
+from generator.rules.registry import Scope, project_rule, unit_rule
 
 COST_PLACE = {2021: "成本指标 / 经济成本指标", 2015: "产出指标 / 成本指标"}
 

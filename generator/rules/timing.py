@@ -10,7 +10,6 @@ from decimal import Decimal
 from generator.diagnostics import Diagnostic, FieldPath
 from generator.model import Indicator, Project, Unit
 from generator.normalize import as_number, halfwidth
-from generator.rules import Scope, project_rule, unit_rule
 from generator.rules.common import (
     Table,
     amount,
@@ -19,6 +18,7 @@ from generator.rules.common import (
     project_table,
     shown_value,
 )
+from generator.rules.registry import Scope, project_rule, unit_rule
 
 # A year is followed by 年, a month (2026.01, 2026-6, 2026/6), a second year (2026-2027) or the
 # end of the text; so counts such as "2000本" or "2000人次" are not years, and neither is the

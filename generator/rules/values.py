@@ -8,7 +8,6 @@ from decimal import Decimal
 from generator.diagnostics import Diagnostic
 from generator.model import Indicator, Project, Unit
 from generator.normalize import as_number, squash
-from generator.rules import Scope, project_rule, unit_rule
 from generator.rules.common import (
     COUNT_UNITS,
     KNOWN_UNITS,
@@ -21,6 +20,7 @@ from generator.rules.common import (
     number,
     project_table,
 )
+from generator.rules.registry import Scope, project_rule, unit_rule
 
 GROWTH_WORDS = ("增长", "增幅", "提高率", "上升")
 RATE_WORDS = ("合规率", "到位率", "完成率", "覆盖率", "达标率", "及时率", "准确率", "使用率", "执行率",
