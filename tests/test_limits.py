@@ -20,11 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, typed
 
 from generator import bounds
 from generator.importers import read as read_module
-from generator.load import MAX_BYTES
+from generator.load import MAX_BYTES, Document, load
 
 CHECK_MB, IMPORT_MB = 512, 1024
 TIMEOUT = 120
@@ -146,6 +146,16 @@ def test_check_reports_a_value_beyond_the_bounds_within_bounds(case: str, tmp_pa
     code = VALUE_CASES[case][2]
     assert [f["line"] for f in findings if f["code"] == code] == lines, findings
     assert sum(len(str(f["message"])) for f in findings) < 4000, "a message quotes a value in full"
+
+
+@pytest.mark.parametrize("case", sorted(VALUE_CASES))
+def test_fmt_leaves_a_value_beyond_the_bounds_as_it_was(case: str, tmp_path: Path) -> None:
+    path, _ = _with_value(case, tmp_path)
+    before = load(path)
+    run_bounded(CHECK_MB, "fmt", str(path), cwd=tmp_path)
+    after = load(path)
+    assert isinstance(before, Document) and isinstance(after, Document)
+    assert typed(after.data) == typed(before.data)
 
 
 @pytest.mark.parametrize("case", sorted(VALUE_CASES))
