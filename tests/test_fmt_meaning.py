@@ -97,8 +97,9 @@ def assert_keeps_meaning(text: str, path: Path = PATH) -> str | None:
     try:
         once = format_text(text, path)
     except CannotFormat as exc:
-        diag = exc.diagnostic
-        assert diag.code in CATALOGUE and diag.code.startswith("Y") and diag.line >= 1, diag
+        diag = exc.diagnostic  # left alone, saying why and where
+        assert diag.code in CATALOGUE and diag.code.startswith("Y"), diag
+        assert diag.line >= 1 and diag.column >= 1 and re.search("[\u4e00-\u9fff]", diag.message), diag
         return None
     after = parse(once, path)
     assert isinstance(after, Document), (after, once)
