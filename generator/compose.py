@@ -31,29 +31,35 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver, VersionedResolver, implicit_resolvers
 from ruamel.yaml.tag import Tag
 
+from generator.bounds import OutOfRange, is_number_text, within
+
 _DECIMAL = re.compile(r"[-+]?[1-9][0-9]*")
 
 
 class TableConstructor(SafeConstructor):
-    """Safe constructor for table data: exact decimals for money, dates kept as written."""
+    """Safe constructor for table data: exact decimals for money, dates kept as written, and a number
+    beyond the declared bounds (generator.bounds) kept as the text it was written as."""
 
     def construct_yaml_decimal(self, node: Any) -> Decimal | str:
-        text = self.construct_scalar(node).replace("_", "")
+        written = self.construct_scalar(node)
+        text = written.replace("_", "")
         try:
-            number = Decimal(text)
+            number = Decimal(text)  # exact, and cheap even for 5e999999999 (its digits are not expanded)
         except InvalidOperation:
             return str(text)  # .inf / .nan: left as text so the schema reports "not a number"
-        return number if number.is_finite() else str(text)
+        if not number.is_finite():
+            return str(text)
+        return number if within(number) else OutOfRange(written)
 
     def construct_yaml_int_or_text(self, node: Any) -> int | str:
         """An integer; text where the resolver's pattern admits what int() cannot read (``-_``, ``0x_``)."""
         text = self.construct_scalar(node)
         try:
-            if _DECIMAL.fullmatch(text):  # what ruamel reads as int(text), in YAML 1.1 and 1.2 alike
-                return int(text)
-            return int(super().construct_yaml_int(node))
+            # _DECIMAL: what ruamel reads as int(text), in YAML 1.1 and 1.2 alike
+            number = int(text) if _DECIMAL.fullmatch(text) else int(super().construct_yaml_int(node))
         except ValueError:  # also for more digits than int() reads (sys.get_int_max_str_digits)
-            return str(text)
+            return OutOfRange(text) if is_number_text(text) else str(text)
+        return number if within(number) else OutOfRange(text)
 
     def construct_yaml_timestamp_as_text(self, node: Any, values: Any = None) -> str:
         return str(self.construct_scalar(node))

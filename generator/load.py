@@ -32,6 +32,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from generator.bounds import OutOfRange
 from generator.compose import compose, construct, events
 from generator.diagnostics import Diagnostic, FieldPath, make
 
@@ -77,6 +78,9 @@ class Document:
     # The node tree; None for a document remembered by the cache (generator.context), composed again
     # from the text when a finding needs a position.
     nodes: Any = field(default=None, repr=False, compare=False)
+    # Whether the data may hold a number beyond the bounds (generator.bounds.OutOfRange); the loader
+    # knows, a document made otherwise may.
+    out_of_range: bool = field(default=True, repr=False, compare=False)
     _keys: dict[int, dict[Any, tuple[Any, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -328,6 +332,7 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
             return problem
         # Compose once: the node tree gives positions, the constructor builds the data from it.
         nodes = compose(text)
+        made = OutOfRange.made
         data = construct(nodes) if nodes is not None else None
     except MarkedYAMLError as exc:
         return translate_yaml_error(exc, text, shown)
@@ -342,7 +347,8 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
     if not isinstance(data, dict):
         kind = "列表" if isinstance(data, list) else "一段文字或数字"
         return make("Y011", shown, kind=kind)
-    return Document(path=path, display=shown, text=text, data=data, kind=kind_of(path), nodes=nodes)
+    return Document(path=path, display=shown, text=text, data=data, kind=kind_of(path), nodes=nodes,
+                    out_of_range=OutOfRange.made != made)
 
 
 _PROBLEMS = [

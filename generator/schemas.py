@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 import os
 
+from generator import bounds
 from generator.diagnostics import Diagnostic, FieldPath, make
 from generator.load import Document, kind_of
 
@@ -186,12 +187,15 @@ def common_defs() -> dict[str, Any]:
 
 
 def validate(doc: Document) -> list[Diagnostic]:
+    """The schema's findings, and those of the declared bounds (generator.bounds): both say the file
+    is not one the tool can take, and a file with either is never handed to the rules or renderers."""
+    out = bounds.findings(doc)
     if _surely_valid(doc.kind, doc.data):
-        return []
+        return out
     checker = validator(doc.kind)
-    out: list[Diagnostic] = []
     for error in checker.iter_errors(doc.data):
-        out.extend(_translate(error, doc, checker))
+        if not isinstance(error.instance, bounds.OutOfRange):  # its bounds finding says what is wrong
+            out.extend(_translate(error, doc, checker))
     return list(dict.fromkeys(out))  # jsonschema raises one error per missing name, each listing all
 
 

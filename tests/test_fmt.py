@@ -117,3 +117,24 @@ def test_missing_editor_line_is_reported_and_fmt_adds_it(data_copy: Path) -> Non
     assert project.read_text(encoding="utf-8").split("\n")[0] == lines[0]
     after = CliRunner().invoke(cli, ["check", str(project)])
     assert "P005" not in after.output
+
+
+def test_fmt_keeps_a_code_with_leading_zeros(tmp_path: Path) -> None:
+    """``单位编码: 007630`` became '7630' (and the pre-commit hook then committed it)."""
+    path = tmp_path / "单位.yaml"
+    path.write_text("单位名称: 某单位\n单位编码: 007630\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fmt", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == "单位名称: 某单位\n单位编码: '007630'\n"
+
+
+def test_fmt_leaves_alone_what_would_read_differently(tmp_path: Path) -> None:
+    """Under %YAML 1.1 the round-trip parser reads yes as true, the loader as the text "yes": formatting
+    would change the data, so fmt says where and writes nothing (Y014)."""
+    path = tmp_path / "甲.yaml"
+    text = "%YAML 1.1\n---\n项目名称:   甲\n备注: yes\n"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fmt", str(path)])
+    assert result.exit_code == 1
+    assert f"{path.name}:4:5: 错误 [Y014]" in result.output and "“备注”原为文字“yes”" in result.output, result.output
+    assert path.read_text(encoding="utf-8") == text

@@ -40,7 +40,10 @@ def _enum(name: str) -> st.SearchStrategy[Any]:
     return st.sampled_from(common_defs()[name]["enum"])
 
 
-AMOUNT = st.one_of(st.integers(0, 10**7), st.decimals(0, 10**7, places=2).map(str).map(float))
+# What check accepts, up to its bounds (generator.bounds): the largest amount, the most places, the most digits.
+AT_THE_BOUNDS = [999_999_999_999, 999999999999.99, 0.000001, 123456789.123456, 99999999.999999, 100000000000.001]
+AMOUNT = st.one_of(st.integers(0, 10**7), st.decimals(0, 10**7, places=2).map(str).map(float),
+                   st.sampled_from(AT_THE_BOUNDS))
 
 
 @st.composite

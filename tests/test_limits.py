@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import struct
 import subprocess
 import sys
@@ -19,10 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, typed
 
+from generator import bounds
 from generator.importers import read as read_module
-from generator.load import MAX_BYTES
+from generator.load import MAX_BYTES, Document, load
 
 CHECK_MB, IMPORT_MB = 512, 1024
 TIMEOUT = 120
@@ -37,13 +39,18 @@ main()
 PROJECT_HEAD = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml").read_text(encoding="utf-8")
 
 
-def bounded(memory_mb: int, *args: str, cwd: Path) -> list[dict[str, object]]:
-    """Run jixiao with at most ``memory_mb`` of address space; its JSON findings (it must not crash)."""
-    done = subprocess.run([sys.executable, "-c", BOUNDED, str(memory_mb), *args, "--format", "json"], cwd=cwd,
+def run_bounded(memory_mb: int, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run jixiao with at most ``memory_mb`` of address space and a timeout; it must not crash."""
+    done = subprocess.run([sys.executable, "-c", BOUNDED, str(memory_mb), *args], cwd=cwd,
                           capture_output=True, text=True, check=False, timeout=TIMEOUT)
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr[-2000:]
     assert done.returncode in (0, 1), (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
-    findings: list[dict[str, object]] = json.loads(done.stdout)
+    return done
+
+
+def bounded(memory_mb: int, *args: str, cwd: Path) -> list[dict[str, object]]:
+    """Run jixiao with at most ``memory_mb`` of address space; its JSON findings (it must not crash)."""
+    findings: list[dict[str, object]] = json.loads(run_bounded(memory_mb, *args, "--format", "json", cwd=cwd).stdout)
     return findings
 
 
@@ -94,6 +101,115 @@ def test_a_huge_file_is_refused_unread(make_tree: Callable[..., Path], tmp_path:
     findings = bounded(CHECK_MB, "check", "-j", "1", str(unit / "项目.yaml"), cwd=tmp_path)
     assert [f["code"] for f in findings if f["path"] == "data/测试区/2026/测试局/项目.yaml"] == ["Y009"]
     assert str(4 << 30) in str(findings[0]["message"])
+
+
+# --- values ------------------------------------------------------------------------------------------------
+# One value beyond the declared bounds (generator/bounds.py) once cost gigabytes and minutes: check formatted
+# 5e999999999 in full into a message (a 1 GB report and cache entry), diff and check summed it (decimal.Overflow),
+# build quantized 10^26 (decimal.InvalidOperation after check had passed it), fmt wrote a 5000-digit amount
+# through int() (ValueError). Every command must now meet each value within the caps and say what is wrong.
+
+EXAMPLES = ROOT / "tests" / "examples" / "valid"
+HUNAN = "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml"
+HEBEI = "唐山市路南区/2026/区委社会工作部/路南区两新组织党建工作.yaml"
+BUILD_MB = 1536
+
+# case → (file, {line in the example: line written instead}, the code check gives, at which of those lines)
+VALUE_CASES: dict[str, tuple[str, dict[str, str], str]] = {
+    "amount 5e999999999": (HUNAN, {"项目金额: 10": "项目金额: 5e999999999"}, "S010"),
+    "amount 10^26, printed with two places": (HEBEI, {"项目金额: 5": "项目金额: 100000000000000000000000000",
+                                                     "  财政资金: 5": "  财政资金: 100000000000000000000000000"}, "S010"),
+    "amount of 5000 digits": (HUNAN, {"项目金额: 10": "项目金额: 1" + "0" * 5000}, "S010"),
+    "amount of 5000 digits as text": (HUNAN, {"项目金额: 10": "项目金额: '1" + "0" * 5000 + "'"}, "S003"),
+    "amount with seven places": (HUNAN, {"项目金额: 10": "项目金额: 10.1234567"}, "S011"),
+    "amount of 16 digits": (HUNAN, {"项目金额: 10": "项目金额: 1234567890.123456"}, "S011"),
+    "amount .inf": (HUNAN, {"项目金额: 10": "项目金额: .inf"}, "S003"),
+    "indicator value 1e-400": (HUNAN, {"    指标值: 500": "    指标值: 1e-400"}, "S011"),
+    "indicator value -1e999999": (HUNAN, {"    指标值: 500": "    指标值: -1e999999"}, "S010"),
+    "indicator value .nan": (HUNAN, {"    指标值: 500": "    指标值: .nan"}, "V001"),
+    "text of 40,000 characters": (HUNAN, {"实施期: 2026.01-2026.12": "实施期: " + "长" * 40_000}, "S012"),
+}
+
+
+def _with_value(case: str, root: Path) -> tuple[Path, list[int]]:
+    """A copy of the valid examples with the case's values written in; the file and the lines they are on."""
+    name, lines, _ = VALUE_CASES[case]
+    shutil.copytree(EXAMPLES, root / "data")
+    shutil.copytree(ROOT / "schema", root / "schema")
+    path = root / "data" / name
+    text = path.read_text(encoding="utf-8").split("\n")
+    for old, new in lines.items():
+        text[text.index(old)] = new
+    path.write_text("\n".join(text), encoding="utf-8")
+    return path, [text.index(new) + 1 for new in lines.values()]
+
+
+@pytest.mark.parametrize("case", sorted(VALUE_CASES))
+def test_check_reports_a_value_beyond_the_bounds_within_bounds(case: str, tmp_path: Path) -> None:
+    path, lines = _with_value(case, tmp_path)
+    findings = bounded(CHECK_MB, "check", "-j", "1", str(path), cwd=tmp_path)
+    code = VALUE_CASES[case][2]
+    assert [f["line"] for f in findings if f["code"] == code] == lines, findings
+    assert sum(len(str(f["message"])) for f in findings) < 4000, "a message quotes a value in full"
+
+
+@pytest.mark.parametrize("case", sorted(VALUE_CASES))
+def test_fmt_leaves_a_value_beyond_the_bounds_as_it_was(case: str, tmp_path: Path) -> None:
+    path, _ = _with_value(case, tmp_path)
+    before = load(path)
+    run_bounded(CHECK_MB, "fmt", str(path), cwd=tmp_path)
+    after = load(path)
+    assert isinstance(before, Document) and isinstance(after, Document)
+    assert typed(after.data) == typed(before.data)
+
+
+@pytest.mark.parametrize("case", sorted(VALUE_CASES))
+def test_diff_shows_a_value_beyond_the_bounds_within_bounds(case: str, tmp_path: Path) -> None:
+    _with_value(case, tmp_path / "新")
+    shutil.copytree(EXAMPLES, tmp_path / "旧")
+    done = run_bounded(CHECK_MB, "diff", str(tmp_path / "旧"), str(tmp_path / "新" / "data"), "--format", "json",
+                       cwd=tmp_path)
+    report = json.loads(done.stdout)
+    written = next(iter(VALUE_CASES[case][1].values())).split(": ", 1)[1]
+    if len(written) < 100:  # shown as written, never expanded (5e999999999 is 10^9 characters in full)
+        assert written.strip("'") in done.stdout
+    assert report["files"], report
+    assert len(done.stdout) < 1_000_000
+
+
+@pytest.mark.parametrize("case", ["amount 5e999999999", "amount 10^26, printed with two places",
+                                  "text of 40,000 characters"])
+def test_build_refuses_a_value_beyond_the_bounds_within_bounds(case: str, tmp_path: Path) -> None:
+    path, lines = _with_value(case, tmp_path)
+    done = run_bounded(BUILD_MB, "build", str(tmp_path / "data"), "--out", str(tmp_path / "site"), "--no-pdf",
+                       cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"{path.name}:{lines[0]}:" in done.stdout and f"[{VALUE_CASES[case][2]}]" in done.stdout, done.stdout[-2000:]
+    assert not (tmp_path / "site").exists()
+
+
+def test_values_at_the_bounds_pass_check_and_build(tmp_path: Path) -> None:
+    """The largest amount, the most places and the longest text that check accepts are built, in every format."""
+    shutil.copytree(EXAMPLES, tmp_path / "data")
+    shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    edits = {HEBEI: {"项目金额: 5": "项目金额: 999999999999.99", "  财政资金: 5": "  财政资金: 999999999999.99"},
+             HUNAN: {"    指标值: 500": "    指标值: 123456789.123456", "    指标值: 12": "    指标值: -999999999999",
+                     "实施期: 2026.01-2026.12": "实施期: " + "长" * bounds.MAX_TEXT}}
+    for name, lines in edits.items():
+        path = tmp_path / "data" / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in lines.items():
+            text = text.replace(old + "\n", new + "\n", 1)
+        path.write_text(text, encoding="utf-8")
+    errors = [f for f in bounded(CHECK_MB, "check", "-j", "1", str(tmp_path / "data"), cwd=tmp_path)
+              if f["severity"] == "error" and not f.get("acknowledged")]
+    assert not any(str(f["code"]).startswith("S") for f in errors), errors
+    done = run_bounded(BUILD_MB, "build", str(tmp_path / "data"), "--out", str(tmp_path / "site"), "--no-pdf",
+                       "-j", "1", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:]
+    tables = tmp_path / "site" / "tables"
+    pages = "".join(p.read_text(encoding="utf-8") for p in tables.rglob("*.html"))
+    assert "999999999999.99" in pages and "123456789.123456" in pages and "长" * bounds.MAX_TEXT in pages
 
 
 # --- import sources -------------------------------------------------------------------------------------------

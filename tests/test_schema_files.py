@@ -13,7 +13,7 @@ import pytest
 from conftest import DATA, ROOT
 from jsonschema import Draft202012Validator
 
-from generator import schemas
+from generator import bounds, schemas
 from generator.load import kind_of, load
 
 SCHEMA_FILES = sorted((ROOT / "schema").glob("*.schema.json"))
@@ -121,3 +121,14 @@ def test_fast_and_reference_validators_agree(tmp_path: Path) -> None:
         assert schemas._surely_valid(doc.kind, doc.data) == reference, file  # type: ignore[union-attr]
         compared += 1
     assert compared > 40
+
+
+def test_every_schema_states_the_declared_bounds() -> None:
+    """The bounds are declared in generator/bounds.py; editors show them from each file's schema description,
+    and docs/字段说明.md is generated from it."""
+    said = (f"小于 1 万亿（10^{bounds.MAX_MAGNITUDE_DIGITS}）", f"小数点后最多 {bounds.MAX_PLACES} 位",
+            f"有效数字最多 {bounds.MAX_SIGNIFICANT} 位", f"最多 {bounds.MAX_TEXT} 个字符")
+    for kind in ("region", "unit", "project"):
+        description = schemas.load_schema(kind)["description"]
+        assert all(part in description for part in said), (kind, description)
+    assert bounds.MAX_MAGNITUDE == 10**12, "the descriptions say 1 万亿"

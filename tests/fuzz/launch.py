@@ -15,6 +15,8 @@ import atheris
 HERE = Path(__file__).resolve().parent
 INSTRUMENTED = {
     "fuzz_load": ["generator"],
+    "fuzz_fmt": ["generator"],
+    "fuzz_diff": ["generator"],
     "fuzz_import_text": ["generator"],
     "fuzz_import_docx": ["generator", "docx"],
     "fuzz_import_xlsx": ["generator", "openpyxl"],

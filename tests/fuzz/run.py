@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HARNESSES = ("fuzz_load", "fuzz_import_text", "fuzz_import_docx", "fuzz_import_xlsx", "fuzz_render")
+HARNESSES = ("fuzz_load", "fuzz_fmt", "fuzz_diff", "fuzz_import_text", "fuzz_import_docx", "fuzz_import_xlsx", "fuzz_render")
 REGRESSIONS = HERE / "regressions"
 STATUS = re.compile(r"^#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)/\S+.*?exec/s: (\d+) rss: (\d+)Mb", re.M)
 ARTIFACT = re.compile(r"^(?:crash|timeout|oom|leak|slow-unit)-")
