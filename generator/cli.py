@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__, progress
+from generator import __version__, bounds, progress
 from generator.diagnostics import Report
 from generator.errors import JixiaoError, UsageError, from_os_error
 from generator.reporters import REPORTERS
@@ -339,9 +339,9 @@ def _amount(ctx: click.Context, param: click.Parameter, value: str | None) -> De
         amount = Decimal(text)
     except InvalidOperation:
         raise click.BadParameter(f"“{value}”不是金额，请写数字，如 12 或 22.95") from None
-    exponent = amount.as_tuple().exponent
-    if not isinstance(exponent, int) or amount < 0 or amount >= 10**12 or exponent < -6:
-        raise click.BadParameter(f"“{value}”不是合理的金额（应为不小于 0、小于 10¹² 的数，最多 6 位小数）")
+    if amount < 0 or not bounds.within(amount):
+        raise click.BadParameter(f"“{value}”不是合理的金额（应为不小于 0、小于 10¹² 的数，最多 {bounds.MAX_PLACES} 位小数，"
+                                 f"最多 {bounds.MAX_SIGNIFICANT} 位有效数字）")
     return amount
 
 
