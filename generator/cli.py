@@ -339,7 +339,7 @@ def _amount(ctx: click.Context, param: click.Parameter, value: str | None) -> De
         amount = Decimal(text)
     except InvalidOperation:
         raise click.BadParameter(f"“{value}”不是金额，请写数字，如 12 或 22.95") from None
-    if amount < 0 or not bounds.within(amount):
+    if not bounds.within(amount) or amount < 0:
         raise click.BadParameter(f"“{value}”不是合理的金额（应为不小于 0、小于 10¹² 的数，最多 {bounds.MAX_PLACES} 位小数，"
                                  f"最多 {bounds.MAX_SIGNIFICANT} 位有效数字）")
     return amount
