@@ -460,3 +460,25 @@ def test_the_xlsx_form_round_trip(tmp_path: Path, layout: str) -> None:
     check = runner.invoke(cli, ["check", str(data)])
     assert not re.search(r"\[(I0|S0|Y0)\d\d\]", check.output), check.output
 
+
+def test_the_xlsx_form_keeps_a_unit_name_longer_than_a_cell(tmp_path: Path) -> None:
+    """openpyxl cuts a text at 32,767 characters without a word: the form carries the rest below it."""
+    from openpyxl import load_workbook
+
+    from generator.importers.xlsx_template import template_bytes
+
+    data = tmp_path / "data"
+    runner = CliRunner()
+    for args in (["new", "region", str(data / "某区"), "--name", "某某市某某区", "--layout", "湖南", "--code", "130000"],
+                 ["new", "unit", str(data / "某区" / "2026" / "某局"), "--name", "某某市某某区某局"],
+                 ["new", "project", str(data / "某区" / "2026" / "某局"), "宣传经费", "--amount", "10"]):
+        assert runner.invoke(cli, args).exit_code == 0
+    unit_file = data / "某区" / "2026" / "某局" / "单位.yaml"
+    name = "某" * 40_000 + "局"
+    unit_file.write_text(unit_file.read_text(encoding="utf-8").replace("某某市某某区某局", name), encoding="utf-8")
+    sheet = load_workbook(io.BytesIO(template_bytes(data / "某区" / "2026" / "某局" / "宣传经费.yaml"))).active
+    assert sheet is not None
+    column = [sheet.cell(r, 1).value or "" for r in range(1, sheet.max_row + 1)]
+    first = next(r for r, value in enumerate(column) if str(value).startswith("填报单位（盖章）："))
+    assert column[first] + column[first + 1] == f"填报单位（盖章）：{name}"
+    assert sheet.cell(first + 1, 6).value == "金额单位：万元" and sheet.cell(first + 3, 1).value == "项目名称"
