@@ -206,3 +206,39 @@ def test_import_of_the_rendered_tables_gives_the_data_back(data_copy: Path, tmp_
             (data_copy / relative).read_text(encoding="utf-8")), relative
     assert sorted(p.relative_to(out) for p in out.rglob("*.yaml")) == sorted(
         p.relative_to(data_copy) for p in data_copy.rglob("*.yaml"))
+
+
+def test_docx_text_inside_wrappers_is_read_and_deleted_text_is_not(tmp_path: Path) -> None:
+    """Tracked insertions, content controls, hyperlinks and custom XML only wrap text: it is read
+    (python-docx dropped the first two without a word); deleted text and field codes are not."""
+    import zipfile
+
+    import docx
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def run(text: str) -> str:
+        return f"<w:r><w:t>{text}</w:t></w:r>"
+
+    body = (
+        f"<w:p>{run('填报')}<w:ins>{run('单位')}</w:ins><w:del><w:r><w:delText>删掉</w:delText></w:r></w:del>"
+        f"<w:sdt><w:sdtContent>{run('：某局')}</w:sdtContent></w:sdt>"
+        "<w:r><w:instrText>PAGE</w:instrText></w:r></w:p>"
+        f"<w:sdt><w:sdtContent><w:tbl><w:tr><w:tc><w:p>{run('项目名称')}</w:p></w:tc>"
+        f"<w:sdt><w:sdtContent><w:tc><w:p><w:hyperlink>{run('宣传')}</w:hyperlink><w:customXml>{run('经费')}</w:customXml>"
+        "</w:p></w:tc></w:sdtContent></w:sdt></w:tr>"
+        f"<w:tr><w:tc><w:p>{run('前')}</w:p><w:tbl><w:tr><w:tc><w:p>{run('甲')}</w:p></w:tc><w:tc><w:p/></w:tc>"
+        f"<w:tc><w:p>{run('乙')}</w:p></w:tc></w:tr></w:tbl><w:p>{run('后')}</w:p></w:tc>"
+        f"<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:sdtContent></w:sdt>")
+    path = tmp_path / "wrapped.docx"
+    docx.Document().save(str(path))
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts["word/document.xml"] = f'<w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>'.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    blocks = read_source(path).blocks
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["填报单位：某局"]
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert [[c.text for c in row] for row in table.rows] == [["项目名称", "宣传经费"], ["前\n甲 乙\n后", ""]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -221,7 +222,8 @@ def test_a_sheet_with_far_away_cells_is_read_quickly(tmp_path: Path) -> None:
     path = tmp_path / "大.xlsx"
     book.save(str(path))
     result = import_sources([path], Options(out=tmp_path / "data"))
-    assert "I004" in codes(result)
+    assert [(d.code, d.line, d.column, d.field) for d in result.report.diagnostics] == [
+        ("I006", 900000, 3, "工作表“Sheet” C900000")]
 
 
 def test_huge_text_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -236,6 +238,64 @@ def test_gbk_text_is_read_with_a_warning(tmp_path: Path) -> None:
     result = import_sources([source], Options(out=tmp_path / "data"))
     assert "I005" in codes(result)
     assert project(tmp_path / "data")["项目名称"] == "宣传经费"
+
+
+def test_a_gbk_text_without_a_table_imports_nothing_and_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "信.txt"
+    source.write_bytes("这是一封信。\n没有任何表格。\n".encode("gb18030"))
+    result = CliRunner().invoke(cli, ["import", str(source), "--out", str(tmp_path / "data"), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    found = {item["code"]: item for item in json.loads(result.stdout)}
+    assert sorted(found) == ["I005", "I011", "I012"]
+    assert "猜测" in found["I005"]["message"] and "GBK" in found["I005"]["message"]
+    assert "什么也没有导入" in found["I011"]["message"] and "按猜测的 GBK（GB18030）读取" in found["I011"]["message"]
+    assert not (tmp_path / "data").exists()
+
+
+def _office_bytes(kind: str, parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    if kind == "docx":
+        import docx
+
+        docx.Document().save(out)
+    else:
+        from openpyxl import Workbook
+
+        Workbook().save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        original = {info.filename: archive.read(info) for info in archive.infolist()}
+    result = io.BytesIO()
+    with zipfile.ZipFile(result, "w") as archive:
+        for name, content in {**original, **parts}.items():
+            archive.writestr(name, content)
+    return result.getvalue()
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("空白文档.docx", lambda: _office_bytes("docx", {})),
+    ("只有图片的文档.docx", lambda: _office_bytes("docx", {"word/document.xml": (
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+        b"<w:drawing/></w:r></w:p><w:sectPr/></w:body></w:document>")})),
+    ("空白工作簿.xlsx", lambda: _office_bytes("xlsx", {})),
+    ("全角空格.txt", lambda: "\u3000\n\u3000\u3000\n".encode()),
+])
+def test_a_file_with_nothing_to_import_is_never_silent(tmp_path: Path, name: str, content: Any) -> None:
+    source = tmp_path / name
+    source.write_bytes(content())
+    result = CliRunner().invoke(cli, ["import", str(source), "--out", str(tmp_path / "data"), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert [item["code"] for item in json.loads(result.stdout)] == ["I011"]
+
+
+@pytest.mark.parametrize("number", ["第一", "1.5", "1e400", "nan"])
+def test_a_sheet_row_numbered_with_no_whole_number_is_a_damaged_file(tmp_path: Path, number: str) -> None:
+    sheet = (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             f'<row r="{number}"><c t="inlineStr"><is><t>项目名称</t></is></c></row></sheetData></worksheet>')
+    source = tmp_path / "表.xlsx"
+    source.write_bytes(_office_bytes("xlsx", {"xl/worksheets/sheet1.xml": sheet.encode()}))
+    result = import_sources([source], Options(out=tmp_path / "data"))
+    assert [(d.code, d.message) for d in result.report.diagnostics] == [
+        ("I002", f"Excel文件无法打开：工作表“Sheet”中的行号“{number}”不是整数")]
 
 
 def test_a_formula_without_a_saved_value(tmp_path: Path) -> None:
@@ -399,3 +459,26 @@ def test_the_xlsx_form_round_trip(tmp_path: Path, layout: str) -> None:
     assert live[2]["指标值类型"] == "≥" and live[2]["指标值"] == 90 and live[2]["度量单位"] == "%"
     check = runner.invoke(cli, ["check", str(data)])
     assert not re.search(r"\[(I0|S0|Y0)\d\d\]", check.output), check.output
+
+
+def test_the_xlsx_form_keeps_a_unit_name_longer_than_a_cell(tmp_path: Path) -> None:
+    """openpyxl cuts a text at 32,767 characters without a word: the form carries the rest below it."""
+    from openpyxl import load_workbook
+
+    from generator.importers.xlsx_template import template_bytes
+
+    data = tmp_path / "data"
+    runner = CliRunner()
+    for args in (["new", "region", str(data / "某区"), "--name", "某某市某某区", "--layout", "湖南", "--code", "130000"],
+                 ["new", "unit", str(data / "某区" / "2026" / "某局"), "--name", "某某市某某区某局"],
+                 ["new", "project", str(data / "某区" / "2026" / "某局"), "宣传经费", "--amount", "10"]):
+        assert runner.invoke(cli, args).exit_code == 0
+    unit_file = data / "某区" / "2026" / "某局" / "单位.yaml"
+    name = "某" * 40_000 + "局"
+    unit_file.write_text(unit_file.read_text(encoding="utf-8").replace("某某市某某区某局", name), encoding="utf-8")
+    sheet = load_workbook(io.BytesIO(template_bytes(data / "某区" / "2026" / "某局" / "宣传经费.yaml"))).active
+    assert sheet is not None
+    column = [sheet.cell(r, 1).value or "" for r in range(1, sheet.max_row + 1)]
+    first = next(r for r, value in enumerate(column) if str(value).startswith("填报单位（盖章）："))
+    assert column[first] + column[first + 1] == f"填报单位（盖章）：{name}"
+    assert sheet.cell(first + 1, 6).value == "金额单位：万元" and sheet.cell(first + 3, 1).value == "项目名称"

@@ -39,18 +39,21 @@ main()
 PROJECT_HEAD = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml").read_text(encoding="utf-8")
 
 
-def run_bounded(memory_mb: int, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run jixiao with at most ``memory_mb`` of address space and a timeout; it must not crash."""
+def run_bounded(memory_mb: int, *args: str, cwd: Path, exit_code: int | None = None) -> subprocess.CompletedProcess[str]:
+    """Run jixiao with at most ``memory_mb`` of address space and a timeout; it must not crash, and must exit
+    with ``exit_code`` when one is given."""
     done = subprocess.run([sys.executable, "-c", BOUNDED, str(memory_mb), *args], cwd=cwd,
                           capture_output=True, text=True, check=False, timeout=TIMEOUT)
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr[-2000:]
-    assert done.returncode in (0, 1), (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
+    assert done.returncode in ((0, 1) if exit_code is None else (exit_code,)), (
+        done.returncode, done.stdout[-2000:], done.stderr[-2000:])
     return done
 
 
-def bounded(memory_mb: int, *args: str, cwd: Path) -> list[dict[str, object]]:
+def bounded(memory_mb: int, *args: str, cwd: Path, exit_code: int | None = None) -> list[dict[str, object]]:
     """Run jixiao with at most ``memory_mb`` of address space; its JSON findings (it must not crash)."""
-    findings: list[dict[str, object]] = json.loads(run_bounded(memory_mb, *args, "--format", "json", cwd=cwd).stdout)
+    done = run_bounded(memory_mb, *args, "--format", "json", cwd=cwd, exit_code=exit_code)
+    findings: list[dict[str, object]] = json.loads(done.stdout)
     return findings
 
 
@@ -269,7 +272,7 @@ SOURCE_CASES: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "too many parts": (".xlsx", lambda: _zip({f"xl/{i}.xml": b"" for i in range(read_module.MAX_ZIP_ENTRIES + 1)}
                                                 | {"xl/workbook.xml": b""}, level=1), "I004"),
     "a million rows": (".xlsx", lambda: _office("xlsx", _rows(1_000_000)), "I004"),
-    "more rows than read": (".xlsx", lambda: _office("xlsx", _rows(300_000)), "I004"),
+    "more rows than read": (".xlsx", lambda: _office("xlsx", _rows(300_000)), "I006"),
     "entities in a sheet": (".xlsx", lambda: _office("xlsx", _entity_bomb("worksheet")), "I0"),
     "entities in a document": (".docx", lambda: _office("docx", _entity_bomb("w:document")), "I0"),
     "not a zip": (".docx", lambda: b"\x89PNG\r\n\x1a\n" + b"\0" * 1000, "I00"),
@@ -292,3 +295,201 @@ def test_a_huge_source_is_refused_unread(tmp_path: Path) -> None:
         handle.truncate(4 << 30)
     findings = bounded(IMPORT_MB, "import", str(source), "--out", str(tmp_path / "data"), cwd=tmp_path)
     assert [f["code"] for f in findings] == ["I004"]
+
+
+# --- the caps of generator/importers/limits.py, one case (or more) each ------------------------------------
+#
+# Each file is small (at most a few MB, most a few KB zipped) and claims or holds far more than a
+# real table: the import must stop at the cap, in bounded memory, with the cap's code at the place
+# where it was crossed, import nothing and exit 1. Before the caps, the first of these ran
+# ``jixiao import`` to 24 GB until the kernel killed it.
+
+W_DOCUMENT = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{}</w:body></w:document>'
+
+
+def _docx(body: str) -> bytes:
+    return _office("docx", W_DOCUMENT.format(body).encode())
+
+
+def _w_cell(text: str = "", properties: str = "") -> str:
+    return f"<w:tc>{properties}<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def _sheet(rows: str, after: str = "", before: str = "") -> bytes:
+    return (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{before}<sheetData>{rows}'
+            f'</sheetData>{after}</worksheet>').encode()
+
+
+def _text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _xlsx_parts(replaced: dict[str, bytes]) -> bytes:
+    """An empty workbook from openpyxl with parts replaced or added (a shared-string table is declared)."""
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    Workbook().save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    if "xl/sharedStrings.xml" in replaced:
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            b'spreadsheetml.sharedStrings+xml"/></Types>'))
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+            b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    return _zip({**parts, **replaced}, level=1)
+
+
+def _sst(strings: str) -> bytes:
+    return f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>'.encode()
+
+
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _many_sheets(count: int) -> bytes:
+    """A workbook listing ``count`` sheets, all of them the same part."""
+    base = _xlsx_parts({})
+    with zipfile.ZipFile(io.BytesIO(base)) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    workbook = parts["xl/workbook.xml"].decode()
+    start, end = workbook.index("<sheets>"), workbook.index("</sheets>")
+    workbook = workbook[:start] + "<sheets>" + "".join(
+        f'<sheet xmlns:r="{RELATIONSHIPS}" name="表{i}" sheetId="{i}" r:id="rIdW{i}"/>'
+        for i in range(1, count + 1)) + workbook[end:]
+    rels = parts["xl/_rels/workbook.xml.rels"].decode().replace("</Relationships>", "".join(
+        f'<Relationship Id="rIdW{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        f'worksheet" Target="/xl/worksheets/sheet1.xml"/>' for i in range(1, count + 1)) + "</Relationships>")
+    return _zip({**parts, "xl/workbook.xml": workbook.encode(), "xl/_rels/workbook.xml.rels": rels.encode()}, level=1)
+
+
+def _styles(xfs: int) -> bytes:
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    Workbook().save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    head, tail = styles.split("<cellXfs", 1)
+    tail = tail[tail.index(">") + 1:]
+    return _xlsx_parts({"xl/styles.xml": (head + f'<cellXfs count="{xfs}">' + '<xf numFmtId="0" fontId="0" fillId="0" '
+                                          'borderId="0" xfId="0"/>' * xfs + tail).encode()})
+
+
+CAP_CASES: dict[str, tuple[str, Callable[[], bytes], str, str]] = {
+    # name: (suffix, content, code, where the finding points: its field)
+    "docx: a cell spanning 2,000,000,000 columns": (".docx", lambda: _docx(
+        "<w:tbl><w:tr>" + _w_cell("项目名称", '<w:tcPr><w:gridSpan w:val="2000000000"/></w:tcPr>') + "</w:tr></w:tbl>"),
+        "I007", "表1 第1行 第1列"),
+    "docx: a row starting 2,000,000,000 columns in": (".docx", lambda: _docx(
+        '<w:tbl><w:tr><w:trPr><w:gridBefore w:val="2000000000"/></w:trPr>' + _w_cell("甲") + "</w:tr></w:tbl>"),
+        "I007", "表1 第1行"),
+    "docx: a row of 300 cells": (".docx", lambda: _docx("<w:tbl><w:tr>" + _w_cell() * 300 + "</w:tr></w:tbl>"),
+                                 "I007", "表1 第1行 第201列"),
+    "docx: 541,000 one-cell rows": (".docx", lambda: _docx(
+        "<w:tbl>" + "<w:tr><w:tc><w:p/></w:tc></w:tr>" * 541_000 + "</w:tbl>"), "I006", "表1 第20001行"),
+    "docx: 900,000 paragraphs": (".docx", lambda: _docx("<w:p><w:r><w:t>甲</w:t></w:r></w:p>" * 900_000),
+                                 "I006", "第20001段"),
+    "docx: a vertical merge down 30,000 rows": (".docx", lambda: _docx(
+        "<w:tbl><w:tr>" + _w_cell("项目名称", '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>') + "</w:tr>"
+        + "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>" * 30_000 + "</w:tbl>"), "I006", "表1 第20001行"),
+    "docx: tables nested 3000 deep": (".docx", lambda: _docx(
+        "<w:tbl><w:tr><w:tc>" * 3000 + "<w:p/>" + "</w:tc></w:tr></w:tbl>" * 3000),
+        "I016", "表1 第1行 第1列 中的表格 第1行 第1列 中的表格 第1行 第1列"),
+    "docx: a paragraph of 10,000,000 characters": (".docx", lambda: _docx(
+        "<w:p><w:r><w:t>" + "甲" * 10_000_000 + "</w:t></w:r></w:p>"), "I008", "第1段"),
+    "docx: a cell of a million one-character runs": (".docx", lambda: _docx(
+        "<w:tbl><w:tr><w:tc><w:p>" + "<w:r><w:t>甲</w:t></w:r>" * 1_000_000 + "</w:p></w:tc></w:tr></w:tbl>"),
+        "I008", "表1 第1行 第1列"),
+    "docx: 210,000 cells": (".docx", lambda: _docx("<w:tbl>" + ("<w:tr>" + "<w:tc/>" * 200 + "</w:tr>") * 1050
+                                                   + "</w:tbl>"), "I009", "表1 第1001行 第1列"),
+    "docx: 1,200,000 characters": (".docx", lambda: _docx(("<w:p><w:r><w:t>" + "甲" * 30_000 + "</w:t></w:r></w:p>") * 40),
+                                   "I009", "第34段"),
+    "docx: 1,100,000 elements": (".docx", lambda: _docx("<w:p>" + "<w:bookmarkEnd/>" * 1_100_000 + "</w:p>"),
+                                 "I009", "第1段"),
+    "xlsx: a value at XFD1048576": (".xlsx", lambda: _office("xlsx", _sheet(
+        '<row r="1">' + _text_cell("A1", "项目名称") + '</row><row r="1048576">' + _text_cell("XFD1048576", "甲")
+        + "</row>")), "I006", "工作表“Sheet” XFD1048576"),
+    "xlsx: a value at XFD1": (".xlsx", lambda: _office("xlsx", _sheet(
+        '<row r="1">' + _text_cell("A1", "项目名称") + _text_cell("XFD1", "甲") + "</row>")), "I007",
+        "工作表“Sheet” XFD1"),
+    "xlsx: a row of 16,384 numbers": (".xlsx", lambda: _office("xlsx", _sheet(
+        '<row r="1">' + "".join(f"<c><v>{i}</v></c>" for i in range(16_384)) + "</row>")), "I007",
+        "工作表“Sheet” GS1"),
+    "xlsx: 440,000 rows": (".xlsx", lambda: _office("xlsx", _sheet("".join(
+        f'<row r="{r}">{_text_cell(f"A{r}", "甲")}</row>' for r in range(1, 440_000)))), "I006",
+        "工作表“Sheet” A20001"),
+    "xlsx: 210,000 cells": (".xlsx", lambda: _office("xlsx", _sheet("".join(
+        f'<row r="{r}">' + "<c><v>1</v></c>" * 200 + "</row>" for r in range(1, 1051)))), "I009",
+        "工作表“Sheet” A1001"),
+    "xlsx: a cell of 10,000,000 characters": (".xlsx", lambda: _office("xlsx", _sheet(
+        '<row r="1">' + _text_cell("A1", "甲" * 10_000_000) + "</row>")), "I008", "工作表“Sheet” A1"),
+    "xlsx: a shared string of 10,000,000 characters": (".xlsx", lambda: _xlsx_parts({
+        "xl/sharedStrings.xml": _sst("<si><t>" + "甲" * 10_000_000 + "</t></si>"),
+        "xl/worksheets/sheet1.xml": _sheet('<row r="1"><c r="B1" t="s"><v>0</v></c></row>')}), "I008",
+        "工作表“Sheet” B1"),
+    "xlsx: 1,700,000 shared strings": (".xlsx", lambda: _xlsx_parts({
+        "xl/sharedStrings.xml": _sst("<si><t>甲</t></si>" * 1_700_000),
+        "xl/worksheets/sheet1.xml": _sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')}), "I009", "共享字符串表"),
+    "xlsx: 1,200,000 characters": (".xlsx", lambda: _office("xlsx", _sheet("".join(
+        f'<row r="{r}">{_text_cell(f"A{r}", "甲" * 30_000)}</row>' for r in range(1, 41)))), "I009",
+        "工作表“Sheet” A34"),
+    "xlsx: 750,000 formatted blanks": (".xlsx", lambda: _office("xlsx", _sheet("".join(
+        f'<row r="{r}"><c r="A{r}" s="0"/></row>' for r in range(1, 750_000)))), "I009", "工作表“Sheet” 第499999行"),
+    "xlsx: 500,000 cell formats": (".xlsx", lambda: _styles(500_000), "I009", "部件 xl/styles.xml"),
+    "xlsx: 600,000 defined names": (".xlsx", lambda: _xlsx_parts({"xl/workbook.xml": (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxml'
+        'formats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet" sheetId="1" r:id="rId1"/></sheets>'
+        "<definedNames>" + "".join(f'<definedName name="n{i}">Sheet!$A$1</definedName>' for i in range(600_000))
+        + "</definedNames></workbook>").encode()}), "I009", "部件 xl/workbook.xml"),
+    "xlsx: 300 sheets": (".xlsx", lambda: _many_sheets(300), "I009", "工作表“表256”"),
+    "text: 30,000 lines": (".txt", lambda: "甲\n".encode() * 30_000, "I006", "第20001行"),
+    "text: a line of 40,000 characters": (".txt", lambda: ("甲" * 40_000).encode(), "I008", "第1行"),
+    "text: a cell of 40,000 characters": (".txt", lambda: ("项目名称\t" + "甲" * 40_000).encode(), "I008",
+                                          "表1 第1行 第2格"),
+    "text: a line of 300 tabs": (".txt", lambda: ("项目名称" + "\t" * 300).encode(), "I007", "第1行"),
+    "text: 8,000,000 tabs": (".txt", lambda: b"a" + b"\t" * 8_000_000, "I009", "全文"),
+    "text: 225,000 cells": (".txt", lambda: ("甲" + "\t甲" * 14 + "\n").encode() * 15_000, "I009", "表1 第13334行 第6格"),
+    "text: a cell continued over 20,000 lines": (".txt", lambda: ("\t项目名称\n" + "甲甲\n" * 15_000).encode(),
+                                                  "I008", "表1 第1行 第1格"),
+    "text: 2,700,000 characters": (".txt", lambda: "甲".encode() * 2_700_000, "I009", "全文"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CAP_CASES))
+def test_each_import_cap_stops_the_reading_with_its_code(case: str, tmp_path: Path) -> None:
+    suffix, content, code, where = CAP_CASES[case]
+    source = tmp_path / f"来源{suffix}"
+    source.write_bytes(content())
+    findings = bounded(IMPORT_MB, "import", str(source), "--out", str(tmp_path / "data"), cwd=tmp_path, exit_code=1)
+    assert [(f["code"], f["field"]) for f in findings] == [(code, where)], findings[:5]
+    assert "没有导入这个文件" in str(findings[0]["message"]) and findings[0]["hint"]
+    assert not (tmp_path / "data").exists()
+
+
+UNCAPPED_CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
+    # What a file may claim or hold without a cap, because the reader never acts on it: each is read
+    # at once, and is not a form (I010 names the table it found, or I011 says nothing was found).
+    "docx: a vertical merge down 19,000 rows": (".docx", lambda: _docx(
+        "<w:tbl><w:tr>" + _w_cell("项目名称", '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>') + "</w:tr>"
+        + "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>" * 19_000 + "</w:tbl>")),
+    "xlsx: a range merged over the whole sheet": (".xlsx", lambda: _office("xlsx", _sheet(
+        '<row r="1">' + _text_cell("A1", "项目名称") + "</row>",
+        after='<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'))),
+    "xlsx: 950,000 merged ranges": (".xlsx", lambda: _office("xlsx", _sheet(
+        '<row r="1">' + _text_cell("A1", "项目名称") + "</row>",
+        after="<mergeCells>" + "".join(f'<mergeCell ref="A{i}:B{i}"/>' for i in range(2, 950_000)) + "</mergeCells>"))),
+    "xlsx: a sheet claiming to span A1:XFD1048576": (".xlsx", lambda: _office("xlsx", _sheet(
+        '<row r="1">' + _text_cell("A1", "项目名称") + "</row>", before='<dimension ref="A1:XFD1048576"/>'))),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNCAPPED_CASES))
+def test_what_the_reader_never_acts_on_costs_nothing(case: str, tmp_path: Path) -> None:
+    suffix, content = UNCAPPED_CASES[case]
+    source = tmp_path / f"来源{suffix}"
+    source.write_bytes(content())
+    findings = bounded(IMPORT_MB, "import", str(source), "--out", str(tmp_path / "data"), cwd=tmp_path, exit_code=1)
+    assert {str(f["code"]) for f in findings} <= {"I010", "I011"} and findings, findings[:5]

@@ -3,8 +3,11 @@ formula-safe and printed exactly; identical input gives identical bytes; templat
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,8 +23,10 @@ from render_helpers import as_text, parse_page
 from generator.build import BuildResult, build, describe
 from generator.cli import cli
 from generator.render import layout as layout_module
-from generator.render.form import LayoutError
+from generator.render.excel import EXCEL_CELL_UNITS, excel_pieces, xlsx_bytes
+from generator.render.form import LABEL, Cell, Form, Grid, Heading, LayoutError, Paragraphs
 from generator.render.layout import COMMON, OFFICIAL, available, load_layout
+from generator.render.pdf import soffice
 from generator.render.values import money, plain, value_cell
 from generator.render.webpage import PAGE_CONTEXTS, booklet_page, environment
 
@@ -394,3 +399,93 @@ def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, monkeypatch: pyt
     finally:
         layout_module._cached.cache_clear()
         webpage.environment.cache_clear()
+
+
+# --- texts longer than an Excel cell ---------------------------------------------------------------------------
+
+NOT_BMP = "\U00020000"  # 𠀀: a CJK character beyond U+FFFF takes two of the 32,767 units of a cell
+
+
+def _long_texts() -> dict[str, str]:
+    return {
+        "goal": "\n".join(f"{i}. 提高服务质量{NOT_BMP}，完成第 {i} 项任务。" for i in range(1, 3001)),  # ~70,000 units
+        "line": "甲" * 40_000 + "尾",  # one line, no break to cut at
+        "unit": "填报单位：" + "乙" * 35_000,
+        "text": "丙" * 33_000,
+        "title": "丁" * 32_768,
+    }
+
+
+def _long_form() -> Form:
+    texts = _long_texts()
+    grid = Grid((30.0, 60.0, 60.0), [
+        [Cell(("项目名称",), LABEL), Cell(("测试项目",), colspan=2)],
+        [Cell(("本年度绩效目标",), LABEL, rowspan=2), Cell((texts["goal"],)), Cell(("旁边",))],
+        [Cell((texts["line"],)), Cell(("下一行",))],
+        [Cell(("末行",), colspan=3)],
+    ])
+    return Form(kind="项目支出绩效目标表", stem="长", caption="长", title=texts["title"],
+                heading=(texts["unit"], "金额单位：万元"), footer=("填表人：某", "日期"),
+                blocks=[grid, Heading("一、总体绩效目标"), Paragraphs((texts["text"], "短段"))])
+
+
+def _column_text(rows: list[list[str]], first: str, length: int) -> str:
+    """The text that starts with the cell ``first`` and goes on down its column, ``length`` characters."""
+    row, col = next((r, c) for r, cells in enumerate(rows) for c, value in enumerate(cells) if value == first)
+    text = ""
+    while len(text) < length and row < len(rows):
+        text += rows[row][col]
+        row += 1
+    return text
+
+
+def _assert_every_text_is_whole(rows: list[list[str]]) -> None:
+    for name, text in _long_texts().items():
+        pieces = excel_pieces(text)
+        assert len(pieces) > 1, name
+        assert _column_text(rows, pieces[0], len(text)) == text, name
+
+
+def test_xlsx_splits_a_text_longer_than_a_cell_down_its_column() -> None:
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(_long_form()))).active
+    assert sheet is not None
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert all(len(value.encode("utf-16-le")) <= 2 * EXCEL_CELL_UNITS for row in rows for value in row)
+    _assert_every_text_is_whole(rows)
+    # The goal's continuation rows belong to its grid row: the label beside it and the cell after it
+    # are merged down over them, so the row reads as one; the next grid row starts after them.
+    goal = excel_pieces(_long_texts()["goal"])
+    top = next(r for r, row in enumerate(rows, start=1) if row[1] == goal[0])
+    merged = {str(m) for m in sheet.merged_cells.ranges}
+    line = excel_pieces(_long_texts()["line"])
+    after = top + len(goal)  # the second grid row of the label, with the 40,001-character line
+    assert rows[after - 1][1] == line[0] and rows[after][1] == line[1]
+    assert f"A{top}:A{after + len(line) - 1}" in merged  # the label spans both rows and all their continuations
+    assert f"C{top}:C{after - 1}" in merged  # 旁边, down over the goal's continuation rows
+    assert f"C{after}:C{after + len(line) - 1}" in merged
+    assert rows[after + len(line) - 1][0] == "末行"  # the next grid row, after the continuations
+
+
+def test_excel_pieces_are_whole_characters_joined_back_exactly() -> None:
+    for text in (*_long_texts().values(), NOT_BMP * 20_000, "a" * 32_767, "a" * 32_768, "甲\n" * 20_000):
+        pieces = excel_pieces(text)
+        assert "".join(pieces) == text
+        assert all(0 < len(p.encode("utf-16-le")) <= 2 * EXCEL_CELL_UNITS for p in pieces)
+    assert excel_pieces("a" * 32_767) == ["a" * 32_767]
+    assert [len(p) for p in excel_pieces("甲\n" * 20_000)] == [32_766, 7_234]  # cut after a line break
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) 未安装")
+def test_libreoffice_reads_every_character_of_a_split_text(tmp_path: Path) -> None:
+    book = tmp_path / "长.xlsx"
+    book.write_bytes(xlsx_bytes(_long_form()))
+    program = soffice()
+    assert program is not None
+    done = subprocess.run([program, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                           "--norestore", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir",
+                           str(tmp_path / "out"), str(book)], capture_output=True, text=True, timeout=180, check=False)
+    out = tmp_path / "out" / "长.csv"
+    assert out.is_file(), done.stderr
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    width = max(len(row) for row in rows)
+    _assert_every_text_is_whole([row + [""] * (width - len(row)) for row in rows])

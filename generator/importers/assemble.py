@@ -28,7 +28,7 @@ from generator.importers import vocabulary as vocab
 from generator.importers.department import DepartmentDraft, build_department, build_narrative
 from generator.importers.project import Draft, Hint, ProjectDraft, build_project
 from generator.importers.recognise import Recognised, org_name, recognised_labels
-from generator.importers.source import Item, Source, Table, excerpt
+from generator.importers.source import Item, Source, excerpt
 from generator.importers.summary import SummaryDraft, SummaryRow, build_summary, derived_note
 from generator.load import REGION_FILE, UNIT_FILE, load
 from generator.names import safe_filename, unique_names
@@ -450,9 +450,9 @@ class Planner:
         unit = build(recognised)
         source = unit.source
         if not unit.drafts() and not unit.narrative:
-            if not any(d.code.startswith(("I00", "Y")) for d in source.diagnostics):
-                tables = sum(1 for b in source.blocks if isinstance(b, Table))
-                source.report("I011", None, tables=tables, paragraphs=len(source.blocks) - tables)
+            # A warning (I005: the encoding was a guess) explains nothing: only a reading error does.
+            if not source.unreadable():
+                source.nothing_found()
             return
         name, code = unit_name(unit)
         anchor = _first_item(unit)

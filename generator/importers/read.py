@@ -45,7 +45,8 @@ def _decode(raw: bytes, source: Source) -> str | None:
     except UnicodeDecodeError:
         source.report("I001", None, problem="文字编码无法识别（不是 UTF-8，也不是 GBK）")
         return None
-    source.report("I005", None, encoding="GBK（GB18030）")
+    source.guessed_encoding = "GBK（GB18030）"
+    source.report("I005", None, encoding=source.guessed_encoding)
     return text
 
 
@@ -124,6 +125,7 @@ def read_bytes(raw: bytes, path: Path, shown: str) -> Source:
 
     read = read_text(text, path, shown)
     read.diagnostics = source.diagnostics + read.diagnostics
+    read.guessed_encoding = source.guessed_encoding
     return read
 
 

@@ -87,6 +87,11 @@ def import_sources(paths: list[Path], options: Options, run_check: bool = True) 
         planned = []
     for source in sources:
         sweep(source)
+        # An import that writes nothing is never silent: a file with no content at all (a
+        # document with an empty body, a workbook of empty sheets) or an import that plans no
+        # file at all, without an error saying why, says so.
+        if (not source.blocks or not planned) and not source.has_errors():
+            source.nothing_found()
     outcomes, problems = write(planned, options.force, root=options.out)
     found: list[Diagnostic] = [d for source in sources for d in source.diagnostics] + problems
     if run_check:

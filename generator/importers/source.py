@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic, make
+from generator.diagnostics import Diagnostic, Severity, make
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,18 @@ class Table:
 Block = Paragraph | Table
 
 
+class Refusal(Exception):
+    """Reading a source stops here: nothing of it is imported, and this finding says why.
+
+    Raised by a reader where it meets the problem (a cap crossed, a part that is not what it must
+    be), often from inside a parser's callback; the reader turns it into the source's finding.
+    """
+
+    def __init__(self, code: str, place: Place | None, **params: Any) -> None:
+        super().__init__(code)
+        self.code, self.place, self.params = code, place, params
+
+
 @dataclass
 class Source:
     """One input file in the neutral representation, with the problems met while reading it."""
@@ -84,14 +96,41 @@ class Source:
     kind: str  # "text" | "docx" | "xlsx"
     blocks: list[Block] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    guessed_encoding: str = ""  # a text that is not UTF-8 was read in this encoding, a guess (see I005)
 
     def report(self, code: str, item: Item | None = None, **params: Any) -> None:
         """A diagnostic pointing into this source (at ``item`` when given)."""
         if item is None:
             self.diagnostics.append(make(code, self.shown, **params))
             return
-        place = item.place
-        self.diagnostics.append(make(code, self.shown, place.line, place.column, (place.where,), **params))
+        self.report_at(code, item.place, **params)
+
+    def report_at(self, code: str, place: Place | None, **params: Any) -> None:
+        """A diagnostic at ``place`` (a place met while reading, before any item was made)."""
+        if place is None:
+            self.report(code, None, **params)
+        else:
+            self.diagnostics.append(make(code, self.shown, place.line, place.column, (place.where,), **params))
+
+    def refuse(self, refusal: Refusal) -> Source:
+        """Drop what was read so far and report why (see Refusal)."""
+        self.blocks = []
+        self.report_at(refusal.code, refusal.place, **refusal.params)
+        return self
+
+    def nothing_found(self) -> None:
+        """I011: nothing of this source is imported, and whether its encoding was a guess."""
+        tables = sum(1 for block in self.blocks if isinstance(block, Table))
+        note = (f"；文件不是 UTF-8 编码，按猜测的 {self.guessed_encoding}读取，中文若是乱码，请把文件另存为 UTF-8 后重新导入"
+                if self.guessed_encoding else "")
+        self.report("I011", None, tables=tables, paragraphs=len(self.blocks) - tables, note=note)
+
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def unreadable(self) -> bool:
+        """An error reading the file (I00x, Y013) already says why nothing of it is imported."""
+        return any(d.severity is Severity.ERROR and d.code.startswith(("I00", "Y")) for d in self.diagnostics)
 
     def items(self) -> Iterator[Item]:
         for block in self.blocks:

@@ -38,16 +38,26 @@ class _Form:
         self.sheet, self.row = sheet, 0
 
     def line(self, *cells: tuple[int, str], merge: tuple[int, int] | None = None) -> int:
-        """Write one row: (column, text) pairs; ``merge`` spans columns of the first cell."""
+        """Write one row: (column, text) pairs; ``merge`` spans columns of the first cell.
+
+        A text longer than a cell holds goes on in the same column of the rows below, laid out
+        alike (openpyxl would cut it at 32,767 characters without a word): nothing is lost, and
+        the import reports the extra rows rather than dropping them.
+        """
         from openpyxl.styles import Alignment
 
-        self.row += 1
-        for col, text in cells:
-            cell = self.sheet.cell(row=self.row, column=col, value=text if text != "" else None)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.number_format = "@"  # text: "=" or "2026.01" must stay as typed
-        if merge is not None:
-            self.sheet.merge_cells(start_row=self.row, start_column=merge[0], end_row=self.row, end_column=merge[1])
+        from generator.render.excel import excel_pieces
+
+        pieces = [(col, excel_pieces(text)) for col, text in cells]
+        for depth in range(max((len(texts) for _, texts in pieces), default=1)):
+            self.row += 1
+            for col, texts in pieces:
+                text = texts[depth] if depth < len(texts) else ""
+                cell = self.sheet.cell(row=self.row, column=col, value=text if text != "" else None)
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                cell.number_format = "@"  # text: "=" or "2026.01" must stay as typed
+            if merge is not None:
+                self.sheet.merge_cells(start_row=self.row, start_column=merge[0], end_row=self.row, end_column=merge[1])
         return self.row
 
 

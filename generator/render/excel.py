@@ -7,6 +7,15 @@ with = + - @ is stored as a string with Excel's quote prefix, never as a formula
 A form may hold several tables with different columns (河北: the header table and the indicator
 table); the sheet's columns are the union of their column edges, so each keeps its own widths.
 Rows and columns are counted from 0, as XlsxWriter does.
+
+No text is ever cut. An Excel cell holds at most 32,767 characters (XlsxWriter, like Excel, would
+silently drop the rest), so a longer text is split into pieces that fit (``excel_pieces``: after a
+line break where there is one near the end of a piece) and the pieces go down the same column in
+rows added below the row the text belongs to: a table cell's continuation rows sit under it, with
+the other cells of its row merged down over them, so the row still reads as one row; a title or
+paragraph continues in the full-width rows below. Reading down the column gives the whole text,
+every character in order, and it prints in the same place as the rest of the row. (A text that
+long cannot be shown whole in one printed row anyway: Excel's tallest row is 409 points.)
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from typing import Any, NamedTuple
 
 from xlsxwriter import Workbook
 
-from generator.render.form import CENTER, Form, Grid, Heading, Paragraphs
+from generator.render.form import CENTER, Form, Grid, Heading, Paragraphs, Placed
 from generator.render.reproducible import FIXED_TIME
 from generator.render.values import width_em
 
@@ -30,6 +39,7 @@ PT_MM = 0.3528
 LINE = 1.3  # line height as a multiple of the font size
 CJK_CHARSET = 134  # GB2312: tells Excel the font is a Chinese one
 A4 = 9
+EXCEL_CELL_UNITS = 32_767  # what one cell holds, in UTF-16 code units (a character beyond U+FFFF takes 2)
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -51,6 +61,34 @@ def xlsx_bytes(form: Form) -> bytes:
 
 def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_START)
+
+
+def _units(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def excel_pieces(text: str, limit: int = EXCEL_CELL_UNITS) -> list[str]:
+    """``text`` in pieces of at most ``limit`` UTF-16 units, in order; joined, they are ``text``.
+
+    A piece ends after a line break when there is one in its last quarter, so that a long list
+    is not cut in the middle of an item; otherwise it is cut where the cell is full.
+    """
+    if len(text) <= limit // 2 or len(text.encode("utf-16-le")) <= 2 * limit:
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        end, used = start, 0
+        while end < len(text) and used + _units(text[end]) <= limit:
+            used += _units(text[end])
+            end += 1
+        if end < len(text):
+            brk = text.rfind("\n", start, end)
+            if brk >= start + (end - start) * 3 // 4:
+                end = brk + 1
+        pieces.append(text[start:end])
+        start = end
+    return pieces
 
 
 def sheet_name(kind: str) -> str:
@@ -127,7 +165,12 @@ class _Writer:
 
     def put(self, top: int, left: int, bottom: int, right: int, text: str, font: Font, horizontal: str,
             border: bool = False) -> None:
-        """Text in a cell, merged with the cells to ``bottom``, ``right`` when there are any."""
+        """Text in a cell, merged with the cells to ``bottom``, ``right`` when there are any.
+
+        The text is one piece of ``excel_pieces``: longer, XlsxWriter would cut it without a word.
+        """
+        if len(excel_pieces(text)) > 1:
+            raise ValueError(f"{len(text)} characters do not fit in one Excel cell: split them with excel_pieces")
         quoted = is_formula_like(text)
         cell_format = self.format(font, horizontal, border, quoted=quoted)
         if bottom > top or right > left:
@@ -139,21 +182,26 @@ class _Writer:
             self.sheet.write_blank(top, left, None, cell_format)
 
     def text_row(self, text: str, font: Font, horizontal: str, height: float | None = None) -> None:
-        self.put(self.row, 0, self.row, self.ncols - 1, text, font, horizontal)
-        lines = _lines_needed(text, self.edges[-1], font.size)
-        self.height(self.row, height or lines * font.size * LINE + 4)
-        self.row += 1
+        """A full-width row; a text too long for one cell goes on in the rows below."""
+        for piece in excel_pieces(text):
+            self.put(self.row, 0, self.row, self.ncols - 1, piece, font, horizontal)
+            lines = _lines_needed(piece, self.edges[-1], font.size)
+            self.height(self.row, height or lines * font.size * LINE + 4)
+            self.row += 1
 
     def spread_row(self, items: tuple[str, ...]) -> None:
-        """Items across the width: the first from the left, the last to the right."""
+        """Items across the width: the first from the left, the last to the right (an item too long
+        for one cell goes on below itself)."""
         font = self.font(self.style.heading_line_size)
         bounds = [round(i * self.ncols / len(items)) for i in range(len(items) + 1)]
-        for i, item in enumerate(items):
-            first, last = bounds[i], max(bounds[i], bounds[i + 1] - 1)
-            horizontal = "left" if i == 0 else ("right" if i == len(items) - 1 else "center")
-            self.put(self.row, first, self.row, last, item, font, horizontal)
-        self.height(self.row, self.style.heading_line_size * 1.8)
-        self.row += 1
+        pieces = [excel_pieces(item) for item in items]
+        for depth in range(max(len(p) for p in pieces)):
+            for i, item in enumerate(pieces):
+                first, last = bounds[i], max(bounds[i], bounds[i + 1] - 1)
+                horizontal = "left" if i == 0 else ("right" if i == len(items) - 1 else "center")
+                self.put(self.row, first, self.row, last, item[depth] if depth < len(item) else "", font, horizontal)
+            self.height(self.row, self.style.heading_line_size * 1.8)
+            self.row += 1
 
     def grid(self, grid: Grid) -> None:
         size = self.style.table_size
@@ -162,32 +210,39 @@ class _Writer:
         for width in grid.widths:
             starts.append(round(starts[-1] + width, 1))
         column = [bisect_left(self.edges, s) for s in starts]  # sheet column of each grid edge
-        needed = [size * LINE + 6.0] * len(grid.rows)
+        rows = _Rows(grid)
+        needed = [size * LINE + 6.0] * rows.count
         spanned = []
         for p in grid.placed:
             first, last = column[p.col], column[p.col + p.colspan] - 1
-            top, bottom = self.row + p.row, self.row + p.row + p.rowspan - 1
             cell = p.cell
+            width_mm = sum(grid.widths[p.col:p.col + p.colspan])
             if cell.number is not None:
+                top, bottom = rows.span(p)
                 cell_format = self.format(font, cell.align or CENTER, True, cell.number_format)
                 if last > first or bottom > top:
-                    self.sheet.merge_range(top, first, bottom, last, None, cell_format)
-                self.sheet.write_number(top, first, cell.number, cell_format)
+                    self.sheet.merge_range(self.row + top, first, self.row + bottom, last, None, cell_format)
+                self.sheet.write_number(self.row + top, first, cell.number, cell_format)
+                placed = [(top, bottom, "")]
             else:
-                self.put(top, first, bottom, last, cell.text, font, cell.align or CENTER, border=True)
-            width_mm = sum(grid.widths[p.col:p.col + p.colspan])
-            height = sum(_lines_needed(line, width_mm, size) for line in cell.lines or ("",)) * size * LINE + 6
-            if p.rowspan == 1:
-                needed[p.row] = max(needed[p.row], height)
-            else:
-                spanned.append((p.row, p.rowspan, height))
+                placed = rows.pieces(p)
+                for top, bottom, piece in placed:
+                    self.put(self.row + top, first, self.row + bottom, last, piece, font, cell.align or CENTER,
+                             border=True)
+            for top, bottom, piece in placed:
+                lines = piece.split("\n") if len(placed) > 1 else cell.lines or ("",)
+                height = sum(_lines_needed(line, width_mm, size) for line in lines) * size * LINE + 6
+                if bottom == top:
+                    needed[top] = max(needed[top], height)
+                else:
+                    spanned.append((top, bottom - top + 1, height))
         for start, span, height in spanned:  # a tall merged cell makes its last row taller
             have = sum(needed[start:start + span])
             if have < height:
                 needed[start + span - 1] += height - have
         for i, height in enumerate(needed):
             self.height(self.row + i, round(height, 1))
-        self.row += len(grid.rows)
+        self.row += rows.count
 
     def print_setup(self) -> None:
         sheet = self.sheet
@@ -203,6 +258,44 @@ class _Writer:
                           top=(15 if landscape else 20) / MM_PER_INCH, bottom=(15 if landscape else 18) / MM_PER_INCH)
         sheet.center_horizontally()
         sheet.hide_gridlines(2)  # on screen too
+
+
+class _Rows:
+    """A grid's rows on the sheet: each grid row, then the continuation rows its long texts need.
+
+    A cell whose text takes k pieces needs k - 1 rows after the last grid row it spans; every other
+    cell ending on that row is merged down over them, so the grid row still reads as one row.
+    """
+
+    def __init__(self, grid: Grid) -> None:
+        self.texts = {id(p): excel_pieces(p.cell.text) if p.cell.number is None else [""] for p in grid.placed}
+        extra = [0] * len(grid.rows)
+        for p in grid.placed:
+            last = p.row + p.rowspan - 1
+            extra[last] = max(extra[last], len(self.texts[id(p)]) - 1)
+        self.start: list[int] = []
+        self.extra = extra
+        for r in range(len(grid.rows)):
+            self.start.append(self.start[-1] + 1 + extra[r - 1] if r else 0)
+        self.count = (self.start[-1] + 1 + extra[-1]) if grid.rows else 0
+
+    def span(self, p: Placed) -> tuple[int, int]:
+        """The sheet rows (from the grid's first) a cell covers, its row's continuation rows included."""
+        last = p.row + p.rowspan - 1
+        return self.start[p.row], self.start[last] + self.extra[last]
+
+    def pieces(self, p: Placed) -> list[tuple[int, int, str]]:
+        """(top, bottom, text) for each piece of a cell's text: the first in the cell's own rows, the
+        others one row each below it, the last down to the end of the continuation rows."""
+        top, bottom = self.span(p)
+        texts = self.texts[id(p)]
+        if len(texts) == 1:
+            return [(top, bottom, texts[0])]
+        own = self.start[p.row + p.rowspan - 1]
+        out = [(top, own, texts[0])]
+        for i, text in enumerate(texts[1:], start=1):
+            out.append((own + i, bottom if i == len(texts) - 1 else own + i, text))
+        return out
 
 
 def _lines_needed(text: str, width_mm: float, size: float) -> int:
