@@ -24,17 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import atomic, progress, workers
-from generator.check import check
+from generator.check.run import check
+from generator.data.load import REGION_FILE, display_path
+from generator.data.model import load_unit, read_region
+from generator.data.tree import UnitFolder, collect
 from generator.diagnostics import Report, Severity
 from generator.errors import BuildError
-from generator.load import REGION_FILE, display_path
-from generator.model import load_unit, read_region
 from generator.names import folder_name
 from generator.render import pdf
 from generator.render.compose import BOOKLET
 from generator.render.layout import load_layout
 from generator.render.tables import WrittenTables, write_unit_tables
-from generator.tree import UnitFolder, collect
 
 TABLES = "tables"
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from generator import __version__, bounds, progress
+from generator import __version__, progress
+from generator.data import bounds
+from generator.data.tree import expand
 from generator.diagnostics import Report
+from generator.diagnostics.reporters import REPORTERS
 from generator.errors import JixiaoError, UsageError, from_os_error
-from generator.reporters import REPORTERS
-from generator.tree import expand
 
 DEFAULT_DATA = Path("data")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -107,11 +108,11 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, cha
       jixiao check --format json data/ > 检查结果.json
       jixiao check --changed origin/main
     """
-    from generator.check import check as run_check
+    from generator.check.run import check as run_check
 
     progress.enable()  # on the terminal only: never in the report
     if changed is not None:
-        from generator.changed import changed_targets
+        from generator.review.changed import changed_targets
 
         targets = changed_targets(changed, list(paths))
         report = run_check(targets, jobs=jobs) if targets else Report()
@@ -146,7 +147,7 @@ def diff(base: str | None, head: str | None, fmt: str) -> None:
       jixiao diff origin/main...HEAD --format md > 改动.md
       jixiao diff 旧数据/ 新数据/
     """
-    from generator.diff import execute
+    from generator.review.diff import execute
 
     execute(base, head, fmt, sys.stdout)
 
@@ -164,7 +165,7 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
       jixiao fmt
       jixiao fmt --check data/株洲市渌口区
     """
-    from generator.fmt import format_file
+    from generator.data.fmt import format_file
 
     files = expand(_paths(paths))
     report = Report(files_checked=len(files))
@@ -305,8 +306,8 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
     """
     import re
 
+    from generator.data.load import display_path
     from generator.importers import Options, import_sources
-    from generator.load import display_path
 
     if code is not None and not re.fullmatch(r"[0-9]{6}", code):
         _fail(f"--code 应为 6 位数字的行政区划代码，而不是“{code}”")
@@ -364,7 +365,7 @@ def new_region(folder: Path, name: str, layout: str, framework: str, code: str |
     示例：
       jixiao new region data/某某区 --name 某某市某某区 --layout 湖南 --code 430000
     """
-    from generator.scaffold import new_region as create
+    from generator.data.scaffold import new_region as create
 
     _created(create(folder, name, layout, int(framework), code))
 
@@ -379,7 +380,7 @@ def new_unit(folder: Path, name: str) -> None:
     示例：
       jixiao new unit data/某某区/2026/区财政局 --name 某某市某某区财政局
     """
-    from generator.scaffold import new_unit as create
+    from generator.data.scaffold import new_unit as create
 
     _created(create(folder, name))
 
@@ -399,7 +400,7 @@ def new_project(unit_folder: Path, name: str, amount: Decimal | None, with_xlsx:
       jixiao new project data/某某区/2026/区财政局 "预算绩效管理工作经费" --amount 12
       jixiao new project data/某某区/2026/区财政局 "预算绩效管理工作经费" --xlsx
     """
-    from generator.scaffold import new_project as create
+    from generator.data.scaffold import new_project as create
 
     path = create(unit_folder, name, amount)
     _created(path)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 
-from generator.catalogue import CATALOGUE
+from generator.diagnostics.catalogue import CATALOGUE
 
 
 class JixiaoError(Exception):

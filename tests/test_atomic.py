@@ -23,10 +23,10 @@ from conftest import DATA
 from generator import atomic
 from generator.atomic import replace_folder, write_atomic
 from generator.build import build
-from generator.check import check
+from generator.check.run import check
 from generator.cli import cli
+from generator.data.load import Document, load
 from generator.errors import BuildError
-from generator.load import Document, load
 from generator.render import tables as build_module
 
 

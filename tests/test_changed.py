@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import DATA, ROOT
 from test_diff import ORG, SOCIAL, VOLUNTEER, edit, git
 
-from generator.changed import targets
 from generator.cli import cli
+from generator.review.changed import targets
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 from conftest import typed
 
-from generator import context
-from generator.check import check
+from generator.check.rules.hygiene import BIDI_CONTROLS, INVISIBLE, ZERO_WIDTH
+from generator.check.run import check, context
+from generator.data.load import UNIT_FILE, display_path
+from generator.data.schemas import SCHEMA_LINE_PREFIX, schema_line
 from generator.diagnostics import Diagnostic
-from generator.load import UNIT_FILE, display_path
-from generator.rules.hygiene import BIDI_CONTROLS, INVISIBLE, ZERO_WIDTH
-from generator.schemas import SCHEMA_LINE_PREFIX, schema_line
 
 
 def _first_line(path: Path, line: str | None) -> None:
@@ -69,7 +68,7 @@ def test_direction_controls_are_the_explicit_embeddings_overrides_isolates_and_m
     assert explicit | marks == BIDI_CONTROLS
 
 
-# --- a unit's other projects, remembered by content (generator/context.py) -------------------------------------
+# --- a unit's other projects, remembered by content (generator/check/context.py) -------------------------------------
 
 
 def _edit(path: Path, old: str, new: str) -> None:

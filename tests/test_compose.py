@@ -1,4 +1,4 @@
-"""generator/compose.py reads YAML exactly as ruamel's own ``YAML.compose`` and safe constructor do.
+"""generator/data/parser.py reads YAML exactly as ruamel's own ``YAML.compose`` and safe constructor do.
 
 The reference is ruamel's way through the same table constructor and resolver: ``TABLE_YAML.compose``
 (a new loader class per document, the resolver's lazy patterns) and ``construct_document`` (the
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from generator.compose import TABLE_YAML, TableConstructor, compose, construct
-from generator.load import screen
+from generator.data.load import screen
+from generator.data.parser import TABLE_YAML, TableConstructor, compose, construct
 
 FILES = sorted(p for folder in ("data", "tests/examples") for p in (ROOT / folder).rglob("*.y*ml")
                if p.is_file() and not p.is_symlink())

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA, ROOT, GoldenCheck
 
-from generator.changes import KINDS
 from generator.cli import cli
+from generator.review.changes import KINDS
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -504,9 +504,9 @@ def test_two_data_folders_without_data_inside(tmp_path: Path, monkeypatch: pytes
 def test_a_long_markdown_report_stays_within_a_comment(repo: Path) -> None:
     from io import StringIO
 
-    from generator.changes import Change
-    from generator.diff import DiffReport, FileChange
-    from generator.diff_format import MAX_COMMENT, markdown
+    from generator.review.changes import Change
+    from generator.review.formats import MAX_COMMENT, markdown
+    from generator.review.report import DiffReport, FileChange
 
     files = [FileChange("project", "modified", f"项目{n}", f"data/甲/2026/乙/项目{n}.yaml", None, f"修改项目“项目{n}”",
                         "data/甲/2026/乙", [Change("changed", "本年度绩效目标", "旧" * 500, "新" * 500)])

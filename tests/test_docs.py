@@ -6,13 +6,13 @@ import re
 
 from conftest import ROOT
 
-from generator.catalogue import CATALOGUE
-from generator.reference import CODES_PAGE, codes_markdown
+from generator.diagnostics.catalogue import CATALOGUE
+from generator.diagnostics.reference import CODES_PAGE, codes_markdown
 
 
 def test_codes_page_is_up_to_date() -> None:
     assert CODES_PAGE.read_text(encoding="utf-8") == codes_markdown(), (
-        "docs/问题代码.md is stale: run python -m generator.reference"
+        "docs/问题代码.md is stale: run python -m generator.diagnostics.reference"
     )
 
 

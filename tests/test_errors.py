@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT
 
-from generator.catalogue import CATALOGUE
+from generator.diagnostics.catalogue import CATALOGUE
 from generator.errors import JixiaoError, from_os_error
 
 

@@ -25,10 +25,10 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import UPDATE_GOLDEN
 
-from generator.check import check
+from generator.check.run import check
 from generator.cli import cli
+from generator.data.load import MAX_BYTES, Document, load
 from generator.diagnostics import Diagnostic
-from generator.load import MAX_BYTES, Document, load
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 VALID = EXAMPLES / "valid"
@@ -211,7 +211,7 @@ def test_valid_tree_saved_with_bom_and_crlf_checks_clean(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("path", valid_files(), ids=lambda p: p.relative_to(VALID).as_posix())
 def test_valid_tree_is_in_canonical_form(path: Path) -> None:
-    from generator.fmt import format_text
+    from generator.data.fmt import format_text
 
     text = path.read_text(encoding="utf-8")
     assert format_text(text, path) == text

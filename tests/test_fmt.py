@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from conftest import DATA
 
 from generator.cli import cli
-from generator.fmt import format_text
-from generator.load import load
+from generator.data.fmt import format_text
+from generator.data.load import load
 
 MESSY = """\
 # 这是编辑人员的注释，必须保留

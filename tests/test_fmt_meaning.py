@@ -1,14 +1,14 @@
-"""``jixiao fmt`` never changes meaning: the data the loader (generator.load) reads from a file after fmt are
+"""``jixiao fmt`` never changes meaning: the data the loader (generator.data.load) reads from a file after fmt are
 the data it read before, types included, but for fmt's documented normalisations, and nothing else.
 
-The normalisations allowed, each stated once here (``expected``) and documented in generator/fmt.py:
+The normalisations allowed, each stated once here (``expected``) and documented in generator/data/fmt.py:
 
 1. text: white space at either end removed, full-width digits ０–９ made ordinary;
 2. in an indicator row (a table with 一级指标 and 二级指标): an alias of 一级指标, 二级指标 or 指标值类型
    replaced by the option it stands for (``满意度`` → ``满意度指标``, ``>=`` → ``≥``), and a 指标值 written as
    text made the number it is when the row's 指标值类型 is quantitative;
 3. under NUMERIC_KEYS (项目金额, 权重, …): a number written as text made that number, when it is within the
-   declared bounds (generator.bounds);
+   declared bounds (generator.data.bounds);
 4. under CODE_KEYS (单位编码, 项目编码, 行政区划代码): an integer written plainly made the text exactly as it
    was written: ``007630`` is the code "007630", never 7630 nor "7630"; ``0x1F`` is "0x1F".
 
@@ -31,13 +31,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from generator import bounds
-from generator.bounds import OutOfRange
-from generator.catalogue import CATALOGUE
-from generator.fmt import CODE_KEYS, NUMERIC_KEYS, CannotFormat, format_text, halfwidth_digits
-from generator.load import Document, parse
-from generator.normalize import as_number, canonical_enum_value
-from generator.schemas import common_defs
+from generator.data import bounds
+from generator.data.bounds import OutOfRange
+from generator.data.fmt import CODE_KEYS, NUMERIC_KEYS, CannotFormat, format_text, halfwidth_digits
+from generator.data.load import Document, parse
+from generator.data.normalize import as_number, canonical_enum_value
+from generator.data.schemas import common_defs
+from generator.diagnostics.catalogue import CATALOGUE
 
 ROW_ENUMS = ("一级指标", "二级指标", "指标值类型")
 PATH = ROOT / "data" / "某某区" / "2026" / "某某局" / "项目.yaml"  # where schema/ is found: fmt adds the editor line

@@ -23,14 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from generator import reporters
-from generator.catalogue import CATALOGUE
-from generator.check import check
-from generator.diagnostics import Diagnostic
-from generator.fmt import NUMERIC_KEYS, CannotFormat, format_text, halfwidth_digits
-from generator.load import Document, load, parse
-from generator.normalize import as_number
-from generator.schemas import common_defs, load_schema, validate
+from generator.check.run import check
+from generator.data.fmt import NUMERIC_KEYS, CannotFormat, format_text, halfwidth_digits
+from generator.data.load import Document, load, parse
+from generator.data.normalize import as_number
+from generator.data.schemas import common_defs, load_schema, validate
+from generator.diagnostics import Diagnostic, reporters
+from generator.diagnostics.catalogue import CATALOGUE
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 DATA_FILES = sorted(DATA.rglob("*.yaml"))

@@ -22,8 +22,8 @@ from ruamel.yaml import YAML
 sys.path[:0] = [str(ROOT / "tests" / "fuzz")]
 import fuzz_render  # noqa: E402  (tests/fuzz/fuzz_render.py)
 
-from generator.load import Document, parse  # noqa: E402
-from generator.schemas import common_defs, load_schema, validate  # noqa: E402
+from generator.data.load import Document, parse  # noqa: E402
+from generator.data.schemas import common_defs, load_schema, validate  # noqa: E402
 
 HOSTILE = ["<script>alert(1)</script>", "<td>", "</table>", "<img src=x onerror=alert(1)>", "{{ 7*7 }}", "{% raw %}",
            "=1+1", "=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
@@ -40,7 +40,7 @@ def _enum(name: str) -> st.SearchStrategy[Any]:
     return st.sampled_from(common_defs()[name]["enum"])
 
 
-# What check accepts, up to its bounds (generator.bounds): the largest amount, the most places, the most digits.
+# What check accepts, up to its bounds (generator.data.bounds): the largest amount, the most places, the most digits.
 AT_THE_BOUNDS = [999_999_999_999, 999999999999.99, 0.000001, 123456789.123456, 99999999.999999, 100000000000.001]
 AMOUNT = st.one_of(st.integers(0, 10**7), st.decimals(0, 10**7, places=2).map(str).map(float),
                    st.sampled_from(AT_THE_BOUNDS))

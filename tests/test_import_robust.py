@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import cli
+from generator.data.load import Document, load
 from generator.importers import Options, import_sources
 from generator.importers import read as read_module
 from generator.importers.run import ImportResult
-from generator.load import Document, load
 
 HEADER = """\
 2026年项目支出绩效目标表

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT
 
+from generator.data.fmt import format_file
+from generator.data.normalize import as_number, halfwidth, squash
 from generator.diagnostics import Diagnostic
-from generator.fmt import format_file
 from generator.importers import Options, import_sources
 from generator.importers.cleaning import paragraphs
 from generator.importers.read import read_source
 from generator.importers.recognise import classify
 from generator.importers.source import Cell, Item
 from generator.importers.vocabulary import ALL_LABELS, is_placeholder, match, money_unit, split_value
-from generator.normalize import as_number, halfwidth, squash
 
 SEEDS = ROOT / "tests" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -145,7 +145,7 @@ def test_every_content_cell_is_in_the_yaml_or_a_diagnostic(seed: Path, tmp_path:
     yaml_text = normalised("".join(p.read_text(encoding="utf-8") for p in out.rglob("*.yaml")))
     diagnostics: list[Diagnostic] = result.report.diagnostics  # type: ignore[attr-defined]
     messages = normalised("".join(d.message for d in diagnostics if d.path.endswith(seed.name)))
-    from generator.normalize import LEVEL1_ALIASES, LEVEL2_ALIASES
+    from generator.data.normalize import LEVEL1_ALIASES, LEVEL2_ALIASES
 
     aliases = {**LEVEL2_ALIASES, **LEVEL1_ALIASES}
     missing = []

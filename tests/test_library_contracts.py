@@ -2,7 +2,7 @@
 
 Two modules use library internals for speed (each measured in docs/performance.md):
 
-* ``generator/compose.py`` builds ruamel's C loader class once instead of per document, and resolves
+* ``generator/data/parser.py`` builds ruamel's C loader class once instead of per document, and resolves
   plain scalars with ruamel's own patterns taken from the resolver;
 * ``generator/render/word.py`` serialises python-docx's template parts once, with python-docx's own
   ``[Content_Types].xml`` writer (``docx.opc.pkgwriter._ContentTypesItem``) and part serialiser.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from docx import Document
 
-from generator import compose
+from generator.data import parser as compose
 from generator.render import word
 from generator.render.form import Style
 

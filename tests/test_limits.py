@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, typed
 
-from generator import bounds
+from generator.data import bounds
+from generator.data.load import MAX_BYTES, Document, load
 from generator.importers import read as read_module
-from generator.load import MAX_BYTES, Document, load
 
 CHECK_MB, IMPORT_MB = 512, 1024
 TIMEOUT = 120
@@ -107,7 +107,7 @@ def test_a_huge_file_is_refused_unread(make_tree: Callable[..., Path], tmp_path:
 
 
 # --- values ------------------------------------------------------------------------------------------------
-# One value beyond the declared bounds (generator/bounds.py) once cost gigabytes and minutes: check formatted
+# One value beyond the declared bounds (generator/data/bounds.py) once cost gigabytes and minutes: check formatted
 # 5e999999999 in full into a message (a 1 GB report and cache entry), diff and check summed it (decimal.Overflow),
 # build quantized 10^26 (decimal.InvalidOperation after check had passed it), fmt wrote a 5000-digit amount
 # through int() (ValueError). Every command must now meet each value within the caps and say what is wrong.

@@ -1,4 +1,4 @@
-"""Reading data files (generator/load.py): nesting is measured exactly, and only nesting refuses a file.
+"""Reading data files (generator/data/load.py): nesting is measured exactly, and only nesting refuses a file.
 
 The loader bounds nesting before the (recursive) composer sees a file: a cheap upper bound clears most
 files, and the parser's event stream decides the rest. Brackets, dashes, indentation, ``&``, ``*`` and
@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from generator.data.load import MAX_BYTES, MAX_DEPTH, Document, parse
 from generator.diagnostics import Diagnostic
-from generator.load import MAX_BYTES, MAX_DEPTH, Document, parse
 
 PUNCTUATION = "&*![]{}#|>'\"%@`,?:-"
 

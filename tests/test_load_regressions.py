@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator import schemas
+from generator.data import schemas
+from generator.data.load import Document, parse
 from generator.diagnostics import Diagnostic
-from generator.load import Document, parse
 
 
 def test_unhashable_key_is_a_diagnostic() -> None:
@@ -44,7 +44,7 @@ def test_numbers_int_cannot_read_are_text_not_crashes() -> None:
 
 
 def test_fmt_quotes_such_text_instead_of_crashing() -> None:
-    from generator.fmt import format_text
+    from generator.data.fmt import format_text
 
     text = "度量单位: -_\n指标值: 0x1F\n数量: 1_000\n"
     assert format_text(text, Path("项目.yaml")).splitlines()[-3:] == ["度量单位: '-_'", "指标值: 0x1F", "数量: 1_000"]

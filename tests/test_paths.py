@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from test_import_robust import GOOD_ROWS, HEADER
 
 from generator.build import build, describe
-from generator.check import check
+from generator.check.run import check
+from generator.data.scaffold import new_project
+from generator.data.tree import collect
 from generator.importers import Options, import_sources
 from generator.names import MAX_NAME, MAX_NAME_BYTES, is_reserved, name_key, safe_filename, safe_name_among, unique_names
-from generator.scaffold import new_project
-from generator.tree import collect
 
 VALID_PROJECT = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml").read_text(encoding="utf-8")
 INVISIBLE = ("Cc", "Cf", "Cs", "Zl", "Zp")

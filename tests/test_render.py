@@ -23,11 +23,11 @@ from render_helpers import as_text, parse_page
 from generator.build import BuildResult, build, describe
 from generator.cli import cli
 from generator.render import layout as layout_module
+from generator.render.cells import money, plain, value_cell
 from generator.render.excel import EXCEL_CELL_UNITS, excel_pieces, xlsx_bytes
 from generator.render.form import LABEL, Cell, Form, Grid, Heading, LayoutError, Paragraphs
 from generator.render.layout import COMMON, OFFICIAL, available, load_layout
 from generator.render.pdf import soffice
-from generator.render.values import money, plain, value_cell
 from generator.render.webpage import PAGE_CONTEXTS, booklet_page, environment
 
 GOLDEN = ROOT / "tests" / "golden" / "tables"
@@ -300,11 +300,11 @@ def test_rebuild_replaces_old_tables(data_copy: Path, tmp_path: Path) -> None:
 
 
 def test_a_table_does_not_depend_on_what_was_written_before(built: BuildResult) -> None:
-    from generator.model import load_unit
+    from generator.data.model import load_unit
+    from generator.data.tree import collect
     from generator.render.compose import compose_unit
     from generator.render.tables import write_unit_tables
     from generator.render.word import docx_bytes
-    from generator.tree import collect
 
     folder = next(f for f in collect([DATA]).units.values() if f.path.name == "区委社会工作部" and "唐山" in str(f.path))
     unit_result = write_unit_tables(load_unit(folder), built.out.parent / "again")
@@ -362,9 +362,9 @@ def test_docx_text_keeps_breaks_and_drops_what_xml_cannot_hold(built: BuildResul
 
 
 def _forms_of(unit_path: str) -> list:  # type: ignore[type-arg]
-    from generator.model import load_unit
+    from generator.data.model import load_unit
+    from generator.data.tree import collect
     from generator.render.compose import compose_unit
-    from generator.tree import collect
 
     folder = next(f for f in collect([DATA]).units.values() if f.path.as_posix().endswith(unit_path))
     unit = load_unit(folder)
@@ -373,10 +373,10 @@ def _forms_of(unit_path: str) -> list:  # type: ignore[type-arg]
 
 def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A layout's own _表单.html.j2 prints its tables, on their own pages and in the booklet alike."""
-    from generator.model import load_unit
+    from generator.data.model import load_unit
+    from generator.data.tree import collect
     from generator.render import webpage
     from generator.render.tables import write_unit_tables
-    from generator.tree import collect
 
     shutil.copytree(OFFICIAL, tmp_path / "official")
     (tmp_path / "official" / "河北" / "_表单.html.j2").write_text(

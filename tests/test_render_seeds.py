@@ -17,8 +17,8 @@ from conftest import DATA, ROOT
 from render_helpers import SKIP, Page, logical, parse_page, unique_cells
 
 from generator.build import BuildResult, build, describe
-from generator.normalize import canonical_enum_value, squash
-from generator.schemas import common_defs
+from generator.data.normalize import canonical_enum_value, squash
+from generator.data.schemas import common_defs
 
 SEEDS = ROOT / "tests" / "seeds"
 OPERATORS = {"≥", "≤", "=", ">", "<", "定性"}

@@ -9,7 +9,7 @@ import re
 from conftest import ROOT, GoldenCheck
 
 from generator.diagnostics import Report, make
-from generator.reporters import REPORTERS
+from generator.diagnostics.reporters import REPORTERS
 
 GOLDEN = ROOT / "tests" / "golden"
 

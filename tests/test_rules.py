@@ -15,12 +15,12 @@ from textwrap import dedent
 
 import pytest
 
-from generator import schemas
-from generator.catalogue import CATALOGUE
+from generator.check.rules import Scope, run_project_rules, run_unit_rules
+from generator.data import schemas
+from generator.data.load import Document, load, parse
+from generator.data.model import Project, Region, Unit
 from generator.diagnostics import Diagnostic
-from generator.load import Document, load, parse
-from generator.model import Project, Region, Unit
-from generator.rules import Scope, run_project_rules, run_unit_rules
+from generator.diagnostics.catalogue import CATALOGUE
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 RULE_FAMILIES = "FVMTXHD"

@@ -13,8 +13,8 @@ import pytest
 from conftest import DATA, ROOT
 from jsonschema import Draft202012Validator
 
-from generator import bounds, schemas
-from generator.load import kind_of, load
+from generator.data import bounds, schemas
+from generator.data.load import kind_of, load
 
 SCHEMA_FILES = sorted((ROOT / "schema").glob("*.schema.json"))
 CJK = range(0x4E00, 0xA000)
@@ -124,7 +124,7 @@ def test_fast_and_reference_validators_agree(tmp_path: Path) -> None:
 
 
 def test_every_schema_states_the_declared_bounds() -> None:
-    """The bounds are declared in generator/bounds.py; editors show them from each file's schema description,
+    """The bounds are declared in generator/data/bounds.py; editors show them from each file's schema description,
     and docs/字段说明.md is generated from it."""
     said = (f"小于 1 万亿（10^{bounds.MAX_MAGNITUDE_DIGITS}）", f"小数点后最多 {bounds.MAX_PLACES} 位",
             f"有效数字最多 {bounds.MAX_SIGNIFICANT} 位", f"最多 {bounds.MAX_TEXT} 个字符")

@@ -21,10 +21,10 @@ from jinja2 import meta
 
 from generator.build import BuildResult, build, check_out
 from generator.cli import cli
+from generator.data.load import Document, load
 from generator.errors import BuildError
-from generator.load import Document, load
 from generator.site import engine, exports, hooks, pages
-from generator.site.fields import FIELDS_PAGE, fields_markdown
+from generator.site.field_reference import FIELDS_PAGE, fields_markdown
 from generator.site.shell import Shell, ShellError
 
 
@@ -322,7 +322,7 @@ def test_packaged_mkdocs_config_is_the_top_level_one() -> None:
 
 def test_fields_page_is_up_to_date() -> None:
     assert FIELDS_PAGE.read_text(encoding="utf-8") == fields_markdown(), (
-        "docs/字段说明.md is stale: run python -m generator.site.fields")
+        "docs/字段说明.md is stale: run python -m generator.site.field_reference")
 
 
 @pytest.mark.parametrize("engine_name", ["mkdocs", "zensical"])

@@ -1,4 +1,4 @@
-"""Finding the data files (generator/tree.py): what a plain pathlib walk finds, found with one folder
+"""Finding the data files (generator/data/tree.py): what a plain pathlib walk finds, found with one folder
 listing per folder.
 
 ``collect`` reads the type of each entry from the folder listing (os.scandir) and lists a unit folder
@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from conftest import HUNAN_REGION, ROOT, UNIT
 
-from generator.check import check
+from generator.check.run import check
+from generator.data.load import REGION_FILE, UNIT_FILE, display_path
+from generator.data.tree import Tree, UnitFolder, collect, expand, is_data_file
 from generator.diagnostics import Diagnostic, make
 from generator.errors import UsageError
-from generator.load import REGION_FILE, UNIT_FILE, display_path
-from generator.tree import Tree, UnitFolder, collect, expand, is_data_file
 
 Summary = tuple[list[str], list[tuple[str, str, int, list[str]]], list[str], list[Diagnostic]]
 

@@ -24,13 +24,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.data.load import REGION_FILE, UNIT_FILE, load
 from generator.importers import vocabulary as vocab
 from generator.importers.department import DepartmentDraft, build_department, build_narrative
 from generator.importers.project import Draft, Hint, ProjectDraft, build_project
 from generator.importers.recognise import Recognised, org_name, recognised_labels
 from generator.importers.source import Item, Source, excerpt
 from generator.importers.summary import SummaryDraft, SummaryRow, build_summary, derived_note
-from generator.load import REGION_FILE, UNIT_FILE, load
 from generator.names import safe_filename, unique_names
 
 PLACE = re.compile(r"^(?:中共)?(?P<region>(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?[\u4e00-\u9fff]{2,8}?(?:市|州|盟|地区)"

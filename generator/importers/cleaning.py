@@ -17,8 +17,8 @@ import itertools
 import re
 import unicodedata
 
-from generator.fmt import halfwidth_digits
-from generator.rules.hygiene import BOOKMARK, CJK, HTML_TAG, ZERO_WIDTH
+from generator.check.rules.hygiene import BOOKMARK, CJK, HTML_TAG, ZERO_WIDTH
+from generator.data.fmt import halfwidth_digits
 
 WRAP = re.compile(rf"(?<={CJK})[ \t\u00a0\u3000]+(?={CJK})")
 PARAGRAPH = re.compile(r"<p(?:\s[^<>]*)?>(.*?)</p>", re.IGNORECASE | re.DOTALL)

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import clean, paragraphs
-from generator.importers.fields import Fields, read_fields
+from generator.importers.header import Fields, read_fields
 from generator.importers.indicators import GridReader, find_header, yaml_number
 from generator.importers.recognise import Found, Title
 from generator.importers.source import Cell, Item, Source, excerpt

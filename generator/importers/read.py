@@ -12,8 +12,8 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
+from generator.data.load import display_path
 from generator.importers.source import Source
-from generator.load import display_path
 
 MAX_TEXT_BYTES = 8 * 1024 * 1024
 MAX_FILE_BYTES = 50 * 1024 * 1024

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.data.load import display_path
 from generator.diagnostics import Diagnostic, Report
 from generator.errors import UsageError
 from generator.importers.assemble import Options, Planned, plan_tree
@@ -17,7 +18,6 @@ from generator.importers.read import read_source
 from generator.importers.recognise import classify, recognise
 from generator.importers.source import Cell, Source, excerpt
 from generator.importers.write import Outcome, write
-from generator.load import display_path
 
 SUFFIXES = (".txt", ".text", ".docx", ".xlsx", ".xlsm")
 
@@ -95,7 +95,7 @@ def import_sources(paths: list[Path], options: Options, run_check: bool = True) 
     outcomes, problems = write(planned, options.force, root=options.out)
     found: list[Diagnostic] = [d for source in sources for d in source.diagnostics] + problems
     if run_check:
-        from generator.check import check
+        from generator.check.run import check
 
         files = [o.path for o in outcomes if o.status in ("written", "unchanged")]
         if files:

@@ -14,11 +14,11 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from generator.normalize import OPERATOR_ALIASES, as_number, canonical_enum_value, halfwidth, squash
+from generator.data.normalize import OPERATOR_ALIASES, as_number, canonical_enum_value, halfwidth, squash
 
 __all__ = ["halfwidth", "squash"]  # re-exported: the importer compares labels with these
-from generator.rules.common import KNOWN_UNITS
-from generator.rules.framework import FRAMEWORKS
+from generator.check.rules.common import KNOWN_UNITS
+from generator.check.rules.framework import FRAMEWORKS
 
 MIN_CUT = 4
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.atomic import write_atomic
+from generator.data.fmt import CannotFormat, ExactNumber, format_text, round_trip_yaml
+from generator.data.load import Document, display_path, load
 from generator.diagnostics import Diagnostic, make
-from generator.fmt import CannotFormat, ExactNumber, _yaml, format_text
 from generator.importers.assemble import PROJECT_KEYS, Planned
-from generator.load import Document, display_path, load
 
 
 @dataclass
@@ -65,7 +65,7 @@ def keep_review(planned: Planned) -> None:
 
 def render(planned: Planned) -> str:
     out = io.StringIO()
-    _yaml().dump(yaml_value(planned.data), out)
+    round_trip_yaml().dump(yaml_value(planned.data), out)
     return format_text(out.getvalue(), planned.path)
 
 

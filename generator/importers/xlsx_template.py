@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.atomic import write_atomic
-from generator.load import REGION_FILE, UNIT_FILE, Document, load
-from generator.rules.framework import FRAMEWORKS
+from generator.check.rules.framework import FRAMEWORKS
+from generator.data.load import REGION_FILE, UNIT_FILE, Document, load
 
 SPARE_ROWS = 2
 OPERATORS = "≥,≤,=,>,<,定性"

@@ -13,8 +13,9 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from generator.model import Project, Unit
+from generator.data.model import Project, Unit
 from generator.names import unique_names
+from generator.render.cells import fill, is_number, lookup, text_of, value_cell, width_em, with_operator
 from generator.render.form import (
     CENTER,
     HEAD,
@@ -46,7 +47,6 @@ from generator.render.layout import (
     RowBlock,
     RowSpec,
 )
-from generator.render.values import fill, is_number, lookup, text_of, value_cell, width_em, with_operator
 
 BOOKLET = "单位汇编"
 # Records about the source document, for the website: never printed on the official tables.
@@ -236,7 +236,7 @@ def _total_row(spec: DetailSpec, layout: Layout, items: list[dict[str, Any]]) ->
 def _indicators(spec: IndicatorSpec, context: dict[str, Any]) -> list[list[Cell]]:
     rows = [r for r in (lookup(context, spec.source) or []) if isinstance(r, dict)]
     keys = [c.path for c in spec.columns]
-    spans = _merge_spans(rows, [k for k in keys if k in spec.merge])
+    spans = merge_spans(rows, [k for k in keys if k in spec.merge])
     body: list[list[Cell]] = []
     for i, row in enumerate(rows):
         placeholder = row.get("三级指标") is None
@@ -261,7 +261,7 @@ def _indicators(spec: IndicatorSpec, context: dict[str, Any]) -> list[list[Cell]
     return [header, *body]
 
 
-def _merge_spans(rows: list[dict[str, Any]], merged: list[str]) -> dict[str, list[int]]:
+def merge_spans(rows: list[dict[str, Any]], merged: list[str]) -> dict[str, list[int]]:
     """For each merged column, the rowspan at the first row of each run of equal values (0 elsewhere).
 
     A run of a later column never crosses a boundary of an earlier one: 二级 merges within its 一级.

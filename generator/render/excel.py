@@ -27,9 +27,9 @@ from typing import Any, NamedTuple
 
 from xlsxwriter import Workbook
 
+from generator.render.cells import width_em
 from generator.render.form import CENTER, Form, Grid, Heading, Paragraphs, Placed
 from generator.render.reproducible import FIXED_TIME
-from generator.render.values import width_em
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PORTRAIT_WIDTH_MM = 180.0

@@ -1,7 +1,7 @@
 """Layout files checked as data: every mistake of a layout.yaml, each at its line and column.
 
-A layout is read the way data files are (generator.load: its positions, its limits, its refusals),
-validated against ``schema/layout.schema.json`` (generator.schemas: the same Chinese S-findings as
+A layout is read the way data files are (generator.data.load: its positions, its limits, its refusals),
+validated against ``schema/layout.schema.json`` (generator.data.schemas: the same Chinese S-findings as
 data files), and then printed once with a probe of made-up content: one indicator, one row of each
 list. What cannot be printed (cells that do not fit the columns, a 合计 on the first column, more
 键值 than columns) is found here, located at the row of the layout that causes it, instead of
@@ -16,9 +16,9 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from generator import schemas
+from generator.data import schemas
+from generator.data.load import Document, load
 from generator.diagnostics import Diagnostic, FieldPath
-from generator.load import Document, load
 from generator.render import layout as layouts
 from generator.render.compose import compose_rows
 from generator.render.form import LayoutError, place

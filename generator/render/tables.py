@@ -17,7 +17,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from generator import cache
-from generator.model import Unit
+from generator.data.model import Unit
 from generator.render import webpage, word
 from generator.render.compose import BOOKLET, compose_unit
 from generator.render.excel import xlsx_bytes

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from generator.render.values import plain, width_em
+from generator.render.cells import plain, width_em
 
 MAX_BARS = 15
 ROW = 26

@@ -19,8 +19,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from generator import schemas
-from generator.render.values import plain
+from generator.data import schemas
+from generator.render.cells import plain
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -121,7 +121,7 @@ def csv_text(rows: list[list[str]]) -> str:
 
 def project_fields() -> list[tuple[str, str]]:
     """(column, title) of the project's own fields in projects.csv: schema order, tables flattened."""
-    schema = schemas._inlined("project")["properties"]  # the schema with its $refs resolved
+    schema = schemas.resolved("project")["properties"]  # the schema with its $refs resolved
     out: list[tuple[str, str]] = []
     for key, node in schema.items():
         if key in NOT_IN_PROJECT_ROW:
@@ -194,7 +194,7 @@ def _field(name: str, title: str, description: str) -> dict[str, Any]:
 
 
 def _indicator_titles() -> dict[str, tuple[str, str]]:
-    common = schemas._schemas()["common.schema.json"]["$defs"]
+    common = schemas.schema_documents()["common.schema.json"]["$defs"]
     props = common["绩效指标"]["properties"]
     out = {}
     for key in INDICATOR_FIELDS:
@@ -205,7 +205,7 @@ def _indicator_titles() -> dict[str, tuple[str, str]]:
 
 
 def datapackage(money_units: list[str]) -> dict[str, Any]:
-    project_schema = schemas._inlined("project")["properties"]
+    project_schema = schemas.resolved("project")["properties"]
     project_fields_meta = []
     for column in project_columns():
         if column in DESCRIPTIONS:

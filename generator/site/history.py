@@ -13,9 +13,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.changes import Context, table_changes
-from generator.gitrepo import GitError, git, read_blobs, repo_root
-from generator.load import Document, parse
+from generator.data.load import Document, parse
+from generator.review.changes import Context, table_changes
+from generator.review.gitrepo import GitError, git, read_blobs, repo_root
 from generator.site.pages import History, Revision
 
 MAX_REVISIONS = 20  # per file; older ones are counted, not listed

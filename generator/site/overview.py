@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
-from generator.model import Region
+from generator.data.model import Region
 from generator.site import chart, views
 from generator.site.addresses import href, region_page, year_page
 from generator.site.history import Histories

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator import cache, progress, workers
-from generator.load import REGION_FILE, Document
-from generator.model import Region, read_region
+from generator.data.load import REGION_FILE, Document
+from generator.data.model import Region, read_region
+from generator.data.tree import UnitFolder
 from generator.render.tables import WrittenTables
 from generator.site import engine, exports, history, overview, reuse, search, shell
 from generator.site.addresses import DATA, TABLES, UnitAddress
 from generator.site.pages import History
 from generator.site.unitpages import UnitJob, UnitSummary, build_unit
-from generator.tree import UnitFolder
 
 
 @dataclass

@@ -43,14 +43,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator import atomic, cache
-from generator.load import REGION_FILE
+from generator.data.load import REGION_FILE
+from generator.data.tree import UnitFolder
 from generator.render import pdf
 from generator.render.compose import BOOKLET
 from generator.render.tables import WrittenTables
 from generator.site.addresses import UnitAddress
 from generator.site.history import Histories
 from generator.site.unitpages import UnitSummary
-from generator.tree import UnitFolder
 
 MARKER = ".jixiao-site"  # publish.py writes it in every site it makes
 UPDATING = ".jixiao-updating"  # there while an update replaces files: a site left half old, half new

@@ -20,7 +20,7 @@ import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.tree import _walk
+from generator.data.tree import walk
 
 VERSION_PATH = "/.jixiao-preview-version"
 RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH.encode() + b"',"
@@ -31,7 +31,7 @@ RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('" + VER
 def snapshot(data: Path) -> tuple[tuple[str, int, int], ...]:
     """What a rebuild depends on: every data file's name, size and modification time."""
     out = []
-    for path in _walk(data) if data.is_dir() else [data]:
+    for path in walk(data) if data.is_dir() else [data]:
         try:
             stat = path.stat()
         except OSError:

@@ -13,7 +13,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from generator.model import Project, Unit, load_unit
+from generator.data.model import Project, Unit, load_unit
+from generator.data.tree import UnitFolder
 from generator.render.compose import BOOKLET, project_order, project_stems
 from generator.render.layout import load_layout
 from generator.render.tables import WrittenTables, write_unit_tables
@@ -32,7 +33,6 @@ from generator.site.pages import (
 )
 from generator.site.shell import Shell, write_page
 from generator.site.views import Field, Link
-from generator.tree import UnitFolder
 
 TABLE_FORMATS = ((".html", "网页（可打印）"), (".docx", "Word"), (".xlsx", "Excel"), (".pdf", "PDF"))
 NO_HISTORY = History((), "")
@@ -203,9 +203,9 @@ def _narrative(unit: Unit) -> tuple[Section, ...]:
 
 @cache
 def _narrative_titles() -> dict[str, str]:
-    from generator import schemas
+    from generator.data import schemas
 
-    node = schemas._inlined("unit")["properties"].get("部门整体绩效目标", {})  # $refs resolved
+    node = schemas.resolved("unit")["properties"].get("部门整体绩效目标", {})  # $refs resolved
     return {k: str(v.get("title", k)) for k, v in node.get("properties", {}).items()}
 
 

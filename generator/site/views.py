@@ -14,11 +14,11 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from generator import schemas
-from generator.catalogue import CATALOGUE
-from generator.model import Acknowledgement, Indicator
-from generator.render.compose import _merge_spans
-from generator.render.values import plain
+from generator.data import schemas
+from generator.data.model import Acknowledgement, Indicator
+from generator.diagnostics.catalogue import CATALOGUE
+from generator.render.cells import plain
+from generator.render.compose import merge_spans
 
 # Columns of the indicator table, in the order of the official forms; optional ones appear only
 # when some row of the table fills them.
@@ -113,7 +113,7 @@ def money(value: Decimal | None, unit: str) -> str:
 @cache
 def titles(kind: str) -> dict[str, str]:
     """The Chinese title of each top-level field of a data file, from schema/ (schema order)."""
-    props = schemas._inlined(kind).get("properties", {})  # the schema with its $refs resolved
+    props = schemas.resolved(kind).get("properties", {})  # the schema with its $refs resolved
     return {key: str(node.get("title") or key) for key, node in props.items()}
 
 
@@ -173,7 +173,7 @@ def indicator_table(indicators: list[Indicator], caption: str, found: list[Findi
     optional = [(title, attr) for title, attr in OPTIONAL_COLUMNS
                 if any(getattr(i, attr) not in (None, "") for i in indicators if not i.is_placeholder)]
     rows_data = [{"一级指标": i.level1, "二级指标": i.level2} for i in indicators]
-    spans = _merge_spans(rows_data, ["一级指标", "二级指标"])
+    spans = merge_spans(rows_data, ["一级指标", "二级指标"])
     flagged = _rows_found(found or [], acks or [], base)
     rows = []
     for n, ind in enumerate(indicators):

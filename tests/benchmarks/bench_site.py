@@ -105,8 +105,8 @@ def size_of(folder: Path) -> int:
 
 def by_hand_docs(data: Path, docs: Path) -> None:
     """One Markdown page per project and per unit, the way a person would write it with mkdocs."""
-    from generator.load import load
-    from generator.render.values import plain
+    from generator.data.load import load
+    from generator.render.cells import plain
 
     def text(value: object) -> str:
         if isinstance(value, list):

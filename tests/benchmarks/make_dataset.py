@@ -93,7 +93,7 @@ YEAR_MARK = "\ue000"
 REGION_MARK = "\ue001"
 SHORT_MARK = "\ue002"
 
-# --- domain facts (as in generator/rules; repeated here so the generator stands alone) -----------------
+# --- domain facts (as in generator/check/rules; repeated here so the generator stands alone) -----------------
 LEVEL1_ORDER = ("成本指标", "产出指标", "效益指标", "满意度指标")
 ECONOMIC_COST = {2021: ("成本指标", "经济成本指标"), 2015: ("产出指标", "成本指标")}
 SATISFACTION = ("满意度指标", "服务对象满意度指标")

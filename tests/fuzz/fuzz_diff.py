@@ -26,9 +26,9 @@ from harness import DATA, all_well_formed, seed_files
 
 os.environ["JIXIAO_CACHE_DIR"] = "off"  # every input is new; the cache would only fill the disk
 
-from generator.diff import compare
-from generator.diff_format import FORMATS
-from generator.snapshot import FolderSnapshot
+from generator.review.diff import compare
+from generator.review.formats import FORMATS
+from generator.review.snapshot import FolderSnapshot
 
 SPLIT = b"\n@@@@ NEW\n"
 UNITS = [DATA / "株洲市渌口区" / "2026" / "区委社会工作部", DATA / "唐山市路南区" / "2025" / "区委社会工作部"]

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from harness import DATA, seed_files, well_formed
 
+from generator.data.load import decode
 from generator.diagnostics import Diagnostic
-from generator.load import decode
 
 NAMES = ("地区.yaml", "单位.yaml", "项目.yaml")
 UNIT = DATA / "某区" / "2026" / "某局"  # below schema/: fmt writes the editor line too

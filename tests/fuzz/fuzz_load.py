@@ -16,13 +16,13 @@ from harness import DATA, all_well_formed, seed_files, well_formed
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
-from generator.compose import events
+from generator.check.rules import Scope, load_rules, run_project_rules, run_unit_rules
+from generator.data.fmt import CannotFormat, format_text
+from generator.data.load import MAX_DEPTH, Document, decode, load, parse
+from generator.data.model import Project, Region, Unit
+from generator.data.parser import events
+from generator.data.schemas import validate
 from generator.diagnostics import Diagnostic
-from generator.fmt import CannotFormat, format_text
-from generator.load import MAX_DEPTH, Document, decode, load, parse
-from generator.model import Project, Region, Unit
-from generator.rules import Scope, load_rules, run_project_rules, run_unit_rules
-from generator.schemas import validate
 
 load_rules()
 NAMES = ("地区.yaml", "单位.yaml", "项目.yaml")

@@ -20,15 +20,15 @@ from typing import Any
 
 from harness import DATA, no_formula, seed_files, well_formed_office
 
+from generator.data.load import Document, decode, load, parse
+from generator.data.model import Project, Region, Unit
+from generator.data.schemas import validate
 from generator.diagnostics import Diagnostic
-from generator.load import Document, decode, load, parse
-from generator.model import Project, Region, Unit
 from generator.render.compose import compose_unit
 from generator.render.excel import xlsx_bytes
 from generator.render.layout import load_layout
 from generator.render.webpage import booklet_page, table_page
 from generator.render.word import docx_bytes
-from generator.schemas import validate
 
 UNITS = [DATA / "株洲市渌口区" / "2026" / "区委社会工作部", DATA / "唐山市路南区" / "2025" / "区委社会工作部"]
 MASK = str.maketrans({"<": "\ue000", ">": "\ue001", "&": "\ue002", '"': "\ue003", "'": "\ue004"})

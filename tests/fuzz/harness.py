@@ -41,8 +41,9 @@ for folder in (str(TESTS), str(HERE)):
 import docx  # noqa: E402, F401
 import openpyxl  # noqa: E402, F401
 
-from generator.catalogue import CATALOGUE  # noqa: E402
+from generator.data.load import Document, parse  # noqa: E402
 from generator.diagnostics import Diagnostic  # noqa: E402
+from generator.diagnostics.catalogue import CATALOGUE  # noqa: E402
 from generator.importers.assemble import Options, plan_tree  # noqa: E402
 from generator.importers.docx import read_docx  # noqa: E402
 from generator.importers.read import _zip_kind  # noqa: E402
@@ -52,7 +53,6 @@ from generator.importers.source import Source  # noqa: E402
 from generator.importers.text import read_text  # noqa: E402, F401
 from generator.importers.write import render  # noqa: E402
 from generator.importers.xlsx import read_xlsx  # noqa: E402
-from generator.load import Document, parse  # noqa: E402
 from generator.names import MAX_NAME_BYTES, safe_filename  # noqa: E402
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -75,8 +75,8 @@ def write_seeds(harness: str, folder: Path) -> None:
 def dictionary(path: Path) -> Path:
     """Tokens the mutator may insert: the YAML keys and enum values of the schemas, the forms' labels."""
     sys.path[:0] = [str(HERE.parent)]
+    from generator.data.schemas import common_defs, load_schema
     from generator.importers import vocabulary
-    from generator.schemas import common_defs, load_schema
 
     words: set[str] = {":", ": ", "- ", "\t", "\n", "'", '"', "[", "]", "{", "}", "#", "|", ">", "&a", "*a", "!!",
                        "<p>", "</p>", "<", "&", "=", "+", "-", "@", "%", "≥", "≤", "万元", "定性"}

@@ -1,0 +1,46 @@
+"""Acknowledged findings: a file may accept one specific finding, with a reason.
+
+The finding then no longer fails the check, but it is still reported (and shown to readers of the
+site). An acknowledgement that matches nothing is itself reported, so that stale ones do not
+linger after the mistake has been corrected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.data.load import Document
+from generator.diagnostics import Diagnostic
+from generator.diagnostics.catalogue import CATALOGUE
+
+
+def _entries(doc: Document) -> list[tuple[int, dict[str, Any]]]:
+    items = doc.data.get("已确认问题")
+    if not isinstance(items, list):
+        return []
+    return [(i, a) for i, a in enumerate(items)
+            if isinstance(a, dict) and isinstance(a.get("代码"), str) and isinstance(a.get("理由"), str)]
+
+
+def _matches(diag: Diagnostic, code: str, where: str) -> bool:
+    if diag.code != code:
+        return False
+    return not where or diag.field == where or diag.field.startswith((where + ".", where + "["))
+
+
+def apply(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Mark the diagnostics of ``doc`` that it acknowledges; add A001/A002 for bad entries."""
+    out = list(diagnostics)
+    for index, entry in _entries(doc):
+        code, where, reason = entry["代码"], str(entry.get("位置", "")), entry["理由"]
+        if code not in CATALOGUE:
+            out.append(doc.diagnostic("A002", ("已确认问题", index, "代码"), ack_code=code))
+            continue
+        hits = [i for i, d in enumerate(out)
+                if d.path == doc.display and not d.acknowledged and _matches(d, code, where)]
+        if not hits:
+            shown = f"（{where}）" if where else ""
+            out.append(doc.diagnostic("A001", ("已确认问题", index), ack_code=code, where=shown))
+        for i in hits:
+            out[i] = out[i].acknowledge(reason)
+    return out

@@ -1,0 +1,155 @@
+"""Indicator values: operator, value and unit agree, and fit what the indicator measures (V codes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from generator.check.rules.common import (
+    COUNT_UNITS,
+    KNOWN_UNITS,
+    OPERATOR_LIKE,
+    Table,
+    amount,
+    department_table,
+    is_percent,
+    is_satisfaction,
+    number,
+    project_table,
+)
+from generator.check.rules.registry import Scope, project_rule, unit_rule
+from generator.data.model import Indicator, Project, Unit
+from generator.data.normalize import as_number, squash
+from generator.diagnostics import Diagnostic
+
+GROWTH_WORDS = ("增长", "增幅", "提高率", "上升")
+RATE_WORDS = ("合规率", "到位率", "完成率", "覆盖率", "达标率", "及时率", "准确率", "使用率", "执行率",
+              "知晓率", "参与率")
+PROPER_UNITS = {"万": "万元", "％": "%"}
+STANDARDS = frozenset({"计划标准", "行业标准", "历史标准", "其他标准"})
+PLAN = "应为“计划标准”（预先制定的目标、计划、预算、定额）。"
+BASIS_SUGGESTIONS = {
+    "预算指标": PLAN,
+    "市级标准": PLAN,
+    "相关文件要求": PLAN,
+    "部内标准": "一般为“计划标准”或“其他标准”。",
+    "部内指标": "一般为“计划标准”或“其他标准”。",
+    "问卷调查": "问卷调查是数据来源，不是绩效标准；一般为 历史标准 或 其他标准。",
+}
+GENERIC_BASIS = "从 计划标准、行业标准、历史标准、其他标准 中选择。"
+
+
+def _misplaced(text: str) -> str:
+    """Why a cell probably belongs to a neighbouring column, for the swap note of V001/V003."""
+    if text in OPERATOR_LIKE:
+        return "（是比较符号，可能几列错位了）"
+    if text in KNOWN_UNITS:
+        return "（像是度量单位，可能几列错位了）"
+    if as_number(text) is not None:
+        return "（是数字，可能几列错位了）"
+    return ""
+
+
+def check_columns(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
+    doc, value = table.doc, ind.value
+    quantitative = not ind.is_qualitative
+    if quantitative and number(ind) is None:
+        text = "" if value is None else str(value).strip()
+        swap = "" if as_number(text) is not None else _misplaced(text)
+        yield doc.diagnostic("V001", ind.field("指标值"), operator=ind.operator, value=text, swap=swap)
+    if quantitative and ind.unit in ("", "无"):
+        yield doc.diagnostic("V002", ind.field("度量单位"), name=ind.name)
+    if ind.unit and (ind.unit in OPERATOR_LIKE or as_number(ind.unit) is not None):
+        yield doc.diagnostic("V003", ind.field("度量单位"), unit=ind.unit, swap=_misplaced(ind.unit))
+    if ind.is_qualitative:
+        yield from check_qualitative(table, ind)
+
+
+def check_qualitative(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
+    text = "" if ind.value is None else str(ind.value).strip()
+    if not text:
+        problem = "为空"
+    elif text == "定性":
+        problem = "只写了“定性”"
+    elif text in OPERATOR_LIKE:
+        problem = "是比较符号"
+    elif number(ind) is not None:
+        problem = "是数字，不是文字目标"
+    else:
+        if squash(text) == squash(ind.name or ""):
+            yield table.doc.diagnostic("V005", ind.field("指标值"), name=ind.name)
+        return
+    yield table.doc.diagnostic("V004", ind.field("指标值"), name=ind.name, value=text, problem=problem)
+
+
+def check_meaning(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
+    doc, name, value = table.doc, ind.name or "", number(ind)
+    if value is not None and is_percent(ind.unit) and not ind.is_qualitative \
+            and not 0 <= value <= 100 and not any(word in name for word in GROWTH_WORDS):
+        yield doc.diagnostic("V006", ind.field("指标值"), value=amount(value))
+    if ind.operator in ("≤", "<") and any(word in name for word in RATE_WORDS):
+        yield doc.diagnostic("V010", ind.field("指标值类型"), name=name, operator=ind.operator)
+    if ind.unit in PROPER_UNITS:
+        yield doc.diagnostic("V011", ind.field("度量单位"), unit=ind.unit, proper=PROPER_UNITS[ind.unit])
+    if value is not None and ind.unit in COUNT_UNITS and value != value.to_integral_value():
+        yield doc.diagnostic("V012", ind.field("指标值"), value=amount(value), unit=ind.unit)
+    if "人数" in name and ind.unit == "个":
+        yield doc.diagnostic("V013", ind.field("度量单位"), name=name,
+                             problem="是人数，度量单位却是“个”", proper="人")
+    elif "人次" in name and ind.unit == "人":
+        yield doc.diagnostic("V013", ind.field("度量单位"), name=name,
+                             problem="是人次，度量单位却是“人”", proper="人次")
+
+
+def check_satisfaction(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
+    doc, name, value = table.doc, ind.name, number(ind)
+    if ind.operator in ("≤", "<", "="):
+        yield doc.diagnostic("V007", ind.field("指标值类型"), name=name, operator=ind.operator)
+    if value is not None and is_percent(ind.unit) and not ind.is_qualitative:
+        floor = table.region.satisfaction_floor
+        if value < floor:
+            yield doc.diagnostic("V008", ind.field("指标值"), name=name, value=amount(value),
+                                 problem=f"低于下限 {amount(floor)}%")
+        elif value == 100:
+            yield doc.diagnostic("V008", ind.field("指标值"), name=name, value=amount(value),
+                                 problem="难以达到")
+    if ind.level1 != "满意度指标":
+        yield doc.diagnostic("V009", ind.field("一级指标"), name=name, level1=ind.level1,
+                             level2=ind.level2)
+
+
+def check_basis(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
+    basis = (ind.basis or "").strip()
+    if basis and basis not in STANDARDS:
+        suggestion = BASIS_SUGGESTIONS.get(basis, GENERIC_BASIS)
+        yield table.doc.diagnostic("V014", ind.field("确定依据"), basis=basis, suggestion=suggestion)
+
+
+def check_weights(table: Table) -> Iterator[Diagnostic]:
+    weights = [ind.weight for ind in table.live if ind.weight is not None]
+    if weights:
+        total = sum(weights, Decimal(0))
+        if total not in (90, 100):
+            yield table.doc.diagnostic("V015", table.rows_path, total=amount(total))
+
+
+def check_values(table: Table) -> Iterator[Diagnostic]:
+    for ind in table.live:
+        yield from check_columns(table, ind)
+        yield from check_meaning(table, ind)
+        if is_satisfaction(ind):
+            yield from check_satisfaction(table, ind)
+        yield from check_basis(table, ind)
+    yield from check_weights(table)
+
+
+@project_rule
+def project_values(project: Project, scope: Scope) -> Iterator[Diagnostic]:
+    yield from check_values(project_table(project, scope))
+
+
+@unit_rule
+def department_values(unit: Unit) -> Iterator[Diagnostic]:
+    table = department_table(unit)
+    if table is not None:
+        yield from check_values(table)

@@ -1,0 +1,252 @@
+"""The data model: regions, units, projects and indicators, with English names.
+
+The YAML keys are the Chinese column names of the official tables; this module is the one place
+where they are mapped to English attributes. Objects are built only from documents that passed
+the schema, so the types here can be trusted by the rules and the renderers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.data.load import REGION_FILE, Document
+from generator.data.tree import UnitFolder
+from generator.diagnostics import FieldPath
+from generator.errors import BuildError
+
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):  # only from hand-built data; files give Decimal
+        return Decimal(str(value))
+    return None
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    code: str
+    field: str
+    reason: str
+    index: int
+
+
+@dataclass
+class Indicator:
+    """One row of a 绩效指标 table."""
+
+    index: int
+    level1: str
+    level2: str
+    name: str | None
+    operator: str | None
+    value: Any
+    unit: str
+    note: str
+    basis: str
+    remark: str
+    weight: Decimal | None
+    direction: str | None
+    path: FieldPath
+
+    @classmethod
+    def from_yaml(cls, index: int, row: dict[str, Any], base: FieldPath) -> Indicator:
+        return cls(
+            index=index,
+            level1=row["一级指标"],
+            level2=row["二级指标"],
+            name=row.get("三级指标"),
+            operator=row.get("指标值类型"),
+            value=row.get("指标值"),
+            unit=(row.get("度量单位") or "").strip(),
+            note=row.get("指标说明", ""),
+            basis=row.get("确定依据", ""),
+            remark=row.get("备注", ""),
+            weight=to_decimal(row.get("权重")),
+            direction=row.get("指标方向"),
+            path=base + (index,),
+        )
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A printed row for an unused 二级指标 ("/" or blank on the form)."""
+        return self.name is None
+
+    @property
+    def is_qualitative(self) -> bool:
+        return self.operator == "定性"
+
+    @property
+    def number(self) -> Decimal | None:
+        return to_decimal(self.value)
+
+    def field(self, key: str) -> FieldPath:
+        return self.path + (key,)
+
+
+def _indicators(rows: list[dict[str, Any]] | None, base: FieldPath) -> list[Indicator]:
+    return [Indicator.from_yaml(i, row, base) for i, row in enumerate(rows or [])]
+
+
+def _acknowledgements(data: dict[str, Any]) -> list[Acknowledgement]:
+    return [
+        Acknowledgement(code=a["代码"], field=a.get("位置", ""), reason=a["理由"], index=i)
+        for i, a in enumerate(data.get("已确认问题") or [])
+    ]
+
+
+@dataclass
+class Region:
+    doc: Document
+    name: str
+    code: str | None
+    layout: str
+    framework: int
+    money_unit: str
+    satisfaction_floor: Decimal
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> Region:
+        d = doc.data
+        return cls(
+            doc=doc,
+            name=d["名称"],
+            code=d.get("行政区划代码"),
+            layout=d["版式"],
+            framework=d["指标体系"],
+            money_unit=d["金额单位"],
+            satisfaction_floor=to_decimal(d.get("满意度下限")) or Decimal(85),
+        )
+
+    def to_money_unit(self, value: Decimal, unit: str) -> Decimal:
+        """Convert an amount in ``unit`` (元/万元/亿元) to the region's money unit."""
+        return value * MONEY_UNITS[unit] / MONEY_UNITS[self.money_unit]
+
+
+@dataclass
+class Project:
+    doc: Document
+    name: str
+    code: str | None
+    category: str | None
+    budget: Decimal | None
+    period: str | None
+    goals: list[str]
+    printed_unit_name: str | None
+    remark: str
+    funding: dict[str, Decimal]
+    spending_plan: dict[str, Decimal]
+    indicators: list[Indicator]
+    acknowledgements: list[Acknowledgement]
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> Project:
+        d = doc.data
+        goals = d.get("本年度绩效目标", [])
+        return cls(
+            doc=doc,
+            name=d["项目名称"],
+            code=d.get("项目编码"),
+            category=d.get("项目类别"),
+            budget=to_decimal(d.get("项目金额")),
+            period=d.get("实施期"),
+            goals=[goals] if isinstance(goals, str) else list(goals),
+            printed_unit_name=d.get("填报单位"),
+            remark=d.get("备注", ""),
+            funding={k: Decimal(v) for k, v in (d.get("资金来源") or {}).items()},
+            spending_plan={k: Decimal(v) for k, v in (d.get("资金支出计划") or {}).items()},
+            indicators=_indicators(d.get("绩效指标"), ("绩效指标",)),
+            acknowledgements=_acknowledgements(d),
+        )
+
+
+@dataclass
+class DepartmentTable:
+    """The 部门整体支出绩效目标表 of a unit (Hunan and similar layouts)."""
+
+    printed_unit_name: str | None
+    duties: list[str]
+    tasks: list[dict[str, Any]]
+    budget: dict[str, Any]
+    indicators: list[Indicator]
+
+    BASE: FieldPath = ("部门整体支出绩效目标表",)
+
+    @classmethod
+    def from_yaml(cls, d: dict[str, Any]) -> DepartmentTable:
+        return cls(
+            printed_unit_name=d.get("填报单位"),
+            duties=list(d.get("年度履职目标") or []),
+            tasks=list(d.get("年度主要任务") or []),
+            budget=dict(d.get("预算情况") or {}),
+            indicators=_indicators(d.get("绩效指标"), cls.BASE + ("绩效指标",)),
+        )
+
+
+@dataclass
+class Unit:
+    doc: Document
+    name: str
+    code: str | None
+    finance_officer: str
+    preparer: str
+    department: DepartmentTable | None
+    narrative: dict[str, Any] | None
+    acknowledgements: list[Acknowledgement]
+    year: int
+    region: Region
+    projects: list[Project] = field(default_factory=list)
+
+    @classmethod
+    def from_doc(cls, doc: Document, year: int, region: Region) -> Unit:
+        d = doc.data
+        table = d.get("部门整体支出绩效目标表")
+        return cls(
+            doc=doc,
+            name=d["单位名称"],
+            code=d.get("单位编码"),
+            finance_officer=d.get("单位财务负责人", ""),
+            preparer=d.get("填表人", ""),
+            department=DepartmentTable.from_yaml(table) if table is not None else None,
+            narrative=d.get("部门整体绩效目标"),
+            acknowledgements=_acknowledgements(d),
+            year=year,
+            region=region,
+        )
+
+    @property
+    def project_total(self) -> Decimal:
+        return sum((p.budget for p in self.projects if p.budget is not None), Decimal(0))
+
+
+def read_document(path: Path) -> Document:
+    """A data file that passed the check, read again to be published; BuildError when it no longer loads
+    (changed since the check ran)."""
+    from generator.data.load import load
+
+    loaded = load(path)
+    if isinstance(loaded, Document):
+        return loaded
+    raise BuildError(f"{loaded.path}：{loaded.message}（文件在检查之后被改动了？请重新运行）")
+
+
+@cache
+def read_region(path: Path) -> Region:
+    """A region's 地区.yaml as a Region, read once per process."""
+    return Region.from_doc(read_document(path))
+
+
+def load_unit(folder: UnitFolder) -> Unit:
+    """A unit folder that passed the check, as the model: its region, its unit file and its projects (in
+    the order of their files)."""
+    unit = Unit.from_doc(read_document(folder.unit_file), folder.year, read_region(folder.region_dir / REGION_FILE))
+    unit.projects = [Project.from_doc(read_document(path)) for path in folder.project_files]
+    return unit

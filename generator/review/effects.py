@@ -1,0 +1,220 @@
+"""What a change does beyond its own lines: unit totals, the derived 汇总表, and check findings.
+
+Findings come from ``jixiao check`` itself, run on a copy of the affected units at each side, and
+are compared by (file, code, field) after following renames, so a moved project does not show
+its old findings as resolved and the same ones as new. An indicator in a field path is named by
+its 三级指标 rather than its row number, so reordering indicators changes no finding.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from generator.check.run import check
+from generator.data import schemas
+from generator.data.model import DepartmentTable, Project, to_decimal
+from generator.diagnostics import Diagnostic
+from generator.review.changes import Change, show
+from generator.review.sides import Table, UnitSide
+
+TOTAL = "项目金额合计（汇总表合计金额）"
+DECLARED = "部门整体表的项目支出"
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One row of the derived 项目支出绩效目标汇总表."""
+
+    name: str
+    budget: Decimal | None
+    remark: str
+    order: str | None  # 序号, when the project file gives one
+
+    def fields(self) -> dict[str, str | None]:
+        return {"序号": self.order, "项目名称": self.name, "项目金额": show(self.budget), "备注": self.remark or None}
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A unit's 汇总表 as derived from its valid project files, and its declared 项目支出."""
+
+    rows: dict[str, SummaryRow]  # by the project's identity (its file on the new side)
+    total: Decimal
+    complete: bool
+    declared: Decimal | None
+
+
+def totals(side: UnitSide, identity: Callable[[str], str]) -> Totals:
+    rows: dict[str, SummaryRow] = {}
+    complete = True
+    for key, table in sorted(side.projects.items()):
+        if not table.valid or table.doc is None:
+            complete = False
+            continue
+        project = Project.from_doc(table.doc)
+        complete = complete and project.budget is not None
+        rows[identity(key)] = SummaryRow(project.name, project.budget, project.remark, show(table.data.get("序号")))
+    total = sum((row.budget for row in rows.values() if row.budget is not None), Decimal(0))
+    return Totals(rows, total, complete, _declared(side.unit))
+
+
+def _declared(unit: Table | None) -> Decimal | None:
+    table = unit.data.get("部门整体支出绩效目标表") if unit is not None and unit.valid else None
+    if not isinstance(table, dict):
+        return None
+    spending = DepartmentTable.from_yaml(table).budget.get("按支出性质分")
+    return to_decimal(spending.get("项目支出")) if isinstance(spending, dict) else None
+
+
+def total_changes(old: Totals | None, new: Totals | None, old_money: str, new_money: str) -> list[Change]:
+    out: list[Change] = []
+    before, after = (old.total if old else None), (new.total if new else None)
+    if before != after:
+        out.append(Change("changed", TOTAL, show(before), show(after), old_money, new_money))
+    declared_before, declared_after = (old.declared if old else None), (new.declared if new else None)
+    if declared_before != declared_after:
+        out.append(Change("changed", DECLARED, show(declared_before), show(declared_after), old_money, new_money))
+    if out and (declared_before is not None or declared_after is not None):
+        out.append(Change("note", _agreement(before, after, declared_before, declared_after, new_money)))
+    if out and not ((old is None or old.complete) and (new is None or new.complete)):
+        out.append(Change("note", "有项目文件未通过结构检查或没有项目金额，未计入合计"))
+    return out
+
+
+def _agreement(before: Decimal | None, after: Decimal | None, declared_before: Decimal | None,
+               declared_after: Decimal | None, money: str) -> str:
+    agreed_before = declared_before is not None and declared_before == before
+    if declared_after is None:
+        return f"{DECLARED}已删除"
+    if declared_after == after:
+        return f"{DECLARED}与项目金额合计{'仍' if agreed_before else '现在'}相符"
+    amounts = f"（{show(declared_after)} 与 {show(after)} {money}）".replace("  ", " ")
+    return f"{DECLARED}与项目金额合计{'现在' if agreed_before else '仍'}不相符{amounts}"
+
+
+def summary_changes(old: Totals | None, new: Totals | None, old_money: str, new_money: str) -> list[Change]:
+    """Rows of the derived 汇总表 added, removed or changed (the 合计 is in total_changes)."""
+    before, after = (old.rows if old else {}), (new.rows if new else {})
+    out: list[Change] = []
+    for identity, row in after.items():
+        if identity not in before:
+            out.append(Change("added", f"汇总表行“{row.name}”", new=show(row.budget), new_unit=new_money))
+            continue
+        was = before[identity].fields()
+        for name, value in row.fields().items():
+            if was[name] != value:
+                units = (old_money, new_money) if name == "项目金额" else ("", "")
+                out.append(Change("changed", f"汇总表行“{row.name}”的{name}", was[name], value, *units))
+    out += [Change("removed", f"汇总表行“{row.name}”", old=show(row.budget), old_unit=old_money)
+            for identity, row in before.items() if identity not in after]
+    return out
+
+
+# --- findings -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Finding:
+    """A check result that the change introduces, acknowledges, or resolves."""
+
+    status: str  # introduced | acknowledged | resolved
+    diagnostic: Diagnostic
+    key: str  # the file below data/, on the new side when it has one
+    folder: str  # the unit folder (or region folder) it belongs to
+
+    def as_dict(self) -> dict[str, object]:
+        return {"status": self.status, **self.diagnostic.as_dict()}
+
+
+FINDING_ORDER = {"introduced": 0, "acknowledged": 1, "resolved": 2}
+Located = tuple[str, Diagnostic]  # (file key below data/, diagnostic)
+
+
+def run_check(units: list[UnitSide], extra: list[Table], shown: Callable[[str], str],
+              with_schema: bool) -> list[Located]:
+    """``jixiao check`` on a copy of these unit folders (with their regions) written to a temporary folder.
+
+    With ``with_schema``, schema/ is copied beside the data, as it sits in the repository, so that
+    the editors' schema line is checked (P005) as ``jixiao check`` checks it there.
+    """
+    if not units and not extra:
+        return []
+    with tempfile.TemporaryDirectory(prefix="jixiao-diff-") as tmp:
+        root = Path(tmp).absolute() / "data"
+        if with_schema:
+            shutil.copytree(schemas.schema_dir(), root.parent / "schema")
+        tables = [t for side in units for t in (side.region, *side.tables()) if t is not None] + extra
+        for table in tables:
+            target = root / table.key
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(table.raw)
+        report = check([root / side.folder for side in units] + [root / t.key for t in extra], jobs=1)
+        out = []
+        for diag in report.diagnostics:
+            path = Path(diag.path)
+            key = (path if path.is_absolute() else Path.cwd() / path).relative_to(root).as_posix()
+            out.append((key, replace(diag, path=shown(key))))
+    return out
+
+
+_INDEXED = re.compile(r"^((?:部门整体支出绩效目标表\.)?绩效指标)\[(\d+)\]")
+
+
+def rows_at(table: Table | None, prefix: str) -> list[Any]:
+    """The indicator rows of a table at ``绩效指标`` or ``部门整体支出绩效目标表.绩效指标``."""
+    rows: Any = table.data if table is not None else None
+    for part in prefix.split("."):
+        rows = rows.get(part) if isinstance(rows, dict) else None
+    return rows if isinstance(rows, list) else []
+
+
+Renamer = Callable[[str, str], str]  # (prefix, 三级指标 name) → the name on the new side
+
+
+def stable_field(field: str, table: Table | None, rename: Renamer | None = None) -> str:
+    """``绩效指标[3].指标值`` → ``绩效指标“群众满意度”.指标值``: stable when rows are reordered or renamed."""
+    match = _INDEXED.match(field)
+    if match is None or table is None:
+        return field
+    rows, index = rows_at(table, match.group(1)), int(match.group(2)) - 1
+    row = rows[index] if 0 <= index < len(rows) else None
+    name = row.get("三级指标") if isinstance(row, dict) else None
+    if not isinstance(name, str) or not name:
+        return field
+    name = rename(match.group(1), name.strip()) if rename else name.strip()
+    return f"{match.group(1)}“{name}”{field[match.end():]}"
+
+
+FieldKey = Callable[[str, str], str]  # (file key, diagnostic field) → a field name stable across the change
+
+
+def compare_findings(old: list[Located], new: list[Located], identity: Callable[[str], str],
+                     folder_of: Callable[[str], str], old_field: FieldKey, new_field: FieldKey) -> list[Finding]:
+    def keyed(found: list[Located], field_key: FieldKey, to_new: Callable[[str], str]
+              ) -> dict[tuple[str, ...], tuple[str, Diagnostic]]:
+        out: dict[tuple[str, ...], tuple[str, Diagnostic]] = {}
+        ranks: Counter[tuple[str, ...]] = Counter()
+        for key, diag in sorted(found, key=lambda kd: kd[1]):
+            base = (to_new(key), diag.code, field_key(key, diag.field))
+            out[(*base, str(ranks[base]))] = (to_new(key), diag)
+            ranks[base] += 1
+        return out
+
+    before = keyed(old, old_field, identity)
+    after = keyed(new, new_field, lambda k: k)
+    found = []
+    for k, (key, diag) in after.items():
+        was = before.get(k)
+        if diag.acknowledged and (was is None or not was[1].acknowledged):
+            found.append(Finding("acknowledged", diag, key, folder_of(key)))
+        elif not diag.acknowledged and (was is None or was[1].acknowledged):
+            found.append(Finding("introduced", diag, key, folder_of(key)))
+    found += [Finding("resolved", diag, key, folder_of(key)) for k, (key, diag) in before.items() if k not in after]
+    return sorted(found, key=lambda f: (FINDING_ORDER[f.status], f.diagnostic))
