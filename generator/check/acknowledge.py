@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.data import fields as F
 from generator.data.load import Document
 from generator.diagnostics import Diagnostic
 from generator.diagnostics.catalogue import CATALOGUE
 
 
 def _entries(doc: Document) -> list[tuple[int, dict[str, Any]]]:
-    items = doc.data.get("已确认问题")
+    items = doc.data.get(F.ACKNOWLEDGED)
     if not isinstance(items, list):
         return []
     return [(i, a) for i, a in enumerate(items)
-            if isinstance(a, dict) and isinstance(a.get("代码"), str) and isinstance(a.get("理由"), str)]
+            if isinstance(a, dict) and isinstance(a.get(F.ACK_CODE), str) and isinstance(a.get(F.ACK_REASON), str)]
 
 
 def _matches(diag: Diagnostic, code: str, where: str) -> bool:
@@ -32,15 +33,15 @@ def apply(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Mark the diagnostics of ``doc`` that it acknowledges; add A001/A002 for bad entries."""
     out = list(diagnostics)
     for index, entry in _entries(doc):
-        code, where, reason = entry["代码"], str(entry.get("位置", "")), entry["理由"]
+        code, where, reason = entry[F.ACK_CODE], str(entry.get(F.ACK_WHERE, "")), entry[F.ACK_REASON]
         if code not in CATALOGUE:
-            out.append(doc.diagnostic("A002", ("已确认问题", index, "代码"), ack_code=code))
+            out.append(doc.diagnostic("A002", (F.ACKNOWLEDGED, index, F.ACK_CODE), ack_code=code))
             continue
         hits = [i for i, d in enumerate(out)
                 if d.path == doc.display and not d.acknowledged and _matches(d, code, where)]
         if not hits:
             shown = f"（{where}）" if where else ""
-            out.append(doc.diagnostic("A001", ("已确认问题", index), ack_code=code, where=shown))
+            out.append(doc.diagnostic("A001", (F.ACKNOWLEDGED, index), ack_code=code, where=shown))
         for i in hits:
             out[i] = out[i].acknowledge(reason)
     return out

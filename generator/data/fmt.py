@@ -31,6 +31,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.atomic import write_atomic
+from generator.data import fields as F
 from generator.data import schemas
 from generator.data.bounds import OutOfRange, is_number_text, within
 from generator.data.load import Document, display_path, load, parse, translate_yaml_error
@@ -38,11 +39,11 @@ from generator.data.normalize import as_number, canonical_enum_value, halfwidth
 from generator.data.schemas import SCHEMA_LINE_PREFIX, schema_line
 from generator.diagnostics import Diagnostic, FieldPath, format_field, make
 
-CODE_KEYS = ("行政区划代码", "单位编码", "项目编码")
+CODE_KEYS = (F.REGION_CODE, F.UNIT_CODE, F.PROJECT_CODE)
 # Keys whose value is a number: "１０" or "22.95" written as text becomes a number.
 NUMERIC_KEYS = frozenset({
-    "项目金额", "资金总额", "一般公共预算", "政府性基金", "财政专户管理资金", "其他资金", "基本支出",
-    "项目支出", "财政资金", "上级资金", "预算", "权重", "满意度下限",
+    F.AMOUNT, F.BUDGET_TOTAL, F.GENERAL_BUDGET, F.FUND_BUDGET, F.SPECIAL_ACCOUNT, F.OTHER_FUNDS, F.BASIC_SPENDING,
+    F.PROJECT_SPENDING, F.FINANCE_FUNDS, F.SUPERIOR_FUNDS, F.TASK_BUDGET, F.WEIGHT, F.SATISFACTION_FLOOR,
 })
 
 
@@ -116,9 +117,9 @@ def round_trip_yaml() -> YAML:
 def _enum_options() -> dict[str, list[Any]]:
     defs = schemas.common_defs()
     return {
-        "一级指标": defs["一级指标"]["enum"],
-        "二级指标": defs["二级指标"]["enum"],
-        "指标值类型": defs["指标值类型"]["enum"],
+        F.LEVEL1: defs[F.LEVEL1]["enum"],
+        F.LEVEL2: defs[F.LEVEL2]["enum"],
+        F.OPERATOR: defs[F.OPERATOR]["enum"],
     }
 
 
@@ -138,11 +139,11 @@ def _normalise_indicator(row: CommentedMap, options: dict[str, list[Any]]) -> No
         fixed = canonical_enum_value(row.get(key), allowed)
         if fixed is not None:
             row[key] = fixed
-    value = row.get("指标值")
-    if row.get("指标值类型") not in (None, "定性") and isinstance(value, str):
+    value = row.get(F.VALUE)
+    if row.get(F.OPERATOR) not in (None, "定性") and isinstance(value, str):
         number = _number(value)
         if number is not None:
-            row["指标值"] = number
+            row[F.VALUE] = number
 
 
 def _normalise(node: Any, options: dict[str, list[Any]]) -> Any:
@@ -155,7 +156,7 @@ def _normalise(node: Any, options: dict[str, list[Any]]) -> Any:
             if key in CODE_KEYS and isinstance(node[key], int) and not isinstance(node[key], bool):
                 # As written: 007630 is the code "007630", never "7630"; 0x1F is "0x1F", never "31".
                 node[key] = node[key].text if isinstance(node[key], WrittenInt) else str(node[key])
-        if "一级指标" in node and "二级指标" in node:
+        if F.LEVEL1 in node and F.LEVEL2 in node:
             _normalise_indicator(node, options)
         return node
     if isinstance(node, CommentedSeq):
@@ -243,7 +244,7 @@ def _keeps_meaning(text: str, result: str, path: Path, before: Document | None) 
         raise CannotFormat(before.diagnostic("Y014", field_path, detail=detail))
 
 
-ROW_ENUMS = ("一级指标", "二级指标", "指标值类型")
+ROW_ENUMS = (F.LEVEL1, F.LEVEL2, F.OPERATOR)
 
 
 def meaning_changed(before: Any, after: Any, path: FieldPath = ()) -> tuple[FieldPath, Any, Any] | None:
@@ -259,7 +260,7 @@ def meaning_changed(before: Any, after: Any, path: FieldPath = ()) -> tuple[Fiel
     if isinstance(before, dict) and isinstance(after, dict):
         if [(type(k), k) for k in before] != [(type(k), k) for k in after]:
             return path, before, after
-        row = "一级指标" in before and "二级指标" in before
+        row = F.LEVEL1 in before and F.LEVEL2 in before
         for key, old in before.items():
             new = after[key]
             if isinstance(old, (dict, list)):
@@ -288,7 +289,7 @@ def _allowed(key: Any, old: Any, new: Any, row: dict[str, Any] | None) -> bool:
         return True
     if cleaned is not None and row is not None and key in ROW_ENUMS:
         return bool(new == canonical_enum_value(cleaned, _enum_options()[key]))
-    numeric = key in NUMERIC_KEYS or (key == "指标值" and row is not None and row.get("指标值类型") not in (None, "定性"))
+    numeric = key in NUMERIC_KEYS or (key == F.VALUE and row is not None and row.get(F.OPERATOR) not in (None, "定性"))
     if cleaned is not None and numeric and isinstance(new, (int, Decimal)) and not isinstance(new, bool):
         number = _number(cleaned)
         return number is not None and _same(int(number) if isinstance(number, int) else Decimal(number.text), new)

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator.data import fields as F
 from generator.data.load import REGION_FILE, Document
 from generator.data.tree import UnitFolder
 from generator.diagnostics import FieldPath
@@ -61,17 +62,17 @@ class Indicator:
     def from_yaml(cls, index: int, row: dict[str, Any], base: FieldPath) -> Indicator:
         return cls(
             index=index,
-            level1=row["一级指标"],
-            level2=row["二级指标"],
-            name=row.get("三级指标"),
-            operator=row.get("指标值类型"),
-            value=row.get("指标值"),
-            unit=(row.get("度量单位") or "").strip(),
-            note=row.get("指标说明", ""),
-            basis=row.get("确定依据", ""),
-            remark=row.get("备注", ""),
-            weight=to_decimal(row.get("权重")),
-            direction=row.get("指标方向"),
+            level1=row[F.LEVEL1],
+            level2=row[F.LEVEL2],
+            name=row.get(F.LEVEL3),
+            operator=row.get(F.OPERATOR),
+            value=row.get(F.VALUE),
+            unit=(row.get(F.MEASURE) or "").strip(),
+            note=row.get(F.NOTE, ""),
+            basis=row.get(F.BASIS, ""),
+            remark=row.get(F.REMARK, ""),
+            weight=to_decimal(row.get(F.WEIGHT)),
+            direction=row.get(F.DIRECTION),
             path=base + (index,),
         )
 
@@ -98,8 +99,8 @@ def _indicators(rows: list[dict[str, Any]] | None, base: FieldPath) -> list[Indi
 
 def _acknowledgements(data: dict[str, Any]) -> list[Acknowledgement]:
     return [
-        Acknowledgement(code=a["代码"], field=a.get("位置", ""), reason=a["理由"], index=i)
-        for i, a in enumerate(data.get("已确认问题") or [])
+        Acknowledgement(code=a[F.ACK_CODE], field=a.get(F.ACK_WHERE, ""), reason=a[F.ACK_REASON], index=i)
+        for i, a in enumerate(data.get(F.ACKNOWLEDGED) or [])
     ]
 
 
@@ -118,12 +119,12 @@ class Region:
         d = doc.data
         return cls(
             doc=doc,
-            name=d["名称"],
-            code=d.get("行政区划代码"),
-            layout=d["版式"],
-            framework=d["指标体系"],
-            money_unit=d["金额单位"],
-            satisfaction_floor=to_decimal(d.get("满意度下限")) or Decimal(85),
+            name=d[F.REGION_NAME],
+            code=d.get(F.REGION_CODE),
+            layout=d[F.LAYOUT],
+            framework=d[F.FRAMEWORK],
+            money_unit=d[F.MONEY_UNIT],
+            satisfaction_floor=to_decimal(d.get(F.SATISFACTION_FLOOR)) or Decimal(85),
         )
 
     def to_money_unit(self, value: Decimal, unit: str) -> Decimal:
@@ -150,20 +151,20 @@ class Project:
     @classmethod
     def from_doc(cls, doc: Document) -> Project:
         d = doc.data
-        goals = d.get("本年度绩效目标", [])
+        goals = d.get(F.GOALS, [])
         return cls(
             doc=doc,
-            name=d["项目名称"],
-            code=d.get("项目编码"),
-            category=d.get("项目类别"),
-            budget=to_decimal(d.get("项目金额")),
-            period=d.get("实施期"),
+            name=d[F.PROJECT_NAME],
+            code=d.get(F.PROJECT_CODE),
+            category=d.get(F.CATEGORY),
+            budget=to_decimal(d.get(F.AMOUNT)),
+            period=d.get(F.PERIOD),
             goals=[goals] if isinstance(goals, str) else list(goals),
-            printed_unit_name=d.get("填报单位"),
-            remark=d.get("备注", ""),
-            funding={k: Decimal(v) for k, v in (d.get("资金来源") or {}).items()},
-            spending_plan={k: Decimal(v) for k, v in (d.get("资金支出计划") or {}).items()},
-            indicators=_indicators(d.get("绩效指标"), ("绩效指标",)),
+            printed_unit_name=d.get(F.FILLED_BY),
+            remark=d.get(F.REMARK, ""),
+            funding={k: Decimal(v) for k, v in (d.get(F.FUNDING) or {}).items()},
+            spending_plan={k: Decimal(v) for k, v in (d.get(F.SPENDING_PLAN) or {}).items()},
+            indicators=_indicators(d.get(F.INDICATORS), (F.INDICATORS,)),
             acknowledgements=_acknowledgements(d),
         )
 
@@ -178,16 +179,16 @@ class DepartmentTable:
     budget: dict[str, Any]
     indicators: list[Indicator]
 
-    BASE: FieldPath = ("部门整体支出绩效目标表",)
+    BASE: FieldPath = (F.DEPARTMENT_TABLE,)
 
     @classmethod
     def from_yaml(cls, d: dict[str, Any]) -> DepartmentTable:
         return cls(
-            printed_unit_name=d.get("填报单位"),
-            duties=list(d.get("年度履职目标") or []),
-            tasks=list(d.get("年度主要任务") or []),
-            budget=dict(d.get("预算情况") or {}),
-            indicators=_indicators(d.get("绩效指标"), cls.BASE + ("绩效指标",)),
+            printed_unit_name=d.get(F.FILLED_BY),
+            duties=list(d.get(F.DUTIES) or []),
+            tasks=list(d.get(F.TASKS) or []),
+            budget=dict(d.get(F.BUDGET) or {}),
+            indicators=_indicators(d.get(F.INDICATORS), cls.BASE + (F.INDICATORS,)),
         )
 
 
@@ -208,15 +209,15 @@ class Unit:
     @classmethod
     def from_doc(cls, doc: Document, year: int, region: Region) -> Unit:
         d = doc.data
-        table = d.get("部门整体支出绩效目标表")
+        table = d.get(F.DEPARTMENT_TABLE)
         return cls(
             doc=doc,
-            name=d["单位名称"],
-            code=d.get("单位编码"),
-            finance_officer=d.get("单位财务负责人", ""),
-            preparer=d.get("填表人", ""),
+            name=d[F.UNIT_NAME],
+            code=d.get(F.UNIT_CODE),
+            finance_officer=d.get(F.FINANCE_OFFICER, ""),
+            preparer=d.get(F.PREPARER, ""),
             department=DepartmentTable.from_yaml(table) if table is not None else None,
-            narrative=d.get("部门整体绩效目标"),
+            narrative=d.get(F.DEPARTMENT_NARRATIVE),
             acknowledgements=_acknowledgements(d),
             year=year,
             region=region,

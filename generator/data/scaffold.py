@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.atomic import write_atomic
 from generator.check.rules.framework import FRAMEWORKS
+from generator.data import fields as F
 from generator.data.fmt import ExactNumber, format_text, round_trip_yaml
 from generator.data.load import REGION_FILE, UNIT_FILE
 from generator.errors import UsageError
@@ -41,15 +42,15 @@ def _create(path: Path, data: dict[str, Any]) -> Path:
 
 
 def new_region(folder: Path, name: str, layout: str, framework: int, code: str | None) -> Path:
-    data: dict[str, Any] = {"名称": name}
+    data: dict[str, Any] = {F.REGION_NAME: name}
     if code:
-        data["行政区划代码"] = code
-    data.update({"版式": layout, "指标体系": framework, "金额单位": "万元"})
+        data[F.REGION_CODE] = code
+    data.update({F.LAYOUT: layout, F.FRAMEWORK: framework, F.MONEY_UNIT: "万元"})
     return _create(folder / REGION_FILE, data)
 
 
 def new_unit(folder: Path, name: str) -> Path:
-    return _create(folder / UNIT_FILE, {"单位名称": name, "单位财务负责人": "", "填表人": ""})
+    return _create(folder / UNIT_FILE, {F.UNIT_NAME: name, F.FINANCE_OFFICER: "", F.PREPARER: ""})
 
 
 def _framework_of(unit_folder: Path) -> int:
@@ -69,15 +70,15 @@ def new_project(unit_folder: Path, name: str, amount: Decimal | None) -> Path:
     year = unit_folder.parent.name
     rows = []
     for level1, level2s in FRAMEWORKS[_framework_of(unit_folder)].items():
-        rows.append({"一级指标": level1, "二级指标": level2s[0], "三级指标": "",
-                     "指标值类型": "≥", "指标值": "", "度量单位": ""})
+        rows.append({F.LEVEL1: level1, F.LEVEL2: level2s[0], F.LEVEL3: "",
+                     F.OPERATOR: "≥", F.VALUE: "", F.MEASURE: ""})
     data: dict[str, Any] = {
-        "项目名称": name,
-        "项目类别": "特定目标类",
-        "项目金额": None if amount is None else int(amount) if amount == amount.to_integral_value()
+        F.PROJECT_NAME: name,
+        F.CATEGORY: "特定目标类",
+        F.AMOUNT: None if amount is None else int(amount) if amount == amount.to_integral_value()
         else ExactNumber(format(amount, "f")),
-        "实施期": f"{year}.01-{year}.12",
-        "本年度绩效目标": "",
-        "绩效指标": rows,
+        F.PERIOD: f"{year}.01-{year}.12",
+        F.GOALS: "",
+        F.INDICATORS: rows,
     }
     return _create(unit_folder / f"{safe_filename(name)}.yaml", data)

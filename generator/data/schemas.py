@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 import os
 
 from generator.data import bounds
+from generator.data import fields as F
 from generator.data.load import Document, kind_of
 from generator.diagnostics import Diagnostic, FieldPath, make
 
@@ -34,23 +35,23 @@ SCHEMA_FILES = {
 
 # Labels printed on the official forms, and common slips, mapped to the key that holds them.
 KEY_ALIASES = {
-    "年度本级预算金额": "项目金额",
-    "年度本级预算": "项目金额",
-    "预算金额": "项目金额",
-    "预算数": "项目金额",
-    "项目支出实施期": "实施期",
-    "绩效目标": "本年度绩效目标",
-    "年度绩效目标": "本年度绩效目标",
-    "绩效指标描述": "指标说明",
-    "指标值说明": "指标说明",
-    "指标解释": "指标说明",
-    "指标值确定依据": "确定依据",
-    "计算符号": "指标值类型",
-    "指标性质": "指标值类型",
-    "单位": "度量单位",
-    "计量单位": "度量单位",
-    "部门名称": "单位名称",
-    "部门(单位名称)": "单位名称",
+    "年度本级预算金额": F.AMOUNT,
+    "年度本级预算": F.AMOUNT,
+    "预算金额": F.AMOUNT,
+    "预算数": F.AMOUNT,
+    "项目支出实施期": F.PERIOD,
+    "绩效目标": F.GOALS,
+    "年度绩效目标": F.GOALS,
+    "绩效指标描述": F.NOTE,
+    "指标值说明": F.NOTE,
+    "指标解释": F.NOTE,
+    "指标值确定依据": F.BASIS,
+    "计算符号": F.OPERATOR,
+    "指标性质": F.OPERATOR,
+    "单位": F.MEASURE,
+    "计量单位": F.MEASURE,
+    "部门名称": F.UNIT_NAME,
+    "部门(单位名称)": F.UNIT_NAME,
 }
 
 _TYPE_NAMES = {
@@ -175,6 +176,25 @@ def _surely_valid(kind: str, data: Any) -> bool:
         return bool(_fast_validator(kind).is_valid(data))
     except (ValueError, TypeError, OverflowError):
         return False
+
+
+@cache
+def keys(kind: str, at: str = "") -> tuple[str, ...]:
+    """The keys a table of ``kind`` (region, unit, project) may hold at the dotted place ``at`` (the top, or
+    e.g. "部门整体支出绩效目标表"; an item of a list at a list), in the schema's order: the order an editor
+    reads them in, which importers and formatters keep."""
+    node: Any = resolved(kind)
+    for part in filter(None, at.split(".")):
+        node = node.get("properties", {}).get(part, {})
+        node = node.get("items", node) if node.get("type") == "array" else node
+    return tuple(node.get("properties", {}))
+
+
+def ordered(data: dict[str, Any], kind: str, at: str = "") -> dict[str, Any]:
+    """``data`` with the keys the schema knows in its order, then any other key as it came: never one
+    dropped (the check reports an unknown key, S002)."""
+    known = keys(kind, at)
+    return {**{k: data[k] for k in known if k in data}, **{k: v for k, v in data.items() if k not in known}}
 
 
 def load_schema(kind: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from generator.data import fields as F
 from generator.diagnostics.catalogue import CATALOGUE, Severity
 
 FAMILIES = {
@@ -15,14 +16,14 @@ FAMILIES = {
     "P": "文件和文件夹",
     "S": "表格结构（JSON Schema）",
     "F": "指标体系和必备内容",
-    "V": "指标值",
+    "V": F.VALUE,
     "M": "金额",
     "T": "时间",
     "X": "跨表核对",
     "H": "文字规范",
     "D": "重复",
     "I": "导入",
-    "A": "已确认问题",
+    "A": F.ACKNOWLEDGED,
     "L": "官方表格版式（layout.yaml）",
     "R": "运行命令（用法、磁盘、权限、端口、外部程序）",
 }

@@ -24,6 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.data import fields as F
+from generator.data import schemas
 from generator.data.load import REGION_FILE, UNIT_FILE, load
 from generator.importers import vocabulary as vocab
 from generator.importers.department import DepartmentDraft, build_department, build_narrative
@@ -36,9 +38,6 @@ from generator.names import safe_filename, unique_names
 PLACE = re.compile(r"^(?:中共)?(?P<region>(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?[\u4e00-\u9fff]{2,8}?(?:市|州|盟|地区)"
                    r"[\u4e00-\u9fff]{1,8}?(?:区|县|旗|市))")
 PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|盟|地区|县|区|旗))+$")
-PROJECT_KEYS = ("项目名称", "项目编码", "项目类别", "项目金额", "资金来源", "资金用途", "资金支出计划", "实施期",
-                "本年度绩效目标", "填报单位", "备注", "绩效指标", "已确认问题", "更正说明", "序号")
-DEPARTMENT_KEYS = ("填报单位", "年度履职目标", "年度主要任务", "预算情况", "绩效指标")
 MATCH_SCORE = 0.6
 OTHER_UNIT_RATIO = 0.5
 FUZZY_PAIRS = 2_000  # name comparisons per summary table, at most (a real one needs a few dozen)
@@ -115,7 +114,7 @@ def existing_units(out: Path) -> dict[str, list[tuple[int, ExistingUnit]]]:
                 continue
             year_name = unit_file.parent.parent.name
             loaded = load(unit_file)
-            name = getattr(loaded, "data", {}).get("单位名称") if not isinstance(loaded, Exception) else None
+            name = getattr(loaded, "data", {}).get(F.UNIT_NAME) if not isinstance(loaded, Exception) else None
             if isinstance(name, str) and year_name.isdigit():
                 index.setdefault(vocab.squash(name), []).append(
                     (int(year_name), ExistingUnit(region_file.parent, unit_file.parent.name)))
@@ -224,10 +223,10 @@ def _years(unit: SourceUnit) -> list[Hint]:
             for hint in draft.codes:
                 code = str(hint.value)
                 if re.match(r"^\d{8}", code):
-                    strong.append(Hint(2000 + int(code[6:8]), hint.item, "项目编码"))
-            period = str(draft.data.get("实施期", ""))
+                    strong.append(Hint(2000 + int(code[6:8]), hint.item, F.PROJECT_CODE))
+            period = str(draft.data.get(F.PERIOD, ""))
             if found := re.search(r"(19|20)\d{2}", period):
-                weak.append(Hint(int(found.group(0)), draft.anchor, "实施期"))
+                weak.append(Hint(int(found.group(0)), draft.anchor, F.PERIOD))
     return strong or weak
 
 
@@ -301,11 +300,11 @@ def check_printed(unit: SourceUnit, name: str) -> None:
             unit.source.report("I036", hint.item, printed=excerpt(str(hint.value), 40), name=name, prefix=prefix)
             continue
         if isinstance(draft, DepartmentDraft) and draft.name and not same_name(printed, draft.name):
-            draft.data = {"填报单位": printed, **draft.data}
+            draft.data = {F.FILLED_BY: printed, **draft.data}
         elif isinstance(draft, ProjectDraft):
-            draft.data["填报单位"] = printed
+            draft.data[F.FILLED_BY] = printed
         else:
-            where = "汇总表" if isinstance(draft, SummaryDraft) else "部门整体绩效目标"
+            where = "汇总表" if isinstance(draft, SummaryDraft) else F.DEPARTMENT_NARRATIVE
             unit.source.report("I038", hint.item, where=where, printed=printed, name=name)
         ratio = difflib.SequenceMatcher(None, printed, name).ratio()
         if ratio < OTHER_UNIT_RATIO or counts[printed] > 1:
@@ -379,19 +378,19 @@ def check_summary(plan: UnitPlan, summary: SummaryDraft, money_unit: str) -> set
             source.report("I031", row.amount_cell or row.name_cell, name=project.name, what="金额",
                           summary=_amount(row.amount), amount=_amount(project.amount))
         compare_extra(source, row, project)
-        if row.remark and "备注" not in project.data:
-            project.data["备注"] = row.remark
+        if row.remark and F.REMARK not in project.data:
+            project.data[F.REMARK] = row.remark
         if row.number is not None:
-            project.data["序号"] = row.number
+            project.data[F.ORDER] = row.number
     return set(range(len(plan.projects))) - set(pairs.values()) if summary.rows else set()
 
 
 def compare_extra(source: Source, row: SummaryRow, project: ProjectDraft) -> None:
     """The Hebei summary also lists 项目编码 and the funding split: they must agree too."""
-    funding = project.data.get("资金来源") or {}
+    funding = project.data.get(F.FUNDING) or {}
     for key, cell in row.extra.items():
-        mine = project.data.get("项目编码") if key == "项目编码" else funding.get(key)
-        theirs: Any = vocab.squash(cell.text) if key == "项目编码" else vocab.number(cell.text)
+        mine = project.data.get(F.PROJECT_CODE) if key == F.PROJECT_CODE else funding.get(key)
+        theirs: Any = vocab.squash(cell.text) if key == F.PROJECT_CODE else vocab.number(cell.text)
         if theirs is None or (mine is not None and theirs == mine) or (mine is None and theirs == 0):
             continue
         shown = theirs if isinstance(theirs, str) else format(theirs, "f")
@@ -403,11 +402,11 @@ def fill_amount(project: ProjectDraft, row: SummaryRow, summary: SummaryDraft, m
     amount = row.amount
     assert amount is not None
     project.amount = amount
-    project.data["项目金额"] = amount
+    project.data[F.AMOUNT] = amount
     same_file = summary.source is project.source
     where = "同一文件汇总表" if same_file else f"文件“{summary.source.shown}”中的汇总表"
-    cost = any(ind.get("二级指标") in ("经济成本指标", "成本指标") and ind.get("度量单位") == money_unit
-               and ind.get("指标值") == amount for ind in project.data.get("绩效指标", []))
+    cost = any(ind.get(F.LEVEL2) in ("经济成本指标", "成本指标") and ind.get(F.MEASURE) == money_unit
+               and ind.get(F.VALUE) == amount for ind in project.data.get(F.INDICATORS, []))
     also = "及本表经济成本指标" if cost else ""
     text = format(amount, "f")
     project.corrections.append(f"原表未填项目金额，按{where}（{row.name} {text} {money_unit}）{also}补为 {text}。")
@@ -519,7 +518,7 @@ class Planner:
             region_name, folder = self.options.region, safe_filename(self.options.region)
         elif known is not None:
             existing = existing_region(known.region_dir) or {}
-            region_name, folder = str(existing.get("名称") or known.region_dir.name), known.region_dir.name
+            region_name, folder = str(existing.get(F.REGION_NAME) or known.region_dir.name), known.region_dir.name
         else:
             found = region_of(name)
             if found is None:
@@ -535,7 +534,7 @@ class Planner:
     def merge_settings(self, region: RegionPlan, unit: SourceUnit, anchor: Item | None) -> None:
         layout = layout_of(unit)
         drafts = unit.drafts()
-        has_grid = any(d.data.get("绩效指标") for d in drafts if not isinstance(d, SummaryDraft))
+        has_grid = any(d.data.get(F.INDICATORS) for d in drafts if not isinstance(d, SummaryDraft))
         framework = 2021 if any(d.cost_level1 for d in drafts) else (2015 if has_grid else None)
         for key, value in (("layout", layout), ("framework", framework)):
             if value is None:
@@ -544,7 +543,7 @@ class Planner:
             if current is None:
                 setattr(region, key, value)
             elif current != value:
-                unit.source.report("I045", anchor, what="版式" if key == "layout" else "指标体系", value=value,
+                unit.source.report("I045", anchor, what=F.LAYOUT if key == "layout" else F.FRAMEWORK, value=value,
                                    chosen=current)
         votes = self.money.setdefault(region.folder, Counter())
         for draft in drafts:
@@ -578,20 +577,20 @@ class Planner:
             sources[0].report("I044", None)
             money_unit = "万元"
         region.money_unit = money_unit
-        data: dict[str, Any] = {"名称": region.name}
-        code = self.options.code or region.code or (region.existing or {}).get("行政区划代码")
+        data: dict[str, Any] = {F.REGION_NAME: region.name}
+        code = self.options.code or region.code or (region.existing or {}).get(F.REGION_CODE)
         if code:
-            data["行政区划代码"] = str(code)
+            data[F.REGION_CODE] = str(code)
         existing = region.existing or {}
-        layout = region.layout or existing.get("版式")
-        framework = region.framework or existing.get("指标体系")
+        layout = region.layout or existing.get(F.LAYOUT)
+        framework = region.framework or existing.get(F.FRAMEWORK)
         if layout is None or framework is None:
-            sources[0].report("I045", None, what="版式" if layout is None else "指标体系", value="无法判断",
+            sources[0].report("I045", None, what=F.LAYOUT if layout is None else F.FRAMEWORK, value="无法判断",
                               chosen="请用 jixiao new region 先建好 地区.yaml")
             return []
-        data.update({"版式": layout, "指标体系": framework, "金额单位": money_unit})
-        keep = bool(existing) and all(existing.get(k) == v for k, v in data.items() if k != "行政区划代码") and (
-            not self.options.code or existing.get("行政区划代码") == self.options.code)
+        data.update({F.LAYOUT: layout, F.FRAMEWORK: framework, F.MONEY_UNIT: money_unit})
+        keep = bool(existing) and all(existing.get(k) == v for k, v in data.items() if k != F.REGION_CODE) and (
+            not self.options.code or existing.get(F.REGION_CODE) == self.options.code)
         return [Planned(self.options.out / folder / REGION_FILE, "region", data, sources[0], keep=keep)]
 
     def unit_files(self, base: Path, unit: UnitPlan, region: RegionPlan) -> list[Planned]:
@@ -601,19 +600,19 @@ class Planner:
             unlisted |= check_summary(unit, summary, money_unit)
         for p in sorted(unlisted):  # once per project, however many summaries leave it out
             unit.projects[p].source.report("I033", unit.projects[p].anchor, name=unit.projects[p].name)
-        data: dict[str, Any] = {"单位名称": unit.name}
+        data: dict[str, Any] = {F.UNIT_NAME: unit.name}
         if unit.code:
-            data["单位编码"] = unit.code
-        for key in ("单位财务负责人", "填表人"):
+            data[F.UNIT_CODE] = unit.code
+        for key in (F.FINANCE_OFFICER, F.PREPARER):
             if key in unit.footers:
                 data[key] = unit.footers[key]
         if unit.departments:
             first = unit.departments[0]
-            data["部门整体支出绩效目标表"] = {k: first.data[k] for k in DEPARTMENT_KEYS if k in first.data}
+            data[F.DEPARTMENT_TABLE] = schemas.ordered(first.data, "unit", F.DEPARTMENT_TABLE)
             for extra in unit.departments[1:]:
                 extra.source.report("I039", extra.name_item)
         if unit.narrative:
-            data["部门整体绩效目标"] = unit.narrative
+            data[F.DEPARTMENT_NARRATIVE] = unit.narrative
         # A project form alone says nothing about its unit beyond the name: an existing 单位.yaml
         # is then left alone rather than rewritten with less than it holds.
         says_more = bool(unit.departments or unit.narrative or unit.footers or unit.code)
@@ -626,16 +625,16 @@ class Planner:
         for position, (project, name) in enumerate(zip(unit.projects, names, strict=True), start=1):
             title = project.found.title
             # The summary's 序号, else the title's number, else the order of several tables.
-            if "序号" not in project.data and title is not None and title.number:
-                project.data["序号"] = title.number
-            elif "序号" not in project.data and len(unit.projects) > 1:
-                project.data["序号"] = position
+            if F.ORDER not in project.data and title is not None and title.number:
+                project.data[F.ORDER] = title.number
+            elif F.ORDER not in project.data and len(unit.projects) > 1:
+                project.data[F.ORDER] = position
             if name != safe_filename(project.name or f"表{project.found.number}"):
                 project.source.report("I051", project.anchor, name=project.name, file=f"{name}.yaml")
             if project.corrections:
-                project.data["更正说明"] = project.corrections
-            ordered = {k: project.data[k] for k in PROJECT_KEYS if k in project.data}
-            out.append(Planned(base / f"{name}.yaml", "project", ordered, project.source, project.anchor))
+                project.data[F.CORRECTIONS] = project.corrections
+            out.append(Planned(base / f"{name}.yaml", "project", schemas.ordered(project.data, "project"), project.source,
+                               project.anchor))
         return out
 
 

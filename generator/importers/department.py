@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from generator.data import fields as F
 from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import paragraphs
 from generator.importers.indicators import find_header
@@ -18,8 +19,8 @@ from generator.importers.project import Draft, amount_field, context_hints, list
 from generator.importers.recognise import Found
 from generator.importers.source import Cell, Item, Source, excerpt
 
-INCOME = ("一般公共预算", "政府性基金", "财政专户管理资金", "其他资金")
-SPENDING = ("基本支出", "项目支出")
+INCOME = (F.GENERAL_BUDGET, F.FUND_BUDGET, F.SPECIAL_ACCOUNT, F.OTHER_FUNDS)
+SPENDING = (F.BASIC_SPENDING, F.PROJECT_SPENDING)
 
 
 @dataclass(kw_only=True)
@@ -41,7 +42,7 @@ def _sections(rows: list[list[Cell]], end: int) -> dict[str, list[int]]:
     current: str | None = None
     for index in range(end):
         label, first = _label(rows[index])
-        if label in ("单位名称", "年度履职目标", "年度主要任务", "预算情况") and first is not None and first is rows[index][0]:
+        if label in (F.UNIT_NAME, F.DUTIES, F.TASKS, F.BUDGET) and first is not None and first is rows[index][0]:
             current = label
         if current is not None:
             sections.setdefault(current, []).append(index)
@@ -56,20 +57,20 @@ def _tasks(source: Source, rows: list[list[Cell]], indexes: list[int]) -> list[d
     columns: dict[str, Cell] = {}
     for cell in rows[indexes[0]]:
         key = vocab.match(cell.text, vocab.DEPARTMENT_LABELS) if not cell.blank else None
-        if key in ("年度主要任务", "任务名称", "主要内容"):
+        if key in (F.TASKS, F.TASK_NAME, F.TASK_CONTENT):
             cell.use()
             columns[str(key)] = cell
-    name_col = columns["任务名称"].col if "任务名称" in columns else 1
-    content_col = columns["主要内容"].col if "主要内容" in columns else name_col + 1
+    name_col = columns[F.TASK_NAME].col if F.TASK_NAME in columns else 1
+    content_col = columns[F.TASK_CONTENT].col if F.TASK_CONTENT in columns else name_col + 1
     tasks = []
     for index in indexes[1:]:
         by_col = {cell.col: cell for cell in rows[index]}
         name_cell, content_cell = by_col.get(name_col), by_col.get(content_col)
         if (name_cell is None or name_cell.blank) and (content_cell is None or content_cell.blank):
             continue
-        task: dict[str, Any] = {"任务名称": text_field(source, name_cell)}
+        task: dict[str, Any] = {F.TASK_NAME: text_field(source, name_cell)}
         if content := text_field(source, content_cell):
-            task["主要内容"] = content
+            task[F.TASK_CONTENT] = content
         tasks.append(task)
     return tasks
 
@@ -84,7 +85,7 @@ def _budget(source: Source, rows: list[list[Cell]], indexes: list[int]) -> dict[
             if key is None:
                 continue
             cell.use()
-            if key not in ("资金总额", *INCOME, *SPENDING):
+            if key not in (F.BUDGET_TOTAL, *INCOME, *SPENDING):
                 continue
             below = [c for lower in block[r + 1:] for c in lower if c.col == cell.col and not c.blank]
             value_cell = below[0] if below and vocab.number(below[0].text) is not None else _value_after(row, cell)
@@ -93,12 +94,12 @@ def _budget(source: Source, rows: list[list[Cell]], indexes: list[int]) -> dict[
                 if number is not None:
                     amounts[key] = number
     budget: dict[str, Any] = {}
-    if "资金总额" in amounts:
-        budget["资金总额"] = amounts["资金总额"]
+    if F.BUDGET_TOTAL in amounts:
+        budget[F.BUDGET_TOTAL] = amounts[F.BUDGET_TOTAL]
     if income := {k: amounts[k] for k in INCOME if k in amounts}:
-        budget["按收入性质分"] = income
+        budget[F.BY_SOURCE] = income
     if spending := {k: amounts[k] for k in SPENDING if k in amounts}:
-        budget["按支出性质分"] = spending
+        budget[F.BY_USE] = spending
     return budget
 
 
@@ -108,32 +109,32 @@ def build_department(source: Source, found: Found) -> DepartmentDraft:
     sections = _sections(found.rows, end)
     name, name_item = "", found.first
     table: dict[str, Any] = {}
-    if rows := sections.get("单位名称"):
+    if rows := sections.get(F.UNIT_NAME):
         _, label = _label(found.rows[rows[0]])
         assert label is not None
         label.use()
         name_item = label
         name = text_field(source, _value_after(found.rows[rows[0]], label))
-    if rows := sections.get("年度履职目标"):
+    if rows := sections.get(F.DUTIES):
         _, label = _label(found.rows[rows[0]])
         assert label is not None
         label.use()
-        table["年度履职目标"] = list_field(source, _value_after(found.rows[rows[0]], label))
-    if rows := sections.get("年度主要任务"):
-        table["年度主要任务"] = _tasks(source, found.rows, rows)
-    if rows := sections.get("预算情况"):
-        table["预算情况"] = _budget(source, found.rows, rows)
+        table[F.DUTIES] = list_field(source, _value_after(found.rows[rows[0]], label))
+    if rows := sections.get(F.TASKS):
+        table[F.TASKS] = _tasks(source, found.rows, rows)
+    if rows := sections.get(F.BUDGET):
+        table[F.BUDGET] = _budget(source, found.rows, rows)
     draft = DepartmentDraft(source=source, found=found, data=table, name=name, name_item=name_item)
     context_hints(found, draft)
-    table["绩效指标"] = read_grid(source, found, header, vocab.GRID_LABELS)
-    draft.cost_level1 = any(row.get("一级指标") == "成本指标" for row in table["绩效指标"])
+    table[F.INDICATORS] = read_grid(source, found, header, vocab.GRID_LABELS)
+    draft.cost_level1 = any(row.get(F.LEVEL1) == "成本指标" for row in table[F.INDICATORS])
     return draft
 
 
 def build_narrative(source: Source, parts: dict[str, list[Item]]) -> dict[str, Any]:
     """The Hebei 部门整体绩效目标: 总体绩效目标 is text, the other two are lists."""
     out: dict[str, Any] = {}
-    for key in ("总体绩效目标", "分项绩效目标", "工作保障措施"):
+    for key in (F.OVERALL_GOAL, F.ITEMISED_GOALS, F.SAFEGUARDS):
         items: list[str] = []
         for item in parts.get(key, []):
             item.use()
@@ -144,5 +145,5 @@ def build_narrative(source: Source, parts: dict[str, list[Item]]) -> dict[str, A
             items.extend(found)
         if not items:
             continue
-        out[key] = "\n".join(items) if key == "总体绩效目标" else items
+        out[key] = "\n".join(items) if key == F.OVERALL_GOAL else items
     return out

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from generator.data import fields as F
 from generator.importers import vocabulary as vocab
 from generator.importers.source import Cell
 
@@ -52,10 +53,10 @@ def read_fields(rows: list[list[Cell]], labels: Mapping[str, tuple[str, ...]]) -
                 if month(cell.text) is None and vocab.match(cell.text, labels):
                     cell.use()
                     out.labels.setdefault(str(vocab.match(cell.text, labels)), cell)
-            previous_first = "资金支出计划"
+            previous_first = F.SPENDING_PLAN
             continue
         if row[0].blank and previous_first is not None and out.values.get(previous_first) is None:
-            if previous_first != "资金支出计划":
+            if previous_first != F.SPENDING_PLAN:
                 out.values[previous_first] = filled[0]
                 filled[0].use()
             continue

@@ -23,14 +23,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from generator.data import fields as F
 from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import clean
 from generator.importers.source import Cell, Source, excerpt
 
-KEY_ORDER = ("一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位", "指标说明", "确定依据",
-             "权重", "指标方向", "备注")
-TEXT_COLUMNS = ("指标说明", "确定依据", "指标方向")
-VALUE_SLOTS = ("指标值", "度量单位", "指标值类型")
+KEY_ORDER = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE, F.BASIS,
+             F.WEIGHT, F.DIRECTION, F.REMARK)
+TEXT_COLUMNS = (F.NOTE, F.BASIS, F.DIRECTION)
+VALUE_SLOTS = (F.VALUE, F.MEASURE, F.OPERATOR)
 
 
 def find_header(rows: list[list[Cell]]) -> tuple[int, dict[str, int]] | None:
@@ -41,7 +42,7 @@ def find_header(rows: list[list[Cell]]) -> tuple[int, dict[str, int]] | None:
             key = vocab.match(cell.text, vocab.GRID_LABELS) if not cell.blank else None
             if key is not None and key not in columns:
                 columns[key] = cell.col
-        if {"一级指标", "二级指标", "三级指标", "指标值"} <= columns.keys():
+        if {F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE} <= columns.keys():
             return index, columns
     return None
 
@@ -75,7 +76,7 @@ class GridReader:
 
     @property
     def has_type_column(self) -> bool:
-        return "指标值类型" in self.columns
+        return F.OPERATOR in self.columns
 
     def read(self, rows: list[list[Cell]]) -> list[dict[str, Any]]:
         out = []
@@ -92,7 +93,7 @@ class GridReader:
     # --- step 1: alignment ---------------------------------------------------------------------
 
     def offset(self, by_col: dict[int, Cell]) -> int:
-        c1, c2, c3 = (self.columns[k] for k in ("一级指标", "二级指标", "三级指标"))
+        c1, c2, c3 = (self.columns[k] for k in (F.LEVEL1, F.LEVEL2, F.LEVEL3))
         filled = sorted(col for col, cell in by_col.items() if not cell.blank)
         first = filled[0]
 
@@ -130,17 +131,17 @@ class GridReader:
             col = self.columns.get(key)
             return None if col is None else by_col.get(col + shift)
 
-        l1_cell, l2_cell, name_cell = at("一级指标"), at("二级指标"), at("三级指标")
+        l1_cell, l2_cell, name_cell = at(F.LEVEL1), at(F.LEVEL2), at(F.LEVEL3)
         given1 = self.label(l1_cell, vocab.level1)
         given2 = self.label(l2_cell, vocab.level2)
-        name = self.text_of(name_cell, "三级指标")
+        name = self.text_of(name_cell, F.LEVEL3)
         values, value_cells = self.values(by_col, shift)
-        texts = {key: self.text_of(at(key), key) for key in (*TEXT_COLUMNS, "权重") if key in self.columns}
+        texts = {key: self.text_of(at(key), key) for key in (*TEXT_COLUMNS, F.WEIGHT) if key in self.columns}
         level1, level2 = self.levels(given1, given2, l1_cell or l2_cell or row[0])
         if level1 is None or level2 is None:
             self.orphan(row)
             return None
-        indicator: dict[str, Any] = {"一级指标": level1, "二级指标": level2}
+        indicator: dict[str, Any] = {F.LEVEL1: level1, F.LEVEL2: level2}
         has_values = values.operator is not None or values.value not in (None, "") or values.unit
         if not name and not has_values and not any(texts.values()):
             self.mark_placeholders(row)
@@ -149,23 +150,23 @@ class GridReader:
             anchor = value_cells[0] if value_cells else next(cell for cell in row if not cell.blank)
             self.source.report("I027", anchor, problem="有指标值，但没有三级指标名称")
         else:
-            indicator["三级指标"] = name
+            indicator[F.LEVEL3] = name
         if values.operator is not None:
-            indicator["指标值类型"] = values.operator
+            indicator[F.OPERATOR] = values.operator
         if values.value not in (None, ""):
-            indicator["指标值"] = values.value
+            indicator[F.VALUE] = values.value
         if values.unit == vocab.NO_UNIT and values.operator == "定性" and values.unit_cell is not None:
             self.no_unit.append(values.unit_cell)
         elif values.unit:
-            indicator["度量单位"] = values.unit
-        for key in ("指标说明", "确定依据", "指标方向"):
+            indicator[F.MEASURE] = values.unit
+        for key in (F.NOTE, F.BASIS, F.DIRECTION):
             if texts.get(key):
                 indicator[key] = texts[key]
-        if texts.get("权重"):
-            weight = vocab.number(str(texts["权重"]))
-            indicator["权重"] = yaml_number(weight) if weight is not None else texts["权重"]
+        if texts.get(F.WEIGHT):
+            weight = vocab.number(str(texts[F.WEIGHT]))
+            indicator[F.WEIGHT] = yaml_number(weight) if weight is not None else texts[F.WEIGHT]
         if values.remark:
-            indicator["备注"] = values.remark
+            indicator[F.REMARK] = values.remark
         return {key: indicator[key] for key in KEY_ORDER if key in indicator}
 
     def mark_placeholders(self, row: list[Cell]) -> None:
@@ -196,7 +197,7 @@ class GridReader:
     def text_of(self, cell: Cell | None, key: str) -> str:
         if cell is None or cell.blank:
             return ""
-        if key == "三级指标" and vocab.is_placeholder(cell.text):
+        if key == F.LEVEL3 and vocab.is_placeholder(cell.text):
             cell.use()
             return ""
         cell.use()
@@ -231,12 +232,12 @@ class GridReader:
 
     def values(self, by_col: dict[int, Cell], shift: int) -> tuple[Values, list[Cell]]:
         slots = {key: by_col.get(self.columns[key] + shift) for key in VALUE_SLOTS if key in self.columns}
-        remark = by_col.get(self.columns["备注"] + shift) if "备注" in self.columns else None
+        remark = by_col.get(self.columns[F.REMARK] + shift) if F.REMARK in self.columns else None
         last = max(self.columns.values()) + shift
         spare = [cell for col, cell in sorted(by_col.items()) if col > last]
         window = [c for c in [*slots.values(), remark, *spare] if c is not None and not c.blank]
         if not self.has_type_column:
-            return self.combined(slots.get("指标值"), slots.get("度量单位"), remark, spare), window
+            return self.combined(slots.get(F.VALUE), slots.get(F.MEASURE), remark, spare), window
         texts = {key: (cell.text.strip() if cell is not None else "") for key, cell in slots.items()}
         extra = [c for c in [remark, *spare] if c is not None and not c.blank]
         if self.as_expected(texts, extra):
@@ -254,15 +255,15 @@ class GridReader:
 
     def as_expected(self, texts: dict[str, str], extra: list[Cell]) -> bool:
         kinds = {key: vocab.kind(text) for key, text in texts.items()}
-        op_kind = kinds.get("指标值类型", "empty")
+        op_kind = kinds.get(F.OPERATOR, "empty")
         if op_kind not in ("empty", "operator"):
             return False
-        if kinds.get("指标值") == "operator" or kinds.get("度量单位") in ("operator", "number"):
+        if kinds.get(F.VALUE) == "operator" or kinds.get(F.MEASURE) in ("operator", "number"):
             return False
-        comparison = op_kind == "operator" and vocab.operator(texts["指标值类型"]) != "定性"
-        if comparison and kinds.get("指标值") == "unit":
+        comparison = op_kind == "operator" and vocab.operator(texts[F.OPERATOR]) != "定性"
+        if comparison and kinds.get(F.VALUE) == "unit":
             return False
-        if op_kind == "operator" and vocab.operator(texts["指标值类型"]) == "定性" and kinds.get("指标值") == "empty":
+        if op_kind == "operator" and vocab.operator(texts[F.OPERATOR]) == "定性" and kinds.get(F.VALUE) == "empty":
             return not extra
         missing = any(kind == "empty" for kind in kinds.values())
         spare_kinds = {vocab.kind(c.text) for c in extra}
@@ -274,7 +275,7 @@ class GridReader:
             if cell is not None and vocab.is_placeholder(cell.text):
                 cell.use()
         slots = {k: (None if c is None or vocab.is_placeholder(c.text) else c) for k, c in slots.items()}
-        op_cell, value_cell, unit_cell = slots.get("指标值类型"), slots.get("指标值"), slots.get("度量单位")
+        op_cell, value_cell, unit_cell = slots.get(F.OPERATOR), slots.get(F.VALUE), slots.get(F.MEASURE)
         if op_cell is not None and not op_cell.blank:
             op_cell.use()
             out.operator = vocab.operator(op_cell.text) or op_cell.text.strip()
@@ -286,7 +287,7 @@ class GridReader:
             unit_cell.use()
             out.unit, out.unit_cell = self.unit_text(unit_cell), unit_cell
         if remark is not None and not remark.blank:
-            out.remark = self.text_of(remark, "备注")
+            out.remark = self.text_of(remark, F.REMARK)
         self.embedded(out, value_cell)
         return out
 
@@ -321,7 +322,7 @@ class GridReader:
             if len(texts) != 1 or numbers:
                 return None
             value_cell = texts[0]
-            value: Any = self.text_of(value_cell, "指标值")
+            value: Any = self.text_of(value_cell, F.VALUE)
         else:
             if len(numbers) != 1 or len(texts) > (0 if units else 1):
                 return None
@@ -342,7 +343,7 @@ class GridReader:
         """Layouts without an 指标值类型 column: the operator (and unit) are written in the value."""
         out = Values()
         if remark is not None and not remark.blank:
-            out.remark = self.text_of(remark, "备注")
+            out.remark = self.text_of(remark, F.REMARK)
         if unit_cell is not None and not unit_cell.blank:
             unit_cell.use()
             out.unit, out.unit_cell = self.unit_text(unit_cell), unit_cell
@@ -364,7 +365,7 @@ class GridReader:
             out.operator, out.value = "=", yaml_number(bare)
             self.source.report("I024", value_cell, text=excerpt(value_cell.text))
             return out
-        out.operator, out.value = "定性", self.text_of(value_cell, "指标值")
+        out.operator, out.value = "定性", self.text_of(value_cell, F.VALUE)
         return out
 
     def value_text(self, cell: Cell, operator: str | None) -> Any:
@@ -373,7 +374,7 @@ class GridReader:
             if number is not None:
                 self.note_width(cell, format(number, "f"))
                 return yaml_number(number)
-        return self.text_of(cell, "指标值")
+        return self.text_of(cell, F.VALUE)
 
     def unit_text(self, cell: Cell) -> str:
         cleaned, fixes = clean(cell.text)

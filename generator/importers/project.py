@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from generator.data import fields as F
 from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import clean, paragraphs
 from generator.importers.header import Fields, read_fields
@@ -100,7 +101,7 @@ def context_hints(found: Found, draft: Draft) -> None:
             draft.printed.append(Hint(str(text), line.item, line.kind))
         elif line.kind == "money":
             line.item.use()
-            draft.money_units.append(Hint(line.value, line.item, "金额单位"))
+            draft.money_units.append(Hint(line.value, line.item, F.MONEY_UNIT))
         elif line.kind == "title" and isinstance(line.value, Title):
             line.item.use()
             if line.value.year:
@@ -125,40 +126,40 @@ def build_project(source: Source, found: Found) -> ProjectDraft:
     top = found.rows[: header[0]] if header else found.rows
     fields = read_fields(top, vocab.PROJECT_LABELS)
     layout = found.layout or "湖南"
-    anchor: Item = fields.labels.get("项目名称") or found.first
-    name = text_field(source, fields.cell("项目名称"))
+    anchor: Item = fields.labels.get(F.PROJECT_NAME) or found.first
+    name = text_field(source, fields.cell(F.PROJECT_NAME))
     title = found.title
     if not name and title is not None and title.name:
         name = title.name
-    amount_label = fields.labels.get("项目金额") or anchor
-    amount = amount_field(source, fields.cell("项目金额"), "项目金额")
-    data: dict[str, Any] = {"项目名称": name}
+    amount_label = fields.labels.get(F.AMOUNT) or anchor
+    amount = amount_field(source, fields.cell(F.AMOUNT), F.AMOUNT)
+    data: dict[str, Any] = {F.PROJECT_NAME: name}
     draft = ProjectDraft(source=source, found=found, layout=layout, data=data, name=name, anchor=anchor, amount=amount,
                          amount_item=amount_label)
-    code = text_field(source, fields.cell("项目编码"))
+    code = text_field(source, fields.cell(F.PROJECT_CODE))
     if code:
-        data["项目编码"] = vocab.squash(code)
-        draft.codes.append(Hint(data["项目编码"], fields.cell("项目编码") or anchor, "项目编码"))
-    if category := text_field(source, fields.cell("项目类别")):
-        data["项目类别"] = category
-    data["项目金额"] = amount
-    funding = {key: amount_field(source, fields.cell(key), key) for key in ("财政资金", "其他资金", "上级资金")}
+        data[F.PROJECT_CODE] = vocab.squash(code)
+        draft.codes.append(Hint(data[F.PROJECT_CODE], fields.cell(F.PROJECT_CODE) or anchor, F.PROJECT_CODE))
+    if category := text_field(source, fields.cell(F.CATEGORY)):
+        data[F.CATEGORY] = category
+    data[F.AMOUNT] = amount
+    funding = {key: amount_field(source, fields.cell(key), key) for key in (F.FINANCE_FUNDS, F.OTHER_FUNDS, F.SUPERIOR_FUNDS)}
     if any(v is not None for v in funding.values()):
-        data["资金来源"] = {k: v for k, v in funding.items() if v is not None}
-    if usage := text_field(source, fields.cell("资金用途")):
-        data["资金用途"] = usage
+        data[F.FUNDING] = {k: v for k, v in funding.items() if v is not None}
+    if usage := text_field(source, fields.cell(F.USE_OF_FUNDS)):
+        data[F.USE_OF_FUNDS] = usage
     if plan := _plan(source, fields):
-        data["资金支出计划"] = plan
-    if period := text_field(source, fields.cell("实施期")):
-        data["实施期"] = period
-    goals = list_field(source, fields.cell("本年度绩效目标"))
+        data[F.SPENDING_PLAN] = plan
+    if period := text_field(source, fields.cell(F.PERIOD)):
+        data[F.PERIOD] = period
+    goals = list_field(source, fields.cell(F.GOALS))
     if goals:
-        data["本年度绩效目标"] = goals if layout == "河北" or len(goals) > 1 else goals[0]
+        data[F.GOALS] = goals if layout == "河北" or len(goals) > 1 else goals[0]
     context_hints(found, draft)
     if title is not None and title.name and name and vocab.norm(title.name) != vocab.norm(name):
         source.report("I046", anchor, title=title.name, name=name)
-    data["绩效指标"] = read_grid(source, found, header, vocab.GRID_LABELS, vocab.PROJECT_LABELS)
-    draft.cost_level1 = any(row.get("一级指标") == "成本指标" for row in data["绩效指标"])
+    data[F.INDICATORS] = read_grid(source, found, header, vocab.GRID_LABELS, vocab.PROJECT_LABELS)
+    draft.cost_level1 = any(row.get(F.LEVEL1) == "成本指标" for row in data[F.INDICATORS])
     return draft
 
 

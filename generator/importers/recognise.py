@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from generator.data import fields as F
 from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import clean, strip_number
 from generator.importers.indicators import find_header
@@ -33,7 +34,7 @@ FOOTER = re.compile(r"^(?P<key>单位财务负责人|财务负责人|填表人|�
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*(?P<key>总体绩效目标|分项绩效目标|工作保障措施)$")
 STRUCTURE = re.compile(r"^(第[一二三四五六七八九十\d]+部分|目录|预算项目绩效目标|项目支出绩效目标|部门预算项目绩效目标)$")
 YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-GENERIC_TITLE_NAMES = {"", "项目支出", "项目", "部门整体支出", "部门整体", "部门", "单位整体支出", "预算项目"}
+GENERIC_TITLE_NAMES = {"", F.PROJECT_SPENDING, "项目", "部门整体支出", "部门整体", "部门", "单位整体支出", "预算项目"}
 
 
 @dataclass
@@ -126,7 +127,7 @@ def classify(item: Item) -> Line:
         return Line(item, "footer", (found.group("key"), found.group("value")))
     if (title := title_of(text)) is not None:
         return Line(item, "title", title)
-    if text == "部门整体绩效目标":
+    if text == F.DEPARTMENT_NARRATIVE:
         return Line(item, "narrative")
     if found := NARRATIVE_HEADING.match(text):
         return Line(item, "heading", found.group("key"))
@@ -139,7 +140,7 @@ def classify(item: Item) -> Line:
 
 # --- tables -------------------------------------------------------------------------------------
 
-START_LABELS = {"项目名称", "项目编码"}
+START_LABELS = {F.PROJECT_NAME, F.PROJECT_CODE}
 
 
 def _row_label(row: list[Cell]) -> str | None:
@@ -155,7 +156,7 @@ def _split(rows: list[list[Cell]]) -> list[list[list[Cell]]]:
     seen_grid = False
     for row in rows:
         label = _row_label(row)
-        if seen_grid and label in (START_LABELS | {"单位名称"}):
+        if seen_grid and label in (START_LABELS | {F.UNIT_NAME}):
             pieces.append([])
             seen_grid = False
         pieces[-1].append(row)
@@ -181,16 +182,16 @@ def kind_of(rows: list[list[Cell]]) -> tuple[str, str | None]:
     anywhere = {vocab.norm(cell.text) for row in rows for cell in row if not cell.blank}
     header = find_header(rows)
     columns = header[1] if header else {}
-    if {"年度履职目标", "预算情况", "年度主要任务", "单位名称"} & starts:
+    if {F.DUTIES, F.BUDGET, F.TASKS, F.UNIT_NAME} & starts:
         return "department", "湖南"
-    if header and {"项目名称", "项目编码"} & anywhere:
-        if {"项目编码", "资金支出计划"} & starts or ("确定依据" in columns and "指标值类型" not in columns):
+    if header and {F.PROJECT_NAME, F.PROJECT_CODE} & anywhere:
+        if {F.PROJECT_CODE, F.SPENDING_PLAN} & starts or (F.BASIS in columns and F.OPERATOR not in columns):
             return "project", "河北"
-        if "指标值类型" in columns or "度量单位" in columns:
+        if F.OPERATOR in columns or F.MEASURE in columns:
             return "project", "湖南"
     for row in rows:
         keys = {vocab.match(cell.text, vocab.SUMMARY_LABELS) for cell in row if not cell.blank}
-        if {"序号", "项目名称"} <= keys and not header:
+        if {F.ORDER, F.PROJECT_NAME} <= keys and not header:
             return "summary", None
     return "unknown", None
 

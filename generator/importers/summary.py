@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.data import fields as F
 from generator.importers import vocabulary as vocab
 from generator.importers.indicators import yaml_number
 from generator.importers.project import Draft, Hint, amount_field, context_hints, text_field
@@ -18,7 +19,7 @@ from generator.importers.recognise import Found
 from generator.importers.source import Cell, Item, Source
 
 UNIT_IN_HEADER = re.compile(r"\((万元|元|亿元)\)")
-EXTRA = ("项目编码", "财政资金", "其他资金")
+EXTRA = (F.PROJECT_CODE, F.FINANCE_FUNDS, F.OTHER_FUNDS)
 
 
 @dataclass
@@ -51,12 +52,12 @@ def build_summary(source: Source, found: Found) -> SummaryDraft:
     columns: dict[str, int] = {}
     for row in found.rows:
         keys = {vocab.match(cell.text, vocab.SUMMARY_LABELS): cell for cell in row if not cell.blank}
-        if not columns and "项目名称" in keys and "序号" in keys:
+        if not columns and F.PROJECT_NAME in keys and F.ORDER in keys:
             for key, cell in keys.items():
                 if key is not None:
                     cell.use()
                     columns[key] = cell.col
-            amount_label = keys.get("项目金额")
+            amount_label = keys.get(F.AMOUNT)
             if amount_label is not None and (unit := UNIT_IN_HEADER.search(vocab.norm(amount_label.text))):
                 draft.money_units.append(Hint(unit.group(1), amount_label, "汇总表表头"))
             continue
@@ -73,22 +74,22 @@ def read_row(source: Source, draft: SummaryDraft, row: list[Cell], columns: dict
         return
     if vocab.match(filled[0].text, vocab.SUMMARY_LABELS) == "合计":
         filled[0].use()
-        total_cell = by_col.get(columns.get("项目金额", -1))
+        total_cell = by_col.get(columns.get(F.AMOUNT, -1))
         if total_cell is None or total_cell.blank:
             total_cell = next((c for c in filled[1:] if vocab.number(c.text) is not None), None)
         if total_cell is not None:
             draft.total = amount_field(source, total_cell, "合计")
             draft.total_item = total_cell
         return
-    name_cell = by_col.get(columns["项目名称"])
+    name_cell = by_col.get(columns[F.PROJECT_NAME])
     if name_cell is None or name_cell.blank:
         return
-    number_cell = by_col.get(columns.get("序号", -1))
+    number_cell = by_col.get(columns.get(F.ORDER, -1))
     if number_cell is not None and not number_cell.blank:
         number_cell.use()  # goes to the matched project's 序号, or into the message about the row
-    amount_cell = by_col.get(columns.get("项目金额", -1))
-    amount = amount_field(source, amount_cell, "项目金额") if amount_cell is not None else None
-    remark_cell = by_col.get(columns.get("备注", -1))
+    amount_cell = by_col.get(columns.get(F.AMOUNT, -1))
+    amount = amount_field(source, amount_cell, F.AMOUNT) if amount_cell is not None else None
+    remark_cell = by_col.get(columns.get(F.REMARK, -1))
     name = text_field(source, name_cell)
     extra = {key: cell for key in EXTRA if (cell := by_col.get(columns.get(key, -1))) is not None and not cell.blank}
     for cell in extra.values():

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+from generator.data import fields as F
 from generator.data.normalize import OPERATOR_ALIASES, as_number, canonical_enum_value, halfwidth, squash
 
 __all__ = ["halfwidth", "squash"]  # re-exported: the importer compares labels with these
@@ -65,66 +66,66 @@ def match(text: str, table: Mapping[str, tuple[str, ...]], cut: bool = True) -> 
 
 
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
-    "项目名称": ("项目名称",),
-    "项目编码": ("项目编码", "项目代码"),
-    "项目类别": ("项目类别", "项目类型"),
-    "项目金额": ("年度本级预算金额", "项目金额", "预算金额", "年度预算金额", "本级预算金额", "预算数", "年度预算数"),
-    "实施期": ("项目支出实施期", "实施期", "项目实施期"),
-    "本年度绩效目标": ("本年度绩效目标", "年度绩效目标", "绩效目标"),
-    "资金用途": ("预算规模及资金用途", "资金用途"),
-    "财政资金": ("财政资金",),
-    "其他资金": ("其他资金",),
-    "上级资金": ("上级资金", "上级补助资金"),
-    "资金支出计划": ("资金支出计划",),
-    "绩效指标": ("本年度绩效指标", "年度绩效指标", "绩效指标"),
+    F.PROJECT_NAME: (F.PROJECT_NAME,),
+    F.PROJECT_CODE: (F.PROJECT_CODE, "项目代码"),
+    F.CATEGORY: (F.CATEGORY, "项目类型"),
+    F.AMOUNT: ("年度本级预算金额", F.AMOUNT, "预算金额", "年度预算金额", "本级预算金额", "预算数", "年度预算数"),
+    F.PERIOD: ("项目支出实施期", F.PERIOD, "项目实施期"),
+    F.GOALS: (F.GOALS, "年度绩效目标", "绩效目标"),
+    F.USE_OF_FUNDS: ("预算规模及资金用途", F.USE_OF_FUNDS),
+    F.FINANCE_FUNDS: (F.FINANCE_FUNDS,),
+    F.OTHER_FUNDS: (F.OTHER_FUNDS,),
+    F.SUPERIOR_FUNDS: (F.SUPERIOR_FUNDS, "上级补助资金"),
+    F.SPENDING_PLAN: (F.SPENDING_PLAN,),
+    F.INDICATORS: ("本年度绩效指标", "年度绩效指标", F.INDICATORS),
 }
 
 DEPARTMENT_LABELS: dict[str, tuple[str, ...]] = {
-    "单位名称": ("部门(单位名称)", "部门(单位)名称", "部门名称", "单位名称", "部门(单位)"),
-    "年度履职目标": ("年度履职目标",),
-    "年度主要任务": ("年度主要任务",),
-    "任务名称": ("任务名称",),
-    "主要内容": ("主要内容",),
-    "预算情况": ("预算情况",),
-    "资金总额": ("资金总额",),
-    "按收入性质分": ("按收入性质分",),
-    "按支出性质分": ("按支出性质分",),
-    "一般公共预算": ("一般公共预算", "一般公共预算拨款"),
-    "政府性基金": ("政府性基金", "政府性基金拨款", "政府性基金预算"),
-    "财政专户管理资金": ("财政专户管理资金",),
-    "其他资金": ("其他资金",),
-    "基本支出": ("基本支出",),
-    "项目支出": ("项目支出",),
+    F.UNIT_NAME: ("部门(单位名称)", "部门(单位)名称", "部门名称", F.UNIT_NAME, "部门(单位)"),
+    F.DUTIES: (F.DUTIES,),
+    F.TASKS: (F.TASKS,),
+    F.TASK_NAME: (F.TASK_NAME,),
+    F.TASK_CONTENT: (F.TASK_CONTENT,),
+    F.BUDGET: (F.BUDGET,),
+    F.BUDGET_TOTAL: (F.BUDGET_TOTAL,),
+    F.BY_SOURCE: (F.BY_SOURCE,),
+    F.BY_USE: (F.BY_USE,),
+    F.GENERAL_BUDGET: (F.GENERAL_BUDGET, "一般公共预算拨款"),
+    F.FUND_BUDGET: (F.FUND_BUDGET, "政府性基金拨款", "政府性基金预算"),
+    F.SPECIAL_ACCOUNT: (F.SPECIAL_ACCOUNT,),
+    F.OTHER_FUNDS: (F.OTHER_FUNDS,),
+    F.BASIC_SPENDING: (F.BASIC_SPENDING,),
+    F.PROJECT_SPENDING: (F.PROJECT_SPENDING,),
 }
 
 SUMMARY_LABELS: dict[str, tuple[str, ...]] = {
-    "序号": ("序号",),
-    "项目名称": ("项目名称",),
-    "项目金额": ("项目金额", "金额", "预算金额", "项目预算", "预算数"),
-    "项目编码": ("项目编码",),
-    "财政资金": ("财政资金",),
-    "其他资金": ("其他资金",),
-    "备注": ("备注",),
+    F.ORDER: (F.ORDER,),
+    F.PROJECT_NAME: (F.PROJECT_NAME,),
+    F.AMOUNT: (F.AMOUNT, "金额", "预算金额", "项目预算", "预算数"),
+    F.PROJECT_CODE: (F.PROJECT_CODE,),
+    F.FINANCE_FUNDS: (F.FINANCE_FUNDS,),
+    F.OTHER_FUNDS: (F.OTHER_FUNDS,),
+    F.REMARK: (F.REMARK,),
     "合计": ("合计", "合计金额", "总计"),
 }
 
 GRID_LABELS: dict[str, tuple[str, ...]] = {
-    "一级指标": ("一级指标",),
-    "二级指标": ("二级指标",),
-    "三级指标": ("三级指标",),
-    "指标值": ("指标值", "目标值", "年度指标值"),
-    "度量单位": ("度量单位", "计量单位"),
-    "指标值类型": ("指标值类型", "计算符号", "指标性质"),
-    "指标说明": ("指标值说明(指标解释)", "指标值说明", "指标解释", "绩效指标描述", "指标说明"),
-    "确定依据": ("指标值确定依据", "确定依据"),
-    "权重": ("权重", "分值"),
-    "指标方向": ("指标方向", "指标方向性"),
-    "备注": ("备注",),
+    F.LEVEL1: (F.LEVEL1,),
+    F.LEVEL2: (F.LEVEL2,),
+    F.LEVEL3: (F.LEVEL3,),
+    F.VALUE: (F.VALUE, "目标值", "年度指标值"),
+    F.MEASURE: (F.MEASURE, "计量单位"),
+    F.OPERATOR: (F.OPERATOR, "计算符号", "指标性质"),
+    F.NOTE: ("指标值说明(指标解释)", "指标值说明", "指标解释", "绩效指标描述", F.NOTE),
+    F.BASIS: ("指标值确定依据", F.BASIS),
+    F.WEIGHT: (F.WEIGHT, "分值"),
+    F.DIRECTION: (F.DIRECTION, "指标方向性"),
+    F.REMARK: (F.REMARK,),
 }
 
 FOOTER_LABELS: dict[str, tuple[str, ...]] = {
-    "单位财务负责人": ("单位财务负责人", "财务负责人"),
-    "填表人": ("填表人", "制表人"),
+    F.FINANCE_OFFICER: (F.FINANCE_OFFICER, "财务负责人"),
+    F.PREPARER: (F.PREPARER, "制表人"),
 }
 
 # Every label of every form: a cell holding one of these is part of the form, not content.

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from generator.atomic import write_atomic
+from generator.data import fields as F
+from generator.data import schemas
 from generator.data.fmt import CannotFormat, ExactNumber, format_text, round_trip_yaml
 from generator.data.load import Document, display_path, load
 from generator.diagnostics import Diagnostic, make
-from generator.importers.assemble import PROJECT_KEYS, Planned
+from generator.importers.assemble import Planned
 
 
 @dataclass
@@ -40,7 +42,7 @@ def yaml_value(value: Any) -> Any:
     return value
 
 
-REVIEW_KEYS = ("已确认问题",)
+REVIEW_KEYS = (F.ACKNOWLEDGED,)
 
 
 def keep_review(planned: Planned) -> None:
@@ -57,10 +59,7 @@ def keep_review(planned: Planned) -> None:
     kept = {key: loaded.data[key] for key in REVIEW_KEYS if key in loaded.data and key not in planned.data}
     if not kept:
         return
-    order = [*planned.data, *kept]
-    if planned.kind == "project":
-        order = [k for k in PROJECT_KEYS if k in planned.data or k in kept]
-    planned.data = {key: planned.data.get(key, kept.get(key)) for key in order}
+    planned.data = schemas.ordered({**planned.data, **kept}, planned.kind)
 
 
 def render(planned: Planned) -> str:

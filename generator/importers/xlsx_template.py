@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.atomic import write_atomic
 from generator.check.rules.framework import FRAMEWORKS
+from generator.data import fields as F
 from generator.data.load import REGION_FILE, UNIT_FILE, Document, load
 
 SPARE_ROWS = 2
@@ -74,13 +75,13 @@ def _grid(form: _Form, framework: int, first_col: int) -> tuple[int, int]:
 def _hunan(form: _Form, year: str, unit: dict[str, Any], project: dict[str, Any], money: str,
            framework: int) -> tuple[int, int, str]:
     form.line((1, f"{year}年项目支出绩效目标表"), merge=(1, 8))
-    form.line((1, f"填报单位（盖章）：{_text(unit.get('单位名称'))}"), (6, f"金额单位：{money}"))
-    form.line((1, "项目名称"), (2, _text(project.get("项目名称"))), merge=(2, 8))
-    form.line((1, "年度本级预算金额"), (2, _text(project.get("项目金额"))), (5, "项目类别"),
-              (6, _text(project.get("项目类别"))))
-    form.line((1, "项目支出实施期"), (2, _text(project.get("实施期"))), merge=(2, 8))
-    form.line((1, "本年度绩效目标"), (2, _text(project.get("本年度绩效目标"))), merge=(2, 8))
-    header = ("一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标值类型", "备注")
+    form.line((1, f"填报单位（盖章）：{_text(unit.get(F.UNIT_NAME))}"), (6, f"金额单位：{money}"))
+    form.line((1, F.PROJECT_NAME), (2, _text(project.get(F.PROJECT_NAME))), merge=(2, 8))
+    form.line((1, "年度本级预算金额"), (2, _text(project.get(F.AMOUNT))), (5, F.CATEGORY),
+              (6, _text(project.get(F.CATEGORY))))
+    form.line((1, "项目支出实施期"), (2, _text(project.get(F.PERIOD))), merge=(2, 8))
+    form.line((1, F.GOALS), (2, _text(project.get(F.GOALS))), merge=(2, 8))
+    header = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE, F.MEASURE, F.OPERATOR, F.REMARK)
     form.line((1, "本年度绩效指标"), *((i + 2, label) for i, label in enumerate(header)))
     start, end = _grid(form, framework, 2)
     return start, end, "G"
@@ -88,17 +89,17 @@ def _hunan(form: _Form, year: str, unit: dict[str, Any], project: dict[str, Any]
 
 def _hebei(form: _Form, unit: dict[str, Any], project: dict[str, Any], money: str,
            framework: int) -> tuple[int, int, str]:
-    name = _text(project.get("项目名称"))
+    name = _text(project.get(F.PROJECT_NAME))
     form.line((1, f"{name}绩效目标表"), merge=(1, 6))
-    form.line((1, _text(unit.get("单位编码")) + _text(unit.get("单位名称"))), (6, f"单位：{money}"))
-    form.line((1, "项目编码"), (2, _text(project.get("项目编码"))), (3, "项目名称"), (4, name))
-    form.line((1, "预算规模及资金用途"), (2, "预算数"), (3, _text(project.get("项目金额"))), (4, "其中：财政资金"),
-              (6, "其他资金"))
-    form.line((1, ""), (2, _text(project.get("资金用途"))), merge=(2, 6))
+    form.line((1, _text(unit.get(F.UNIT_CODE)) + _text(unit.get(F.UNIT_NAME))), (6, f"单位：{money}"))
+    form.line((1, F.PROJECT_CODE), (2, _text(project.get(F.PROJECT_CODE))), (3, F.PROJECT_NAME), (4, name))
+    form.line((1, "预算规模及资金用途"), (2, "预算数"), (3, _text(project.get(F.AMOUNT))), (4, "其中：财政资金"),
+              (6, F.OTHER_FUNDS))
+    form.line((1, ""), (2, _text(project.get(F.USE_OF_FUNDS))), merge=(2, 6))
     form.line((1, "资金支出计划（%）"), (2, "3月底"), (3, "6月底"), (4, "10月底"), (5, "12月底"))
     form.line()
     form.line((1, "绩效目标"), (2, ""), merge=(2, 6))
-    header = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+    header = (F.LEVEL1, F.LEVEL2, F.LEVEL3, "绩效指标描述", F.VALUE, "指标值确定依据")
     form.line(*((i + 1, label) for i, label in enumerate(header)))
     start, end = _grid(form, framework, 1)
     return start, end, ""
@@ -115,9 +116,9 @@ def template_bytes(project_file: Path) -> bytes:
     region = _data(unit_dir.parent.parent / REGION_FILE)
     unit = _data(unit_dir / UNIT_FILE)
     project = _data(project_file)
-    layout = str(region.get("版式") or "湖南")
-    framework = int(region.get("指标体系") or (2015 if layout == "河北" else 2021))
-    money = str(region.get("金额单位") or "万元")
+    layout = str(region.get(F.LAYOUT) or "湖南")
+    framework = int(region.get(F.FRAMEWORK) or (2015 if layout == "河北" else 2021))
+    money = str(region.get(F.MONEY_UNIT) or "万元")
     book = Workbook()
     sheet = book.active
     assert sheet is not None

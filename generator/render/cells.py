@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from generator.data import fields as F
 from generator.render.form import Cell
 from generator.render.layout import MONEY, PERCENT, PLACEHOLDER
 
@@ -111,13 +112,13 @@ def value_cell(value: Any, *, fmt: str = "", places: int | None = None, numberin
 
 def with_operator(row: dict[str, Any]) -> str:
     """指标值 as the Hebei form prints it: operator, value and unit in one cell ("≥85%")."""
-    value = row.get("指标值")
+    value = row.get(F.VALUE)
     if value is None:
         return ""
-    operator = row.get("指标值类型")
+    operator = row.get(F.OPERATOR)
     if operator == "定性":
         return text_of(value)
-    unit = str(row.get("度量单位") or "").strip()
+    unit = str(row.get(F.MEASURE) or "").strip()
     prefix = operator if operator in OPERATORS_PRINTED else ""
     return f"{prefix}{text_of(value)}{'' if unit in NO_UNIT else clean(unit)}"
 

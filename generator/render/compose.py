@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from generator.data import fields as F
 from generator.data.model import Project, Unit
 from generator.names import unique_names
 from generator.render.cells import fill, is_number, lookup, text_of, value_cell, width_em, with_operator
@@ -50,7 +51,7 @@ from generator.render.layout import (
 
 BOOKLET = "单位汇编"
 # Records about the source document, for the website: never printed on the official tables.
-NOT_PRINTED = frozenset({"已确认问题", "更正说明", "填报单位", "序号"})
+NOT_PRINTED = frozenset({F.ACKNOWLEDGED, F.CORRECTIONS, F.FILLED_BY, F.ORDER})
 PADDING_MM = 1.5
 PT_MM = 0.3528
 
@@ -64,7 +65,7 @@ class UnitTables:
 
 
 def project_order(project: Project) -> tuple[int, int, str]:
-    order = project.doc.data.get("序号")
+    order = project.doc.data.get(F.ORDER)
     name = project.doc.path.name
     return (0, int(order), name) if isinstance(order, int) and not isinstance(order, bool) else (1, 0, name)
 
@@ -72,10 +73,10 @@ def project_order(project: Project) -> tuple[int, int, str]:
 def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     region = unit.region
     projects = sorted(unit.projects, key=project_order)
-    shared = {"年度": unit.year, "金额单位": region.money_unit, "地区": region.name}
-    unit_fields = {k: unit.doc.data.get(k) for k in ("单位名称", "单位编码", "单位财务负责人", "填表人")}
+    shared = {"年度": unit.year, F.MONEY_UNIT: region.money_unit, "地区": region.name}
+    unit_fields = {k: unit.doc.data.get(k) for k in (F.UNIT_NAME, F.UNIT_CODE, F.FINANCE_OFFICER, F.PREPARER)}
     project_contexts = [
-        {**p.doc.data, **shared, **unit_fields, "序号": n} for n, p in enumerate(projects, start=1)
+        {**p.doc.data, **shared, **unit_fields, F.ORDER: n} for n, p in enumerate(projects, start=1)
     ]
     unit_context = {**unit.doc.data, **shared, PROJECTS: project_contexts}
     forms: list[Form] = []
@@ -129,7 +130,7 @@ def compose_form(spec: FormSpec, layout: Layout, context: dict[str, Any], stem: 
     return Form(
         kind=spec.name,
         stem=stem,
-        caption=text_of(context.get("项目名称")) if spec.subject == PROJECT else spec.name,
+        caption=text_of(context.get(F.PROJECT_NAME)) if spec.subject == PROJECT else spec.name,
         title=fill(spec.title, context),
         heading=tuple(fill(t, context) for t in spec.heading),
         blocks=blocks,
@@ -205,7 +206,7 @@ def _detail(spec: DetailSpec, layout: Layout, context: dict[str, Any]) -> list[l
     items = [item if isinstance(item, dict) else {"内容": item} for item in items]
     body: list[list[Cell]] = []
     for n, item in enumerate(items, start=1):
-        item = {"序号": n, **item}
+        item = {F.ORDER: n, **item}
         body.append([value_cell(lookup(item, c.path), fmt=c.fmt, places=layout.money_places,
                                 numbering=layout.numbering, colspan=c.colspan, align=c.align)
                      for c in spec.columns])
@@ -239,7 +240,7 @@ def _indicators(spec: IndicatorSpec, context: dict[str, Any]) -> list[list[Cell]
     spans = merge_spans(rows, [k for k in keys if k in spec.merge])
     body: list[list[Cell]] = []
     for i, row in enumerate(rows):
-        placeholder = row.get("三级指标") is None
+        placeholder = row.get(F.LEVEL3) is None
         cells = []
         for column in spec.columns:
             key = column.path
@@ -248,10 +249,10 @@ def _indicators(spec: IndicatorSpec, context: dict[str, Any]) -> list[list[Cell]
                 if span:
                     cells.append(value_cell(row.get(key), rowspan=span, align=CENTER))
             elif placeholder:
-                cells.append(Cell((spec.placeholder,) if key == "三级指标" and spec.placeholder else (),
+                cells.append(Cell((spec.placeholder,) if key == F.LEVEL3 and spec.placeholder else (),
                                   align=CENTER))
             elif key == VALUE_WITH_OPERATOR:
-                cells.append(Cell((with_operator(row),) if row.get("指标值") is not None else (), align=column.align))
+                cells.append(Cell((with_operator(row),) if row.get(F.VALUE) is not None else (), align=column.align))
             else:
                 cells.append(value_cell(row.get(key), align=column.align))
         body.append(cells)

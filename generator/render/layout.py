@@ -19,6 +19,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from generator.data import fields as F
 from generator.diagnostics import FieldPath, format_field
 from generator.render.form import CENTER, LEFT, LayoutError, Style
 
@@ -36,8 +37,8 @@ ALIGNS = {"左": LEFT, "中": CENTER}
 # as the Hebei form prints it ("≥85%", "≤10万元", "100%").
 VALUE_WITH_OPERATOR = "指标值（含符号和单位）"
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-INDICATOR_FIELDS = ("一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位", "指标说明",
-                    "确定依据", "备注", "权重", "指标方向", VALUE_WITH_OPERATOR)
+INDICATOR_FIELDS = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE,
+                    F.BASIS, F.REMARK, F.WEIGHT, F.DIRECTION, VALUE_WITH_OPERATOR)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def _paths(block: BlockSpec, form_subject: str, subject: str) -> set[str]:
             found |= {f"{row.source}.{c.path}" for c in row.columns}
         elif isinstance(row, IndicatorSpec):
             for column in row.columns:
-                names = ("指标值类型", "指标值", "度量单位") if column.path == VALUE_WITH_OPERATOR else (column.path,)
+                names = (F.OPERATOR, F.VALUE, F.MEASURE) if column.path == VALUE_WITH_OPERATOR else (column.path,)
                 found |= {f"{row.source}.{name}" for name in names}
             found |= {f"{row.source}.一级指标", f"{row.source}.二级指标"}
         elif isinstance(row, KeyValueSpec):
@@ -367,7 +368,7 @@ def _row(data: Any, where: FieldPath) -> RowBlock:
         merge = tuple(body.get("合并") or ())
         if not set(merge) <= {c.path for c in columns}:
             raise LayoutProblem(f"{_where(where)}.合并 中的列必须是“列”中的列", where + ("合并",))
-        return IndicatorSpec(source=body.get("数据", "绩效指标"), columns=columns, label=body.get("标签"),
+        return IndicatorSpec(source=body.get("数据", F.INDICATORS), columns=columns, label=body.get("标签"),
                              merge=merge, placeholder=str(body.get("占位", "")), widths=widths)
     if kind == "键值":
         return KeyValueSpec(label=_need(body, "标签", str, where), path=_need(body, "值", str, where),

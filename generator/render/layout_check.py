@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
+from generator.data import fields as F
 from generator.data import schemas
 from generator.data.load import Document, load
 from generator.diagnostics import Diagnostic, FieldPath
@@ -37,11 +38,11 @@ _ROW = re.compile(r"^第 \d+ 行")
 def check_region_layout(region: Document) -> list[Diagnostic]:
     """The findings about the layout a region's 地区.yaml names: L001 at 版式 when there is no such layout,
     else every finding of the layout's file."""
-    name = region.data.get("版式")
+    name = region.data.get(F.LAYOUT)
     if not isinstance(name, str):
         return []  # the schema reports it
     if not layouts.exists(name):
-        return [region.diagnostic("L001", ("版式",), layout=name, available="、".join(layouts.available()))]
+        return [region.diagnostic("L001", (F.LAYOUT,), layout=name, available="、".join(layouts.available()))]
     return check_layout(name)
 
 
@@ -108,12 +109,12 @@ def _probe(row: Any) -> dict[str, Any]:
     each list (a list of projects included), so that every cell the row can print is printed."""
     if isinstance(row, IndicatorSpec):
         return _nested(row.source, [
-            {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "示例", "指标值类型": "≥", "指标值": 1,
-             "度量单位": "个"},
-            {"一级指标": "产出指标", "二级指标": "质量指标"},
+            {F.LEVEL1: "产出指标", F.LEVEL2: "数量指标", F.LEVEL3: "示例", F.OPERATOR: "≥", F.VALUE: 1,
+             F.MEASURE: "个"},
+            {F.LEVEL1: "产出指标", F.LEVEL2: "质量指标"},
         ])
     if isinstance(row, DetailSpec):
-        return _nested(row.source, [{}] if row.source != PROJECTS else [{"序号": 1}])
+        return _nested(row.source, [{}] if row.source != PROJECTS else [{F.ORDER: 1}])
     return {}
 
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from generator.data import fields as F
+
 EMPTY = "（无）"
 SAME_NAME_RATIO = 0.75  # 三级指标 names this similar (群众满意度 → 群众满意度指标: 0.83), in one 二级, are one renamed
 
-LABELS = {"部门整体支出绩效目标表": "部门整体表"}
-STRUCTURE = ("一级指标", "二级指标", "三级指标")
+LABELS = {F.DEPARTMENT_TABLE: "部门整体表"}
+STRUCTURE = (F.LEVEL1, F.LEVEL2, F.LEVEL3)
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,9 @@ def label_of(path: tuple[Any, ...]) -> str:
 
 
 def _unit(path: tuple[Any, ...], money: str) -> str:
-    if path == ("项目金额",) or path[:1] == ("资金来源",) or path[:2] == ("部门整体支出绩效目标表", "预算情况"):
+    if path == (F.AMOUNT,) or path[:1] == (F.FUNDING,) or path[:2] == (F.DEPARTMENT_TABLE, F.BUDGET):
         return money
-    return "%" if path[:1] == ("资金支出计划",) else ""
+    return "%" if path[:1] == (F.SPENDING_PLAN,) else ""
 
 
 def _mapping(path: tuple[Any, ...], old: dict[str, Any], new: dict[str, Any], context: Context) -> list[Change]:
@@ -163,23 +165,23 @@ Row = dict[str, Any]
 
 
 def _row(item: Any) -> Row:
-    return item if isinstance(item, dict) else {"三级指标": json.dumps(item, ensure_ascii=False, default=str)}
+    return item if isinstance(item, dict) else {F.LEVEL3: json.dumps(item, ensure_ascii=False, default=str)}
 
 
 def _name(row: Row) -> str | None:
-    name = row.get("三级指标")
+    name = row.get(F.LEVEL3)
     return name.strip() if isinstance(name, str) and name.strip() else None
 
 
 def group_of(row: Row) -> str:
-    return f"{show(row.get('一级指标')) or EMPTY} / {show(row.get('二级指标')) or EMPTY}"
+    return f"{show(row.get(F.LEVEL1)) or EMPTY} / {show(row.get(F.LEVEL2)) or EMPTY}"
 
 
 def describe_indicator(row: Row) -> str:
     """Where an indicator sits and its target: ``产出指标 / 数量指标，≥ 500 人``."""
     if _name(row) is None:
         return ""
-    operator, value, unit = show(row.get("指标值类型")), show(row.get("指标值")), show(row.get("度量单位"))
+    operator, value, unit = show(row.get(F.OPERATOR)), show(row.get(F.VALUE)), show(row.get(F.MEASURE))
     if operator == "定性":
         return f"{group_of(row)}，定性：{value or EMPTY}"
     target = " ".join(s for s in (operator, value, unit) if s)
@@ -208,7 +210,7 @@ def _row_label(prefix: str, key: tuple[str, ...]) -> str:
 def _similar(a: Row, b: Row) -> bool:
     if group_of(a) != group_of(b):
         return False
-    target = ("指标值类型", "指标值", "度量单位")
+    target = (F.OPERATOR, F.VALUE, F.MEASURE)
     if all(a.get(k) == b.get(k) for k in target):
         return True
     return difflib.SequenceMatcher(None, _name(a) or "", _name(b) or "").ratio() >= SAME_NAME_RATIO
@@ -264,7 +266,7 @@ def _row_fields(label: str, before: Row, after: Row) -> list[Change]:
     for field in _keys(before, after):
         if field in STRUCTURE or before.get(field) == after.get(field):
             continue
-        units = (show(before.get("度量单位")) or "", show(after.get("度量单位")) or "") if field == "指标值" else ("", "")
+        units = (show(before.get(F.MEASURE)) or "", show(after.get(F.MEASURE)) or "") if field == F.VALUE else ("", "")
         out.append(Change("changed", f"{label}的{field}", show(before.get(field)), show(after.get(field)), *units))
     return out
 
@@ -291,21 +293,21 @@ def _records(key_of: Callable[[Row], str], detail: str, path: tuple[Any, ...], o
 
 
 def _task_key(row: Row) -> str:
-    return f"“{show(row.get('任务名称')) or EMPTY}”"
+    return f"“{show(row.get(F.TASK_NAME)) or EMPTY}”"
 
 
 def _acknowledgement_key(row: Row) -> str:
-    where = show(row.get("位置"))
+    where = show(row.get(F.ACK_WHERE))
     return f" {show(row.get('代码')) or EMPTY}" + (f"（{where}）" if where else "")
 
 
 def _tasks(path: tuple[Any, ...], old: list[Any], new: list[Any], context: Context) -> list[Change]:
-    return _records(_task_key, "主要内容", path, old, new)
+    return _records(_task_key, F.TASK_CONTENT, path, old, new)
 
 
 def _acknowledgements(path: tuple[Any, ...], old: list[Any], new: list[Any], context: Context) -> list[Change]:
-    return _records(_acknowledgement_key, "理由", path, old, new)
+    return _records(_acknowledgement_key, F.ACK_REASON, path, old, new)
 
 
 Special = Callable[[tuple[Any, ...], list[Any], list[Any], Context], list[Change]]
-SPECIAL: dict[str, Special] = {"绩效指标": _indicators, "年度主要任务": _tasks, "已确认问题": _acknowledgements}
+SPECIAL: dict[str, Special] = {F.INDICATORS: _indicators, F.TASKS: _tasks, F.ACKNOWLEDGED: _acknowledgements}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
+from generator.data import fields as F
 from generator.data.load import REGION_FILE, UNIT_FILE
 from generator.review.changes import Change, Context, indicator_renames, show, table_changes
 from generator.review.effects import (
@@ -68,7 +69,7 @@ def describe(table: Table, context: Context) -> list[Change]:
     """A table seen for the first time: every filled field as a value line."""
     out = []
     for change in table_changes({}, table.data, context):
-        if change.label in ("项目名称", "单位名称", "名称") or change.new is None:
+        if change.label in (F.PROJECT_NAME, F.UNIT_NAME, F.REGION_NAME) or change.new is None:
             continue
         out.append(Change("value", change.label, new=change.new, new_unit=change.new_unit))
     return out
@@ -175,7 +176,7 @@ class Comparison:
         for key in self.changed_regions:
             old, new = self.old_tables.get(key), self.new_tables.get(key)
             status = "modified" if old and new else "added" if new else "removed"
-            context = Context(*(str((t.data if t else {}).get("金额单位", "")) for t in (old, new)))
+            context = Context(*(str((t.data if t else {}).get(F.MONEY_UNIT, "")) for t in (old, new)))
             out.append(self._change("region", status, old, new, context))
         return out
 
@@ -229,9 +230,9 @@ class Comparison:
             if place(key).kind == "project" and key not in self.project_pairs:
                 change = self._change("project", "removed", table, None, Context("", ""))
                 side = self.old_units[place(key).folder]
-                budget = table.data.get("项目金额") if table.valid else None
+                budget = table.data.get(F.AMOUNT) if table.valid else None
                 if budget is not None:
-                    change.changes = [Change("value", "项目金额", new=show(budget), new_unit=side.money_unit)]
+                    change.changes = [Change("value", F.AMOUNT, new=show(budget), new_unit=side.money_unit)]
                 out.append(change)
         for key, table in self.new_tables.items():
             if place(key).kind == "project" and key not in paired_new:

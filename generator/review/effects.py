@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.check.run import check
+from generator.data import fields as F
 from generator.data import schemas
 from generator.data.model import DepartmentTable, Project, to_decimal
 from generator.diagnostics import Diagnostic
@@ -39,7 +40,7 @@ class SummaryRow:
     order: str | None  # 序号, when the project file gives one
 
     def fields(self) -> dict[str, str | None]:
-        return {"序号": self.order, "项目名称": self.name, "项目金额": show(self.budget), "备注": self.remark or None}
+        return {F.ORDER: self.order, F.PROJECT_NAME: self.name, F.AMOUNT: show(self.budget), F.REMARK: self.remark or None}
 
 
 @dataclass(frozen=True)
@@ -61,17 +62,17 @@ def totals(side: UnitSide, identity: Callable[[str], str]) -> Totals:
             continue
         project = Project.from_doc(table.doc)
         complete = complete and project.budget is not None
-        rows[identity(key)] = SummaryRow(project.name, project.budget, project.remark, show(table.data.get("序号")))
+        rows[identity(key)] = SummaryRow(project.name, project.budget, project.remark, show(table.data.get(F.ORDER)))
     total = sum((row.budget for row in rows.values() if row.budget is not None), Decimal(0))
     return Totals(rows, total, complete, _declared(side.unit))
 
 
 def _declared(unit: Table | None) -> Decimal | None:
-    table = unit.data.get("部门整体支出绩效目标表") if unit is not None and unit.valid else None
+    table = unit.data.get(F.DEPARTMENT_TABLE) if unit is not None and unit.valid else None
     if not isinstance(table, dict):
         return None
-    spending = DepartmentTable.from_yaml(table).budget.get("按支出性质分")
-    return to_decimal(spending.get("项目支出")) if isinstance(spending, dict) else None
+    spending = DepartmentTable.from_yaml(table).budget.get(F.BY_USE)
+    return to_decimal(spending.get(F.PROJECT_SPENDING)) if isinstance(spending, dict) else None
 
 
 def total_changes(old: Totals | None, new: Totals | None, old_money: str, new_money: str) -> list[Change]:
@@ -111,7 +112,7 @@ def summary_changes(old: Totals | None, new: Totals | None, old_money: str, new_
         was = before[identity].fields()
         for name, value in row.fields().items():
             if was[name] != value:
-                units = (old_money, new_money) if name == "项目金额" else ("", "")
+                units = (old_money, new_money) if name == F.AMOUNT else ("", "")
                 out.append(Change("changed", f"汇总表行“{row.name}”的{name}", was[name], value, *units))
     out += [Change("removed", f"汇总表行“{row.name}”", old=show(row.budget), old_unit=old_money)
             for identity, row in before.items() if identity not in after]
@@ -185,7 +186,7 @@ def stable_field(field: str, table: Table | None, rename: Renamer | None = None)
         return field
     rows, index = rows_at(table, match.group(1)), int(match.group(2)) - 1
     row = rows[index] if 0 <= index < len(rows) else None
-    name = row.get("三级指标") if isinstance(row, dict) else None
+    name = row.get(F.LEVEL3) if isinstance(row, dict) else None
     if not isinstance(name, str) or not name:
         return field
     name = rename(match.group(1), name.strip()) if rename else name.strip()

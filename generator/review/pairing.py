@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
+from generator.data import fields as F
 from generator.review.sides import Table, UnitSide, place
 
 SIMILAR = 0.5  # share of facts (fields and indicator rows) two versions of one project have in common
@@ -82,7 +83,7 @@ def pair_units(old: dict[str, UnitSide], new: dict[str, UnitSide]) -> dict[str, 
             return f"{_region_year(folder)}|{value}" if value else None
         return key
 
-    for name in ("单位编码", "单位名称"):
+    for name in (F.UNIT_CODE, F.UNIT_NAME):
         _pair_by(field(name), spare_old, spare_new, pairs)
 
     def names(folder: str) -> set[str]:
@@ -98,12 +99,12 @@ def facts(table: Table) -> set[str]:
         return {f"raw {table.raw!r}"}
     out = set()
     for key, value in table.data.items():
-        rows = value if key == "绩效指标" and isinstance(value, list) else None
+        rows = value if key == F.INDICATORS and isinstance(value, list) else None
         if rows is None:
             out.add(f"{key} {json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)}")
             continue
         out |= {f"指标 {json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)}"
-                for row in rows if isinstance(row, dict) and row.get("三级指标")}
+                for row in rows if isinstance(row, dict) and row.get(F.LEVEL3)}
     return out
 
 
@@ -135,8 +136,8 @@ def pair_projects(old: dict[str, UnitSide], new: dict[str, UnitSide], units: dic
         return key
 
     _pair_by(moved_with_unit, spare_old, spare_new, pairs)
-    _pair_by(field("项目编码", per_unit=False), spare_old, spare_new, pairs)
-    _pair_by(field("项目名称", per_unit=True), spare_old, spare_new, pairs)
+    _pair_by(field(F.PROJECT_CODE, per_unit=False), spare_old, spare_new, pairs)
+    _pair_by(field(F.PROJECT_NAME, per_unit=True), spare_old, spare_new, pairs)
     _pair_similar(lambda k: facts(old_all[k] if k in old_all else new_all[k]), spare_old, spare_new, pairs,
                   lambda a, b: True)
     return pairs

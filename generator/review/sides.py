@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.data import fields as F
 from generator.data import schemas
 from generator.data.load import REGION_FILE, UNIT_FILE, Document, LoadResult, decode, parse
 from generator.diagnostics import Diagnostic
@@ -64,7 +65,7 @@ class Table:
 
     @property
     def name(self) -> str:
-        field_name = {"region": "名称", "unit": "单位名称"}.get(place(self.key).kind, "项目名称")
+        field_name = {"region": F.REGION_NAME, "unit": F.UNIT_NAME}.get(place(self.key).kind, F.PROJECT_NAME)
         value = self.data.get(field_name)
         return value.strip() if isinstance(value, str) and value.strip() else PurePosixPath(self.key).stem
 
@@ -109,7 +110,7 @@ class UnitSide:
 
     @property
     def money_unit(self) -> str:
-        unit = self.region.data.get("金额单位") if self.region is not None else None
+        unit = self.region.data.get(F.MONEY_UNIT) if self.region is not None else None
         return unit if isinstance(unit, str) else ""
 
     @property

@@ -19,19 +19,20 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from generator.data import fields as F
 from generator.data import schemas
 from generator.render.cells import plain
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PROJECT_TABLE = "项目支出绩效目标表"
-DEPARTMENT_TABLE = "部门整体支出绩效目标表"
+DEPARTMENT_TABLE = F.DEPARTMENT_TABLE
 # Project fields that have their own file (indicators.csv) or are lists of records.
-NOT_IN_PROJECT_ROW = ("绩效指标",)
-CONTEXT_COLUMNS = ("地区", "行政区划代码", "年度", "单位名称", "单位编码", "金额单位")
-INDICATOR_FIELDS = ("一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位", "指标说明", "确定依据", "权重",
-                    "指标方向", "备注")
-INDICATOR_COLUMNS = (*CONTEXT_COLUMNS[:5], "表格", "项目名称", "行号", *INDICATOR_FIELDS, "文件", "网页")
+NOT_IN_PROJECT_ROW = (F.INDICATORS,)
+CONTEXT_COLUMNS = ("地区", F.REGION_CODE, "年度", F.UNIT_NAME, F.UNIT_CODE, F.MONEY_UNIT)
+INDICATOR_FIELDS = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE, F.BASIS, F.WEIGHT,
+                    F.DIRECTION, F.REMARK)
+INDICATOR_COLUMNS = (*CONTEXT_COLUMNS[:5], "表格", F.PROJECT_NAME, "行号", *INDICATOR_FIELDS, "文件", "网页")
 LINKS = ("文件", "网页")
 
 
@@ -146,7 +147,7 @@ def lookup(data: dict[str, Any], column: str) -> Any:
 
 
 def project_row(context: dict[str, Any], data: dict[str, Any], links: dict[str, str]) -> list[str]:
-    indicators = [r for r in data.get("绩效指标") or [] if isinstance(r, dict) and r.get("三级指标") is not None]
+    indicators = [r for r in data.get(F.INDICATORS) or [] if isinstance(r, dict) and r.get(F.LEVEL3) is not None]
     values = [cell(context.get(c)) for c in CONTEXT_COLUMNS]
     values += [cell(lookup(data, c)) for c, _ in project_fields()]
     return values + [str(len(indicators)), links["文件"], links["网页"]]
@@ -156,7 +157,7 @@ def indicator_rows(context: dict[str, Any], table: str, project: str, rows: list
                    links: dict[str, str]) -> list[list[str]]:
     out = []
     for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict) or row.get("三级指标") is None:
+        if not isinstance(row, dict) or row.get(F.LEVEL3) is None:
             continue
         out.append([cell(context.get(c)) for c in CONTEXT_COLUMNS[:5]] + [table, safe_cell(project), str(number)]
                    + [cell(row.get(k)) for k in INDICATOR_FIELDS] + [links["文件"], links["网页"]])
@@ -165,17 +166,17 @@ def indicator_rows(context: dict[str, Any], table: str, project: str, rows: list
 
 # --- datapackage.json ---------------------------------------------------------------------------
 
-NUMBER_COLUMNS = {"项目金额", "资金来源.财政资金", "资金来源.其他资金", "资金来源.上级资金", "权重"}
-INTEGER_COLUMNS = {"年度", "序号", "指标数", "行号"}
+NUMBER_COLUMNS = {F.AMOUNT, "资金来源.财政资金", "资金来源.其他资金", "资金来源.上级资金", F.WEIGHT}
+INTEGER_COLUMNS = {"年度", F.ORDER, "指标数", "行号"}
 DESCRIPTIONS = {
     "地区": "地区名称（地区.yaml 的 名称）。",
-    "行政区划代码": "地区的 6 位行政区划代码。",
+    F.REGION_CODE: "地区的 6 位行政区划代码。",
     "年度": "预算年度。",
-    "单位名称": "填报单位（单位.yaml 的 单位名称）。",
-    "单位编码": "预算单位编码（部分地区填写）。",
-    "金额单位": "本行金额的单位（地区.yaml 的 金额单位），通常为万元。",
+    F.UNIT_NAME: "填报单位（单位.yaml 的 单位名称）。",
+    F.UNIT_CODE: "预算单位编码（部分地区填写）。",
+    F.MONEY_UNIT: "本行金额的单位（地区.yaml 的 金额单位），通常为万元。",
     "表格": f"指标所在的表：{PROJECT_TABLE} 或 {DEPARTMENT_TABLE}。",
-    "项目名称": "指标所属项目的名称；部门整体表的指标为空。",
+    F.PROJECT_NAME: "指标所属项目的名称；部门整体表的指标为空。",
     "行号": "该指标在数据文件“绩效指标”中的行号（从 1 起，含占位行）。",
     "指标数": "项目的绩效指标数（不含占位行）。",
     "文件": "数据文件在数据仓库 data/ 中的位置。",
@@ -195,7 +196,7 @@ def _field(name: str, title: str, description: str) -> dict[str, Any]:
 
 def _indicator_titles() -> dict[str, tuple[str, str]]:
     common = schemas.schema_documents()["common.schema.json"]["$defs"]
-    props = common["绩效指标"]["properties"]
+    props = common[F.INDICATORS]["properties"]
     out = {}
     for key in INDICATOR_FIELDS:
         node = props.get(key, {})

@@ -10,6 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
+from generator.data import fields as F
 from generator.data.model import Region
 from generator.site import chart, views
 from generator.site.addresses import href, region_page, year_page
@@ -96,7 +97,7 @@ def _totals(summaries: list[UnitSummary], regions: int) -> tuple[Field, ...]:
         Field("地区", (str(regions),)),
         Field("单位（各年度合计）", (str(len(summaries)),)),
         Field("项目", (str(sum(s.projects for s in summaries)),)),
-        Field("绩效指标", (str(sum(s.indicators for s in summaries)),)),
+        Field(F.INDICATORS, (str(sum(s.indicators for s in summaries)),)),
         Field("项目金额合计", tuple(f"{views.text(v)} {k}" for k, v in sorted(money.items())) or ("0",)),
     )
 

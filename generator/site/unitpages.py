@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from generator.data import fields as F
 from generator.data.model import Project, Unit, load_unit
 from generator.data.tree import UnitFolder
 from generator.render.compose import BOOKLET, project_order, project_stems
@@ -81,8 +82,8 @@ def build_unit(job: UnitJob) -> UnitSummary:
     made = {p.name for p in job.site.joinpath(*address.tables.parts).iterdir()} if tables else set()
     stems = project_stems(load_layout(region.layout), unit.projects)
     shell = _shell(job.shell)
-    context = {"地区": region.name, "行政区划代码": region.code, "年度": unit.year, "单位名称": unit.name,
-               "单位编码": unit.code, "金额单位": region.money_unit}
+    context = {"地区": region.name, F.REGION_CODE: region.code, "年度": unit.year, F.UNIT_NAME: unit.name,
+               F.UNIT_CODE: unit.code, F.MONEY_UNIT: region.money_unit}
     crumbs = (Link("首页", ""), Link(region.name, ""), Link(f"{unit.year}年", ""))
     project_rows: list[list[str]] = []
     indicator_rows: list[list[str]] = []
@@ -97,7 +98,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
         document = exports.to_json({**context, **links, "数据": project.doc.data})
         project_texts.append(document)
         _write(job.site, address.data / f"{stem}.json", document + "\n")
-        rows = exports.indicator_rows(context, exports.PROJECT_TABLE, project.name, project.doc.data.get("绩效指标") or [],
+        rows = exports.indicator_rows(context, exports.PROJECT_TABLE, project.name, project.doc.data.get(F.INDICATORS) or [],
                                       links)
         header = [list(exports.INDICATOR_COLUMNS)]
         _write(job.site, address.data / f"{stem}.csv", exports.BOM + exports.csv_text(header + rows))
@@ -112,7 +113,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     pages[unit_links["文件"]] = unit_page
     if unit.department is not None:
         indicator_rows = exports.indicator_rows(context, exports.DEPARTMENT_TABLE, "", unit.doc.data[
-            "部门整体支出绩效目标表"].get("绩效指标") or [], unit_links) + indicator_rows
+            F.DEPARTMENT_TABLE].get(F.INDICATORS) or [], unit_links) + indicator_rows
     unit_document = exports.to_json({**context, **unit_links, "数据": unit.doc.data})
     # The projects' JSON is already written: joined in, not encoded a second time.
     unit_document = unit_document[:-2] + ',\n "项目": [' + ",".join(project_texts) + "]\n}"
@@ -159,16 +160,16 @@ def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str,
     downloads = _table_links(address, stem, folder, made, "官方表格")
     downloads += [Link("数据：JSON", href(address.data / f"{stem}.json", folder)),
                   Link("绩效指标：CSV（Excel 可打开）", href(address.data / f"{stem}.csv", folder))]
-    period = data.get("实施期绩效目标")
+    period = data.get(F.PERIOD_GOALS)
     return ProjectPage(
         page=Common(project.name, _crumbs(crumbs, address, folder, unit_link), unit.region.name, unit.year),
         unit=unit_link,
         fields=tuple(views.header_fields(data, "project", money_unit)),
         goals=tuple(project.goals),
         period_goals=views.lines(period) if period else (),
-        table=views.indicator_table(project.indicators, "绩效指标", found, project.acknowledgements),
+        table=views.indicator_table(project.indicators, F.INDICATORS, found, project.acknowledgements),
         findings=tuple(found),
-        corrections=views.lines(data.get("更正说明") or []),
+        corrections=views.lines(data.get(F.CORRECTIONS) or []),
         downloads=tuple(downloads),
         history=history,
     )
@@ -187,7 +188,7 @@ def _department(unit: Unit) -> Department | None:
             rows.append(Field(key, (views.text(value),)))
     base = "部门整体支出绩效目标表.绩效指标"
     found = views.findings(unit.acknowledgements, table.indicators, base)
-    tasks = tuple(Task(views.text(t.get("任务名称")), views.text(t.get("主要内容"))) for t in table.tasks
+    tasks = tuple(Task(views.text(t.get(F.TASK_NAME)), views.text(t.get(F.TASK_CONTENT))) for t in table.tasks
                   if isinstance(t, dict))
     return Department(tuple(views.text(d) for d in table.duties), tasks, tuple(rows),
                       views.indicator_table(table.indicators, "部门整体绩效指标", found, unit.acknowledgements, base))
@@ -205,7 +206,7 @@ def _narrative(unit: Unit) -> tuple[Section, ...]:
 def _narrative_titles() -> dict[str, str]:
     from generator.data import schemas
 
-    node = schemas.resolved("unit")["properties"].get("部门整体绩效目标", {})  # $refs resolved
+    node = schemas.resolved("unit")["properties"].get(F.DEPARTMENT_NARRATIVE, {})  # $refs resolved
     return {k: str(v.get("title", k)) for k, v in node.get("properties", {}).items()}
 
 
@@ -218,7 +219,7 @@ def _unit_page(unit: Unit, address: UnitAddress, crumbs: tuple[Link, ...], summa
     money_unit = unit.region.money_unit
     data = unit.doc.data
     fields = [Field(title, views.lines(data[key])) for key, title in views.titles("unit").items()
-              if key in ("单位名称", "单位编码", "单位财务负责人", "填表人") and data.get(key)]
+              if key in (F.UNIT_NAME, F.UNIT_CODE, F.FINANCE_OFFICER, F.PREPARER) and data.get(key)]
     ordered = sorted(unit_stems, key=lambda s: (UNIT_TABLE_ORDER.index(s) if s in UNIT_TABLE_ORDER else 9, s))
     downloads = [link for stem in ordered for link in _table_links(address, stem, page, made, stem)]
     downloads.append(Link("数据：JSON（单位表和全部项目表）", href(address.unit_json, page)))
@@ -233,7 +234,7 @@ def _unit_page(unit: Unit, address: UnitAddress, crumbs: tuple[Link, ...], summa
         summary=tuple(summary),
         total=views.text(unit.project_total),
         findings=tuple(views.findings(acks, indicators, "部门整体支出绩效目标表.绩效指标")),
-        corrections=views.lines(data.get("更正说明") or []),
+        corrections=views.lines(data.get(F.CORRECTIONS) or []),
         downloads=tuple(downloads),
         history=history,
     )

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from generator.data import fields as F
 from generator.data import schemas
 from generator.data.model import Acknowledgement, Indicator
 from generator.diagnostics.catalogue import CATALOGUE
@@ -22,12 +23,12 @@ from generator.render.compose import merge_spans
 
 # Columns of the indicator table, in the order of the official forms; optional ones appear only
 # when some row of the table fills them.
-INDICATOR_COLUMNS = ("三级指标", "指标值类型", "指标值", "度量单位")
-OPTIONAL_COLUMNS = (("指标说明", "note"), ("确定依据", "basis"), ("权重", "weight"), ("指标方向", "direction"),
-                    ("备注", "remark"))
+INDICATOR_COLUMNS = (F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE)
+OPTIONAL_COLUMNS = ((F.NOTE, "note"), (F.BASIS, "basis"), (F.WEIGHT, "weight"), (F.DIRECTION, "direction"),
+                    (F.REMARK, "remark"))
 PLACEHOLDER = "/"
 # Fields shown elsewhere on a project page (or not at all: 序号 only orders the tables).
-NOT_IN_HEADER = frozenset({"绩效指标", "已确认问题", "更正说明", "序号", "本年度绩效目标", "实施期绩效目标"})
+NOT_IN_HEADER = frozenset({F.INDICATORS, F.ACKNOWLEDGED, F.CORRECTIONS, F.ORDER, F.GOALS, F.PERIOD_GOALS})
 _INDEXED = re.compile(r"^(?P<key>[^\[\]]+?)\[(?P<index>\d+)\](?:\.(?P<rest>.*))?$")
 
 
@@ -124,18 +125,18 @@ def header_fields(data: dict[str, Any], kind: str, money_unit: str) -> list[Fiel
         if key in NOT_IN_HEADER or key not in data:
             continue
         value = data[key]
-        if key == "项目金额":
+        if key == F.AMOUNT:
             shown.append(Field(title, (money(value, money_unit),)))
-        elif key == "资金来源" and isinstance(value, dict):
+        elif key == F.FUNDING and isinstance(value, dict):
             shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items())))
-        elif key == "资金支出计划" and isinstance(value, dict):
+        elif key == F.SPENDING_PLAN and isinstance(value, dict):
             shown.append(Field(title, tuple(f"{k}：{plain(v)}%" for k, v in value.items())))
         elif not isinstance(value, dict):
             shown.append(Field(title, lines(value)))
     return shown
 
 
-def where(field: str, indicators: list[Indicator], base: str = "绩效指标") -> str:
+def where(field: str, indicators: list[Indicator], base: str = F.INDICATORS) -> str:
     """A finding's 位置 in words: 绩效指标[9].指标值类型 → 绩效指标第 9 行（群众满意度）的指标值类型."""
     if not field:
         return "整张表"
@@ -150,7 +151,7 @@ def where(field: str, indicators: list[Indicator], base: str = "绩效指标") -
     return f"{place}的{rest}" if rest else place
 
 
-def findings(acks: list[Acknowledgement], indicators: list[Indicator], base: str = "绩效指标") -> list[Finding]:
+def findings(acks: list[Acknowledgement], indicators: list[Indicator], base: str = F.INDICATORS) -> list[Finding]:
     out = []
     for n, ack in enumerate(acks, start=1):
         code = CATALOGUE.get(ack.code)
@@ -169,11 +170,11 @@ def _rows_found(found: list[Finding], acks: list[Acknowledgement], base: str) ->
 
 
 def indicator_table(indicators: list[Indicator], caption: str, found: list[Finding] | None = None,
-                    acks: list[Acknowledgement] | None = None, base: str = "绩效指标") -> IndicatorTable:
+                    acks: list[Acknowledgement] | None = None, base: str = F.INDICATORS) -> IndicatorTable:
     optional = [(title, attr) for title, attr in OPTIONAL_COLUMNS
                 if any(getattr(i, attr) not in (None, "") for i in indicators if not i.is_placeholder)]
-    rows_data = [{"一级指标": i.level1, "二级指标": i.level2} for i in indicators]
-    spans = merge_spans(rows_data, ["一级指标", "二级指标"])
+    rows_data = [{F.LEVEL1: i.level1, F.LEVEL2: i.level2} for i in indicators]
+    spans = merge_spans(rows_data, [F.LEVEL1, F.LEVEL2])
     flagged = _rows_found(found or [], acks or [], base)
     rows = []
     for n, ind in enumerate(indicators):
@@ -182,7 +183,7 @@ def indicator_table(indicators: list[Indicator], caption: str, found: list[Findi
         else:
             cells = (text(ind.name), text(ind.operator), text(ind.value), ind.unit,
                      *(text(getattr(ind, attr)) for _, attr in optional))
-        rows.append(IndicatorRow(HeaderCell(ind.level1, spans["一级指标"][n]), HeaderCell(ind.level2, spans["二级指标"][n]),
+        rows.append(IndicatorRow(HeaderCell(ind.level1, spans[F.LEVEL1][n]), HeaderCell(ind.level2, spans[F.LEVEL2][n]),
                                  cells, ind.is_placeholder, flagged.get(n, ())))
     groups: list[list[IndicatorRow]] = []
     for row in rows:

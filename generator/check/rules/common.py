@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.check.rules.registry import Scope
+from generator.data import fields as F
 from generator.data.load import Document
 from generator.data.model import MONEY_UNITS, DepartmentTable, Indicator, Project, Region, Unit
 from generator.data.normalize import as_number
@@ -48,14 +49,14 @@ class Table:
 
 
 def project_table(project: Project, scope: Scope) -> Table:
-    return Table(project.doc, project.indicators, scope.region, scope.year, ("绩效指标",), project.name)
+    return Table(project.doc, project.indicators, scope.region, scope.year, (F.INDICATORS,), project.name)
 
 
 def department_table(unit: Unit) -> Table | None:
     if unit.department is None:
         return None
     return Table(unit.doc, unit.department.indicators, unit.region, unit.year,
-                 (*DepartmentTable.BASE, "绩效指标"))
+                 (*DepartmentTable.BASE, F.INDICATORS))
 
 
 def number(ind: Indicator) -> Decimal | None:

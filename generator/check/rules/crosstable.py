@@ -10,11 +10,12 @@ from typing import Any
 from generator.check.rules.common import amount, department_table
 from generator.check.rules.money import cost_amounts
 from generator.check.rules.registry import Scope, project_rule, unit_rule
+from generator.data import fields as F
 from generator.data.load import Document
 from generator.data.model import DepartmentTable, Project, Unit, to_decimal
 from generator.diagnostics import Diagnostic, FieldPath
 
-BUDGET: FieldPath = (*DepartmentTable.BASE, "预算情况")
+BUDGET: FieldPath = (*DepartmentTable.BASE, F.BUDGET)
 # Similarity above which a printed name is called a likely typo: "株洲市株洲市娄口" for "株洲市渌口"
 # scores 0.81, a dropped "委" 0.96. A sibling office ("宣传部" for "组织部") also scores 0.83, which
 # is why the note only says "可能".
@@ -31,11 +32,11 @@ def _parts(section: Any) -> list[Decimal]:
 
 def check_budget(unit: Unit, department: DepartmentTable) -> Iterator[Diagnostic]:
     budget = department.budget
-    total = to_decimal(budget.get("资金总额"))
+    total = to_decimal(budget.get(F.BUDGET_TOTAL))
     if total is None:
         return
     # A blank cell on the form is left out of the YAML, so absent parts count as zero.
-    for key, code in (("按收入性质分", "X001"), ("按支出性质分", "X002")):
+    for key, code in ((F.BY_SOURCE, "X001"), (F.BY_USE, "X002")):
         parts = _parts(budget.get(key))
         if parts and (parts_total := sum(parts, Decimal(0))) != total:
             yield unit.doc.diagnostic(code, (*BUDGET, key), total=amount(parts_total),
@@ -43,19 +44,19 @@ def check_budget(unit: Unit, department: DepartmentTable) -> Iterator[Diagnostic
     table = department_table(unit)
     costs = cost_amounts(table) if table is not None else []
     if costs and (cost_total := sum(costs, Decimal(0))) != total:
-        yield unit.doc.diagnostic("X004", (*BUDGET, "资金总额"), total=amount(cost_total),
+        yield unit.doc.diagnostic("X004", (*BUDGET, F.BUDGET_TOTAL), total=amount(cost_total),
                                   budget=amount(total))
 
 
 def check_project_total(unit: Unit, department: DepartmentTable) -> Iterator[Diagnostic]:
-    spending = department.budget.get("按支出性质分")
-    declared = to_decimal(spending.get("项目支出")) if isinstance(spending, dict) else None
+    spending = department.budget.get(F.BY_USE)
+    declared = to_decimal(spending.get(F.PROJECT_SPENDING)) if isinstance(spending, dict) else None
     # One project without an amount makes any sum meaningless; F010 reports that project.
     if declared is None or any(p.budget is None for p in unit.projects):
         return
     total = unit.project_total
     if total != declared:
-        yield unit.doc.diagnostic("X003", (*BUDGET, "按支出性质分", "项目支出"), declared=amount(declared),
+        yield unit.doc.diagnostic("X003", (*BUDGET, F.BY_USE, F.PROJECT_SPENDING), declared=amount(declared),
                                   count=len(unit.projects), total=amount(total))
 
 
@@ -84,11 +85,11 @@ def code_problems(code: str, region_code: str | None, year: int) -> list[str]:
 @project_rule
 def project_crosstable(project: Project, scope: Scope) -> Iterator[Diagnostic]:
     if scope.unit is not None:
-        yield from check_printed_name(project.doc, ("填报单位",), project.printed_unit_name, scope.unit)
+        yield from check_printed_name(project.doc, (F.FILLED_BY,), project.printed_unit_name, scope.unit)
     if project.code is not None:
         problems = code_problems(project.code, scope.region.code, scope.year)
         if problems:
-            yield project.doc.diagnostic("X006", ("项目编码",), value=project.code,
+            yield project.doc.diagnostic("X006", (F.PROJECT_CODE,), value=project.code,
                                          problem="：" + "；".join(problems))
 
 
@@ -99,5 +100,5 @@ def unit_crosstable(unit: Unit) -> Iterator[Diagnostic]:
         return
     yield from check_budget(unit, department)
     yield from check_project_total(unit, department)
-    yield from check_printed_name(unit.doc, (*DepartmentTable.BASE, "填报单位"),
+    yield from check_printed_name(unit.doc, (*DepartmentTable.BASE, F.FILLED_BY),
                                   department.printed_unit_name, unit)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from generator.check.rules.common import Table, department_table, project_table
 from generator.check.rules.registry import Scope, project_rule, unit_rule
+from generator.data import fields as F
 from generator.data.model import Project, Unit
 from generator.data.normalize import squash
 from generator.diagnostics import Diagnostic
@@ -16,7 +17,7 @@ def check_indicator_names(table: Table) -> Iterator[Diagnostic]:
     for ind in table.live:
         key = squash(ind.name or "")
         if key in first:
-            yield table.doc.diagnostic("D001", ind.field("三级指标"), name=ind.name,
+            yield table.doc.diagnostic("D001", ind.field(F.LEVEL3), name=ind.name,
                                        other=f"第 {first[key] + 1} 条指标")
         else:
             first[key] = ind.index
@@ -28,14 +29,14 @@ def check_projects(unit: Unit) -> Iterator[Diagnostic]:
     for project in unit.projects:
         name = squash(project.name)
         if name in names:
-            yield project.doc.diagnostic("D002", ("项目名称",), name=project.name,
+            yield project.doc.diagnostic("D002", (F.PROJECT_NAME,), name=project.name,
                                          other=names[name].doc.path.name)
         else:
             names[name] = project
         if project.code is None:
             continue
         if project.code in codes:
-            yield project.doc.diagnostic("D003", ("项目编码",), value=project.code,
+            yield project.doc.diagnostic("D003", (F.PROJECT_CODE,), value=project.code,
                                          other=codes[project.code].doc.path.name)
         else:
             codes[project.code] = project

@@ -14,6 +14,7 @@ from generator.check.rules.common import (
     project_table,
 )
 from generator.check.rules.registry import Scope, project_rule, unit_rule
+from generator.data import fields as F
 from generator.data.model import Project, Unit
 from generator.diagnostics import Diagnostic
 
@@ -33,8 +34,8 @@ FRAMEWORKS: dict[int, dict[str, tuple[str, ...]]] = {
 
 # Header fields the region's printed form has a cell for; other layouts require nothing extra.
 LAYOUT_REQUIRED: dict[str, tuple[str, ...]] = {
-    "湖南": ("项目类别", "实施期"),
-    "河北": ("项目编码", "资金支出计划"),
+    "湖南": (F.CATEGORY, F.PERIOD),
+    "河北": (F.PROJECT_CODE, F.SPENDING_PLAN),
 }
 
 OUTPUT_KINDS = ("数量指标", "质量指标", "时效指标")
@@ -45,24 +46,24 @@ def check_framework(table: Table) -> Iterator[Diagnostic]:
     for ind in table.indicators:  # placeholder rows are printed too, so their labels must fit
         allowed = framework.get(ind.level1)
         if allowed is None:
-            yield table.doc.diagnostic("F002", ind.field("一级指标"), level1=ind.level1,
+            yield table.doc.diagnostic("F002", ind.field(F.LEVEL1), level1=ind.level1,
                                        framework=table.region.framework, allowed="、".join(framework))
         elif ind.level2 not in allowed:
-            yield table.doc.diagnostic("F001", ind.field("二级指标"), level1=ind.level1,
+            yield table.doc.diagnostic("F001", ind.field(F.LEVEL2), level1=ind.level1,
                                        level2=ind.level2, framework=table.region.framework,
                                        allowed="、".join(allowed))
         elif (table.region.framework == 2021 and ind.level2 == "可持续影响指标"
               and not ind.is_placeholder):
-            yield table.doc.diagnostic("F003", ind.field("二级指标"))
+            yield table.doc.diagnostic("F003", ind.field(F.LEVEL2))
 
 
 def check_names(table: Table) -> Iterator[Diagnostic]:
     for ind in table.live:
         name = (ind.name or "").strip()
         if name in (ind.level2, ind.level2.removesuffix("指标")):
-            yield table.doc.diagnostic("F011", ind.field("三级指标"), name=name, other="二级指标名称")
+            yield table.doc.diagnostic("F011", ind.field(F.LEVEL3), name=name, other="二级指标名称")
         elif table.project_name is not None and name == table.project_name.strip():
-            yield table.doc.diagnostic("F011", ind.field("三级指标"), name=name, other="项目名称")
+            yield table.doc.diagnostic("F011", ind.field(F.LEVEL3), name=name, other=F.PROJECT_NAME)
 
 
 def check_content(project: Project, table: Table) -> Iterator[Diagnostic]:
@@ -97,7 +98,7 @@ def check_header(project: Project, scope: Scope) -> Iterator[Diagnostic]:
             yield doc.diagnostic("F009", (name,), layout=scope.region.layout, name=name)
     if project.budget is None or project.budget <= 0:
         problem = "未填" if project.budget is None else "为 0"
-        yield doc.diagnostic("F010", ("项目金额",), problem=problem, money_unit=scope.region.money_unit)
+        yield doc.diagnostic("F010", (F.AMOUNT,), problem=problem, money_unit=scope.region.money_unit)
 
 
 @project_rule

@@ -19,6 +19,7 @@ from generator.check.rules.common import (
     project_table,
 )
 from generator.check.rules.registry import Scope, project_rule, unit_rule
+from generator.data import fields as F
 from generator.data.model import Project, Unit
 from generator.diagnostics import Diagnostic
 
@@ -31,14 +32,14 @@ def check_rows(table: Table) -> Iterator[Diagnostic]:
         economic = is_economic_cost(ind, region.framework)
         is_amount = money(ind, region) is not None
         if economic and is_amount and ind.operator not in ("≤", "="):
-            yield doc.diagnostic("M001", ind.field("指标值类型"), name=ind.name, operator=ind.operator)
+            yield doc.diagnostic("M001", ind.field(F.OPERATOR), name=ind.name, operator=ind.operator)
         if is_amount and ind.level1 != "成本指标" and ind.level2 not in COST_LEVEL2:
-            yield doc.diagnostic("M004", ind.field("一级指标"), name=ind.name, level1=ind.level1,
+            yield doc.diagnostic("M004", ind.field(F.LEVEL1), name=ind.name, level1=ind.level1,
                                  level2=ind.level2, cost_place=COST_PLACE[region.framework])
         # 2015 lumps all costs into one 成本指标, where rates and counts are common; only 2021's
         # 经济成本指标 is defined as money.
         if region.framework == 2021 and ind.level2 == "经济成本指标" and not is_money_unit(ind.unit):
-            yield doc.diagnostic("M006", ind.field("度量单位"), name=ind.name, unit=ind.unit or "无",
+            yield doc.diagnostic("M006", ind.field(F.MEASURE), name=ind.name, unit=ind.unit or "无",
                                  money_unit=region.money_unit)
 
 
@@ -55,17 +56,17 @@ def check_budget(project: Project, table: Table) -> Iterator[Diagnostic]:
     if budget is not None and costs:
         total = sum(costs, Decimal(0))
         if total > budget:
-            yield doc.diagnostic("M002", ("项目金额",), total=amount(total), budget=amount(budget),
+            yield doc.diagnostic("M002", (F.AMOUNT,), total=amount(total), budget=amount(budget),
                                  money_unit=unit)
         # Below the amount, no row can equal it. Split costs that add up to the amount
         # (101号 "分项成本控制数") need no separate total row, so equality is fine.
         elif total < budget:
-            yield doc.diagnostic("M003", ("项目金额",), budget=amount(budget), money_unit=unit,
+            yield doc.diagnostic("M003", (F.AMOUNT,), budget=amount(budget), money_unit=unit,
                                  total=amount(total))
     if budget is not None and project.funding:
         funded = sum(project.funding.values(), Decimal(0))
         if funded != budget:
-            yield doc.diagnostic("M005", ("资金来源",), total=amount(funded), budget=amount(budget))
+            yield doc.diagnostic("M005", (F.FUNDING,), total=amount(funded), budget=amount(budget))
 
 
 @project_rule

@@ -16,6 +16,7 @@ from generator.check.rules.common import (
     shown_value,
 )
 from generator.check.rules.registry import Scope, project_rule, unit_rule
+from generator.data import fields as F
 from generator.data.model import Indicator, Project, Unit
 from generator.data.normalize import as_number, halfwidth
 from generator.diagnostics import Diagnostic, FieldPath
@@ -59,16 +60,16 @@ def check_period(project: Project, scope: Scope) -> Iterator[Diagnostic]:
     years = years_in(period)
     if years and not min(years) <= scope.year <= max(years):
         wrong = next(y for y in years if y != scope.year)
-        yield doc.diagnostic("T001", ("实施期",), where="实施期", year=wrong, budget_year=scope.year)
+        yield doc.diagnostic("T001", (F.PERIOD,), where=F.PERIOD, year=wrong, budget_year=scope.year)
     for serial in serials_in(period)[:1]:
-        yield doc.diagnostic("T003", ("实施期",), value=serial)
+        yield doc.diagnostic("T003", (F.PERIOD,), value=serial)
 
 
 def _texts(ind: Indicator) -> Iterator[tuple[FieldPath, str, str]]:
     """(field, where, text) of the cells of a row that may mention a date."""
-    yield ind.field("三级指标"), f"指标“{ind.name}”的名称", ind.name or ""
+    yield ind.field(F.LEVEL3), f"指标“{ind.name}”的名称", ind.name or ""
     if isinstance(ind.value, str) and as_number(ind.value) is None:
-        yield ind.field("指标值"), f"指标“{ind.name}”的指标值", ind.value
+        yield ind.field(F.VALUE), f"指标“{ind.name}”的指标值", ind.value
 
 
 def check_years(table: Table, allowed: set[int]) -> Iterator[Diagnostic]:
@@ -87,11 +88,11 @@ def check_deadlines(table: Table) -> Iterator[Diagnostic]:
         text = str(ind.value).strip() if isinstance(ind.value, str) else ""
         duration = not ind.is_qualitative and ind.unit in DURATION_UNITS
         if duration or DURATION_TEXT.match(text) or VAGUE_TEXT.search(text):
-            yield table.doc.diagnostic("T002", ind.field("指标值"), name=ind.name,
+            yield table.doc.diagnostic("T002", ind.field(F.VALUE), name=ind.name,
                                        value=shown_value(ind), budget_year=table.year)
         value = number(ind)
         if value is not None and value == value.to_integral_value() and 40000 <= value <= 60000:
-            yield table.doc.diagnostic("T003", ind.field("指标值"), value=shown_value(ind))
+            yield table.doc.diagnostic("T003", ind.field(F.VALUE), value=shown_value(ind))
         else:
             for field_path, _, cell in _texts(ind):
                 for serial in serials_in(cell)[:1]:
@@ -109,19 +110,19 @@ def check_spending_plan(project: Project) -> Iterator[Diagnostic]:
 
     for before, after in itertools.pairwise(keys):
         if month(after) <= month(before):
-            yield doc.diagnostic("T004", ("资金支出计划", after), problem=(
+            yield doc.diagnostic("T004", (F.SPENDING_PLAN, after), problem=(
                 f"的时点顺序不对：“{after}”写在了“{before}”之后"))
     ordered = sorted(keys, key=month)
     previous: tuple[str, Decimal] | None = None
     for key in ordered:
         if previous is not None and plan[key] < previous[1]:
-            yield doc.diagnostic("T004", ("资金支出计划", key), problem=(
+            yield doc.diagnostic("T004", (F.SPENDING_PLAN, key), problem=(
                 f"在“{key}”是 {amount(plan[key])}，"
                 f"比“{previous[0]}”的 {amount(previous[1])} 少（应为累计百分比）"))
         previous = (key, plan[key])
     last = ordered[-1]
     if plan[last] != 100:
-        yield doc.diagnostic("T004", ("资金支出计划", last),
+        yield doc.diagnostic("T004", (F.SPENDING_PLAN, last),
                              problem=f"最后一期“{last}”是 {amount(plan[last])}，应为 100")
 
 

@@ -18,6 +18,7 @@ from generator.check.rules.common import (
     project_table,
 )
 from generator.check.rules.registry import Scope, project_rule, unit_rule
+from generator.data import fields as F
 from generator.data.model import Indicator, Project, Unit
 from generator.data.normalize import as_number, squash
 from generator.diagnostics import Diagnostic
@@ -56,11 +57,11 @@ def check_columns(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     if quantitative and number(ind) is None:
         text = "" if value is None else str(value).strip()
         swap = "" if as_number(text) is not None else _misplaced(text)
-        yield doc.diagnostic("V001", ind.field("指标值"), operator=ind.operator, value=text, swap=swap)
+        yield doc.diagnostic("V001", ind.field(F.VALUE), operator=ind.operator, value=text, swap=swap)
     if quantitative and ind.unit in ("", "无"):
-        yield doc.diagnostic("V002", ind.field("度量单位"), name=ind.name)
+        yield doc.diagnostic("V002", ind.field(F.MEASURE), name=ind.name)
     if ind.unit and (ind.unit in OPERATOR_LIKE or as_number(ind.unit) is not None):
-        yield doc.diagnostic("V003", ind.field("度量单位"), unit=ind.unit, swap=_misplaced(ind.unit))
+        yield doc.diagnostic("V003", ind.field(F.MEASURE), unit=ind.unit, swap=_misplaced(ind.unit))
     if ind.is_qualitative:
         yield from check_qualitative(table, ind)
 
@@ -77,44 +78,44 @@ def check_qualitative(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
         problem = "是数字，不是文字目标"
     else:
         if squash(text) == squash(ind.name or ""):
-            yield table.doc.diagnostic("V005", ind.field("指标值"), name=ind.name)
+            yield table.doc.diagnostic("V005", ind.field(F.VALUE), name=ind.name)
         return
-    yield table.doc.diagnostic("V004", ind.field("指标值"), name=ind.name, value=text, problem=problem)
+    yield table.doc.diagnostic("V004", ind.field(F.VALUE), name=ind.name, value=text, problem=problem)
 
 
 def check_meaning(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     doc, name, value = table.doc, ind.name or "", number(ind)
     if value is not None and is_percent(ind.unit) and not ind.is_qualitative \
             and not 0 <= value <= 100 and not any(word in name for word in GROWTH_WORDS):
-        yield doc.diagnostic("V006", ind.field("指标值"), value=amount(value))
+        yield doc.diagnostic("V006", ind.field(F.VALUE), value=amount(value))
     if ind.operator in ("≤", "<") and any(word in name for word in RATE_WORDS):
-        yield doc.diagnostic("V010", ind.field("指标值类型"), name=name, operator=ind.operator)
+        yield doc.diagnostic("V010", ind.field(F.OPERATOR), name=name, operator=ind.operator)
     if ind.unit in PROPER_UNITS:
-        yield doc.diagnostic("V011", ind.field("度量单位"), unit=ind.unit, proper=PROPER_UNITS[ind.unit])
+        yield doc.diagnostic("V011", ind.field(F.MEASURE), unit=ind.unit, proper=PROPER_UNITS[ind.unit])
     if value is not None and ind.unit in COUNT_UNITS and value != value.to_integral_value():
-        yield doc.diagnostic("V012", ind.field("指标值"), value=amount(value), unit=ind.unit)
+        yield doc.diagnostic("V012", ind.field(F.VALUE), value=amount(value), unit=ind.unit)
     if "人数" in name and ind.unit == "个":
-        yield doc.diagnostic("V013", ind.field("度量单位"), name=name,
+        yield doc.diagnostic("V013", ind.field(F.MEASURE), name=name,
                              problem="是人数，度量单位却是“个”", proper="人")
     elif "人次" in name and ind.unit == "人":
-        yield doc.diagnostic("V013", ind.field("度量单位"), name=name,
+        yield doc.diagnostic("V013", ind.field(F.MEASURE), name=name,
                              problem="是人次，度量单位却是“人”", proper="人次")
 
 
 def check_satisfaction(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     doc, name, value = table.doc, ind.name, number(ind)
     if ind.operator in ("≤", "<", "="):
-        yield doc.diagnostic("V007", ind.field("指标值类型"), name=name, operator=ind.operator)
+        yield doc.diagnostic("V007", ind.field(F.OPERATOR), name=name, operator=ind.operator)
     if value is not None and is_percent(ind.unit) and not ind.is_qualitative:
         floor = table.region.satisfaction_floor
         if value < floor:
-            yield doc.diagnostic("V008", ind.field("指标值"), name=name, value=amount(value),
+            yield doc.diagnostic("V008", ind.field(F.VALUE), name=name, value=amount(value),
                                  problem=f"低于下限 {amount(floor)}%")
         elif value == 100:
-            yield doc.diagnostic("V008", ind.field("指标值"), name=name, value=amount(value),
+            yield doc.diagnostic("V008", ind.field(F.VALUE), name=name, value=amount(value),
                                  problem="难以达到")
     if ind.level1 != "满意度指标":
-        yield doc.diagnostic("V009", ind.field("一级指标"), name=name, level1=ind.level1,
+        yield doc.diagnostic("V009", ind.field(F.LEVEL1), name=name, level1=ind.level1,
                              level2=ind.level2)
 
 
@@ -122,7 +123,7 @@ def check_basis(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     basis = (ind.basis or "").strip()
     if basis and basis not in STANDARDS:
         suggestion = BASIS_SUGGESTIONS.get(basis, GENERIC_BASIS)
-        yield table.doc.diagnostic("V014", ind.field("确定依据"), basis=basis, suggestion=suggestion)
+        yield table.doc.diagnostic("V014", ind.field(F.BASIS), basis=basis, suggestion=suggestion)
 
 
 def check_weights(table: Table) -> Iterator[Diagnostic]:

@@ -1,0 +1,88 @@
+"""Every field of the data files, named once.
+
+The keys of the YAML files are the column names of the official tables, in Chinese (schema/ defines
+them, with their titles and descriptions); Python code names them only through the constants here.
+tests/test_fields.py checks both ways that these are exactly the schema's properties, so a field
+added to the schema is added here, and a name here cannot drift from the schema.
+
+Which keys a table may hold, in the order an editor reads them, comes from the schema itself
+(generator.data.schemas.keys): what imports, formats or exports a table asks for it there, and
+never keeps a list of its own.
+"""
+
+from __future__ import annotations
+
+# --- 地区.yaml ------------------------------------------------------------------------------------------
+REGION_NAME = "名称"
+REGION_CODE = "行政区划代码"
+LAYOUT = "版式"
+FRAMEWORK = "指标体系"
+MONEY_UNIT = "金额单位"
+SATISFACTION_FLOOR = "满意度下限"
+
+# --- 单位.yaml ------------------------------------------------------------------------------------------
+UNIT_NAME = "单位名称"
+UNIT_CODE = "单位编码"
+FINANCE_OFFICER = "单位财务负责人"
+PREPARER = "填表人"
+DEPARTMENT_TABLE = "部门整体支出绩效目标表"  # the Hunan-style table of the whole department
+DEPARTMENT_NARRATIVE = "部门整体绩效目标"  # the Hebei-style text
+DUTIES = "年度履职目标"
+TASKS = "年度主要任务"
+TASK_NAME = "任务名称"
+TASK_CONTENT = "主要内容"
+TASK_BUDGET = "预算"
+BUDGET = "预算情况"
+BUDGET_TOTAL = "资金总额"
+BY_SOURCE = "按收入性质分"
+BY_USE = "按支出性质分"
+GENERAL_BUDGET = "一般公共预算"
+FUND_BUDGET = "政府性基金"
+SPECIAL_ACCOUNT = "财政专户管理资金"
+BASIC_SPENDING = "基本支出"
+PROJECT_SPENDING = "项目支出"
+OVERALL_GOAL = "总体绩效目标"
+ITEMISED_GOALS = "分项绩效目标"
+SAFEGUARDS = "工作保障措施"
+
+# --- 项目文件 ------------------------------------------------------------------------------------------
+PROJECT_NAME = "项目名称"
+PROJECT_CODE = "项目编码"
+CATEGORY = "项目类别"
+NATURE = "项目性质"
+AMOUNT = "项目金额"
+FUNDING = "资金来源"
+FINANCE_FUNDS = "财政资金"
+OTHER_FUNDS = "其他资金"
+SUPERIOR_FUNDS = "上级资金"  # a part of 财政资金 ("其中"), never added to the others
+USE_OF_FUNDS = "资金用途"
+SPENDING_PLAN = "资金支出计划"
+PERIOD = "实施期"
+GOALS = "本年度绩效目标"
+PERIOD_GOALS = "实施期绩效目标"
+ORDER = "序号"
+
+# --- 项目文件和单位.yaml 都有 ----------------------------------------------------------------------------
+FILLED_BY = "填报单位"
+REMARK = "备注"
+INDICATORS = "绩效指标"
+ACKNOWLEDGED = "已确认问题"
+CORRECTIONS = "更正说明"
+
+# --- 一个绩效指标 ----------------------------------------------------------------------------------------
+LEVEL1 = "一级指标"
+LEVEL2 = "二级指标"
+LEVEL3 = "三级指标"
+OPERATOR = "指标值类型"
+VALUE = "指标值"
+MEASURE = "度量单位"
+NOTE = "指标说明"
+BASIS = "确定依据"
+WEIGHT = "权重"
+DIRECTION = "指标方向"
+
+# --- 一条已确认问题 --------------------------------------------------------------------------------------
+ACK_CODE = "代码"
+ACK_WHERE = "位置"
+ACK_REASON = "理由"
+
