@@ -7,6 +7,7 @@ The import graph counts every import of a generator module, at the top of a modu
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +132,17 @@ def private_uses() -> list[str]:
 
 def test_no_private_name_is_used_outside_its_module() -> None:
     assert private_uses() == []
+
+
+def test_the_architecture_page_names_only_what_exists() -> None:
+    """Every package and module docs/架构.md names exists, and every package of generator/ is on the page."""
+    page = (ROOT / "docs" / "架构.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(generator/[\w/]+(?:\.py)?/?)`", page))
+    assert len(named) > 10
+    assert sorted(n for n in named if not (ROOT / n).exists()) == []
+    for row in re.findall(r"^\| `generator/(\w+)/` \|(.*)$", page, re.M):  # the modules a package's row names
+        package, text = row
+        missing = [m for m in re.findall(r"`([\w/]+\.py)`", text) if not (PACKAGE / package / m).exists()]
+        assert missing == [], (package, missing)
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert sorted(p for p in packages if f"`generator/{p}/`" not in page) == []
