@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,6 @@ from generator.render import layout as layout_module
 from generator.render import layout_check
 
 HUNAN_ROW = "            - [项目名称, {值: 项目名称, 跨列: 7}]\n"
-
-
-@pytest.fixture
-def official(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the built-in layouts, in place of them for this test."""
-    folder = tmp_path / "official"
-    shutil.copytree(layout_module.OFFICIAL, folder)
-    monkeypatch.setattr(layout_module, "OFFICIAL", folder)
-    layout_check.check_layout.cache_clear()
-    layout_module._cached.cache_clear()
-    yield folder
-    layout_check.check_layout.cache_clear()
-    layout_module._cached.cache_clear()
 
 
 def edit(path: Path, old: str, new: str) -> int:

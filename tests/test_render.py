@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +21,6 @@ from render_helpers import as_text, parse_page
 
 from generator.build import BuildResult, build, describe
 from generator.cli import cli
-from generator.render import layout as layout_module
 from generator.render.cells import money, plain, value_cell
 from generator.render.excel import EXCEL_CELL_UNITS, excel_pieces, xlsx_bytes
 from generator.render.form import LABEL, Cell, Form, Grid, Heading, LayoutError, Paragraphs
@@ -254,21 +252,15 @@ def test_missing_layout_stops_the_build_before_writing(make_tree: object, tmp_pa
     assert "没有“四川”版式" in result.report.diagnostics[0].message
 
 
-def test_a_layout_whose_spans_do_not_fit_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(OFFICIAL, tmp_path / "official")
-    broken = tmp_path / "official" / "湖南" / "layout.yaml"
+def test_a_layout_whose_spans_do_not_fit_is_explained(official: Path) -> None:
+    broken = official / "湖南" / "layout.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("{值: 项目名称, 跨列: 7}", "{值: 项目名称, 跨列: 9}"),
                       encoding="utf-8")
-    monkeypatch.setattr(layout_module, "OFFICIAL", tmp_path / "official")
-    layout_module._cached.cache_clear()
-    try:
-        layout = load_layout("湖南")
-        from generator.render.compose import compose_form
-        spec = next(f for f in layout.forms if f.subject == "项目")
-        with pytest.raises(LayoutError, match="超出了表格的 8 列"):
-            compose_form(spec, layout, {"项目名称": "甲"}, "甲")
-    finally:
-        layout_module._cached.cache_clear()
+    layout = load_layout("湖南")
+    from generator.render.compose import compose_form
+    spec = next(f for f in layout.forms if f.subject == "项目")
+    with pytest.raises(LayoutError, match="超出了表格的 8 列"):
+        compose_form(spec, layout, {"项目名称": "甲"}, "甲")
 
 
 def test_cli_build_writes_and_summarises(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -371,34 +363,24 @@ def _forms_of(unit_path: str) -> list:  # type: ignore[type-arg]
     return compose_unit(load_layout(unit.region.layout), unit).forms
 
 
-def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, official: Path) -> None:
     """A layout's own _表单.html.j2 prints its tables, on their own pages and in the booklet alike."""
     from generator.data.model import load_unit
     from generator.data.tree import collect
-    from generator.render import webpage
     from generator.render.tables import write_unit_tables
 
-    shutil.copytree(OFFICIAL, tmp_path / "official")
-    (tmp_path / "official" / "河北" / "_表单.html.j2").write_text(
+    (official / "河北" / "_表单.html.j2").write_text(
         '{% macro render_form(form) %}<section class="own">{{ form.title }}</section>{% endmacro %}\n', encoding="utf-8")
-    monkeypatch.setattr(layout_module, "OFFICIAL", tmp_path / "official")
-    monkeypatch.setattr(webpage, "OFFICIAL", tmp_path / "official")
-    layout_module._cached.cache_clear()
-    webpage.environment.cache_clear()
-    try:
-        hebei = next(f for f in collect([DATA]).units.values() if "唐山" in str(f.path))
-        done = write_unit_tables(load_unit(hebei), tmp_path / "out")
-        pages = sorted(done.folder.glob("*.html"))
-        assert len(pages) == done.tables + 1
-        for page in pages:
-            text = page.read_text(encoding="utf-8")
-            sections = re.findall(r'<section class="([^"]*)"', text)
-            assert sections and set(sections) == {"own"}, page.name
-        booklet = (done.folder / "单位汇编.html").read_text(encoding="utf-8")
-        assert booklet.count('<section class="own">') == done.tables
-    finally:
-        layout_module._cached.cache_clear()
-        webpage.environment.cache_clear()
+    hebei = next(f for f in collect([DATA]).units.values() if "唐山" in str(f.path))
+    done = write_unit_tables(load_unit(hebei), tmp_path / "out")
+    pages = sorted(done.folder.glob("*.html"))
+    assert len(pages) == done.tables + 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        sections = re.findall(r'<section class="([^"]*)"', text)
+        assert sections and set(sections) == {"own"}, page.name
+    booklet = (done.folder / "单位汇编.html").read_text(encoding="utf-8")
+    assert booklet.count('<section class="own">') == done.tables
 
 
 # --- texts longer than an Excel cell ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from generator.check.rules import Scope, run_project_rules, run_unit_rules
 from generator.data import schemas
 from generator.data.load import MAX_BYTES, Document, LoadResult, decode, display_path, is_regular, kind_of, load, load_bytes, read
 from generator.data.model import Project, Region, Unit
+from generator.data.regional import LAYOUT_FILE
 from generator.data.tree import UnitFolder, collect
 from generator.diagnostics import Diagnostic, Report, Severity
 
@@ -202,10 +203,13 @@ def _task_parts(arg: Task) -> list[bytes]:
     """What a unit folder's findings depend on: the working folder (findings name files relative to it),
     the files asked about, the bytes of the region's, the unit's and the projects' files, and where
     schema/ is for them (P005)."""
-    folder, _, asked = arg
+    folder, region, asked = arg
     parts = [os.fsencode(Path.cwd()), os.fsencode(folder.path), *sorted(os.fsencode(p) for p in asked)]
     parts += [(line or "").encode() for line in schemas.schema_lines_of(folder.path, folder.region_dir)]
-    return parts + cache.file_parts([folder.region_dir / "地区.yaml", folder.unit_file, *folder.project_files])
+    # The rules read the region's layout (what its forms require, how its money adds up): a data
+    # repository's own layout is no part of jixiao's fingerprint, so its bytes are part of the key.
+    layout = [region.regional.folder / LAYOUT_FILE] if region is not None and region.regional.folder else []
+    return parts + cache.file_parts([folder.region_dir / "地区.yaml", folder.unit_file, *folder.project_files, *layout])
 
 
 _FIELDS = [f.name for f in fields(Diagnostic)]
