@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -199,13 +200,16 @@ def test_templates_use_exactly_the_documented_context(path: Path) -> None:
         assert context.__doc__ and all(f"``{name}``" in context.__doc__ for name in used)
 
 
-def test_every_layout_folder_loads_and_has_the_three_kinds_of_table() -> None:
-    assert {"湖南", "河北"} <= set(available())
+def test_every_layout_folder_loads_and_prints_each_project() -> None:
+    """Every built-in layout loads and has one table per project; a region's forms decide whether there are
+    unit tables too (the published 湖南申报表, 湖北 and 内蒙古 forms have none)."""
+    assert {"湖南", "河北", "通用", "湖南申报表", "四川", "湖北", "内蒙古"} <= set(available())
     assert COMMON not in available()
     for name in available():
         layout = load_layout(name)
         subjects = [f.subject for f in layout.forms]
-        assert subjects.count("项目") == 1 and "单位" in subjects
+        assert subjects.count("项目") == 1, name
+    assert {f.subject for f in load_layout("通用").forms} == {"单位", "项目"}
 
 
 def test_rendered_pages_match_the_golden_grids(built: BuildResult, golden: GoldenCheck) -> None:
@@ -243,13 +247,19 @@ def test_fields_without_a_column_are_reported_not_dropped(make_tree: object, tmp
     assert any("没有印在官方表格上" in line for line in describe(result))
 
 
-def test_missing_layout_stops_the_build_before_writing(make_tree: object, tmp_path: Path) -> None:
-    region = "名称: 测试市测试区\n版式: 四川\n指标体系: 2021\n金额单位: 万元\n"
+def test_a_missing_layout_keeps_only_its_region_out_of_the_build(make_tree: object, tmp_path: Path) -> None:
+    region = "名称: 测试市测试区\n版式: 没有这个版式\n指标体系: 2021\n金额单位: 万元\n"
     unit_dir = make_tree({}, region=region)  # type: ignore[operator]
-    result = build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False, site=False)
-    assert not result.written and not (tmp_path / "site" / "tables").exists()
+    data = unit_dir.parent.parent.parent
+    result = build(data, tmp_path / "site", make_pdf=False, site=False)
+    assert not result.written and not (tmp_path / "site" / "tables").exists()  # no other region: nothing to build
     assert [(d.code, d.field) for d in result.report.diagnostics if d.code.startswith("L")] == [("L001", "版式")]
-    assert "没有“四川”版式" in result.report.diagnostics[0].message
+    assert "没有“没有这个版式”版式" in result.report.diagnostics[0].message
+    shutil.copytree(ROOT / "tests/examples/valid/株洲市渌口区", data / "株洲市渌口区")
+    result = build(data, tmp_path / "site", make_pdf=False, site=False)
+    assert result.written and result.excluded == ["测试市测试区"] and result.report.exit_code() == 1
+    assert sorted(p.name for p in (tmp_path / "site" / "tables").iterdir()) == ["株洲市渌口区"]
+    assert describe(result)[0].startswith("以下地区的版式有错误（见上面的检查报告），没有生成：测试市测试区")
 
 
 def test_a_layout_whose_spans_do_not_fit_is_explained(official: Path) -> None:

@@ -149,6 +149,12 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
             continue
         regions[region_dir], region_findings = _region(region_file, region_file in tree.requested)
         found.extend(region_findings)
+    if tree.layouts:  # a data repository's own layouts named among the paths, used or not
+        from generator.render.layout_check import check_folder
+
+        seen = {(d.path, d.line, d.column, d.code) for d in found}
+        found.extend(d for folder in sorted(tree.layouts) for d in check_folder(folder)
+                     if (d.path, d.line, d.column, d.code) not in seen)
     folders = sorted(tree.units.values(), key=lambda u: u.path)
     requested = frozenset(tree.requested)
     # Each task carries only its own folder's requested files: pickling the whole set per task
@@ -159,12 +165,13 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
         found.extend(result)
     # Besides cross-file findings, only those in the files asked about are reported; the files' shown
     # names (10,000 of them in a whole check) are worked out only when some finding needs them.
-    if all(_cross_file(d.code) for d in found):
+    if all(_cross_file(d.code) or d.path.endswith(LAYOUT_FILE) for d in found):
         shown: set[str] = set()
     else:
         shown = {display_path(p) for p in requested}
     report = Report(files_checked=len(requested))
-    report.diagnostics = [d for d in found if d.path in shown or _cross_file(d.code)]
+    # A layout's findings are about the region that uses it (its file is never among the files asked about).
+    report.diagnostics = [d for d in found if d.path in shown or _cross_file(d.code) or d.path.endswith(LAYOUT_FILE)]
     return report
 
 

@@ -34,7 +34,7 @@ from ruamel.yaml.error import YAMLError
 from generator.data import fields as F
 
 BUILT_IN = Path(__file__).resolve().parent.parent / "templates" / "official"
-REPOSITORY_FOLDER = "版式"  # a data repository's own layouts, beside its region folders
+REPOSITORY_FOLDER = F.LAYOUT  # a data repository's own layouts, beside its region folders
 LAYOUT_FILE = "layout.yaml"
 COMMON = "_共用"  # the built-in folder of templates shared by all layouts: not a layout
 DEFAULT_LAYOUT = "通用"  # the national forms (财预〔2015〕88号), for a region that names no layout
@@ -149,9 +149,9 @@ def from_data(data: Any, folder: Path | None) -> Regional:
     """The declarations of a layout.yaml's data; what is not written (or not well written: layout_check
     reports it) takes the national default."""
     data = _mapping(data)
-    funding = _mapping(data.get("资金来源"))
+    funding = _mapping(data.get(F.FUNDING))
     entry = _mapping(data.get("录入模板"))
-    framework = data.get("指标体系")
+    framework = data.get(F.FRAMEWORK)
     money_unit = data.get(F.MONEY_UNIT)
     return Regional(
         name=str(data.get("名称") or (folder.name if folder else DEFAULT_LAYOUT)),

@@ -54,8 +54,11 @@ from generator.render.layout import (
 
 BOOKLET = "单位汇编"
 # Records about the source document, for the website: never printed on the official tables.
-NOT_PRINTED = frozenset({F.ACKNOWLEDGED, F.CORRECTIONS, F.FILLED_BY, F.ORDER, F.INCOMPLETE})
+# 单位名称 names the unit everywhere on the website, printed on a form or not (内蒙古's forms do not print it).
+NOT_PRINTED = frozenset({F.ACKNOWLEDGED, F.CORRECTIONS, F.FILLED_BY, F.ORDER, F.INCOMPLETE, F.UNIT_NAME})
 PADDING_MM = 1.5
+WEIGHTS = "权重合计"  # in a project's context: the weights added up (compose.weights)
+ALL_WEIGHTS = "全部"
 PT_MM = 0.3528
 
 
@@ -80,9 +83,10 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     shared = {"年度": unit.year, "上年": unit.year - 1, "前年": unit.year - 2, F.MONEY_UNIT: region.money_unit,
               "地区": region.name}
     unit_fields = {k: unit.doc.data.get(k) for k in (F.UNIT_NAME, F.UNIT_CODE, F.FINANCE_OFFICER, F.PREPARER)}
-    unit_fields = {**{F.SUPERVISOR: unit.doc.data.get(F.SUPERVISOR)}, **unit_fields}
+    unit_fields = {F.SUPERVISOR: unit.doc.data.get(F.SUPERVISOR), **unit_fields}  # a project's own comes first
     project_contexts = [
-        {**p.doc.data, **shared, **unit_fields, F.ORDER: n} for n, p in enumerate(projects, start=1)
+        {**shared, **unit_fields, **p.doc.data, F.ORDER: n, WEIGHTS: weights(p.doc.data)}
+        for n, p in enumerate(projects, start=1)
     ]
     unit_context = {**unit.doc.data, **shared, PROJECTS: project_contexts}
     forms: list[Form] = []
@@ -98,6 +102,19 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     for project in projects:
         unprinted += _unprinted(project.doc.display, project.doc.data, layout.fields_printed(PROJECT))
     return UnitTables(forms, unprinted)
+
+
+def weights(data: dict[str, Any]) -> dict[str, Decimal]:
+    """The indicators' weights added up, in all (全部) and by 一级指标: what a caption such as 内蒙古's
+    "权重分值90分，其中产出指标权重分值50分" prints ({权重合计.全部}, {权重合计.产出指标})."""
+    out: dict[str, Decimal] = {}
+    for row in data.get(F.INDICATORS) or []:
+        weight = row.get(F.WEIGHT) if isinstance(row, dict) else None
+        if isinstance(weight, (int, Decimal)) and not isinstance(weight, bool):
+            out[ALL_WEIGHTS] = out.get(ALL_WEIGHTS, Decimal(0)) + weight
+            level = str(row.get(F.LEVEL1))
+            out[level] = out.get(level, Decimal(0)) + weight
+    return out
 
 
 def _present(context: dict[str, Any], requires: str | None) -> bool:
@@ -296,7 +313,9 @@ def _indicator_cells(columns: tuple[ColumnSpec, ...], merge: tuple[str, ...], pl
 def _project_indicators(spec: ProjectIndicatorSpec, layout: Layout, context: dict[str, Any]) -> list[list[Cell]]:
     """One row per indicator of each of the unit's projects; a project's columns merged over its rows, a
     column marked 合并 over neighbouring projects with the same value; the 合计 above or below."""
-    projects = [p for p in context.get(PROJECTS) or [] if isinstance(p, dict)]
+    # A unit's sheet lists its projects; a project's own table is the same sheet with its rows only.
+    listed = context.get(PROJECTS)
+    projects = [p for p in listed or [] if isinstance(p, dict)] if isinstance(listed, list) else [context]
     indicator_columns = tuple(c for c in spec.columns if c.indicator)
     blocks: list[tuple[dict[str, Any], list[list[Cell]]]] = []
     for project in projects:

@@ -243,24 +243,30 @@ def _paths(block: BlockSpec, form_subject: str, subject: str) -> set[str]:
     found: set[str] = set()
     for row in block.rows:
         if isinstance(row, ProjectIndicatorSpec):
-            if subject == PROJECT:  # a unit's sheet of its projects' indicators prints project fields
-                for column in row.columns:
-                    if not column.indicator:
-                        found |= _placeholders(column.path) if "{" in column.path else {column.path}
-                    else:
-                        names = (F.OPERATOR, F.VALUE, F.MEASURE) if column.path == VALUE_WITH_OPERATOR \
-                            else (column.path,)
-                        found |= {f"{F.INDICATORS}.{name}" for name in names}
+            # A sheet of projects' indicators prints project fields, and unit fields in its placeholders
+            # (the unit's own data is in every project's context) and its 合计.
+            for column in row.columns:
+                if column.indicator:
+                    names = (F.OPERATOR, F.VALUE, F.MEASURE) if column.path == VALUE_WITH_OPERATOR \
+                        else (column.path,)
+                    found |= {f"{F.INDICATORS}.{name}" for name in names} if subject == PROJECT else set()
+                elif "{" in column.path:
+                    found |= _placeholders(column.path)
+                elif subject == PROJECT:
+                    found.add(column.path)
+            if subject == PROJECT:
                 found |= {f"{F.INDICATORS}.{F.LEVEL1}", f"{F.INDICATORS}.{F.LEVEL2}"}
-            elif form_subject == subject and row.total is not None and row.total.stated:
-                found.add(row.total.stated)
+            if row.total is not None and form_subject == subject:
+                found |= _placeholders(row.total.label) | ({row.total.stated} if row.total.stated else set())
         elif isinstance(row, DetailSpec) and row.source == PROJECTS:
             if subject == PROJECT:  # a unit's table listing its projects prints project fields
                 found |= {c.path for c in row.columns}
         elif form_subject != subject:
             continue
         elif isinstance(row, RowSpec):
-            found |= {c.path for c in row.cells if c.path}
+            for cell in row.cells:
+                if cell.path:
+                    found |= _placeholders(cell.path) if "{" in cell.path else {cell.path}
         elif isinstance(row, DetailSpec):
             found |= {f"{row.source}.{c.path}" for c in row.columns}
             if row.total is not None and row.total.stated:

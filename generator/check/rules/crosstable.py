@@ -21,7 +21,7 @@ BUDGET: FieldPath = (*DepartmentTable.BASE, F.BUDGET)
 # is why the note only says "可能".
 TYPO_RATIO = 0.8
 # The pieces a layout's 项目编码 rule may name (layout.yaml: 项目编码: {位数: 21, 开头: [行政区划代码, 年份, P]}).
-REGION_CODE_PIECE = "行政区划代码"
+REGION_CODE_PIECE = F.REGION_CODE
 YEAR_PIECE = "年份"
 
 

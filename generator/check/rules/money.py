@@ -35,7 +35,8 @@ def check_rows(table: Table) -> Iterator[Diagnostic]:
     for ind in table.live:
         economic = is_economic_cost(ind, region.framework)
         is_amount = money(ind, region) is not None
-        if economic and is_amount and ind.operator not in ("≤", "="):
+        # No sign at all is the amount as stated (a form that prints "250万"), as "=" is.
+        if economic and is_amount and ind.operator not in ("≤", "=", None):
             yield doc.diagnostic("M001", ind.field(F.OPERATOR), name=ind.name, operator=ind.operator)
         if is_amount and ind.level1 != "成本指标" and ind.level2 not in COST_LEVEL2:
             yield doc.diagnostic("M004", ind.field(F.LEVEL1), name=ind.name, level1=ind.level1,
