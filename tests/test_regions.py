@@ -13,6 +13,7 @@ sample region under tests/regions/ transcribed from the published table.
 from __future__ import annotations
 
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -138,3 +139,42 @@ def test_the_excel_file_holds_the_same_cells(built: BuildResult, name: str) -> N
     # Title and heading lines come before the table in the workbook, the footer after it.
     starts = [i for i in range(len(cells)) if cells[i:i + len(printed)] == printed]
     assert starts, (printed, cells)
+
+
+# --- a data repository's own layouts --------------------------------------------------------------------------
+
+def _repository(tmp_path: Path) -> Path:
+    """A data repository whose region names a layout jixiao does not have, carried in its 版式/ folder: a copy of
+    the 乌海 sample, its layout renamed 某省 (made up for this test)."""
+    data = tmp_path / "data"
+    shutil.copytree(REGIONS / "乌海市", data / "乌海市")
+    own = data / "版式" / "某省"
+    own.mkdir(parents=True)
+    text = (ROOT / "generator/templates/official/内蒙古/layout.yaml").read_text(encoding="utf-8")
+    (own / "layout.yaml").write_text(text.replace("名称: 内蒙古", "名称: 某省").replace("项目绩效目标表", "某省项目绩效目标表"),
+                                     encoding="utf-8")
+    region = data / "乌海市" / "地区.yaml"
+    region.write_text(region.read_text(encoding="utf-8").replace("版式: 内蒙古", "版式: 某省"), encoding="utf-8")
+    return data
+
+
+def test_a_region_with_a_layout_nobody_coded_is_added_with_a_folder(tmp_path: Path) -> None:
+    data = _repository(tmp_path)
+    report = check([data])
+    assert [d for d in report.diagnostics if d.severity is Severity.ERROR and not d.acknowledged] == []
+    result = build(data, tmp_path / "out", make_pdf=False, site=False)
+    assert result.written, describe(result)
+    page = parse_page(result.out / "乌海市/2021/乌海市供销合作社联合社/再生资源回收市场管理经费.html")
+    assert page.title == "再生资源回收市场管理经费某省项目绩效目标表"
+
+
+def test_a_repository_layout_is_checked_at_its_line_used_or_not(tmp_path: Path) -> None:
+    data = _repository(tmp_path)
+    layout = data / "版式" / "某省" / "layout.yaml"
+    text = layout.read_text(encoding="utf-8")
+    layout.write_text(text.replace("纸张: 纵向", "纸张: 竖向"), encoding="utf-8")
+    line = text[:text.index("纸张: 纵向")].count("\n") + 1
+    (data / "乌海市" / "地区.yaml").write_text("名称: 乌海市\n版式: 内蒙古\n", encoding="utf-8")  # not used now
+    found = [(Path(d.path).relative_to(data).as_posix(), d.line, d.code) for d in check([data]).diagnostics
+             if d.severity is Severity.ERROR and not d.acknowledged]
+    assert found == [("版式/某省/layout.yaml", line, "S004")]
