@@ -64,6 +64,7 @@ class Indicator:
     path: FieldPath
     nature: str | None = None  # 定量 / 定性, where the form has the column
     scoring: str = ""
+    medium_value: Any = None  # 中期指标值, beside the year's value
     row: dict[str, Any] = field(default_factory=dict, repr=False)  # the row as written, for the layout's 必填
 
     @classmethod
@@ -84,6 +85,7 @@ class Indicator:
             path=base + (index,),
             nature=row.get(F.NATURE_OF_VALUE),
             scoring=row.get(F.SCORING, ""),
+            medium_value=row.get(F.MEDIUM_TERM_VALUE),
             row=row,
         )
 
