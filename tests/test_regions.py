@@ -54,6 +54,10 @@ KNOWN = {
     ("湘潭市-雾炮车降尘抑尘服务.txt", "250万", 0): "250",
     # The published 合计 of the 2020 actuals is 662.98; its three rows add up to 662.88. Totals are derived.
     ("鄂州市-滨湖大胆办公大楼运行保障.txt", "662.98", 0): "662.88",
+    # The form's 目标值 "44,561" is a number shown with the spreadsheet's thousands separator; the data
+    # holds the number (jixiao fmt writes it so), printed 44561. The 计量单位 "44,561" is text and prints as is.
+    ("乌海市-再生资源回收市场管理经费.txt", "44,561", 0): "44561",
+    ("乌海市-再生资源回收市场管理经费.txt", "44,561", 2): "44561",
     # The caption adds the weights up; the published table shows only its 产出 rows (原表不全).
     ("乌海市-再生资源回收市场管理经费.txt",
      "绩效指标(权重分值90分,其中产出指标权重分值50分,效益指标权重分值30分,满意度指标权重分值10分)", 0):

@@ -128,7 +128,8 @@ def expand(paths: list[Path], links: list[Path] | None = None) -> list[Path]:
     _expand(paths, walk)
     if links is not None:
         links.extend(walk.links)
-    return [*walk.files.values(), *walk.special]
+    # A data repository's own layouts are no data files: fmt would take one for a project.
+    return [*(f for f in walk.files.values() if not is_repository_layout(f)), *walk.special]
 
 
 def _siblings(unit_dir: Path, walk: _Walk) -> list[Path]:
