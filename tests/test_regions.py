@@ -182,3 +182,52 @@ def test_a_repository_layout_is_checked_at_its_line_used_or_not(tmp_path: Path) 
     found = [(Path(d.path).relative_to(data).as_posix(), d.line, d.code) for d in check([data]).diagnostics
              if d.severity is Severity.ERROR and not d.acknowledged]
     assert found == [("版式/某省/layout.yaml", line, "S004")]
+
+
+# --- the general layout ----------------------------------------------------------------------------------------
+
+GENERAL_PROJECT = """\
+# 编造的数据，只供测试通用版式。
+项目名称: 测试项目
+主管部门: 测试局（101）
+实施单位: 测试中心
+项目性质: 延续
+实施期: 2026年—2028年
+项目金额: 30
+资金来源: {财政资金: 25, 其他资金: 5}
+中期资金: {资金总额: 90, 财政资金: 75, 其他资金: 15}
+实施期绩效目标: 三年内建成测试平台。
+本年度绩效目标: 完成平台一期。
+绩效指标:
+  - {一级指标: 成本指标, 二级指标: 经济成本指标, 三级指标: 平台建设成本, 指标值类型: ≤, 指标值: 30, 度量单位: 万元,
+     中期指标值: ≤90万元}
+  - {一级指标: 产出指标, 二级指标: 数量指标, 三级指标: 建成模块, 指标值类型: ≥, 指标值: 2, 度量单位: 个, 中期指标值: ≥6个}
+  - {一级指标: 效益指标, 二级指标: 社会效益指标, 三级指标: 办事时间, 指标值类型: 定性, 指标值: 缩短, 中期指标值: 缩短一半}
+  - {一级指标: 满意度指标, 二级指标: 服务对象满意度指标, 三级指标: 用户满意度, 指标值类型: ≥, 指标值: 90, 度量单位: '%'}
+"""
+GENERAL_UNIT = """\
+单位名称: 测试局
+部门整体支出绩效目标表:
+  年度总体目标: 完成年度各项任务。
+  年度主要任务:
+    - {任务名称: 平台建设, 主要内容: 建成测试平台一期, 预算: 30}
+    - {任务名称: 日常运转, 主要内容: 保障机关运转, 预算: 70}
+  绩效指标:
+    - {一级指标: 产出指标, 二级指标: 数量指标, 三级指标: 完成任务数, 指标值类型: ≥, 指标值: 2, 度量单位: 项}
+"""
+
+
+def test_a_region_that_names_no_layout_prints_the_national_forms(make_tree: object, tmp_path: Path) -> None:
+    unit_dir = make_tree({"测试项目.yaml": GENERAL_PROJECT}, region="名称: 测试市测试区\n",  # type: ignore[operator]
+                         unit=GENERAL_UNIT)
+    result = build(unit_dir.parent.parent.parent, tmp_path / "out", make_pdf=False, site=False)
+    assert result.written, describe(result)
+    folder = result.out / "测试区/2026/测试局"
+    project = parse_page(folder / "测试项目.html")
+    assert project.title == "项目支出绩效目标申报表" and project.heading == ["（2026年度）", "金额单位：万元"]
+    rows = [unique_cells(row) for row in project.tables[0]]
+    assert ["项目资金（万元）", "中期资金总额", "90", "年度资金总额", "30"] in rows
+    assert ["绩效指标", "一级指标", "二级指标", "三级指标", "中期指标值", "年度指标值"] in rows
+    assert ["成本指标", "经济成本指标", "平台建设成本", "≤90万元", "≤30万元"] in rows
+    department = parse_page(folder / "部门整体.html")
+    assert ["金额合计", "100"] in [unique_cells(row) for row in department.tables[0]]
