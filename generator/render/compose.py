@@ -16,6 +16,7 @@ from typing import Any
 from generator.data import fields as F
 from generator.data.model import Project, Unit
 from generator.names import unique_names
+from generator.render import selfeval
 from generator.render.cells import fill, is_number, lookup, text_of, value_cell, width_em, with_operator
 from generator.render.form import (
     CENTER,
@@ -85,7 +86,8 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     unit_fields = {k: unit.doc.data.get(k) for k in (F.UNIT_NAME, F.UNIT_CODE, F.FINANCE_OFFICER, F.PREPARER)}
     unit_fields = {F.SUPERVISOR: unit.doc.data.get(F.SUPERVISOR), **unit_fields}  # a project's own comes first
     project_contexts = [
-        {**shared, **unit_fields, **p.doc.data, F.ORDER: n, WEIGHTS: weights(p.doc.data)}
+        {**shared, **unit_fields, **p.doc.data, F.ORDER: n, WEIGHTS: weights(p.doc.data),
+         **selfeval.context(p, region.regional.scoring)}  # scores and rates of a self-evaluation, if any
         for n, p in enumerate(projects, start=1)
     ]
     unit_context = {**unit.doc.data, **shared, PROJECTS: project_contexts}
@@ -97,7 +99,9 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     for spec in layout.forms:
         if spec.subject == PROJECT:
             for context, stem in zip(project_contexts, stems, strict=True):
-                forms.append(compose_form(spec, layout, context, stem))
+                if _present(context, spec.requires):  # a 自评表 only for the projects evaluated
+                    # a project's further tables (自评表, 运行监控表) are named after it and the table
+                    forms.append(compose_form(spec, layout, context, f"{stem}-{spec.stem}" if spec.stem else stem))
     unprinted = _unprinted(unit.doc.display, unit.doc.data, layout.fields_printed(UNIT))
     for project in projects:
         unprinted += _unprinted(project.doc.display, project.doc.data, layout.fields_printed(PROJECT))
