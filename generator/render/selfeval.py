@@ -20,7 +20,7 @@ from generator.data.regional import SelfEvaluationRules
 # Indicator columns a layout may print, derived rather than written.
 POINTS = "分值"
 SCORE = "得分"
-STATUS = "完成情况"
+STATUS = "是否完成"  # 完成, 部分完成 or 未完成
 ACTUAL_WITH_UNIT = "实际完成值（含单位）"
 REASONS = "偏差原因分析及改进措施"
 MONITORED = "监控完成情况"
@@ -30,7 +30,7 @@ COLUMNS = (F.ACTUAL, ACTUAL_WITH_UNIT, POINTS, SCORE, STATUS, F.DEVIATION, F.IMP
 SELF_EVALUATION = "自评"
 MONITORING = "监控"
 RATE = "执行率"  # also of each monitored amount (预算执行.运行监控.执行率)
-BUDGET = "全年预算数"  # the base of the rate: 全年预算数, else 年初预算数, else 项目金额
+BUDGET = F.FULL_YEAR_BUDGET  # the base of the rate: 全年预算数, else 年初预算数, else 项目金额
 RATE_POINTS = "执行率分值"
 RATE_SCORE = "执行率得分"
 TOTAL = "总分"

@@ -55,7 +55,7 @@ def check_results(project: Project, rules: SelfEvaluationRules) -> Iterator[Diag
             continue
         if not _comparable(ind, ind.actual, rules):
             yield doc.diagnostic("V020", ind.field(F.ACTUAL), name=ind.name, target_kind=target_kind,
-                                 what="实际完成值", actual=ind.actual, actual_kind=_kind(ind.actual), hint=hint)
+                                 what=F.ACTUAL, actual=ind.actual, actual_kind=_kind(ind.actual), hint=hint)
             continue
         share = scoring.share(ind, ind.actual, rules)
         if share is None and isinstance(ind.actual, str):
@@ -85,11 +85,11 @@ def check_stated(project: Project, result: scoring.SelfEvaluation) -> Iterator[D
     stated = to_decimal(project.conclusion.get(F.STATED_SCORE))
     total = result.total
     if stated is not None and total is not None and abs(stated - total) > Decimal("0.5"):  # printed rounded
-        yield project.doc.diagnostic("V024", (F.CONCLUSION, F.STATED_SCORE), what="自评得分",
+        yield project.doc.diagnostic("V024", (F.CONCLUSION, F.STATED_SCORE), what=F.STATED_SCORE,
                                      stated=amount(stated), computed=amount(total))
     grade = project.conclusion.get(F.STATED_GRADE)
     if grade and result.grade and grade != result.grade:
-        yield project.doc.diagnostic("V024", (F.CONCLUSION, F.STATED_GRADE), what="自评等级", stated=grade,
+        yield project.doc.diagnostic("V024", (F.CONCLUSION, F.STATED_GRADE), what=F.STATED_GRADE, stated=grade,
                                      computed=f"{result.grade}（{amount(total or Decimal(0))} 分）")
 
 
@@ -100,15 +100,15 @@ def check_execution(project: Project, scope: Scope, result: scoring.SelfEvaluati
         yield doc.diagnostic("M011", base + (F.INITIAL_BUDGET,), initial=amount(e.initial),
                              budget=amount(project.budget))
     if e.executed is not None and e.budget is not None and e.executed > e.budget:
-        yield doc.diagnostic("M010", base + (F.EXECUTED,), what="全年执行数", amount=amount(e.executed),
-                             limit_name="全年预算数", limit=amount(e.budget))
+        yield doc.diagnostic("M010", base + (F.EXECUTED,), what=F.EXECUTED, amount=amount(e.executed),
+                             limit_name=F.FULL_YEAR_BUDGET, limit=amount(e.budget))
     previous: Decimal | None = None
     for n, (_, executed) in enumerate(e.monitored):
         where = base + (F.MONITORING, n, F.MONITOR_EXECUTED)
         if previous is not None and executed < previous:
             yield doc.diagnostic("M012", where, date=e.monitored[n][0], amount=amount(executed),
                                  previous=amount(previous))
-        for limit_name, limit in (("全年执行数", e.executed), ("全年预算数", e.budget)):
+        for limit_name, limit in ((F.EXECUTED, e.executed), (F.FULL_YEAR_BUDGET, e.budget)):
             if limit is not None and executed > limit:
                 yield doc.diagnostic("M010", where, what=f"{e.monitored[n][0]} 的累计执行数", amount=amount(executed),
                                      limit_name=limit_name, limit=amount(limit))
