@@ -57,7 +57,8 @@ class ProjectPage:
     - ``goals`` / ``period_goals``: 本年度绩效目标 and 实施期绩效目标, one line per item;
     - ``table``: the indicators, grouped as on the form;
     - ``findings``: acknowledged findings; ``corrections``: 更正说明;
-    - ``downloads``: official tables and open data; ``history``: 修订记录.
+    - ``downloads``: official tables and open data; ``history``: 修订记录;
+    - ``evaluation``: the monitoring and self-evaluation (Evaluation), None for a file with targets only.
     """
 
     page: Common
@@ -70,6 +71,7 @@ class ProjectPage:
     corrections: tuple[str, ...]
     downloads: tuple[Link, ...]
     history: History
+    evaluation: Evaluation | None = None
 
 
 @dataclass(frozen=True)
@@ -220,3 +222,38 @@ def render(context: Context) -> str:
     name = next(n for n, kind in PAGE_CONTEXTS.items() if isinstance(context, kind))
     values: dict[str, Any] = {f.name: getattr(context, f.name) for f in fields(context)}
     return environment().get_template(name).render(values)
+
+
+# --- 运行监控和绩效自评 (issue 20) -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ResultRow:
+    """One indicator set against its result: target, monitored values, actual, 完成 / 部分完成 / 未完成, score."""
+
+    level1: str
+    level2: str
+    name: str
+    target: str
+    monitored: tuple[str, ...]
+    actual: str
+    status: str  # 完成, 部分完成, 未完成, or 未填 before there is a result
+    points: str
+    score: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A project's monitoring and self-evaluation on its page (generator.site.selfeval), beside its targets.
+
+    ``rows``: each indicator against its result; ``budget``: 年初预算数, 全年预算数, 全年执行数, 执行率 and the
+    monitored amounts; ``total`` and ``grade`` (empty until every result is in); ``counts``: how many indicators
+    are 完成, 部分完成, 未完成; ``conclusion``: 自评结论 as written; ``weighted``: the points are the table's
+    own weights (else the defaults of 财预〔2020〕10号)."""
+
+    rows: tuple[ResultRow, ...]
+    budget: tuple[Field, ...]
+    total: str
+    grade: str
+    counts: tuple[tuple[str, int], ...]
+    conclusion: tuple[Field, ...]
+    weighted: bool

@@ -17,9 +17,9 @@ from generator.data import fields as F
 from generator.data.model import Project, Unit, load_unit
 from generator.data.tree import UnitFolder
 from generator.render.compose import BOOKLET, project_order, project_stems
-from generator.render.layout import load_layout
+from generator.render.layout import PROJECT, load_layout
 from generator.render.tables import WrittenTables, write_unit_tables
-from generator.site import exports, views
+from generator.site import exports, selfeval, views
 from generator.site.addresses import UnitAddress, href, region_page, year_page
 from generator.site.pages import (
     Common,
@@ -121,13 +121,20 @@ def build_unit(job: UnitJob) -> UnitSummary:
     job.scratch.joinpath(f"{job.number:06d}.projects.csv").write_text(exports.csv_text(project_rows), encoding="utf-8")
     job.scratch.joinpath(f"{job.number:06d}.indicators.csv").write_text(exports.csv_text(indicator_rows),
                                                                       encoding="utf-8")
-    unit_stems = sorted({Path(name).stem for name in made} - set(stems))
+    further = {f"{stem}-{table}" for stem in stems for table in _further_tables(unit)}
+    unit_stems = sorted({Path(name).stem for name in made} - set(stems) - further)
     unit_context = _unit_page(unit, address, crumbs, summary, made, unit_stems,
                               job.histories.get(unit.doc.path.absolute(), NO_HISTORY))
     write_page(job.site, unit_page, shell.page(unit.name, unit_page, render(unit_context)))
     indicators = sum(1 for p in unit.projects for i in p.indicators if not i.is_placeholder)
     return UnitSummary(address, region.name, job.folder.region_dir.name, unit.year, unit.name, region.money_unit,
                        len(unit.projects), indicators, unit.project_total, pages, tables)
+
+
+def _further_tables(unit: Unit) -> list[str]:
+    """The 文件名 of a project's tables beside the one named after it (自评表, 运行监控表)."""
+    layout = load_layout(unit.region.layout, unit.region.folder)
+    return [str(f.stem) for f in layout.forms if f.subject == PROJECT and f.stem]
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -158,6 +165,8 @@ def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str,
     found = views.findings(project.acknowledgements, project.indicators)
     data = project.doc.data
     downloads = _table_links(address, stem, folder, made, "官方表格")
+    for table in _further_tables(unit):  # the project's 运行监控表 and 自评表, where printed
+        downloads += _table_links(address, f"{stem}-{table}", folder, made, table)
     downloads += [Link("数据：JSON", href(address.data / f"{stem}.json", folder)),
                   Link("绩效指标：CSV（Excel 可打开）", href(address.data / f"{stem}.csv", folder))]
     period = data.get(F.PERIOD_GOALS)
@@ -172,6 +181,7 @@ def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str,
         corrections=views.lines(data.get(F.CORRECTIONS) or []),
         downloads=tuple(downloads),
         history=history,
+        evaluation=selfeval.evaluation(project, unit.region.regional.scoring, money_unit),
     )
 
 
