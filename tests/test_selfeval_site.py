@@ -49,3 +49,17 @@ def test_the_project_page_links_its_printed_tables(site: Path) -> None:
     assert "志愿服务活动专项-自评表.docx" in source and "志愿服务活动专项-运行监控表.xlsx" in source
     unit = unquote((site / UNIT / "index.html").read_text(encoding="utf-8"))
     assert "-自评表" not in unit  # a project's table, not the unit's
+
+
+def test_open_data_has_the_results(site: Path) -> None:
+    import csv
+
+    with (site / "data" / "indicators.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {(r["项目名称"], r["三级指标"]): r for r in csv.DictReader(f)}
+    row = rows[("志愿服务活动专项", "志愿服务人次")]
+    assert (row["实际完成值"], row["是否完成"], row["分值"], row["得分"]) == ("4000", "部分完成", "8.33", "6.67")
+    assert row["偏差原因"].startswith("下半年")
+    assert rows[("两新党组织党务工作者津贴", "工作时长")]["得分"] == ""  # monitored, not yet evaluated
+    with (site / "data" / "projects.csv").open(encoding="utf-8-sig", newline="") as f:
+        project = next(r for r in csv.DictReader(f) if r["项目名称"] == "志愿服务活动专项")
+    assert project["预算执行.全年执行数"] == "9.2"

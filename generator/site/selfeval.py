@@ -5,12 +5,14 @@ from generator.data.scoring, as on the printed 自评表."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from generator.data import fields as F
 from generator.data import scoring
 from generator.data.model import Project
 from generator.data.regional import SelfEvaluationRules
 from generator.render.cells import with_operator
+from generator.render.selfeval import context as derived_context
 from generator.render.selfeval import percent, with_unit
 from generator.site import views
 from generator.site.pages import Evaluation, ResultRow
@@ -61,3 +63,10 @@ def evaluation(project: Project, rules: SelfEvaluationRules, money_unit: str) ->
     return Evaluation(rows=rows, budget=_budget(project, result.execution, money_unit),
                       total=_figure(result.total), grade=result.grade or "", counts=counts, conclusion=conclusion,
                       weighted=result.weighted)
+
+
+def indicator_rows(project: Project, rules: SelfEvaluationRules) -> list[Any]:
+    """The project's indicator rows for the open data: as written, with the derived result of each (完成情况, 分值,
+    得分) when the project carries a self-evaluation."""
+    rows = derived_context(project, rules).get(F.INDICATORS)
+    return list(rows) if rows is not None else list(project.doc.data.get(F.INDICATORS) or [])

@@ -98,8 +98,8 @@ def build_unit(job: UnitJob) -> UnitSummary:
         document = exports.to_json({**context, **links, "数据": project.doc.data})
         project_texts.append(document)
         _write(job.site, address.data / f"{stem}.json", document + "\n")
-        rows = exports.indicator_rows(context, exports.PROJECT_TABLE, project.name, project.doc.data.get(F.INDICATORS) or [],
-                                      links)
+        rows = exports.indicator_rows(context, exports.PROJECT_TABLE, project.name,
+                                      selfeval.indicator_rows(project, region.regional.scoring), links)
         header = [list(exports.INDICATOR_COLUMNS)]
         _write(job.site, address.data / f"{stem}.csv", exports.BOM + exports.csv_text(header + rows))
         indicator_rows += rows
