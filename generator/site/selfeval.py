@@ -28,7 +28,7 @@ def _figure(value: Decimal | None) -> str:
 
 def _row(s: scoring.IndicatorScore) -> ResultRow:
     ind = s.indicator
-    reasons = tuple(f"{label}：{text}" for label, text in (("偏差原因", ind.deviation), ("改进措施", ind.improvement))
+    reasons = tuple(f"{label}：{text}" for label, text in ((F.DEVIATION, ind.deviation), (F.IMPROVEMENT, ind.improvement))
                     if text)
     return ResultRow(
         level1=ind.level1, level2=ind.level2, name=ind.name or "", target=with_operator(ind.row),
