@@ -63,3 +63,9 @@ def test_open_data_has_the_results(site: Path) -> None:
     with (site / "data" / "projects.csv").open(encoding="utf-8-sig", newline="") as f:
         project = next(r for r in csv.DictReader(f) if r["项目名称"] == "志愿服务活动专项")
     assert project["预算执行.全年执行数"] == "9.2"
+
+
+def test_the_unit_page_sums_up_each_projects_self_evaluation(site: Path) -> None:
+    page = text(site, UNIT)
+    assert "志愿服务活动专项 91.52 优 完成 7 项，部分完成 2 项 92.00%" in page
+    assert "两新党组织党务工作者津贴 未完成自评 未填 10 项" in page

@@ -115,7 +115,8 @@ class UnitPage:
     - ``fields``: 单位名称, 单位编码, 单位财务负责人, 填表人 as filled in;
     - ``department`` (部门整体支出绩效目标表) or ``narrative`` (部门整体绩效目标), or neither;
     - ``summary``: the 项目支出绩效目标汇总表 derived from the project files, ``total`` its sum;
-    - ``findings``, ``corrections``, ``downloads``, ``history`` as on a project page.
+    - ``findings``, ``corrections``, ``downloads``, ``history`` as on a project page;
+    - ``evaluations``: the self-evaluation of each project that carries one (EvaluationRow), empty otherwise.
     """
 
     page: Common
@@ -129,6 +130,7 @@ class UnitPage:
     corrections: tuple[str, ...]
     downloads: tuple[Link, ...]
     history: History
+    evaluations: tuple[EvaluationRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,3 +259,14 @@ class Evaluation:
     counts: tuple[tuple[str, int], ...]
     conclusion: tuple[Field, ...]
     weighted: bool
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One project on its unit's page: its self-evaluation in one line (score, grade, completion, execution rate)."""
+
+    project: Link
+    total: str
+    grade: str
+    counts: str  # 完成 7 项，部分完成 2 项
+    rate: str

@@ -15,8 +15,8 @@ from generator.render.cells import with_operator
 from generator.render.selfeval import context as derived_context
 from generator.render.selfeval import percent, with_unit
 from generator.site import views
-from generator.site.pages import Evaluation, ResultRow
-from generator.site.views import Field
+from generator.site.pages import Evaluation, EvaluationRow, ResultRow
+from generator.site.views import Field, Link
 
 NOT_YET = "未填"
 STATUSES = (scoring.MET, scoring.PARTLY, scoring.MISSED, NOT_YET)
@@ -70,3 +70,10 @@ def indicator_rows(project: Project, rules: SelfEvaluationRules) -> list[Any]:
     得分) when the project carries a self-evaluation."""
     rows = derived_context(project, rules).get(F.INDICATORS)
     return list(rows) if rows is not None else list(project.doc.data.get(F.INDICATORS) or [])
+
+
+def summary_row(page: Evaluation, project: Link) -> EvaluationRow:
+    """A project's self-evaluation in one line of its unit's page."""
+    rate = next((f.lines[0].split("，")[0] for f in page.budget if f.label == "执行率"), "")
+    return EvaluationRow(project=project, total=page.total, grade=page.grade,
+                         counts="，".join(f"{status} {n} 项" for status, n in page.counts), rate=rate)

@@ -8,7 +8,7 @@ to a scratch file that the main process joins in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -24,6 +24,7 @@ from generator.site.addresses import UnitAddress, href, region_page, year_page
 from generator.site.pages import (
     Common,
     Department,
+    EvaluationRow,
     History,
     ProjectPage,
     Section,
@@ -89,6 +90,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     indicator_rows: list[list[str]] = []
     project_texts: list[str] = []
     summary: list[SummaryRow] = []
+    evaluations: list[EvaluationRow] = []
     pages: dict[str, PurePosixPath] = {}
     unit_page = address.page
     for number, (project, stem) in enumerate(zip(unit.projects, stems, strict=True), start=1):
@@ -109,6 +111,9 @@ def build_unit(job: UnitJob) -> UnitSummary:
         write_page(job.site, folder, shell.page(project.name, folder, render(page)))
         summary.append(SummaryRow(number, Link(project.name, href(folder, unit_page, folder=True)),
                                   views.money(project.budget, "").strip(), project.remark))
+        if page.evaluation is not None:
+            evaluations.append(selfeval.summary_row(page.evaluation, Link(project.name, href(folder, unit_page,
+                                                                                             folder=True))))
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
     pages[unit_links["文件"]] = unit_page
     if unit.department is not None:
@@ -125,6 +130,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     unit_stems = sorted({Path(name).stem for name in made} - set(stems) - further)
     unit_context = _unit_page(unit, address, crumbs, summary, made, unit_stems,
                               job.histories.get(unit.doc.path.absolute(), NO_HISTORY))
+    unit_context = replace(unit_context, evaluations=tuple(evaluations))
     write_page(job.site, unit_page, shell.page(unit.name, unit_page, render(unit_context)))
     indicators = sum(1 for p in unit.projects for i in p.indicators if not i.is_placeholder)
     return UnitSummary(address, region.name, job.folder.region_dir.name, unit.year, unit.name, region.money_unit,
