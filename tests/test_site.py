@@ -104,7 +104,7 @@ def test_every_data_file_has_its_page(site: Path) -> None:
     for region in DATA.iterdir():
         assert (site / "地区" / region.name / "index.html").is_file()
     for name in ("index.html", "搜索/index.html", "公开数据/index.html", "字段说明/index.html", "问题代码/index.html",
-                 "编辑指南/index.html", "审核指南/index.html", "data/datapackage.json", "pagefind/pagefind.js"):
+                 "编辑指南/index.html", "审核指南/index.html", "data/datapackage.json", "search-index/entry.js"):
         assert (site / name).is_file(), name
 
 

@@ -9,14 +9,14 @@ The order of work:
    project and their open data (unitpages.py);
 3. the PDF booklets (render/pdf.py, by batch: reuse.py);
 4. the home, region and year pages, the joined open data files and datapackage.json;
-5. Pagefind indexes the finished pages (search.py).
+5. the search index of every page (search.py).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -27,9 +27,11 @@ from generator.data.model import Region, read_region
 from generator.data.tree import UnitFolder
 from generator.render.tables import WrittenTables
 from generator.site import engine, exports, history, overview, reuse, search, shell
-from generator.site.addresses import DATA, TABLES, UnitAddress
+from generator.site.addresses import DATA, PAGES, TABLES, UnitAddress, region_page
 from generator.site.pages import History
 from generator.site.unitpages import UnitJob, UnitSummary, build_unit
+
+SEARCH_PAGE = "搜索"  # the search page itself is not indexed
 
 
 @dataclass
@@ -103,13 +105,12 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     common, built.extras = _walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})
     _sitemap(site, settings.get("site_url"), common, done)
     progress.step("建立搜索索引……")
-    shards = _search(site, common, done, roots, keys, previous, record, jobs)
-    # The PDFs written into the slots of unchanged units (a batch converted again) are theirs, not common.
-    record.common = sorted(_walk(site, set(made) | shards, {p for a in kept for p in reuse.unit_places(a)})[0])
+    _search(site, common, done, scratch, regions)
+    record.common = sorted(_walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})[0])
     if previous.out is not None:
         gone = set(previous.units.values()) - {"/".join(a.parts) for a in kept}
         built.slots = made + [p for a in sorted(gone) for p in _places(a)]
-        built.slots += sorted(shards | {PurePosixPath(f) for f in previous.shards} - set(map(PurePosixPath, record.shards)))
+        built.slots += sorted(PurePosixPath(f) for f in previous.shards)  # the search shards of older versions
     return built
 
 
@@ -148,35 +149,33 @@ def _units(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
     return workers.each(build_unit, unit_jobs, jobs, projects, workers.UNIT_THRESHOLD)
 
 
-def _search(site: Path, common: list[str], done: list[UnitSummary], roots: list[Path], keys: list[str | None],
-            previous: reuse.Previous, record: reuse.Record, jobs: int) -> set[PurePosixPath]:
-    """The search bundles (search.py): the main one for the common pages, and each shard of unit pages
-    whose units changed; returns the shards made."""
-    count = search.shard_count(sum(1 + s.projects for s in done))
-    members: dict[int, list[int]] = {}
+def _search(site: Path, common: list[str], done: list[UnitSummary], scratch: Path, regions: dict[str, Region]) -> None:
+    """The search index (search.py) of every data page and guide, from the units' groups (made by their
+    workers, or kept in the cache with an unchanged unit) and the common pages."""
+    index = search.Index()
+    seen: set[str] = set()
     for n, summary in enumerate(done):
-        members.setdefault(search.shard_of("/".join(summary.address.parts), count), []).append(n)
-    views = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-search-", dir=site.parent))  # the work folder (atomic.staging)
-    try:
-        pages = [(site.joinpath(*page.parts, "index.html"), page / "index.html") for page in _common_pages(common)]
-        bundles = [(pages, views / "main", site / search.BUNDLE)]
-        made: set[PurePosixPath] = set()
-        for number, units in sorted(members.items()):
-            folder = search.shard_folder(number)
-            key = reuse.shard_key([("/".join(done[n].address.parts), keys[n]) for n in units], count)
-            if key is not None:
-                record.shards[folder.as_posix()] = key
-                if previous.out is not None and previous.shards.get(folder.as_posix()) == key \
-                        and previous.out.joinpath(*folder.parts).is_dir():
-                    continue
-            unit_pages = [(roots[n].joinpath(*page.parts), page) for n in units for page in _pages(roots[n], done[n])]
-            bundles.append((unit_pages, views / folder.name, site.joinpath(*folder.parts)))
-            made.add(folder)
-        search.index_all(bundles, jobs)
-    finally:
-        shutil.rmtree(views, ignore_errors=True)
-    search.write_shard_list(site, [search.shard_folder(number) for number in members])
-    return made
+        region = summary.address.region
+        if region not in seen:
+            seen.add(region)
+            model = regions[summary.region_folder]
+            years = sorted({s.year for s in done if s.address.region == region}, reverse=True)
+            docs = [search.Doc("地区", model.name, "", body=model.code or "", line=f"{len(years)} 个年度")]
+            for year in years:
+                units = [s for s in done if s.address.region == region and s.year == year]
+                docs.append(search.Doc("年度", f"{model.name} {year}年", str(year), context=model.name, year=year,
+                                       line=f"{len(units)} 个单位，{sum(s.projects for s in units)} 个项目"))
+            index.add(f"{region_page(region)}/", model.name, 0, "", docs)
+        stored = json.loads(scratch.joinpath(f"{n:06d}.search.csv").read_text(encoding="utf-8"))
+        index.add_stored(stored)
+    guides = []
+    for page in _common_pages(common):
+        if page.parts and page.parts[0] not in (PAGES, SEARCH_PAGE, shell.FOLDER):
+            doc = search.guide_doc(site.joinpath(*page.parts, "index.html").read_text(encoding="utf-8"), page.as_posix())
+            if doc is not None:
+                guides.append(doc)
+    index.add("", "", 0, "", guides)
+    search.write(site, index)
 
 
 def _common_pages(common: list[str]) -> list[PurePosixPath]:

@@ -55,7 +55,7 @@ from generator.site.unitpages import UnitSummary
 MARKER = ".jixiao-site"  # publish.py writes it in every site it makes
 UPDATING = ".jixiao-updating"  # there while an update replaces files: a site left half old, half new
 UNIT_KIND, ROWS_KIND, SITE_KIND, PDF_KIND, SHARD_KIND = "site-unit", "site-rows", "site", "pdf-batch", "search-shard"
-ROWS = ("projects", "indicators")
+ROWS = ("projects", "indicators", "search")  # scratch files of a unit's worker, kept with the unit
 
 
 def unit_key(folder: UnitFolder, data: Path, frame: Path, tables: bool, histories: Histories) -> str | None:

@@ -14,12 +14,12 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from generator.data import fields as F
-from generator.data.model import Project, Unit, load_unit
+from generator.data.model import Indicator, Project, Unit, load_unit
 from generator.data.tree import UnitFolder
 from generator.render.compose import BOOKLET, project_order, project_stems
 from generator.render.layout import load_layout
 from generator.render.tables import WrittenTables, write_unit_tables
-from generator.site import exports, views
+from generator.site import exports, search, views
 from generator.site.addresses import UnitAddress, href, region_page, year_page
 from generator.site.pages import (
     Common,
@@ -121,6 +121,9 @@ def build_unit(job: UnitJob) -> UnitSummary:
     job.scratch.joinpath(f"{job.number:06d}.projects.csv").write_text(exports.csv_text(project_rows), encoding="utf-8")
     job.scratch.joinpath(f"{job.number:06d}.indicators.csv").write_text(exports.csv_text(indicator_rows),
                                                                       encoding="utf-8")
+    docs = [_unit_doc(unit, len(summary))] + [_project_doc(p, s, unit) for p, s in zip(unit.projects, stems, strict=True)]
+    job.scratch.joinpath(f"{job.number:06d}.search.csv").write_text(  # JSON; named like the rows, cached with them
+        search.stored(f"{unit_page}/", region.name, unit.year, unit.name, docs), encoding="utf-8")
     unit_stems = sorted({Path(name).stem for name in made} - set(stems))
     unit_context = _unit_page(unit, address, crumbs, summary, made, unit_stems,
                               job.histories.get(unit.doc.path.absolute(), NO_HISTORY))
@@ -128,6 +131,32 @@ def build_unit(job: UnitJob) -> UnitSummary:
     indicators = sum(1 for p in unit.projects for i in p.indicators if not i.is_placeholder)
     return UnitSummary(address, region.name, job.folder.region_dir.name, unit.year, unit.name, region.money_unit,
                        len(unit.projects), indicators, unit.project_total, pages, tables)
+
+
+def _indicator_text(indicators: list[Indicator]) -> str:
+    return " ".join(" ".join(views.text(v) for v in (i.level2, i.name, i.value, i.unit, i.note) if v)
+                    for i in indicators if not i.is_placeholder)
+
+
+def _project_doc(project: Project, stem: str, unit: Unit) -> search.Doc:
+    data = project.doc.data
+    body = [project.category, project.code, project.remark, views.text(data.get(F.USE_OF_FUNDS)), *project.goals,
+            views.text(data.get(F.PERIOD_GOALS)), _indicator_text(project.indicators)]
+    return search.Doc("项目", project.name, stem, context=f"{unit.name} {unit.region.name} {unit.year}年", body=" ".join(b for b in body if b),
+                      category=project.category or "", amount=views.money(project.budget, unit.region.money_unit),
+                      line=" ".join(project.goals)[:80])
+
+
+def _unit_doc(unit: Unit, projects: int) -> search.Doc:
+    parts: list[str] = [unit.code or ""]
+    if unit.department is not None:
+        parts += [views.text(d) for d in unit.department.duties]
+        parts += [views.text(t) for t in unit.department.tasks]
+        parts.append(_indicator_text(unit.department.indicators))
+    if unit.narrative:
+        parts.append(views.text(unit.narrative))
+    return search.Doc("单位", unit.name, "", context=f"{unit.region.name} {unit.year}年", body=" ".join(p for p in parts if p),
+                      amount=views.money(unit.project_total, unit.region.money_unit), line=f"{projects} 个项目")
 
 
 def _relative(path: Path, root: Path) -> str:

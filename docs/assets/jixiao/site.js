@@ -1,6 +1,5 @@
 /* 本站的脚本（不访问其他网站）。
-   搜索：页头的放大镜按钮指向本站的搜索页；搜索页在需要时才加载 Pagefind。Pagefind 的索引按词分成许多小块，
-   读者搜索时只下载与所输入的词有关的几块。
+   搜索：页头的放大镜按钮指向本站的搜索页；搜索页载入 search.js，它只读取与所输入的词有关的几个索引文件。
    无障碍：能横向滚动的代码块可以用键盘聚焦（Tab）后滚动。 */
 (function () {
   "use strict";
@@ -15,7 +14,7 @@
     if (!header || header.querySelector(".jixiao-search-button")) return;
     var link = document.createElement("a");
     link.className = "md-header__button md-icon jixiao-search-button";
-    link.href = new URL("搜索/", root).href;
+    link.href = new URL(location.protocol === "file:" ? "搜索/index.html" : "搜索/", root).href;
     link.title = "搜索";
     link.setAttribute("aria-label", "搜索");
     link.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true">' +
@@ -24,43 +23,12 @@
     header.insertBefore(link, source);
   }
   function mountSearch(root) {
-    var element = document.getElementById("jixiao-search");
-    if (!element) return;
-    var bundle = new URL("pagefind/", root).href;
-    var style = document.createElement("link");
-    style.rel = "stylesheet";
-    style.href = bundle + "pagefind-ui.css";
-    document.head.appendChild(style);
+    if (!document.getElementById("jixiao-search-form")) return;
     var script = document.createElement("script");
-    script.src = bundle + "pagefind-ui.js";
-    script.onload = function () {
-      // The unit and project pages are indexed in shards (pagefind/shards.json), merged here.
-      fetch(bundle + "shards.json").then(function (response) {
-        return response.ok ? response.json() : { shards: [] };
-      }).catch(function () { return { shards: [] }; }).then(function (listed) {
-        showSearch(listed.shards || []);
-      });
-    };
-    function showSearch(shards) {
-      var ui = new window.PagefindUI({
-        element: "#jixiao-search", bundlePath: bundle, showSubResults: true, showImages: false,
-        pageSize: 10, autofocus: true,
-        mergeIndex: shards.map(function (shard) { return { bundlePath: new URL(shard, root).href }; })
-      });
-      var input = element.querySelector(".pagefind-ui__search-input");
-      if (input) {
-        input.id = "jixiao-search-input";
-        var label = document.createElement("label");
-        label.htmlFor = input.id;
-        label.className = "jixiao-search-label";
-        label.textContent = "搜索词";
-        element.insertBefore(label, element.firstChild);
-      }
-      var query = new URLSearchParams(document.location.search).get("q");
-      if (query) ui.triggerSearch(query);
-    }
+    script.src = new URL("assets/jixiao/search.js", root).href;
+    script.onload = function () { window.jixiaoSearch.start(root.href); };
     script.onerror = function () {
-      element.textContent = "搜索索引尚未生成：请运行 jixiao build 生成完整的网站。";
+      document.getElementById("jixiao-search-status").textContent = "搜索程序无法读取：请用 jixiao build 重新生成网站。";
     };
     document.body.appendChild(script);
   }
