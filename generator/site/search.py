@@ -24,7 +24,7 @@ path and from a page opened from disk:
 - ``t/<n>.js``: the postings of the tokens whose hash is n: per group, the pages that have the token
   and where (title, context, body);
 - ``d/<group>-<block>.js``: what a result shows (name, address, category, amount, a line of text),
-  32 pages a file.
+  8 pages a file.
 
 A reader's first search loads entry.js, one token file per pair typed, and the blocks of the results
 shown; at 10,000 projects well under 150 KB (docs/搜索.md has the figures).
@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 
 FOLDER = "search-index"
-BLOCK = 32  # pages per results file
-SHARD_BYTES = 8000  # about this many bytes of postings per token file
+BLOCK = 8  # pages per results file: a page of results needs a few small files
+SHARD_BYTES = 4000  # about this many bytes of postings per token file
 TITLE, CONTEXT, BODY = 1, 2, 4
 CATEGORY_TOKEN = "类别="  # + a 项目类别: the pages of that category, for the filter
 KINDS = ("地区", "年度", "单位", "项目", "说明")
@@ -54,7 +54,8 @@ DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def tokens(text: str) -> list[str]:
-    """The tokens of ``text``, in order: pairs of Chinese characters, words of letters or digits.
+    """The tokens of ``text``, in order: pairs of Chinese characters, words of letters or digits. A Chinese
+    character standing alone makes no token: search needs two.
 
     docs/assets/jixiao/search.js cuts a query by exactly this rule; tests/test_search_index.py runs
     both on the same texts.
@@ -67,8 +68,6 @@ def tokens(text: str) -> list[str]:
             out.append(piece)
             continue
         run = _NOT_CJK.sub("", piece)
-        if len(run) == 1:
-            out.append(run)
         out.extend(run[i:i + 2] for i in range(len(run) - 1))
     return out
 
@@ -118,21 +117,26 @@ def group_postings(docs: list[Doc]) -> dict[str, str]:
 
 
 def _entries(items: list[tuple[int, int, int]]) -> str:
+    """Consecutive pages with the same flags and no title length are written as one range."""
     out: list[str] = []
-    run_start = run_end = -1
+    run: list[int] = []  # start, end, bits
+
+    def flush() -> None:
+        if run:
+            start, end, bits = run
+            out.append(_run(start, end) + ("" if bits == BODY else chr(ord("A") + bits)))
+            run.clear()
+
     for number, bits, length in items:
-        if bits == BODY and run_end == number - 1 and run_start >= 0:
-            run_end = number
+        if not length and run and run[2] == bits and run[1] == number - 1:
+            run[1] = number
             continue
-        if run_start >= 0:
-            out.append(_run(run_start, run_end))
-            run_start = -1
-        if bits == BODY:
-            run_start = run_end = number
+        flush()
+        if length:
+            out.append(_base36(number) + chr(ord("A") + bits) + _base36(length))
         else:
-            out.append(_base36(number) + chr(ord("A") + bits) + (_base36(length) if length else ""))
-    if run_start >= 0:
-        out.append(_run(run_start, run_end))
+            run.extend((number, number, bits))
+    flush()
     return ",".join(out)
 
 

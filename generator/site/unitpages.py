@@ -144,7 +144,7 @@ def _project_doc(project: Project, stem: str, unit: Unit) -> search.Doc:
             views.text(data.get(F.PERIOD_GOALS)), _indicator_text(project.indicators)]
     return search.Doc("项目", project.name, stem, context=f"{unit.name} {unit.region.name} {unit.year}年", body=" ".join(b for b in body if b),
                       category=project.category or "", amount=views.money(project.budget, unit.region.money_unit),
-                      line=" ".join(project.goals)[:80])
+                      line=" ".join(project.goals)[:40])
 
 
 def _unit_doc(unit: Unit, projects: int) -> search.Doc:

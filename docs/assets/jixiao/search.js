@@ -11,7 +11,7 @@
   var NOT_CJK = new RegExp("[^" + CJK + "]+", "g");
   var ENTRY = /^([0-9a-z]+)(?:-([0-9a-z]+))?(?:([A-Z])([0-9a-z]*))?$/;
   var TITLE = 1, CONTEXT = 2, BODY = 4;
-  var PAGE = 20;
+  var PAGE = 10;
 
   /* The same rule as generator/site/search.py tokens(). */
   function tokens(text) {
@@ -23,10 +23,35 @@
       if (WORD.test(piece)) { out.push(piece); continue; }
       var run = piece.replace(NOT_CJK, "");
       var chars = Array.from(run);
-      if (chars.length === 1) out.push(run);
       for (var j = 0; j + 1 < chars.length; j++) out.push(chars[j] + chars[j + 1]);
     }
     return out;
+  }
+
+  /* The tokens a query is looked up by: of each run of pairs every other one and the last (村干 部意 外保 保险
+     for 村干部意外保险), which still covers every character, at most MAX_LOOKUPS in all, evenly spread:
+     each token costs a file to fetch. */
+  var MAX_LOOKUPS = 6;
+  function spread(query) {
+    var words = [], seen = {}, total = 0;
+    query.split(/\s+/).forEach(function (word) {
+      var run = tokens(word).filter(function (t, i, all) {
+        return (i % 2 === 0 || i === all.length - 1) && !seen[t] && (seen[t] = true);
+      });
+      if (run.length) { words.push(run); total += run.length; }
+    });
+    if (total <= MAX_LOOKUPS) return [].concat.apply([], words);
+    /* Too many: each word keeps its first and last token, then the others in turn while there is room. */
+    var kept = words.map(function (run) { return run.length > 1 ? [run[0], run[run.length - 1]] : [run[0]]; });
+    var room = MAX_LOOKUPS - kept.reduce(function (n, run) { return n + run.length; }, 0);
+    for (var i = 1; room > 0; i++) {
+      var added = false;
+      words.forEach(function (run, w) {
+        if (room > 0 && i < run.length - 1) { kept[w].splice(kept[w].length - 1, 0, run[i]); room--; added = true; }
+      });
+      if (!added) break;
+    }
+    return [].concat.apply([], kept);
   }
 
   function fnv(token) {
@@ -120,8 +145,8 @@
       var all = tokens(query || "");
       var seen = {};
       var wanted = all.filter(function (t) { return seen[t] ? false : (seen[t] = true); });
-      var strong = wanted.filter(function (t) { return WORD.test(t) || Array.from(t).length > 1; });
-      if (!strong.length) return { total: 0, results: [], tooShort: wanted.length > 0 || !!query.trim(), empty: !query.trim() };
+      if (!wanted.length) return { total: 0, results: [], tooShort: !!(query || "").trim(), empty: !(query || "").trim() };
+      var strong = spread(query);
       var needed = strong.slice();
       if (filters.category) needed.push("类别=" + filters.category);
       return Promise.all(needed.map(postings)).then(function (maps) {
@@ -143,7 +168,7 @@
             if (v[0] & (TITLE | CONTEXT)) inName++;
           });
           var n = strong.length;
-          var rank = inTitle === n ? (length === n ? 0 : 1) : inName === n ? 2 : 3;
+          var rank = inTitle === n ? (length === wanted.length ? 0 : 1) : inName === n ? 2 : 3;
           results.push({ group: g, local: local, rank: rank, partial: inTitle * 2 + inName, length: length || 999,
                          kind: kindOf(group, local), order: offsets[g] + local });
         });
@@ -281,7 +306,7 @@
         if (found.tooShort) { status.textContent = "请至少输入两个字。"; return; }
         var where = filters().kind === "说明" ? "说明文档中" : "";
         status.textContent = found.total ? where + "找到 " + found.total + " 个页面" : where + "没有找到包含“" + query.trim() + "”的页面。";
-        return showMore().then(function () { api.lastTime = performance.now() - started; });
+        return showMore().then(function () { api.shownAt = performance.now(); api.lastTime = api.shownAt - started; });
       }).catch(function () {
         if (mine !== serial) return;
         status.textContent = "搜索索引无法读取：请用 jixiao build 重新生成网站，并确认 search-index/ 文件夹与网页一同发布。";
