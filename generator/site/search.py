@@ -98,12 +98,15 @@ def _base36(n: int) -> str:
 
 def group_postings(docs: list[Doc]) -> dict[str, str]:
     """token → the pages of one group that have it, as the entries of search.js:
-    ``start[-end][FLAGS[titlelength]]`` separated by commas (FLAGS a letter: A + the bits of TITLE,
-    CONTEXT and BODY; left out for body only; the title length counts the title's distinct tokens,
-    which tells a page whose name is exactly the query)."""
-    found: dict[str, list[tuple[int, int, int]]] = {}
+    ``start[-end][FLAGS[titlelength.titlehash]]`` separated by commas (FLAGS a letter: A + the bits of
+    TITLE, CONTEXT and BODY; left out for body only). For a token of the title, the title's number of
+    distinct tokens (shorter names first) and a hash of its tokens, which tells a page whose name is
+    exactly the query although the browser looks up only some of the query's tokens."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
     for number, doc in enumerate(docs):
-        title = set(tokens(doc.title))
+        title_tokens = tokens(doc.title)
+        title = set(title_tokens)
+        mark = f"{_base36(len(title))}.{_base36(title_hash(title_tokens))}"
         flags: dict[str, int] = dict.fromkeys(title, TITLE)
         for token in tokens(doc.context):
             flags[token] = flags.get(token, 0) | CONTEXT
@@ -112,11 +115,16 @@ def group_postings(docs: list[Doc]) -> dict[str, str]:
         if doc.category:
             flags[CATEGORY_TOKEN + doc.category] = BODY
         for token, bits in flags.items():
-            found.setdefault(token, []).append((number, bits, len(title) if bits & TITLE else 0))
+            found.setdefault(token, []).append((number, bits, mark if bits & TITLE else ""))
     return {token: _entries(items) for token, items in sorted(found.items())}
 
 
-def _entries(items: list[tuple[int, int, int]]) -> str:
+def title_hash(title_tokens: list[str]) -> int:
+    """A name's tokens, hashed (search.js: the same for a query that is exactly the name)."""
+    return fnv(" ".join(title_tokens)) % 1296
+
+
+def _entries(items: list[tuple[int, int, str]]) -> str:
     """Consecutive pages with the same flags and no title length are written as one range."""
     out: list[str] = []
     run: list[int] = []  # start, end, bits
@@ -133,7 +141,7 @@ def _entries(items: list[tuple[int, int, int]]) -> str:
             continue
         flush()
         if length:
-            out.append(_base36(number) + chr(ord("A") + bits) + _base36(length))
+            out.append(_base36(number) + chr(ord("A") + bits) + length)
         else:
             run.extend((number, number, bits))
     flush()

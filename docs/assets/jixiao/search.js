@@ -9,7 +9,7 @@
   var WORD = /^[0-9a-z]+$/;
   var SPACE = /^\s+$/;
   var NOT_CJK = new RegExp("[^" + CJK + "]+", "g");
-  var ENTRY = /^([0-9a-z]+)(?:-([0-9a-z]+))?(?:([A-Z])([0-9a-z]*))?$/;
+  var ENTRY = /^([0-9a-z]+)(?:-([0-9a-z]+))?(?:([A-Z])(?:([0-9a-z]+)\.([0-9a-z]+))?)?$/;
   var TITLE = 1, CONTEXT = 2, BODY = 4;
   var PAGE = 10;
 
@@ -116,8 +116,8 @@
           if (!m) return;
           var start = parseInt(m[1], 36), end = m[2] ? parseInt(m[2], 36) : start;
           var bits = m[3] ? m[3].charCodeAt(0) - 65 : BODY;
-          var length = m[4] ? parseInt(m[4], 36) : 0;
-          for (var local = start; local <= end; local++) map.set(group + "." + local, [bits, length]);
+          var length = m[4] ? parseInt(m[4], 36) : 0, hash = m[5] ? parseInt(m[5], 36) : -1;
+          for (var local = start; local <= end; local++) map.set(group + "." + local, [bits, length, hash]);
         });
       });
       return map;
@@ -152,8 +152,21 @@
       return Promise.all(needed.map(postings)).then(function (maps) {
         var scored = maps.slice(0, strong.length);
         var order = maps.map(function (m, i) { return i; }).sort(function (a, b) { return maps[a].size - maps[b].size; });
-        var offsets = [], total = 0;
+        var offsets = [], total = 0, named = {};
         e.groups.forEach(function (g) { offsets.push(total); total += g[4]; });
+        var exact = fnv(all.join(" ")) % 1296;
+        /* How many of all the query's tokens the names above a group's pages have (its unit, region and
+           year), known without fetching anything: of the pages found, those of the unit named come first. */
+        function inNames(g) {
+          if (named[g] === undefined) {
+            var group = e.groups[g];
+            var own = {};
+            tokens([group[3], group[1] >= 0 ? e.regions[group[1]] : "", group[2] ? group[2] + "年" : ""].join(" "))
+              .forEach(function (t) { own[t] = true; });
+            named[g] = wanted.filter(function (t) { return own[t]; }).length;
+          }
+          return named[g];
+        }
         var results = [];
         maps[order[0]].forEach(function (value, key) {
           for (var i = 1; i < order.length; i++) if (!maps[order[i]].has(key)) return;
@@ -161,15 +174,16 @@
           var g = +key.slice(0, dot), local = +key.slice(dot + 1);
           var group = e.groups[g];
           if (!group || !allowed(group, local, filters)) return;
-          var inTitle = 0, inName = 0, length = 0;
+          var inTitle = 0, inName = 0, length = 0, hash = -1;
           scored.forEach(function (map) {
             var v = map.get(key);
-            if (v[0] & TITLE) { inTitle++; length = v[1]; }
+            if (v[0] & TITLE) { inTitle++; length = v[1]; hash = v[2]; }
             if (v[0] & (TITLE | CONTEXT)) inName++;
           });
           var n = strong.length;
-          var rank = inTitle === n ? (length === wanted.length ? 0 : 1) : inName === n ? 2 : 3;
-          results.push({ group: g, local: local, rank: rank, partial: inTitle * 2 + inName, length: length || 999,
+          var rank = inTitle === n ? (length === wanted.length && hash === exact ? 0 : 1) : inName === n ? 2 : 3;
+          results.push({ group: g, local: local, rank: rank, partial: inNames(g) * 4 + inTitle * 2 + inName,
+                         length: length || 999,
                          kind: kindOf(group, local), order: offsets[g] + local });
         });
         results.sort(function (a, b) {
@@ -210,7 +224,6 @@
     var status = document.getElementById("jixiao-search-status");
     var list = document.getElementById("jixiao-search-results");
     var more = document.getElementById("jixiao-search-more");
-    var fromDisk = location.protocol === "file:";
     var shown = 0, current = null, serial = 0, timer = null;
     var names = ["region", "year", "unit", "category", "kind"];
 
@@ -253,7 +266,7 @@
     function item(d) {
       var li = document.createElement("li");
       var link = document.createElement("a");
-      link.href = state.root + d.path + (fromDisk ? "index.html" : "");
+      link.href = state.root + d.path + "index.html";  /* as every link of the site: works from disk too */
       link.textContent = d.title;
       var kind = document.createElement("span");
       kind.className = "jixiao-result-kind";

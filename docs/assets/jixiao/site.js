@@ -14,7 +14,7 @@
     if (!header || header.querySelector(".jixiao-search-button")) return;
     var link = document.createElement("a");
     link.className = "md-header__button md-icon jixiao-search-button";
-    link.href = new URL(location.protocol === "file:" ? "搜索/index.html" : "搜索/", root).href;
+    link.href = new URL("搜索/index.html", root).href;
     link.title = "搜索";
     link.setAttribute("aria-label", "搜索");
     link.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true">' +
