@@ -19,6 +19,8 @@ LAYOUT = "版式"
 FRAMEWORK = "指标体系"
 MONEY_UNIT = "金额单位"
 SATISFACTION_FLOOR = "满意度下限"
+PUBLISHER = "发布单位"  # shown at the foot of the public site's pages
+CONTACT = "联系方式"
 
 # --- 单位.yaml ------------------------------------------------------------------------------------------
 UNIT_NAME = "单位名称"

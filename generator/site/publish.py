@@ -26,7 +26,7 @@ from generator.data.load import REGION_FILE, Document
 from generator.data.model import Region, read_region
 from generator.data.tree import UnitFolder
 from generator.render.tables import WrittenTables
-from generator.site import engine, exports, history, overview, reuse, search, shell
+from generator.site import engine, exports, history, overview, reuse, search, shell, years
 from generator.site.addresses import DATA, PAGES, TABLES, UnitAddress, region_page
 from generator.site.pages import History
 from generator.site.unitpages import UnitJob, UnitSummary, build_unit
@@ -72,12 +72,15 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     scratch.mkdir()
     region_money = {f.region_dir: read_region(f.region_dir / REGION_FILE).money_unit for f in folders}
     record = reuse.Record()
-    keys = [reuse.unit_key(folder, data, frame, tables, histories) if cache.folder() else None for folder in folders]
+    found_years = years.neighbours(folders)
+    keys = [reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]))
+            if cache.folder() else None for folder in folders]
     summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in enumerate(keys)]
     todo = [n for n, s in enumerate(summaries) if s is None]
     texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
     unit_jobs = [UnitJob(folders[n], n, site, scratch, frame, data,
-                         _histories(folders[n], histories, texts, region_money), tables) for n in todo]
+                         _histories(folders[n], histories, texts, region_money), tables, found_years[str(folders[n].path)])
+                 for n in todo]
     for finished, (n, summary) in enumerate(zip(todo, _units(unit_jobs, jobs), strict=True), start=1):
         summaries[n] = summary
         progress.count("生成页面和官方表格", finished, len(todo), "个单位")
@@ -95,7 +98,12 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     else:
         pdf_note, pdfs = "未生成官方表格（--no-tables）", 0
     regions: dict[str, Region] = {f.region_dir.name: read_region(f.region_dir / REGION_FILE) for f in folders}
-    pages = overview.write_overview(site, theme, done, regions, histories, data)
+    infos = [overview.UnitInfo(s, *_overview_rows(scratch, n)) for n, s in enumerate(done)]
+    converted = set(record.pdfs)
+    booklets = {"/".join(s.address.parts): PurePosixPath(name).as_posix() for root, s in zip(roots, done, strict=True)
+                if s.tables and s.tables.booklet
+                and (name := s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix()) in converted}
+    pages = overview.write_overview(site, theme, infos, regions, histories, data, booklets)
     _open_data(site, scratch, done, roots, regions)
     built = Built(pages + len(done) + sum(s.projects for s in done), record,
                   {k for n, k in enumerate(keys) if k is not None and n not in fresh}, units=len(done),
@@ -112,6 +120,18 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
         built.slots = made + [p for a in sorted(gone) for p in _places(a)]
         built.slots += sorted(PurePosixPath(f) for f in previous.shards)  # the search shards of older versions
     return built
+
+
+def _related(found: years.Years) -> list[UnitFolder]:
+    """The folders a unit's pages read besides its own: the same unit in its other years (links, and last
+    year's projects to compare with)."""
+    return [folder for _, folder in found.years]
+
+
+def _overview_rows(scratch: Path, n: int) -> tuple[list[list[object]], dict[str, object]]:
+    """The rows and figures a unit's worker wrote for the list of all projects and the comparison of units."""
+    written = json.loads(scratch.joinpath(f"{n:06d}.site.csv").read_text(encoding="utf-8"))
+    return written["rows"], written["stats"]
 
 
 def _places(address: str) -> list[PurePosixPath]:
@@ -166,8 +186,7 @@ def _search(site: Path, common: list[str], done: list[UnitSummary], scratch: Pat
                 docs.append(search.Doc("年度", f"{model.name} {year}年", str(year), context=model.name, year=year,
                                        line=f"{len(units)} 个单位，{sum(s.projects for s in units)} 个项目"))
             index.add(f"{region_page(region)}/", model.name, 0, "", docs)
-        stored = json.loads(scratch.joinpath(f"{n:06d}.search.csv").read_text(encoding="utf-8"))
-        index.add_stored(stored)
+        index.add_stored(json.loads(scratch.joinpath(f"{n:06d}.site.csv").read_text(encoding="utf-8"))["search"])
     guides = []
     for page in _common_pages(common):
         if page.parts and page.parts[0] not in (PAGES, SEARCH_PAGE, shell.FOLDER):

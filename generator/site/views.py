@@ -36,14 +36,17 @@ _INDEXED = re.compile(r"^(?P<key>[^\[\]]+?)\[(?P<index>\d+)\](?:\.(?P<rest>.*))?
 class Link:
     text: str
     href: str
+    download: bool = False  # a file to save (Word, Excel, data), not a page to open
 
 
 @dataclass(frozen=True)
 class Field:
-    """One line of a page's header table: a label and its value (one or more lines)."""
+    """One line of a page's header table: a label, its value (one or more lines), and the numbers of the
+    acknowledged findings about it (marked beside the value, each linking to its reason)."""
 
     label: str
     lines: tuple[str, ...]
+    flags: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class IndicatorRow:
     cells: tuple[str, ...]
     placeholder: bool
     findings: tuple[int, ...]  # numbers of the acknowledged findings about this row
+    group: str  # "一级指标 · 二级指标", shown in the row's card on phones
 
 
 @dataclass(frozen=True)
@@ -118,21 +122,38 @@ def titles(kind: str) -> dict[str, str]:
     return {key: str(node.get("title") or key) for key, node in props.items()}
 
 
-def header_fields(data: dict[str, Any], kind: str, money_unit: str) -> list[Field]:
-    """The scalar fields of a table in schema order, labelled with their schema titles."""
+def flagged_fields(found: list[Finding], acks: list[Acknowledgement], prefix: str = "") -> dict[str, tuple[int, ...]]:
+    """Field path (below ``prefix``, e.g. 项目金额 or 按支出性质分.项目支出) → the findings about it."""
+    out: dict[str, list[int]] = {}
+    for finding, ack in zip(found, acks, strict=True):
+        if ack.field.startswith(prefix):
+            out.setdefault(ack.field[len(prefix):], []).append(finding.number)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def header_fields(data: dict[str, Any], kind: str, money_unit: str,
+                  flags: dict[str, tuple[int, ...]] | None = None) -> list[Field]:
+    """The scalar fields of a table in schema order, labelled with their schema titles, each with the
+    findings about it or any of its parts."""
     shown: list[Field] = []
+    flags = flags or {}
+
+    def about(key: str) -> tuple[int, ...]:
+        return tuple(n for path, numbers in sorted(flags.items()) for n in numbers
+                     if path == key or path.startswith((f"{key}.", f"{key}[")))
+
     for key, title in titles(kind).items():
         if key in NOT_IN_HEADER or key not in data:
             continue
         value = data[key]
         if key == F.AMOUNT:
-            shown.append(Field(title, (money(value, money_unit),)))
+            shown.append(Field(title, (money(value, money_unit),), about(key)))
         elif key == F.FUNDING and isinstance(value, dict):
-            shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items())))
+            shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items()), about(key)))
         elif key == F.SPENDING_PLAN and isinstance(value, dict):
-            shown.append(Field(title, tuple(f"{k}：{plain(v)}%" for k, v in value.items())))
+            shown.append(Field(title, tuple(f"{k}：{plain(v)}%" for k, v in value.items()), about(key)))
         elif not isinstance(value, dict):
-            shown.append(Field(title, lines(value)))
+            shown.append(Field(title, lines(value), about(key)))
     return shown
 
 
@@ -184,7 +205,7 @@ def indicator_table(indicators: list[Indicator], caption: str, found: list[Findi
             cells = (text(ind.name), text(ind.operator), text(ind.value), ind.unit,
                      *(text(getattr(ind, attr)) for _, attr in optional))
         rows.append(IndicatorRow(HeaderCell(ind.level1, spans[F.LEVEL1][n]), HeaderCell(ind.level2, spans[F.LEVEL2][n]),
-                                 cells, ind.is_placeholder, flagged.get(n, ())))
+                                 cells, ind.is_placeholder, flagged.get(n, ()), f"{ind.level1} · {ind.level2}"))
     groups: list[list[IndicatorRow]] = []
     for row in rows:
         if row.level1.span or not groups:
