@@ -229,7 +229,9 @@ def _changes(histories: Histories, summaries: list[UnitSummary], data: Path, reg
                 continue
             name = Path(event.new_path).stem if Path(event.new_path).name != "单位.yaml" else Path(event.new_path).parent.name
             lines = change_lines(event, money[event.new_path], texts)
+            if not lines:  # housekeeping only (序号, layout): not news for readers
+                continue
             touched.append(Touched(Link(name, href(pages[event.new_path], HOME, folder=True)), tuple(lines[:3])))
-        if touched or not paths:
+        if touched:
             out.append(Change(commit.date, commit.subject, tuple(touched), len(paths) - len(touched)))
     return tuple(out)

@@ -20,7 +20,7 @@ from generator.data.tree import UnitFolder
 from generator.render.compose import BOOKLET, project_order, project_stems
 from generator.render.layout import load_layout
 from generator.render.tables import WrittenTables, write_unit_tables
-from generator.site import exports, search, views, years
+from generator.site import exports, official, search, views, years
 from generator.site.addresses import UnitAddress, href, region_page, year_page
 from generator.site.pages import (
     Common,
@@ -118,6 +118,8 @@ def build_unit(job: UnitJob) -> UnitSummary:
         summary.append(SummaryRow(number, Link(project.name, project_href),
                                   views.money(project.budget, "").strip(), project.remark,
                                   tuple((n, f"{project_href}#finding-{n}") for n in amount_flags)))
+    if tables:
+        _link_back(job.site, address, stems, unit.projects, made, unit.name)
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
     pages[unit_links["文件"]] = unit_page
     if unit.department is not None:
@@ -233,6 +235,19 @@ def _unit_doc(unit: Unit, projects: int) -> search.Doc:
         parts.append(views.text(unit.narrative))
     return search.Doc("单位", unit.name, "", context=f"{unit.region.name} {unit.year}年", body=" ".join(p for p in parts if p),
                       amount=views.money(unit.project_total, unit.region.money_unit), line=f"{projects} 个项目")
+
+
+def _link_back(site: Path, address: UnitAddress, stems: list[str], projects: list[Project], made: set[str],
+               unit_name: str) -> None:
+    """Each official table's web page links back to its project's page (the unit's tables: the unit's)."""
+    names = dict(zip(stems, (p.name for p in projects), strict=True))
+    for name in sorted(made):
+        if not name.endswith(".html"):
+            continue
+        stem = name[:-len(".html")]
+        page = address.project_page(stem) if stem in names else address.page
+        official.rewrite(site.joinpath(*address.tables.parts, name), href(page, address.tables, folder=True),
+                         names.get(stem, unit_name))
 
 
 def _relative(path: Path, root: Path) -> str:

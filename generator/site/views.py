@@ -63,7 +63,7 @@ class IndicatorRow:
     level2: HeaderCell
     cells: tuple[str, ...]
     placeholder: bool
-    findings: tuple[int, ...]  # numbers of the acknowledged findings about this row
+    findings: tuple[tuple[int, ...], ...]  # per cell, the numbers of the acknowledged findings about it
     group: str  # "一级指标 · 二级指标", shown in the row's card on phones
 
 
@@ -180,14 +180,22 @@ def findings(acks: list[Acknowledgement], indicators: list[Indicator], base: str
     return out
 
 
-def _rows_found(found: list[Finding], acks: list[Acknowledgement], base: str) -> dict[int, tuple[int, ...]]:
-    """Indicator row → the numbers of the findings that point at it."""
-    rows: dict[int, list[int]] = {}
+def _rows_found(found: list[Finding], acks: list[Acknowledgement], base: str) -> dict[int, list[tuple[int, str]]]:
+    """Indicator row → the findings that point at it: (number, the field of the row, "" for the whole row)."""
+    rows: dict[int, list[tuple[int, str]]] = {}
     for finding, ack in zip(found, acks, strict=True):
         match = _INDEXED.match(ack.field)
         if match and match.group("key") == base:
-            rows.setdefault(int(match.group("index")) - 1, []).append(finding.number)
-    return {k: tuple(v) for k, v in rows.items()}
+            rows.setdefault(int(match.group("index")) - 1, []).append((finding.number, match.group("rest") or ""))
+    return rows
+
+
+def _cell_flags(columns: tuple[str, ...], about: list[tuple[int, str]]) -> tuple[tuple[int, ...], ...]:
+    """The findings of a row placed in the cells of their fields (a field not shown: the first cell)."""
+    cells: list[list[int]] = [[] for _ in columns]
+    for number, field in about:
+        cells[columns.index(field) if field in columns else 0].append(number)
+    return tuple(tuple(c) for c in cells)
 
 
 def indicator_table(indicators: list[Indicator], caption: str, found: list[Finding] | None = None,
@@ -197,6 +205,7 @@ def indicator_table(indicators: list[Indicator], caption: str, found: list[Findi
     rows_data = [{F.LEVEL1: i.level1, F.LEVEL2: i.level2} for i in indicators]
     spans = merge_spans(rows_data, [F.LEVEL1, F.LEVEL2])
     flagged = _rows_found(found or [], acks or [], base)
+    columns = INDICATOR_COLUMNS + tuple(t for t, _ in optional)
     rows = []
     for n, ind in enumerate(indicators):
         if ind.is_placeholder:
@@ -205,12 +214,12 @@ def indicator_table(indicators: list[Indicator], caption: str, found: list[Findi
             cells = (text(ind.name), text(ind.operator), text(ind.value), ind.unit,
                      *(text(getattr(ind, attr)) for _, attr in optional))
         rows.append(IndicatorRow(HeaderCell(ind.level1, spans[F.LEVEL1][n]), HeaderCell(ind.level2, spans[F.LEVEL2][n]),
-                                 cells, ind.is_placeholder, flagged.get(n, ()), f"{ind.level1} · {ind.level2}"))
+                                 cells, ind.is_placeholder, _cell_flags(columns, flagged.get(n, [])),
+                                 f"{ind.level1} · {ind.level2}"))
     groups: list[list[IndicatorRow]] = []
     for row in rows:
         if row.level1.span or not groups:
             groups.append([])
         groups[-1].append(row)
     count = sum(1 for i in indicators if not i.is_placeholder)
-    return IndicatorTable(caption, INDICATOR_COLUMNS + tuple(t for t, _ in optional),
-                          tuple(tuple(g) for g in groups), count)
+    return IndicatorTable(caption, columns, tuple(tuple(g) for g in groups), count)
