@@ -12,7 +12,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import quote, unquote, urljoin, urlparse
 
 import pytest
 from click.testing import CliRunner
@@ -154,11 +154,26 @@ def test_unit_pages_show_department_table_or_narrative_and_summary(site: Path) -
     assert "部门整体绩效目标" in hebei and "工作保障措施" in hebei and "单位汇编" in hebei
 
 
-def test_home_page_has_totals_chart_and_changes(site: Path) -> None:
+def test_home_page_has_totals_per_region_and_year_charts_linking_units_and_changes(site: Path) -> None:
     text = (site / "index.html").read_text(encoding="utf-8")
-    projects = sum(1 for p in data_files() if p.name != "单位.yaml")
-    assert f'<th scope="row">项目</th><td class="jixiao-number">{projects}</td>' in text
-    assert text.count('<svg role="img"') == 2 and "株洲市渌口区 2026年各单位项目金额" in text
+    by_year: dict[tuple[str, str], list[Path]] = {}
+    for path in data_files():
+        if path.name != "单位.yaml":
+            region, year = path.relative_to(DATA).parts[:2]
+            by_year.setdefault((region, year), []).append(path)
+    total = Decimal(0)
+    for (region, year), files in by_year.items():
+        budget = sum((Decimal(str(yaml_data(p).get("项目金额") or 0)) for p in files), Decimal(0))
+        total += budget
+        row = re.search(rf'<tr><th scope="row"><a href="{quote(f"地区/{region}/{year}")}/index.html">{region} {year}年</a>'
+                        r"</th>(.*?)</tr>", text)
+        assert row, (region, year)
+        assert f'<td class="jixiao-number">{len(files)}</td>' in row.group(1)
+        assert f"{format(budget.normalize(), 'f')} 万元" in row.group(1)
+    assert len(by_year) > 1 and format(total.normalize(), "f") not in text  # never summed across years and regions
+    assert text.count('<figure class="jixiao-chart"') == len(by_year) and "株洲市渌口区 2026年各单位项目金额" in text
+    unit = quote("地区/株洲市渌口区/2026/区委组织部")
+    assert f'<span class="jixiao-bar-name"><a href="{unit}/index.html">中共株洲市渌口区委组织部</a>' in text
     assert "最近的改动" in text
 
 
@@ -314,7 +329,7 @@ def test_packaged_mkdocs_config_is_the_top_level_one() -> None:
     differ = [(a.split("#")[0].strip(), b.split("#")[0].strip()) for a, b in zip(top, packaged, strict=True) if a != b]
     assert len(top) == len(packaged) and differ == [
         ("docs_dir: docs", "docs_dir: ../../docs"), ("site_dir: site", "site_dir: ../../site"),
-        ("- generator/site/hooks.py", "- hooks.py")]
+        ("custom_dir: generator/site/theme", "custom_dir: theme"), ("- generator/site/hooks.py", "- hooks.py")]
     config = engine.raw_config(ROOT / "mkdocs.yml")
     assert config["theme"]["name"] == "material" and config["theme"]["language"] == "zh"
     assert config["theme"]["font"] is False and config["plugins"] == []
@@ -332,6 +347,7 @@ def test_mkdocs_yml_builds_with_mkdocs_and_zensical(engine_name: str, tmp_path: 
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     (tmp_path / "generator/site").mkdir(parents=True)
     shutil.copy(ROOT / "generator/site/hooks.py", tmp_path / "generator/site/hooks.py")
+    shutil.copytree(ROOT / "generator/site/theme", tmp_path / "generator/site/theme")
     if engine_name == "mkdocs":
         command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     else:
@@ -351,6 +367,7 @@ def test_the_hook_fails_a_strict_build_that_loads_a_font_from_another_host(tmp_p
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     (tmp_path / "generator/site").mkdir(parents=True)
     shutil.copy(ROOT / "generator/site/hooks.py", tmp_path / "generator/site/hooks.py")
+    shutil.copytree(ROOT / "generator/site/theme", tmp_path / "generator/site/theme")
     page = tmp_path / "docs/编辑指南.md"
     page.write_text(page.read_text(encoding="utf-8") + '\n<link rel="stylesheet" href="https://fonts.example/x.css">\n',
                     encoding="utf-8")
@@ -360,13 +377,15 @@ def test_the_hook_fails_a_strict_build_that_loads_a_font_from_another_host(tmp_p
 
 
 def test_shell_rebases_links_to_each_depth() -> None:
-    html = ('<html><head><title>JIXIAOSHELLTITLE - 站</title><link href="../assets/a.css"></head><body>'
+    html = ('<html><head><meta name="description" content="JIXIAOSHELLDESCRIPTION"><title>JIXIAOSHELLTITLE - 站</title>'
+            '<link href="../assets/a.css"></head><body>'
             '<a href="..">首页</a><span>JIXIAOSHELLTITLE</span><article class="md-content__inner md-typeset">x</article>'
             '<script id="__config">{"base": ".."}</script></body></html>')
     shell = Shell.from_page(html)
-    deep = shell.page("<甲>", PurePosixPath("地区/乙/2026/丙/丁"), "<p>正文</p>")
+    deep = shell.page("<甲>JIXIAOSHELLDESCRIPTION", PurePosixPath("地区/乙/2026/丙/丁"), "<p>正文</p>", "说明<乙>")
     assert 'href="../../../../../assets/a.css"' in deep and '"base": "../../../../.."' in deep
-    assert "<title>&lt;甲&gt; - 站</title>" in deep and "<span>&lt;甲&gt;</span>" in deep
+    assert "<title>&lt;甲&gt;JIXIAOSHELLDESCRIPTION - 站</title>" in deep and "<span>&lt;甲&gt;JIXIAOSHELLDESCRIPTION</span>" in deep
+    assert '<meta name="description" content="说明&lt;乙&gt;">' in deep  # the title's text is never taken for the mark
     home = shell.page("首页", PurePosixPath(), "")
     assert 'href="assets/a.css"' in home and '<a href=".">' in home and '"base": "."' in home
     with pytest.raises(ShellError):
