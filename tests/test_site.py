@@ -329,7 +329,7 @@ def test_packaged_mkdocs_config_is_the_top_level_one() -> None:
     differ = [(a.split("#")[0].strip(), b.split("#")[0].strip()) for a, b in zip(top, packaged, strict=True) if a != b]
     assert len(top) == len(packaged) and differ == [
         ("docs_dir: docs", "docs_dir: ../../docs"), ("site_dir: site", "site_dir: ../../site"),
-        ("custom_dir: generator/site/theme", "custom_dir: theme"), ("- generator/site/hooks.py", "- hooks.py")]
+        ("- generator/site/hooks.py", "- hooks.py")]
     config = engine.raw_config(ROOT / "mkdocs.yml")
     assert config["theme"]["name"] == "material" and config["theme"]["language"] == "zh"
     assert config["theme"]["font"] is False and config["plugins"] == []
@@ -347,7 +347,6 @@ def test_mkdocs_yml_builds_with_mkdocs_and_zensical(engine_name: str, tmp_path: 
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     (tmp_path / "generator/site").mkdir(parents=True)
     shutil.copy(ROOT / "generator/site/hooks.py", tmp_path / "generator/site/hooks.py")
-    shutil.copytree(ROOT / "generator/site/theme", tmp_path / "generator/site/theme")
     if engine_name == "mkdocs":
         command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     else:
@@ -367,7 +366,6 @@ def test_the_hook_fails_a_strict_build_that_loads_a_font_from_another_host(tmp_p
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     (tmp_path / "generator/site").mkdir(parents=True)
     shutil.copy(ROOT / "generator/site/hooks.py", tmp_path / "generator/site/hooks.py")
-    shutil.copytree(ROOT / "generator/site/theme", tmp_path / "generator/site/theme")
     page = tmp_path / "docs/编辑指南.md"
     page.write_text(page.read_text(encoding="utf-8") + '\n<link rel="stylesheet" href="https://fonts.example/x.css">\n',
                     encoding="utf-8")

@@ -34,7 +34,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=root, check=True, capture_output=True)
     monkeypatch.chdir(root)
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(search, "PAGES_PER_SHARD", 8)  # several search shards even for the sample data
     return root
 
 
@@ -60,29 +59,23 @@ def edit(old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def shard_of(unit: str) -> str:
-    shards = sorted(p.name for p in Path("site/pagefind-shards").iterdir())
-    count = search.shard_count(sum(1 for _ in Path("data").rglob("*.yaml")))  # units and projects, as the pages
-    folder = search.shard_folder(search.shard_of(unit, count)).name
-    assert folder in shards
-    return folder
+def search_shards(site: Path) -> int:
+    entry = (site / search.FOLDER / "entry.js").read_text(encoding="utf-8")
+    return int(entry.split('"shards":')[1].split(",")[0])
 
 
 def test_an_update_writes_only_what_changed_and_equals_a_build_from_nothing(repo: Path) -> None:
     make("site")
     before = identities(repo / "site")
-    shards = sorted(p.name for p in (repo / "site/pagefind-shards").iterdir())
-    assert len(shards) > 1
     edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
     make("site")
     after = identities(repo / "site")
-    edited = shard_of(EDITED_UNIT)
-    mine = (f"tables/{EDITED_UNIT}/", f"地区/{EDITED_UNIT}/", f"data/{EDITED_UNIT}/", f"data/{EDITED_UNIT}.json",
-            f"pagefind-shards/{edited}/")
-    untouched = [name for name in before if name.startswith(("tables/", "地区/", "data/", "pagefind-shards/"))
+    mine = (f"tables/{EDITED_UNIT}/", f"地区/{EDITED_UNIT}/", f"data/{EDITED_UNIT}/", f"data/{EDITED_UNIT}.json")
+    untouched = [name for name in before if name.startswith(("tables/", "地区/", "data/"))
                  and name.count("/") > 3 and not name.startswith(mine)]
     assert untouched and [name for name in untouched if after.get(name) != before[name]] == []
-    assert any(after.get(name) != before[name] for name in before if name.startswith(f"pagefind-shards/{edited}/"))
+    index = repo / "site" / search.FOLDER / "t" / f"{search.fnv('季度') % search_shards(repo / 'site')}.js"
+    assert '"季度"' in index.read_text(encoding="utf-8")  # the search index (common files) has the new text
     page = repo / "site/地区" / EDITED_UNIT / "志愿服务活动专项/index.html"
     assert "每季度一次" in page.read_text(encoding="utf-8")
     make("fresh", cached=False)

@@ -1,5 +1,8 @@
-"""mkdocs hooks of the site (``hooks:`` in mkdocs.yml): no page may load anything from another host, and every
-link to a page names its index.html.
+"""mkdocs hooks of the site (``hooks:`` in mkdocs.yml): no page may load anything from another host, every
+link to a page names its index.html, and the foot of every page links the guides (``extra.guides``).
+
+The guides for editors, reviewers and developers are kept out of the public menu (``not_in_nav``) and
+linked at the foot instead, where readers who look for them find them.
 
 Links end in index.html so that the site works opened from disk (file://), where a link to a folder
 shows the folder's files instead of its page; a web server serves the same pages (jixiao's own data
@@ -61,7 +64,24 @@ def on_config(config: Any) -> Any:
     return config
 
 
+_COPYRIGHT = '<div class="md-copyright">'
+
+
+def guides_at_the_foot(html: str, guides: Any, up: str) -> str:
+    """The foot of a page with a line of links to the guides (each {title, path}, relative to the site's
+    root; ``up`` leads from the page to the root)."""
+    from markupsafe import escape
+
+    if not isinstance(guides, list) or not guides or _COPYRIGHT not in html:
+        return html
+    links = "".join(f'<a href="{escape(up + str(g.get("path", "")))}">{escape(str(g.get("title", "")))}</a>'
+                    for g in guides if isinstance(g, dict))
+    line = f'<nav class="jixiao-guides" aria-label="说明文档"><span>说明文档：</span>{links}</nav>'
+    return html.replace(_COPYRIGHT, _COPYRIGHT + line, 1)
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
     for place in outside_requests(output):
         log.warning("页面 %s 引用了外部网站的资源：%s", page.file.src_uri, place)
-    return folder_links_to_index(output)
+    up = "../" * page.url.count("/")  # mkdocs's directory addresses: 编辑指南/ is one folder down
+    return folder_links_to_index(guides_at_the_foot(output, (config.get("extra") or {}).get("guides"), up))
