@@ -143,7 +143,11 @@ def header_fields(data: dict[str, Any], kind: str, money_unit: str,
                      if path == key or path.startswith((f"{key}.", f"{key}[")))
 
     for key, title in titles(kind).items():
-        if key in NOT_IN_HEADER or key not in data:
+        if key in NOT_IN_HEADER:
+            continue
+        if key not in data:
+            if about(key):  # a finding about a field the table leaves empty: shown, and marked
+                shown.append(Field(title, ("（原表未填）",), about(key)))
             continue
         value = data[key]
         if key == F.AMOUNT:
