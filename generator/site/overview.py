@@ -79,9 +79,9 @@ def year_summary(units: list[UnitInfo], page: PurePosixPath, ident: str, booklet
     rows = []
     for info in units:
         u = info.summary
-        link = href(u.address.page, page, folder=True)
+        unit_href = href(u.address.page, page, folder=True)
         booklet = booklets.get("/".join(u.address.parts))
-        rows.append(UnitRow(Link(u.name, link), u.projects, u.indicators, views.text(u.budget),
+        rows.append(UnitRow(Link(u.name, unit_href), u.projects, u.indicators, views.text(u.budget),
                             _percent(int(info.stats.get("quantified", 0)), int(info.stats.get("indicators", 0))),
                             int(info.stats.get("findings", 0)), str(info.stats.get("declared", "")),
                             Link("PDF", href(booklet, page)) if booklet else None))
@@ -223,7 +223,7 @@ def _changes(histories: Histories, summaries: list[UnitSummary], data: Path, reg
     out = []
     for commit in commits:
         paths = list(dict.fromkeys(e.new_path for e in commit.events))
-        touched = []
+        touched: list[Touched] = []
         for event in commit.events:
             if event.new_path not in pages or len(touched) >= LINKS_PER_CHANGE:
                 continue

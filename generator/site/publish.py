@@ -100,10 +100,10 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     regions: dict[str, Region] = {f.region_dir.name: read_region(f.region_dir / REGION_FILE) for f in folders}
     infos = [overview.UnitInfo(s, *_overview_rows(scratch, n)) for n, s in enumerate(done)]
     converted = set(record.pdfs)
-    booklets = {"/".join(s.address.parts): PurePosixPath(name).as_posix() for root, s in zip(roots, done, strict=True)
+    linked = {"/".join(s.address.parts): PurePosixPath(name).as_posix() for root, s in zip(roots, done, strict=True)
                 if s.tables and s.tables.booklet
                 and (name := s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix()) in converted}
-    pages = overview.write_overview(site, theme, infos, regions, histories, data, booklets)
+    pages = overview.write_overview(site, theme, infos, regions, histories, data, linked)
     _open_data(site, scratch, done, roots, regions)
     built = Built(pages + len(done) + sum(s.projects for s in done), record,
                   {k for n, k in enumerate(keys) if k is not None and n not in fresh}, units=len(done),

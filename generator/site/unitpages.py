@@ -83,7 +83,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     address = UnitAddress.of(job.folder.region_dir, unit.year, job.folder.path)
     tables = write_unit_tables(unit, job.site.joinpath(*address.tables.parts)) if job.tables else None
     made = {p.name for p in job.site.joinpath(*address.tables.parts).iterdir()} if tables else set()
-    stems = project_stems(load_layout(region.layout), unit.projects)
+    stems = project_stems(load_layout(region.layout, region.folder), unit.projects)
     shell = _shell(job.shell)
     context = {"地区": region.name, F.REGION_CODE: region.code, "年度": unit.year, F.UNIT_NAME: unit.name,
                F.UNIT_CODE: unit.code, F.MONEY_UNIT: region.money_unit}
@@ -220,7 +220,8 @@ def _project_doc(project: Project, stem: str, unit: Unit) -> search.Doc:
     data = project.doc.data
     body = [project.category, project.code, project.remark, views.text(data.get(F.USE_OF_FUNDS)), *project.goals,
             views.text(data.get(F.PERIOD_GOALS)), _indicator_text(project.indicators)]
-    return search.Doc("项目", project.name, stem, context=f"{unit.name} {unit.region.name} {unit.year}年", body=" ".join(b for b in body if b),
+    return search.Doc("项目", project.name, stem, context=f"{unit.name} {unit.region.name} {unit.year}年",
+                      body=" ".join(b for b in body if b),
                       category=project.category or "", amount=views.money(project.budget, unit.region.money_unit),
                       line=" ".join(project.goals)[:40])
 
@@ -281,7 +282,8 @@ def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str,
     downloads += [Link("数据：JSON", href(address.data / f"{stem}.json", folder), True),
                   Link("绩效指标：CSV（Excel 可打开）", href(address.data / f"{stem}.csv", folder), True)]
     period = data.get(F.PERIOD_GOALS)
-    last, compared = None, ()
+    last: Link | None = None
+    compared: tuple[Compared, ...] = ()
     match = continued_from(project, earlier)
     if earlier is not None and match is not None:
         old = earlier.projects[match]

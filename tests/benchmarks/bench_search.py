@@ -72,7 +72,7 @@ def generated_queries(data: Path, count: int, seed: int = 0) -> list[search_suit
     projects = [p for p in pages if p[1] != p[2]]
     out: list[search_suite.Query] = []
     while len(out) < count:
-        page, name, unit = rng.choice(projects)
+        _page, name, unit = rng.choice(projects)
         start = rng.randrange(max(1, len(name) - 2))
         part, head = name[start:start + 3], name[:4]
         out.append(search_suite.Query(name, tuple(p for p, n, _ in pages if n == name)))
