@@ -202,6 +202,24 @@ def test_filters_narrow_the_results_and_guides_have_their_own(driver: Any, serve
     assert_clean(driver, served)
 
 
+def test_on_a_phone_the_first_results_show_in_the_first_screen(driver: Any, served: str) -> None:
+    """The five filters took a phone's first screen: they fold there, unless the address chose one."""
+    driver.set_window_size(*browser.PHONE)
+    driver.get(browser.url(served, "搜索/index.html?q=村干部"))
+    wait_for(driver, "return document.querySelectorAll('#jixiao-search-results li').length >= 2")
+    bottoms = driver.execute_script("return [...document.querySelectorAll('#jixiao-search-results li')].slice(0, 2)"
+                                    ".map(li => li.getBoundingClientRect().bottom)")
+    assert max(bottoms) <= driver.execute_script("return window.innerHeight"), bottoms
+    driver.get(browser.url(served, "搜索/index.html?q=村干部&region=株洲市渌口区"))
+    wait_for(driver, "return document.querySelector('#jixiao-search-results a')")
+    assert driver.execute_script("return document.querySelector('select[name=region]').offsetHeight") > 0  # chosen: shown
+    driver.set_window_size(*browser.DESKTOP)
+    driver.get(browser.url(served, "搜索/index.html?q=村干部"))
+    wait_for(driver, "return document.querySelector('#jixiao-search-results a')")
+    assert driver.execute_script("return document.querySelector('select[name=unit]').offsetHeight") > 0
+    assert_clean(driver, served)
+
+
 def test_opened_from_disk_links_and_search_work(driver: Any, site: Path) -> None:
     driver.set_window_size(*browser.DESKTOP)
     driver.get((site / "index.html").as_uri())

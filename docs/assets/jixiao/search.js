@@ -335,6 +335,9 @@
       names.forEach(function (name) { if (params.get(name) && form.elements[name]) form.elements[name].value = params.get(name); });
       fillUnits();
       if (params.get("unit")) form.elements.unit.value = params.get("unit");
+      // The filters take a phone's first screen: there they stay folded unless the address chose one.
+      var box = document.getElementById("jixiao-search-filters");
+      if (box && (window.matchMedia("(min-width: 600px)").matches || Object.keys(filters()).length)) box.open = true;
       form.hidden = false;
       form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
       input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
