@@ -26,8 +26,9 @@ path and from a page opened from disk:
 - ``d/<group>-<block>.js``: what a result shows (name, address, category, amount, a line of text),
   8 pages a file.
 
-A reader's first search loads entry.js, one token file per pair typed, and the blocks of the results
-shown; at 10,000 projects well under 150 KB (docs/搜索.md has the figures).
+A reader's first search loads entry.js, a token file for every other pair typed (at most six, and not
+the few large files of pairs most pages have while the query has enough others: ``heavy`` in entry.js),
+and the blocks of the results shown; at 10,000 projects well under 150 KB (docs/搜索.md has the figures).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ from typing import Any
 FOLDER = "search-index"
 BLOCK = 8  # pages per results file: a page of results needs a few small files
 SHARD_BYTES = 4000  # about this many bytes of postings per token file
+# A token file above this size holds a pair most pages have (经费, 工作): a query looks such pairs up only
+# when its words have too few others (search.js spread()), so that a first search stays small.
+HEAVY_BYTES = 12000
 TITLE, CONTEXT, BODY = 1, 2, 4
 CATEGORY_TOKEN = "类别="  # + a 项目类别: the pages of that category, for the filter
 KINDS = ("地区", "年度", "单位", "项目", "说明")
@@ -221,9 +225,10 @@ def write(site: Path, index: Index) -> int:
     shards: list[dict[str, str]] = [{} for _ in range(count)]
     for token, posting in postings.items():
         shards[fnv(token) % count][token] = posting
-    written = 0
+    written, heavy = 0, []
     for number, shard in enumerate(shards):
-        _script(root / "t" / f"{number}.js", f"jixiaoSearch.t({number},", shard)
+        if _script(root / "t" / f"{number}.js", f"jixiaoSearch.t({number},", shard) > HEAVY_BYTES:
+            heavy.append(number)
         written += 1
     for number, group in enumerate(index.groups):
         for block in range(0, len(group.docs), BLOCK):
@@ -237,14 +242,16 @@ def write(site: Path, index: Index) -> int:
     entry = {"version": 1, "shards": count, "block": BLOCK, "kinds": list(KINDS), "regions": regions,
              "years": sorted({g.year for g in index.groups if g.year} | {d[6] for g in index.groups for d in g.docs
                                                                         if d[6]}, reverse=True),
-             "categories": categories, "groups": units}
+             "categories": categories, "groups": units, "heavy": heavy}
     _script(root / "entry.js", "jixiaoSearch.entry(", entry)
     return written + 1
 
 
-def _script(path: Path, call: str, value: Any) -> None:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(f"{call}{text});\n", encoding="utf-8", newline="\n")
+def _script(path: Path, call: str, value: Any) -> int:
+    """Write ``call(value);`` as a script; returns its size in bytes."""
+    data = f"{call}{json.dumps(value, ensure_ascii=False, separators=(',', ':'))});\n".encode()
+    path.write_bytes(data)
+    return len(data)
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
