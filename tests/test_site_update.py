@@ -4,11 +4,13 @@ writes only what changed, never touches the rest, and always leaves what a build
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from conftest import DATA, ROOT
@@ -212,6 +214,19 @@ def test_rebuilds_with_pdf_after_an_edit_and_after_a_revert(repo: Path) -> None:
     shutil.rmtree(repo / "fresh")
     make_with_pdf("fresh", cached=False)
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+@needs_soffice
+def test_each_pdf_booklet_is_linked_from_its_year_page(repo: Path) -> None:
+    """The booklets were built and linked from nowhere; now from the table of units of their year."""
+    make_with_pdf("site")
+    booklets = sorted((repo / "site/tables").rglob("*.pdf"))
+    assert len(booklets) == 4
+    for booklet in booklets:
+        region, year = booklet.relative_to(repo / "site/tables").parts[:2]
+        page = repo / "site/地区" / region / year / "index.html"
+        links = re.findall(r'href="([^"]+\.pdf)"', page.read_text(encoding="utf-8"))
+        assert booklet.resolve() in {(page.parent / unquote(link)).resolve() for link in links}, (booklet, page)
 
 
 def test_an_update_never_writes_through_a_linked_folder(repo: Path, tmp_path: Path) -> None:
