@@ -660,3 +660,31 @@ def test_the_list_of_all_projects_is_a_plain_table_of_whole_units(site: Path) ->
     assert 'data-sort="number">项目金额</th>' in text and "<noscript" not in text
     year = page_text(site, "地区/株洲市渌口区/2026")
     assert "定量指标占比" in year and "株洲市渌口区 2026年全部 15 个项目" in year
+
+
+def test_the_sample_regions_of_other_layouts_are_on_the_site(tmp_path: Path) -> None:
+    """tests/regions/ (湖南申报表, 四川, 湖北, 内蒙古 layouts): every table has its page with what the new fields
+    hold, every region and year its own total, and every link resolves."""
+    from generator.data import fields as F
+
+    regions = ROOT / "tests" / "regions"
+    result = build(regions, tmp_path / "site", make_pdf=False)
+    assert result.written, result.report.diagnostics
+    site = result.out.parent
+    files = sorted(p for p in regions.rglob("*.yaml") if p.name != "地区.yaml")
+    assert len(files) >= 6
+    for path in files:
+        region, year, unit = path.relative_to(regions).parts[:3]
+        folder = site / "地区" / region / year / unit
+        page = folder / "index.html" if path.name == "单位.yaml" else folder / path.stem / "index.html"
+        data = yaml_data(path)
+        text = page.read_text(encoding="utf-8")
+        assert f"<h1 id=\"jixiao-title\">{data.get(F.PROJECT_NAME) or data[F.UNIT_NAME]}</h1>" in text, path
+        if F.INCOMPLETE in data:
+            assert "原表缺少" in text, path
+        for item in data.get(F.BREAKDOWN) or []:
+            assert str(item[F.BREAKDOWN_ITEM]) in text, path
+        home = (site / "index.html").read_text(encoding="utf-8")
+        assert f"{region} {year}年</a>" in home, (region, year)  # a row of its own on the home page
+    test_every_link_and_resource_resolves_inside_the_site(site)
+    test_no_page_loads_anything_from_another_host(site)

@@ -37,6 +37,9 @@ from generator.site.pages import (
 from generator.site.shell import Shell, write_page
 from generator.site.views import Field, Link
 
+# The unit's own fields shown above its tables, in schema order (the tables have sections of their own).
+UNIT_HEADER = frozenset({F.UNIT_NAME, F.UNIT_CODE, F.SUPERVISOR, F.STATED_PROJECT_TOTAL, F.FINANCE_OFFICER, F.PREPARER,
+                         F.FILLED_BY, F.INCOMPLETE})
 TABLE_FORMATS = ((".html", "网页（在浏览器中打开，可打印）"), (".docx", "Word"), (".xlsx", "Excel"), (".pdf", "PDF"))
 NO_HISTORY = History((), "")
 
@@ -360,8 +363,18 @@ def _unit_page(unit: Unit, address: UnitAddress, crumbs: tuple[Link, ...], summa
     indicators = unit.department.indicators if unit.department else []
     found = views.findings(acks, indicators, "部门整体支出绩效目标表.绩效指标")
     flags = views.flagged_fields(found, acks)
-    fields = [Field(title, views.lines(data[key]), flags.get(key, ())) for key, title in views.titles("unit").items()
-              if key in (F.UNIT_NAME, F.UNIT_CODE, F.FINANCE_OFFICER, F.PREPARER, F.FILLED_BY) and data.get(key)]
+    fields = []
+    for key, title in views.titles("unit").items():
+        value = data.get(key)
+        if key not in UNIT_HEADER or not value:
+            continue
+        if key == F.STATED_PROJECT_TOTAL:
+            lines: tuple[str, ...] = (views.money(value, money_unit),)
+        elif key == F.INCOMPLETE and isinstance(value, dict):
+            lines = (views.incomplete(value),)
+        else:
+            lines = views.lines(value)
+        fields.append(Field(title, lines, views.flags_about(flags, key)))
     ordered = sorted(unit_stems, key=lambda s: (UNIT_TABLE_ORDER.index(s) if s in UNIT_TABLE_ORDER else 9, s))
     downloads = [link for stem in ordered for link in _table_links(address, stem, page, made, stem)]
     downloads.append(Link("数据：JSON（单位表和全部项目表）", href(address.unit_json, page), True))

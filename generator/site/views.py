@@ -132,6 +132,12 @@ def flagged_fields(found: list[Finding], acks: list[Acknowledgement], prefix: st
     return {k: tuple(v) for k, v in out.items()}
 
 
+def flags_about(flags: dict[str, tuple[int, ...]], key: str) -> tuple[int, ...]:
+    """The findings about field ``key`` or any of its parts."""
+    return tuple(n for path, numbers in sorted(flags.items()) for n in numbers
+                 if path == key or path.startswith((f"{key}.", f"{key}[")))
+
+
 def header_fields(data: dict[str, Any], kind: str, money_unit: str,
                   flags: dict[str, tuple[int, ...]] | None = None) -> list[Field]:
     """The scalar fields of a table in schema order, labelled with their schema titles, each with the
@@ -140,8 +146,7 @@ def header_fields(data: dict[str, Any], kind: str, money_unit: str,
     flags = flags or {}
 
     def about(key: str) -> tuple[int, ...]:
-        return tuple(n for path, numbers in sorted(flags.items()) for n in numbers
-                     if path == key or path.startswith((f"{key}.", f"{key}[")))
+        return flags_about(flags, key)
 
     for key, title in titles(kind).items():
         if key in NOT_IN_HEADER:
@@ -163,11 +168,16 @@ def header_fields(data: dict[str, Any], kind: str, money_unit: str,
             rows = tuple(_breakdown_line(item, money_unit) for item in value if isinstance(item, dict))
             shown.append(Field(title, rows, about(key)))
         elif key == F.INCOMPLETE and isinstance(value, dict):
-            missing = "、".join(str(m) for m in value.get(F.MISSING) or [])
-            shown.append(Field(title, (f"原表缺少{missing}：{text(value.get(F.INCOMPLETE_NOTE))}",), about(key)))
+            shown.append(Field(title, (incomplete(value),), about(key)))
         elif not isinstance(value, dict):
             shown.append(Field(title, lines(value), about(key)))
     return shown
+
+
+def incomplete(value: dict[str, Any]) -> str:
+    """What a 原表不全 says: 原表缺少绩效指标：网页在第 5 条指标之后断了。"""
+    missing = "、".join(str(m) for m in value.get(F.MISSING) or [])
+    return f"原表缺少{missing}：{text(value.get(F.INCOMPLETE_NOTE))}"
 
 
 def _breakdown_line(item: dict[str, Any], money_unit: str) -> str:
