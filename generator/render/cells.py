@@ -51,12 +51,18 @@ def _decimals(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def excel_format(value: Decimal, percent: bool = False) -> str:
-    """An Excel number format that shows ``value`` with exactly its decimals."""
+def decimals(value: Any) -> int:
+    """How many decimals a number is written with (0 for what is not a number)."""
+    return _decimals(Decimal(value)) if is_number(value) else 0
+
+
+def excel_format(value: Decimal, percent: bool = False, thousands: bool = False) -> str:
+    """An Excel number format that shows ``value`` with exactly its decimals (and thousands separators)."""
     places = _decimals(value)
     if percent:
         places = max(0, places - 2)
-    return ("0." + "0" * places if places else "0") + ("%" if percent else "")
+    whole = "#,##0" if thousands else "0"
+    return (whole + "." + "0" * places if places else whole) + ("%" if percent else "")
 
 
 def lookup(data: Any, path: str) -> Any:
@@ -93,16 +99,18 @@ def numbered(items: list[Any], pattern: str) -> tuple[str, ...]:
 
 
 def value_cell(value: Any, *, fmt: str = "", places: int | None = None, numbering: str = "{n}.",
-               colspan: int = 1, rowspan: int = 1, align: str = "") -> Cell:
-    """The cell that prints ``value``: text, a numbered list, or a number Excel keeps as a number."""
+               colspan: int = 1, rowspan: int = 1, align: str = "", thousands: bool = False) -> Cell:
+    """The cell that prints ``value``: text, a numbered list, or a number Excel keeps as a number.
+    An amount (``fmt`` MONEY) is padded to ``places`` decimals, with thousands separators if asked."""
     lines: tuple[str, ...] = ()
     number: Decimal | None = None
     number_format = ""
     if is_number(value):
         shown = money(value, places) if fmt == MONEY else Decimal(value)
         number = shown / 100 if fmt == PERCENT else shown
-        lines = (plain(shown) + ("%" if fmt == PERCENT else ""),)
-        number_format = excel_format(number, percent=fmt == PERCENT)
+        grouped = thousands and fmt == MONEY
+        lines = ((format(shown, ",f") if grouped else plain(shown)) + ("%" if fmt == PERCENT else ""),)
+        number_format = excel_format(number, percent=fmt == PERCENT, thousands=grouped)
     elif isinstance(value, list):
         lines = numbered(value, numbering)
     elif value is not None:
