@@ -100,17 +100,17 @@ def numbered(items: list[Any], pattern: str) -> tuple[str, ...]:
 
 def value_cell(value: Any, *, fmt: str = "", places: int | None = None, numbering: str = "{n}.",
                colspan: int = 1, rowspan: int = 1, align: str = "", thousands: bool = False) -> Cell:
-    """The cell that prints ``value``: text, a numbered list, or a number Excel keeps as a number.
-    An amount (``fmt`` MONEY) is padded to ``places`` decimals, with thousands separators if asked."""
+    """The cell that prints ``value``: text, a numbered list, or a number Excel keeps as a number (an
+    amount with thousands separators when the layout prints them so)."""
     lines: tuple[str, ...] = ()
     number: Decimal | None = None
     number_format = ""
     if is_number(value):
         shown = money(value, places) if fmt == MONEY else Decimal(value)
         number = shown / 100 if fmt == PERCENT else shown
-        grouped = thousands and fmt == MONEY
-        lines = ((format(shown, ",f") if grouped else plain(shown)) + ("%" if fmt == PERCENT else ""),)
-        number_format = excel_format(number, percent=fmt == PERCENT, thousands=grouped)
+        separated = thousands and fmt == MONEY
+        lines = ((format(shown, ",f") if separated else plain(shown)) + ("%" if fmt == PERCENT else ""),)
+        number_format = excel_format(number, percent=fmt == PERCENT, thousands=separated)
     elif isinstance(value, list):
         lines = numbered(value, numbering)
     elif value is not None:
