@@ -155,16 +155,19 @@ def _row_probes(grid: Grid, row: int) -> list[str]:
 
 
 def _spans(item: Printed) -> list[tuple[int, int]]:
-    """The pages (first, end) each of the PDF's tables prints on: a table starts on the first page that
-    has its title and the first cells of its first table (a booklet's projects share their titles)."""
+    """The pages (first, end) each of the PDF's tables prints on: each starts on a new page, the first
+    after the previous table's start that has its title and the first cells of its first table below the
+    headings (a booklet's projects share their titles and headings)."""
     starts = []
     page = 0
     for form in item.forms:
-        marks = [flat(form.title)] + [p for row in range(min(1, len(form.grids[0].rows)) if form.grids else 0)
-                                      for p in _row_probes(form.grids[0], row)][:4]
+        grid = form.grids[0] if form.grids else None
+        first = [] if grid is None else _row_probes(grid, min(grid.head, len(grid.rows) - 1))
+        marks = [flat(form.title)] + first[:4]
         while page < len(item.pages) and not all(m in item.pages[page].text for m in marks):
             page += 1
         starts.append(page)
+        page += 1
     return [(start, end) for start, end in zip(starts, [*starts[1:], len(item.pages)], strict=True)]
 
 
