@@ -252,6 +252,12 @@ def test_booklet_holds_all_tables_in_order(built: BuildResult) -> None:
     hebei = Document(str(built.out / "唐山市路南区/2025/区委社会工作部/单位汇编.docx"))
     landscape = [s.page_width > s.page_height for s in hebei.sections]
     assert landscape == [False] * 8  # cover, contents, 部门整体, 5 projects: no 汇总表 (Hebei prints none unpublished)
+    organisation = (built.out / "株洲市渌口区/2026/区委组织部/单位汇编.html").read_text(encoding="utf-8")
+    contents = re.findall(r'<li class="depth-(\d)"><a href="#表(\d+)">([^<]*)</a>', organisation)
+    # the summary it published first (印刷.顺序), its title as 乙式 prints it and no line of its own name;
+    # the projects under the title they share, each by its name
+    assert contents[:3] == [("1", "1", "2026年项目支出方向绩效目标汇总表"), ("1", "2", "2026年项目支出绩效目标表"),
+                            ("2", "2", "村干部基本报酬和离任村干部补贴经费")]
     headings = [p.text for p in hebei.paragraphs if p.text in ("第一部分", "第二部分")]
     assert headings == ["第一部分", "第二部分"]  # the parts of the published document (contents list them too)
 

@@ -258,7 +258,7 @@ class Booklet:
                 out.append(Entry(0, f"{part.title}　{part.name}" if part.name else part.title, i))
                 shared = ""
             title = f"{form.title}（{form.note}）" if form.note else form.title
-            if form.caption in form.title:
+            if form.caption in form.title or form.caption == form.kind:  # a unit's table: its name is its caption
                 out.append(Entry(1, title, i))
                 shared = ""
                 continue
