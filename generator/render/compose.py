@@ -163,8 +163,8 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
 
 
 def booklet_order(layout: Layout, chosen: Any) -> list[str]:
-    """The unit's order where it gives one (names the layout does not know are reported by jixiao
-    check and skipped here), then the layout's, then every other table in the layout's order."""
+    """The unit's order where it gives one, then the layout's, then every other table in the layout's
+    order. A name the layout does not know is skipped (jixiao check does not report it yet)."""
     known = booklet_names(layout.forms)
     own = [str(n) for n in chosen] if isinstance(chosen, list) else []
     out: list[str] = []
