@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -92,8 +94,12 @@ NO_CACHE = click.option(
 @click.option("--changed", "changed", is_flag=False, flag_value="", default=None, metavar="[BASE]",
               help="只检查自 BASE 以来改动的文件及其所属的整个单位（地区.yaml 改动时为整个地区）；"
                    "BASE 默认为与主分支（main 或 master）的分叉点。")
+@click.option("--hook", is_flag=True,
+              help="作为提交前检查（pre-commit 钩子）运行：检查 PATHS 和这次提交改动、删除的文件所属的整个单位"
+                   "（移走或删除了项目的单位也核对合计）；只列出错误，警告在最后一行计数。")
 @NO_CACHE
-def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, changed: str | None) -> None:
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, changed: str | None,
+          hook: bool) -> None:
     """检查数据：结构（JSON Schema）和业务规则，逐条报告文件:行:列。
 
     不写 PATHS 时检查 data/ 下的全部文件。写了某个项目文件时，也会一并读取它所属的
@@ -107,10 +113,15 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, cha
       jixiao check data/株洲市渌口区/2026/区委组织部
       jixiao check --format json data/ > 检查结果.json
       jixiao check --changed origin/main
+      jixiao check --hook        （提交前检查的钩子这样运行，见 .pre-commit-hooks.yaml）
     """
     from generator.check.run import check as run_check
 
     progress.enable()  # on the terminal only: never in the report
+    if hook:
+        if changed is not None:
+            _fail("--hook 和 --changed 不能同时使用")
+        _hook(list(paths), jobs, strict)
     if changed is not None:
         from generator.review.changed import changed_targets
 
@@ -121,6 +132,29 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, cha
     progress.clear()
     _emit(report, fmt)
     sys.exit(report.exit_code(strict))
+
+
+def _hook(paths: list[Path], jobs: int | None, strict: bool) -> None:
+    from generator.check.run import check as run_check
+    from generator.data.load import display_path
+    from generator.diagnostics.reporters import brief
+    from generator.review.changed import hook_targets
+
+    targets = hook_targets(paths)
+    report = run_check(targets, jobs=jobs) if targets else Report()
+    progress.clear()
+    shown = [_shell_word(display_path(target)) for target in targets]
+    brief(report, sys.stdout, "jixiao check " + " ".join(shown) if 0 < len(shown) <= SHOWN_TARGETS else "jixiao check")
+    sys.exit(report.exit_code(strict))
+
+
+SHOWN_TARGETS = 3  # the units named in the hook's "how to see the warnings"; beyond, all of data/
+_SHELL_SPECIAL = re.compile(r"[\s'\"\\$`!*?\[\]{}()<>|&;#~]")
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word of a command to copy: quoted only where the shell needs it (not for Chinese)."""
+    return shlex.quote(text) if _SHELL_SPECIAL.search(text) else text
 
 
 def _emit(report: Report, fmt: str) -> None:
@@ -304,8 +338,6 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
       jixiao import 组织部.xlsx 社工部.txt --out data --code 430212
       jixiao import 项目表.xlsx --region 株洲市渌口区 --year 2026 --force
     """
-    import re
-
     from generator.data.load import display_path
     from generator.importers import Options, import_sources
 

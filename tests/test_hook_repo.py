@@ -8,6 +8,7 @@ it would from the git host; the environment is built once for the module. The of
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -122,3 +123,60 @@ def test_hooks_stop_a_broken_change_with_the_validator_message(clone: Path, home
     assert f"{shown}:" in output and "错误 [V007]" in output, output
     assert "满意度指标“被保险村干部满意度”的指标值类型是“≤”" in output
     assert "提示：" in output
+
+
+OFFICE = "data/株洲市渌口区/2026/区人民政府办公室"  # 项目支出 40 = 金融处非专项 10 + 援助泸溪资金 30
+ORG = "data/株洲市渌口区/2026/区委组织部"
+
+
+def commits(clone: Path, home: Path) -> int:
+    return int(ok(["git", "rev-list", "--count", "HEAD"], clone, home))
+
+
+def test_a_project_moved_to_another_unit_is_stopped_for_the_unit_it_left(clone: Path, home: Path) -> None:
+    """pre-commit passes only the file where it now is: the unit it left must be checked too (X003)."""
+    ok(["pre-commit", "install"], clone, home)
+    ok(["git", "mv", f"{OFFICE}/金融处非专项.yaml", f"{ORG}/金融处非专项.yaml"], clone, home)
+    result = run(["git", "commit", "-m", "移到组织部"], clone, home)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert f"{OFFICE}/单位.yaml:29:13: 错误 [X003] 项目支出 40，与本单位 1 个项目的金额合计 30 不符" in output
+    assert commits(clone, home) == 1
+
+
+def test_a_commit_that_only_deletes_a_project_is_checked(clone: Path, home: Path) -> None:
+    """A commit with no file left to pass still runs the check (it used to be Skipped)."""
+    ok(["pre-commit", "install"], clone, home)
+    ok(["git", "rm", "-q", f"{OFFICE}/援助泸溪资金.yaml"], clone, home)
+    result = run(["git", "commit", "-m", "删除项目"], clone, home)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert f"{OFFICE}/单位.yaml:29:13: 错误 [X003] 项目支出 40，与本单位 1 个项目的金额合计 10 不符" in output
+    assert "jixiao check：1 个错误，请改正后再提交" in output
+    assert commits(clone, home) == 1
+
+
+def test_a_passing_commit_ends_with_one_line_counting_its_warnings(clone: Path, home: Path) -> None:
+    project = clone / OFFICE / "金融处非专项.yaml"
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace("项目金额: 10\n", "项目金额: 10\n# 编辑人员的注释\n", 1), encoding="utf-8")
+    ok(["pre-commit", "install"], clone, home)
+    ok(["git", "add", "-A"], clone, home)
+    result = run(["git", "commit", "-m", "加注释"], clone, home)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    found = json.loads(ok(["jixiao", "check", "--format", "json", OFFICE], clone, home))
+    warnings = [d for d in found if d["severity"] == "warning" and not d.get("acknowledged")]
+    assert warnings, "the sample unit has warnings"
+    last = output.rstrip().splitlines()[-1]
+    assert last == f"jixiao check：通过（3 个文件）；另有 {len(warnings)} 个警告（不影响提交），查看：jixiao check {OFFICE}"
+    assert " 警告 [" not in output  # counted, not listed
+
+
+def test_ci_runs_the_hook_on_a_range_and_sees_its_deletions(clone: Path, home: Path) -> None:
+    """CI runs ``pre-commit run --from-ref BASE --to-ref HEAD``: a deletion in the range is checked too."""
+    ok(["git", "rm", "-q", f"{OFFICE}/援助泸溪资金.yaml"], clone, home)
+    ok(["git", "commit", "-qm", "删除项目", "--no-verify"], clone, home)
+    result = run(["pre-commit", "run", "--from-ref", "HEAD~1", "--to-ref", "HEAD"], clone, home)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{OFFICE}/单位.yaml:29:13: 错误 [X003]" in result.stdout

@@ -74,6 +74,23 @@ def text(report: Report, out: TextIO) -> None:
         out.write("全部通过。\n")
 
 
+def brief(report: Report, out: TextIO, see: str) -> None:
+    """For a commit (the pre-commit hook): the errors in full, as ``text`` writes them, and one last line
+    counting the warnings and saying how to see them (``see``: the command that shows them). A commit
+    is stopped by errors only; its warnings, not shown one by one, are not forgotten either."""
+    errors = [d for d in report.sorted() if not d.acknowledged and d.severity is Severity.ERROR]
+    for d in errors:
+        out.write(f"{_location(d)}: 错误 [{d.code}] {plain(d.message)}{_field(d)}\n")
+        if d.hint:
+            out.write(f"    提示：{plain(d.hint)}\n")
+    warnings = report.count(Severity.WARNING)
+    counted = f"另有 {warnings} 个警告（不影响提交），查看：{plain(see)}" if warnings else "没有警告。"
+    if errors:
+        out.write(f"\njixiao check：{len(errors)} 个错误，请改正后再提交；{counted}\n")
+    else:
+        out.write(f"jixiao check：通过（{report.files_checked} 个文件）；{counted}\n")
+
+
 def json_(report: Report, out: TextIO) -> None:
     """A JSON array of diagnostics: code, severity, path, line, column, message (and more)."""
     out.write(escaped_bidi(json.dumps([d.as_dict() for d in report.sorted()], ensure_ascii=False, indent=2)))

@@ -92,6 +92,12 @@ def changed_names(root: Path, base: str, head: str | None, pathspec: str) -> lis
     return _names(git(root, *args, *([head] if head else []), "--", pathspec))
 
 
+def staged_names(root: Path, pathspec: str) -> list[str]:
+    """Paths the commit being made changes: the index against HEAD (against nothing before the first commit),
+    deletions included."""
+    return _names(git(root, "diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--", pathspec))
+
+
 def untracked(root: Path, pathspec: str) -> list[str]:
     return _names(git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", pathspec))
 
