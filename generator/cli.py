@@ -164,8 +164,9 @@ def _emit(report: Report, fmt: str) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
-              help="输出格式：text 在终端阅读，md 贴到拉取请求的评论中，json 供程序处理。")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "github"]), default="text", show_default=True,
+              help="输出格式：text 在终端阅读，md 贴到拉取请求的评论中，json 供程序处理（内容与 text 相同），"
+                   "github 只把这次改动带来的新问题（和数字变了的已确认问题）标注到 GitHub 拉取请求的文件行上。")
 def diff(base: str | None, head: str | None, fmt: str) -> None:
     """用中文列出两个版本之间数据的改动和影响，供审核。
 
@@ -179,6 +180,7 @@ def diff(base: str | None, head: str | None, fmt: str) -> None:
     示例：
       jixiao diff
       jixiao diff origin/main...HEAD --format md > 改动.md
+      jixiao diff origin/main...HEAD --format json > 改动.json
       jixiao diff 旧数据/ 新数据/
     """
     from generator.review.diff import execute

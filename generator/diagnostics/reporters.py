@@ -110,18 +110,21 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def github_command(level: str, d: Diagnostic, title: str, body: str) -> str:
+    """One GitHub Actions workflow command (an annotation at ``d``'s place), every part escaped."""
+    return (f"::{level} file={_escape_property(d.path)},line={d.line},col={d.column},"
+            f"title={_escape_property(title)}::{_escape_data(body)}\n")
+
+
 def github(report: Report, out: TextIO) -> None:
     """GitHub Actions workflow commands, so findings show as annotations on the pull request."""
     for d in report.sorted():
         level = "notice" if d.acknowledged else d.severity.value
-        title = _escape_property(f"{d.code} {'已确认' if d.acknowledged else _SEVERITY_ZH[d.severity]}")
+        title = f"{d.code} {'已确认' if d.acknowledged else _SEVERITY_ZH[d.severity]}"
         body = d.message + _field(d) + (f"。提示：{d.hint}" if d.hint and not d.acknowledged else "")
         if d.acknowledged:
             body += f"（已确认：{d.reason}）"
-        out.write(
-            f"::{level} file={_escape_property(d.path)},line={d.line},col={d.column},"
-            f"title={title}::{_escape_data(body)}\n"
-        )
+        out.write(github_command(level, d, title, body))
 
 
 REPORTERS: dict[str, Callable[[Report, TextIO], None]] = {"text": text, "json": json_, "github": github}
