@@ -41,7 +41,8 @@ class _Commands(click.Group):
         return None
 
 
-_DOING = {"build": "生成网站和表格", "serve": "生成和预览网站", "check": "检查数据", "fmt": "整理格式", "import": "导入",
+_DOING = {"init": "准备数据仓库",
+          "build": "生成网站和表格", "serve": "生成和预览网站", "check": "检查数据", "fmt": "整理格式", "import": "导入",
           "diff": "比较改动", "region": "新建地区文件", "unit": "新建单位文件", "project": "新建项目文件"}
 
 
@@ -351,6 +352,53 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
         click.echo(f"{shown[outcome.status]}：{display_path(outcome.path)}", err=fmt != "text")
     _emit(result.report, fmt)
     sys.exit(result.report.exit_code())
+
+
+@cli.command(name="init", context_settings=CONTEXT)
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--region", "region", required=True, help="第一个地区的全称，如 株洲市渌口区（data/ 下以它为文件夹名）。")
+@click.option("--layout", required=True, help="官方表格版式，如 湖南、河北。")
+@click.option("--framework", type=click.Choice(["2015", "2021"]), default="2021", show_default=True,
+              help="指标体系：2021（成本指标为一级指标）或 2015。")
+@click.option("--code", default=None, help="地区的 6 位行政区划代码。")
+@click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), default="none", show_default=True,
+              help="持续集成的模板：github（.github/workflows/jixiao.yml）、gitlab（.gitlab-ci.yml）或不要。")
+@click.option("--hooks", type=click.Choice(["online", "offline"]), default="offline", show_default=True,
+              help="提交前检查：offline 用每台电脑上安装的 jixiao（不需要网络和版本标签）；online 由 pre-commit "
+                   "从 --jixiao-repo 下载这个版本（标签 v" + __version__ + "）。")
+@click.option("--jixiao-repo", default=None, metavar="地址",
+              help="你们使用的 jixiao 仓库地址，如 https://github.com/OWNER/jixiao：在线版提交前检查和 CI 从这里安装"
+                   "这个版本，编辑器从这里读取 schema。")
+@click.option("--schema-url", default=None, metavar="网址",
+              help="编辑器读取这个版本的 schema 文件的网址（其中有 project.schema.json 等），不写时由 --jixiao-repo 得出。")
+def init_command(folder: Path, region: str, layout: str, framework: str, code: str | None, ci: str, hooks: str,
+                 jixiao_repo: str | None, schema_url: str | None) -> None:
+    """把 FOLDER（默认当前文件夹）做成可以使用的数据仓库，各处都固定为这个版本的 jixiao。
+
+    写入（已有的文件不覆盖）：data/<地区>/地区.yaml、.pre-commit-config.yaml（提交前检查）、所选的 CI 模板、
+    .gitignore（.venv/、site/ 等不提交）、.vscode/settings.json（编辑器的字段补全，不需要复制 schema/）；
+    没有 git 仓库时新建一个（主分支 main），并设置 core.quotepath=false，让 git 直接显示中文文件名。
+
+    \b
+    示例：
+      jixiao init 绩效目标数据 --region 株洲市渌口区 --layout 湖南 --code 430212
+      jixiao init --region 株洲市渌口区 --layout 湖南 --ci github --hooks online \\
+                  --jixiao-repo https://github.com/OWNER/jixiao
+    """
+    from generator.datarepo import Options, init
+
+    if code is not None and not re.fullmatch(r"[0-9]{6}", code):
+        _fail(f"--code 应为 6 位数字的行政区划代码，而不是“{code}”")
+    outcome = init(Options(folder, region, layout, int(framework), code, ci, hooks, jixiao_repo, schema_url))
+    for path in outcome.written:
+        click.echo(f"已创建：{path}")
+    for path in outcome.kept:
+        click.echo(f"已存在，未改动：{path}")
+    for note in outcome.notes:
+        click.echo(f"说明：{note}")
+    where = "" if folder == Path(".") else f"cd {_shell_word(str(folder))} && "
+    click.echo(f"下一步：{where}pre-commit install，用 jixiao new unit 新建单位，然后 git add -A && git commit。"
+               "详见 docs/数据仓库.md。")
 
 
 @cli.group(cls=_Commands, context_settings=CONTEXT)

@@ -2,7 +2,9 @@
 
 What changes: indentation (two spaces, list items indented under their key), quoting (only where
 YAML needs it), line endings (``\n``), the editor line ``# yaml-language-server: $schema=…`` at the
-top, the aliases of indicator names and operators (``>=`` → ``≥``, ``满意度`` → ``满意度指标``),
+top (where a schema/ folder is found above the file; a line naming a schema file that is not there is
+removed: the editor would flag every such file), the aliases of indicator names and operators
+(``>=`` → ``≥``, ``满意度`` → ``满意度指标``),
 full-width digits and ％ in text, white space around text, numbers written as text where a number belongs
 (``项目金额: '１０'`` → ``10``; only within the bounds of generator.data.bounds), and codes written as
 numbers (``单位编码: 007630`` → ``'007630'``, exactly as written). Numbers are written back exactly as
@@ -43,7 +45,7 @@ from generator.data.bounds import OutOfRange, is_number_text, within
 from generator.data.load import Document, display_path, load, parse, translate_yaml_error
 from generator.data.normalize import as_number, canonical_enum_value, halfwidth
 from generator.data.parser import compose
-from generator.data.schemas import SCHEMA_LINE_PREFIX, schema_line
+from generator.data.schemas import SCHEMA_LINE_PREFIX, dangling_target, schema_line
 from generator.diagnostics import Diagnostic, FieldPath, format_field, make
 
 CODE_KEYS = (F.REGION_CODE, F.UNIT_CODE, F.PROJECT_CODE)
@@ -226,8 +228,9 @@ def _format_once(text: str, path: Path) -> str:
     if lines and lines[0].startswith(SCHEMA_LINE_PREFIX):
         lines = lines[1:]
     wanted = schema_line(path)
-    if wanted is None and source.lstrip("\ufeff").startswith(SCHEMA_LINE_PREFIX):
-        wanted = source.lstrip("\ufeff").split("\n", 1)[0]
+    first = source.lstrip("\ufeff").split("\n", 1)[0]
+    if wanted is None and first.startswith(SCHEMA_LINE_PREFIX) and dangling_target(first, path.absolute().parent) is None:
+        wanted = first  # a line of the editor's own choosing (a web address, a schema elsewhere): kept
     result = "\n".join(lines)
     if wanted:
         result = wanted + "\n" + result
