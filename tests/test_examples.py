@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import UPDATE_GOLDEN
+from conftest import ROOT, UPDATE_GOLDEN
 
 from generator.check.run import check
 from generator.cli import cli
@@ -252,8 +252,9 @@ def test_valid_tree_through_cli() -> None:
 
 def test_valid_tree_saved_with_bom_and_crlf_checks_clean(tmp_path: Path) -> None:
     """Windows Notepad writes a UTF-8 byte order mark and CRLF line ends: both are fine."""
-    copy = tmp_path / "valid"
+    copy = tmp_path / VALID.relative_to(ROOT)  # where the files' editor lines find schema/ (else P008)
     shutil.copytree(VALID, copy)
+    shutil.copytree(ROOT / "schema", tmp_path / "schema")
     for path in copy.rglob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
