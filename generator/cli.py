@@ -41,7 +41,7 @@ class _Commands(click.Group):
         return None
 
 
-_DOING = {"init": "准备数据仓库",
+_DOING = {"init": "准备数据仓库", "export": "导出可编辑的工作簿",
           "build": "生成网站和表格", "serve": "生成和预览网站", "check": "检查数据", "fmt": "整理格式", "import": "导入",
           "diff": "比较改动", "region": "新建地区文件", "unit": "新建单位文件", "project": "新建项目文件"}
 
@@ -347,12 +347,51 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
 
     if code is not None and not re.fullmatch(r"[0-9]{6}", code):
         _fail(f"--code 应为 6 位数字的行政区划代码，而不是“{code}”")
-    result = import_sources(list(sources), Options(out=out, region=region, code=code, year=year, force=force))
+    from generator.importers.roundtrip import import_workbooks, is_editable_workbook
+    from generator.importers.run import expand
+
+    files = expand(list(sources))
+    editable = [path for path in files if is_editable_workbook(path)]
+    others = [path for path in files if path not in editable]
+    outcomes, report = [], Report()
+    if others:
+        result = import_sources(others, Options(out=out, region=region, code=code, year=year, force=force))
+        outcomes, report = result.outcomes, result.report
+    if editable:  # jixiao export's workbooks go back onto the files they came from, a changed cell at a time
+        back = import_workbooks(editable, out, force)
+        outcomes += back.outcomes
+        report = Report(report.diagnostics + back.report.diagnostics, report.files_checked + back.report.files_checked)
     shown = {"written": "已写入", "unchanged": "未改变", "conflict": "未覆盖（内容不同）", "failed": "写入失败"}
-    for outcome in result.outcomes:
+    for outcome in outcomes:
         click.echo(f"{shown[outcome.status]}：{display_path(outcome.path)}", err=fmt != "text")
-    _emit(result.report, fmt)
-    sys.exit(result.report.exit_code())
+    _emit(report, fmt)
+    sys.exit(report.exit_code())
+
+
+@cli.command(name="export", context_settings=CONTEXT)
+@click.argument("units", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="工作簿写在这个文件夹中（不能在数据文件夹 data/ 之内）。")
+@click.option("--force", is_flag=True, help="覆盖已有的同名工作簿（其中没有导入的修改会丢失）。")
+def export_command(units: tuple[Path, ...], out: Path, force: bool) -> None:
+    """把单位的项目导出为可以在 Excel 或 WPS 中编辑的工作簿，改好后用 jixiao import 导回。
+
+    每个单位一个工作簿（<单位>（<年度>）.xlsx），每个项目一张工作表：栏目名称锁定，一级、二级指标按地区的指标体系、
+    指标值类型和常用的度量单位可以从下拉列表中选择，表末有空行可写新的指标。jixiao import 只把改过的格写回原来的
+    项目文件：序号、注释、已确认问题和栏目的顺序都保持原样。导出之后文件又改动过时不导入（I055）。
+
+    \b
+    示例：
+      jixiao export data/株洲市渌口区/2026/区委组织部
+      jixiao import 区委组织部（2026）.xlsx
+      jixiao diff
+    """
+    from generator.importers.roundtrip import export_unit
+
+    for unit in units:
+        target = export_unit(unit, out, force)
+        click.echo(f"已导出：{target}")
+    click.echo("在 Excel 或 WPS 中修改、保存后，运行 jixiao import <工作簿> 导回，再用 jixiao diff 查看改动。")
 
 
 @cli.command(name="init", context_settings=CONTEXT)
@@ -474,7 +513,8 @@ def new_unit(folder: Path, name: str) -> None:
 @click.option("--amount", default=None, callback=_amount, metavar="金额",
               help="项目金额（按地区的金额单位，如 12 或 22.95），照写入文件。")
 @click.option("--xlsx", "with_xlsx", is_flag=True,
-              help="同时在旁边生成一份 Excel 填写表（按地区版式），填好后用 jixiao import --force 导入。")
+              help="同时在当前文件夹（不在 data/ 之内）生成一份 Excel 填写表（按地区版式），"
+                   "填好后用 jixiao import --force 导入。")
 def new_project(unit_folder: Path, name: str, amount: Decimal | None, with_xlsx: bool) -> None:
     """在单位文件夹中新建一个项目支出绩效目标表，按地区的指标体系列出指标行。
 
@@ -488,9 +528,13 @@ def new_project(unit_folder: Path, name: str, amount: Decimal | None, with_xlsx:
     path = create(unit_folder, name, amount)
     _created(path)
     if with_xlsx:
+        from generator.importers.roundtrip import data_root, inside
         from generator.importers.xlsx_template import write_template
 
-        sheet = write_template(path)
+        # Never inside data/, where only YAML belongs (git add -A would commit the workbook): the current folder,
+        # or beside the data folder when working inside it.
+        root = data_root(path.parent)
+        sheet = write_template(path, root.parent if inside(Path.cwd(), root) else Path("."))
         click.echo(f"已创建：{sheet}")
         click.echo(f"可在 Excel 或 WPS 中填写，然后运行 jixiao import \"{sheet}\" --force 导入。")
 
