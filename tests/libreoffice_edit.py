@@ -1,11 +1,12 @@
 """Edit a workbook in LibreOffice, as an editor would, and save it as .xlsx (run by the Python that has
 LibreOffice's ``uno`` module, usually /usr/bin/python3; tests/test_roundtrip.py calls it).
 
-    python3 libreoffice_edit.py BOOK.xlsx PROFILE_DIR EDITS_JSON
+    python3 libreoffice_edit.py PROFILE_DIR EDITS_JSON
 
-EDITS_JSON is a list of [sheet, cell range, text]: a text is typed into the cell (as typing it would enter it,
-so "32" in a text cell stays text), null clears the range. LibreOffice reads the workbook, applies the
-edits through its own API and writes the workbook back with its own Excel filter: a real reader and writer.
+EDITS_JSON maps each workbook (a path) to a list of [sheet, cell range, text]: a text is typed into the cell (as
+typing it would enter it, so "32" in a text cell stays text), null clears the range; an empty list only saves.
+LibreOffice reads the workbook, applies the edits through its own API and writes the workbook back with its
+own Excel filter: a real reader and writer.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def prop(name: str, value: object) -> PropertyValue:
 
 
 def main() -> None:
-    book, profile, edits = Path(sys.argv[1]).absolute(), Path(sys.argv[2]).absolute(), json.loads(sys.argv[3])
+    profile, books = Path(sys.argv[1]).absolute(), json.loads(sys.argv[2])
     pipe = f"jixiao-test-{profile.name}"
     office = subprocess.Popen(["soffice", "--headless", "--invisible", "--nologo", "--norestore",
                                f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={pipe};urp;"],
@@ -45,15 +46,17 @@ def main() -> None:
         else:
             raise SystemExit("LibreOffice did not start")
         desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-        document = desktop.loadComponentFromURL(book.as_uri(), "_blank", 0, (prop("Hidden", True),))
-        for sheet_name, where, text in edits:
-            cells = document.Sheets.getByName(sheet_name).getCellRangeByName(where)
-            if text is None:
-                cells.clearContents(1 | 2 | 4 | 16)  # values, dates, texts, formulas
-            else:
-                cells.setFormula(text)
-        document.storeToURL(book.as_uri(), (prop("FilterName", "Calc MS Excel 2007 XML"),))
-        document.close(True)
+        for name, edits in books.items():
+            book = Path(name).absolute()
+            document = desktop.loadComponentFromURL(book.as_uri(), "_blank", 0, (prop("Hidden", True),))
+            for sheet_name, where, text in edits:
+                cells = document.Sheets.getByName(sheet_name).getCellRangeByName(where)
+                if text is None:
+                    cells.clearContents(1 | 2 | 4 | 16)  # values, dates, texts, formulas
+                else:
+                    cells.setFormula(text)
+            document.storeToURL(book.as_uri(), (prop("FilterName", "Calc MS Excel 2007 XML"),))
+            document.close(True)
         with contextlib.suppress(Exception):  # the bridge goes down as LibreOffice quits
             desktop.terminate()
         office.wait(timeout=60)
