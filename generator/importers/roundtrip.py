@@ -289,6 +289,7 @@ def workbook_bytes(unit_folder: Path) -> bytes:
                 letter = get_column_letter(col)
                 check.add(f"{letter}{header + 1}:{letter}{last}")
                 sheet.add_data_validation(check)
+        _fit(sheet, columns, [row for _, row in placed], header, len(rows))
         sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False  # widening a column is allowed; inserting a row is not
@@ -303,6 +304,28 @@ def workbook_bytes(unit_folder: Path) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide (a Chinese character is two)."""
+    per_line = max(int(width / 2), 1)
+    return sum(max(1, -(-len(line) // per_line)) for line in (text or "").split("\n"))
+
+
+def _fit(sheet: Any, columns: list[str], field_rows: list[int], header: int, count: int) -> None:
+    """Rows tall enough for their wrapped text (spreadsheets do not grow a row for a merged cell), and a page
+    setup that prints the sheet one page wide."""
+    widths = [WIDTHS.get(key, 20) for key in columns]
+    value_width = sum(widths[FIELD_VALUE_COLUMN - 1:]) or 20
+    for row in [*field_rows, *range(header + 1, header + 1 + count)]:
+        cells = [(sheet.cell(row=row, column=FIELD_VALUE_COLUMN).value, value_width)] if row in field_rows else \
+            [(sheet.cell(row=row, column=col).value, width) for col, width in enumerate(widths, start=1)]
+        lines = max((_lines(str(value), width) for value, width in cells if value), default=1)
+        if lines > 1:
+            sheet.row_dimensions[row].height = 15 * min(lines, 20)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def export_unit(unit_folder: Path, out_folder: Path, force: bool = False) -> Path:
