@@ -83,6 +83,13 @@ BASIS = "确定依据"
 WEIGHT = "权重"
 DIRECTION = "指标方向"
 
+# --- 单位.yaml 的“印刷”：本单位公开的文件是怎样印的（render/compose.py）----------------------------------------
+PRINTING = "印刷"  # also the name of the same section of a layout.yaml (render/layout.py)
+PRINT_VARIANT = "式样"  # a unit's choice among the layout's 式样, which are listed under the same name
+BOOKLET_ORDER = "顺序"  # the booklet's order: the same key in a layout's 印刷.汇编
+SUMMARY_PUBLISHED = "已公开汇总表"
+COVER_DATE = "日期"
+
 # --- 一条已确认问题 --------------------------------------------------------------------------------------
 ACK_CODE = "代码"
 ACK_WHERE = "位置"

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.data import fields as F
 from generator.data.load import Document
 from generator.data.model import Region
 from generator.site import chart, views
@@ -97,7 +96,7 @@ def year_summary(units: list[UnitInfo], page: PurePosixPath, ident: str, booklet
 
 def _region_foot(region: Region, date: str = "") -> tuple[str, ...]:
     data = region.doc.data
-    lines = [f"{label}：{data[key]}" for key, label in ((F.PUBLISHER, "发布单位"), (F.CONTACT, "联系方式")) if data.get(key)]
+    lines = views.publisher(data)
     lines.append("数据来源：各单位公开的预算绩效目标表。")
     if date:
         lines.append(f"数据最后更新：{date}")
@@ -162,7 +161,7 @@ def _home_foot(regions: dict[str, Region], units: list[UnitInfo], histories: His
     lines = []
     for name in used:
         data = regions[name].doc.data
-        parts = [f"{label}：{data[key]}" for key, label in ((F.PUBLISHER, "发布单位"), (F.CONTACT, "联系方式")) if data.get(key)]
+        parts = views.publisher(data)
         if parts:
             lines.append(f"{regions[name].name}：" + "，".join(parts))
     lines.append("数据来源：各单位公开的预算绩效目标表。")

@@ -175,7 +175,7 @@ def foot(region: Region, history: History) -> tuple[str, ...]:
     """The lines at the foot of a data page: who publishes the data and how to reach them (地区.yaml, when
     given), and the date of its last change (git)."""
     data = region.doc.data
-    lines = [f"{label}：{data[key]}" for key, label in ((F.PUBLISHER, "发布单位"), (F.CONTACT, "联系方式")) if data.get(key)]
+    lines = views.publisher(data)
     lines.append("数据来源：各单位公开的预算绩效目标表，原表见本页的“官方表格”。")
     if history.revisions:
         lines.append(f"本页数据最后更新：{history.revisions[0].date}")

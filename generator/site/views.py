@@ -116,6 +116,11 @@ def money(value: Decimal | None, unit: str) -> str:
     return f"{plain(value)} {unit}" if value is not None else "（原表未填）"
 
 
+def publisher(region_data: dict[str, Any]) -> list[str]:
+    """Who publishes a region's data and how to reach them, as given in its 地区.yaml (each line labelled by its field)."""
+    return [f"{key}：{region_data[key]}" for key in (F.PUBLISHER, F.CONTACT) if region_data.get(key)]
+
+
 @cache
 def titles(kind: str) -> dict[str, str]:
     """The Chinese title of each top-level field of a data file, from schema/ (schema order)."""
