@@ -735,7 +735,7 @@ _CODES = [
          "{detail}",
          "按说明改正后重新运行 jixiao build。"),
     Code("R009", E, "缺少外部程序或外部程序出错",
-         "命令需要的外部程序（git、LibreOffice、Pagefind）没有安装，或运行出错。",
+         "命令需要的外部程序（git、LibreOffice）没有安装，或运行出错。",
          "{detail}",
          "按 README 安装所需程序后重新运行。"),
 ]
