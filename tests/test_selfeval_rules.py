@@ -25,7 +25,7 @@ def region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def findings(region: Path) -> list[tuple[str, int, str]]:
     """(file, line, code) of the findings of the self-evaluation's codes, acknowledged ones left out."""
-    codes = ("V020", "V021", "V022", "V023", "V024", "M010", "M011", "M012", "T005")
+    codes = ("V021", "V022", "V023", "V024", "V025", "M010", "M011", "M012", "T005")
     return sorted((Path(d.path).name, d.line, d.code) for d in check([region], jobs=1).diagnostics
                   if d.code in codes and not d.acknowledged)
 
@@ -43,19 +43,19 @@ def test_the_sample_is_clean(region: Path) -> None:
 
 @pytest.mark.parametrize(("file", "old", "new", "code"), [
     # a number where the target is words, words where it is a number
-    (VOLUNTEERS, "实际完成值: 达成年度指标", "实际完成值: 100", "V020"),
-    (VOLUNTEERS, "实际完成值: 520", "实际完成值: 五百二十人", "V020"),
-    (VOLUNTEERS, "{日期: '2026-06-30', 完成值: 260}", "{日期: '2026-06-30', 完成值: 过半}", "V020"),
+    (VOLUNTEERS, "实际完成值: 达成年度指标", "实际完成值: 100", "V021"),
+    (VOLUNTEERS, "实际完成值: 520", "实际完成值: 五百二十人", "V021"),
+    (VOLUNTEERS, "{日期: '2026-06-30', 完成值: 260}", "{日期: '2026-06-30', 完成值: 过半}", "V021"),
     # missed without a reason
-    (VOLUNTEERS, "    偏差原因: 下半年两次集中活动因天气取消，服务人次少于计划。\n", "", "V021"),
+    (VOLUNTEERS, "    偏差原因: 下半年两次集中活动因天气取消，服务人次少于计划。\n", "", "V022"),
     # words that name no grade
-    (VOLUNTEERS, "实际完成值: 达成年度指标", "实际完成值: 有所进展", "V022"),
+    (VOLUNTEERS, "实际完成值: 达成年度指标", "实际完成值: 有所进展", "V023"),
     # some weights, not all
     (VOLUNTEERS, "    度量单位: 人\n    运行监控:\n      - {日期: '2026-06-30', 完成值: 260}",
-     "    度量单位: 人\n    权重: 20\n    运行监控:\n      - {日期: '2026-06-30', 完成值: 260}", "V023"),
+     "    度量单位: 人\n    权重: 20\n    运行监控:\n      - {日期: '2026-06-30', 完成值: 260}", "V024"),
     # a stated score or grade that the parts do not give
-    (VOLUNTEERS, "  存在问题:", "  自评得分: 98\n  存在问题:", "V024"),
-    (VOLUNTEERS, "  存在问题:", "  自评等级: 良\n  存在问题:", "V024"),
+    (VOLUNTEERS, "  存在问题:", "  自评得分: 98\n  存在问题:", "V025"),
+    (VOLUNTEERS, "  存在问题:", "  自评等级: 良\n  存在问题:", "V025"),
     # execution arithmetic
     (VOLUNTEERS, "全年执行数: 9.2", "全年执行数: 10.2", "M010"),
     (VOLUNTEERS, "{日期: '2026-06-30', 执行数: 4.1}", "{日期: '2026-06-30', 执行数: 9.5}", "M010"),
@@ -70,7 +70,7 @@ def test_each_mistake_is_found(region: Path, file: str, old: str, new: str, code
 
 
 def test_weights_that_sum_to_100_are_the_points(region: Path) -> None:
-    """Weights on every indicator (9 × 10) with the default 10 for 预算执行率 make 100: no V023; a weight more makes
+    """Weights on every indicator (9 × 10) with the default 10 for 预算执行率 make 100: no V024; a weight more makes
     101."""
     path = region / VOLUNTEERS
     text = path.read_text(encoding="utf-8")
@@ -78,4 +78,4 @@ def test_weights_that_sum_to_100_are_the_points(region: Path) -> None:
     path.write_text(text, encoding="utf-8")
     assert findings(region) == []
     edit(region, VOLUNTEERS, "权重: 10\n    三级指标: 志愿者人数", "权重: 11\n    三级指标: 志愿者人数")
-    assert [c for _, _, c in findings(region)] == ["V023"]
+    assert [c for _, _, c in findings(region)] == ["V024"]

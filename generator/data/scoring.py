@@ -113,7 +113,7 @@ def is_reverse(ind: Indicator) -> bool:
 
 def share(ind: Indicator, actual: object, rules: SelfEvaluationRules) -> Decimal | None:
     """The share of its points ``actual`` earns for ``ind``; None when it cannot be scored (a number for a
-    qualitative target, or words that name no grade: V020 and V022 report them)."""
+    qualitative target, or words that name no grade: V021 and V023 report them)."""
     if actual is None:
         return None
     if ind.is_qualitative or ind.operator == QUALITATIVE:

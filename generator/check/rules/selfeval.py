@@ -1,5 +1,5 @@
 """Monitoring and self-evaluation (issue 20): results that can be compared with their targets, reasons where a
-target is missed, the budget's execution, and the points and stated scores of the self-evaluation (V020–V024,
+target is missed, the budget's execution, and the points and stated scores of the self-evaluation (V021–V025,
 M010–M012, T005). A file with targets only has nothing here to check."""
 
 from __future__ import annotations
@@ -48,22 +48,22 @@ def check_results(project: Project, rules: SelfEvaluationRules) -> Iterator[Diag
         hint = TEXT_HINT if ind.is_qualitative else NUMBER_HINT
         for n, (_, value) in enumerate(ind.monitoring):
             if not _comparable(ind, value, rules):
-                yield doc.diagnostic("V020", ind.field(F.MONITORING) + (n, F.MONITOR_VALUE), name=ind.name,
+                yield doc.diagnostic("V021", ind.field(F.MONITORING) + (n, F.MONITOR_VALUE), name=ind.name,
                                      target_kind=target_kind, what="监控的完成值", actual=value,
                                      actual_kind=_kind(value), hint=hint)
         if ind.actual is None:
             continue
         if not _comparable(ind, ind.actual, rules):
-            yield doc.diagnostic("V020", ind.field(F.ACTUAL), name=ind.name, target_kind=target_kind,
+            yield doc.diagnostic("V021", ind.field(F.ACTUAL), name=ind.name, target_kind=target_kind,
                                  what=F.ACTUAL, actual=ind.actual, actual_kind=_kind(ind.actual), hint=hint)
             continue
         share = scoring.share(ind, ind.actual, rules)
         if share is None and isinstance(ind.actual, str):
-            yield doc.diagnostic("V022", ind.field(F.ACTUAL), name=ind.name, actual=ind.actual,
+            yield doc.diagnostic("V023", ind.field(F.ACTUAL), name=ind.name, actual=ind.actual,
                                  grades="、".join(rules.grades))
         elif share is not None and share < 1 and not ind.deviation.strip():
             status = scoring.PARTLY if share > 0 else scoring.MISSED
-            yield doc.diagnostic("V021", ind.field(F.ACTUAL), name=ind.name, status=status,
+            yield doc.diagnostic("V022", ind.field(F.ACTUAL), name=ind.name, status=status,
                                  target=shown_value(ind), actual=with_unit(ind, ind.actual))
 
 
@@ -76,7 +76,7 @@ def check_points(project: Project, result: scoring.SelfEvaluation) -> Iterator[D
         detail = f"；{len(live) - len(weighted)} 条指标没有权重，按默认分值计分"
     elif not weighted or scoring.cents(result.available) == scoring.HUNDRED:
         return  # the default points leave out a 一级指标 the project does not have: the total is scaled
-    yield project.doc.diagnostic("V023", (F.INDICATORS,), total=amount(scoring.cents(result.available)),
+    yield project.doc.diagnostic("V024", (F.INDICATORS,), total=amount(scoring.cents(result.available)),
                                  indicators=amount(scoring.cents(indicators)),
                                  execution=amount(result.execution.points), detail=detail)
 
@@ -85,11 +85,11 @@ def check_stated(project: Project, result: scoring.SelfEvaluation) -> Iterator[D
     stated = to_decimal(project.conclusion.get(F.STATED_SCORE))
     total = result.total
     if stated is not None and total is not None and abs(stated - total) > Decimal("0.5"):  # printed rounded
-        yield project.doc.diagnostic("V024", (F.CONCLUSION, F.STATED_SCORE), what=F.STATED_SCORE,
+        yield project.doc.diagnostic("V025", (F.CONCLUSION, F.STATED_SCORE), what=F.STATED_SCORE,
                                      stated=amount(stated), computed=amount(total))
     grade = project.conclusion.get(F.STATED_GRADE)
     if grade and result.grade and grade != result.grade:
-        yield project.doc.diagnostic("V024", (F.CONCLUSION, F.STATED_GRADE), what=F.STATED_GRADE, stated=grade,
+        yield project.doc.diagnostic("V025", (F.CONCLUSION, F.STATED_GRADE), what=F.STATED_GRADE, stated=grade,
                                      computed=f"{result.grade}（{amount(total or Decimal(0))} 分）")
 
 
