@@ -131,7 +131,7 @@ INCOMPLETE_NOTE = "说明"
 # --- 运行监控和绩效自评（issue 20：同一个文件记下目标、监控和自评） -----------------------------------------------
 # 一个绩效指标
 MONITORING = "运行监控"  # also the 预算执行's own list of monitored amounts
-MONITOR_DATE = "日期"
+# 日期 of a monitoring entry is COVER_DATE above (one word, one constant)
 MONITOR_VALUE = "完成值"
 ACTUAL = "实际完成值"
 DEVIATION = "偏差原因"

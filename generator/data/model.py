@@ -91,7 +91,7 @@ class Indicator:
             scoring=row.get(F.SCORING, ""),
             medium_value=row.get(F.MEDIUM_TERM_VALUE),
             actual=row.get(F.ACTUAL),
-            monitoring=[(m[F.MONITOR_DATE], m[F.MONITOR_VALUE]) for m in row.get(F.MONITORING) or []],
+            monitoring=[(m[F.COVER_DATE], m[F.MONITOR_VALUE]) for m in row.get(F.MONITORING) or []],
             deviation=row.get(F.DEVIATION, ""),
             improvement=row.get(F.IMPROVEMENT, ""),
             row=row,

@@ -160,7 +160,7 @@ def execution_of(project: Project, budget_points: Decimal) -> Execution:
     e = project.execution
     initial = to_decimal(e.get(F.INITIAL_BUDGET))
     budget = to_decimal(e.get(F.FULL_YEAR_BUDGET))
-    monitored = tuple((str(m.get(F.MONITOR_DATE)), to_decimal(m.get(F.MONITOR_EXECUTED)) or Decimal(0))
+    monitored = tuple((str(m.get(F.COVER_DATE)), to_decimal(m.get(F.MONITOR_EXECUTED)) or Decimal(0))
                       for m in e.get(F.MONITORING) or [] if isinstance(m, dict))
     return Execution(initial=initial, budget=budget if budget is not None else initial if initial is not None
                      else project.budget, executed=to_decimal(e.get(F.EXECUTED)), points=budget_points,

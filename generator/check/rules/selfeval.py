@@ -118,12 +118,12 @@ def check_execution(project: Project, scope: Scope, result: scoring.SelfEvaluati
 
 
 def check_dates(project: Project, scope: Scope) -> Iterator[Diagnostic]:
-    lists: list[tuple[FieldPath, list[str]]] = [((F.EXECUTION, F.MONITORING), [str(m.get(F.MONITOR_DATE)) for m in
+    lists: list[tuple[FieldPath, list[str]]] = [((F.EXECUTION, F.MONITORING), [str(m.get(F.COVER_DATE)) for m in
                                              project.execution.get(F.MONITORING) or [] if isinstance(m, dict)])]
     lists += [(ind.field(F.MONITORING), [d for d, _ in ind.monitoring]) for ind in project.indicators]
     for path, dates in lists:
         for n, date in enumerate(dates):
-            where = path + (n, F.MONITOR_DATE)
+            where = path + (n, F.COVER_DATE)
             if not date.startswith(f"{scope.year}-"):
                 yield project.doc.diagnostic("T005", where, date=date, problem=f"不在预算年度 {scope.year} 年内",
                                              year=scope.year)
