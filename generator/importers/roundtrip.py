@@ -26,11 +26,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.error import MarkedYAMLError
+
 from generator.atomic import write_atomic
 from generator.data import fields as F
 from generator.data import schemas
 from generator.data.bounds import within
-from generator.data.load import REGION_FILE, UNIT_FILE, Document, display_path, load
+from generator.data.load import REGION_FILE, UNIT_FILE, Document, display_path, load, translate_yaml_error
 from generator.data.normalize import as_number
 from generator.diagnostics import Diagnostic, Report, make
 from generator.errors import UsageError
@@ -402,8 +404,9 @@ def _read(path: Path, report: list[Diagnostic]) -> list[_Sheet]:
 def _target(identity: dict[str, Any], out: Path) -> Path | None:
     """The data file a sheet names, inside ``out`` and nowhere else (a workbook is input, not trusted)."""
     relative = Path(str(identity["file"]))
-    if relative.is_absolute() or ".." in relative.parts or relative.suffix.lower() not in (".yaml", ".yml"):
-        return None
+    if (relative.is_absolute() or ".." in relative.parts or relative.suffix.lower() not in (".yaml", ".yml")
+            or relative.name in (UNIT_FILE, REGION_FILE) or len(relative.parts) != 4):
+        return None  # a project file is data/<地区>/<年度>/<单位>/<项目>.yaml, and nothing else
     target = out / relative
     return target if inside(target, out) else None
 
@@ -502,7 +505,14 @@ def _bring_back(sheet: _Sheet, out: Path, force: bool, report: list[Diagnostic])
         where = f"工作表“{identity['sheet']}” {get_column_letter(column)}{row}"
         report.append(make("I013", sheet.shown, row, column, (), text=f"{where}：{sheet.cells[(row, column)][:40]}"))
     yaml = round_trip_yaml()
-    data = yaml.load(text)
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:  # the file was broken after the export, and the import forced
+        report.append(translate_yaml_error(exc, text, display_path(target)))
+        return Outcome(target, "failed")
+    if not isinstance(data, dict):
+        report.append(make("I056", sheet.shown, 1, 1, (), what=f"“{display_path(target)}”不是一张项目表"))
+        return Outcome(target, "failed")
     if not _merge(data, sheet):
         return Outcome(target, "unchanged")
     buffer = io.StringIO()
@@ -538,8 +548,17 @@ def import_workbooks(paths: list[Path], out: Path, force: bool = False, run_chec
     found: list[Diagnostic] = []
     outcomes: list[Outcome] = []
     for path in paths:
-        for sheet in _read(path, found):
-            outcome = _bring_back(sheet, out, force, found)
+        try:
+            sheets = _read(path, found)
+        except Exception as exc:  # a defect met on some workbook must not hide the others, nor be a traceback
+            found.append(make("I053", display_path(path), 1, 1, (), error=f"{type(exc).__name__}: {str(exc)[:120]}"))
+            continue
+        for sheet in sheets:
+            try:
+                outcome = _bring_back(sheet, out, force, found)
+            except Exception as exc:
+                found.append(make("I053", sheet.shown, 1, 1, (), error=f"{type(exc).__name__}: {str(exc)[:120]}"))
+                continue
             if outcome is not None:
                 outcomes.append(outcome)
     if run_check:
