@@ -348,20 +348,29 @@ def export_unit(unit_folder: Path, out_folder: Path, force: bool = False) -> Pat
 
 # --- import ------------------------------------------------------------------------------------------
 
+# An exported workbook is small: a sheet per project of a unit. Anything larger is no workbook of ours, and is
+# left to the ordinary import, whose limits (generator.importers.limits) guard against hostile files.
+MAX_WORKBOOK_BYTES = 20 << 20
+MAX_PART_BYTES = 8 << 20
+
+
 def is_editable_workbook(path: Path) -> bool:
-    """Whether ``path`` is a workbook made by ``jixiao export`` (its hidden sheet says so)."""
+    """Whether ``path`` is a workbook made by ``jixiao export``: its workbook part names the hidden sheet. Read
+    from the zip directly, bounded, never by opening the workbook (a hostile file costs nothing here)."""
+    import re
+    import zipfile
+
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
         return False
     try:
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True)
-        try:
-            return META_SHEET in book.sheetnames and book[META_SHEET].cell(row=1, column=1).value == MARKER
-        finally:
-            book.close()
-    except Exception:  # not a workbook openpyxl reads: the ordinary import says what is wrong with it
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos) > MAX_WORKBOOK_BYTES or any(i.file_size > MAX_PART_BYTES for i in infos):
+                return False
+            part = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, NotImplementedError):
         return False
+    return re.search(rf'<(?:\w+:)?sheet\b[^>]*\bname="{META_SHEET}"', part) is not None
 
 
 @dataclass
@@ -376,6 +385,10 @@ def _read(path: Path, report: list[Diagnostic]) -> list[_Sheet]:
 
     shown = display_path(path)
     book = load_workbook(path, data_only=True)
+    if book[META_SHEET].cell(row=1, column=1).value != MARKER:
+        book.close()
+        report.append(make("I056", shown, 1, 1, (), what=f"隐藏的工作表 {META_SHEET} 不是 jixiao export 写的"))
+        return []
     meta = book[META_SHEET]
     sheets = []
     for row in range(2, meta.max_row + 1):
