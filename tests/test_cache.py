@@ -244,7 +244,7 @@ def test_a_huge_file_is_hashed_without_reading_it_all(repo: Path, tmp_path: Path
 
 @pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
                     reason="LibreOffice is not installed (README: the PDF tests need it)")
-def test_pdfs_are_reused_by_batch_and_left_out_with_no_pdf(repo: Path, tmp_path: Path) -> None:
+def test_pdfs_are_reused_and_left_out_with_no_pdf(repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert run(repo, cache, "build", "--out", "site").returncode == 0
     booklet = repo / "site" / "tables/唐山市路南区/2025/区委社会工作部/单位汇编.pdf"
@@ -255,6 +255,36 @@ def test_pdfs_are_reused_by_batch_and_left_out_with_no_pdf(repo: Path, tmp_path:
     assert not list((repo / "site").rglob("*.pdf"))
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice is not installed (README: the PDF tests need it)")
+def test_a_booklet_converted_before_comes_from_the_cache(repo: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF depends on its booklet only (render/pdf.py), so it is kept in the cache by the booklet's content: a
+    build into another folder (a fresh clone in CI, with the cache restored) runs no LibreOffice and writes the
+    same bytes; a booklet changed by an edit is converted again."""
+    from generator.build import build
+    from generator.render import pdf
+
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    assert build(Path("data"), Path("site"), jobs=2).pdfs == 4
+    converted: list[list[str]] = []
+    run = subprocess.run
+
+    def counted(command: list[str], **options: object) -> object:  # LibreOffice's runs, by the files it was given
+        if command[0] == pdf.soffice():
+            converted.append([name for name in command if name.endswith(".docx")])
+        return run(command, **options)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "run", counted)
+    assert build(Path("data"), Path("other"), jobs=2).pdfs == 4
+    assert converted == []
+    assert_same_tree(repo / "site", repo / "other")
+    edit(repo, "组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    assert build(Path("data"), Path("other"), jobs=2).pdfs == 4
+    assert [len(files) for files in converted] == [1]
 
 
 def test_stored_files_come_back_as_copies_of_the_same_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

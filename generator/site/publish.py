@@ -7,7 +7,7 @@ The order of work:
    and the theme's frame (shell.py);
 2. one worker per unit (in parallel) writes the unit's official tables, its page, one page per
    project and their open data (unitpages.py);
-3. the PDF booklets (render/pdf.py, by batch: reuse.py);
+3. the PDF booklets (render/pdf.py; an unchanged unit keeps its PDF: reuse.py);
 4. the home, region and year pages, the joined open data files and datapackage.json;
 5. Pagefind indexes the finished pages (search.py).
 """
@@ -104,7 +104,7 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     _sitemap(site, settings.get("site_url"), common, done)
     progress.step("建立搜索索引……")
     shards = _search(site, common, done, roots, keys, previous, record, jobs)
-    # The PDFs written into the slots of unchanged units (a batch converted again) are theirs, not common.
+    # The PDFs written into the slots of unchanged units (which had none) are theirs, not common.
     record.common = sorted(_walk(site, set(made) | shards, {p for a in kept for p in reuse.unit_places(a)})[0])
     if previous.out is not None:
         gone = set(previous.units.values()) - {"/".join(a.parts) for a in kept}
