@@ -3,7 +3,8 @@
 The stages, in order:
 
 1. check (generator.check): with errors, nothing is written and the report says why;
-2. the layouts of the regions (render.layout): a broken one stops the build before anything is written;
+2. the layouts of the regions (render.layout_check): a region whose layout is missing or broken is kept
+   out, the others are built; with no region left, nothing is written;
 3. the site (site.publish): per unit, in parallel, its official tables (render.tables), its pages and
    open data; then the common pages, the PDF booklets (render.pdf) and the search index. Or, with
    ``site=False``, the official tables only, under OUT/tables;
@@ -27,13 +28,13 @@ from generator import atomic, progress, workers
 from generator.check.run import check
 from generator.data.load import REGION_FILE, display_path
 from generator.data.model import load_unit, read_region
+from generator.data.regional import LAYOUT_FILE, find
 from generator.data.tree import UnitFolder, collect
-from generator.diagnostics import Report, Severity
+from generator.diagnostics import Diagnostic, Report, Severity
 from generator.errors import BuildError
 from generator.names import folder_name
 from generator.render import pdf
 from generator.render.compose import BOOKLET
-from generator.render.layout import load_layout
 from generator.render.tables import WrittenTables, write_unit_tables
 
 TABLES = "tables"
@@ -52,6 +53,7 @@ class BuildResult:
     site: str = ""  # where the website was written, when it was
     reused: int = 0  # units whose pages and tables were unchanged since the last build (site.reuse)
     unprinted: list[tuple[str, str]] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)  # regions kept out: their layout is missing or broken
 
     def count_tables(self, written: list[WrittenTables]) -> None:
         self.units = len(written)  # units with tables; the site counts all of its units
@@ -67,11 +69,15 @@ def build(data: Path, out: Path, jobs: int | None = None, make_pdf: bool = True,
     progress.step("检查数据……")
     report = check([data], jobs=jobs)
     result = BuildResult(report=report, out=out / TABLES)
-    if report.exit_code() != 0:
-        return result
     folders = sorted(collect([data]).units.values(), key=lambda u: u.path)
-    for folder in folders:  # a layout that is missing or broken stops the build before writing
-        load_layout(read_region(folder.region_dir / REGION_FILE).layout)
+    if report.exit_code() != 0 and not _only_layout_errors(report):
+        return result
+    # A region whose layout is missing or broken is kept out (check's findings say why); the others are built.
+    excluded = _regions_without_layout(folders)
+    result.excluded = sorted(excluded.values())
+    folders = [f for f in folders if f.region_dir not in excluded]
+    if excluded and not folders:  # nothing left to build: the previous output stays as it was
+        return result
     workers_count = jobs or os.cpu_count() or 1
     if site:
         _publish_site(data, out, folders, result, workers_count, make_pdf, tables)
@@ -79,6 +85,31 @@ def build(data: Path, out: Path, jobs: int | None = None, make_pdf: bool = True,
         _publish_tables(out / TABLES, folders, result, workers_count, make_pdf)
     result.written = True
     return result
+
+
+def _only_layout_errors(report: Report) -> bool:
+    """Whether every error of the check is about a layout (a missing one, L001, or a broken layout file):
+    such an error keeps only the regions using that layout out of the build."""
+    errors = [d for d in report.diagnostics if d.severity is Severity.ERROR and not d.acknowledged]
+    return bool(errors) and report.exit_code() == 1 and all(_about_layout(d) for d in errors)
+
+
+def _about_layout(diagnostic: Diagnostic) -> bool:
+    return diagnostic.code.startswith("L") or Path(diagnostic.path).name == LAYOUT_FILE
+
+
+def _regions_without_layout(folders: list[UnitFolder]) -> dict[Path, str]:
+    """The region folders (with their names) whose layout is missing, or cannot be printed (an error of
+    render/layout_check.py: what the schema refuses, cells that do not fit)."""
+    from generator.render.layout_check import check_folder
+
+    out: dict[Path, str] = {}
+    for region_dir in dict.fromkeys(f.region_dir for f in folders):
+        region = read_region(region_dir / REGION_FILE)
+        folder = find(region.layout, region_dir)
+        if folder is None or any(d.severity is Severity.ERROR for d in check_folder(folder)):
+            out[region_dir] = region.name
+    return out
 
 
 def _publish_site(data: Path, out: Path, folders: list[UnitFolder], result: BuildResult, jobs: int, make_pdf: bool,
@@ -157,7 +188,10 @@ def describe(result: BuildResult, limit: int = 20) -> list[str]:
     if not result.written:
         return ["未生成表格：请先改正以上错误，再运行 jixiao build。"]
     warnings = result.report.count(Severity.WARNING)
-    lines = [f"检查通过（{warnings} 条警告，运行 jixiao check 查看）。" if warnings else "检查通过。",
+    passed = f"检查通过（{warnings} 条警告，运行 jixiao check 查看）。" if warnings else "检查通过。"
+    if result.excluded:
+        passed = f"以下地区的版式有错误（见上面的检查报告），没有生成：{'、'.join(result.excluded)}；其他地区照常生成。"
+    lines = [passed,
              f"已生成 {result.tables} 张表格 → {display_path(result.out)}/"
              f"（{result.units} 个单位；每张表有网页 .html、Word .docx、Excel .xlsx，每个单位另有{BOOKLET}）",
              f"{result.pdf_note}。"]

@@ -207,7 +207,8 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_table
     Excel（.xlsx）三种格式，另为每个单位生成一份汇编（单位汇编.docx、.html，装有 LibreOffice 时还有 .pdf）。
     文件放在 OUT/tables/<地区>/<年度>/<单位>/ 下，与 data/ 的结构相同。不写 DATA 时使用 data/。
 
-    检查有错误时只打印检查报告、不生成任何文件，退出码 1。
+    检查有错误时只打印检查报告、不生成任何文件，退出码 1；只有某个地区的版式不存在或有错误时，
+    不生成这个地区，其他地区照常生成，退出码也是 1。
 
     \b
     示例：
@@ -222,11 +223,11 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_table
     result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf,
                        tables=not no_tables)
     progress.clear()
-    if not result.written:
+    if not result.written or result.excluded:
         _emit(result.report, "text")
     for line in describe(result):
         click.echo(line)
-    sys.exit(result.report.exit_code() if not result.written else 0)
+    sys.exit(result.report.exit_code() if not result.written or result.excluded else 0)
 
 
 @cli.command(context_settings=CONTEXT)

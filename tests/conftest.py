@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from generator.data import regional
+from generator.render import layout as layout_module
+from generator.render import layout_check, webpage
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -54,6 +58,27 @@ def make_tree(tmp_path: Path) -> Callable[..., Path]:
         return unit_dir
 
     return build
+
+
+def clear_layout_caches() -> None:
+    """Forget every layout read so far (a test that edits a layout file reads it again)."""
+    layout_module.load_folder.cache_clear()
+    layout_check.check_folder.cache_clear()
+    regional.read_file.cache_clear()
+    webpage.environment.cache_clear()
+
+
+@pytest.fixture
+def official(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the built-in layouts (generator/templates/official/), in place of them for this test."""
+    folder = tmp_path / "official"
+    shutil.copytree(regional.BUILT_IN, folder)
+    monkeypatch.setattr(regional, "BUILT_IN", folder)
+    monkeypatch.setattr(layout_module, "OFFICIAL", folder)
+    monkeypatch.setattr(webpage, "OFFICIAL", folder)
+    clear_layout_caches()
+    yield folder
+    clear_layout_caches()
 
 
 def assert_golden(actual: str, golden: Path) -> None:

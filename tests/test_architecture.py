@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "generator"
@@ -146,3 +148,46 @@ def test_the_architecture_page_names_only_what_exists() -> None:
         assert missing == [], (package, missing)
     packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
     assert sorted(p for p in packages if f"`generator/{p}/`" not in page) == []
+
+
+# What differs by region lives in the layout folders (generator/data/regional.py, docs/官方表格版式.md): a
+# province's name is never logic in Python. User text may name one as an example (the command's help, the
+# catalogue's descriptions). The importer's modules below still tell the two sample layouts apart by name;
+# the import part of issue 15 reads recognition from the layouts' declarations and empties this list.
+PROVINCES = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建",
+             "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西",
+             "甘肃", "青海", "宁夏", "新疆")
+USER_TEXT = {"generator/cli.py", "generator/diagnostics/catalogue.py"}
+IMPORT_PENDING = {"generator/importers/assemble.py", "generator/importers/project.py",
+                  "generator/importers/recognise.py", "generator/importers/xlsx_template.py"}
+
+
+def region_names_in_code() -> list[str]:
+    """String constants (docstrings aside) of generator/ that hold a province's name."""
+    found = []
+    for path in modules().values():
+        shown = path.relative_to(ROOT).as_posix()
+        if shown in USER_TEXT | IMPORT_PENDING:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                    and any(province in node.value for province in PROVINCES):
+                found.append(f"{shown}:{node.lineno}: {node.value[:30]}")
+    return found
+
+
+def test_no_region_name_is_logic_in_python() -> None:
+    assert region_names_in_code() == []
+
+
+def test_the_region_name_finder_finds_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = tmp_path / "generator" / "probe.py"
+    module.parent.mkdir()
+    module.write_text('"""Docstrings may say 湖南."""\nLAYOUT_REQUIRED = {"湖南": ("项目类别",)}\n', encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path / "generator")
+    assert region_names_in_code() == ["generator/probe.py:2: 湖南"]

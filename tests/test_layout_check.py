@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,6 @@ from generator.render import layout as layout_module
 from generator.render import layout_check
 
 HUNAN_ROW = "            - [项目名称, {值: 项目名称, 跨列: 7}]\n"
-
-
-@pytest.fixture
-def official(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the built-in layouts, in place of them for this test."""
-    folder = tmp_path / "official"
-    shutil.copytree(layout_module.OFFICIAL, folder)
-    monkeypatch.setattr(layout_module, "OFFICIAL", folder)
-    layout_check.check_layout.cache_clear()
-    layout_module._cached.cache_clear()
-    yield folder
-    layout_check.check_layout.cache_clear()
-    layout_module._cached.cache_clear()
 
 
 def edit(path: Path, old: str, new: str) -> int:
@@ -102,7 +88,7 @@ def test_an_unknown_layout_is_an_error_at_the_regions_layout_field(repo: Path) -
     assert done.returncode == 1 and "Traceback" not in done.stderr
     found = [d for d in json.loads(done.stdout) if d["severity"] == "error" and not d.get("acknowledged")]
     assert [(d["path"], d["line"], d["code"]) for d in found] == [("data/唐山市路南区/地区.yaml", line, "L001")]
-    assert "河北、湖南" in found[0]["message"]
+    assert "河北、湖北、湖南" in found[0]["message"]
 
 
 def test_check_and_build_with_a_broken_built_in_layout(repo: Path, tmp_path: Path) -> None:
@@ -112,11 +98,14 @@ def test_check_and_build_with_a_broken_built_in_layout(repo: Path, tmp_path: Pat
     shutil.copytree(ROOT / "schema", package / "schema")
     line = edit(package / "generator/templates/official/湖南/layout.yaml", HUNAN_ROW,
                 HUNAN_ROW.replace("跨列: 7", "跨列: 9"))
+    # A broken layout keeps its regions out of the build; with the other region's broken too, nothing is built.
+    hebei = edit(package / "generator/templates/official/河北/layout.yaml", "纸张: 纵向\n", "纸张: 竖向\n")
     env = {**__import__("os").environ, "PYTHONPATH": str(package)}
     done = jixiao("check", "--format", "json", cwd=repo, env=env)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     errors = [d for d in json.loads(done.stdout) if d["severity"] == "error" and not d.get("acknowledged")]
-    assert [(Path(d["path"]).name, d["line"], d["code"]) for d in errors] == [("layout.yaml", line, "L002")]
+    assert [(Path(d["path"]).parent.name, d["line"], d["code"]) for d in errors] == [
+        ("河北", hebei, "S004"), ("湖南", line, "L002")]
     built = jixiao("build", "--no-pdf", cwd=repo, env=env)
     assert built.returncode == 1 and "Traceback" not in built.stderr + built.stdout
     assert "[L002]" in built.stdout and not (repo / "site").exists()

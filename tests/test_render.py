@@ -22,7 +22,6 @@ from render_helpers import as_text, parse_page
 
 from generator.build import BuildResult, build, describe
 from generator.cli import cli
-from generator.render import layout as layout_module
 from generator.render.cells import money, plain, value_cell
 from generator.render.excel import EXCEL_CELL_UNITS, excel_pieces, xlsx_bytes
 from generator.render.form import LABEL, Cell, Form, Grid, Heading, LayoutError, Paragraphs
@@ -201,13 +200,16 @@ def test_templates_use_exactly_the_documented_context(path: Path) -> None:
         assert context.__doc__ and all(f"``{name}``" in context.__doc__ for name in used)
 
 
-def test_every_layout_folder_loads_and_has_the_three_kinds_of_table() -> None:
-    assert {"湖南", "河北"} <= set(available())
+def test_every_layout_folder_loads_and_prints_each_project() -> None:
+    """Every built-in layout loads and has one table per project; a region's forms decide whether there are
+    unit tables too (the published 湖南申报表, 湖北 and 内蒙古 forms have none)."""
+    assert {"湖南", "河北", "通用", "湖南申报表", "四川", "湖北", "内蒙古"} <= set(available())
     assert COMMON not in available()
     for name in available():
         layout = load_layout(name)
         subjects = [f.subject for f in layout.forms]
-        assert subjects.count("项目") == 1 and "单位" in subjects
+        assert subjects.count("项目") == 1, name
+    assert {f.subject for f in load_layout("通用").forms} == {"单位", "项目"}
 
 
 def test_rendered_pages_match_the_golden_grids(built: BuildResult, golden: GoldenCheck) -> None:
@@ -245,30 +247,30 @@ def test_fields_without_a_column_are_reported_not_dropped(make_tree: object, tmp
     assert any("没有印在官方表格上" in line for line in describe(result))
 
 
-def test_missing_layout_stops_the_build_before_writing(make_tree: object, tmp_path: Path) -> None:
-    region = "名称: 测试市测试区\n版式: 四川\n指标体系: 2021\n金额单位: 万元\n"
+def test_a_missing_layout_keeps_only_its_region_out_of_the_build(make_tree: object, tmp_path: Path) -> None:
+    region = "名称: 测试市测试区\n版式: 没有这个版式\n指标体系: 2021\n金额单位: 万元\n"
     unit_dir = make_tree({}, region=region)  # type: ignore[operator]
-    result = build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False, site=False)
-    assert not result.written and not (tmp_path / "site" / "tables").exists()
+    data = unit_dir.parent.parent.parent
+    result = build(data, tmp_path / "site", make_pdf=False, site=False)
+    assert not result.written and not (tmp_path / "site" / "tables").exists()  # no other region: nothing to build
     assert [(d.code, d.field) for d in result.report.diagnostics if d.code.startswith("L")] == [("L001", "版式")]
-    assert "没有“四川”版式" in result.report.diagnostics[0].message
+    assert "没有“没有这个版式”版式" in result.report.diagnostics[0].message
+    shutil.copytree(ROOT / "tests/examples/valid/株洲市渌口区", data / "株洲市渌口区")
+    result = build(data, tmp_path / "site", make_pdf=False, site=False)
+    assert result.written and result.excluded == ["测试市测试区"] and result.report.exit_code() == 1
+    assert sorted(p.name for p in (tmp_path / "site" / "tables").iterdir()) == ["株洲市渌口区"]
+    assert describe(result)[0].startswith("以下地区的版式有错误（见上面的检查报告），没有生成：测试市测试区")
 
 
-def test_a_layout_whose_spans_do_not_fit_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(OFFICIAL, tmp_path / "official")
-    broken = tmp_path / "official" / "湖南" / "layout.yaml"
+def test_a_layout_whose_spans_do_not_fit_is_explained(official: Path) -> None:
+    broken = official / "湖南" / "layout.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("{值: 项目名称, 跨列: 7}", "{值: 项目名称, 跨列: 9}"),
                       encoding="utf-8")
-    monkeypatch.setattr(layout_module, "OFFICIAL", tmp_path / "official")
-    layout_module._cached.cache_clear()
-    try:
-        layout = load_layout("湖南")
-        from generator.render.compose import compose_form
-        spec = next(f for f in layout.forms if f.subject == "项目")
-        with pytest.raises(LayoutError, match="超出了表格的 8 列"):
-            compose_form(spec, layout, {"项目名称": "甲"}, "甲")
-    finally:
-        layout_module._cached.cache_clear()
+    layout = load_layout("湖南")
+    from generator.render.compose import compose_form
+    spec = next(f for f in layout.forms if f.subject == "项目")
+    with pytest.raises(LayoutError, match="超出了表格的 8 列"):
+        compose_form(spec, layout, {"项目名称": "甲"}, "甲")
 
 
 def test_cli_build_writes_and_summarises(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -371,34 +373,24 @@ def _forms_of(unit_path: str) -> list:  # type: ignore[type-arg]
     return compose_unit(load_layout(unit.region.layout), unit).forms
 
 
-def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, official: Path) -> None:
     """A layout's own _表单.html.j2 prints its tables, on their own pages and in the booklet alike."""
     from generator.data.model import load_unit
     from generator.data.tree import collect
-    from generator.render import webpage
     from generator.render.tables import write_unit_tables
 
-    shutil.copytree(OFFICIAL, tmp_path / "official")
-    (tmp_path / "official" / "河北" / "_表单.html.j2").write_text(
+    (official / "河北" / "_表单.html.j2").write_text(
         '{% macro render_form(form) %}<section class="own">{{ form.title }}</section>{% endmacro %}\n', encoding="utf-8")
-    monkeypatch.setattr(layout_module, "OFFICIAL", tmp_path / "official")
-    monkeypatch.setattr(webpage, "OFFICIAL", tmp_path / "official")
-    layout_module._cached.cache_clear()
-    webpage.environment.cache_clear()
-    try:
-        hebei = next(f for f in collect([DATA]).units.values() if "唐山" in str(f.path))
-        done = write_unit_tables(load_unit(hebei), tmp_path / "out")
-        pages = sorted(done.folder.glob("*.html"))
-        assert len(pages) == done.tables + 1
-        for page in pages:
-            text = page.read_text(encoding="utf-8")
-            sections = re.findall(r'<section class="([^"]*)"', text)
-            assert sections and set(sections) == {"own"}, page.name
-        booklet = (done.folder / "单位汇编.html").read_text(encoding="utf-8")
-        assert booklet.count('<section class="own">') == done.tables
-    finally:
-        layout_module._cached.cache_clear()
-        webpage.environment.cache_clear()
+    hebei = next(f for f in collect([DATA]).units.values() if "唐山" in str(f.path))
+    done = write_unit_tables(load_unit(hebei), tmp_path / "out")
+    pages = sorted(done.folder.glob("*.html"))
+    assert len(pages) == done.tables + 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        sections = re.findall(r'<section class="([^"]*)"', text)
+        assert sections and set(sections) == {"own"}, page.name
+    booklet = (done.folder / "单位汇编.html").read_text(encoding="utf-8")
+    assert booklet.count('<section class="own">') == done.tables
 
 
 # --- texts longer than an Excel cell ---------------------------------------------------------------------------

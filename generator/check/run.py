@@ -18,6 +18,7 @@ from generator.check.rules import Scope, run_project_rules, run_unit_rules
 from generator.data import schemas
 from generator.data.load import MAX_BYTES, Document, LoadResult, decode, display_path, is_regular, kind_of, load, load_bytes, read
 from generator.data.model import Project, Region, Unit
+from generator.data.regional import LAYOUT_FILE
 from generator.data.tree import UnitFolder, collect
 from generator.diagnostics import Diagnostic, Report, Severity
 
@@ -148,6 +149,12 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
             continue
         regions[region_dir], region_findings = _region(region_file, region_file in tree.requested)
         found.extend(region_findings)
+    if tree.layouts:  # a data repository's own layouts named among the paths, used or not
+        from generator.render.layout_check import check_folder
+
+        seen = {(d.path, d.line, d.column, d.code) for d in found}
+        found.extend(d for folder in sorted(tree.layouts) for d in check_folder(folder)
+                     if (d.path, d.line, d.column, d.code) not in seen)
     folders = sorted(tree.units.values(), key=lambda u: u.path)
     requested = frozenset(tree.requested)
     # Each task carries only its own folder's requested files: pickling the whole set per task
@@ -158,12 +165,13 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
         found.extend(result)
     # Besides cross-file findings, only those in the files asked about are reported; the files' shown
     # names (10,000 of them in a whole check) are worked out only when some finding needs them.
-    if all(_cross_file(d.code) for d in found):
+    if all(_cross_file(d.code) or d.path.endswith(LAYOUT_FILE) for d in found):
         shown: set[str] = set()
     else:
         shown = {display_path(p) for p in requested}
     report = Report(files_checked=len(requested))
-    report.diagnostics = [d for d in found if d.path in shown or _cross_file(d.code)]
+    # A layout's findings are about the region that uses it (its file is never among the files asked about).
+    report.diagnostics = [d for d in found if d.path in shown or _cross_file(d.code) or d.path.endswith(LAYOUT_FILE)]
     return report
 
 
@@ -202,10 +210,13 @@ def _task_parts(arg: Task) -> list[bytes]:
     """What a unit folder's findings depend on: the working folder (findings name files relative to it),
     the files asked about, the bytes of the region's, the unit's and the projects' files, and where
     schema/ is for them (P005)."""
-    folder, _, asked = arg
+    folder, region, asked = arg
     parts = [os.fsencode(Path.cwd()), os.fsencode(folder.path), *sorted(os.fsencode(p) for p in asked)]
     parts += [(line or "").encode() for line in schemas.schema_lines_of(folder.path, folder.region_dir)]
-    return parts + cache.file_parts([folder.region_dir / "地区.yaml", folder.unit_file, *folder.project_files])
+    # The rules read the region's layout (what its forms require, how its money adds up): a data
+    # repository's own layout is no part of jixiao's fingerprint, so its bytes are part of the key.
+    layout = [region.regional.folder / LAYOUT_FILE] if region is not None and region.regional.folder else []
+    return parts + cache.file_parts([folder.region_dir / "地区.yaml", folder.unit_file, *folder.project_files, *layout])
 
 
 _FIELDS = [f.name for f in fields(Diagnostic)]

@@ -86,3 +86,35 @@ ACK_CODE = "代码"
 ACK_WHERE = "位置"
 ACK_REASON = "理由"
 
+
+# --- 各地表格另有的栏目（issue 15：版式文件夹就是地区） ------------------------------------------------------
+# 项目文件的表头
+SUPERVISOR = "主管部门"
+SUPERVISOR_CODE = "主管部门编码"
+BUDGET_DEPARTMENT = "预算部门"
+IMPLEMENTER = "实施单位"
+DESK = "归口科室"  # the finance bureau's office in charge of the project
+PROJECT_LEAD = "项目负责人"
+PROJECT_CLERK = "项目经办人"
+PHONE = "联系电话"
+CATEGORY_CODE = "项目类别编码"
+BASIS_OF_APPROVAL = "立项依据"
+EXECUTION_WEIGHT = "预算执行率权重"
+MEDIUM_TERM_FUNDS = "中期资金"  # 资金总额, 财政资金, 其他资金 of the whole 实施期
+BREAKDOWN = "预算明细"  # the project budget as rows
+BREAKDOWN_ITEM = "支出内容"
+BREAKDOWN_AMOUNT = "金额"
+BREAKDOWN_BASIS = "测算依据"
+ACTUAL_YEAR_BEFORE_LAST = "前年实际执行数"
+ACTUAL_LAST_YEAR = "上年实际执行数"
+# 单位.yaml
+STATED_PROJECT_TOTAL = "项目支出合计"  # the total a form prints for the unit's projects (四川's 部门合计 row)
+OVERALL_DEPARTMENT_GOAL = "年度总体目标"
+# 一个绩效指标
+NATURE_OF_VALUE = "指标性质"  # 定量 / 定性
+MEDIUM_TERM_VALUE = "中期指标值"
+SCORING = "评分标准"
+# 项目文件和单位.yaml 都有：原表不全
+INCOMPLETE = "原表不全"
+MISSING = "缺少"
+INCOMPLETE_NOTE = "说明"

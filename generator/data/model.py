@@ -14,12 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from generator.data import fields as F
+from generator.data import regional as regionals
 from generator.data.load import REGION_FILE, Document
+from generator.data.normalize import as_number
 from generator.data.tree import UnitFolder
 from generator.diagnostics import FieldPath
 from generator.errors import BuildError
 
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+# What a published table may lack (原表不全.缺少), besides F.INDICATORS (some indicator rows) and F.BREAKDOWN.
+MISSING_HEADER = "表头"
+MISSING_PROJECTS = "项目"
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -57,6 +62,10 @@ class Indicator:
     weight: Decimal | None
     direction: str | None
     path: FieldPath
+    nature: str | None = None  # 定量 / 定性, where the form has the column
+    scoring: str = ""
+    medium_value: Any = None  # 中期指标值, beside the year's value
+    row: dict[str, Any] = field(default_factory=dict, repr=False)  # the row as written, for the layout's 必填
 
     @classmethod
     def from_yaml(cls, index: int, row: dict[str, Any], base: FieldPath) -> Indicator:
@@ -74,6 +83,10 @@ class Indicator:
             weight=to_decimal(row.get(F.WEIGHT)),
             direction=row.get(F.DIRECTION),
             path=base + (index,),
+            nature=row.get(F.NATURE_OF_VALUE),
+            scoring=row.get(F.SCORING, ""),
+            medium_value=row.get(F.MEDIUM_TERM_VALUE),
+            row=row,
         )
 
     @property
@@ -83,7 +96,17 @@ class Indicator:
 
     @property
     def is_qualitative(self) -> bool:
-        return self.operator == "定性"
+        """A target in words: 定性 as its type or nature, or a value with no sign that is no number (a form
+        that prints "优良" or "2023.07-2024.01" in its 指标值及单位 column)."""
+        if self.operator == "定性" or self.nature == "定性":
+            return True
+        return self.operator is None and self.nature is None and isinstance(self.value, str) \
+            and to_decimal(self.value) is None and not _numeric_text(self.value)
+
+    @property
+    def has_sign(self) -> bool:
+        """Whether the form printed a comparison sign (or 定性) for this row."""
+        return self.operator is not None
 
     @property
     def number(self) -> Decimal | None:
@@ -91,6 +114,16 @@ class Indicator:
 
     def field(self, key: str) -> FieldPath:
         return self.path + (key,)
+
+
+def _numeric_text(text: str) -> bool:
+    return as_number(text) is not None
+
+
+def _missing(data: dict[str, Any]) -> frozenset[str]:
+    """What the published table lacks (原表不全.缺少), as the editor declared it."""
+    marker = data.get(F.INCOMPLETE)
+    return frozenset(marker.get(F.MISSING) or ()) if isinstance(marker, dict) else frozenset()
 
 
 def _indicators(rows: list[dict[str, Any]] | None, base: FieldPath) -> list[Indicator]:
@@ -113,19 +146,29 @@ class Region:
     framework: int
     money_unit: str
     satisfaction_floor: Decimal
+    # What the region's layout folder declares (generator.data.regional); the national defaults when the
+    # layout does not exist (L001 reports that).
+    regional: regionals.Regional = field(default=regionals.NATIONAL)
 
     @classmethod
     def from_doc(cls, doc: Document) -> Region:
         d = doc.data
+        layout = d.get(F.LAYOUT) or regionals.DEFAULT_LAYOUT
+        declared = regionals.regional(layout, doc.path.parent) or regionals.NATIONAL
         return cls(
             doc=doc,
             name=d[F.REGION_NAME],
             code=d.get(F.REGION_CODE),
-            layout=d[F.LAYOUT],
-            framework=d[F.FRAMEWORK],
-            money_unit=d[F.MONEY_UNIT],
+            layout=layout,
+            framework=d.get(F.FRAMEWORK) or declared.framework or 2021,
+            money_unit=d.get(F.MONEY_UNIT) or declared.money_unit or "万元",
             satisfaction_floor=to_decimal(d.get(F.SATISFACTION_FLOOR)) or Decimal(85),
+            regional=declared,
         )
+
+    @property
+    def folder(self) -> Path:
+        return self.doc.path.parent
 
     def to_money_unit(self, value: Decimal, unit: str) -> Decimal:
         """Convert an amount in ``unit`` (元/万元/亿元) to the region's money unit."""
@@ -147,6 +190,8 @@ class Project:
     spending_plan: dict[str, Decimal]
     indicators: list[Indicator]
     acknowledgements: list[Acknowledgement]
+    breakdown: list[dict[str, Any]] = field(default_factory=list)
+    missing: frozenset[str] = frozenset()  # what the published table lacks (原表不全)
 
     @classmethod
     def from_doc(cls, doc: Document) -> Project:
@@ -166,6 +211,8 @@ class Project:
             spending_plan={k: Decimal(v) for k, v in (d.get(F.SPENDING_PLAN) or {}).items()},
             indicators=_indicators(d.get(F.INDICATORS), (F.INDICATORS,)),
             acknowledgements=_acknowledgements(d),
+            breakdown=[item for item in d.get(F.BREAKDOWN) or [] if isinstance(item, dict)],
+            missing=_missing(d),
         )
 
 
@@ -205,6 +252,8 @@ class Unit:
     year: int
     region: Region
     projects: list[Project] = field(default_factory=list)
+    stated_total: Decimal | None = None  # 项目支出合计 as the form printed it
+    missing: frozenset[str] = frozenset()
 
     @classmethod
     def from_doc(cls, doc: Document, year: int, region: Region) -> Unit:
@@ -221,6 +270,8 @@ class Unit:
             acknowledgements=_acknowledgements(d),
             year=year,
             region=region,
+            stated_total=to_decimal(d.get(F.STATED_PROJECT_TOTAL)),
+            missing=_missing(d),
         )
 
     @property

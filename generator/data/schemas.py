@@ -47,7 +47,6 @@ KEY_ALIASES = {
     "指标解释": F.NOTE,
     "指标值确定依据": F.BASIS,
     "计算符号": F.OPERATOR,
-    "指标性质": F.OPERATOR,
     "单位": F.MEASURE,
     "计量单位": F.MEASURE,
     "部门名称": F.UNIT_NAME,

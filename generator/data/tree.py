@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.data.load import REGION_FILE, UNIT_FILE, YAML_SUFFIXES, display_path, is_regular, not_regular
+from generator.data.regional import LAYOUT_FILE, REPOSITORY_FOLDER
 from generator.diagnostics import Diagnostic, make
 from generator.errors import UsageError
 
@@ -40,6 +41,7 @@ class Tree:
     requested: set[Path] = field(default_factory=set)
     problems: list[Diagnostic] = field(default_factory=list)
     region_cache: dict[Path, bool] = field(default_factory=dict)
+    layouts: set[Path] = field(default_factory=set)  # folders of a data repository's own layouts (版式/<名称>/)
 
     def files(self) -> list[Path]:
         out = {d / REGION_FILE for d in self.region_dirs if is_regular(d / REGION_FILE)}
@@ -126,7 +128,8 @@ def expand(paths: list[Path], links: list[Path] | None = None) -> list[Path]:
     _expand(paths, walk)
     if links is not None:
         links.extend(walk.links)
-    return [*walk.files.values(), *walk.special]
+    # A data repository's own layouts are no data files: fmt would take one for a project.
+    return [*(f for f in walk.files.values() if not is_repository_layout(f)), *walk.special]
 
 
 def _siblings(unit_dir: Path, walk: _Walk) -> list[Path]:
@@ -145,6 +148,9 @@ def collect(paths: list[Path]) -> Tree:
     walk = _Walk()
     _expand(paths, walk)
     for file in walk.files.values():
+        if is_repository_layout(file):  # not data: checked as a layout (render/layout_check.py)
+            tree.layouts.add(file.parent)
+            continue
         tree.requested.add(file)
         _place(file, tree)
     unread = [*walk.links, *walk.special]
@@ -161,6 +167,11 @@ def collect(paths: list[Path]) -> Tree:
         if (problem := not_regular(path, display_path(path))) is not None:
             tree.problems.append(problem)
     return tree
+
+
+def is_repository_layout(file: Path) -> bool:
+    """A data repository's own layout: 版式/<名称>/layout.yaml (generator.data.regional)."""
+    return file.name == LAYOUT_FILE and file.parent.parent.name == REPOSITORY_FOLDER
 
 
 def _has_region(folder: Path, cache: dict[Path, bool]) -> bool:

@@ -115,7 +115,7 @@ GRID_LABELS: dict[str, tuple[str, ...]] = {
     F.LEVEL3: (F.LEVEL3,),
     F.VALUE: (F.VALUE, "目标值", "年度指标值"),
     F.MEASURE: (F.MEASURE, "计量单位"),
-    F.OPERATOR: (F.OPERATOR, "计算符号", "指标性质"),
+    F.OPERATOR: (F.OPERATOR, "计算符号", F.NATURE_OF_VALUE),
     F.NOTE: ("指标值说明(指标解释)", "指标值说明", "指标解释", "绩效指标描述", F.NOTE),
     F.BASIS: ("指标值确定依据", F.BASIS),
     F.WEIGHT: (F.WEIGHT, "分值"),

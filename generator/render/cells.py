@@ -51,12 +51,13 @@ def _decimals(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def excel_format(value: Decimal, percent: bool = False) -> str:
-    """An Excel number format that shows ``value`` with exactly its decimals."""
+def excel_format(value: Decimal, percent: bool = False, thousands: bool = False) -> str:
+    """An Excel number format that shows ``value`` with exactly its decimals (and thousands separators)."""
     places = _decimals(value)
     if percent:
         places = max(0, places - 2)
-    return ("0." + "0" * places if places else "0") + ("%" if percent else "")
+    whole = "#,##0" if thousands else "0"
+    return (whole + "." + "0" * places if places else whole) + ("%" if percent else "")
 
 
 def lookup(data: Any, path: str) -> Any:
@@ -93,16 +94,18 @@ def numbered(items: list[Any], pattern: str) -> tuple[str, ...]:
 
 
 def value_cell(value: Any, *, fmt: str = "", places: int | None = None, numbering: str = "{n}.",
-               colspan: int = 1, rowspan: int = 1, align: str = "") -> Cell:
-    """The cell that prints ``value``: text, a numbered list, or a number Excel keeps as a number."""
+               colspan: int = 1, rowspan: int = 1, align: str = "", thousands: bool = False) -> Cell:
+    """The cell that prints ``value``: text, a numbered list, or a number Excel keeps as a number (an
+    amount with thousands separators when the layout prints them so)."""
     lines: tuple[str, ...] = ()
     number: Decimal | None = None
     number_format = ""
     if is_number(value):
         shown = money(value, places) if fmt == MONEY else Decimal(value)
         number = shown / 100 if fmt == PERCENT else shown
-        lines = (plain(shown) + ("%" if fmt == PERCENT else ""),)
-        number_format = excel_format(number, percent=fmt == PERCENT)
+        separated = thousands and fmt == MONEY
+        lines = ((format(shown, ",f") if separated else plain(shown)) + ("%" if fmt == PERCENT else ""),)
+        number_format = excel_format(number, percent=fmt == PERCENT, thousands=separated)
     elif isinstance(value, list):
         lines = numbered(value, numbering)
     elif value is not None:

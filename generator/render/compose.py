@@ -37,6 +37,7 @@ from generator.render.layout import (
     UNIT,
     VALUE_WITH_OPERATOR,
     CellSpec,
+    ColumnSpec,
     DetailSpec,
     FormSpec,
     GridSpec,
@@ -45,14 +46,19 @@ from generator.render.layout import (
     KeyValueSpec,
     Layout,
     ParagraphSpec,
+    ProjectIndicatorSpec,
     RowBlock,
     RowSpec,
+    TotalSpec,
 )
 
 BOOKLET = "单位汇编"
 # Records about the source document, for the website: never printed on the official tables.
-NOT_PRINTED = frozenset({F.ACKNOWLEDGED, F.CORRECTIONS, F.FILLED_BY, F.ORDER})
+# 单位名称 names the unit everywhere on the website, printed on a form or not (内蒙古's forms do not print it).
+NOT_PRINTED = frozenset({F.ACKNOWLEDGED, F.CORRECTIONS, F.FILLED_BY, F.ORDER, F.INCOMPLETE, F.UNIT_NAME})
 PADDING_MM = 1.5
+WEIGHTS = "权重合计"  # in a project's context: the weights added up (compose.weights)
+ALL_WEIGHTS = "全部"
 PT_MM = 0.3528
 
 
@@ -73,10 +79,14 @@ def project_order(project: Project) -> tuple[int, int, str]:
 def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     region = unit.region
     projects = sorted(unit.projects, key=project_order)
-    shared = {"年度": unit.year, F.MONEY_UNIT: region.money_unit, "地区": region.name}
+    # 上年 and 前年 name the years of a budget breakdown's actuals ("{前年}年实际执行数").
+    shared = {"年度": unit.year, "上年": unit.year - 1, "前年": unit.year - 2, F.MONEY_UNIT: region.money_unit,
+              "地区": region.name}
     unit_fields = {k: unit.doc.data.get(k) for k in (F.UNIT_NAME, F.UNIT_CODE, F.FINANCE_OFFICER, F.PREPARER)}
+    unit_fields = {F.SUPERVISOR: unit.doc.data.get(F.SUPERVISOR), **unit_fields}  # a project's own comes first
     project_contexts = [
-        {**p.doc.data, **shared, **unit_fields, F.ORDER: n} for n, p in enumerate(projects, start=1)
+        {**shared, **unit_fields, **p.doc.data, F.ORDER: n, WEIGHTS: weights(p.doc.data)}
+        for n, p in enumerate(projects, start=1)
     ]
     unit_context = {**unit.doc.data, **shared, PROJECTS: project_contexts}
     forms: list[Form] = []
@@ -92,6 +102,19 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     for project in projects:
         unprinted += _unprinted(project.doc.display, project.doc.data, layout.fields_printed(PROJECT))
     return UnitTables(forms, unprinted)
+
+
+def weights(data: dict[str, Any]) -> dict[str, Decimal]:
+    """The indicators' weights added up, in all (全部) and by 一级指标: what a caption such as 内蒙古's
+    "权重分值90分，其中产出指标权重分值50分" prints ({权重合计.全部}, {权重合计.产出指标})."""
+    out: dict[str, Decimal] = {}
+    for row in data.get(F.INDICATORS) or []:
+        weight = row.get(F.WEIGHT) if isinstance(row, dict) else None
+        if isinstance(weight, (int, Decimal)) and not isinstance(weight, bool):
+            out[ALL_WEIGHTS] = out.get(ALL_WEIGHTS, Decimal(0)) + weight
+            level = str(row.get(F.LEVEL1))
+            out[level] = out.get(level, Decimal(0)) + weight
+    return out
 
 
 def _present(context: dict[str, Any], requires: str | None) -> bool:
@@ -185,8 +208,18 @@ def compose_rows(spec: RowBlock, layout: Layout, context: dict[str, Any], ncols:
     if isinstance(spec, DetailSpec):
         return _detail(spec, layout, context)
     if isinstance(spec, IndicatorSpec):
-        return _indicators(spec, context)
+        return _indicators(spec, layout, context)
+    if isinstance(spec, ProjectIndicatorSpec):
+        return _project_indicators(spec, layout, context)
     return _key_values(spec, layout, context, ncols)
+
+
+def _value(path: str, layout: Layout, context: dict[str, Any]) -> Any:
+    """The value a cell or column prints: a text made of {…} placeholders, or the field at ``path`` as the
+    layout prints it (印作)."""
+    if "{" in path:
+        return fill(path, context)
+    return layout.printed(path, lookup(context, path))
 
 
 def label(text: str, colspan: int = 1, rowspan: int = 1, role: str = LABEL) -> Cell:
@@ -196,9 +229,9 @@ def label(text: str, colspan: int = 1, rowspan: int = 1, role: str = LABEL) -> C
 def _cell(spec: CellSpec, layout: Layout, context: dict[str, Any]) -> Cell:
     if spec.path is None:
         return label(fill(spec.text or "", context), spec.colspan, spec.rowspan)
-    return value_cell(lookup(context, spec.path), fmt=spec.fmt, places=layout.money_places,
+    return value_cell(_value(spec.path, layout, context), fmt=spec.fmt, places=layout.money_places,
                       numbering=spec.numbering or layout.numbering, colspan=spec.colspan,
-                      rowspan=spec.rowspan, align=spec.align)
+                      rowspan=spec.rowspan, align=spec.align, thousands=layout.thousands)
 
 
 def _detail(spec: DetailSpec, layout: Layout, context: dict[str, Any]) -> list[list[Cell]]:
@@ -207,59 +240,127 @@ def _detail(spec: DetailSpec, layout: Layout, context: dict[str, Any]) -> list[l
     body: list[list[Cell]] = []
     for n, item in enumerate(items, start=1):
         item = {F.ORDER: n, **item}
-        body.append([value_cell(lookup(item, c.path), fmt=c.fmt, places=layout.money_places,
-                                numbering=layout.numbering, colspan=c.colspan, align=c.align)
+        body.append([value_cell(_value(c.path, layout, item), fmt=c.fmt, places=layout.money_places,
+                                numbering=layout.numbering, colspan=c.colspan, align=c.align,
+                                thousands=layout.thousands)
                      for c in spec.columns])
     if not body:  # an empty list still prints one blank row to fill in
         body.append([Cell(colspan=c.colspan) for c in spec.columns])
     if spec.total is not None:
-        body.append(_total_row(spec, layout, items))
+        total = _total_row(spec.total, spec.columns, layout, items, context)
+        body.insert(0, total) if spec.total.top else body.append(total)
     header = [label(fill(c.title, context), c.colspan, role=HEAD) for c in spec.columns]
     if spec.label:
         header.insert(0, label(spec.label, rowspan=len(body) + 1))
     return [header, *body]
 
 
-def _total_row(spec: DetailSpec, layout: Layout, items: list[dict[str, Any]]) -> list[Cell]:
-    assert spec.total is not None
-    index = next((i for i, c in enumerate(spec.columns) if c.path == spec.total.path), None)
+def _total_row(total: TotalSpec, columns: tuple[ColumnSpec, ...], layout: Layout, items: list[dict[str, Any]],
+               context: dict[str, Any]) -> list[Cell]:
+    """The 合计 row: its label over the columns before the first total, then each column's sum (the first
+    one the figure the data states, when it states one) or nothing."""
+    index = next((i for i, c in enumerate(columns) if c.path == total.path), None)
     if not index:
-        raise LayoutError(f"“合计”的值“{spec.total.path}”必须是明细中第一列以后的某一列")
-    values = [lookup(item, spec.total.path) for item in items]
-    total = sum((Decimal(v) for v in values if is_number(v)), Decimal(0))
-    column = spec.columns[index]
-    cells = [label(spec.total.label, sum(c.colspan for c in spec.columns[:index]))]
-    cells.append(value_cell(total, fmt=column.fmt, places=layout.money_places, colspan=column.colspan))
-    cells.extend(Cell(colspan=c.colspan) for c in spec.columns[index + 1:])
+        raise LayoutError(f"“合计”的值“{total.path}”必须是明细中第一列以后的某一列")
+    stated = lookup(context, total.stated) if total.stated else None
+    cells = [label(fill(total.label, context), sum(c.colspan for c in columns[:index]))]
+    for column in columns[index:]:
+        if column.path not in total.paths:
+            cells.append(Cell(colspan=column.colspan))
+            continue
+        values = [lookup(item, column.path) for item in items]
+        summed = sum((Decimal(v) for v in values if is_number(v)), Decimal(0))
+        figure = stated if column.path == total.path and is_number(stated) else summed
+        cells.append(value_cell(figure, fmt=column.fmt, places=layout.money_places, colspan=column.colspan,
+                                thousands=layout.thousands))
     return cells
 
 
-def _indicators(spec: IndicatorSpec, context: dict[str, Any]) -> list[list[Cell]]:
+def _indicators(spec: IndicatorSpec, layout: Layout, context: dict[str, Any]) -> list[list[Cell]]:
     rows = [r for r in (lookup(context, spec.source) or []) if isinstance(r, dict)]
-    keys = [c.path for c in spec.columns]
-    spans = merge_spans(rows, [k for k in keys if k in spec.merge])
-    body: list[list[Cell]] = []
-    for i, row in enumerate(rows):
-        placeholder = row.get(F.LEVEL3) is None
-        cells = []
-        for column in spec.columns:
-            key = column.path
-            if key in spec.merge:
-                span = spans[key][i]
-                if span:
-                    cells.append(value_cell(row.get(key), rowspan=span, align=CENTER))
-            elif placeholder:
-                cells.append(Cell((spec.placeholder,) if key == F.LEVEL3 and spec.placeholder else (),
-                                  align=CENTER))
-            elif key == VALUE_WITH_OPERATOR:
-                cells.append(Cell((with_operator(row),) if row.get(F.VALUE) is not None else (), align=column.align))
-            else:
-                cells.append(value_cell(row.get(key), align=column.align))
-        body.append(cells)
+    body = _indicator_cells(spec.columns, spec.merge, spec.placeholder, layout, rows)
     header = [label(c.title, role=HEAD) for c in spec.columns]
     if spec.label:
         header.insert(0, label(spec.label, rowspan=len(body) + 1))
     return [header, *body]
+
+
+def _indicator_cells(columns: tuple[ColumnSpec, ...], merge: tuple[str, ...], placeholder: str, layout: Layout,
+                     rows: list[dict[str, Any]]) -> list[list[Cell]]:
+    """The cells of indicator rows, one row each, the ``merge`` columns merged down runs of equal values."""
+    keys = [c.path for c in columns]
+    spans = merge_spans(rows, [k for k in keys if k in merge])
+    body: list[list[Cell]] = []
+    for i, row in enumerate(rows):
+        empty = row.get(F.LEVEL3) is None
+        cells = []
+        for column in columns:
+            key = column.path
+            if key in merge:
+                span = spans[key][i]
+                if span:
+                    cells.append(value_cell(layout.printed(key, row.get(key)), rowspan=span, align=CENTER))
+            elif empty:
+                cells.append(Cell((placeholder,) if key == F.LEVEL3 and placeholder else (), align=CENTER))
+            elif key == VALUE_WITH_OPERATOR:
+                cells.append(Cell((with_operator(row),) if row.get(F.VALUE) is not None else (), align=column.align))
+            else:
+                cells.append(value_cell(layout.printed(key, row.get(key)), align=column.align))
+        body.append(cells)
+    return body
+
+
+def _project_indicators(spec: ProjectIndicatorSpec, layout: Layout, context: dict[str, Any]) -> list[list[Cell]]:
+    """One row per indicator of each of the unit's projects; a project's columns merged over its rows, a
+    column marked 合并 over neighbouring projects with the same value; the 合计 above or below."""
+    # A unit's sheet lists its projects; a project's own table is the same sheet with its rows only.
+    listed = context.get(PROJECTS)
+    projects = [p for p in listed or [] if isinstance(p, dict)] if isinstance(listed, list) else [context]
+    indicator_columns = tuple(c for c in spec.columns if c.indicator)
+    blocks: list[tuple[dict[str, Any], list[list[Cell]]]] = []
+    for project in projects:
+        rows = [r for r in project.get(F.INDICATORS) or [] if isinstance(r, dict)]
+        cells = _indicator_cells(indicator_columns, spec.merge, "", layout, rows)
+        blocks.append((project, cells or [[Cell() for _ in indicator_columns]]))
+    body: list[list[Cell]] = []
+    for n, (project, cells) in enumerate(blocks):
+        for r, indicator_cells in enumerate(cells):
+            row: list[Cell] = []
+            shown = iter(indicator_cells)
+            for column in spec.columns:
+                if column.indicator:
+                    row.extend(c for c in [next(shown, None)] if c is not None)
+                    continue
+                span = _sheet_span(column, blocks, n) if r == 0 else 0
+                if span:
+                    row.append(value_cell(_value(column.path, layout, project), fmt=column.fmt,
+                                          places=layout.money_places, numbering=layout.numbering,
+                                          colspan=column.colspan, rowspan=span, align=column.align,
+                                          thousands=layout.thousands))
+            # merged indicator cells of later rows are placed by their rowspan: only those present print
+            row.extend(shown)
+            body.append(row)
+    if spec.total is not None:
+        total = _total_row(spec.total, spec.columns, layout, projects, context)
+        body.insert(0, total) if spec.total.top else body.append(total)
+    return [[label(fill(c.title, context), c.colspan, role=HEAD) for c in spec.columns], *body]
+
+
+def _sheet_span(column: ColumnSpec, blocks: list[tuple[dict[str, Any], list[list[Cell]]]], n: int) -> int:
+    """The rowspan of a project's column at the first row of project ``n``: its rows, or, for a column
+    merged across projects, the rows of the run of projects with its value (0 inside such a run)."""
+    if not column.merge:
+        return len(blocks[n][1])
+
+    def key(k: int) -> Any:
+        return fill(column.path, blocks[k][0]) if "{" in column.path else lookup(blocks[k][0], column.path)
+
+    if n > 0 and key(n - 1) == key(n):
+        return 0
+    end = n
+    while end + 1 < len(blocks) and key(end + 1) == key(n):
+        end += 1
+    return sum(len(blocks[k][1]) for k in range(n, end + 1))
 
 
 def merge_spans(rows: list[dict[str, Any]], merged: list[str]) -> dict[str, list[int]]:
@@ -291,7 +392,8 @@ def _key_values(spec: KeyValueSpec, layout: Layout, context: dict[str, Any], nco
         raise LayoutError(f"“{spec.label}”有 {len(keys)} 项，表格只有 {free} 列可用")
     spans = [free // len(keys) + (1 if i < free % len(keys) else 0) for i in range(len(keys))] if keys else []
     top = [label(spec.label, rowspan=2), *(label(k, s, role=HEAD) for k, s in zip(keys, spans, strict=True))]
-    bottom = [value_cell(data.get(k), fmt=spec.fmt, places=layout.money_places, colspan=s, align=CENTER)
+    bottom = [value_cell(data.get(k), fmt=spec.fmt, places=layout.money_places, colspan=s, align=CENTER,
+                         thousands=layout.thousands)
               for k, s in zip(keys, spans, strict=True)]
     return [top, bottom or [Cell(colspan=free)]]
 

@@ -1,16 +1,18 @@
-"""Official layouts (版式): one folder per layout under generator/templates/official/.
+"""Official layouts (版式): one folder per layout, built in under generator/templates/official/ or carried by
+a data repository in its 版式/ folder (generator.data.regional finds them).
 
-A layout folder holds ``layout.yaml`` (titles, labels, columns, widths, merges of every table) and
-may hold its own page templates that override those in ``_共用/``. This module reads a
-layout.yaml into typed specifications and says clearly what is wrong with one that cannot be used,
-so that adding a province is writing a folder, not code. The format is described in
-docs/官方表格版式.md.
+A layout folder holds ``layout.yaml`` (titles, labels, columns, widths, merges of every table, and what
+the region's forms require and how they print values) and, built in, may hold its own page templates that
+override those in ``_共用/``. This module reads a layout.yaml into typed specifications and says clearly
+what is wrong with one that cannot be used, so that adding a province is writing a folder, not code. The
+format is described in docs/官方表格版式.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -20,16 +22,18 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from generator.data import fields as F
+from generator.data import regional as regionals
+from generator.data.regional import LAYOUT_FILE, Regional
 from generator.diagnostics import FieldPath, format_field
 from generator.render.form import CENTER, LEFT, LayoutError, Style
 
-OFFICIAL = Path(__file__).resolve().parent.parent / "templates" / "official"
-COMMON = "_共用"
-LAYOUT_FILE = "layout.yaml"
+OFFICIAL = regionals.BUILT_IN  # the built-in layouts and the page templates
+COMMON = regionals.COMMON
 
 UNIT = "单位"
 PROJECT = "项目"
 PROJECTS = "项目"  # the data of a 明细 that lists the unit's projects
+TOP = "上"  # a 合计 row above the rows it adds up (四川: the 部门 row heads the sheet)
 MONEY = "金额"
 PERCENT = "百分比"
 ALIGNS = {"左": LEFT, "中": CENTER}
@@ -38,7 +42,8 @@ ALIGNS = {"左": LEFT, "中": CENTER}
 VALUE_WITH_OPERATOR = "指标值（含符号和单位）"
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 INDICATOR_FIELDS = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE,
-                    F.BASIS, F.REMARK, F.WEIGHT, F.DIRECTION, VALUE_WITH_OPERATOR)
+                    F.BASIS, F.REMARK, F.WEIGHT, F.DIRECTION, VALUE_WITH_OPERATOR,
+                    F.NATURE_OF_VALUE, F.MEDIUM_TERM_VALUE, F.SCORING)
 
 
 @dataclass(frozen=True)
@@ -61,19 +66,32 @@ class RowSpec:
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """A column of a 明细 or 指标 block: its heading, and the field it prints."""
+    """A column of a 明细, 指标 or 项目指标 block: its heading, and the field it prints (a text with
+    {…} placeholders when it holds "{"). In a 项目指标 block a column is an indicator's (``indicator``) or
+    the project's, merged over the project's rows, or over neighbouring projects alike (``merge``)."""
 
     title: str
     path: str
     colspan: int = 1
     align: str = ""
     fmt: str = ""
+    indicator: bool = False
+    merge: bool = False
 
 
 @dataclass(frozen=True)
 class TotalSpec:
+    """A 合计 row: the sum of each of ``paths`` over the items, or, for the first of them, the figure the
+    data states at ``stated`` (a form that printed a total of rows it does not all show)."""
+
     label: str
-    path: str
+    paths: tuple[str, ...]
+    stated: str | None = None
+    top: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.paths[0]
 
 
 @dataclass(frozen=True)
@@ -110,7 +128,18 @@ class KeyValueSpec:
     widths: tuple[float, ...] = ()
 
 
-RowBlock = RowSpec | DetailSpec | IndicatorSpec | KeyValueSpec
+@dataclass(frozen=True)
+class ProjectIndicatorSpec:
+    """One row per indicator of every project of the unit, the project's columns merged over its rows: the
+    sheet budget systems export (四川: 部门预算项目绩效目标申报表), with a 合计 row for the whole."""
+
+    columns: tuple[ColumnSpec, ...]
+    merge: tuple[str, ...] = ()
+    total: TotalSpec | None = None
+    widths: tuple[float, ...] = ()
+
+
+RowBlock = RowSpec | DetailSpec | IndicatorSpec | KeyValueSpec | ProjectIndicatorSpec
 
 
 @dataclass(frozen=True)
@@ -145,6 +174,19 @@ class FormSpec:
     landscape: bool
     blocks: tuple[BlockSpec, ...]
     style: Style  # the layout's fonts and sizes, with this table's own 字体 and 字号 over them
+    recognition: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 识别: 标题 and 栏目, for import
+
+    def labels(self) -> dict[str, tuple[str, ...]]:
+        """The labels this table prints for each data field: the caption before a value cell, a column's
+        heading (what an import reads a form by)."""
+        found: dict[str, list[str]] = {}
+        for block in self.blocks:
+            for row in block.rows if isinstance(block, GridSpec) else ():
+                for path, label in _row_labels(row):
+                    found.setdefault(path, [])
+                    if label and label not in found[path]:
+                        found[path].append(label)
+        return {k: tuple(v) for k, v in found.items()}
 
 
 @dataclass(frozen=True)
@@ -155,6 +197,13 @@ class Layout:
     style: Style
     money_places: int | None
     numbering: str
+    thousands: bool = False  # amounts printed with thousands separators (3,309,840.00)
+    regional: Regional = field(default=regionals.NATIONAL)
+    fingerprint: str = ""  # of the layout's file: what a table made with it depends on
+
+    def printed(self, path: str, value: Any) -> Any:
+        """``value`` of the field at ``path`` as this layout prints it (印作)."""
+        return self.regional.printed_value(path.rsplit(".", 1)[-1], value)
 
     def fields_printed(self, subject: str) -> set[str]:
         """Dotted paths of the data fields that some table of this layout prints."""
@@ -167,6 +216,25 @@ class Layout:
         return found
 
 
+def _row_labels(row: RowBlock) -> list[tuple[str, str]]:
+    """(field, label) pairs of a row of a layout: a caption followed by a value cell, a column's heading."""
+    if isinstance(row, RowSpec):
+        pairs = []
+        for before, cell in zip(row.cells, row.cells[1:], strict=False):
+            if cell.path and before.text is not None and "{" not in before.text:
+                pairs.append((cell.path, before.text))
+        return pairs
+    if isinstance(row, KeyValueSpec):
+        return [(row.path, row.label)]
+    if isinstance(row, IndicatorSpec | ProjectIndicatorSpec | DetailSpec):
+        return [(c.path, c.title) for c in row.columns if "{" not in c.path]
+    return []
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
 def _paths(block: BlockSpec, form_subject: str, subject: str) -> set[str]:
     if isinstance(block, ParagraphSpec):
         return {block.path} if form_subject == subject else set()
@@ -174,15 +242,35 @@ def _paths(block: BlockSpec, form_subject: str, subject: str) -> set[str]:
         return set()
     found: set[str] = set()
     for row in block.rows:
-        if isinstance(row, DetailSpec) and row.source == PROJECTS:
+        if isinstance(row, ProjectIndicatorSpec):
+            # A sheet of projects' indicators prints project fields, and unit fields in its placeholders
+            # (the unit's own data is in every project's context) and its 合计.
+            for column in row.columns:
+                if column.indicator:
+                    names = (F.OPERATOR, F.VALUE, F.MEASURE) if column.path == VALUE_WITH_OPERATOR \
+                        else (column.path,)
+                    found |= {f"{F.INDICATORS}.{name}" for name in names} if subject == PROJECT else set()
+                elif "{" in column.path:
+                    found |= _placeholders(column.path)
+                elif subject == PROJECT:
+                    found.add(column.path)
+            if subject == PROJECT:
+                found |= {f"{F.INDICATORS}.{F.LEVEL1}", f"{F.INDICATORS}.{F.LEVEL2}"}
+            if row.total is not None and form_subject == subject:
+                found |= _placeholders(row.total.label) | ({row.total.stated} if row.total.stated else set())
+        elif isinstance(row, DetailSpec) and row.source == PROJECTS:
             if subject == PROJECT:  # a unit's table listing its projects prints project fields
                 found |= {c.path for c in row.columns}
         elif form_subject != subject:
             continue
         elif isinstance(row, RowSpec):
-            found |= {c.path for c in row.cells if c.path}
+            for cell in row.cells:
+                if cell.path:
+                    found |= _placeholders(cell.path) if "{" in cell.path else {cell.path}
         elif isinstance(row, DetailSpec):
             found |= {f"{row.source}.{c.path}" for c in row.columns}
+            if row.total is not None and row.total.stated:
+                found.add(row.total.stated)
         elif isinstance(row, IndicatorSpec):
             for column in row.columns:
                 names = (F.OPERATOR, F.VALUE, F.MEASURE) if column.path == VALUE_WITH_OPERATOR else (column.path,)
@@ -203,39 +291,47 @@ class LayoutProblem(LayoutError):
         self.path = path
 
 
-def available() -> list[str]:
-    return sorted(p.name for p in OFFICIAL.iterdir() if (p / LAYOUT_FILE).is_file())
+def available(region_dir: Path | None = None) -> list[str]:
+    """The layouts a region in ``region_dir`` may name (None: the built-in ones)."""
+    return regionals.available(region_dir)
 
 
-def exists(name: str) -> bool:
+def exists(name: str, region_dir: Path | None = None) -> bool:
     """Whether ``name`` is a layout (a folder with a layout.yaml); never a path out of the folder."""
-    return "/" not in name and "\\" not in name and not name.startswith(".") and (OFFICIAL / name / LAYOUT_FILE).is_file()
+    return regionals.find(name, region_dir) is not None
 
 
-def layout_file(name: str) -> Path:
-    return OFFICIAL / name / LAYOUT_FILE
+def layout_file(name: str, region_dir: Path | None = None) -> Path:
+    folder = regionals.find(name, region_dir)
+    return (folder if folder is not None else OFFICIAL / name) / LAYOUT_FILE
 
 
-def load_layout(name: str) -> Layout:
-    """The layout called ``name`` (the 版式 of 地区.yaml); LayoutError when it is missing or broken
-    (layout_check.py finds every mistake of a broken one, each at its line)."""
-    if not exists(name):
-        raise LayoutError(f"没有“{name}”版式：generator/templates/official/ 中没有“{name}/layout.yaml”。"
-                          f"现有版式：{'、'.join(available())}。新增版式的方法见 docs/官方表格版式.md")
-    return _cached(name)
+def load_layout(name: str, region_dir: Path | None = None) -> Layout:
+    """The layout called ``name`` (the 版式 of 地区.yaml) for a region in ``region_dir``: the data repository's
+    own, else the built-in one; LayoutError when it is missing or broken (layout_check.py finds every
+    mistake of a broken one, each at its line)."""
+    folder = regionals.find(name, region_dir)
+    if folder is None:
+        where = f"{regionals.REPOSITORY_FOLDER}/ 和 " if region_dir is not None else ""
+        raise LayoutError(f"没有“{name}”版式：{where}generator/templates/official/ 中都没有“{name}/layout.yaml”。"
+                          f"现有版式：{'、'.join(available(region_dir))}。新增版式的方法见 docs/官方表格版式.md")
+    return load_folder(folder)
 
 
 @cache
-def _cached(name: str) -> Layout:
-    path = layout_file(name)
+def load_folder(folder: Path) -> Layout:
+    """The layout of the folder ``folder``, read once per process."""
+    path = folder / LAYOUT_FILE
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as exc:
-        raise LayoutError(f"{name}/{LAYOUT_FILE} 无法读取：{exc}") from exc
+        raw = path.read_bytes()
+        data = YAML(typ="safe").load(raw.decode("utf-8"))
+    except (OSError, YAMLError, UnicodeDecodeError) as exc:
+        raise LayoutError(f"{folder.name}/{LAYOUT_FILE} 无法读取：{exc}") from exc
     try:
-        return parse(data, path.parent)
+        layout = parse(data, folder)
     except LayoutError as exc:
-        raise LayoutError(f"{name}/{LAYOUT_FILE}：{exc}（运行 jixiao check 查看这个版式的全部问题）") from exc
+        raise LayoutError(f"{folder.name}/{LAYOUT_FILE}：{exc}（运行 jixiao check 查看这个版式的全部问题）") from exc
+    return replace(layout, fingerprint=hashlib.sha256(raw).hexdigest())
 
 
 def _where(path: FieldPath) -> str:
@@ -294,6 +390,9 @@ def parse(data: Any, folder: Path) -> Layout:
     projects = [i for i, f in enumerate(forms) if f.subject == PROJECT]
     if len(projects) > 1:
         raise LayoutProblem("只能有一张“对象: 项目”的表格", ("表格", projects[1], "对象"))
+    thousands = data.get("千位分隔", False)
+    if not isinstance(thousands, bool):
+        raise LayoutProblem("“千位分隔”只能是 是 或 否", ("千位分隔",))
     seen: set[str] = set()
     for i, form in enumerate(forms):
         stem = form.stem or form.name
@@ -301,7 +400,8 @@ def parse(data: Any, folder: Path) -> Layout:
             raise LayoutProblem(f"单位的各张表的“文件名”不能相同（“{stem}”用了两次）", ("表格", i, "文件名"))
         seen.add(stem)
     return Layout(name=name, folder=folder, forms=forms, style=style,
-                  money_places=None if places == "原样" else places, numbering=str(data.get("编号", "{n}.")))
+                  money_places=None if places == "原样" else places, numbering=str(data.get("编号", "{n}.")),
+                  thousands=thousands, regional=regionals.from_data(data, folder))
 
 
 def _form(data: Any, where: FieldPath, style: Style) -> FormSpec:
@@ -315,10 +415,12 @@ def _form(data: Any, where: FieldPath, style: Style) -> FormSpec:
     if subject == UNIT and not stem:
         raise LayoutProblem(f"{_where(where)} 缺少“文件名”（单位的表格按它命名，如 部门整体）", where)
     blocks = tuple(_block(b, where + ("内容", i)) for i, b in enumerate(_need(data, "内容", list, where)))
+    recognition = data.get("识别") or {}
     return FormSpec(
         name=_need(data, "名称", str, where), stem=stem, subject=subject, requires=data.get("需要"),
         title=_need(data, "标题", str, where), heading=tuple(data.get("抬头") or ()),
         footer=tuple(data.get("落款") or ()), landscape=paper == "横向", blocks=blocks, style=_style(data, style),
+        recognition={str(k): tuple(str(x) for x in v) for k, v in recognition.items() if isinstance(v, list)},
     )
 
 
@@ -348,20 +450,23 @@ def _row(data: Any, where: FieldPath) -> RowBlock:
     if isinstance(data, list):
         return RowSpec(tuple(_cell(c, where + (i,)) for i, c in enumerate(data)))
     if not isinstance(data, dict) or len(data) != 1:
-        raise LayoutProblem(f"{_where(where)} 应为一行单元格（[…]），或“明细:”“指标:”“键值:”之一", where)
+        raise LayoutProblem(f"{_where(where)} 应为一行单元格（[…]），或“明细:”“指标:”“键值:”“项目指标:”之一", where)
     (kind, body), = data.items()
     where = where + (kind,)
     widths = _widths(body["列宽"], where + ("列宽",)) if isinstance(body, dict) and "列宽" in body else ()
     if kind == "明细":
-        total = body.get("合计")
         columns = tuple(_column(c, where + ("列", i)) for i, c in enumerate(_need(body, "列", list, where)))
-        if total and not any(c.path == total.get("值") for c in columns[1:]):
-            raise LayoutProblem(f"“合计”的值“{total.get('值')}”必须是明细中第一列以后的某一列", where + ("合计", "值"))
         return DetailSpec(
             source=_need(body, "数据", str, where), label=body.get("标签"), columns=columns,
-            total=TotalSpec(_need(total, "标签", str, where), _need(total, "值", str, where)) if total else None,
-            widths=widths,
+            total=_total(body.get("合计"), columns, where), widths=widths,
         )
+    if kind == "项目指标":
+        columns = tuple(_sheet_column(c, where + ("列", i)) for i, c in enumerate(_need(body, "列", list, where)))
+        merge = tuple(body.get("合并") or ())
+        if not set(merge) <= {c.path for c in columns if c.indicator}:
+            raise LayoutProblem(f"{_where(where)}.合并 中的列必须是“列”中指标的列", where + ("合并",))
+        return ProjectIndicatorSpec(columns=columns, merge=merge, total=_total(body.get("合计"), columns, where),
+                                    widths=widths)
     if kind == "指标":
         columns = tuple(_column(c, where + ("列", i), indicator=True)
                         for i, c in enumerate(_need(body, "列", list, where)))
@@ -375,6 +480,23 @@ def _row(data: Any, where: FieldPath) -> RowBlock:
                             keys=tuple(str(k) for k in body.get("键") or ()), fmt=_fmt(body.get("格式"), where),
                             widths=widths)
     raise LayoutProblem(f"{_where(where)}：不认识“{kind}”，应为 明细、指标 或 键值", where)
+
+
+def _total(data: Any, columns: tuple[ColumnSpec, ...], where: FieldPath) -> TotalSpec | None:
+    """The 合计 of a 明细 or 项目指标 block: each value a column after the first."""
+    if not data:
+        return None
+    where = where + ("合计",)
+    value = _need(data, "值", (str, list), where)
+    paths = (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+    later = {c.path for c in columns[1:]}
+    for path in paths:
+        if path not in later:
+            raise LayoutProblem(f"“合计”的值“{path}”必须是明细中第一列以后的某一列", where + ("值",))
+    place = data.get("位置", "下")
+    if place not in (TOP, "下"):
+        raise LayoutProblem(f"{_where(where)}.位置 只能是 上 或 下", where + ("位置",))
+    return TotalSpec(_need(data, "标签", str, where), paths, data.get("原表合计"), place == TOP)
 
 
 def _span(data: dict[str, Any], key: str, where: FieldPath) -> int:
@@ -394,6 +516,17 @@ def _cell(data: Any, where: FieldPath) -> CellSpec:
         rowspan=_span(data, "跨行", where), align=_align(data.get("对齐"), where),
         fmt=_fmt(data.get("格式"), where), numbering=data.get("编号"),
     )
+
+
+def _sheet_column(data: Any, where: FieldPath) -> ColumnSpec:
+    """A column of a 项目指标 block: an indicator's column (a name, or {列: …}), or a project's ({标题, 值})."""
+    if isinstance(data, str) or (isinstance(data, dict) and "列" in data):
+        return replace(_column(data, where, indicator=True), indicator=True)
+    column = _column(data, where)
+    merge = data.get("合并", False) if isinstance(data, dict) else False
+    if not isinstance(merge, bool):
+        raise LayoutProblem(f"{_where(where)} 的“合并”只能是 是 或 否", where + ("合并",))
+    return replace(column, merge=merge)
 
 
 def _column(data: Any, where: FieldPath, indicator: bool = False) -> ColumnSpec:

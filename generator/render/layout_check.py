@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from generator.data import fields as F
+from generator.data import regional as regionals
 from generator.data import schemas
 from generator.data.load import Document, load
 from generator.diagnostics import Diagnostic, FieldPath
@@ -29,6 +31,7 @@ from generator.render.layout import (
     GridSpec,
     IndicatorSpec,
     Layout,
+    ProjectIndicatorSpec,
     RowSpec,
 )
 
@@ -36,20 +39,29 @@ _ROW = re.compile(r"^第 \d+ 行")
 
 
 def check_region_layout(region: Document) -> list[Diagnostic]:
-    """The findings about the layout a region's 地区.yaml names: L001 at 版式 when there is no such layout,
-    else every finding of the layout's file."""
-    name = region.data.get(F.LAYOUT)
+    """The findings about the layout a region's 地区.yaml names (通用 when it names none): L001 at 版式 when
+    there is no such layout, neither in the data repository's 版式/ nor built in, else every finding of the
+    layout's file."""
+    name = region.data.get(F.LAYOUT, regionals.DEFAULT_LAYOUT)
     if not isinstance(name, str):
         return []  # the schema reports it
-    if not layouts.exists(name):
-        return [region.diagnostic("L001", (F.LAYOUT,), layout=name, available="、".join(layouts.available()))]
-    return check_layout(name)
+    where = region.path.parent
+    folder = regionals.find(name, where)
+    if folder is None:
+        return [region.diagnostic("L001", (F.LAYOUT,) if F.LAYOUT in region.data else (), layout=name,
+                                  available="、".join(layouts.available(where)))]
+    return check_folder(folder)
+
+
+def check_layout(name: str) -> list[Diagnostic]:
+    """Every finding of the built-in layout ``name``; [] when it can be printed."""
+    return check_folder(layouts.layout_file(name).parent)
 
 
 @cache
-def check_layout(name: str) -> list[Diagnostic]:
-    """Every finding of the layout ``name`` (an existing one); [] when it can be printed."""
-    path = layouts.layout_file(name)
+def check_folder(folder: Path) -> list[Diagnostic]:
+    """Every finding of the layout in ``folder`` (an existing one); [] when it can be printed."""
+    path = folder / regionals.LAYOUT_FILE
     loaded = load(path)
     if isinstance(loaded, Diagnostic):
         return [loaded]
@@ -61,8 +73,8 @@ def check_layout(name: str) -> list[Diagnostic]:
         layout = layouts.parse(doc.data, path.parent)
     except layouts.LayoutProblem as exc:
         return [doc.diagnostic(exc.code, exc.path, detail=str(exc))]
-    found = [doc.diagnostic("L004", ("名称",), name=layout.name, folder=path.parent.name)] \
-        if layout.name != path.parent.name else []
+    found = [doc.diagnostic("L004", ("名称",), name=layout.name, folder=folder.name)] \
+        if layout.name != folder.name else []
     for n, form in enumerate(layout.forms):
         for m, block in enumerate(form.blocks):
             if isinstance(block, GridSpec):
@@ -115,6 +127,9 @@ def _probe(row: Any) -> dict[str, Any]:
         ])
     if isinstance(row, DetailSpec):
         return _nested(row.source, [{}] if row.source != PROJECTS else [{F.ORDER: 1}])
+    if isinstance(row, ProjectIndicatorSpec):
+        indicators = _probe(IndicatorSpec(F.INDICATORS, ()))[F.INDICATORS]
+        return {PROJECTS: [{F.ORDER: 1, F.INDICATORS: indicators}, {F.ORDER: 2}]}
     return {}
 
 

@@ -41,11 +41,10 @@ class WrittenTables:
 
 def write_unit_tables(unit: Unit, target: Path) -> WrittenTables:
     """Write all tables of ``unit`` and its booklet into ``target``."""
-    layout = load_layout(unit.region.layout)
+    layout = load_layout(unit.region.layout, unit.region.folder)
     composed = compose_unit(layout, unit)
     target.mkdir(parents=True, exist_ok=True)
-    printed = [_write_form(unit.region.layout, layout, form, target) or (webpage.section(layout, form),
-                                                                          word.fragment(form))
+    printed = [_write_form(layout, form, target) or (webpage.section(layout, form), word.fragment(form))
                for form in composed.forms]
     files = len(SUFFIXES) * len(composed.forms)
     booklet = None
@@ -59,11 +58,14 @@ def write_unit_tables(unit: Unit, target: Path) -> WrittenTables:
     return WrittenTables(target, len(composed.forms), files, composed.unprinted, booklet)
 
 
-def _write_form(layout_name: str, layout: Layout, form: Form, target: Path) -> tuple[Markup, str] | None:
+def _write_form(layout: Layout, form: Form, target: Path) -> tuple[Markup, str] | None:
     """One table as a web page, a Word and an Excel file, from the cache when it was made before.
     Returns the table as printed in HTML and its Word body, when it was written now."""
     names = [f"{form.stem}{suffix}" for suffix in SUFFIXES]
-    key = cache.key("form", [layout_name.encode(), repr(form).encode()]) if cache.folder() else None
+    # The layout's name picks its page templates, its file's bytes (a data repository's own layout is no
+    # part of jixiao's fingerprint) the rest of how the table prints.
+    parts = [layout.name.encode(), layout.fingerprint.encode(), repr(form).encode()]
+    key = cache.key("form", parts) if cache.folder() else None
     if cache.files_out("form", key, names, target):
         return None
     html, body = webpage.section(layout, form), word.fragment(form)

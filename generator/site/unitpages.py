@@ -80,7 +80,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     address = UnitAddress.of(job.folder.region_dir, unit.year, job.folder.path)
     tables = write_unit_tables(unit, job.site.joinpath(*address.tables.parts)) if job.tables else None
     made = {p.name for p in job.site.joinpath(*address.tables.parts).iterdir()} if tables else set()
-    stems = project_stems(load_layout(region.layout), unit.projects)
+    stems = project_stems(load_layout(region.layout, region.folder), unit.projects)
     shell = _shell(job.shell)
     context = {"地区": region.name, F.REGION_CODE: region.code, "年度": unit.year, F.UNIT_NAME: unit.name,
                F.UNIT_CODE: unit.code, F.MONEY_UNIT: region.money_unit}

@@ -25,7 +25,8 @@ from generator.render.compose import merge_spans
 # when some row of the table fills them.
 INDICATOR_COLUMNS = (F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE)
 OPTIONAL_COLUMNS = ((F.NOTE, "note"), (F.BASIS, "basis"), (F.WEIGHT, "weight"), (F.DIRECTION, "direction"),
-                    (F.REMARK, "remark"))
+                    (F.REMARK, "remark"), (F.NATURE_OF_VALUE, "nature"), (F.MEDIUM_TERM_VALUE, "medium_value"),
+                    (F.SCORING, "scoring"))
 PLACEHOLDER = "/"
 # Fields shown elsewhere on a project page (or not at all: 序号 only orders the tables).
 NOT_IN_HEADER = frozenset({F.INDICATORS, F.ACKNOWLEDGED, F.CORRECTIONS, F.ORDER, F.GOALS, F.PERIOD_GOALS})
@@ -131,9 +132,25 @@ def header_fields(data: dict[str, Any], kind: str, money_unit: str) -> list[Fiel
             shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items())))
         elif key == F.SPENDING_PLAN and isinstance(value, dict):
             shown.append(Field(title, tuple(f"{k}：{plain(v)}%" for k, v in value.items())))
+        elif key == F.MEDIUM_TERM_FUNDS and isinstance(value, dict):
+            shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items())))
+        elif key == F.BREAKDOWN and isinstance(value, list):
+            shown.append(Field(title, tuple(_breakdown_line(item, money_unit) for item in value if isinstance(item, dict))))
+        elif key == F.INCOMPLETE and isinstance(value, dict):
+            missing = "、".join(str(m) for m in value.get(F.MISSING) or [])
+            shown.append(Field(title, (f"原表缺少{missing}：{text(value.get(F.INCOMPLETE_NOTE))}",)))
         elif not isinstance(value, dict):
             shown.append(Field(title, lines(value)))
     return shown
+
+
+def _breakdown_line(item: dict[str, Any], money_unit: str) -> str:
+    """A row of the budget breakdown: 保安服务费：191 万元（依据招标文件）."""
+    amount = item.get(F.BREAKDOWN_AMOUNT)
+    line = f"{text(item.get(F.BREAKDOWN_ITEM))}：{plain(amount)} {money_unit}" if amount is not None \
+        else text(item.get(F.BREAKDOWN_ITEM))
+    basis = text(item.get(F.BREAKDOWN_BASIS))
+    return f"{line}（{basis}）" if basis else line
 
 
 def where(field: str, indicators: list[Indicator], base: str = F.INDICATORS) -> str:

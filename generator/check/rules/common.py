@@ -29,6 +29,7 @@ KNOWN_UNITS = PERCENT_UNITS | set(MONEY_SPELLINGS) | COUNT_UNITS | TIME_UNITS
 
 COST_LEVEL2 = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
 SATISFACTION_LEVEL2 = "服务对象满意度指标"
+SATISFACTION_LEVEL1 = "满意度指标"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Table:
     year: int
     rows_path: FieldPath
     project_name: str | None = None  # None for the department table
+    # The published table lacks some of its rows (原表不全: 绩效指标): what is missing is not reported.
+    rows_incomplete: bool = False
+    execution_weight: Decimal | None = None  # 预算执行率权重, kept apart from the indicators' weights
 
     @property
     def live(self) -> list[Indicator]:
@@ -49,14 +53,17 @@ class Table:
 
 
 def project_table(project: Project, scope: Scope) -> Table:
-    return Table(project.doc, project.indicators, scope.region, scope.year, (F.INDICATORS,), project.name)
+    weight = project.doc.data.get(F.EXECUTION_WEIGHT)
+    return Table(project.doc, project.indicators, scope.region, scope.year, (F.INDICATORS,), project.name,
+                 rows_incomplete=F.INDICATORS in project.missing,
+                 execution_weight=Decimal(weight) if isinstance(weight, (int, Decimal)) else None)
 
 
 def department_table(unit: Unit) -> Table | None:
     if unit.department is None:
         return None
     return Table(unit.doc, unit.department.indicators, unit.region, unit.year,
-                 (*DepartmentTable.BASE, F.INDICATORS))
+                 (*DepartmentTable.BASE, F.INDICATORS), rows_incomplete=F.INDICATORS in unit.missing)
 
 
 def number(ind: Indicator) -> Decimal | None:
@@ -76,6 +83,12 @@ def is_money_unit(unit: str) -> bool:
     return unit in MONEY_SPELLINGS
 
 
+def money_rate(unit: str) -> bool:
+    """A money unit per something (万元/人, 元/次): an amount, though not one that adds up."""
+    head, slash, _ = unit.partition("/")
+    return bool(slash) and head in MONEY_SPELLINGS
+
+
 def money(ind: Indicator, region: Region) -> Decimal | None:
     """The row's value in the region's money unit, or None when it is not an amount."""
     value = number(ind)
@@ -91,6 +104,14 @@ def is_economic_cost(ind: Indicator, framework: int) -> bool:
 
 def is_satisfaction(ind: Indicator) -> bool:
     return ind.level2 == SATISFACTION_LEVEL2 or "满意" in (ind.name or "")
+
+
+def placed_as_form_has_it(ind: Indicator, region: Region) -> bool:
+    """A satisfaction row under the 一级 where the region's form lists satisfaction (a 2015-style form puts
+    服务对象满意度指标 under 效益指标): where the form has it, not misplaced."""
+    if ind.level1 == SATISFACTION_LEVEL1:
+        return True
+    return ind.level2 == SATISFACTION_LEVEL2 and region.regional.allows(ind.level1, SATISFACTION_LEVEL2)
 
 
 def is_percent(unit: str) -> bool:

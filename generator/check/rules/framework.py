@@ -1,4 +1,9 @@
-"""Indicator framework (2015 / 2021) and the content every table must have (F codes)."""
+"""Indicator framework (2015 / 2021) and the content every table must have (F codes).
+
+What differs by region comes from the region's layout folder (generator.data.regional), never from code:
+the fields its forms require (必填) and the placements they add to the national framework (增设二级指标).
+What the published table lacks (原表不全) is never reported as missing.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,9 @@ from generator.check.rules.common import (
 )
 from generator.check.rules.registry import Scope, project_rule, unit_rule
 from generator.data import fields as F
-from generator.data.model import Project, Unit
+from generator.data import regional as regionals
+from generator.data.load import Document
+from generator.data.model import MISSING_HEADER, Indicator, Project, Unit
 from generator.diagnostics import Diagnostic
 
 FRAMEWORKS: dict[int, dict[str, tuple[str, ...]]] = {
@@ -32,12 +39,6 @@ FRAMEWORKS: dict[int, dict[str, tuple[str, ...]]] = {
     },
 }
 
-# Header fields the region's printed form has a cell for; other layouts require nothing extra.
-LAYOUT_REQUIRED: dict[str, tuple[str, ...]] = {
-    "湖南": (F.CATEGORY, F.PERIOD),
-    "河北": (F.PROJECT_CODE, F.SPENDING_PLAN),
-}
-
 OUTPUT_KINDS = ("数量指标", "质量指标", "时效指标")
 
 
@@ -45,6 +46,8 @@ def check_framework(table: Table) -> Iterator[Diagnostic]:
     framework = FRAMEWORKS[table.region.framework]
     for ind in table.indicators:  # placeholder rows are printed too, so their labels must fit
         allowed = framework.get(ind.level1)
+        if allowed is not None and table.region.regional.allows(ind.level1, ind.level2):
+            continue  # the region's form has this placement (增设二级指标)
         if allowed is None:
             yield table.doc.diagnostic("F002", ind.field(F.LEVEL1), level1=ind.level1,
                                        framework=table.region.framework, allowed="、".join(framework))
@@ -70,6 +73,8 @@ def check_content(project: Project, table: Table) -> Iterator[Diagnostic]:
     """Which kinds of indicator a project has; an empty table is reported once, as F012."""
     doc, rows = table.doc, table.rows_path
     filled = [ind for ind in table.live if has_value(ind)]
+    if table.rows_incomplete:  # the published table shows only some of its rows: what it lacks is unknown
+        return
     if not table.live:
         yield doc.diagnostic("F012", rows)
         return
@@ -91,11 +96,32 @@ def check_content(project: Project, table: Table) -> Iterator[Diagnostic]:
         yield doc.diagnostic("F007", rows, money_unit=table.region.money_unit, budget=budget)
 
 
+def check_required(doc: Document, subject: str, layout: str, regional: regionals.Regional) -> Iterator[Diagnostic]:
+    """F009 for each field the region's forms require (必填) that ``doc`` leaves empty."""
+    for name in regional.requires(subject):
+        if doc.data.get(name) in (None, "", {}, []):
+            yield doc.diagnostic("F009", (name,), layout=layout, name=name)
+
+
+def check_required_columns(table: Table) -> Iterator[Diagnostic]:
+    """F013 for each indicator row that leaves empty a column the region's forms require (必填: 指标)."""
+    region = table.region
+    if table.rows_incomplete:  # a row the published table cuts off lacks cells for that reason
+        return
+    for ind in table.live:
+        for name in region.regional.requires(regionals.INDICATOR):
+            if _cell(ind, name) in (None, ""):
+                yield table.doc.diagnostic("F013", ind.field(name), layout=region.layout, name=name)
+
+
+def _cell(ind: Indicator, name: str) -> object:
+    return ind.row.get(name)
+
+
 def check_header(project: Project, scope: Scope) -> Iterator[Diagnostic]:
     doc = project.doc
-    for name in LAYOUT_REQUIRED.get(scope.region.layout, ()):
-        if doc.data.get(name) in (None, "", {}, []):
-            yield doc.diagnostic("F009", (name,), layout=scope.region.layout, name=name)
+    if MISSING_HEADER not in project.missing:
+        yield from check_required(doc, regionals.PROJECT, scope.region.layout, scope.region.regional)
     if project.budget is None or project.budget <= 0:
         problem = "未填" if project.budget is None else "为 0"
         yield doc.diagnostic("F010", (F.AMOUNT,), problem=problem, money_unit=scope.region.money_unit)
@@ -108,14 +134,17 @@ def project_framework(project: Project, scope: Scope) -> Iterator[Diagnostic]:
     yield from check_framework(table)
     yield from check_content(project, table)
     yield from check_names(table)
+    yield from check_required_columns(table)
 
 
 @unit_rule
 def department_framework(unit: Unit) -> Iterator[Diagnostic]:
+    yield from check_required(unit.doc, regionals.UNIT, unit.region.layout, unit.region.regional)
     table = department_table(unit)
     if table is None:
         return
     yield from check_framework(table)
-    if not table.live:
+    if not table.live and not table.rows_incomplete:
         yield table.doc.diagnostic("F012", table.rows_path)
     yield from check_names(table)
+    yield from check_required_columns(table)

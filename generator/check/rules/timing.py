@@ -92,7 +92,7 @@ def check_deadlines(table: Table) -> Iterator[Diagnostic]:
                                        value=shown_value(ind), budget_year=table.year)
         value = number(ind)
         if value is not None and value == value.to_integral_value() and 40000 <= value <= 60000:
-            yield table.doc.diagnostic("T003", ind.field(F.VALUE), value=shown_value(ind))
+            yield table.doc.diagnostic("T003", ind.field(F.VALUE), value=amount(value))
         else:
             for field_path, _, cell in _texts(ind):
                 for serial in serials_in(cell)[:1]:

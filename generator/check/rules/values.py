@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from generator.check.rules.common import (
+    COST_LEVEL2,
     COUNT_UNITS,
     KNOWN_UNITS,
     OPERATOR_LIKE,
+    TIME_UNITS,
     Table,
     amount,
     department_table,
+    has_value,
+    is_money_unit,
     is_percent,
     is_satisfaction,
+    money_rate,
     number,
+    placed_as_form_has_it,
     project_table,
+    shown_value,
 )
 from generator.check.rules.registry import Scope, project_rule, unit_rule
 from generator.data import fields as F
@@ -38,6 +46,19 @@ BASIS_SUGGESTIONS = {
     "问卷调查": "问卷调查是数据来源，不是绩效标准；一般为 历史标准 或 其他标准。",
 }
 GENERIC_BASIS = "从 计划标准、行业标准、历史标准、其他标准 中选择。"
+# Scales of grades a qualitative target picks one level of; a target that lists three or more levels of
+# one scale ("高中低", "优、良、中、差") names no target. Two levels ("优良") are one grade band, as the
+# air-quality 优良 is, and pass.
+GRADE_SCALES = (("高", "中", "低"), ("优", "良", "中", "差"), ("优秀", "良好", "合格", "不合格"),
+                ("好", "较好", "一般", "较差", "差"), ("显著", "较显著", "一般"))
+GRADE_SEPARATORS = re.compile(r"[、/／,，;；\s]+")
+# Units of people, counts and time: never the unit of a cost, which is an amount.
+PEOPLE_TIME = COUNT_UNITS | TIME_UNITS
+DIRECTION_HINTS = {"反向": "反向指标（越小越好）的目标写成 ≤ 或 <；不是反向指标时改正指标方向。",
+                   "正向": "正向指标（越大越好）的目标写成 ≥、> 或 =；不是正向指标时改正指标方向。"}
+CONTRARY = {"反向": ("≥", ">", "="), "正向": ("≤", "<")}
+BOILERPLATE_KIND = "效益指标"  # benefits differ by their nature; the same target on each is copied
+BOILERPLATE_ROWS = 3
 
 
 def _misplaced(text: str) -> str:
@@ -114,7 +135,7 @@ def check_satisfaction(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
         elif value == 100:
             yield doc.diagnostic("V008", ind.field(F.VALUE), name=name, value=amount(value),
                                  problem="难以达到")
-    if ind.level1 != "满意度指标":
+    if not placed_as_form_has_it(ind, table.region):
         yield doc.diagnostic("V009", ind.field(F.LEVEL1), name=name, level1=ind.level1,
                              level2=ind.level2)
 
@@ -127,11 +148,58 @@ def check_basis(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
 
 
 def check_weights(table: Table) -> Iterator[Diagnostic]:
+    if table.rows_incomplete:  # weights of rows the published table does not show are unknown
+        return
     weights = [ind.weight for ind in table.live if ind.weight is not None]
     if weights:
         total = sum(weights, Decimal(0))
-        if total not in (90, 100):
+        expected = (100 - table.execution_weight,) if table.execution_weight is not None else (90, 100)
+        if total not in expected:
             yield table.doc.diagnostic("V015", table.rows_path, total=amount(total))
+
+
+def grades_listed(text: str) -> bool:
+    """Whether ``text`` lists three or more levels of one scale of grades ("高中低", "优、良、中、差")."""
+    text = text.strip()
+    for scale in GRADE_SCALES:
+        words = [w for w in GRADE_SEPARATORS.split(text) if w]
+        if len(words) > 1:
+            if all(w in scale for w in words) and len(set(words)) >= 3:
+                return True
+        elif all(len(w) == 1 for w in scale) and len(text) >= 3 and set(text) <= set(scale) \
+                and len(set(text)) == len(text):
+            return True
+    return False
+
+
+def unit_misfits(level2: str, unit: str) -> bool:
+    """A cost counted in people, things or time ("人/天"), or a deadline counted in money."""
+    money = is_money_unit(unit) or money_rate(unit)
+    if level2 in COST_LEVEL2:
+        return not money and any(part in PEOPLE_TIME for part in unit.split("/"))
+    return level2 == "时效指标" and money
+
+
+def check_target(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
+    """A target that lists grades (V016), a unit that does not fit the 二级 (V017), a direction that
+    contradicts the sign (V018)."""
+    if isinstance(ind.value, str) and grades_listed(ind.value):
+        yield table.doc.diagnostic("V016", ind.field(F.VALUE), name=ind.name, value=ind.value.strip())
+    unit = ind.unit
+    if unit_misfits(ind.level2, unit):
+        yield table.doc.diagnostic("V017", ind.field(F.MEASURE), name=ind.name, level2=ind.level2, unit=unit)
+    if ind.direction in CONTRARY and ind.operator in CONTRARY[ind.direction]:
+        yield table.doc.diagnostic("V018", ind.field(F.OPERATOR), name=ind.name, direction=ind.direction,
+                                   operator=ind.operator, hint=DIRECTION_HINTS[ind.direction])
+
+
+def check_boilerplate(table: Table) -> Iterator[Diagnostic]:
+    """V019 when every benefit row (three or more) has the same target."""
+    rows = [ind for ind in table.live if ind.level1 == BOILERPLATE_KIND and has_value(ind)]
+    values = {shown_value(ind) for ind in rows}
+    if len(rows) >= BOILERPLATE_ROWS and len(values) == 1:
+        yield table.doc.diagnostic("V019", rows[0].field(F.VALUE), level1=BOILERPLATE_KIND, count=len(rows),
+                                   value=values.pop())
 
 
 def check_values(table: Table) -> Iterator[Diagnostic]:
@@ -141,7 +209,9 @@ def check_values(table: Table) -> Iterator[Diagnostic]:
         if is_satisfaction(ind):
             yield from check_satisfaction(table, ind)
         yield from check_basis(table, ind)
+        yield from check_target(table, ind)
     yield from check_weights(table)
+    yield from check_boilerplate(table)
 
 
 @project_rule
