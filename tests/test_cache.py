@@ -338,3 +338,37 @@ def test_a_stored_table_changed_in_the_cache_is_made_again(repo: Path, tmp_path:
     assert other.returncode == 0 and "已被改动或已损坏，已忽略" in other.stderr
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "other", repo / "fresh")
+
+
+def test_a_rebuild_prints_again_only_the_tables_that_changed(repo: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table from the cache brings its two printings for the booklet too (render/tables.py): after one
+    edit only the edited table is printed again, and the booklet equals one made without the cache."""
+    from generator import cache
+    from generator.data.model import load_unit
+    from generator.data.tree import UnitFolder
+    from generator.render import tables, webpage, word
+
+    unit_dir = (repo / "data" / VOLUNTEER).parent
+    folder = UnitFolder(unit_dir, unit_dir.parents[1], int(unit_dir.parent.name),
+                        sorted(p for p in unit_dir.glob("*.yaml") if p.name != "单位.yaml"))
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    first = tables.write_unit_tables(load_unit(folder), tmp_path / "first")
+    assert first.tables > 2
+    printed: list[str] = []
+    section, fragment = webpage.section, word.fragment
+
+    def counted_section(layout: object, form: object) -> object:  # the real printing, counted
+        printed.append(form.stem)  # type: ignore[attr-defined]
+        return section(layout, form)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(webpage, "section", counted_section)
+    monkeypatch.setattr(word, "fragment", lambda form: printed.append(form.stem) or fragment(form))
+    tables.write_unit_tables(load_unit(folder), tmp_path / "same")
+    assert printed == []
+    edit(repo, "组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    tables.write_unit_tables(load_unit(folder), tmp_path / "edited")
+    assert sorted(set(printed)) == ["志愿服务活动专项"] and len(printed) == 2
+    monkeypatch.setattr(cache, "folder", lambda: None)
+    tables.write_unit_tables(load_unit(folder), tmp_path / "fresh")
+    assert_same_tree(tmp_path / "edited", tmp_path / "fresh")
