@@ -271,14 +271,14 @@ def test_a_booklet_converted_before_comes_from_the_cache(repo: Path, tmp_path: P
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     assert build(Path("data"), Path("site"), jobs=2).pdfs == 4
     converted: list[list[str]] = []
-    run = subprocess.run
 
-    def counted(command: list[str], **options: object) -> object:  # LibreOffice's runs, by the files it was given
-        if command[0] == pdf.soffice():
-            converted.append([name for name in command if name.endswith(".docx")])
-        return run(command, **options)  # type: ignore[call-overload]
+    class Counted(subprocess.Popen):  # type: ignore[type-arg]  # LibreOffice's runs, by the files it was given
+        def __init__(self, command: list[str], *args: object, **options: object) -> None:
+            if command[0] == pdf.soffice():
+                converted.append([name for name in command if name.endswith(".docx")])
+            super().__init__(command, *args, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(subprocess, "run", counted)
+    monkeypatch.setattr(subprocess, "Popen", Counted)
     assert build(Path("data"), Path("other"), jobs=2).pdfs == 4
     assert converted == []
     assert_same_tree(repo / "site", repo / "other")
