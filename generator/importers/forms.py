@@ -23,6 +23,7 @@ from generator.data.normalize import halfwidth, squash
 from generator.data.regional import Regional
 from generator.render.form import LayoutError
 from generator.render.layout import (
+    MONEY,
     PLACEHOLDER,
     PROJECTS,
     VALUE_WITH_OPERATOR,
@@ -54,6 +55,15 @@ def norm(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Detail:
+    """A list field of a project printed as rows under a row of column titles (湖北's 项目预算成本构成)."""
+
+    path: str
+    columns: tuple[tuple[str, str, bool], ...]  # (title as printed, may hold {前年}; field; an amount)
+    total: str | None = None  # the label of its 合计 row
+
+
+@dataclass(frozen=True)
 class Profile:
     """One table of one layout, as an import reads it."""
 
@@ -69,6 +79,7 @@ class Profile:
     lists: tuple[str, ...] = ()  # fields imported as a list even when the form writes one item (识别.逐条)
     total: tuple[str, str] | None = None  # a sheet's 合计 row: its label's text and the field of its figure
     narrative: bool = False  # the table is the 部门整体绩效目标 text, paragraphs under headings
+    details: tuple[Detail, ...] = ()  # a project's list fields printed as rows (预算明细)
 
     def score(self, texts: set[str], titles: list[str]) -> float:
         """How well a table holding the labels ``texts`` (normalised) under ``titles`` fits this form."""
@@ -134,6 +145,16 @@ def _templates(form: FormSpec) -> dict[str, str]:
     return found
 
 
+def _details(form: FormSpec) -> tuple[Detail, ...]:
+    found = []
+    for block in form.blocks:
+        for row in block.rows if isinstance(block, GridSpec) else ():
+            if isinstance(row, DetailSpec) and row.source != PROJECTS and form.subject == LAYOUT_PROJECT:
+                found.append(Detail(row.source, tuple((c.title, c.path, c.fmt == MONEY) for c in row.columns),
+                                    row.total.label if row.total is not None else None))
+    return tuple(found)
+
+
 def _total(form: FormSpec) -> tuple[str, str] | None:
     for block in form.blocks:
         for row in block.rows if isinstance(block, GridSpec) else ():
@@ -166,6 +187,7 @@ def profile(layout: str, form: FormSpec, regional: Regional) -> Profile:
         fields={path: tuple(dict.fromkeys(v for v in found if v)) for path, found in labels.items()},
         columns={path: tuple(dict.fromkeys(v for v in found if v)) for path, found in columns.items()},
         templates=templates, regional=regional, lists=form.recognition.get("逐条", ()), total=_total(form),
+        details=_details(form),
         narrative=any(isinstance(b, ParagraphSpec) and b.path.startswith(F.DEPARTMENT_NARRATIVE) for b in form.blocks),
     )
 
@@ -278,3 +300,10 @@ def needs(columns: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
 def narrative_layouts(out: Path | None = None) -> list[str]:
     """The layouts that print the 部门整体绩效目标 as text, in the order they are found."""
     return list(dict.fromkeys(p.layout for p in profiles(out) if p.narrative))
+
+
+def title_fits(title: str, text: str) -> bool:
+    """Whether a cell reads as a column title that may hold placeholders ("{前年}年实际执行数": 2020年实际执行数)."""
+    if "{" not in title:
+        return norm(title) == norm(text)
+    return from_template(title, text.strip()) is not None

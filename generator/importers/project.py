@@ -173,11 +173,57 @@ def _other_fields(source: Source, found: Found, fields: Fields, data: dict[str, 
         data[top] = regional.canonical_value(top, text) or text
 
 
+def _detail(source: Source, detail: forms.Detail, rows: list[list[Cell]],
+            out: dict[str, list[dict[str, Any]]]) -> list[list[Cell]]:
+    """The rows of a list field (预算明细) under the row of its column titles, as items; the rows left."""
+    for index, row in enumerate(rows):
+        titles: dict[int, tuple[str, bool]] = {}
+        for cell in row:
+            for title, path, money in detail.columns:  # in the layout's order: {前年} before {上年}
+                if not cell.blank and forms.title_fits(title, cell.text) and path not in {p for p, _ in titles.values()}:
+                    titles[cell.col] = (path, money)
+                    break
+        if len(titles) < max(2, len(detail.columns) - 1):
+            continue
+        for cell in row:
+            if cell.col in titles:
+                cell.use()
+        items: list[dict[str, Any]] = []
+        end = index + 1
+        for end in range(index + 1, len(rows) + 1):
+            if end == len(rows):
+                break
+            line = rows[end]
+            first = next((c for c in line if not c.blank), None)
+            if first is None:
+                continue
+            if detail.total and vocab.norm(first.text) == vocab.norm(detail.total):
+                for cell in line:  # the 合计 row: derived from the items, never data
+                    cell.use()
+                end += 1
+                break
+            if not any(c.col in titles and not c.blank for c in line) or \
+                    vocab.match(first.text, vocab.PROJECT_LABELS, cut=False) is not None:
+                break
+            item: dict[str, Any] = {}
+            for cell in line:
+                if cell.col in titles and not cell.blank:
+                    path, money = titles[cell.col]
+                    item[path] = amount_field(source, cell, path) if money else text_field(source, cell)
+            items.append(item)
+        out[detail.path] = items
+        return rows[:index] + rows[end:]
+    return rows
+
+
 def build_project(source: Source, found: Found) -> ProjectDraft:
     profile = found.profile
     grid_labels = forms.grid_labels(profile, vocab.GRID_LABELS)
     header = find_header(found.rows, grid_labels, forms.needs(profile.columns if profile else {}))
     top = found.rows[: header[0]] if header else found.rows
+    details: dict[str, list[dict[str, Any]]] = {}
+    for detail in profile.details if profile is not None else ():
+        top = _detail(source, detail, top, details)
     fields = read_fields(top, forms.field_labels(profile, vocab.PROJECT_LABELS))
     anchor: Item = fields.labels.get(F.PROJECT_NAME) or found.first
     name = text_field(source, fields.cell(F.PROJECT_NAME))
@@ -208,6 +254,7 @@ def build_project(source: Source, found: Found) -> ProjectDraft:
     if period := text_field(source, fields.cell(F.PERIOD)):
         data[F.PERIOD] = period
     _other_fields(source, found, fields, data)
+    data.update({path: rows for path, rows in details.items() if rows})
     goals = list_field(source, fields.cell(F.GOALS))
     if goals:
         listed = profile is not None and F.GOALS in profile.lists
