@@ -80,6 +80,7 @@ class Profile:
     total: tuple[str, str] | None = None  # a sheet's 合计 row: its label's text and the field of its figure
     narrative: bool = False  # the table is the 部门整体绩效目标 text, paragraphs under headings
     details: tuple[Detail, ...] = ()  # a project's list fields printed as rows (预算明细)
+    title: str = ""  # as the layout writes it: "{项目名称}项目绩效目标表"
 
     def score(self, texts: set[str], titles: list[str]) -> float:
         """How well a table holding the labels ``texts`` (normalised) under ``titles`` fits this form."""
@@ -187,7 +188,7 @@ def profile(layout: str, form: FormSpec, regional: Regional) -> Profile:
         fields={path: tuple(dict.fromkeys(v for v in found if v)) for path, found in labels.items()},
         columns={path: tuple(dict.fromkeys(v for v in found if v)) for path, found in columns.items()},
         templates=templates, regional=regional, lists=form.recognition.get("逐条", ()), total=_total(form),
-        details=_details(form),
+        details=_details(form), title=form.title,
         narrative=any(isinstance(b, ParagraphSpec) and b.path.startswith(F.DEPARTMENT_NARRATIVE) for b in form.blocks),
     )
 

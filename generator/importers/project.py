@@ -173,8 +173,19 @@ def _other_fields(source: Source, found: Found, fields: Fields, data: dict[str, 
         data[top] = regional.canonical_value(top, text) or text
 
 
+def _titled_name(found: Found) -> str | None:
+    """The project's name in a title the layout prints it in ("{项目名称}项目绩效目标表")."""
+    if found.profile is None or "{" + F.PROJECT_NAME + "}" not in found.profile.title:
+        return None
+    for line in found.lines("title"):
+        values = forms.from_template(found.profile.title, vocab.norm(line.item.text))
+        if values and values.get(F.PROJECT_NAME):
+            return values[F.PROJECT_NAME]
+    return None
+
+
 def _detail(source: Source, detail: forms.Detail, rows: list[list[Cell]],
-            out: dict[str, list[dict[str, Any]]]) -> list[list[Cell]]:
+            out: dict[str, list[dict[str, Any]]], totals: dict[str, Cell]) -> list[list[Cell]]:
     """The rows of a list field (预算明细) under the row of its column titles, as items; the rows left."""
     for index, row in enumerate(rows):
         titles: dict[int, tuple[str, bool]] = {}
@@ -200,6 +211,8 @@ def _detail(source: Source, detail: forms.Detail, rows: list[list[Cell]],
             if detail.total and vocab.norm(first.text) == vocab.norm(detail.total):
                 for cell in line:  # the 合计 row: derived from the items, never data
                     cell.use()
+                    if cell.col in titles and titles[cell.col][0] == F.BREAKDOWN_AMOUNT and not cell.blank:
+                        totals[detail.path] = cell
                 end += 1
                 break
             if not any(c.col in titles and not c.blank for c in line) or \
@@ -222,19 +235,28 @@ def build_project(source: Source, found: Found) -> ProjectDraft:
     header = find_header(found.rows, grid_labels, forms.needs(profile.columns if profile else {}))
     top = found.rows[: header[0]] if header else found.rows
     details: dict[str, list[dict[str, Any]]] = {}
+    totals: dict[str, Cell] = {}
     for detail in profile.details if profile is not None else ():
-        top = _detail(source, detail, top, details)
+        top = _detail(source, detail, top, details, totals)
     fields = read_fields(top, forms.field_labels(profile, vocab.PROJECT_LABELS))
     anchor: Item = fields.labels.get(F.PROJECT_NAME) or found.first
     name = text_field(source, fields.cell(F.PROJECT_NAME))
     title = found.title
     if not name and title is not None and title.name:
-        name = title.name
+        name = _titled_name(found) or title.name
     amount_label = fields.labels.get(F.AMOUNT) or anchor
     amount = amount_field(source, fields.cell(F.AMOUNT), F.AMOUNT)
+    corrections: list[str] = []
+    total = totals.get(F.BREAKDOWN)
+    if F.AMOUNT not in fields.labels and total is not None:  # a form without an amount: its budget's 合计
+        amount = vocab.number(total.text)
+        amount = yaml_number(amount) if amount is not None else None
+        if amount is not None:
+            amount_label = total
+            corrections.append(f"原表没有单独的项目金额一栏，{format(amount, 'f')} 取自{F.BREAKDOWN}的合计行。")
     data: dict[str, Any] = {F.PROJECT_NAME: name}
     draft = ProjectDraft(source=source, found=found, layout=found.layout, data=data, name=name, anchor=anchor,
-                         amount=amount, amount_item=amount_label)
+                         amount=amount, amount_item=amount_label, corrections=corrections)
     code = text_field(source, fields.cell(F.PROJECT_CODE))
     if code:
         data[F.PROJECT_CODE] = vocab.squash(code)
@@ -242,8 +264,7 @@ def build_project(source: Source, found: Found) -> ProjectDraft:
     _template_fields(source, found, fields, data)
     if F.CATEGORY not in data and (category := text_field(source, fields.cell(F.CATEGORY))):
         data[F.CATEGORY] = category
-    if amount is not None or fields.cell(F.AMOUNT) is not None or F.AMOUNT in fields.labels:
-        data[F.AMOUNT] = amount
+    data[F.AMOUNT] = amount
     funding = {key: amount_field(source, fields.cell(key), key) for key in (F.FINANCE_FUNDS, F.OTHER_FUNDS, F.SUPERIOR_FUNDS)}
     if any(v is not None for v in funding.values()):
         data[F.FUNDING] = {k: v for k, v in funding.items() if v is not None}

@@ -172,18 +172,32 @@ def _row_label(row: list[Cell]) -> str | None:
     return vocab.match(first.text, vocab.PROJECT_LABELS) or vocab.match(first.text, vocab.DEPARTMENT_LABELS)
 
 
+LEVELS = frozenset({F.LEVEL1, F.LEVEL2, F.LEVEL3})
+
+
+def _grid_header(row: list[Cell]) -> bool:
+    """A row of an indicator grid's column titles, in any layout: two of the three levels at least."""
+    return len({vocab.match(cell.text, vocab.GRID_LABELS, cut=False) for cell in row if not cell.blank} & LEVELS) >= 2
+
+
 def _split(rows: list[list[Cell]]) -> list[list[list[Cell]]]:
-    """Cut a table where a second form starts after the first one's indicator grid."""
+    """Cut a table where a second form starts after the first one's indicator grid: at a row that starts a
+    form (项目名称, 项目编码, 单位名称), or at any row after the first form's closing rows (审核意见, 签字,
+    日期), which end a form whatever comes next."""
     pieces: list[list[list[Cell]]] = [[]]
-    seen_grid = False
+    seen_grid = closed = False
     for row in rows:
         label = _row_label(row)
-        if seen_grid and label in (START_LABELS | {F.UNIT_NAME}):
+        first = next((cell for cell in row if not cell.blank), None)
+        sign = first is not None and bool(vocab.SIGN.match(vocab.norm(first.text)))
+        if seen_grid and (label in (START_LABELS | {F.UNIT_NAME}) or (closed and not sign and first is not None)):
             pieces.append([])
-            seen_grid = False
+            seen_grid = closed = False
         pieces[-1].append(row)
-        if find_header([row]) is not None:
+        if _grid_header(row):
             seen_grid = True
+        elif seen_grid and sign:
+            closed = True
     return [piece for piece in pieces if piece]
 
 
@@ -235,7 +249,7 @@ def kind_of(rows: list[list[Cell]], titles: list[str] | None = None,
         # project's indicators starts with 单位名称, like a 部门整体 table).
         if overall is not None and fits and (own is None or overall.score(texts, titles) > own.score(texts, titles)):
             return overall.kind, overall
-        return kind, own
+        return (own.kind if own is not None else kind), own
     return (overall.kind, overall) if overall is not None and fits else ("unknown", None)
 
 
@@ -298,6 +312,7 @@ class _Walk:
 
     def table(self, rows: list[list[Cell]]) -> None:
         self.narrative_key = None
+        titles: list[str] = []
         for piece in _split(rows):
             while piece and (lines := _form_line_row(piece[0])) is not None:
                 self.result.footers.extend(line for line in lines if line.kind == "footer")
@@ -309,7 +324,8 @@ class _Walk:
                 piece = piece[:-1]
             if piece:
                 self.count += 1
-                titles = [line.item.text for line in self.pending]
+                # A form cut from the one above it in the same table shares its title.
+                titles = [line.item.text for line in self.pending] or titles
                 kind, fitting = kind_of(piece, titles, self.out)
                 found = Found(kind, fitting, piece, self.count, self.pending)
                 self.pending = []
