@@ -90,6 +90,10 @@ class Profile:
         named = any(word in title for word in self.titles for title in titles)
         return float(found / len(self.marks) * len(self.marks) ** 0.5 + (TITLE_MATCH if named else 0.0))
 
+    def share(self, texts: set[str]) -> float:
+        """The part of this form's identifying labels that a table holding ``texts`` shows."""
+        return sum(1 for mark in self.marks if mark in texts) / len(self.marks) if self.marks else 0.0
+
     def column_of(self, heading: str) -> str | None:
         key = norm(heading)
         for column, headings in self.columns.items():
@@ -219,9 +223,12 @@ def profiles(out: Path | None = None) -> tuple[Profile, ...]:
     return tuple(out_profiles)
 
 
-def best(texts: set[str], titles: list[str], kinds: tuple[str, ...], out: Path | None = None) -> Profile | None:
-    """The profile of one of ``kinds`` that fits a table best; None when none shares a label with it."""
-    scored = [(p.score(texts, titles), -i, p) for i, p in enumerate(profiles(out)) if p.kind in kinds]
+def best(texts: set[str], titles: list[str], kinds: tuple[str, ...], out: Path | None = None,
+         share: float = 0.0) -> Profile | None:
+    """The profile of one of ``kinds`` that fits a table best, among those of which the table holds at least
+    ``share`` of the identifying labels; None when none shares a label with it."""
+    scored = [(p.score(texts, titles), -i, p) for i, p in enumerate(profiles(out))
+              if p.kind in kinds and p.share(texts) >= share]
     scored = [s for s in scored if s[0] > 0]
     if not scored:
         return None

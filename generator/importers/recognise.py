@@ -241,8 +241,8 @@ def kind_of(rows: list[list[Cell]], titles: list[str] | None = None,
     texts |= {forms.norm(part) for row in rows for cell in row for part in re.split(r"[:：]", cell.text)[:1]}
     titles = [forms.norm(title) for title in titles or []]
     kind = _structure(rows)
-    overall = forms.best(texts, titles, forms.KINDS, out)
-    fits = overall is not None and sum(1 for mark in overall.marks if mark in texts) / len(overall.marks) >= MIN_FIT
+    overall = forms.best(texts, titles, forms.KINDS, out, MIN_FIT)  # the best of those it fits well enough
+    fits = overall is not None
     if kind != "unknown":
         own = forms.best(texts, titles, (kind, forms.ROWS) if kind == forms.PROJECT else (kind,), out)
         # A layout's table that fits better than the one the shared labels suggest wins (a sheet of every
