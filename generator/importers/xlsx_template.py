@@ -207,9 +207,9 @@ def template_bytes(project_file: Path) -> bytes:
     entry = declared.entry
     spec = next((form for form in layout.forms if form.name == entry.get("表格")), None) or next(
         (form for form in layout.forms if form.subject == LAYOUT_PROJECT), layout.forms[0])
-    context = {"年度": unit_dir.parent.name, F.MONEY_UNIT: money, "单位名称": _text(unit.get(F.UNIT_NAME)),
+    context = {"年度": unit_dir.parent.name, F.MONEY_UNIT: money, F.UNIT_NAME: _text(unit.get(F.UNIT_NAME)),
                F.UNIT_CODE: _text(unit.get(F.UNIT_CODE)), F.SUPERVISOR: _text(unit.get(F.SUPERVISOR)),
-               "地区": _text(region.get(F.REGION_NAME)), "序号": _text(project.get(F.ORDER)),
+               "地区": _text(region.get(F.REGION_NAME)), F.ORDER: _text(project.get(F.ORDER)),
                F.PROJECT_NAME: _text(project.get(F.PROJECT_NAME))}
     book = Workbook()
     sheet = book.active
