@@ -416,3 +416,17 @@ def test_forms_typed_otherwise_import_untouched(tmp_path: Path) -> None:
     print(f"\nuntouched: kept {kept}/{total} ({kept / total:.1%}), wrong {wrong}\n" + "\n".join(lost))
     assert kept / total >= UNTOUCHED_KEPT, lost
     assert all(d.line for d in reported if d.code in ("I012", "I013"))
+
+
+def test_a_form_without_its_unit_takes_the_one_given(tmp_path: Path) -> None:
+    """A form that names its unit nowhere (a blank "填报单位（盖章）：" line, no 预算部门) is not imported
+    under a made-up name, nor under "（盖章）": I047 says so, and --unit gives the name."""
+    project = {**project_data("湘潭市")[0], "预算部门": ""}
+    blocks = xiangtan_form(project, "")
+    source = write_xlsx(blocks, tmp_path / "湘潭-无单位.xlsx")
+    without = import_sources([source], Options(out=tmp_path / "a"), run_check=False)
+    assert "I047" in [d.code for d in without.report.diagnostics]
+    assert not list((tmp_path / "a").rglob("*.yaml"))
+    given = import_sources([source], Options(out=tmp_path / "b", unit="湘潭市环境卫生管理处"), run_check=False)
+    assert "I047" not in [d.code for d in given.report.diagnostics]
+    assert [load(p).data["单位名称"] for p in (tmp_path / "b").rglob("单位.yaml")] == ["湘潭市环境卫生管理处"]  # type: ignore[union-attr]

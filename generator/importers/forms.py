@@ -257,11 +257,11 @@ _TABLES: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {}
 
 
 def merged(own: dict[str, tuple[str, ...]], base: Mapping[str, tuple[str, ...]],
-           keep: Profile | None = None) -> dict[str, tuple[str, ...]]:
+           keep: Profile) -> dict[str, tuple[str, ...]]:
     """A label table: a layout's own labels (``own``: key → labels) first, then the shared ones of ``base``
-    that the layout does not give another meaning (内蒙古 heads its 指标值类型 column 指标方向). Cached for
-    the life of ``keep`` (profiles live as long as the process)."""
-    key = (id(keep if keep is not None else own), id(base))
+    that the layout does not give another meaning (内蒙古 heads its 指标值类型 column 指标方向). Cached by
+    ``keep``, whose table ``own`` is (profiles live as long as the process, so their ids stay theirs)."""
+    key = (id(keep), id(base))
     if key in _TABLES:
         return _TABLES[key]
     taken = {label: name for name, labels in own.items() for label in labels}

@@ -167,7 +167,8 @@ def _other_fields(source: Source, found: Found, fields: Fields, data: dict[str, 
                 data.setdefault(top, {})[rest] = amount
             continue
         if top == F.EXECUTION_WEIGHT:
-            data[top] = amount_field(source, cell, path)
+            if (weight := amount_field(source, cell, path)) is not None:  # else I029 says why
+                data[top] = weight
             continue
         text = text_field(source, cell)
         data[top] = regional.canonical_value(top, text) or text

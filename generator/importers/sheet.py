@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.data import fields as F
+from generator.data.regional import NATIONAL
 from generator.importers import forms
 from generator.importers import vocabulary as vocab
 from generator.importers.forms import from_template
@@ -52,7 +53,7 @@ def build_sheet(source: Source, found: Found, unit_fields: dict[str, Any]) -> li
         if cell.col in grid.values():
             cell.use()
     fields, templates = _columns(found, found.rows[index], grid)
-    regional = profile.regional if profile is not None else None
+    regional = profile.regional if profile is not None else NATIONAL
     first_grid = min(grid.values())
     drafts: list[ProjectDraft] = []
     reader: GridReader | None = None
@@ -65,7 +66,7 @@ def build_sheet(source: Source, found: Found, unit_fields: dict[str, Any]) -> li
         if named is not None and not named.blank:
             draft = _project(source, found, project_cells, by_col, templates, drafts)
             drafts.append(draft)
-            reader = GridReader(source, grid, regional, labels) if regional else GridReader(source, grid, labels=labels)
+            reader = GridReader(source, grid, regional, labels)
         elif not has_indicator and not drafts:
             _total_row(source, found, by_col, fields, templates, unit_fields)
             continue
