@@ -567,6 +567,8 @@ class Planner:
         elif known is not None:
             existing = existing_region(known.region_dir) or {}
             region_name, folder = str(existing.get(F.REGION_NAME) or known.region_dir.name), known.region_dir.name
+        elif titled := next((p.region for p in unit.projects if p.region), None):
+            region_name, folder = titled, safe_filename(titled)  # the title states it: no assumption
         else:
             found = region_of(name)
             if found is None:

@@ -45,6 +45,7 @@ DEPARTMENT = "department"
 SUMMARY = "summary"
 ROWS = "rows"  # every project's indicators on one sheet, one row each
 KINDS = (PROJECT, ROWS, DEPARTMENT, SUMMARY)
+YEARS = frozenset({"年度", "上年", "前年"})  # placeholders that print a year: four digits
 TITLE_MATCH = 2.0  # a title that names the form weighs as much as two of its labels
 
 
@@ -240,7 +241,8 @@ def from_template(template: str, text: str) -> dict[str, str] | None:
     → {项目类别编码: 31, 项目类别: 部门预算项目}; None when the cell is not of that shape."""
     names = PLACEHOLDER.findall(template)
     pattern = "".join(
-        f"(?P<g{i // 2}>.*?)" if i % 2 else re.escape(norm_brackets(piece))
+        (rf"(?P<g{i // 2}>\d{{4}})" if piece in YEARS else f"(?P<g{i // 2}>.*?)") if i % 2
+        else re.escape(norm_brackets(piece))
         for i, piece in enumerate(PLACEHOLDER.split(template)))
     found = re.fullmatch(pattern, norm_brackets(text.strip()), re.S)
     if found is None:

@@ -24,6 +24,8 @@ from generator.importers.indicators import GridReader, find_header, yaml_number
 from generator.importers.recognise import Found, Title
 from generator.importers.source import Cell, Item, Source, excerpt
 
+REGION = "地区"  # the placeholder of a layout's title that prints the region's name
+
 
 @dataclass
 class Hint:
@@ -57,6 +59,7 @@ class ProjectDraft(Draft):
     codes: list[Hint] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
     unit_code: str | None = None  # the unit's code, where the table prints it beside the name
+    region: str | None = None  # the region, where the layout's title prints it ("{地区}{年度}年…")
 
 
 def text_field(source: Source, cell: Cell | None) -> str:
@@ -174,14 +177,14 @@ def _other_fields(source: Source, found: Found, fields: Fields, data: dict[str, 
         data[top] = regional.canonical_value(top, text) or text
 
 
-def _titled_name(found: Found) -> str | None:
-    """The project's name in a title the layout prints it in ("{项目名称}项目绩效目标表")."""
-    if found.profile is None or "{" + F.PROJECT_NAME + "}" not in found.profile.title:
+def _titled(found: Found, key: str) -> str | None:
+    """A field in a title the layout prints it in ("{项目名称}项目绩效目标表", "{地区}{年度}年…")."""
+    if found.profile is None or "{" + key + "}" not in found.profile.title:
         return None
     for line in found.lines("title"):
         values = forms.from_template(found.profile.title, vocab.norm(line.item.text))
-        if values and values.get(F.PROJECT_NAME):
-            return values[F.PROJECT_NAME]
+        if values and values.get(key):
+            return values[key]
     return None
 
 
@@ -244,7 +247,7 @@ def build_project(source: Source, found: Found) -> ProjectDraft:
     name = text_field(source, fields.cell(F.PROJECT_NAME))
     title = found.title
     if not name and title is not None and title.name:
-        name = _titled_name(found) or title.name
+        name = _titled(found, F.PROJECT_NAME) or title.name
     amount_label = fields.labels.get(F.AMOUNT) or anchor
     amount = amount_field(source, fields.cell(F.AMOUNT), F.AMOUNT)
     corrections: list[str] = []
@@ -282,7 +285,9 @@ def build_project(source: Source, found: Found) -> ProjectDraft:
         listed = profile is not None and F.GOALS in profile.lists
         data[F.GOALS] = goals if listed or len(goals) > 1 else goals[0]
     context_hints(found, draft)
-    if title is not None and title.name and name and vocab.norm(title.name) not in (vocab.norm(name),
+    draft.region = _titled(found, REGION)
+    names_project = profile is None or "{" + F.PROJECT_NAME + "}" in profile.title  # else the title has none
+    if names_project and title is not None and title.name and name and vocab.norm(title.name) not in (vocab.norm(name),
                                                                                     vocab.norm(name) + "项目"):
         source.report("I046", anchor, title=title.name, name=name)
     data[F.INDICATORS] = read_grid(source, found, header, grid_labels, vocab.PROJECT_LABELS)
