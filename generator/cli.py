@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,7 +41,8 @@ class _Commands(click.Group):
         return None
 
 
-_DOING = {"build": "生成网站和表格", "serve": "生成和预览网站", "check": "检查数据", "fmt": "整理格式", "import": "导入",
+_DOING = {"init": "准备数据仓库", "export": "导出可编辑的工作簿",
+          "build": "生成网站和表格", "serve": "生成和预览网站", "check": "检查数据", "fmt": "整理格式", "import": "导入",
           "diff": "比较改动", "region": "新建地区文件", "unit": "新建单位文件", "project": "新建项目文件"}
 
 
@@ -92,8 +95,12 @@ NO_CACHE = click.option(
 @click.option("--changed", "changed", is_flag=False, flag_value="", default=None, metavar="[BASE]",
               help="只检查自 BASE 以来改动的文件及其所属的整个单位（地区.yaml 改动时为整个地区）；"
                    "BASE 默认为与主分支（main 或 master）的分叉点。")
+@click.option("--hook", is_flag=True,
+              help="作为提交前检查（pre-commit 钩子）运行：检查 PATHS 和这次提交改动、删除的文件所属的整个单位"
+                   "（移走或删除了项目的单位也核对合计）；只列出错误，警告在最后一行计数。")
 @NO_CACHE
-def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, changed: str | None) -> None:
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, changed: str | None,
+          hook: bool) -> None:
     """检查数据：结构（JSON Schema）和业务规则，逐条报告文件:行:列。
 
     不写 PATHS 时检查 data/ 下的全部文件。写了某个项目文件时，也会一并读取它所属的
@@ -107,10 +114,15 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, cha
       jixiao check data/株洲市渌口区/2026/区委组织部
       jixiao check --format json data/ > 检查结果.json
       jixiao check --changed origin/main
+      jixiao check --hook        （提交前检查的钩子这样运行，见 .pre-commit-hooks.yaml）
     """
     from generator.check.run import check as run_check
 
     progress.enable()  # on the terminal only: never in the report
+    if hook:
+        if changed is not None:
+            _fail("--hook 和 --changed 不能同时使用")
+        _hook(list(paths), jobs, strict)
     if changed is not None:
         from generator.review.changed import changed_targets
 
@@ -123,6 +135,29 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, cha
     sys.exit(report.exit_code(strict))
 
 
+def _hook(paths: list[Path], jobs: int | None, strict: bool) -> None:
+    from generator.check.run import check as run_check
+    from generator.data.load import display_path
+    from generator.diagnostics.reporters import brief
+    from generator.review.changed import hook_targets
+
+    targets = hook_targets(paths)
+    report = run_check(targets, jobs=jobs) if targets else Report()
+    progress.clear()
+    shown = [_shell_word(display_path(target)) for target in targets]
+    brief(report, sys.stdout, "jixiao check " + " ".join(shown) if 0 < len(shown) <= SHOWN_TARGETS else "jixiao check")
+    sys.exit(report.exit_code(strict))
+
+
+SHOWN_TARGETS = 3  # the units named in the hook's "how to see the warnings"; beyond, all of data/
+_SHELL_SPECIAL = re.compile(r"[\s'\"\\$`!*?\[\]{}()<>|&;#~]")
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word of a command to copy: quoted only where the shell needs it (not for Chinese)."""
+    return shlex.quote(text) if _SHELL_SPECIAL.search(text) else text
+
+
 def _emit(report: Report, fmt: str) -> None:
     REPORTERS[fmt](report, sys.stdout)
 
@@ -130,8 +165,9 @@ def _emit(report: Report, fmt: str) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
-              help="输出格式：text 在终端阅读，md 贴到拉取请求的评论中，json 供程序处理。")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "github"]), default="text", show_default=True,
+              help="输出格式：text 在终端阅读，md 贴到拉取请求的评论中，json 供程序处理（内容与 text 相同），"
+                   "github 只把这次改动带来的新问题（和数字变了的已确认问题）标注到 GitHub 拉取请求的文件行上。")
 def diff(base: str | None, head: str | None, fmt: str) -> None:
     """用中文列出两个版本之间数据的改动和影响，供审核。
 
@@ -145,6 +181,7 @@ def diff(base: str | None, head: str | None, fmt: str) -> None:
     示例：
       jixiao diff
       jixiao diff origin/main...HEAD --format md > 改动.md
+      jixiao diff origin/main...HEAD --format json > 改动.json
       jixiao diff 旧数据/ 新数据/
     """
     from generator.review.diff import execute
@@ -308,20 +345,104 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
       jixiao import 组织部.xlsx 社工部.txt --out data --code 430212
       jixiao import 项目表.xlsx --region 株洲市渌口区 --year 2026 --force
     """
-    import re
-
     from generator.data.load import display_path
     from generator.importers import Options, import_sources
 
     if code is not None and not re.fullmatch(r"[0-9]{6}", code):
         _fail(f"--code 应为 6 位数字的行政区划代码，而不是“{code}”")
-    result = import_sources(list(sources), Options(out=out, region=region, code=code, year=year, force=force,
-                                                   unit=unit))
+    from generator.importers.roundtrip import import_workbooks, is_editable_workbook
+    from generator.importers.run import expand
+
+    files = expand(list(sources))
+    editable = [path for path in files if is_editable_workbook(path)]
+    others = [path for path in files if path not in editable]
+    outcomes, report = [], Report()
+    if others:
+        result = import_sources(others, Options(out=out, region=region, code=code, year=year, force=force,
+                                                 unit=unit))
+        outcomes, report = result.outcomes, result.report
+    if editable:  # jixiao export's workbooks go back onto the files they came from, a changed cell at a time
+        back = import_workbooks(editable, out, force)
+        outcomes += back.outcomes
+        report = Report(report.diagnostics + back.report.diagnostics, report.files_checked + back.report.files_checked)
     shown = {"written": "已写入", "unchanged": "未改变", "conflict": "未覆盖（内容不同）", "failed": "写入失败"}
-    for outcome in result.outcomes:
+    for outcome in outcomes:
         click.echo(f"{shown[outcome.status]}：{display_path(outcome.path)}", err=fmt != "text")
-    _emit(result.report, fmt)
-    sys.exit(result.report.exit_code())
+    _emit(report, fmt)
+    sys.exit(report.exit_code())
+
+
+@cli.command(name="export", context_settings=CONTEXT)
+@click.argument("units", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="工作簿写在这个文件夹中（不能在数据文件夹 data/ 之内）。")
+@click.option("--force", is_flag=True, help="覆盖已有的同名工作簿（其中没有导入的修改会丢失）。")
+def export_command(units: tuple[Path, ...], out: Path, force: bool) -> None:
+    """把单位的项目导出为可以在 Excel 或 WPS 中编辑的工作簿，改好后用 jixiao import 导回。
+
+    每个单位一个工作簿（<单位>（<年度>）.xlsx），每个项目一张工作表：栏目名称锁定，一级、二级指标按地区的指标体系、
+    指标值类型和常用的度量单位可以从下拉列表中选择，表末有空行可写新的指标。jixiao import 只把改过的格写回原来的
+    项目文件：序号、注释、已确认问题和栏目的顺序都保持原样。导出之后文件又改动过时不导入（I055）。
+
+    \b
+    示例：
+      jixiao export data/株洲市渌口区/2026/区委组织部
+      jixiao import 区委组织部（2026）.xlsx
+      jixiao diff
+    """
+    from generator.importers.roundtrip import export_unit
+
+    for unit in units:
+        target = export_unit(unit, out, force)
+        click.echo(f"已导出：{target}")
+    click.echo("在 Excel 或 WPS 中修改、保存后，运行 jixiao import <工作簿> 导回，再用 jixiao diff 查看改动。")
+
+
+@cli.command(name="init", context_settings=CONTEXT)
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--region", "region", required=True, help="第一个地区的全称，如 株洲市渌口区（data/ 下以它为文件夹名）。")
+@click.option("--layout", required=True, help="官方表格版式：版式文件夹的名称，如 通用（见 docs/官方表格版式.md）。")
+@click.option("--framework", type=click.Choice(["2015", "2021"]), default="2021", show_default=True,
+              help="指标体系：2021（成本指标为一级指标）或 2015。")
+@click.option("--code", default=None, help="地区的 6 位行政区划代码。")
+@click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), default="none", show_default=True,
+              help="持续集成的模板：github（.github/workflows/jixiao.yml）、gitlab（.gitlab-ci.yml）或不要。")
+@click.option("--hooks", type=click.Choice(["online", "offline"]), default="offline", show_default=True,
+              help="提交前检查：offline 用每台电脑上安装的 jixiao（不需要网络和版本标签）；online 由 pre-commit "
+                   "从 --jixiao-repo 下载这个版本（标签 v" + __version__ + "）。")
+@click.option("--jixiao-repo", default=None, metavar="地址",
+              help="你们使用的 jixiao 仓库地址，如 https://github.com/OWNER/jixiao：在线版提交前检查和 CI 从这里安装"
+                   "这个版本，编辑器从这里读取 schema。")
+@click.option("--schema-url", default=None, metavar="网址",
+              help="编辑器读取这个版本的 schema 文件的网址（其中有 project.schema.json 等），不写时由 --jixiao-repo 得出。")
+def init_command(folder: Path, region: str, layout: str, framework: str, code: str | None, ci: str, hooks: str,
+                 jixiao_repo: str | None, schema_url: str | None) -> None:
+    """把 FOLDER（默认当前文件夹）做成可以使用的数据仓库，各处都固定为这个版本的 jixiao。
+
+    写入（已有的文件不覆盖）：data/<地区>/地区.yaml、.pre-commit-config.yaml（提交前检查）、所选的 CI 模板、
+    .gitignore（.venv/、site/ 等不提交）、.vscode/settings.json（编辑器的字段补全，不需要复制 schema/）；
+    没有 git 仓库时新建一个（主分支 main），并设置 core.quotepath=false，让 git 直接显示中文文件名。
+
+    \b
+    示例：
+      jixiao init 绩效目标数据 --region 某某市某某区 --layout 通用 --code 430212
+      jixiao init --region 某某市某某区 --layout 通用 --ci github --hooks online \\
+                  --jixiao-repo https://github.com/OWNER/jixiao
+    """
+    from generator.datarepo import Options, init
+
+    if code is not None and not re.fullmatch(r"[0-9]{6}", code):
+        _fail(f"--code 应为 6 位数字的行政区划代码，而不是“{code}”")
+    outcome = init(Options(folder, region, layout, int(framework), code, ci, hooks, jixiao_repo, schema_url))
+    for path in outcome.written:
+        click.echo(f"已创建：{path}")
+    for path in outcome.kept:
+        click.echo(f"已存在，未改动：{path}")
+    for note in outcome.notes:
+        click.echo(f"说明：{note}")
+    where = "" if folder == Path(".") else f"cd {_shell_word(str(folder))} && "
+    click.echo(f"下一步：{where}pre-commit install，用 jixiao new unit 新建单位，然后 git add -A && git commit。"
+               "详见 docs/数据仓库.md。")
 
 
 @cli.group(cls=_Commands, context_settings=CONTEXT)
@@ -396,7 +517,8 @@ def new_unit(folder: Path, name: str) -> None:
 @click.option("--amount", default=None, callback=_amount, metavar="金额",
               help="项目金额（按地区的金额单位，如 12 或 22.95），照写入文件。")
 @click.option("--xlsx", "with_xlsx", is_flag=True,
-              help="同时在旁边生成一份 Excel 填写表（按地区版式），填好后用 jixiao import --force 导入。")
+              help="同时在当前文件夹（不在 data/ 之内）生成一份 Excel 填写表（按地区版式），"
+                   "填好后用 jixiao import --force 导入。")
 def new_project(unit_folder: Path, name: str, amount: Decimal | None, with_xlsx: bool) -> None:
     """在单位文件夹中新建一个项目支出绩效目标表，按地区的指标体系列出指标行。
 
@@ -410,9 +532,13 @@ def new_project(unit_folder: Path, name: str, amount: Decimal | None, with_xlsx:
     path = create(unit_folder, name, amount)
     _created(path)
     if with_xlsx:
+        from generator.importers.roundtrip import data_root, inside
         from generator.importers.xlsx_template import write_template
 
-        sheet = write_template(path)
+        # Never inside data/, where only YAML belongs (git add -A would commit the workbook): the current folder,
+        # or beside the data folder when working inside it.
+        root = data_root(path.parent)
+        sheet = write_template(path, root.parent if inside(Path.cwd(), root) else Path("."))
         click.echo(f"已创建：{sheet}")
         click.echo(f"可在 Excel 或 WPS 中填写，然后运行 jixiao import \"{sheet}\" --force 导入。")
 

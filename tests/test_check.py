@@ -143,3 +143,16 @@ def test_data_json_cannot_give_back_exactly_is_not_remembered(name: str, tmp_pat
     entry = context.key("project", name.encode())
     context.remember(entry, data)
     assert context.recall(entry) is None
+
+
+def test_an_acknowledgement_is_not_stale_while_its_unit_cannot_be_checked(data_copy: Path) -> None:
+    """A unit with a broken file gets no totals check; its acknowledged X003 is then not "without a finding"
+    (A001), which would tell the editor to delete an acknowledgement that is still needed."""
+    unit = data_copy / "株洲市渌口区" / "2026" / "区委社会工作部"
+    project = unit / "志愿服务活动专项.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("项目类别: ", "项目类别: '", 1), encoding="utf-8")
+    codes = {d.code for d in check([unit], jobs=1).diagnostics}
+    assert "Y015" in codes and "A001" not in codes
+    (unit / "单位.yaml").write_text((unit / "单位.yaml").read_text(encoding="utf-8").replace(
+        "  - 代码: X003\n", "  - 代码: Y004\n", 1), encoding="utf-8")
+    assert "A001" in {d.code for d in check([unit], jobs=1).diagnostics}  # a loader code is always known

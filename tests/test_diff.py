@@ -72,6 +72,13 @@ def indicator(name: str, repo: Path, path: str = VOLUNTEER) -> str:
     return match.group(0)
 
 
+def acknowledged_x003(projects: int, total: int) -> str:
+    """The line for the sample's acknowledged X003 (14.4 against 32) when the projects' total becomes ``total``."""
+    return (f"  - 已确认问题有变化：{SOCIAL}/单位.yaml:28:13: 错误 [X003] 项目支出 14.4，与本单位 {projects} 个项目的金额合计 "
+            f"{total} 不符 [{SPENDING}]（原为：项目支出 14.4，与本单位 2 个项目的金额合计 32 不符）（理由：原表公开的项目支出为 "
+            "14.4 万元，而本单位两个项目表合计 32 万元，正确数字待单位核实。）")
+
+
 def test_no_change_says_so(repo: Path) -> None:
     output = diff()
     assert re.fullmatch(r"jixiao diff：与 main 的分叉点（[0-9a-f]{7}） → 工作区\n数据没有改动。\n", output)
@@ -100,6 +107,7 @@ def test_change_the_amount_shows_totals_summary_table_and_new_findings(repo: Pat
   - 部门整体表的项目支出与项目金额合计仍不相符（14.4 与 34 万元）
   - 汇总表行“志愿服务活动专项”的项目金额：10 → 12 万元
   - 新问题：{VOLUNTEER}:4:7: 警告 [M003] 没有一条经济成本指标等于项目金额 12 万元（成本指标合计 10） [项目金额]
+{acknowledged_x003(2, 34)}
 """
 
 
@@ -208,6 +216,7 @@ def test_move_a_project_to_another_unit(repo: Path) -> None:
   - 项目金额合计（汇总表合计金额）：32 → 10 万元
   - 部门整体表的项目支出与项目金额合计仍不相符（14.4 与 10 万元）
   - 删除汇总表行“两新党组织党务工作者津贴”：22 万元
+{acknowledged_x003(1, 10)}
 
 影响：中共株洲市渌口区委组织部（{ORG}）
   - 项目金额合计（汇总表合计金额）：5117.65 → 5139.65 万元
@@ -258,28 +267,26 @@ def test_json_is_the_documented_structure(repo: Path) -> None:
     for effect in report["effects"]:
         assert effect.keys() == {"folder", "name", "changes", "findings"}
         for finding in effect["findings"]:
-            assert finding["status"] in ("introduced", "acknowledged", "resolved")
+            assert finding["status"] in ("introduced", "acknowledged", "changed", "resolved")
             assert {"code", "severity", "path", "line", "column", "message", "field"} <= finding.keys()
     guide = (ROOT / "docs" / "审核指南.md").read_text(encoding="utf-8")
-    for key in ["format", "counts", "old_path", "heading", "old_unit", "findings", "introduced", "acknowledged"]:
+    for key in ["format", "counts", "old_path", "heading", "old_unit", "findings", "introduced", "acknowledged",
+                "changed", "before", "unreadable"]:
         assert f"`{key}`" in guide, f"docs/审核指南.md does not document {key}"
 
 
 def test_a_broken_change_is_a_finding_not_a_crash(repo: Path) -> None:
     edit(repo, VOLUNTEER, "项目金额: 10\n", "项目金额: 10\n  错误缩进: 1\n")
-    assert body(diff()) == f"""修改 1 个项目。
+    # Not a deleted project with a falling total: a file that cannot be read, its error, and no total.
+    assert body(diff()) == f"""1 个项目无法读取。
 
-修改项目“志愿服务活动专项”
+项目“志愿服务活动专项”的文件无法读取
   {VOLUNTEER}
-  （现在无法读取：YAML 语法错误：这里不能出现“字段: 值”（冒号后的文字可能需要加引号，或缩进不对）（第 5 行））
+  （现在无法读取：[Y004] YAML 语法错误：这里不能出现“字段: 值”（冒号后的文字可能需要加引号，或缩进不对）（第 5 行第 7 列））
 
 影响：中共株洲市渌口区委社会工作部（{SOCIAL}）
-  - 项目金额合计（汇总表合计金额）：32 → 22 万元
-  - 部门整体表的项目支出与项目金额合计仍不相符（14.4 与 22 万元）
-  - 有项目文件未通过结构检查或没有项目金额，未计入合计
-  - 删除汇总表行“志愿服务活动专项”：10 万元
+  - 有项目文件无法读取或未通过结构检查：改正之前，项目金额合计和汇总表无法得出（它们没有算作删除）
   - 有文件无法读取或未通过结构检查：改正之前，无法得出它和本单位合计的其他检查结果（这些结果没有算作已解决）
-  - 新问题：{SOCIAL}/单位.yaml:123:5: 警告 [A001] 已确认问题 X003（{SPENDING}） 没有对应的检查结果 [已确认问题[1]]
   - 新问题：{VOLUNTEER}:5:7: 错误 [Y004] YAML 语法错误：这里不能出现“字段: 值”（冒号后的文字可能需要加引号，或缩进不对）
 """
 
@@ -319,7 +326,7 @@ def test_added_and_removed_projects(repo: Path) -> None:
 
 删除项目“两新党组织党务工作者津贴”
   {SOCIAL}/两新党组织党务工作者津贴.yaml
-  - 项目金额：22 万元
+  - 项目金额（原来）：22 万元
 
 新增项目“社区工作者培训”
   {SOCIAL}/新项目.yaml
@@ -515,3 +522,93 @@ def test_a_long_markdown_report_stays_within_a_comment(repo: Path) -> None:
     markdown(DiffReport("甲", "乙", files), out)
     assert len(out.getvalue()) <= MAX_COMMENT
     assert "还有 " in out.getvalue() and "个文件的改动没有列出" in out.getvalue()
+
+
+OFFICE = "data/株洲市渌口区/2026/区人民政府办公室"
+
+
+def test_a_deleted_projects_figures_are_under_before(repo: Path) -> None:
+    git(repo, "rm", "-q", f"{OFFICE}/金融处非专项.yaml")
+    assert f"删除项目“金融处非专项”\n  {OFFICE}/金融处非专项.yaml\n  - 项目金额（原来）：10 万元\n" in diff()
+    markdown = diff("--format", "md")
+    assert "| 改动 | 原来 | 现在 |\n| --- | --- | --- |\n| 项目金额 | 10 万元 |  |\n" in markdown
+    removed = next(f for f in json.loads(diff("--format", "json"))["files"] if f["status"] == "removed")
+    assert [(c["label"], c["old"], c["old_unit"], c["new"]) for c in removed["changes"]] == [("项目金额", "10", "万元", None)]
+
+
+@pytest.mark.parametrize(("how", "code"), [("语法错误", "Y015"), ("命名管道", "P007"), ("符号链接", "P006")])
+def test_a_file_that_cannot_be_read_is_never_a_deletion(repo: Path, how: str, code: str) -> None:
+    path = repo / OFFICE / "金融处非专项.yaml"
+    if how == "语法错误":
+        edit(repo, f"{OFFICE}/金融处非专项.yaml", "实施期: ", "实施期: '")
+    else:
+        path.unlink()
+        os.mkfifo(path) if how == "命名管道" else path.symlink_to(repo / OFFICE / "援助泸溪资金.yaml")
+    output = body(diff())
+    assert output.startswith(f"""1 个项目无法读取。
+
+项目“金融处非专项”的文件无法读取
+  {OFFICE}/金融处非专项.yaml
+  （现在无法读取：[{code}] """), output
+    assert f"""影响：株洲市渌口区人民政府办公室（{OFFICE}）
+  - 有项目文件无法读取或未通过结构检查：改正之前，项目金额合计和汇总表无法得出（它们没有算作删除）
+""" in output, output
+    assert "删除项目" not in output and "删除汇总表行" not in output and "合计（汇总表合计金额）" not in output
+    assert "已解决：" not in output  # the unit's rules did not run: nothing of it can be called resolved
+    assert f"新问题：{OFFICE}/金融处非专项.yaml:" in output and f"[{code}]" in output
+    assert "[A001]" not in output  # the unit's totals were not checked: its acknowledgements are not stale
+    report = json.loads(diff("--format", "json"))
+    assert report["counts"] == {"project": {"unreadable": 1}}
+
+
+def test_a_committed_link_is_unreadable_not_deleted(repo: Path) -> None:
+    path = repo / OFFICE / "金融处非专项.yaml"
+    path.unlink()
+    path.symlink_to("援助泸溪资金.yaml")
+    git(repo, "commit", "-qam", "改成链接")
+    output = body(diff("HEAD~1", "HEAD"))
+    assert output.startswith("1 个项目无法读取。\n\n项目“金融处非专项”的文件无法读取\n"), output
+    assert "[P006]" in output and "删除项目" not in output
+
+
+def test_an_acknowledged_finding_whose_numbers_change_is_called_out(repo: Path) -> None:
+    """X003 was acknowledged at 14.4 against 32: at 14.4 against 42 it is not the same finding."""
+    edit(repo, VOLUNTEER, "项目金额: 10\n", "项目金额: 20\n")
+    output = diff()
+    assert (f"  - 已确认问题有变化：{SOCIAL}/单位.yaml:28:13: 错误 [X003] 项目支出 14.4，与本单位 2 个项目的金额合计 42 不符"
+            f" [{SPENDING}]（原为：项目支出 14.4，与本单位 2 个项目的金额合计 32 不符）（理由：") in output
+    found = [f for e in json.loads(diff("--format", "json"))["effects"] for f in e["findings"] if f["status"] == "changed"]
+    assert [(f["code"], f["before"], f["message"]) for f in found] == [
+        ("X003", "项目支出 14.4，与本单位 2 个项目的金额合计 32 不符", "项目支出 14.4，与本单位 2 个项目的金额合计 42 不符")]
+    assert "| 已确认问题有变化 | 错误 | X003 |" in diff("--format", "md")
+
+
+def test_a_renamed_indicator_does_not_change_its_acknowledged_finding(repo: Path) -> None:
+    edit(repo, VOLUNTEER, "三级指标: 群众满意度\n", "三级指标: 群众满意度指标\n")
+    assert "已确认问题有变化" not in diff()
+
+
+def test_json_is_the_same_report_as_text(repo: Path) -> None:
+    sample_change(repo)
+    edit(repo, f"{OFFICE}/金融处非专项.yaml", "项目金额: 10\n", "项目金额: 11\n")
+    text, report = diff(), json.loads(diff("--format", "json"))
+    assert report["summary"] in text
+    for item in report["files"]:
+        assert item["heading"] in text and item["path"] in text
+        assert all(f"  - {change['text']}\n" in text for change in item["changes"])
+    for effect in report["effects"]:
+        assert all(f"  - {change['text']}\n" in text for change in effect["changes"])
+        assert all(f"{f['path']}:{f['line']}:{f['column']}: " in text for f in effect["findings"])
+    assert len(text.splitlines()) > 20
+
+
+def test_github_annotations_are_only_for_what_the_change_brings(repo: Path) -> None:
+    """The unit has old warnings (V013, V009, T002 …): only the new finding and the changed acknowledgement
+    are annotated."""
+    edit(repo, VOLUNTEER, "项目金额: 10\n", "项目金额: 20\n")
+    lines = diff("--format", "github").splitlines()
+    assert [line.split(",title=")[0] for line in lines] == [
+        f"::warning file={VOLUNTEER},line=4,col=7", f"::warning file={SOCIAL}/单位.yaml,line=28,col=13"]
+    assert "title=M003 警告（新问题）::" in lines[0] and "title=X003 已确认问题有变化::" in lines[1]
+    result = CliRunner().invoke(cli, ["check", "--changed", "--format", "github"])
+    assert len(result.output.splitlines()) >= len(lines) + 5  # what check --changed would have annotated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -117,6 +118,25 @@ def test_missing_editor_line_is_reported_and_fmt_adds_it(data_copy: Path) -> Non
     assert project.read_text(encoding="utf-8").split("\n")[0] == lines[0]
     after = CliRunner().invoke(cli, ["check", str(project)])
     assert "P005" not in after.output
+
+
+def test_an_editor_line_naming_a_missing_schema_is_reported_and_fmt_removes_it(tmp_path: Path) -> None:
+    """Data copied into a repository without schema/: the editor would flag every file (P008). A web address
+    is the editor's to read, and stays."""
+    shutil.copytree(DATA, tmp_path / "data")
+    project = next((tmp_path / "data").rglob("援助泸溪资金.yaml"))
+    text = project.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../../../schema/project.schema.json\n")
+    before = CliRunner().invoke(cli, ["check", str(project)])
+    assert f"{project.name}:1:1: 警告 [P008] 第一行的编辑器提示行指向“../../../../schema/project.schema.json”，" \
+           "这个文件不存在" in before.output
+    assert CliRunner().invoke(cli, ["fmt", str(project)]).exit_code == 0
+    assert project.read_text(encoding="utf-8") == text.split("\n", 1)[1]
+    assert f"{project.name}:1:1: 警告 [P008]" not in CliRunner().invoke(cli, ["check", str(project)]).output
+    online = "# yaml-language-server: $schema=https://example.invalid/schema/project.schema.json\n"
+    project.write_text(online + text.split("\n", 1)[1], encoding="utf-8")
+    assert f"{project.name}:1:1: 警告 [P008]" not in CliRunner().invoke(cli, ["check", str(project)]).output
+    assert CliRunner().invoke(cli, ["fmt", "--check", str(project)]).exit_code == 0
 
 
 def test_fmt_keeps_a_code_with_leading_zeros(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ the data it read before, types included, but for fmt's documented normalisations
 
 The normalisations allowed, each stated once here (``expected``) and documented in generator/data/fmt.py:
 
-1. text: white space at either end removed, full-width digits ０–９ made ordinary;
+1. text: white space at either end removed, full-width digits ０–９ and ％ made ordinary;
 2. in an indicator row (a table with 一级指标 and 二级指标): an alias of 一级指标, 二级指标 or 指标值类型
    replaced by the option it stands for (``满意度`` → ``满意度指标``, ``>=`` → ``≥``), and a 指标值 written as
    text made the number it is when the row's 指标值类型 is quantitative;
@@ -33,7 +33,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from generator.data import bounds
 from generator.data.bounds import OutOfRange
-from generator.data.fmt import CODE_KEYS, NUMERIC_KEYS, CannotFormat, format_text, halfwidth_digits
+from generator.data.fmt import CODE_KEYS, NUMERIC_KEYS, CannotFormat, format_text, halfwidth_figures
 from generator.data.load import Document, parse
 from generator.data.normalize import as_number, canonical_enum_value
 from generator.data.schemas import common_defs
@@ -73,7 +73,7 @@ def _expected(value: Any, node: Any, key: Any) -> Any:
         return [_expected(v, n, None) for v, n in zip(value, node.value, strict=True)]
     assert isinstance(node, ScalarNode), node
     if type(value) is str:  # text, not a number kept as text (OutOfRange)
-        cleaned = halfwidth_digits(value.strip())  # 1.
+        cleaned = halfwidth_figures(value.strip())  # 1.
         return _number_or_text(cleaned) if key in NUMERIC_KEYS else cleaned  # 3.
     written_integer = node.tag == "tag:yaml.org,2002:int" and not node.style  # an int, or one kept as text
     if key in CODE_KEYS and written_integer and (type(value) is int or isinstance(value, OutOfRange)):

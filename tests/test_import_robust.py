@@ -408,9 +408,10 @@ def test_no_importer_code_names_a_seed() -> None:
 
 
 @pytest.mark.parametrize("layout", ["湖南", "河北"])
-def test_the_xlsx_form_round_trip(tmp_path: Path, layout: str) -> None:
+def test_the_xlsx_form_round_trip(tmp_path: Path, layout: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import load_workbook
 
+    monkeypatch.chdir(tmp_path)  # new project --xlsx writes the form in the current folder, never in data/
     shutil.copytree(ROOT / "schema", tmp_path / "schema")
     data = tmp_path / "data"
     runner = CliRunner()
@@ -421,7 +422,7 @@ def test_the_xlsx_form_round_trip(tmp_path: Path, layout: str) -> None:
                  ["new", "project", str(data / "某区" / "2026" / "某局"), "宣传经费", "--amount", "10", "--xlsx"]):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
-    form = data / "某区" / "2026" / "某局" / "宣传经费.xlsx"
+    form = tmp_path / "宣传经费.xlsx"
     book = load_workbook(form)
     sheet = book.active
     assert sheet is not None
@@ -453,7 +454,7 @@ def test_the_xlsx_form_round_trip(tmp_path: Path, layout: str) -> None:
     book.save(form)
     result = runner.invoke(cli, ["import", str(form), "--out", str(data), "--force"])
     assert "I050" not in result.output and "Traceback" not in result.output, result.output
-    rows_out = data_of(form.with_suffix(".yaml"))["绩效指标"]
+    rows_out = data_of(data / "某区" / "2026" / "某局" / "宣传经费.yaml")["绩效指标"]
     live = [row for row in rows_out if "三级指标" in row]
     assert [row["三级指标"] for row in live] == ["宣传次数", "宣传效果", "群众满意度"]
     assert live[2]["指标值类型"] == "≥" and live[2]["指标值"] == 90 and live[2]["度量单位"] == "%"

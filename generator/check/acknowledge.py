@@ -29,8 +29,15 @@ def _matches(diag: Diagnostic, code: str, where: str) -> bool:
     return not where or diag.field == where or diag.field.startswith((where + ".", where + "["))
 
 
-def apply(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Mark the diagnostics of ``doc`` that it acknowledges; add A001/A002 for bad entries."""
+# Codes the loader and the schema give: known whether or not the rules ran.
+ALWAYS_CHECKED = ("Y", "S", "P")
+
+
+def apply(doc: Document, diagnostics: list[Diagnostic], complete: bool = True) -> list[Diagnostic]:
+    """Mark the diagnostics of ``doc`` that it acknowledges; add A001/A002 for bad entries.
+
+    ``complete`` False: the unit's rules did not run (another file of the unit cannot be read or fails the
+    schema), so a rule's finding missing now is not a stale acknowledgement (no A001 for it)."""
     out = list(diagnostics)
     for index, entry in _entries(doc):
         code, where, reason = entry[F.ACK_CODE], str(entry.get(F.ACK_WHERE, "")), entry[F.ACK_REASON]
@@ -39,7 +46,7 @@ def apply(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             continue
         hits = [i for i, d in enumerate(out)
                 if d.path == doc.display and not d.acknowledged and _matches(d, code, where)]
-        if not hits:
+        if not hits and (complete or code.startswith(ALWAYS_CHECKED)):
             shown = f"（{where}）" if where else ""
             out.append(doc.diagnostic("A001", (F.ACKNOWLEDGED, index), ack_code=code, where=shown))
         for i in hits:

@@ -92,22 +92,25 @@ def check_unit_folder(folder: UnitFolder, region: Region | None,
             checked = path in requested or path == folder.unit_file
             loaded[path] = (load_and_validate if checked else load_as_context)(path, schema_lines)
     found = [d for item in loaded.values() for d in item.diagnostics]
+    unit_checked = False
     if region is not None:
-        found.extend(_rules(folder, region, loaded, requested))
+        rules_found, unit_checked = _rules(folder, region, loaded, requested)
+        found.extend(rules_found)
     by_path: dict[str, list[Diagnostic]] = {}
     for diag in found:
         by_path.setdefault(diag.path, []).append(diag)
     out: list[Diagnostic] = []
     for path, item in loaded.items():
         mine = by_path.pop(display_path(path), [])
-        out.extend(acknowledge.apply(item.doc, mine) if item.valid and item.doc else mine)
+        out.extend(acknowledge.apply(item.doc, mine, complete=unit_checked) if item.valid and item.doc else mine)
     for rest in by_path.values():
         out.extend(rest)
     return out
 
 
 def _rules(folder: UnitFolder, region: Region, loaded: dict[Path, Loaded],
-           requested: frozenset[Path]) -> list[Diagnostic]:
+           requested: frozenset[Path]) -> tuple[list[Diagnostic], bool]:
+    """The rules' findings, and whether the unit's rules ran (they do not while a file of it is broken)."""
     unit_item = loaded.get(folder.unit_file)
     unit_doc = unit_item.doc if unit_item and unit_item.valid else None
     unit = Unit.from_doc(unit_doc, folder.year, region) if unit_doc else None
@@ -125,7 +128,7 @@ def _rules(folder: UnitFolder, region: Region, loaded: dict[Path, Loaded],
             unit.projects.append(project)
     if unit is not None and all_valid:
         found.extend(run_unit_rules(unit))
-    return found
+    return found, unit is not None and all_valid
 
 
 # Findings reported whichever files were asked about: across files, and about the layout a region uses

@@ -2,11 +2,16 @@
 
 What changes: indentation (two spaces, list items indented under their key), quoting (only where
 YAML needs it), line endings (``\n``), the editor line ``# yaml-language-server: $schema=…`` at the
-top, the aliases of indicator names and operators (``>=`` → ``≥``, ``满意度`` → ``满意度指标``),
-full-width digits in text, white space around text, numbers written as text where a number belongs
+top (where a schema/ folder is found above the file; a line naming a schema file that is not there is
+removed: the editor would flag every such file), the aliases of indicator names and operators
+(``>=`` → ``≥``, ``满意度`` → ``满意度指标``),
+full-width digits and ％ in text, white space around text, numbers written as text where a number belongs
 (``项目金额: '１０'`` → ``10``; only within the bounds of generator.data.bounds), and codes written as
 numbers (``单位编码: 007630`` → ``'007630'``, exactly as written). Numbers are written back exactly as
-they were written. Nothing else: values are never guessed.
+they were written. Tabs and YAML 1.1 line breaks the loader reads but the round-trip parser refuses
+(``项目金额:<Tab>10``) become spaces and line breaks, or the text holding them is quoted
+(``mend_separators``), so that fmt accepts every file ``jixiao check`` reads. Nothing else: values are
+never guessed.
 
 Safety net: the formatted text is read back with the loader every command uses (generator.data.load) and
 compared with the file as it was (``meaning_changed``). The round-trip parser that keeps comments is
@@ -18,6 +23,8 @@ only when they change.
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +33,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -36,7 +44,8 @@ from generator.data import schemas
 from generator.data.bounds import OutOfRange, is_number_text, within
 from generator.data.load import Document, display_path, load, parse, translate_yaml_error
 from generator.data.normalize import as_number, canonical_enum_value, halfwidth
-from generator.data.schemas import SCHEMA_LINE_PREFIX, schema_line
+from generator.data.parser import compose
+from generator.data.schemas import SCHEMA_LINE_PREFIX, dangling_target, schema_line
 from generator.diagnostics import Diagnostic, FieldPath, format_field, make
 
 CODE_KEYS = (F.REGION_CODE, F.UNIT_CODE, F.PROJECT_CODE)
@@ -164,7 +173,7 @@ def _normalise(node: Any, options: dict[str, list[Any]]) -> Any:
             node[i] = _normalise(item, options)
         return node
     if isinstance(node, str):
-        cleaned = halfwidth_digits(node.strip())
+        cleaned = halfwidth_figures(node.strip())
         if _YAML11_BREAKS.intersection(cleaned):
             return DoubleQuotedScalarString(cleaned)  # escaped (\N, \L, \P): libyaml reads them raw as line breaks
         return cleaned if cleaned != node else node
@@ -205,6 +214,7 @@ def _format_once(text: str, path: Path) -> str:
     # YAML reads CR, LF and CRLF alike as line breaks, in text too. The round-trip parser kept a lone
     # CR inside a comment, and the line after the comment was lost: it meets LF only.
     source = text.replace("\r\n", "\n").replace("\r", "\n")
+    source = mend_separators(source)
     yaml = round_trip_yaml()
     try:
         data = yaml.load(source)
@@ -218,12 +228,78 @@ def _format_once(text: str, path: Path) -> str:
     if lines and lines[0].startswith(SCHEMA_LINE_PREFIX):
         lines = lines[1:]
     wanted = schema_line(path)
-    if wanted is None and source.lstrip("\ufeff").startswith(SCHEMA_LINE_PREFIX):
-        wanted = source.lstrip("\ufeff").split("\n", 1)[0]
+    first = source.lstrip("\ufeff").split("\n", 1)[0]
+    if wanted is None and first.startswith(SCHEMA_LINE_PREFIX) and dangling_target(first, path.absolute().parent) is None:
+        wanted = first  # a line of the editor's own choosing (a web address, a schema elsewhere): kept
     result = "\n".join(lines)
     if wanted:
         result = wanted + "\n" + result
     return result
+
+
+# Characters the loader (libyaml) reads between tokens but the round-trip parser refuses there: what each
+# becomes outside a text. libyaml reads NEL, LS and PS as line breaks (YAML 1.1) and skips a stray BOM.
+BETWEEN_TOKENS = {"\t": " ", "\x85": "\n", "\u2028": "\n", "\u2029": "\n", "\ufeff": ""}
+LINE_BREAKS = frozenset("\x85\u2028\u2029")
+_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF"}
+
+
+def mend_separators(text: str) -> str:
+    """``text`` without what the loader reads but the round-trip parser refuses (ruamel's pure-Python
+    scanner takes no tab between tokens, nor inside a plain text): a tab that only separates (after a
+    colon, before a comment, at the end of a line) becomes a space; a plain text holding a tab is
+    written in double quotes, its tab as ``\\t`` (likewise NEL, LS, PS and a stray BOM). Quoted texts,
+    block texts and comments are left alone, and so is a file the loader refuses (its error is the one
+    reported)."""
+    if not any(c in text for c in BETWEEN_TOKENS):
+        return text
+    try:
+        root = compose(text)
+    except YAMLError:
+        return text
+    plain: list[tuple[int, int, str]] = []
+    kept: list[tuple[int, int]] = []
+    for node in _scalars(root):
+        span = (node.start_mark.index, node.end_mark.index)
+        if node.style in (None, ""):
+            plain.append((*span, node.value))
+        else:
+            kept.append(span)
+    quoted: dict[int, tuple[int, str]] = {}
+    chars = list(text)
+    for index in (i for i, c in enumerate(text) if c in BETWEEN_TOKENS):
+        inside = next((p for p in plain if p[0] <= index < p[1]), None)
+        if inside is not None:
+            quoted[inside[0]] = (inside[1], inside[2])
+        elif not any(start <= index < end for start, end in kept) and (
+                text[index] in LINE_BREAKS or not _in_comment(text, index, plain + kept)):
+            chars[index] = BETWEEN_TOKENS[text[index]]  # libyaml ends a comment at a line break of YAML 1.1
+    for start, (end, value) in sorted(quoted.items(), reverse=True):
+        written = json.dumps(value, ensure_ascii=False)
+        chars[start:end] = "".join(_ESCAPES.get(c, c) for c in written)
+    return "".join(chars)
+
+
+def _scalars(node: Any) -> Iterator[ScalarNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ScalarNode):
+            yield current
+        elif isinstance(current, MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+
+
+def _in_comment(text: str, index: int, scalars: list[tuple[Any, ...]]) -> bool:
+    """Whether ``index`` follows a ``#`` that starts a comment on its line (one outside every scalar)."""
+    line_start = text.rfind("\n", 0, index) + 1
+    for at in range(line_start, index):
+        if text[at] == "#" and (at == line_start or text[at - 1] in " \t") \
+                and not any(s[0] <= at < s[1] for s in scalars):
+            return True
+    return False
 
 
 def _keeps_meaning(text: str, result: str, path: Path, before: Document | None) -> None:
@@ -251,7 +327,7 @@ def meaning_changed(before: Any, after: Any, path: FieldPath = ()) -> tuple[Fiel
     """Where two readings of a file (generator.data.load's data, before and after fmt) differ other than by
     fmt's documented normalisations: (field path, value before, value after); None where they do not.
 
-    Allowed, and nothing else: text trimmed and its full-width digits made ordinary; in an indicator row
+    Allowed, and nothing else: text trimmed and its full-width digits and ％ made ordinary; in an indicator row
     (a table with 一级指标 and 二级指标), an alias of 一级指标, 二级指标 or 指标值类型 replaced by the
     option it stands for, and a quantitative 指标值 written as text made that number; under NUMERIC_KEYS,
     a number written as text made that number (within the bounds); under CODE_KEYS, a number made the
@@ -284,7 +360,7 @@ def _allowed(key: Any, old: Any, new: Any, row: dict[str, Any] | None) -> bool:
     """Whether fmt may turn the scalar ``old`` under ``key`` into ``new`` (``row``: the indicator row after)."""
     if _same(old, new):
         return True
-    cleaned = halfwidth_digits(old.strip()) if type(old) is str else None
+    cleaned = halfwidth_figures(old.strip()) if type(old) is str else None
     if cleaned is not None and _same(cleaned, new):
         return True
     if cleaned is not None and row is not None and key in ROW_ENUMS:
@@ -326,6 +402,12 @@ def _described(value: Any) -> str:
 def halfwidth_digits(text: str) -> str:
     """Full-width digits are never meant in table data; other full-width text is kept."""
     return "".join(halfwidth(c) if "０" <= c <= "９" else c for c in text)
+
+
+def halfwidth_figures(text: str) -> str:
+    """``halfwidth_digits``, and the full-width ％ made %: neither is ever meant in table data (a 度量单位
+    of ％ is V011), and neither changes what a text says."""
+    return halfwidth_digits(text).replace("％", "%")
 
 
 @dataclass

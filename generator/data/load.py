@@ -32,6 +32,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from generator.data import syntax
 from generator.data.bounds import OutOfRange
 from generator.data.parser import compose, construct, events
 from generator.diagnostics import Diagnostic, FieldPath, make
@@ -337,7 +338,7 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
     except MarkedYAMLError as exc:
         return translate_yaml_error(exc, text, shown)
     except YAMLError as exc:
-        return make("Y004", shown, problem=_problem_text(str(exc)))
+        return make("Y004", shown, problem=syntax.problem_text(str(exc)))
     except RecursionError:
         return make("Y010", shown, limit=MAX_DEPTH)
     except TypeError:  # a list or mapping used as a key ("? - x"): the constructor cannot hash it
@@ -351,62 +352,6 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
                     out_of_range=OutOfRange.made != made)
 
 
-_PROBLEMS = [
-    ("mapping values are not allowed", "这里不能出现“字段: 值”（冒号后的文字可能需要加引号，或缩进不对）"),
-    ("could not find expected ':'", "缺少冒号“:”，或多行文字没有加引号"),
-    ("did not find expected key", "缩进不对，或列表项缺少“- ”"),
-    ("did not find expected '-'", "缩进不对，或列表项缺少“- ”"),
-    ("expected <block end>", "缩进不对"),
-    ("while scanning a quoted scalar", "引号没有成对"),
-    ("while scanning a block scalar", "以 > 或 | 开头的值要加引号，如 '>='（比较符号也可直接写 ≥、≤）"),
-    ("found unexpected end of stream", "文件意外结束（引号或括号没有成对）"),
-    ("expected ',' or ']'", "方括号 [ ] 没有成对"),
-    ("expected ',' or '}'", "花括号 { } 没有成对"),
-    ("found character that cannot start any token", "有不能出现在这里的字符（如 @、`、%）；请给这段文字加引号"),
-    ("found unknown escape character", "双引号中有无效的转义字符 \\；改用单引号"),
-    ("while scanning a simple key", "缺少冒号“:”"),
-    ("while parsing a block mapping", "缩进不对"),
-    ("while parsing a block collection", "缩进不对"),
-    ("for merging",
-     "字段名“<<”在 YAML 中表示把另一段内容合并进来，后面只能是一段“字段: 值”；若是文字，请给它加上引号，如 \"<<\""),
-]
-
-
-def _problem_text(message: str) -> str:
-    for needle, chinese in _PROBLEMS:
-        if needle in message:
-            return chinese
-    return "无法解析这一处"
-
-
 def translate_yaml_error(exc: MarkedYAMLError, text: str, shown: str) -> Diagnostic:
-    # An unclosed quote is noticed only at the end of the file; the opening quote is the place to fix.
-    at_end = "end of stream" in str(exc.problem)
-    mark = (exc.context_mark if at_end else None) or exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else 1
-    column = mark.column + 1 if mark else 1
-    message = f"{exc.context or ''} {exc.problem or ''}"
-    if "duplicate key" in message:
-        key = re.search(r'duplicate key "(.*?)"', message)
-        name = key.group(1) if key else "?"
-        first = _first_line_of_key(text, name, before=line)
-        return make("Y006", shown, line, column, key=name, first_line=first)
-    if "expected a single document" in message:
-        return make("Y012", shown, line, column)
-    if "constructor for the tag" in message:
-        tag = re.search(r"tag '(.*?)'", message)
-        return make("Y007", shown, line, column, tag=tag.group(1) if tag else "!")
-    if any(k in message for k in ("found undefined alias", "scanning an anchor", "scanning an alias")):
-        return make("Y008", shown, line, column)
-    lines = text.split("\n")
-    if mark and 0 <= mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-        return make("Y005", shown, line, lines[mark.line].index("\t") + 1)
-    return make("Y004", shown, line, column, problem=_problem_text(message))
-
-
-def _first_line_of_key(text: str, key: str, before: int) -> int | str:
-    pattern = re.compile(rf"^\s*(?:-\s+)?[\"']?{re.escape(key)}[\"']?\s*:")
-    for number, line in enumerate(text.split("\n")[: before - 1], start=1):
-        if pattern.match(line):
-            return number
-    return "?"
+    """The parser's refusal as a diagnostic at the place to fix (generator.data.syntax)."""
+    return syntax.diagnose(exc, text, shown)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
 
 import os
+import re
 
 from generator.data import bounds
 from generator.data import fields as F
@@ -104,9 +105,23 @@ def check_schema_line(doc: Document, known: SchemaLines | None = None) -> list[D
             known[place] = _schema_line_in(*place)
         wanted = known[place]
     first = doc.text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    if wanted is None or first == wanted:
+    if wanted is None:
+        target = dangling_target(first, place[0])
+        return [] if target is None else [make("P008", doc.display, 1, 1, (), target=target)]
+    if first == wanted:
         return []
     return [make("P005", doc.display, 1, 1, (), expected=wanted)]
+
+
+def dangling_target(first_line: str, folder: Path) -> str | None:
+    """The target of an editor line that names a file on disk that is not there (the editor would flag the
+    file); None for another first line, a web address, or a file that exists."""
+    if not first_line.startswith(SCHEMA_LINE_PREFIX):
+        return None
+    target = first_line.removeprefix(SCHEMA_LINE_PREFIX).strip()
+    if not target or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):  # https:, file: …: not ours to judge
+        return None
+    return None if (folder / target).exists() else target
 
 
 def schema_dir() -> Path:

@@ -74,6 +74,23 @@ def text(report: Report, out: TextIO) -> None:
         out.write("全部通过。\n")
 
 
+def brief(report: Report, out: TextIO, see: str) -> None:
+    """For a commit (the pre-commit hook): the errors in full, as ``text`` writes them, and one last line
+    counting the warnings and saying how to see them (``see``: the command that shows them). A commit
+    is stopped by errors only; its warnings, not shown one by one, are not forgotten either."""
+    errors = [d for d in report.sorted() if not d.acknowledged and d.severity is Severity.ERROR]
+    for d in errors:
+        out.write(f"{_location(d)}: 错误 [{d.code}] {plain(d.message)}{_field(d)}\n")
+        if d.hint:
+            out.write(f"    提示：{plain(d.hint)}\n")
+    warnings = report.count(Severity.WARNING)
+    counted = f"另有 {warnings} 个警告（不影响提交），查看：{plain(see)}" if warnings else "没有警告。"
+    if errors:
+        out.write(f"\njixiao check：{len(errors)} 个错误，请改正后再提交；{counted}\n")
+    else:
+        out.write(f"jixiao check：通过（{report.files_checked} 个文件）；{counted}\n")
+
+
 def json_(report: Report, out: TextIO) -> None:
     """A JSON array of diagnostics: code, severity, path, line, column, message (and more)."""
     out.write(escaped_bidi(json.dumps([d.as_dict() for d in report.sorted()], ensure_ascii=False, indent=2)))
@@ -93,18 +110,21 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def github_command(level: str, d: Diagnostic, title: str, body: str) -> str:
+    """One GitHub Actions workflow command (an annotation at ``d``'s place), every part escaped."""
+    return (f"::{level} file={_escape_property(d.path)},line={d.line},col={d.column},"
+            f"title={_escape_property(title)}::{_escape_data(body)}\n")
+
+
 def github(report: Report, out: TextIO) -> None:
     """GitHub Actions workflow commands, so findings show as annotations on the pull request."""
     for d in report.sorted():
         level = "notice" if d.acknowledged else d.severity.value
-        title = _escape_property(f"{d.code} {'已确认' if d.acknowledged else _SEVERITY_ZH[d.severity]}")
+        title = f"{d.code} {'已确认' if d.acknowledged else _SEVERITY_ZH[d.severity]}"
         body = d.message + _field(d) + (f"。提示：{d.hint}" if d.hint and not d.acknowledged else "")
         if d.acknowledged:
             body += f"（已确认：{d.reason}）"
-        out.write(
-            f"::{level} file={_escape_property(d.path)},line={d.line},col={d.column},"
-            f"title={title}::{_escape_data(body)}\n"
-        )
+        out.write(github_command(level, d, title, body))
 
 
 REPORTERS: dict[str, Callable[[Report, TextIO], None]] = {"text": text, "json": json_, "github": github}

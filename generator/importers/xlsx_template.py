@@ -230,9 +230,9 @@ def template_bytes(project_file: Path) -> bytes:
     return out.getvalue()
 
 
-def write_template(project_file: Path) -> Path:
-    """Write ``<项目>.xlsx`` next to the project's YAML; never over an existing file."""
-    target = project_file.with_suffix(".xlsx")
+def write_template(project_file: Path, folder: Path | None = None) -> Path:
+    """Write ``<项目>.xlsx`` into ``folder`` (by default next to the project's YAML); never over an existing file."""
+    target = project_file.with_suffix(".xlsx") if folder is None else folder / project_file.with_suffix(".xlsx").name
     if target.exists():
         from generator.errors import UsageError
 

@@ -51,6 +51,11 @@ def _decimals(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def decimals(value: Any) -> int:
+    """How many decimals a number is written with (0 for what is not a number)."""
+    return _decimals(Decimal(value)) if is_number(value) else 0
+
+
 def excel_format(value: Decimal, percent: bool = False, thousands: bool = False) -> str:
     """An Excel number format that shows ``value`` with exactly its decimals (and thousands separators)."""
     places = _decimals(value)

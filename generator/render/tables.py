@@ -49,11 +49,10 @@ def write_unit_tables(unit: Unit, target: Path) -> WrittenTables:
     files = len(SUFFIXES) * len(composed.forms)
     booklet = None
     if composed.forms:
-        page = webpage.booklet_page(layout, unit.name, unit.year, composed.forms, [html for html, _ in printed])
+        page = webpage.booklet_page(layout, composed.booklet, [html for html, _ in printed])
         (target / f"{BOOKLET}.html").write_text(page, encoding="utf-8", newline="\n")
         booklet = target / f"{BOOKLET}.docx"
-        title = f"{unit.name} {unit.year}年绩效目标表汇编"
-        booklet.write_bytes(word.docx_bytes(composed.forms, title, [body for _, body in printed]))
+        booklet.write_bytes(word.booklet_bytes(composed.booklet, [body for _, body in printed]))
         files += 2
     return WrittenTables(target, len(composed.forms), files, composed.unprinted, booklet)
 

@@ -59,7 +59,7 @@ class Change:
                 return f"{self.label}：{self.old} → {self.new}" + (f" {self.new_unit}" if self.new_unit else "")
             return f"{self.label}：{self._side(self.old, self.old_unit)} → {self._side(self.new, self.new_unit)}"
         if self.kind == "value":
-            return f"{self.label}：{new}"
+            return f"{self.label}：{new}" if self.new is not None else f"{self.label}（原来）：{old}"
         if self.kind == "moved":
             return f"{self.label}移到 {new}（原在 {old}）"
         if self.kind == "renamed":

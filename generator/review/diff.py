@@ -13,7 +13,7 @@ from typing import TextIO
 
 from generator.data import fields as F
 from generator.data.load import REGION_FILE, UNIT_FILE
-from generator.review.changes import Change, Context, indicator_renames, show, table_changes
+from generator.review.changes import Change, Context, indicator_renames, table_changes
 from generator.review.effects import (
     Finding,
     Totals,
@@ -29,7 +29,7 @@ from generator.review.formats import FORMATS
 from generator.review.pairing import pair_projects, pair_units
 from generator.review.report import DiffReport, FileChange, UnitEffect
 from generator.review.sides import Place, Table, UnitSide, group_units, place, read_tables
-from generator.review.snapshot import Snapshot, changed_files, open_sides
+from generator.review.snapshot import Content, Snapshot, changed_files, open_sides
 
 KIND_ORDER = {"region": 0, "unit": 1, "project": 2, "other": 3}
 HEADINGS = {
@@ -48,6 +48,10 @@ HEADINGS = {
     ("other", "added"): "新增文件（不在 data/<地区>/<年度>/<单位>/ 规定的位置）",
     ("other", "removed"): "删除文件（不在规定的位置）",
     ("other", "modified"): "修改文件（不在规定的位置）",
+    ("project", "unreadable"): "项目“{name}”的文件无法读取",
+    ("unit", "unreadable"): "单位“{name}”的单位表无法读取",
+    ("region", "unreadable"): "地区设置“{name}”无法读取",
+    ("other", "unreadable"): "文件无法读取（不在规定的位置）",
 }
 FORMAT_ONLY = "只改了格式或注释，内容不变"
 HIDDEN_NOTE = "有文件无法读取或未通过结构检查：改正之前，无法得出它和本单位合计的其他检查结果（这些结果没有算作已解决）"
@@ -77,7 +81,17 @@ def describe(table: Table, context: Context) -> list[Change]:
 
 def _problem(table: Table, when: str) -> str:
     diag = table.problem
-    return f"{when}无法读取：{diag.message}（第 {diag.line} 行）" if diag else ""
+    if diag is None:
+        return ""
+    where = f"（第 {diag.line} 行第 {diag.column} 列）" if table.opened else ""
+    return f"{when}无法读取：[{diag.code}] {diag.message}{where}"
+
+
+def figures(table: Table, money: str) -> list[Change]:
+    """A deleted table's amounts, as they were: under 原来."""
+    found = table_changes(table.data, {}, Context(money, ""))
+    return [Change("value", c.label, old=c.old, old_unit=c.old_unit) for c in found
+            if c.old is not None and money and c.old_unit == money]
 
 
 def _table_changes(old: Table | None, new: Table | None, context: Context) -> tuple[list[Change], list[str]]:
@@ -104,7 +118,7 @@ class Comparison:
         self.changed_regions = sorted(k for k, p in places.items() if p.kind == "region")
         self.others = sorted(k for k, p in places.items() if p.kind == "other")
         extra = [f"{r}/{REGION_FILE}" for r in regions] + self.others
-        unchanged: dict[tuple[str, bytes], Table] = {}  # the unit context is mostly the same on both sides
+        unchanged: dict[tuple[str, Content], Table] = {}  # the unit context is mostly the same on both sides
         self.old_tables = read_tables(old, old.files_in(folders) + extra, unchanged)
         self.new_tables = read_tables(new, new.files_in(folders) + extra, unchanged)
         self.old_units, self.new_units = group_units(self.old_tables), group_units(self.new_tables)
@@ -163,7 +177,10 @@ class Comparison:
         assert table is not None
         shown = (self.new if new else self.old).shown(table.key)
         folder = place(table.key).folder
-        name = table.name
+        unreadable = new is not None and new.doc is None
+        if unreadable and status in ("modified", "added"):
+            status = "unreadable"  # still there: never a deletion, nor a table whose fields all went
+        name = (old if unreadable and old is not None and old.doc is not None else table).name
         changes, notes = _table_changes(old, new, context) if status != "removed" else ([], [])
         heading = HEADINGS[(kind, status)].format(name=name, **names)
         old_shown = self.old.shown(old.key) if old and (new is None or old.key != new.key) else None
@@ -229,10 +246,8 @@ class Comparison:
         for key, table in self.old_tables.items():
             if place(key).kind == "project" and key not in self.project_pairs:
                 change = self._change("project", "removed", table, None, Context("", ""))
-                side = self.old_units[place(key).folder]
-                budget = table.data.get(F.AMOUNT) if table.valid else None
-                if budget is not None:
-                    change.changes = [Change("value", F.AMOUNT, new=show(budget), new_unit=side.money_unit)]
+                if table.valid:
+                    change.changes = figures(table, self.old_units[place(key).folder].money_unit)
                 out.append(change)
         for key, table in self.new_tables.items():
             if place(key).kind == "project" and key not in paired_new:
@@ -287,7 +302,8 @@ class Comparison:
         table, side = self.new_tables.get(finding.key), self.new_units.get(finding.folder)
         if table is not None and not table.valid and not finding.diagnostic.code.startswith(("Y", "S")):
             return True  # rules run only on files that pass the schema
-        unit_wide = finding.diagnostic.code.startswith(("X", "D"))
+        # The unit's own rules (totals, duplicates, the 单位.yaml's table) do not run while a file of it is broken.
+        unit_wide = finding.diagnostic.code.startswith(("X", "D")) or place(finding.key).kind == "unit"
         return unit_wide and side is not None and any(not t.valid for t in side.tables())
 
     def _unit_effect(self, old: UnitSide | None, new: UnitSide | None, findings: list[Finding],

@@ -51,20 +51,28 @@ class Totals:
     total: Decimal
     complete: bool
     declared: Decimal | None
+    # Projects whose file cannot be read or fails the schema: their rows and amounts are unknown, not gone.
+    unknown: frozenset[str] = frozenset()
 
 
 def totals(side: UnitSide, identity: Callable[[str], str]) -> Totals:
     rows: dict[str, SummaryRow] = {}
+    unknown: set[str] = set()
     complete = True
     for key, table in sorted(side.projects.items()):
         if not table.valid or table.doc is None:
             complete = False
+            unknown.add(identity(key))
             continue
         project = Project.from_doc(table.doc)
         complete = complete and project.budget is not None
         rows[identity(key)] = SummaryRow(project.name, project.budget, project.remark, show(table.data.get(F.ORDER)))
     total = sum((row.budget for row in rows.values() if row.budget is not None), Decimal(0))
-    return Totals(rows, total, complete, _declared(side.unit))
+    return Totals(rows, total, complete, _declared(side.unit), frozenset(unknown))
+
+
+UNKNOWN_TOTAL = "有项目文件无法读取或未通过结构检查：改正之前，项目金额合计和汇总表无法得出（它们没有算作删除）"
+UNKNOWN_BEFORE = "原来有项目文件无法读取或未通过结构检查，当时的项目金额合计无法得出"
 
 
 def _declared(unit: Table | None) -> Decimal | None:
@@ -76,6 +84,8 @@ def _declared(unit: Table | None) -> Decimal | None:
 
 
 def total_changes(old: Totals | None, new: Totals | None, old_money: str, new_money: str) -> list[Change]:
+    if (old is not None and old.unknown) or (new is not None and new.unknown):
+        return _unknown_total(old, new, old_money, new_money)
     out: list[Change] = []
     before, after = (old.total if old else None), (new.total if new else None)
     if before != after:
@@ -87,6 +97,19 @@ def total_changes(old: Totals | None, new: Totals | None, old_money: str, new_mo
         out.append(Change("note", _agreement(before, after, declared_before, declared_after, new_money)))
     if out and not ((old is None or old.complete) and (new is None or new.complete)):
         out.append(Change("note", "有项目文件未通过结构检查或没有项目金额，未计入合计"))
+    return out
+
+
+def _unknown_total(old: Totals | None, new: Totals | None, old_money: str, new_money: str) -> list[Change]:
+    """A side with a file that cannot be read has no known total: never a falling one, never rows deleted."""
+    out: list[Change] = []
+    declared_before, declared_after = (old.declared if old else None), (new.declared if new else None)
+    if declared_before != declared_after:
+        out.append(Change("changed", DECLARED, show(declared_before), show(declared_after), old_money, new_money))
+    if new is not None and new.unknown:
+        out.append(Change("note", UNKNOWN_TOTAL))
+    elif new is not None:
+        out += [Change("value", TOTAL, new=show(new.total), new_unit=new_money), Change("note", UNKNOWN_BEFORE)]
     return out
 
 
@@ -104,8 +127,11 @@ def _agreement(before: Decimal | None, after: Decimal | None, declared_before: D
 def summary_changes(old: Totals | None, new: Totals | None, old_money: str, new_money: str) -> list[Change]:
     """Rows of the derived 汇总表 added, removed or changed (the 合计 is in total_changes)."""
     before, after = (old.rows if old else {}), (new.rows if new else {})
+    unknown = (old.unknown if old else frozenset()) | (new.unknown if new else frozenset())
     out: list[Change] = []
     for identity, row in after.items():
+        if identity in unknown:
+            continue  # its other side cannot be read: the file's own change says so
         if identity not in before:
             out.append(Change("added", f"汇总表行“{row.name}”", new=show(row.budget), new_unit=new_money))
             continue
@@ -115,7 +141,7 @@ def summary_changes(old: Totals | None, new: Totals | None, old_money: str, new_
                 units = (old_money, new_money) if name == F.AMOUNT else ("", "")
                 out.append(Change("changed", f"汇总表行“{row.name}”的{name}", was[name], value, *units))
     out += [Change("removed", f"汇总表行“{row.name}”", old=show(row.budget), old_unit=old_money)
-            for identity, row in before.items() if identity not in after]
+            for identity, row in before.items() if identity not in after and identity not in unknown]
     return out
 
 
@@ -125,16 +151,22 @@ def summary_changes(old: Totals | None, new: Totals | None, old_money: str, new_
 class Finding:
     """A check result that the change introduces, acknowledges, or resolves."""
 
-    status: str  # introduced | acknowledged | resolved
+    status: str  # introduced | acknowledged | changed | resolved
     diagnostic: Diagnostic
     key: str  # the file below data/, on the new side when it has one
     folder: str  # the unit folder (or region folder) it belongs to
+    # For "changed": the acknowledged finding as it was. An acknowledgement names a code and a field, not
+    # the numbers: X003 acknowledged at 14.4 against 32 would silently accept 14.4 against 42.
+    before: Diagnostic | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"status": self.status, **self.diagnostic.as_dict()}
+        data: dict[str, object] = {"status": self.status, **self.diagnostic.as_dict()}
+        if self.before is not None:
+            data["before"] = self.before.message
+        return data
 
 
-FINDING_ORDER = {"introduced": 0, "acknowledged": 1, "resolved": 2}
+FINDING_ORDER = {"introduced": 0, "acknowledged": 1, "changed": 2, "resolved": 3}
 Located = tuple[str, Diagnostic]  # (file key below data/, diagnostic)
 
 
@@ -152,16 +184,20 @@ def run_check(units: list[UnitSide], extra: list[Table], shown: Callable[[str], 
         if with_schema:
             shutil.copytree(schemas.schema_dir(), root.parent / "schema")
         tables = [t for side in units for t in (side.region, *side.tables()) if t is not None] + extra
+        # A file that could not be read is written empty, so that the check treats its unit as it would
+        # (no totals from a unit with a broken file); its finding is the reason it could not be read.
+        unopened = {t.key: t.problem for t in tables if not t.opened and t.problem is not None}
         for table in tables:
             target = root / table.key
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(table.raw)
         report = check([root / side.folder for side in units] + [root / t.key for t in extra], jobs=1)
-        out = []
+        out = [(key, replace(problem, path=shown(key))) for key, problem in unopened.items()]
         for diag in report.diagnostics:
             path = Path(diag.path)
             key = (path if path.is_absolute() else Path.cwd() / path).relative_to(root).as_posix()
-            out.append((key, replace(diag, path=shown(key))))
+            if key not in unopened:
+                out.append((key, replace(diag, path=shown(key))))
     return out
 
 
@@ -193,6 +229,14 @@ def stable_field(field: str, table: Table | None, rename: Renamer | None = None)
     return f"{match.group(1)}“{name}”{field[match.end():]}"
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _numbers(message: str) -> list[str]:
+    """The figures a finding states: what an acknowledgement accepted (a renamed indicator changes none)."""
+    return _NUMBER.findall(message)
+
+
 FieldKey = Callable[[str, str], str]  # (file key, diagnostic field) → a field name stable across the change
 
 
@@ -215,6 +259,8 @@ def compare_findings(old: list[Located], new: list[Located], identity: Callable[
         was = before.get(k)
         if diag.acknowledged and (was is None or not was[1].acknowledged):
             found.append(Finding("acknowledged", diag, key, folder_of(key)))
+        elif diag.acknowledged and was is not None and _numbers(was[1].message) != _numbers(diag.message):
+            found.append(Finding("changed", diag, key, folder_of(key), before=was[1]))
         elif not diag.acknowledged and (was is None or was[1].acknowledged):
             found.append(Finding("introduced", diag, key, folder_of(key)))
     found += [Finding("resolved", diag, key, folder_of(key)) for k, (key, diag) in before.items() if k not in after]

@@ -1,4 +1,5 @@
-"""Showing a DiffReport: ``text`` for a terminal, ``md`` for a pull-request comment, ``json`` for programs.
+"""Showing a DiffReport: ``text`` for a terminal, ``md`` for a pull-request comment, ``json`` for programs,
+``github`` for annotations of what the change brings (GitHub Actions workflow commands).
 
 Data text is never trusted. In Markdown every character that could start markup is escaped (a
 project named ``| <script> @someone`` stays text, breaks no table and pings nobody); in the terminal,
@@ -15,13 +16,13 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from generator.diagnostics import Severity
-from generator.diagnostics.reporters import escaped_bidi, visible_bidi
+from generator.diagnostics.reporters import escaped_bidi, github_command, visible_bidi
 from generator.review.changes import Change
 from generator.review.effects import Finding
 from generator.review.report import DiffReport, FileChange, UnitEffect
 
 SEVERITY = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
-STATUS = {"introduced": "新问题", "acknowledged": "新确认", "resolved": "已解决"}
+STATUS = {"introduced": "新问题", "acknowledged": "新确认", "changed": "已确认问题有变化", "resolved": "已解决"}
 MARKER = "<!-- jixiao-diff -->"  # lets CI find and update its own comment
 MAX_COMMENT = 60_000  # GitHub refuses comments over 65,536 characters
 
@@ -41,7 +42,9 @@ def _finding_line(finding: Finding) -> str:
     d = finding.diagnostic
     line = f"{STATUS[finding.status]}：{d.path}:{d.line}:{d.column}: {SEVERITY[d.severity]} [{d.code}] {d.message}"
     line += f" [{d.field}]" if d.field else ""
-    return line + (f"（理由：{d.reason}）" if finding.status == "acknowledged" else "")
+    if finding.before is not None:
+        line += f"（原为：{finding.before.message}）"
+    return line + (f"（理由：{d.reason}）" if finding.status in ("acknowledged", "changed") else "")
 
 
 def _text_block(title: str, path: str, notes: list[str], changes: list[Change], extra: list[str]) -> list[str]:
@@ -103,7 +106,9 @@ def _file_block(change: FileChange) -> list[str]:
 def _finding_row(finding: Finding) -> tuple[str, ...]:
     d = finding.diagnostic
     message = d.message + (f"（{d.field}）" if d.field else "")
-    if finding.status == "acknowledged":
+    if finding.before is not None:
+        message += f"。原为：{finding.before.message}"
+    if finding.status in ("acknowledged", "changed"):
         message += f"。理由：{d.reason}"
     return (STATUS[finding.status], SEVERITY[d.severity], d.code, f"{d.path}:{d.line}", message)
 
@@ -146,4 +151,21 @@ def json_(report: DiffReport, out: TextIO) -> None:
     out.write("\n")
 
 
-FORMATS: dict[str, Callable[[DiffReport, TextIO], None]] = {"text": text, "md": markdown, "json": json_}
+# --- GitHub annotations -------------------------------------------------------------------------
+
+def github(report: DiffReport, out: TextIO) -> None:
+    """Annotations for what the change brings: findings it introduces and acknowledged findings whose numbers
+    it changes. Findings that were there before the change, anywhere in the unit, are not annotated: they
+    are not the author's to answer for, and would bury the new ones."""
+    for effect in report.effects:
+        for finding in effect.findings:
+            d = finding.diagnostic
+            if finding.status == "introduced":
+                body = d.message + (f" [{d.field}]" if d.field else "") + (f"。提示：{d.hint}" if d.hint else "")
+                out.write(github_command(d.severity.value, d, f"{d.code} {SEVERITY[d.severity]}（新问题）", body))
+            elif finding.status == "changed" and finding.before is not None:
+                body = f"{d.message}（原为：{finding.before.message}；已确认的理由：{d.reason}）"
+                out.write(github_command("warning", d, f"{d.code} 已确认问题有变化", body))
+
+
+FORMATS: dict[str, Callable[[DiffReport, TextIO], None]] = {"text": text, "md": markdown, "json": json_, "github": github}

@@ -92,23 +92,33 @@ def changed_names(root: Path, base: str, head: str | None, pathspec: str) -> lis
     return _names(git(root, *args, *([head] if head else []), "--", pathspec))
 
 
+def staged_names(root: Path, pathspec: str) -> list[str]:
+    """Paths the commit being made changes: the index against HEAD (against nothing before the first commit),
+    deletions included."""
+    return _names(git(root, "diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--", pathspec))
+
+
 def untracked(root: Path, pathspec: str) -> list[str]:
     return _names(git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", pathspec))
 
 
-def ls_tree(root: Path, commit: str, paths: list[str], recursive: bool = False) -> dict[str, str]:
-    """{path: blob id} of the regular files named by ``paths`` in a commit ("dir/" lists a folder)."""
+LINK_MODE = "120000"
+
+
+def ls_tree(root: Path, commit: str, paths: list[str], recursive: bool = False) -> dict[str, tuple[str, str]]:
+    """{path: (mode, blob id)} of the files named by ``paths`` in a commit ("dir/" lists a folder): regular
+    files, and symbolic links (mode LINK_MODE), which are never followed."""
     if not paths:
         return {}
     out = git(root, "ls-tree", *(["-r"] if recursive else []), "-z", "--full-tree", commit, "--", *paths)
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     for entry in out.split(b"\0"):
         if not entry:
             continue
         meta, _, name = entry.partition(b"\t")
         mode, kind, oid = meta.split(b" ")
-        if kind == b"blob" and mode in (b"100644", b"100755"):  # symbolic links are not followed
-            found[os.fsdecode(name)] = oid.decode()
+        if kind == b"blob":
+            found[os.fsdecode(name)] = (mode.decode(), oid.decode())
     return found
 
 

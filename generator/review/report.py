@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from generator.review.changes import Change
 from generator.review.effects import Finding
 
-STATUS_ORDER = ("added", "removed", "renamed", "moved", "modified")
+STATUS_ORDER = ("added", "removed", "renamed", "moved", "modified", "unreadable")
 NOUNS = {"project": "项目", "unit": "单位", "region": "地区设置", "other": "其他文件"}
 COUNTS = {"added": "新增 {n} 个{noun}", "removed": "删除 {n} 个{noun}", "modified": "修改 {n} 个{noun}",
-          "renamed": "{n} 个{noun}改名", "moved": "{n} 个{noun}移到其他单位"}
+          "renamed": "{n} 个{noun}改名", "moved": "{n} 个{noun}移到其他单位", "unreadable": "{n} 个{noun}无法读取"}
 
 
 @dataclass

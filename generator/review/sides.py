@@ -16,7 +16,7 @@ from generator.data import fields as F
 from generator.data import schemas
 from generator.data.load import REGION_FILE, UNIT_FILE, Document, LoadResult, decode, parse
 from generator.diagnostics import Diagnostic
-from generator.review.snapshot import Snapshot
+from generator.review.snapshot import Content, Snapshot
 
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 
@@ -50,6 +50,7 @@ class Table:
     raw: bytes
     result: LoadResult
     valid: bool
+    opened: bool = True  # False when the file could not even be read (its bytes are unknown; raw is empty)
 
     @property
     def doc(self) -> Document | None:
@@ -57,6 +58,7 @@ class Table:
 
     @property
     def problem(self) -> Diagnostic | None:
+        """Why the file cannot be read (it is still there: never a deletion), or None."""
         return self.result if isinstance(self.result, Diagnostic) else None
 
     @property
@@ -74,7 +76,10 @@ class Table:
         return PurePosixPath(self.key).name
 
 
-def parse_table(key: str, raw: bytes, shown: str) -> Table:
+def parse_table(key: str, content: Content, shown: str) -> Table:
+    if isinstance(content, Diagnostic):  # a link, a named pipe, an error of the system: there, but unreadable
+        return Table(key, b"", content, False, opened=False)
+    raw = content
     text = decode(raw, shown)
     if isinstance(text, Diagnostic):
         return Table(key, raw, text, False)
@@ -83,7 +88,7 @@ def parse_table(key: str, raw: bytes, shown: str) -> Table:
     return Table(key, raw, result, valid)
 
 
-def read_tables(snapshot: Snapshot, keys: list[str], cache: dict[tuple[str, bytes], Table] | None = None
+def read_tables(snapshot: Snapshot, keys: list[str], cache: dict[tuple[str, Content], Table] | None = None
                 ) -> dict[str, Table]:
     """Parse the files; a file the cache already holds with the same bytes (the other side's) is reused."""
     cache = {} if cache is None else cache

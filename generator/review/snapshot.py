@@ -7,14 +7,23 @@ city-sized repository reads that project's unit and nothing else.
 
 from __future__ import annotations
 
+import os
+import stat
 from abc import ABC, abstractmethod
 from pathlib import Path
 
 from generator.data.load import YAML_SUFFIXES
+from generator.data.load import read as read_file
+from generator.diagnostics import Diagnostic, make
 from generator.review import gitrepo
 
 DATA_DIR = "data"
 SCHEMA_FILE = "schema/project.schema.json"
+
+# A file's bytes, or why it cannot be read: a symbolic link (P006, never followed), a named pipe or
+# another special file (P007), an error of the system (Y013). A file that cannot be read is still
+# there: the diff says so, and never takes it for a deleted one.
+Content = bytes | Diagnostic
 
 
 def is_data_key(key: str) -> bool:
@@ -37,7 +46,7 @@ class Snapshot(ABC):
         """Every data file at any depth, in the data folder or one folder of it."""
 
     @abstractmethod
-    def read(self, keys: list[str]) -> dict[str, bytes]:
+    def read(self, keys: list[str]) -> dict[str, Content]:
         """Contents of the files that exist on this side; missing ones are left out."""
 
     def shown(self, key: str) -> str:
@@ -51,7 +60,7 @@ class Snapshot(ABC):
 class CommitSnapshot(Snapshot):
     def __init__(self, root: Path, commit: str, label: str) -> None:
         self.root, self.commit, self.label = root, commit, label
-        self._oids: dict[str, str] = {}
+        self._oids: dict[str, tuple[str, str]] = {}
 
     def _list(self, specs: list[str], recursive: bool) -> list[str]:
         found = gitrepo.ls_tree(self.root, self.commit, specs, recursive=recursive)
@@ -68,13 +77,14 @@ class CommitSnapshot(Snapshot):
     def has_schema(self) -> bool:
         return bool(gitrepo.ls_tree(self.root, self.commit, [SCHEMA_FILE]))
 
-    def read(self, keys: list[str]) -> dict[str, bytes]:
+    def read(self, keys: list[str]) -> dict[str, Content]:
         unknown = [k for k in keys if k not in self._oids]
         if unknown:
             self._list([self.shown(k) for k in unknown], recursive=False)
-        oids = {k: self._oids[k] for k in keys if k in self._oids}
-        blobs = gitrepo.read_blobs(self.root, list(oids.values()))
-        return {k: blobs[oid] for k, oid in oids.items()}
+        entries = {k: self._oids[k] for k in keys if k in self._oids}
+        blobs = gitrepo.read_blobs(self.root, [oid for mode, oid in entries.values() if mode != gitrepo.LINK_MODE])
+        return {k: make("P006", self.shown(k), name=Path(k).name) if mode == gitrepo.LINK_MODE else blobs[oid]
+                for k, (mode, oid) in entries.items()}
 
 
 class FolderSnapshot(Snapshot):
@@ -91,8 +101,7 @@ class FolderSnapshot(Snapshot):
         for folder in folders:
             path = self._path(folder)
             if path.is_dir() and not path.is_symlink():
-                found += [f"{folder}/{p.name}" if folder else p.name for p in path.iterdir()
-                          if p.is_file() and not p.is_symlink()]
+                found += [f"{folder}/{p.name}" if folder else p.name for p in path.iterdir() if _file_like(p)]
         return sorted(k for k in found if is_data_key(k))
 
     def all_files(self, folder: str = "") -> list[str]:
@@ -103,24 +112,36 @@ class FolderSnapshot(Snapshot):
             if not current.is_dir() or current.is_symlink():
                 continue
             for path in current.iterdir():
-                if path.is_symlink() or path.name.startswith("."):
+                if path.name.startswith("."):
                     continue
-                if path.is_dir():
-                    stack.append(path)
-                elif path.is_file():
+                if _file_like(path):
                     found.append(path.relative_to(self.data_dir).as_posix())
+                elif path.is_dir():
+                    stack.append(path)
         return sorted(k for k in found if is_data_key(k))
 
     def has_schema(self) -> bool:
         return (self.data_dir.parent / SCHEMA_FILE).is_file()
 
-    def read(self, keys: list[str]) -> dict[str, bytes]:
-        out = {}
+    def read(self, keys: list[str]) -> dict[str, Content]:
+        """As ``jixiao check`` reads them (generator.data.load.read): a link is not followed, a named pipe
+        never waited on; what cannot be read is its diagnostic."""
+        out: dict[str, Content] = {}
         for key in keys:
             path = self._path(key)
-            if path.is_file() and not path.is_symlink() and not path.parent.is_symlink():
-                out[key] = path.read_bytes()
+            if path.parent.is_symlink() or not _file_like(path):
+                continue  # not there (a folder behind a link is not read, as in jixiao check)
+            out[key] = read_file(path, self.shown(key))
         return out
+
+
+def _file_like(path: Path) -> bool:
+    """Anything but a folder (a regular file, a link, a named pipe…): what the diff lists, and reads or
+    says why it cannot."""
+    try:
+        return not stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 class WorkTreeSnapshot(FolderSnapshot):

@@ -37,6 +37,7 @@ Whatever is reused, the site is byte for byte what a build from nothing would wr
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -55,13 +56,16 @@ from generator.site.unitpages import UnitSummary
 MARKER = ".jixiao-site"  # publish.py writes it in every site it makes
 UPDATING = ".jixiao-updating"  # there while an update replaces files: a site left half old, half new
 UNIT_KIND, ROWS_KIND, SITE_KIND, PDF_KIND, SHARD_KIND = "site-unit", "site-rows", "site", "pdf-batch", "search-shard"
-ROWS = ("projects", "indicators")
+ROWS = ("projects", "indicators", "site")  # scratch files of a unit's worker, kept with the unit
 
 
-def unit_key(folder: UnitFolder, data: Path, frame: Path, tables: bool, histories: Histories) -> str | None:
+def unit_key(folder: UnitFolder, data: Path, frame: Path, tables: bool, histories: Histories,
+             related: Sequence[UnitFolder] = ()) -> str | None:
+    """``related``: other unit folders its pages read (site/years.py: the same unit in other years)."""
     files = [folder.region_dir / REGION_FILE, folder.unit_file, *folder.project_files]
+    files += [p for other in related if other.path != folder.path for p in (other.unit_file, *other.project_files)]
     events = [repr(histories.files.get(p.absolute())) + repr(histories.older.get(p.absolute())) for p in files]
-    address = "/".join(UnitAddress.of(folder.region_dir, folder.year, folder.path).parts)  # depends on its siblings
+    address = "/".join(p for f in (folder, *related) for p in UnitAddress.of(f.region_dir, f.year, f.path).parts)
     parts = [os.fsencode(Path.cwd()), os.fsencode(data.absolute()), address.encode(), b"tables" if tables else b"-",
              frame.read_bytes(), repr(histories.root is None).encode(), *(e.encode() for e in events)]
     return cache.key(UNIT_KIND, parts + cache.file_parts(files))

@@ -10,7 +10,10 @@ from generator.check.rules.common import (
     COST_LEVEL2,
     COUNT_UNITS,
     KNOWN_UNITS,
+    MONEY_SPELLINGS,
     OPERATOR_LIKE,
+    OPERATORS,
+    PERCENT_UNITS,
     TIME_UNITS,
     Table,
     amount,
@@ -28,7 +31,7 @@ from generator.check.rules.common import (
 from generator.check.rules.registry import Scope, project_rule, unit_rule
 from generator.data import fields as F
 from generator.data.model import Indicator, Project, Unit
-from generator.data.normalize import as_number, squash
+from generator.data.normalize import OPERATOR_ALIASES, as_number, halfwidth, squash
 from generator.diagnostics import Diagnostic
 
 GROWTH_WORDS = ("增长", "增幅", "提高率", "上升")
@@ -72,6 +75,30 @@ def _misplaced(text: str) -> str:
     return ""
 
 
+_NUMERIC_TARGET = re.compile(r"(?P<op>[≥≤≧≦=<>]{1,2}|大于等于|不低于|小于等于|不高于|不超过|等于|大于|小于)?"
+                             r"\s*(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>\S*)")
+TARGET_UNITS = PERCENT_UNITS | set(MONEY_SPELLINGS) | COUNT_UNITS  # not years or months: "2026年" is a date
+
+
+def numeric_target(text: str) -> tuple[str, str, str] | None:
+    """(operator, number, unit) of a target that is a comparison or an amount (``≥90%``, ``不低于 85 %``,
+    ``10万元``), None for a text target; a bare number is V004's, a date such as 2026年 is a text target."""
+    match = _NUMERIC_TARGET.fullmatch(squash(halfwidth(text)))
+    if match is None or as_number(match["number"]) is None:
+        return None
+    op, unit = match["op"] or "", match["unit"]
+    if (unit and unit not in TARGET_UNITS) or not (op or unit):
+        return None
+    operator = OPERATOR_ALIASES.get(op, op)
+    return (operator if operator in OPERATORS else "", match["number"].replace(",", ""), unit)
+
+
+def _quantify(operator: str, value: str, unit: str) -> str:
+    how = f"把指标值类型改为“{operator}”" if operator else "把指标值类型改为 ≥、≤ 或 =（按目标的方向）"
+    proper = "%" if unit in PERCENT_UNITS else unit
+    return f"{how}，指标值写 {value}" + (f"，度量单位写“{proper}”" if proper else "，并写明度量单位") + "。"
+
+
 def check_columns(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     doc, value = table.doc, ind.value
     quantitative = not ind.is_qualitative
@@ -98,7 +125,10 @@ def check_qualitative(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     elif number(ind) is not None:
         problem = "是数字，不是文字目标"
     else:
-        if squash(text) == squash(ind.name or ""):
+        target = numeric_target(text)
+        if target is not None:
+            yield table.doc.diagnostic("V020", ind.field(F.VALUE), name=ind.name, value=text, fix=_quantify(*target))
+        elif squash(text) == squash(ind.name or ""):
             yield table.doc.diagnostic("V005", ind.field(F.VALUE), name=ind.name)
         return
     yield table.doc.diagnostic("V004", ind.field(F.VALUE), name=ind.name, value=text, problem=problem)
