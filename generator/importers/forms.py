@@ -316,4 +316,4 @@ def title_fits(title: str, text: str) -> bool:
     """Whether a cell reads as a column title that may hold placeholders ("{前年}年实际执行数": 2020年实际执行数)."""
     if "{" not in title:
         return norm(title) == norm(text)
-    return from_template(title, text.strip()) is not None
+    return from_template(title, squash(text)) is not None  # a title wrapped in its cell ("2020年实\n际执行数")
