@@ -46,7 +46,7 @@ class UsageError(JixiaoError):
 
 
 class ToolError(JixiaoError):
-    """A program jixiao needs (git, LibreOffice, Pagefind) is missing or failed."""
+    """A program jixiao needs (git, LibreOffice) is missing or failed."""
 
     code = "R009"
 

@@ -34,20 +34,15 @@ DESKTOP = (1280, 900)
 PHONE = (390, 844)
 
 
-# Search as the search page does (docs/assets/jixiao/site.js): Pagefind's main bundle with the shards of
-# unit pages merged (site/search.py). Arguments: the site's address, the query, how many results to
-# open; calls back with the addresses of those results.
+# Search as the search page does (docs/assets/jixiao/search.js), on the search page once it is ready.
+# Arguments: the query, the filters ({region, year, unit, category, kind}), how many results; calls back
+# with their addresses (site-relative page folders), or ['error: …'].
 SEARCH = """
 const done = arguments[arguments.length - 1];
-const base = arguments[0];
-import(base + 'pagefind/pagefind.js').then(async pagefind => {
-  const listed = await fetch(base + 'pagefind/shards.json').then(r => r.ok ? r.json() : {shards: []});
-  await pagefind.options({bundlePath: base + 'pagefind/'});
-  for (const shard of listed.shards) await pagefind.mergeIndex(new URL(shard, base).href);
-  const found = await pagefind.search(arguments[1]);
-  const pages = await Promise.all(found.results.slice(0, arguments[2]).map(r => r.data()));
-  done(pages.map(p => p.url));
-}).catch(e => done(['error: ' + e]));
+const [query, filters, count] = arguments;
+const ready = () => window.jixiaoSearch && window.jixiaoSearch.ready ? window.jixiaoSearch.ready
+  : new Promise(resolve => setTimeout(() => resolve(ready()), 20));
+ready().then(() => window.jixiaoSearch.find(query, filters || {}, count)).then(done).catch(e => done(['error: ' + e]));
 """
 
 

@@ -79,3 +79,29 @@ def test_fmt_hook_rewrites_aliases(repo: Path) -> None:
     run(["git", "add", "-A"], repo)
     second = run(["git", "commit", "-qm", "改写法"], repo)
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_code_hooks_format_the_code_and_leave_data_alone(tmp_path: Path) -> None:
+    """The repository's own code hooks (ruff) stop a commit of badly formatted code and format it; the data formatter is
+    not run on code (jixiao check runs on every commit, always_run, to see deletions), and no data repository's
+    configuration carries the code hooks."""
+    repo = tmp_path / "repo"
+    (repo / "generator").mkdir(parents=True)
+    shutil.copy(ROOT / ".pre-commit-config.yaml", repo)
+    shutil.copy(ROOT / "pyproject.toml", repo)
+    code = repo / "generator" / "example.py"
+    code.write_text("x = {  'a':1 }\n", encoding="utf-8")
+    assert run(["git", "init", "-q"], repo).returncode == 0
+    run(["pre-commit", "install"], repo)
+    run(["git", "add", "-A"], repo)
+    first = run(["git", "commit", "-qm", "代码"], repo)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert code.read_text(encoding="utf-8") == 'x = {"a": 1}\n'
+    said = first.stdout + first.stderr
+    assert "hook id: ruff-format" in said
+    assert "jixiao fmt" in said and "(no files to check)Skipped" in said  # the data hooks are not run on code
+    run(["git", "add", "-A"], repo)
+    second = run(["git", "commit", "-qm", "代码"], repo)
+    assert second.returncode == 0, second.stdout + second.stderr
+    for template in sorted((ROOT / "docs" / "ci").glob("pre-commit-config*.yaml")):
+        assert "ruff" not in template.read_text(encoding="utf-8"), template

@@ -57,8 +57,10 @@ def test_every_table_is_written_in_three_formats_with_a_booklet_per_unit(built: 
         for suffix in (".html", ".docx", ".xlsx"):
             assert (folder / f"{project.stem}{suffix}").is_file()
     for unit in units:
-        assert {"汇总表.html", "单位汇编.html", "单位汇编.docx"} <= {p.name for p in unit.iterdir()}
-    assert built.tables == len(projects) + 4 + 3  # projects, 4 summaries, 3 部门整体 (组织部 has none)
+        assert {"单位汇编.html", "单位汇编.docx"} <= {p.name for p in unit.iterdir()}
+        # Hebei's layout leaves out a 汇总表 its units did not publish (印刷.汇编.未公开的汇总表: 不印)
+        assert (unit / "汇总表.html").is_file() == (unit.parts[-3] != "唐山市路南区"), unit
+    assert built.tables == len(projects) + 3 + 3  # projects, 3 Hunan summaries, 3 部门整体 (组织部 has none)
     assert built.files == built.tables * 3 + 2 * len(units)
 
 
@@ -86,12 +88,15 @@ def test_every_docx_opens_with_the_form_structure(built: BuildResult) -> None:
 
 def test_docx_merges_level_1_and_level_2_like_the_form(built: BuildResult) -> None:
     path = built.out / "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.docx"
-    table = Document(str(path)).tables[0]
-    texts = [[c.text for c in row.cells] for row in table.rows]
-    header = next(i for i, row in enumerate(texts) if "一级指标" in row)
+    above, table = Document(str(path)).tables  # the indicator grid is a table of its own, right under the first
+    assert [c.text for c in above.rows[0].cells][:2] == ["项目名称", "志愿服务活动专项"]
+    texts = [[c.text.replace("\n", "") for c in row.cells] for row in table.rows]  # labels break between words
+    header = 0
     assert texts[header] == ["本年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标值类型", "备注"]
-    assert texts[0][:2] == ["项目名称", "志愿服务活动专项"]
-    assert _merged_down(table, header, 0)  # 本年度绩效指标 spans the indicator rows
+    # its heading row repeats on every page, and no row splits across pages
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    assert _merged_down(table, header + 1, 0)  # the column under 本年度绩效指标 spans the indicator rows
     first = header + 1
     assert texts[first][1:7] == ["产出指标", "数量指标", "志愿者人数", "500", "人", "≥"]
     assert _merged_down(table, first, 1) and _merged_down(table, first, 2)  # 产出指标, 数量指标
@@ -103,7 +108,13 @@ def test_every_xlsx_opens_with_merges_numbers_and_print_setup(built: BuildResult
     for path in tables_of(built, ".xlsx"):
         sheet = load_workbook(path).active
         text_form = path.stem == "部门整体" and "唐山" in str(path)  # the Hebei 部门整体 is one column of text
-        assert bool(sheet.merged_cells.ranges) != text_form, path
+        merges = sheet.merged_cells.ranges
+        assert merges, path
+        if text_form:  # its paragraphs span the page's columns, one row each
+            assert all(m.min_row == m.max_row for m in merges), path
+        else:  # a table's headings repeat on every page, frozen on screen
+            assert sheet.print_title_rows, path
+        assert "第 &P 页 共 &N 页" in sheet.oddFooter.center.text, path
         assert sheet.print_area, path
         setup = sheet.page_setup  # one page wide, any height; a missing fitToWidth means 1 (XlsxWriter omits it)
         assert setup.fitToWidth in (None, 1) and int(setup.fitToHeight) == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -123,7 +134,8 @@ def test_xlsx_keeps_numbers_as_numbers_shown_as_in_the_data(built: BuildResult) 
     sheet = load_workbook(summary).active
     numbers = {cell.value: cell.number_format for row in sheet.iter_rows() for cell in row
                if isinstance(cell.value, (int, float))}
-    assert numbers[22.95] == "0.00" and numbers[4613.6] == "0.0" and numbers[5117.65] == "0.00"
+    # 列内一致: a column's amounts with the decimals of its most precise (27.00, 47.10, 22.95)
+    assert numbers[22.95] == "0.00" and numbers[4613.6] == "0.00" and numbers[5117.65] == "0.00"
     assert numbers[10] == "0"  # 10 stays 10
     hebei = built.out / "唐山市路南区/2025/区委社会工作部/常态化宣传及开展志愿服务活动.xlsx"
     sheet = load_workbook(hebei).active
@@ -227,14 +239,27 @@ def test_rendered_pages_match_the_golden_grids(built: BuildResult, golden: Golde
 def test_booklet_holds_all_tables_in_order(built: BuildResult) -> None:
     folder = built.out / "株洲市渌口区/2026/区委社会工作部"
     booklet = parse_page(folder / "单位汇编.html")
-    assert booklet.titles == ["2026年部门整体支出绩效目标表", "2026年项目支出绩效目标汇总表",
-                              "2026年项目支出绩效目标表", "2026年项目支出绩效目标表"]
-    assert booklet.tables[2][0][:2] == ["项目名称", "志愿服务活动专项"]  # 序号 1 comes first
+    # contents, then the projects first as the unit's published document (单位.yaml 印刷.顺序), then the
+    # rest in the layout's order; the 汇总表 it never published marked as derived
+    assert booklet.titles == ["目录", "2026年项目支出绩效目标表", "2026年项目支出绩效目标表",
+                              "2026年部门整体支出绩效目标表", "2026年项目支出绩效目标汇总表"]
+    assert booklet.tables[0][0][:2] == ["项目名称", "志愿服务活动专项"]  # 序号 1 comes first
+    page = (folder / "单位汇编.html").read_text(encoding="utf-8")
+    assert page.count("（根据项目表生成）") == 2 and '<section class="cover">' not in page
     document = Document(str(folder / "单位汇编.docx"))
-    assert len(document.sections) == 4 and len(document.tables) == 4
+    # a cover, the contents, a section per table; the indicator grid a table of its own (not the 汇总表's)
+    assert len(document.sections) == 6 and len(document.tables) == 7
     hebei = Document(str(built.out / "唐山市路南区/2025/区委社会工作部/单位汇编.docx"))
     landscape = [s.page_width > s.page_height for s in hebei.sections]
-    assert landscape == [False, True, False, False, False, False, False]  # the Hebei summary is landscape
+    assert landscape == [False] * 8  # cover, contents, 部门整体, 5 projects: no 汇总表 (Hebei prints none unpublished)
+    organisation = (built.out / "株洲市渌口区/2026/区委组织部/单位汇编.html").read_text(encoding="utf-8")
+    contents = re.findall(r'<li class="depth-(\d)"><a href="#表(\d+)">([^<]*)</a>', organisation)
+    # the summary it published first (印刷.顺序), its title as 乙式 prints it and no line of its own name;
+    # the projects under the title they share, each by its name
+    assert contents[:3] == [("1", "1", "2026年项目支出方向绩效目标汇总表"), ("1", "2", "2026年项目支出绩效目标表"),
+                            ("2", "2", "村干部基本报酬和离任村干部补贴经费")]
+    headings = [p.text for p in hebei.paragraphs if p.text in ("第一部分", "第二部分")]
+    assert headings == ["第一部分", "第二部分"]  # the parts of the published document (contents list them too)
 
 
 def test_fields_without_a_column_are_reported_not_dropped(make_tree: object, tmp_path: Path) -> None:
@@ -277,7 +302,7 @@ def test_cli_build_writes_and_summarises(data_copy: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(data_copy.parent)
     result = CliRunner().invoke(cli, ["build", "--no-pdf"])
     assert result.exit_code == 0, result.output
-    assert "已生成 27 张表格 → site/tables/" in result.output
+    assert "已生成 26 张表格 → site/tables/" in result.output
     assert (data_copy.parent / "site/tables/株洲市渌口区/2026/区委组织部/汇总表.docx").is_file()
 
 
@@ -306,20 +331,20 @@ def test_a_table_does_not_depend_on_what_was_written_before(built: BuildResult) 
     from generator.data.tree import collect
     from generator.render.compose import compose_unit
     from generator.render.tables import write_unit_tables
-    from generator.render.word import docx_bytes
+    from generator.render.word import booklet_bytes, docx_bytes
 
     folder = next(f for f in collect([DATA]).units.values() if f.path.name == "区委社会工作部" and "唐山" in str(f.path))
     unit_result = write_unit_tables(load_unit(folder), built.out.parent / "again")
     first = (unit_result.folder / "劳务费.docx").read_bytes()
     assert first == (built.out / "唐山市路南区/2025/区委社会工作部/劳务费.docx").read_bytes()
     unit = load_unit(folder)
-    forms = compose_unit(load_layout("河北"), unit).forms
-    booklet = docx_bytes(forms, f"{unit.name} {unit.year}年绩效目标表汇编")  # sections of both orientations
+    composed = compose_unit(load_layout("河北"), unit)
+    booklet = booklet_bytes(composed.booklet)
     # The build makes the booklet from the bodies it wrote for the tables; the same bytes as from scratch.
     assert booklet == (built.out / "唐山市路南区/2025/区委社会工作部/单位汇编.docx").read_bytes()
-    page = booklet_page(load_layout("河北"), unit.name, unit.year, forms)  # its web page likewise
+    page = booklet_page(load_layout("河北"), composed.booklet)  # its web page likewise
     assert page == (built.out / "唐山市路南区/2025/区委社会工作部/单位汇编.html").read_text(encoding="utf-8")
-    single = next(f for f in forms if f.stem == "劳务费")
+    single = next(f for f in composed.forms if f.stem == "劳务费")
     assert docx_bytes([single], single.title) == first  # a single table again, after the booklet
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import quote, unquote, urljoin, urlparse
 
 import pytest
 from click.testing import CliRunner
@@ -104,7 +104,7 @@ def test_every_data_file_has_its_page(site: Path) -> None:
     for region in DATA.iterdir():
         assert (site / "地区" / region.name / "index.html").is_file()
     for name in ("index.html", "搜索/index.html", "公开数据/index.html", "字段说明/index.html", "问题代码/index.html",
-                 "编辑指南/index.html", "审核指南/index.html", "data/datapackage.json", "pagefind/pagefind.js"):
+                 "编辑指南/index.html", "审核指南/index.html", "data/datapackage.json", "search-index/entry.js"):
         assert (site / name).is_file(), name
 
 
@@ -154,11 +154,26 @@ def test_unit_pages_show_department_table_or_narrative_and_summary(site: Path) -
     assert "部门整体绩效目标" in hebei and "工作保障措施" in hebei and "单位汇编" in hebei
 
 
-def test_home_page_has_totals_chart_and_changes(site: Path) -> None:
+def test_home_page_has_totals_per_region_and_year_charts_linking_units_and_changes(site: Path) -> None:
     text = (site / "index.html").read_text(encoding="utf-8")
-    projects = sum(1 for p in data_files() if p.name != "单位.yaml")
-    assert f'<th scope="row">项目</th><td class="jixiao-number">{projects}</td>' in text
-    assert text.count('<svg role="img"') == 2 and "株洲市渌口区 2026年各单位项目金额" in text
+    by_year: dict[tuple[str, str], list[Path]] = {}
+    for path in data_files():
+        if path.name != "单位.yaml":
+            region, year = path.relative_to(DATA).parts[:2]
+            by_year.setdefault((region, year), []).append(path)
+    total = Decimal(0)
+    for (region, year), files in by_year.items():
+        budget = sum((Decimal(str(yaml_data(p).get("项目金额") or 0)) for p in files), Decimal(0))
+        total += budget
+        row = re.search(rf'<tr><th scope="row"><a href="{quote(f"地区/{region}/{year}")}/index.html">{region} {year}年</a>'
+                        r"</th>(.*?)</tr>", text)
+        assert row, (region, year)
+        assert f'<td class="jixiao-number">{len(files)}</td>' in row.group(1)
+        assert f"{format(budget.normalize(), 'f')} 万元" in row.group(1)
+    assert len(by_year) > 1 and format(total.normalize(), "f") not in text  # never summed across years and regions
+    assert text.count('<figure class="jixiao-chart"') == len(by_year) and "株洲市渌口区 2026年各单位项目金额" in text
+    unit = quote("地区/株洲市渌口区/2026/区委组织部")
+    assert f'<span class="jixiao-bar-name"><a href="{unit}/index.html">中共株洲市渌口区委组织部</a>' in text
     assert "最近的改动" in text
 
 
@@ -360,13 +375,16 @@ def test_the_hook_fails_a_strict_build_that_loads_a_font_from_another_host(tmp_p
 
 
 def test_shell_rebases_links_to_each_depth() -> None:
-    html = ('<html><head><title>JIXIAOSHELLTITLE - 站</title><link href="../assets/a.css"></head><body>'
+    html = ('<html><head><meta name="description" content="JIXIAOSHELLDESCRIPTION"><title>JIXIAOSHELLTITLE - 站</title>'
+            '<link href="../assets/a.css"></head><body>'
             '<a href="..">首页</a><span>JIXIAOSHELLTITLE</span><article class="md-content__inner md-typeset">x</article>'
             '<script id="__config">{"base": ".."}</script></body></html>')
     shell = Shell.from_page(html)
-    deep = shell.page("<甲>", PurePosixPath("地区/乙/2026/丙/丁"), "<p>正文</p>")
+    deep = shell.page("<甲>JIXIAOSHELLDESCRIPTION", PurePosixPath("地区/乙/2026/丙/丁"), "<p>正文</p>", "说明<乙>")
     assert 'href="../../../../../assets/a.css"' in deep and '"base": "../../../../.."' in deep
-    assert "<title>&lt;甲&gt; - 站</title>" in deep and "<span>&lt;甲&gt;</span>" in deep
+    assert "<title>&lt;甲&gt;JIXIAOSHELLDESCRIPTION - 站</title>" in deep
+    assert "<span>&lt;甲&gt;JIXIAOSHELLDESCRIPTION</span>" in deep
+    assert '<meta name="description" content="说明&lt;乙&gt;">' in deep  # the title's text is never taken for the mark
     home = shell.page("首页", PurePosixPath(), "")
     assert 'href="assets/a.css"' in home and '<a href=".">' in home and '"base": "."' in home
     with pytest.raises(ShellError):
@@ -514,3 +532,159 @@ def test_serve_refuses_impossible_and_climbing_paths_and_lists_no_folder(tmp_pat
     finally:
         thread.join()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def page_text(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def flag(number: int) -> str:
+    return f'<a class="jixiao-flag" href="#finding-{number}">已确认问题 {number}</a>'
+
+
+def test_every_acknowledged_value_is_marked_where_it_is_shown(site: Path) -> None:
+    """The finding's mark stands beside the value it is about, header fields and budget rows included,
+    linking to its reason on the same page."""
+    unit = page_text(site, "地区/株洲市渌口区/2026/区委社会工作部")
+    assert re.search(r"<th scope=\"row\">按支出性质分：项目支出</th><td>14\.4 " + re.escape(flag(1)), unit), "X003"
+    assert '<li id="finding-1"><strong>X003' in unit
+    assert "两者不一致（见已确认问题 1）" in unit  # the total says which figure it adds
+    training = page_text(site, "地区/株洲市渌口区/2026/区委组织部/新一届村（社区）两委干部履职能力提升培训")
+    found = re.search(r'<li id="finding-(\d+)"><strong>[A-Z]\d+ [^<]*</strong>（位置：填报单位）', training)
+    assert found, "the 填报单位 finding is listed"
+    printed = r"<th scope=\"row\">填报单位（原表所印）</th><td>中共株洲市株洲市娄口区委组织部 "
+    assert re.search(printed + re.escape(flag(int(found.group(1)))), training)
+    aid = page_text(site, "地区/株洲市渌口区/2026/区人民政府办公室/援助泸溪资金")
+    assert re.search(r"<th scope=\"row\">项目类别</th><td>（原表未填） " + re.escape(flag(1)), aid)  # F009: left empty
+    volunteer = page_text(site, "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项")
+    operator = re.search(r'<td class="jixiao-c2">([^<]*)(.*?)</td>', volunteer[volunteer.index("群众满意度"):])
+    assert operator and flag(1) in operator.group(2)  # V007 is about 指标值类型: marked in that cell
+
+
+def test_corrections_are_noted_on_the_page(site: Path) -> None:
+    talent = page_text(site, "地区/株洲市渌口区/2026/区委组织部/人才工作专项")
+    assert '录入时对原表作了 1 处更正' in talent and '<h2 id="corrections">更正说明</h2>' in talent
+    assert "原表未填项目金额" in talent
+
+
+def test_pages_have_titles_descriptions_and_a_foot(site: Path) -> None:
+    project = page_text(site, "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项")
+    assert "<title>志愿服务活动专项 - 中共株洲市渌口区委社会工作部 - 株洲市渌口区 2026年 - 预算绩效目标公开</title>" in project
+    description = re.search(r'<meta name="description" content="([^"]*)">', project)
+    assert description and description.group(1).startswith("中共株洲市渌口区委社会工作部2026年项目“志愿服务活动专项”")
+    unit = page_text(site, "地区/株洲市渌口区/2026/区委社会工作部")
+    assert "<title>中共株洲市渌口区委社会工作部 - 株洲市渌口区 2026年 - 预算绩效目标公开</title>" in unit
+    for text in (project, unit, page_text(site, ""), page_text(site, "地区/株洲市渌口区/2026")):
+        assert '<footer class="jixiao-foot"' in text and "数据来源：" in text
+
+
+def test_the_foot_names_the_publisher_and_contact_from_the_region_file(data_copy: Path, tmp_path: Path) -> None:
+    region = data_copy / "株洲市渌口区/地区.yaml"
+    region.write_text(region.read_text(encoding="utf-8") + "发布单位: 某区财政局（测试用）\n联系方式: 0000-0000000（测试用）\n",
+                      encoding="utf-8")
+    out = build(data_copy, tmp_path / "site", make_pdf=False, tables=False).out.parent
+    for page in ("地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项", "地区/株洲市渌口区/2026", ""):
+        text = page_text(out, page)
+        assert "发布单位：某区财政局（测试用）" in text and "联系方式：0000-0000000（测试用）" in text, page
+    assert "某区财政局" not in page_text(out, "地区/唐山市路南区/2025/区委社会工作部")
+
+
+def test_guides_are_out_of_the_public_menu_and_linked_at_the_foot(site: Path) -> None:
+    home = page_text(site, "")
+    tabs = re.findall(r'<a href="[^"]*" class="md-tabs__link">\s*([^<]*?)\s*</a>', home)
+    assert tabs == ["首页", "搜索", "公开数据"]
+    foot = home[home.index('<nav class="jixiao-guides"'):]
+    for guide in ("编辑指南", "审核指南", "性能", "安全与可靠性", "数据仓库", "程序结构"):
+        assert f">{guide}</a>" in foot[:2000], guide
+        assert f">{guide}</a>" not in home[:home.index('<nav class="jixiao-guides"')].split('<div class="md-content"')[0], guide
+
+
+def test_links_to_pages_name_their_index_html(site: Path) -> None:
+    """Opened from disk a link to a folder shows the folder's files: every link to a page ends in index.html."""
+    for path in html_pages(site):
+        if "tables" in path.relative_to(site).parts or path.name == "404.html":  # 404.html: served at any address
+            continue
+        for link in parse(path).links:
+            target = urlparse(link)
+            if target.scheme or target.netloc or link.startswith("#") or not target.path:
+                continue
+            assert not target.path.endswith("/") and target.path not in (".", ".."), (path, link)
+
+
+def test_official_table_pages_link_back_to_their_page(site: Path) -> None:
+    table = (site / "tables/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.html").read_text(encoding="utf-8")
+    back = re.search(r'<nav class="jixiao-back" aria-label="返回"><a href="([^"]+)">← 返回：志愿服务活动专项</a>', table)
+    assert back and unquote(back.group(1)) == "../../../../地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项/index.html"
+    unit_table = (site / "tables/株洲市渌口区/2026/区委社会工作部/汇总表.html").read_text(encoding="utf-8")
+    assert "← 返回：中共株洲市渌口区委社会工作部</a>" in unit_table
+    project = page_text(site, "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项")
+    printable = re.search(r'<a href="([^"]+\.html)"( download)?>官方表格：网页', project)
+    assert printable and printable.group(2) is None  # opens in the browser
+    assert re.search(r'<a href="[^"]+\.xlsx" download>官方表格：Excel', project)
+
+
+def test_a_continued_project_links_last_year_and_shows_what_changed(data_copy: Path, tmp_path: Path) -> None:
+    """Made-up data: the unit 区委社会工作部 copied to 2025 with other values (never in data/)."""
+    unit = data_copy / "株洲市渌口区/2026/区委社会工作部"
+    earlier = data_copy / "株洲市渌口区/2025/区委社会工作部"
+    shutil.copytree(unit, earlier)
+    project = earlier / "志愿服务活动专项.yaml"
+    text = project.read_text(encoding="utf-8").replace("组织指导志愿者开展服务活动。", "组织志愿者开展服务活动。")
+    row = "    三级指标: 志愿者人数\n    指标值类型: ≥\n    指标值: "
+    text = text.replace(row + "500", row + "400")
+    project.write_text(text, encoding="utf-8")
+    allowance = earlier / "两新党组织党务工作者津贴.yaml"
+    allowance.rename(earlier / "党务工作者津贴.yaml")  # continued by name, in another file
+    for path in earlier.glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("2026", "2025"), encoding="utf-8")
+    result = build(data_copy, tmp_path / "site", make_pdf=False, tables=False)
+    assert result.written, [d.message for d in result.report.diagnostics if d.severity.value == "error"]
+    out = result.out.parent
+    page = page_text(out, "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项")
+    assert re.search(r'上一年度：<a href="([^"]+)">志愿服务活动专项（2025年）</a>', page)
+    compared = page[page.index('<h2 id="compared">'):]
+    assert "<td>组织志愿者开展服务活动。</td><td>组织指导志愿者开展服务活动。</td></tr>" in compared
+    assert "<td>400 人</td><td>500 人</td>" in compared and "序号" not in compared
+    assert "志愿服务活动专项（2025年）" not in page_text(out, "地区/株洲市渌口区/2026/区委社会工作部/两新党组织党务工作者津贴")
+    unit_page = page_text(out, "地区/株洲市渌口区/2026/区委社会工作部")
+    years = unit_page[unit_page.index('<nav class="jixiao-years"'):]
+    assert '<strong aria-current="page">2026年</strong>' in years and ">2025年</a>" in years
+    assert "与上一年度相比" not in page_text(out, "地区/株洲市渌口区/2025/区委社会工作部/志愿服务活动专项")
+
+
+def test_the_list_of_all_projects_is_a_plain_table_of_whole_units(site: Path) -> None:
+    text = page_text(site, "项目列表/株洲市渌口区/2026")
+    rows = re.findall(r'<tr data-unit="([^"]*)" data-category="[^"]*">', text)
+    projects = [p for p in data_files() if p.parts[-4] == "株洲市渌口区" and p.name != "单位.yaml"]
+    assert len(rows) == len(projects) and rows == sorted(rows, key=rows.index)  # unit by unit
+    assert 'data-sort="number">项目金额</th>' in text and "<noscript" not in text
+    year = page_text(site, "地区/株洲市渌口区/2026")
+    assert "定量指标占比" in year and "株洲市渌口区 2026年全部 15 个项目" in year
+
+
+def test_the_sample_regions_of_other_layouts_are_on_the_site(tmp_path: Path) -> None:
+    """tests/regions/ (湖南申报表, 四川, 湖北, 内蒙古 layouts): every table has its page with what the new fields
+    hold, every region and year its own total, and every link resolves."""
+    from generator.data import fields as F
+
+    regions = ROOT / "tests" / "regions"
+    result = build(regions, tmp_path / "site", make_pdf=False)
+    assert result.written, result.report.diagnostics
+    site = result.out.parent
+    files = sorted(p for p in regions.rglob("*.yaml") if p.name != "地区.yaml")
+    assert len(files) >= 6
+    for path in files:
+        region, year, unit = path.relative_to(regions).parts[:3]
+        folder = site / "地区" / region / year / unit
+        page = folder / "index.html" if path.name == "单位.yaml" else folder / path.stem / "index.html"
+        data = yaml_data(path)
+        text = page.read_text(encoding="utf-8")
+        assert f"<h1 id=\"jixiao-title\">{data.get(F.PROJECT_NAME) or data[F.UNIT_NAME]}</h1>" in text, path
+        if F.INCOMPLETE in data:
+            assert "原表缺少" in text, path
+        for item in data.get(F.BREAKDOWN) or []:
+            assert str(item[F.BREAKDOWN_ITEM]) in text, path
+        home = (site / "index.html").read_text(encoding="utf-8")
+        assert f"{region} {year}年</a>" in home, (region, year)  # a row of its own on the home page
+    test_every_link_and_resource_resolves_inside_the_site(site)
+    test_no_page_loads_anything_from_another_host(site)

@@ -4,11 +4,13 @@ writes only what changed, never touches the rest, and always leaves what a build
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from conftest import DATA, ROOT
@@ -34,7 +36,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=root, check=True, capture_output=True)
     monkeypatch.chdir(root)
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(search, "PAGES_PER_SHARD", 8)  # several search shards even for the sample data
     return root
 
 
@@ -60,29 +61,23 @@ def edit(old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def shard_of(unit: str) -> str:
-    shards = sorted(p.name for p in Path("site/pagefind-shards").iterdir())
-    count = search.shard_count(sum(1 for _ in Path("data").rglob("*.yaml")))  # units and projects, as the pages
-    folder = search.shard_folder(search.shard_of(unit, count)).name
-    assert folder in shards
-    return folder
+def search_shards(site: Path) -> int:
+    entry = (site / search.FOLDER / "entry.js").read_text(encoding="utf-8")
+    return int(entry.split('"shards":')[1].split(",")[0])
 
 
 def test_an_update_writes_only_what_changed_and_equals_a_build_from_nothing(repo: Path) -> None:
     make("site")
     before = identities(repo / "site")
-    shards = sorted(p.name for p in (repo / "site/pagefind-shards").iterdir())
-    assert len(shards) > 1
     edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
     make("site")
     after = identities(repo / "site")
-    edited = shard_of(EDITED_UNIT)
-    mine = (f"tables/{EDITED_UNIT}/", f"地区/{EDITED_UNIT}/", f"data/{EDITED_UNIT}/", f"data/{EDITED_UNIT}.json",
-            f"pagefind-shards/{edited}/")
-    untouched = [name for name in before if name.startswith(("tables/", "地区/", "data/", "pagefind-shards/"))
+    mine = (f"tables/{EDITED_UNIT}/", f"地区/{EDITED_UNIT}/", f"data/{EDITED_UNIT}/", f"data/{EDITED_UNIT}.json")
+    untouched = [name for name in before if name.startswith(("tables/", "地区/", "data/"))
                  and name.count("/") > 3 and not name.startswith(mine)]
     assert untouched and [name for name in untouched if after.get(name) != before[name]] == []
-    assert any(after.get(name) != before[name] for name in before if name.startswith(f"pagefind-shards/{edited}/"))
+    index = repo / "site" / search.FOLDER / "t" / f"{search.fnv('季度') % search_shards(repo / 'site')}.js"
+    assert '"季度"' in index.read_text(encoding="utf-8")  # the search index (common files) has the new text
     page = repo / "site/地区" / EDITED_UNIT / "志愿服务活动专项/index.html"
     assert "每季度一次" in page.read_text(encoding="utf-8")
     make("fresh", cached=False)
@@ -219,6 +214,19 @@ def test_rebuilds_with_pdf_after_an_edit_and_after_a_revert(repo: Path) -> None:
     shutil.rmtree(repo / "fresh")
     make_with_pdf("fresh", cached=False)
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+@needs_soffice
+def test_each_pdf_booklet_is_linked_from_its_year_page(repo: Path) -> None:
+    """The booklets were built and linked from nowhere; now from the table of units of their year."""
+    make_with_pdf("site")
+    booklets = sorted((repo / "site/tables").rglob("*.pdf"))
+    assert len(booklets) == 4
+    for booklet in booklets:
+        region, year = booklet.relative_to(repo / "site/tables").parts[:2]
+        page = repo / "site/地区" / region / year / "index.html"
+        links = re.findall(r'href="([^"]+\.pdf)"', page.read_text(encoding="utf-8"))
+        assert booklet.resolve() in {(page.parent / unquote(link)).resolve() for link in links}, (booklet, page)
 
 
 def test_an_update_never_writes_through_a_linked_folder(repo: Path, tmp_path: Path) -> None:

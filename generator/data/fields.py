@@ -19,6 +19,8 @@ LAYOUT = "版式"
 FRAMEWORK = "指标体系"
 MONEY_UNIT = "金额单位"
 SATISFACTION_FLOOR = "满意度下限"
+PUBLISHER = "发布单位"  # shown at the foot of the public site's pages
+CONTACT = "联系方式"
 
 # --- 单位.yaml ------------------------------------------------------------------------------------------
 UNIT_NAME = "单位名称"
@@ -80,6 +82,13 @@ NOTE = "指标说明"
 BASIS = "确定依据"
 WEIGHT = "权重"
 DIRECTION = "指标方向"
+
+# --- 单位.yaml 的“印刷”：本单位公开的文件是怎样印的（render/compose.py）----------------------------------------
+PRINTING = "印刷"  # also the name of the same section of a layout.yaml (render/layout.py)
+PRINT_VARIANT = "式样"  # a unit's choice among the layout's 式样, which are listed under the same name
+BOOKLET_ORDER = "顺序"  # the booklet's order: the same key in a layout's 印刷.汇编
+SUMMARY_PUBLISHED = "已公开汇总表"
+COVER_DATE = "日期"
 
 # --- 一条已确认问题 --------------------------------------------------------------------------------------
 ACK_CODE = "代码"

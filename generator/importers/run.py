@@ -77,7 +77,7 @@ def import_sources(paths: list[Path], options: Options, run_check: bool = True) 
     recognised = []
     for source in (s for s in sources if s.blocks):
         try:
-            recognised.append(recognise(source))
+            recognised.append(recognise(source, options.out))
         except Exception as exc:  # a defect must not hide the other sources' results
             _failed([source], exc)
     try:

@@ -42,7 +42,9 @@ def yaml_value(value: Any) -> Any:
     return value
 
 
-REVIEW_KEYS = (F.ACKNOWLEDGED,)
+# What reviewers add that no source holds: 已确认问题, and 印刷 (how the unit's document printed: its form's
+# variant, its booklet's order, whether it published a summary itself).
+REVIEW_KEYS = (F.ACKNOWLEDGED, F.PRINTING)
 
 
 def keep_review(planned: Planned) -> None:

@@ -1,7 +1,7 @@
 """How values print: numbers exactly as in the data, lists numbered, indicator values with operators.
 
 Amounts are Decimals from the loader and stay Decimals: 10 prints 10, 22.95 prints 22.95, and a
-layout that prints two decimals (河北: 10.00) pads without ever rounding a digit away.
+layout that prints two decimals (金额小数位: 2, 10.00) pads without ever rounding a digit away.
 """
 
 from __future__ import annotations
@@ -49,6 +49,11 @@ def money(value: Decimal | int, places: int | None) -> Decimal:
 def _decimals(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def decimals(value: Any) -> int:
+    """How many decimals a number is written with (0 for what is not a number)."""
+    return _decimals(Decimal(value)) if is_number(value) else 0
 
 
 def excel_format(value: Decimal, percent: bool = False, thousands: bool = False) -> str:

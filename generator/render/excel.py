@@ -4,8 +4,8 @@ Merged cells as on the form, borders, column widths, numbers stored as numbers (
 in the data), a print area fitted to the page width. Text is always text: a value that starts
 with = + - @ is stored as a string with Excel's quote prefix, never as a formula.
 
-A form may hold several tables with different columns (河北: the header table and the indicator
-table); the sheet's columns are the union of their column edges, so each keeps its own widths.
+A form may hold several tables with different columns (a header table and an indicator table
+below it); the sheet's columns are the union of their column edges, so each keeps its own widths.
 Rows and columns are counted from 0, as XlsxWriter does.
 
 No text is ever cut. An Excel cell holds at most 32,767 characters (XlsxWriter, like Excel, would
@@ -28,17 +28,26 @@ from typing import Any, NamedTuple
 from xlsxwriter import Workbook
 
 from generator.render.cells import width_em
-from generator.render.form import CENTER, Form, Grid, Heading, Paragraphs, Placed
+from generator.render.form import CENTER, PADDING_TOP_MM, PT_MM, Form, Grid, Heading, Paragraphs, Placed
 from generator.render.reproducible import FIXED_TIME
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PORTRAIT_WIDTH_MM = 180.0
 LANDSCAPE_WIDTH_MM = 267.0
 MM_PER_INCH = 25.4
-PT_MM = 0.3528
-LINE = 1.3  # line height as a multiple of the font size
+# A spreadsheet cell's lines take the font's own height (no exact line spacing as in Word): that of the
+# tallest Chinese font a computer may print with (Noto CJK: 1.448 em), so that no text overflows its row.
+LINE = 1.45
 CJK_CHARSET = 134  # GB2312: tells Excel the font is a Chinese one
 A4 = 9
+# Excel measures column widths in digits of the workbook's default font: the body font (仿宋) at 10.5 pt,
+# whose digits are 7 pixels wide like XlsxWriter's default (Calibri 11) — and like those of the Chinese
+# font any computer substitutes for it. With Calibri as the default, a computer without it (LibreOffice
+# on Linux) measured the columns in a wider Latin font and printed the table cut off on both sides.
+DEFAULT_FONT_SIZE = 10.5
+TEXT_COLUMNS = 6  # a form of text only still gets columns: LibreOffice never shrinks one wider than the page
+PAGE_NUMBERS = "&C&9第 &P 页 共 &N 页"
+FREEZE_MOST_PT = 240  # freeze the rows above a table's headings only when they leave room on a screen
 EXCEL_CELL_UNITS = 32_767  # what one cell holds, in UTF-16 code units (a character beyond U+FFFF takes 2)
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -52,7 +61,8 @@ class Font(NamedTuple):
 def xlsx_bytes(form: Form) -> bytes:
     out = BytesIO()
     # in_memory: no temporary files, and every member stamped 1980-01-01 (the bytes depend on the data only).
-    workbook = Workbook(out, {"in_memory": True})
+    workbook = Workbook(out, {"in_memory": True, "default_format_properties": {
+        "font_name": form.style.body_font, "font_size": DEFAULT_FONT_SIZE, "font_charset": CJK_CHARSET}})
     workbook.set_properties({"title": form.title, "author": "jixiao", "created": FIXED_TIME})  # also "modified"
     _Writer(workbook, form).write()
     workbook.close()
@@ -102,25 +112,31 @@ def sheet_name(kind: str) -> str:
 class _Writer:
     def __init__(self, workbook: Any, form: Form) -> None:
         self.workbook = workbook
-        self.sheet = workbook.add_worksheet(sheet_name(form.kind))
+        self.sheet = workbook.add_worksheet(sheet_name(form.caption))  # each project's sheet its own name
         self.form = form
         self.style = form.style
         total = LANDSCAPE_WIDTH_MM if form.landscape else PORTRAIT_WIDTH_MM
-        edges = {0.0, max([total, *(g.width_mm for g in form.grids)])}
+        right = max([total, *(g.width_mm for g in form.grids)])
+        edges = {0.0, right}
         for grid in form.grids:
             position = 0.0
             for width in grid.widths:
                 position += width
                 edges.add(round(position, 1))
-            edges.add(0.0)
+        if not form.grids:
+            edges.update(round(right * i / TEXT_COLUMNS, 1) for i in range(TEXT_COLUMNS))
         self.edges = sorted(edges)
         self.ncols = len(self.edges) - 1
         self.row = 0
         self.formats: dict[tuple[object, ...], Any] = {}
+        self.titles: tuple[int, int] | None = None  # the sheet rows of the headings to repeat on every page
+        self.heights: list[float] = []  # of the rows written, in points
 
-    def format(self, font: Font, horizontal: str, border: bool, number_format: str = "", quoted: bool = False) -> Any:
-        """The workbook's format for this combination, made once."""
-        key = (font, horizontal, border, number_format, quoted)
+    def format(self, font: Font, horizontal: str, border: bool, number_format: str = "", quoted: bool = False,
+               open_sides: tuple[str, ...] = ()) -> Any:
+        """The workbook's format for this combination, made once. ``open_sides`` ("top", "bottom") have no
+        line: a text that goes on in the cell below."""
+        key = (font, horizontal, border, number_format, quoted, open_sides)
         if key not in self.formats:
             properties: dict[str, object] = {
                 "font_name": font.name, "font_size": font.size, "bold": font.bold, "font_charset": CJK_CHARSET,
@@ -128,6 +144,7 @@ class _Writer:
                 "align": horizontal, "valign": "vcenter", "text_wrap": True}
             if border:
                 properties |= {"border": 1, "border_color": "#000000"}  # thin
+                properties |= {side: 0 for side in open_sides}
             if number_format:
                 properties["num_format"] = number_format
             if quoted:
@@ -140,6 +157,8 @@ class _Writer:
 
     def height(self, row: int, points: float) -> None:
         self.sheet.set_row_pixels(row, points * 4 / 3)  # set_row() would round the height to whole pixels
+        self.heights.extend([0.0] * (row + 1 - len(self.heights)))
+        self.heights[row] = points
 
     def write(self) -> None:
         for i in range(self.ncols):
@@ -148,12 +167,17 @@ class _Writer:
         style = self.style
         self.text_row(self.form.title, self.font(style.title_size, style.title_font, bold=True), CENTER,
                       height=style.title_size * 2)
+        if self.form.note:
+            self.text_row(f"（{self.form.note}）", self.font(style.heading_line_size), CENTER)
         if self.form.heading:
             self.spread_row(self.form.heading)
-        for block in self.form.blocks:
+        blocks = self.form.blocks
+        for n, block in enumerate(blocks):
             if isinstance(block, Grid):
                 self.grid(block)
-                self.row += 1  # a blank row after each table, as on the printed form
+                after = blocks[n + 1] if n + 1 < len(blocks) else None
+                if not (isinstance(after, Grid) and after.joined):
+                    self.row += 1  # a blank row after each table, as on the printed form
             elif isinstance(block, Heading):
                 self.text_row(block.text, self.font(style.text_size, style.heading_font), "left")
             elif isinstance(block, Paragraphs):
@@ -164,7 +188,7 @@ class _Writer:
         self.print_setup()
 
     def put(self, top: int, left: int, bottom: int, right: int, text: str, font: Font, horizontal: str,
-            border: bool = False) -> None:
+            border: bool = False, open_sides: tuple[str, ...] = ()) -> None:
         """Text in a cell, merged with the cells to ``bottom``, ``right`` when there are any.
 
         The text is one piece of ``excel_pieces``: longer, XlsxWriter would cut it without a word.
@@ -172,7 +196,7 @@ class _Writer:
         if len(excel_pieces(text)) > 1:
             raise ValueError(f"{len(text)} characters do not fit in one Excel cell: split them with excel_pieces")
         quoted = is_formula_like(text)
-        cell_format = self.format(font, horizontal, border, quoted=quoted)
+        cell_format = self.format(font, horizontal, border, quoted=quoted, open_sides=open_sides)
         if bottom > top or right > left:
             # Formatted blanks in every covered cell: Excel draws a merged cell's borders from them.
             self.sheet.merge_range(top, left, bottom, right, None, cell_format)
@@ -211,15 +235,20 @@ class _Writer:
             starts.append(round(starts[-1] + width, 1))
         column = [bisect_left(self.edges, s) for s in starts]  # sheet column of each grid edge
         rows = _Rows(grid)
-        needed = [size * LINE + 6.0] * rows.count
+        padding = 2 * PADDING_TOP_MM / PT_MM  # points
+        needed = [size * LINE + padding] * rows.count
         spanned = []
+        if grid.head and self.titles is None:
+            self.titles = (self.row, self.row + rows.start[grid.head] - 1 if grid.head < len(rows.start)
+                           else self.row + rows.count - 1)
         for p in grid.placed:
             first, last = column[p.col], column[p.col + p.colspan] - 1
             cell = p.cell
             width_mm = sum(grid.widths[p.col:p.col + p.colspan])
+            open_sides = (("top",) if cell.joined else ()) + (("bottom",) if (p.row, p.col) in grid.open_below else ())
             if cell.number is not None:
                 top, bottom = rows.span(p)
-                cell_format = self.format(font, cell.align or CENTER, True, cell.number_format)
+                cell_format = self.format(font, cell.align or CENTER, True, cell.number_format, open_sides=open_sides)
                 if last > first or bottom > top:
                     self.sheet.merge_range(self.row + top, first, self.row + bottom, last, None, cell_format)
                 self.sheet.write_number(self.row + top, first, cell.number, cell_format)
@@ -228,10 +257,10 @@ class _Writer:
                 placed = rows.pieces(p)
                 for top, bottom, piece in placed:
                     self.put(self.row + top, first, self.row + bottom, last, piece, font, cell.align or CENTER,
-                             border=True)
+                             border=True, open_sides=open_sides)
             for top, bottom, piece in placed:
                 lines = piece.split("\n") if len(placed) > 1 else cell.lines or ("",)
-                height = sum(_lines_needed(line, width_mm, size) for line in lines) * size * LINE + 6
+                height = sum(_lines_needed(line, width_mm, size) for line in lines) * size * LINE + padding
                 if bottom == top:
                     needed[top] = max(needed[top], height)
                 else:
@@ -258,6 +287,12 @@ class _Writer:
                           top=(15 if landscape else 20) / MM_PER_INCH, bottom=(15 if landscape else 18) / MM_PER_INCH)
         sheet.center_horizontally()
         sheet.hide_gridlines(2)  # on screen too
+        sheet.set_footer(PAGE_NUMBERS)
+        if self.titles is not None:
+            first, last = self.titles
+            sheet.repeat_rows(first, last)  # the table's headings at the top of every page
+            if sum(self.heights[:last + 1]) <= FREEZE_MOST_PT:
+                sheet.freeze_panes(last + 1, 0)  # and on screen, above the rows as they scroll
 
 
 class _Rows:

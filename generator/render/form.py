@@ -19,6 +19,15 @@ VALUE = "value"  # data
 LEFT = "left"
 CENTER = "center"
 
+# How a table prints, the same in every format: the composer fits text to columns with these, and the
+# writers print with them. The line height is fixed (Word: exact line spacing), not the font's own, so
+# that a page holds the same rows whichever Chinese font a computer has (宋体, 仿宋 or Noto CJK).
+PT_MM = 0.3528
+LINE = 1.3           # line height as a multiple of the font size
+PADDING_MM = 1.5     # a cell's padding left and right
+PADDING_TOP_MM = 0.8  # and above and below its text
+BORDER_MM = 0.3      # what the lines around a cell take of its width
+
 
 class LayoutError(BuildError):
     """A layout (layout.yaml) that cannot be printed: its spans do not fit its columns, etc. ``row`` is the
@@ -44,6 +53,7 @@ class Cell:
     number: Decimal | None = None
     number_format: str = ""
     align: str = ""  # LEFT or CENTER; empty: centred when short, left when it wraps
+    joined: bool = False  # goes on from the cell above without a line between: one long text over several rows
 
     @property
     def text(self) -> str:
@@ -67,10 +77,20 @@ class Grid:
 
     Rows omit the places covered by a cell spanning from above, exactly as in HTML; ``placed``
     resolves every cell to its row and column once, for the writers that need coordinates.
+
+    ``head`` is the number of rows at the top that are column headings: printed again at the top
+    of every page the grid runs onto, and never left alone at the foot of a page. ``bound`` rows stay
+    on the page of the row after them: the rows of one 二级指标 are not parted when they are few, so
+    that a page breaks where a new 二级指标 begins and prints its name. A ``joined`` grid
+    is printed right under the grid before it, as one table to the eye (the indicator grid under
+    the header block of a form: its own table, so that its headings can repeat).
     """
 
     widths: tuple[float, ...]
     rows: list[list[Cell]]
+    head: int = 0
+    joined: bool = False
+    bound: frozenset[int] = frozenset()  # rows kept on the page of the row after them (a short group of rows)
     kind: str = field(default="grid", init=False)
 
     @property
@@ -90,6 +110,17 @@ class Grid:
     @property
     def placed(self) -> list[Placed]:
         return [p for row in self.placed_rows for p in row]
+
+    @cached_property
+    def open_below(self) -> frozenset[tuple[int, int]]:
+        """(row, col) of the cells whose bottom line is left out: a ``joined`` cell goes on under them."""
+        starts = {(p.row, p.col): p for p in self.placed}
+        found = set()
+        for p in self.placed:
+            below = starts.get((p.row + p.rowspan, p.col))
+            if below is not None and below.cell.joined and below.colspan == p.colspan:
+                found.add((p.row, p.col))
+        return frozenset(found)
 
 
 def place(widths: tuple[float, ...], rows: list[list[Cell]]) -> list[list[Placed]]:
@@ -165,7 +196,8 @@ class Form:
     """One official table (or text form) ready to be written in any format.
 
     ``heading`` and ``footer`` are lines of items spread across the width, e.g.
-    ("填报单位（盖章）：…", "金额单位：万元") or ("单位财务负责人：…", "填表人：…").
+    ("填报单位（盖章）：…", "金额单位：万元") or ("单位财务负责人：…", "填表人：…"). ``note`` is printed
+    under the title: a table the unit did not publish says so ("根据项目表生成").
     """
 
     kind: str           # the layout's name for the table, e.g. 项目支出绩效目标表
@@ -177,7 +209,61 @@ class Form:
     footer: tuple[str, ...] = ()
     landscape: bool = False
     style: Style = field(default_factory=Style)
+    note: str = ""
 
     @property
     def grids(self) -> list[Grid]:
         return [b for b in self.blocks if isinstance(b, Grid)]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a booklet, e.g. 第二部分 预算项目绩效目标: its heading is printed above its first table."""
+
+    title: str  # 第二部分
+    name: str   # 预算项目绩效目标
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A line of a booklet's contents (and a bookmark of its PDF): ``depth`` 0 for a part, 1 for a
+    table's title, 2 for a project under a title that several tables share."""
+
+    depth: int
+    text: str
+    form: int  # the index of the table it leads to
+
+
+@dataclass
+class Booklet:
+    """One unit's tables as one document: a cover, contents, then the tables in the booklet's order.
+
+    ``parts`` maps the index of a table to the part whose heading is printed above it.
+    """
+
+    title: str
+    cover: tuple[str, ...]  # the cover's lines, the first the largest: title, unit, region, date
+    forms: list[Form]
+    parts: dict[int, Part] = field(default_factory=dict)
+
+    @property
+    def contents(self) -> list[Entry]:
+        """Parts, then each table by its title; tables that share a title (the projects' tables of a
+        layout whose title does not name the project) are listed once under it, by their names."""
+        out: list[Entry] = []
+        shared = ""
+        for i, form in enumerate(self.forms):
+            part = self.parts.get(i)
+            if part is not None:
+                out.append(Entry(0, f"{part.title}　{part.name}" if part.name else part.title, i))
+                shared = ""
+            title = f"{form.title}（{form.note}）" if form.note else form.title
+            if form.caption in form.title or form.caption == form.kind:  # a unit's table: its name is its caption
+                out.append(Entry(1, title, i))
+                shared = ""
+                continue
+            if title != shared:
+                out.append(Entry(1, title, i))
+                shared = title
+            out.append(Entry(2, form.caption, i))
+        return out

@@ -174,7 +174,7 @@ class FormSpec:
     landscape: bool
     blocks: tuple[BlockSpec, ...]
     style: Style  # the layout's fonts and sizes, with this table's own 字体 and 字号 over them
-    recognition: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 识别: 标题 and 栏目, for import
+    recognition: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 识别: 标题, 栏目 and 逐条, for import
 
     def labels(self) -> dict[str, tuple[str, ...]]:
         """The labels this table prints for each data field: the caption before a value cell, a column's
@@ -198,6 +198,7 @@ class Layout:
     money_places: int | None
     numbering: str
     thousands: bool = False  # amounts printed with thousands separators (3,309,840.00)
+    printing: Printing = field(default_factory=lambda: Printing())
     regional: Regional = field(default=regionals.NATIONAL)
     fingerprint: str = ""  # of the layout's file: what a table made with it depends on
 
@@ -399,9 +400,13 @@ def parse(data: Any, folder: Path) -> Layout:
         if form.subject == UNIT and stem in seen:
             raise LayoutProblem(f"单位的各张表的“文件名”不能相同（“{stem}”用了两次）", ("表格", i, "文件名"))
         seen.add(stem)
+    printing = parse_printing(data.get(PRINTING), forms)
+    if printing.places is not None:
+        places = printing.places
     return Layout(name=name, folder=folder, forms=forms, style=style,
-                  money_places=None if places == "原样" else places, numbering=str(data.get("编号", "{n}.")),
-                  thousands=thousands, regional=regionals.from_data(data, folder))
+                  money_places=None if places in ("原样", COLUMN_PLACES) else places,
+                  numbering=str(data.get("编号", "{n}.")), thousands=thousands or printing.thousands,
+                  regional=regionals.from_data(data, folder), printing=printing)
 
 
 def _form(data: Any, where: FieldPath, style: Style) -> FormSpec:
@@ -542,3 +547,167 @@ def _column(data: Any, where: FieldPath, indicator: bool = False) -> ColumnSpec:
     return ColumnSpec(title=_need(data, "标题", str, where), path=_need(data, "值", str, where),
                       colspan=_span(data, "跨列", where), align=_align(data.get("对齐"), where),
                       fmt=_fmt(data.get("格式"), where))
+
+
+# ---------------------------------------------------------------------------------------------------
+# 印刷: how the tables print as the published documents do — the booklet (order, parts, cover, a
+# derived summary marked or left out), amounts (decimals, thousands separators), and the labels and
+# values as each table's published form prints them (印法), with the variants (式样) units choose.
+
+PRINTING = F.PRINTING  # the same section name as in 单位.yaml, where a unit says how its own document printed
+PROJECT_TABLES = "项目"  # in a booklet's order: all the projects' tables, by 序号
+COLUMN_PLACES = "列内一致"  # amounts of a column with as many decimals as the most precise of them
+MARK = "标注"
+LEAVE_OUT = "不印"
+DERIVED_NOTE = "根据项目表生成"
+DEFAULT_COVER = ("{年度}年预算绩效目标表", "{单位名称}", "{地区}")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one table prints labels and values, as its published form does (印法).
+
+    ``labels``: a text of the layout as written there (a caption, column heading, title, heading or
+    footer line, placeholders unfilled) → as the form prints it (年度本级预算金额 → 项目金额);
+    ``levels``: a 一级/二级 indicator name → as printed (经济效益指标 → 经济效益);
+    ``no_unit``: the 度量单位 printed for a 定性 indicator that has none ("无"), None: blank;
+    ``placeholder``: the 三级指标 of a placeholder row, None: as the layout's 指标 block says.
+    """
+
+    labels: dict[str, str] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)
+    no_unit: str | None = None
+    placeholder: str | None = None
+
+    def over(self, base: Wording) -> Wording:
+        """This wording where it says something, ``base`` elsewhere."""
+        return Wording(labels={**base.labels, **self.labels}, levels={**base.levels, **self.levels},
+                       no_unit=self.no_unit if self.no_unit is not None else base.no_unit,
+                       placeholder=self.placeholder if self.placeholder is not None else base.placeholder)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A 式样: the wording of a published form that differs from the layout's own, chosen by a unit."""
+
+    name: str
+    note: str
+    wording: dict[str, Wording]
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    title: str
+    name: str
+    tables: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BookletSpec:
+    order: tuple[str, ...] = ()  # stems of the unit's tables, and 项目; the rest after, in the layout's order
+    parts: tuple[PartSpec, ...] = ()
+    cover: tuple[str, ...] = DEFAULT_COVER
+    derived: str = MARK  # a derived table the unit did not publish: MARK it, or LEAVE_OUT
+
+
+@dataclass(frozen=True)
+class Printing:
+    places: int | str | None = None  # 印刷.金额.小数位 when given: 原样, 列内一致 or a number
+    thousands: bool = False
+    booklet: BookletSpec = field(default_factory=BookletSpec)
+    wording: dict[str, Wording] = field(default_factory=dict)  # by table name
+    variants: dict[str, Variant] = field(default_factory=dict)
+
+    @property
+    def column_places(self) -> bool:
+        return self.places == COLUMN_PLACES
+
+    def wording_for(self, table: str, variant: str | None) -> Wording:
+        """The wording of the table called ``table`` in the variant ``variant`` (None: the layout's own)."""
+        own = self.wording.get(table, Wording())
+        chosen = self.variants.get(variant) if variant else None
+        return chosen.wording.get(table, Wording()).over(own) if chosen else own
+
+
+def is_derived(spec: FormSpec) -> bool:
+    """A unit's table made from its projects' tables (a 汇总表): not published unless the unit says so."""
+    return spec.subject == UNIT and any(
+        isinstance(row, DetailSpec) and row.source == PROJECTS
+        for block in spec.blocks if isinstance(block, GridSpec) for row in block.rows)
+
+
+def booklet_names(forms: tuple[FormSpec, ...]) -> list[str]:
+    """What a booklet's order may name: the unit's tables by 文件名, and 项目."""
+    return [str(f.stem) for f in forms if f.subject == UNIT] + [PROJECT_TABLES]
+
+
+def parse_printing(data: Any, forms: tuple[FormSpec, ...]) -> Printing:
+    """The 印刷 section of a layout (absent: print as the layout says, booklet in the layout's order)."""
+    if data is None:
+        return Printing()
+    where: FieldPath = (PRINTING,)
+    if not isinstance(data, dict):
+        raise LayoutProblem(f"{_where(where)} 应为“金额”“汇编”“印法”“式样”的设置", where)
+    money = data.get("金额") or {}
+    places = money.get("小数位")
+    if places is not None and places not in ("原样", COLUMN_PLACES) and not (
+            isinstance(places, int) and not isinstance(places, bool) and 0 <= places <= 6):
+        raise LayoutProblem("“小数位”只能是 原样、列内一致 或 0 到 6 的整数", (*where, "金额", "小数位"))
+    tables = {f.name for f in forms}
+    variants = {}
+    for name, body in (data.get(F.PRINT_VARIANT) or {}).items():
+        at = (*where, F.PRINT_VARIANT, name)
+        variants[str(name)] = Variant(str(name), str((body or {}).get("说明", "")),
+                                      _wordings((body or {}).get("印法"), tables, (*at, "印法")))
+    return Printing(places=places, thousands=bool(money.get("千位分隔", False)),
+                    booklet=_booklet(data.get("汇编") or {}, forms, (*where, "汇编")),
+                    wording=_wordings(data.get("印法"), tables, (*where, "印法")), variants=variants)
+
+
+def _wordings(data: Any, tables: set[str], where: FieldPath) -> dict[str, Wording]:
+    out = {}
+    for table, body in (data or {}).items():
+        if table not in tables:
+            raise LayoutProblem(f"{_where(where)}：版式中没有“{table}”这张表（现有：{'、'.join(sorted(tables))}）",
+                                (*where, table))
+        body = body or {}
+        no_unit = body.get("定性指标的度量单位")
+        placeholder = body.get("占位")
+        out[str(table)] = Wording(
+            labels={str(k): str(v) for k, v in (body.get("栏目") or {}).items()},
+            levels={str(k): str(v) for k, v in (body.get("指标名称") or {}).items()},
+            no_unit=None if no_unit is None else str(no_unit),
+            placeholder=None if placeholder is None else str(placeholder))
+    return out
+
+
+def _booklet(data: dict[str, Any], forms: tuple[FormSpec, ...], where: FieldPath) -> BookletSpec:
+    known = booklet_names(forms)
+    order = tuple(str(n) for n in data.get(F.BOOKLET_ORDER) or ())
+    check_order(order, known, (*where, F.BOOKLET_ORDER))
+    parts = []
+    seen: set[str] = set()
+    for i, part in enumerate(data.get("部分") or ()):
+        names = tuple(str(n) for n in part.get("表格") or ())
+        for n in names:
+            if n not in known:
+                raise LayoutProblem(f"“部分”中的“{n}”不是这个版式的表格（可写：{'、'.join(known)}）",
+                                    (*where, "部分", i, "表格"))
+            if n in seen:
+                raise LayoutProblem(f"“{n}”在两个部分中", (*where, "部分", i, "表格"))
+            seen.add(n)
+        parts.append(PartSpec(str(part.get("标题", "")), str(part.get("名称", "")), names))
+    derived = data.get("未公开的汇总表", MARK)
+    if derived not in (MARK, LEAVE_OUT):
+        raise LayoutProblem(f"“未公开的汇总表”只能是 {MARK} 或 {LEAVE_OUT}", (*where, "未公开的汇总表"))
+    cover = tuple(str(line) for line in data.get("封面") or DEFAULT_COVER)
+    return BookletSpec(order=order, parts=tuple(parts), cover=cover, derived=derived)
+
+
+def check_order(order: tuple[str, ...], known: list[str], where: FieldPath) -> None:
+    """A booklet's order names only the layout's tables (and 项目), each once; LayoutProblem otherwise."""
+    for i, name in enumerate(order):
+        if name not in known:
+            raise LayoutProblem(f"“顺序”中的“{name}”不是这个版式的表格（可写：{'、'.join(known)}）", (*where, i))
+        if name in order[:i]:
+            raise LayoutProblem(f"“顺序”中“{name}”写了两次", (*where, i))

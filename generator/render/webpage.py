@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from generator.render.form import Form
+from generator.render.form import Booklet, Form
 from generator.render.layout import COMMON, OFFICIAL, Layout
 
 
@@ -32,16 +32,42 @@ class TablePage:
 
 
 @dataclass(frozen=True)
+class ContentsLine:
+    """A line of a booklet's contents: its depth (0 a part, 1 a title, 2 a project), text and anchor."""
+
+    depth: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class BookletItem:
+    """A table of a booklet: its anchor, orientation, the heading of the part it opens (if it does, with
+    its size in points), and the table as HTML (``section``)."""
+
+    anchor: str
+    landscape: bool
+    part_title: str
+    part_name: str
+    part_size: float
+    section: Markup
+
+
+@dataclass(frozen=True)
 class BookletPage:
     """The context of ``汇编.html.j2``: all tables of one unit, each from a new page.
 
     - ``page_title``: the page's <title>, e.g. "中共株洲市渌口区委组织部 2026年绩效目标表汇编";
-    - ``sections``: the unit's tables as HTML in booklet order (部门整体, 汇总表, then the projects),
-      exactly as on their own pages (``section`` of TablePage).
+    - ``cover``: the lines of the cover page (the booklet's title, the unit, the region, the date);
+    - ``contents``: the lines of the contents (ContentsLine), each a link to its table;
+    - ``items``: the unit's tables in booklet order (BookletItem), each exactly as on its own page
+      (``section`` of TablePage), a part's heading above its first table.
     """
 
     page_title: str
-    sections: tuple[Markup, ...]
+    cover: tuple[str, ...]
+    contents: tuple[ContentsLine, ...]
+    items: tuple[BookletItem, ...]
 
 
 FORM_MACROS = "_表单.html.j2"  # render_form(form): one table as HTML
@@ -84,9 +110,21 @@ def table_page(layout: Layout, form: Form, printed: Markup | None = None) -> str
     return _template(layout, "表格.html.j2").render(_context(page))
 
 
-def booklet_page(layout: Layout, unit_name: str, year: int, forms: list[Form],
-                 sections: list[Markup] | None = None) -> str:
+def booklet_page(layout: Layout, booklet: Booklet, sections: list[Markup] | None = None) -> str:
     """All tables of a unit on one page; ``sections`` are theirs when the caller has them already."""
-    printed = sections if sections is not None else [section(layout, form) for form in forms]
-    page = BookletPage(f"{unit_name} {year}年绩效目标表汇编", tuple(printed))
+    printed = sections if sections is not None else [section(layout, form) for form in booklet.forms]
+    items = []
+    for i, (form, html) in enumerate(zip(booklet.forms, printed, strict=True)):
+        part = booklet.parts.get(i)
+        items.append(BookletItem(
+            anchor=anchor(i), landscape=form.landscape, part_title=part.title if part else "",
+            part_name=part.name if part and part.name != form.title else "", part_size=form.style.title_size + 4,
+            section=html))
+    contents = tuple(ContentsLine(e.depth, e.text, anchor(e.form)) for e in booklet.contents)
+    page = BookletPage(booklet.title, booklet.cover, contents, tuple(items))
     return _template(layout, "汇编.html.j2").render(_context(page))
+
+
+def anchor(index: int) -> str:
+    """The id of the booklet's ``index``-th table (from 0): 表1, 表2 …"""
+    return f"表{index + 1}"

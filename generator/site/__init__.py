@@ -7,5 +7,5 @@ The pipeline, one module each:
     views.py      the model as texts, rows and links; pages.py + templates/ turn them into HTML
     overview.py   home, region and year pages from the units' summaries (chart.py: SVG bars)
     exports.py    JSON, CSV and datapackage.json; history.py: 修订记录 from git
-    search.py     the Pagefind index; addresses.py: where every page and file lives
+    search.py     the search index (character pairs); addresses.py: where every page and file lives
 """

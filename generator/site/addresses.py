@@ -75,12 +75,13 @@ def depth(folder: PurePosixPath) -> int:
 def href(target: PurePosixPath | str, page: PurePosixPath, folder: bool = False) -> str:
     """A relative link from the page whose folder is ``page`` to ``target`` (a file or, folder=True, a page).
 
-    Relative links keep the site working wherever it is served from (a sub-path, a preview server).
-    Every segment is percent-encoded, so a name from the data can never become markup or a scheme.
+    Relative links keep the site working wherever it is served from (a sub-path, a preview server), and a
+    link to a page names its index.html, so that it works opened from disk too (file://, where a link to
+    a folder shows the folder's files). Every segment is percent-encoded, so a name from the data can
+    never become markup or a scheme.
     """
     up = "../" * depth(page)
     path = "/".join(quote(part, safe="") for part in PurePosixPath(target).parts)
     if folder:
-        path = f"{path}/" if path else ""
-        return (up + path) or "./"
+        return up + (f"{path}/index.html" if path else "index.html")
     return up + path

@@ -4,6 +4,10 @@ One ``git log`` over data/ lists every commit with the blob ids of each file it 
 followed, as ``git log --follow`` would for each file), and one ``git cat-file --batch`` reads the
 two sides of each edit, which changes.py compares field by field: the same words as ``jixiao diff``.
 So the cost is two git processes for the whole site, not one per project.
+
+Readers see what changed, in those words, before the commit's own subject (written for the editors,
+sometimes in English); housekeeping (序号, a change of layout or comments only) is left out, and a
+commit that made only such changes is not listed.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from generator.data.load import Document, parse
 from generator.review.changes import Context, table_changes
 from generator.review.gitrepo import GitError, git, read_blobs, repo_root
 from generator.site.pages import History, Revision
+from generator.site.years import public
 
 MAX_REVISIONS = 20  # per file; older ones are counted, not listed
 MAX_CHANGES = 30  # per revision
@@ -88,7 +93,7 @@ class Histories:
         events = self.files.get(path.absolute(), [])
         if not events:
             return History((), NOT_COMMITTED)
-        revisions = tuple(_revision(e, money_unit, texts) for e in events)
+        revisions = tuple(r for r in (_revision(e, money_unit, texts) for e in events) if r.changes)
         older = self.older.get(path.absolute(), 0)
         return History(revisions, f"更早的 {older} 次修订没有列出，可在 git 历史中查看。" if older else "")
 
@@ -139,11 +144,16 @@ def _data_in_repo(data: Path, root: Path) -> PurePosixPath:
 
 def read_versions(histories: Histories, paths: list[Path]) -> dict[str, Document | None]:
     """The parsed blobs on both sides of the edits of ``paths``: one git process for all of them."""
-    if histories.root is None:
-        return {}
     wanted = [b for p in paths for e in histories.files.get(p.absolute(), []) if e.status in "MR"
               for b in (e.old_blob, e.new_blob)]
-    blobs = read_blobs(histories.root, wanted)
+    return read_blobs_parsed(histories, wanted)
+
+
+def read_blobs_parsed(histories: Histories, wanted: list[str]) -> dict[str, Document | None]:
+    """The blobs ``wanted``, parsed (None: not readable as a data file)."""
+    if histories.root is None or not wanted:
+        return {}
+    blobs = read_blobs(histories.root, list(dict.fromkeys(wanted)))
     out: dict[str, Document | None] = {}
     for oid, raw in blobs.items():
         try:
@@ -154,7 +164,8 @@ def read_versions(histories: Histories, paths: list[Path]) -> dict[str, Document
     return out
 
 
-def _revision(event: Event, money_unit: str, texts: dict[str, Document | None]) -> Revision:
+def change_lines(event: Event, money_unit: str, texts: dict[str, Document | None]) -> list[str]:
+    """What one commit changed in one file, in the words of ``jixiao diff``, housekeeping left out."""
     changes: list[str] = []
     if event.status == "A":
         changes.append("新建本表")
@@ -165,7 +176,11 @@ def _revision(event: Event, money_unit: str, texts: dict[str, Document | None]) 
         if old is None or new is None:
             changes.append("这一版无法读取，无法列出改动")
         else:
-            found = [c.text for c in table_changes(old.data, new.data, Context(money_unit, money_unit))]
-            changes.extend(found or ["只改了格式或注释，内容不变"])
+            changes += [c.text for c in table_changes(old.data, new.data, Context(money_unit, money_unit)) if public(c)]
+    return changes
+
+
+def _revision(event: Event, money_unit: str, texts: dict[str, Document | None]) -> Revision:
+    changes = change_lines(event, money_unit, texts)
     shown = changes[:MAX_CHANGES]
     return Revision(event.date, event.subject, event.commit[:10], tuple(shown), len(changes) - len(shown))

@@ -1,117 +1,236 @@
-"""The pages above the units: the home page, one page per region and one per region and year.
+"""The pages above the units: the home page, one page per region, one per region and year with the units
+compared, and the list of all projects of each region and year.
 
-They are made from the small summaries the unit workers return, after all units are done.
+They are made from the small summaries the unit workers return (and the overview each wrote to its
+scratch file, kept in the cache with an unchanged unit), after all units are done. Totals are per
+region and year, never added across years or regions (their money units and years differ), and say
+which figure they add: the sum of the project tables' amounts.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from generator.data import fields as F
+from generator.data.load import Document
 from generator.data.model import Region
 from generator.site import chart, views
 from generator.site.addresses import href, region_page, year_page
-from generator.site.history import Histories
-from generator.site.pages import Change, Common, HomePage, RegionPage, UnitRow, YearPage, YearSummary, render
+from generator.site.history import Histories, change_lines, read_blobs_parsed
+from generator.site.pages import (
+    Change,
+    Common,
+    HomePage,
+    ProjectList,
+    ProjectRow,
+    RegionPage,
+    Touched,
+    UnitRow,
+    YearPage,
+    YearSummary,
+    render,
+)
 from generator.site.shell import Shell, write_page
 from generator.site.unitpages import UnitSummary
 from generator.site.views import Field, Link
 
 HOME = PurePosixPath()
 SITE_TITLE = "预算绩效目标公开"
+LISTS = "项目列表"  # 项目列表/<地区>/<年度>/[<n>/]: beside 地区/, so no unit's folder can take its name
 LINKS_PER_CHANGE = 5
+CHANGES = 10
+LIST_PAGE = 300  # projects a page of the list, about: whole units are kept on one page
 
 
-def _years(summaries: list[UnitSummary]) -> dict[tuple[str, int], list[UnitSummary]]:
-    grouped: dict[tuple[str, int], list[UnitSummary]] = defaultdict(list)
-    for summary in summaries:
-        grouped[(summary.address.region, summary.year)].append(summary)
+@dataclass(frozen=True)
+class UnitInfo:
+    """A unit's summary with what its worker wrote for the overview (unitpages.py: rows and stats)."""
+
+    summary: UnitSummary
+    rows: list[list[Any]]
+    stats: dict[str, Any]
+
+
+def list_page(region: str, year: int, number: int = 1) -> PurePosixPath:
+    base = PurePosixPath(LISTS, region, str(year))
+    return base if number == 1 else base / str(number)
+
+
+def _years(units: list[UnitInfo]) -> dict[tuple[str, int], list[UnitInfo]]:
+    grouped: dict[tuple[str, int], list[UnitInfo]] = defaultdict(list)
+    for unit in units:
+        grouped[(unit.summary.address.region, unit.summary.year)].append(unit)
     return dict(sorted(grouped.items(), key=lambda item: (item[0][0], -item[0][1])))
 
 
-def year_summary(units: list[UnitSummary], page: PurePosixPath, ident: str) -> YearSummary:
-    first = units[0]
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "—"
+
+
+def year_summary(units: list[UnitInfo], page: PurePosixPath, ident: str, booklets: dict[str, str]) -> YearSummary:
+    first = units[0].summary
     money_unit = first.money_unit
-    budget = sum((u.budget for u in units), Decimal(0))
-    rows = tuple(UnitRow(Link(u.name, href(u.address.page, page, folder=True)), u.projects, u.indicators,
-                         views.text(u.budget)) for u in units)
+    budget = sum((u.summary.budget for u in units), Decimal(0))
+    rows = []
+    for info in units:
+        u = info.summary
+        unit_href = href(u.address.page, page, folder=True)
+        booklet = booklets.get("/".join(u.address.parts))
+        rows.append(UnitRow(Link(u.name, unit_href), u.projects, u.indicators, views.text(u.budget),
+                            _percent(int(info.stats.get("quantified", 0)), int(info.stats.get("indicators", 0))),
+                            int(info.stats.get("findings", 0)), str(info.stats.get("declared", "")),
+                            Link("PDF", href(booklet, page)) if booklet else None))
     title = f"{first.region} {first.year}年各单位项目金额"
-    figure = chart.budget_chart([(u.name, u.budget) for u in units], money_unit, title, ident)
+    figure = chart.budget_chart([(u.summary.name, href(u.summary.address.page, page, folder=True), u.summary.budget)
+                                 for u in units], money_unit, title, ident)
     link = Link(f"{first.region} {first.year}年", href(year_page(first.address.region, first.year), page, folder=True))
-    return YearSummary(first.region, first.year, link, rows, sum(u.projects for u in units),
-                       sum(u.indicators for u in units), views.text(budget), money_unit, figure)
+    projects = Link(f"{first.region} {first.year}年全部 {sum(u.summary.projects for u in units)} 个项目（可排序、筛选）",
+                    href(list_page(first.address.region, first.year), page, folder=True))
+    return YearSummary(first.region, first.year, link, tuple(rows), sum(u.summary.projects for u in units),
+                       sum(u.summary.indicators for u in units), views.text(budget), money_unit, figure, projects)
 
 
-def write_overview(site: Path, shell: Shell, summaries: list[UnitSummary], regions: dict[str, Region],
-                   histories: Histories, data: Path) -> int:
-    """Write the home, region and year pages; returns how many pages were written."""
-    years = _years(summaries)
+def _region_foot(region: Region, date: str = "") -> tuple[str, ...]:
+    data = region.doc.data
+    lines = views.publisher(data)
+    lines.append("数据来源：各单位公开的预算绩效目标表。")
+    if date:
+        lines.append(f"数据最后更新：{date}")
+    return tuple(lines)
+
+
+def write_overview(site: Path, shell: Shell, units: list[UnitInfo], regions: dict[str, Region],
+                   histories: Histories, data: Path, booklets: dict[str, str]) -> int:
+    """Write the home, region, year and list pages; returns how many pages were written. ``booklets``: the
+    PDF booklet of each unit that has one (its address → the PDF's place in the site)."""
+    years = _years(units)
     written = 0
-    for n, ((region, year), units) in enumerate(years.items(), start=1):
+    region_years: dict[str, list[int]] = defaultdict(list)
+    for region, year in years:
+        region_years[region].append(year)
+    for n, ((region, year), members) in enumerate(years.items(), start=1):
         folder = year_page(region, year)
-        summary = year_summary(units, folder, f"chart-{n}")
+        summary = year_summary(members, folder, f"chart-{n}", booklets)
+        first = members[0].summary
+        model = regions[first.region_folder]
         crumbs = (Link("首页", href(HOME, folder, folder=True)),
-                  Link(units[0].region, href(region_page(region), folder, folder=True)))
-        downloads = (Link("全部数据：CSV（每行一个项目）", href("data/projects.csv", folder)),
-                     Link("全部数据：CSV（每行一项指标）", href("data/indicators.csv", folder)))
-        page = YearPage(Common(f"{units[0].region} {year}年", crumbs, units[0].region, year), summary, downloads)
-        write_page(site, folder, shell.page(page.page.title, folder, render(page)))
-        written += 1
-    by_region: dict[str, list[tuple[int, list[UnitSummary]]]] = defaultdict(list)
-    for (region, year), units in years.items():
-        by_region[region].append((year, units))
+                  Link(first.region, href(region_page(region), folder, folder=True)))
+        downloads = (Link("全部数据：CSV（每行一个项目）", href("data/projects.csv", folder), True),
+                     Link("全部数据：CSV（每行一项指标）", href("data/indicators.csv", folder), True))
+        other = tuple(Link(f"{y}年", "" if y == year else href(year_page(region, y), folder, folder=True))
+                      for y in region_years[region])
+        page = YearPage(Common(f"{first.region} {year}年", crumbs, first.region, year, _region_foot(model)), summary,
+                        downloads, other if len(other) > 1 else ())
+        description = (f"{first.region}{year}年各单位的预算绩效目标：{len(members)} 个单位，{summary.projects} 个项目，"
+                       f"项目金额合计 {summary.budget} {summary.money_unit}。")
+        write_page(site, folder, shell.page(page.page.title, folder, render(page), description))
+        written += 1 + _write_lists(site, shell, members, model, region, year)
+    by_region: dict[str, list[tuple[int, list[UnitInfo]]]] = defaultdict(list)
+    for (region, year), members in years.items():
+        by_region[region].append((year, members))
     for region, items in by_region.items():
         folder = region_page(region)
-        model = regions[items[0][1][0].region_folder]
+        model = regions[items[0][1][0].summary.region_folder]
         fields = tuple(Field(title, views.lines(model.doc.data[key])) for key, title in views.titles("region").items()
                        if key in model.doc.data)
-        page_years = tuple(year_summary(units, folder, f"chart-{year}") for year, units in items)
-        region_page_context = RegionPage(Common(model.name, (Link("首页", href(HOME, folder, folder=True)),), "", 0),
-                                         fields, page_years)
-        write_page(site, folder, shell.page(model.name, folder, render(region_page_context)))
+        page_years = tuple(year_summary(members, folder, f"chart-{year}", booklets) for year, members in items)
+        context = RegionPage(Common(model.name, (Link("首页", href(HOME, folder, folder=True)),), model.name, 0,
+                                    _region_foot(model)), fields, page_years)
+        write_page(site, folder, shell.page(model.name, folder, render(context),
+                                            f"{model.name}各年度的预算绩效目标表：{'、'.join(f'{y}年' for y, _ in items)}。"))
         written += 1
     home = HomePage(
-        page=Common(SITE_TITLE, (), "", 0),
-        years=tuple(year_summary(units, HOME, f"chart-{n}") for n, units in enumerate(years.values(), start=1)),
-        totals=_totals(summaries, len(by_region)),
-        changes=_changes(histories, summaries, data),
+        page=Common(SITE_TITLE, (), "", 0, _home_foot(regions, units, histories)),
+        years=tuple(year_summary(members, HOME, f"chart-{n}", booklets) for n, members in enumerate(years.values(), start=1)),
+        changes=_changes(histories, [u.summary for u in units], data, regions),
         search=href("搜索", HOME, folder=True),
         links=(Link("公开数据：下载全部数据（CSV、JSON）", href("公开数据", HOME, folder=True)),
-               Link("编辑指南：怎样填写绩效目标表", href("编辑指南", HOME, folder=True)),
-               Link("审核指南：怎样审核改动", href("审核指南", HOME, folder=True)),
-               Link("字段说明", href("字段说明", HOME, folder=True)),
-               Link("问题代码：检查程序报告的问题", href("问题代码", HOME, folder=True))),
+               Link("搜索：按名称查找项目、单位", href("搜索", HOME, folder=True))),
     )
-    write_page(site, HOME, shell.page(SITE_TITLE, HOME, render(home)))
+    write_page(site, HOME, shell.page(SITE_TITLE, HOME, render(home),
+                                      "各单位公开的预算绩效目标表：每个项目的绩效目标和指标，可查看、搜索、下载。"))
     return written + 1
 
 
-def _totals(summaries: list[UnitSummary], regions: int) -> tuple[Field, ...]:
-    money: dict[str, Decimal] = defaultdict(Decimal)
-    for summary in summaries:
-        money[summary.money_unit] += summary.budget
-    return (
-        Field("地区", (str(regions),)),
-        Field("单位（各年度合计）", (str(len(summaries)),)),
-        Field("项目", (str(sum(s.projects for s in summaries)),)),
-        Field(F.INDICATORS, (str(sum(s.indicators for s in summaries)),)),
-        Field("项目金额合计", tuple(f"{views.text(v)} {k}" for k, v in sorted(money.items())) or ("0",)),
-    )
+def _home_foot(regions: dict[str, Region], units: list[UnitInfo], histories: Histories) -> tuple[str, ...]:
+    used = sorted({u.summary.region_folder for u in units})
+    lines = []
+    for name in used:
+        data = regions[name].doc.data
+        parts = views.publisher(data)
+        if parts:
+            lines.append(f"{regions[name].name}：" + "，".join(parts))
+    lines.append("数据来源：各单位公开的预算绩效目标表。")
+    if histories.commits:
+        lines.append(f"数据最后更新：{histories.commits[0].date}")
+    return tuple(lines)
 
 
-def _changes(histories: Histories, summaries: list[UnitSummary], data: Path) -> tuple[Change, ...]:
+def _write_lists(site: Path, shell: Shell, members: list[UnitInfo], region: Region, address_region: str, year: int) -> int:
+    """The list of all projects of a region's year: pages of whole units, about LIST_PAGE projects each."""
+    pages: list[list[UnitInfo]] = [[]]
+    for info in members:
+        if pages[-1] and sum(len(i.rows) for i in pages[-1]) + len(info.rows) > LIST_PAGE:
+            pages.append([])
+        pages[-1].append(info)
+    categories = tuple(sorted({str(r[2]) for i in members for r in i.rows if r[2]}))
+    title = f"{region.name} {year}年全部项目"
+    for number, chunk in enumerate(pages, start=1):
+        folder = list_page(address_region, year, number)
+        names = [i.summary.name for i in chunk]
+        links = tuple(Link(f"第 {n} 页：{_units_label([i.summary.name for i in p])}",
+                           "" if n == number else href(list_page(address_region, year, n), folder, folder=True))
+                      for n, p in enumerate(pages, start=1))
+        rows = []
+        for info in chunk:
+            unit_link = Link(info.summary.name, href(info.summary.address.page, folder, folder=True))
+            for name, page, category, amount, indicators, findings in info.rows:
+                rows.append(ProjectRow(unit_link, Link(str(name), href(PurePosixPath(str(page)), folder, folder=True)),
+                                       str(category), str(amount) or "（原表未填）", str(amount), int(indicators),
+                                       int(findings)))
+        crumbs = (Link("首页", href(HOME, folder, folder=True)),
+                  Link(region.name, href(region_page(address_region), folder, folder=True)),
+                  Link(f"{year}年", href(year_page(address_region, year), folder, folder=True)))
+        context = ProjectList(Common(title if len(pages) == 1 else f"{title}（第 {number} 页）", crumbs, region.name, year,
+                                     _region_foot(region)), region.money_unit, tuple(rows), links if len(pages) > 1 else (),
+                              categories, tuple(names))
+        write_page(site, folder, shell.page(context.page.title, folder, render(context),
+                                            f"{region.name}{year}年全部项目的列表：单位、项目名称、类别、金额、指标数。"))
+    return len(pages)
+
+
+def _units_label(names: list[str]) -> str:
+    return "、".join(names[:2]) + (f" 等 {len(names)} 个单位" if len(names) > 2 else "")
+
+
+def _changes(histories: Histories, summaries: list[UnitSummary], data: Path, regions: dict[str, Region]) -> tuple[Change, ...]:
+    """The recent commits of data/, each as the pages it changed and, for each, the first of its changes in the
+    words of ``jixiao diff``; the commit's subject comes second."""
     if histories.root is None:
         return ()
     prefix = Path(os.path.relpath(data.resolve(), histories.root.resolve())).as_posix()
     pages = {f"{prefix}/{key}" if prefix != "." else key: folder for s in summaries for key, folder in s.pages.items()}
+    money = {f"{prefix}/{key}" if prefix != "." else key: s.money_unit for s in summaries for key in s.pages}
+    commits = histories.commits[:CHANGES]
+    events = [e for c in commits for e in c.events if e.new_path in pages][:CHANGES * LINKS_PER_CHANGE]
+    texts: dict[str, Document | None] = read_blobs_parsed(histories, [b for e in events if e.status in "MR"
+                                                                            for b in (e.old_blob, e.new_blob)])
     out = []
-    for commit in histories.commits[:10]:
+    for commit in commits:
         paths = list(dict.fromkeys(e.new_path for e in commit.events))
-        linked = [Link(Path(p).stem if Path(p).name != "单位.yaml" else Path(p).parent.name,
-                       href(pages[p], HOME, folder=True)) for p in paths if p in pages]
-        shown = linked[:LINKS_PER_CHANGE]
-        out.append(Change(commit.date, commit.subject, tuple(shown), len(paths) - len(shown)))
+        touched: list[Touched] = []
+        for event in commit.events:
+            if event.new_path not in pages or len(touched) >= LINKS_PER_CHANGE:
+                continue
+            name = Path(event.new_path).stem if Path(event.new_path).name != "单位.yaml" else Path(event.new_path).parent.name
+            lines = change_lines(event, money[event.new_path], texts)
+            if not lines:  # housekeeping only (序号, layout): not news for readers
+                continue
+            touched.append(Touched(Link(name, href(pages[event.new_path], HOME, folder=True)), tuple(lines[:3])))
+        if touched:
+            out.append(Change(commit.date, commit.subject, tuple(touched), len(paths) - len(touched)))
     return tuple(out)

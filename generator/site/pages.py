@@ -22,7 +22,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 @dataclass(frozen=True)
 class Revision:
-    """One commit that changed a file: when, the commit's subject, and what changed in words."""
+    """One commit that changed a file: when, what changed in words (as ``jixiao diff`` says it, housekeeping
+    fields such as 序号 left out), and the commit's own subject, shown second."""
 
     date: str
     subject: str
@@ -39,12 +40,23 @@ class History:
 
 @dataclass(frozen=True)
 class Common:
-    """What every data page has: its title, where it sits, and search filters."""
+    """What every data page has: its title, where it sits, its region and year, and the lines of its foot
+    (publisher, contact and the date of the data, from 地区.yaml and git)."""
 
     title: str
     crumbs: tuple[Link, ...]
     region: str
     year: int
+    foot: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One line of a comparison with last year: what, last year's value, this year's."""
+
+    what: str
+    old: str
+    new: str
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,8 @@ class ProjectPage:
     - ``goals`` / ``period_goals``: 本年度绩效目标 and 实施期绩效目标, one line per item;
     - ``table``: the indicators, grouped as on the form;
     - ``findings``: acknowledged findings; ``corrections``: 更正说明;
-    - ``downloads``: official tables and open data; ``history``: 修订记录.
+    - ``downloads``: official tables and open data; ``history``: 修订记录;
+    - ``earlier``: the same project last year (None: new this year), ``compared``: what changed since.
     """
 
     page: Common
@@ -70,6 +83,8 @@ class ProjectPage:
     corrections: tuple[str, ...]
     downloads: tuple[Link, ...]
     history: History
+    earlier: Link | None
+    compared: tuple[Compared, ...]
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,7 @@ class SummaryRow:
     project: Link
     amount: str
     remark: str
+    flags: tuple[tuple[int, str], ...] = ()  # findings about the project's amount: (number, link to its reason)
 
 
 @dataclass(frozen=True)
@@ -112,8 +128,10 @@ class UnitPage:
     - ``page``: title, breadcrumbs, region and year (Common); ``money_unit``: e.g. 万元;
     - ``fields``: 单位名称, 单位编码, 单位财务负责人, 填表人 as filled in;
     - ``department`` (部门整体支出绩效目标表) or ``narrative`` (部门整体绩效目标), or neither;
-    - ``summary``: the 项目支出绩效目标汇总表 derived from the project files, ``total`` its sum;
-    - ``findings``, ``corrections``, ``downloads``, ``history`` as on a project page.
+    - ``summary``: the 项目支出绩效目标汇总表 derived from the project files, ``total`` its sum, and
+      ``total_note`` which figure that is when the unit's own table says another;
+    - ``findings``, ``corrections``, ``downloads``, ``history`` as on a project page;
+    - ``years``: the unit's page in each of its years (this one without a link).
     """
 
     page: Common
@@ -123,18 +141,26 @@ class UnitPage:
     narrative: tuple[Section, ...]
     summary: tuple[SummaryRow, ...]
     total: str
+    total_note: str
     findings: tuple[Finding, ...]
     corrections: tuple[str, ...]
     downloads: tuple[Link, ...]
     history: History
+    years: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
 class UnitRow:
+    """A unit in the comparison of a year's units."""
+
     unit: Link
     projects: int
     indicators: int
     budget: str
+    quantified: str  # the share of its indicators with a number as target, "78%"
+    findings: int  # acknowledged findings in its tables
+    declared: str  # the 项目支出 its own table states, when it differs from ``budget``; else ""
+    booklet: Link | None  # its PDF booklet, when there is one
 
 
 @dataclass(frozen=True)
@@ -149,16 +175,25 @@ class YearSummary:
     indicators: int
     budget: str
     money_unit: str
-    chart: str  # inline SVG made by chart.py from numbers and escaped names (Markup)
+    chart: str  # the bars made by chart.py from numbers and escaped names (Markup)
+    projects_link: Link  # the list of all its projects
+
+
+@dataclass(frozen=True)
+class Touched:
+    """A page a commit changed, and what changed in it (the first sentences of ``jixiao diff``)."""
+
+    page: Link
+    changes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Change:
-    """One commit in the recent changes of the data: date, subject, and the pages it touched."""
+    """One commit in the recent changes of the data: its date, the pages it changed and how, its subject."""
 
     date: str
     subject: str
-    pages: tuple[Link, ...]
+    pages: tuple[Touched, ...]
     more: int
 
 
@@ -166,14 +201,14 @@ class Change:
 class HomePage:
     """The context of ``首页.html.j2``: regions and years with their totals, charts, recent changes.
 
-    - ``page``: title and (empty) breadcrumbs; ``years``: every region's years (YearSummary);
-    - ``totals``: (label, value) pairs for the whole site; ``changes``: recent commits of data/;
-    - ``search``: link to the search page; ``links``: open data and guides.
+    - ``page``: title and (empty) breadcrumbs; ``years``: every region's years (YearSummary), each with
+      its own totals (never summed across years or regions);
+    - ``changes``: recent changes of the data in words; ``search``: link to the search page;
+      ``links``: open data and guides.
     """
 
     page: Common
     years: tuple[YearSummary, ...]
-    totals: tuple[Field, ...]
     changes: tuple[Change, ...]
     search: str
     links: tuple[Link, ...]
@@ -181,11 +216,42 @@ class HomePage:
 
 @dataclass(frozen=True)
 class YearPage:
-    """The context of ``年度.html.j2``: the units of one region in one year, with totals and chart."""
+    """The context of ``年度.html.j2``: the units of one region in one year compared, with totals and chart;
+    ``years``: the region's other years."""
 
     page: Common
     summary: YearSummary
     downloads: tuple[Link, ...]
+    years: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    unit: Link
+    project: Link
+    category: str
+    amount: str
+    sort_amount: str  # the amount as a plain number for sorting ("" when not filled in)
+    indicators: int
+    findings: int
+
+
+@dataclass(frozen=True)
+class ProjectList:
+    """The context of ``项目列表.html.j2``: one page of the list of all projects of a region's year, whole
+    units a page; sorted and filtered in the browser, a plain table without script.
+
+    - ``page``: title, breadcrumbs …; ``money_unit``; ``rows``: the projects on this page;
+    - ``pages``: every page of the list (the current one without a link), each named by its units;
+    - ``categories`` and ``units``: the choices of the filters.
+    """
+
+    page: Common
+    money_unit: str
+    rows: tuple[ProjectRow, ...]
+    pages: tuple[Link, ...]
+    categories: tuple[str, ...]
+    units: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -197,11 +263,11 @@ class RegionPage:
     years: tuple[YearSummary, ...]
 
 
-Context = ProjectPage | UnitPage | HomePage | YearPage | RegionPage
+Context = ProjectPage | UnitPage | HomePage | YearPage | RegionPage | ProjectList
 # Which context each page template is rendered with; a test checks the names match the template.
 PAGE_CONTEXTS: dict[str, type[Context]] = {
     "项目.html.j2": ProjectPage, "单位.html.j2": UnitPage, "首页.html.j2": HomePage,
-    "年度.html.j2": YearPage, "地区.html.j2": RegionPage,
+    "年度.html.j2": YearPage, "地区.html.j2": RegionPage, "项目列表.html.j2": ProjectList,
 }
 
 

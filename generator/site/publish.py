@@ -7,16 +7,16 @@ The order of work:
    and the theme's frame (shell.py);
 2. one worker per unit (in parallel) writes the unit's official tables, its page, one page per
    project and their open data (unitpages.py);
-3. the PDF booklets (render/pdf.py, by batch: reuse.py);
+3. the PDF booklets (render/pdf.py; an unchanged unit keeps its PDF: reuse.py);
 4. the home, region and year pages, the joined open data files and datapackage.json;
-5. Pagefind indexes the finished pages (search.py).
+5. the search index of every page (search.py).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,10 +26,12 @@ from generator.data.load import REGION_FILE, Document
 from generator.data.model import Region, read_region
 from generator.data.tree import UnitFolder
 from generator.render.tables import WrittenTables
-from generator.site import engine, exports, history, overview, reuse, search, shell
-from generator.site.addresses import DATA, TABLES, UnitAddress
+from generator.site import engine, exports, history, overview, reuse, search, shell, years
+from generator.site.addresses import DATA, PAGES, TABLES, UnitAddress, region_page
 from generator.site.pages import History
 from generator.site.unitpages import UnitJob, UnitSummary, build_unit
+
+SEARCH_PAGE = "搜索"  # the search page itself is not indexed
 
 
 @dataclass
@@ -70,12 +72,15 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     scratch.mkdir()
     region_money = {f.region_dir: read_region(f.region_dir / REGION_FILE).money_unit for f in folders}
     record = reuse.Record()
-    keys = [reuse.unit_key(folder, data, frame, tables, histories) if cache.folder() else None for folder in folders]
+    found_years = years.neighbours(folders)
+    keys = [reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]))
+            if cache.folder() else None for folder in folders]
     summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in enumerate(keys)]
     todo = [n for n, s in enumerate(summaries) if s is None]
     texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
     unit_jobs = [UnitJob(folders[n], n, site, scratch, frame, data,
-                         _histories(folders[n], histories, texts, region_money), tables) for n in todo]
+                         _histories(folders[n], histories, texts, region_money), tables, found_years[str(folders[n].path)])
+                 for n in todo]
     for finished, (n, summary) in enumerate(zip(todo, _units(unit_jobs, jobs), strict=True), start=1):
         summaries[n] = summary
         progress.count("生成页面和官方表格", finished, len(todo), "个单位")
@@ -93,7 +98,12 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     else:
         pdf_note, pdfs = "未生成官方表格（--no-tables）", 0
     regions: dict[str, Region] = {f.region_dir.name: read_region(f.region_dir / REGION_FILE) for f in folders}
-    pages = overview.write_overview(site, theme, done, regions, histories, data)
+    infos = [overview.UnitInfo(s, *_overview_rows(scratch, n)) for n, s in enumerate(done)]
+    converted = set(record.pdfs)
+    linked = {"/".join(s.address.parts): PurePosixPath(name).as_posix() for root, s in zip(roots, done, strict=True)
+                if s.tables and s.tables.booklet
+                and (name := s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix()) in converted}
+    pages = overview.write_overview(site, theme, infos, regions, histories, data, linked)
     _open_data(site, scratch, done, roots, regions)
     built = Built(pages + len(done) + sum(s.projects for s in done), record,
                   {k for n, k in enumerate(keys) if k is not None and n not in fresh}, units=len(done),
@@ -103,14 +113,25 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     common, built.extras = _walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})
     _sitemap(site, settings.get("site_url"), common, done)
     progress.step("建立搜索索引……")
-    shards = _search(site, common, done, roots, keys, previous, record, jobs)
-    # The PDFs written into the slots of unchanged units (a batch converted again) are theirs, not common.
-    record.common = sorted(_walk(site, set(made) | shards, {p for a in kept for p in reuse.unit_places(a)})[0])
+    _search(site, common, done, scratch, regions)
+    record.common = sorted(_walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})[0])
     if previous.out is not None:
         gone = set(previous.units.values()) - {"/".join(a.parts) for a in kept}
         built.slots = made + [p for a in sorted(gone) for p in _places(a)]
-        built.slots += sorted(shards | {PurePosixPath(f) for f in previous.shards} - set(map(PurePosixPath, record.shards)))
+        built.slots += sorted(PurePosixPath(f) for f in previous.shards)  # the search shards of older versions
     return built
+
+
+def _related(found: years.Years) -> list[UnitFolder]:
+    """The folders a unit's pages read besides its own: the same unit in its other years (links, and last
+    year's projects to compare with)."""
+    return [folder for _, folder in found.years]
+
+
+def _overview_rows(scratch: Path, n: int) -> tuple[list[list[object]], dict[str, object]]:
+    """The rows and figures a unit's worker wrote for the list of all projects and the comparison of units."""
+    written = json.loads(scratch.joinpath(f"{n:06d}.site.csv").read_text(encoding="utf-8"))
+    return written["rows"], written["stats"]
 
 
 def _places(address: str) -> list[PurePosixPath]:
@@ -148,35 +169,32 @@ def _units(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
     return workers.each(build_unit, unit_jobs, jobs, projects, workers.UNIT_THRESHOLD)
 
 
-def _search(site: Path, common: list[str], done: list[UnitSummary], roots: list[Path], keys: list[str | None],
-            previous: reuse.Previous, record: reuse.Record, jobs: int) -> set[PurePosixPath]:
-    """The search bundles (search.py): the main one for the common pages, and each shard of unit pages
-    whose units changed; returns the shards made."""
-    count = search.shard_count(sum(1 + s.projects for s in done))
-    members: dict[int, list[int]] = {}
+def _search(site: Path, common: list[str], done: list[UnitSummary], scratch: Path, regions: dict[str, Region]) -> None:
+    """The search index (search.py) of every data page and guide, from the units' groups (made by their
+    workers, or kept in the cache with an unchanged unit) and the common pages."""
+    index = search.Index()
+    seen: set[str] = set()
     for n, summary in enumerate(done):
-        members.setdefault(search.shard_of("/".join(summary.address.parts), count), []).append(n)
-    views = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-search-", dir=site.parent))  # the work folder (atomic.staging)
-    try:
-        pages = [(site.joinpath(*page.parts, "index.html"), page / "index.html") for page in _common_pages(common)]
-        bundles = [(pages, views / "main", site / search.BUNDLE)]
-        made: set[PurePosixPath] = set()
-        for number, units in sorted(members.items()):
-            folder = search.shard_folder(number)
-            key = reuse.shard_key([("/".join(done[n].address.parts), keys[n]) for n in units], count)
-            if key is not None:
-                record.shards[folder.as_posix()] = key
-                if previous.out is not None and previous.shards.get(folder.as_posix()) == key \
-                        and previous.out.joinpath(*folder.parts).is_dir():
-                    continue
-            unit_pages = [(roots[n].joinpath(*page.parts), page) for n in units for page in _pages(roots[n], done[n])]
-            bundles.append((unit_pages, views / folder.name, site.joinpath(*folder.parts)))
-            made.add(folder)
-        search.index_all(bundles, jobs)
-    finally:
-        shutil.rmtree(views, ignore_errors=True)
-    search.write_shard_list(site, [search.shard_folder(number) for number in members])
-    return made
+        region = summary.address.region
+        if region not in seen:
+            seen.add(region)
+            model = regions[summary.region_folder]
+            years = sorted({s.year for s in done if s.address.region == region}, reverse=True)
+            docs = [search.Doc("地区", model.name, "", body=model.code or "", line=f"{len(years)} 个年度")]
+            for year in years:
+                units = [s for s in done if s.address.region == region and s.year == year]
+                docs.append(search.Doc("年度", f"{model.name} {year}年", str(year), context=model.name, year=year,
+                                       line=f"{len(units)} 个单位，{sum(s.projects for s in units)} 个项目"))
+            index.add(f"{region_page(region)}/", model.name, 0, "", docs)
+        index.add_stored(json.loads(scratch.joinpath(f"{n:06d}.site.csv").read_text(encoding="utf-8"))["search"])
+    guides = []
+    for page in _common_pages(common):
+        if page.parts and page.parts[0] not in (PAGES, SEARCH_PAGE, shell.FOLDER):
+            doc = search.guide_doc(site.joinpath(*page.parts, "index.html").read_text(encoding="utf-8"), page.as_posix())
+            if doc is not None:
+                guides.append(doc)
+    index.add("", "", 0, "", guides)
+    search.write(site, index)
 
 
 def _common_pages(common: list[str]) -> list[PurePosixPath]:

@@ -1,107 +1,274 @@
-"""Search in Chinese with Pagefind: an index in small pieces, built from the finished pages.
+"""Search in Chinese with no server and no program to install: an index of character pairs made with the site.
 
-Pagefind's extended build splits Chinese text into words (志愿服务活动专项 → 志愿 服务 活动 专项), so
-a search finds a word inside a longer name, and several words narrow the results. The index is cut
-into chunks by word: a reader's browser downloads the small entry file, the search program and
-only the chunks for the words typed, never the whole index (the built-in index of mkdocs-material
-was one 44 MB file at 10,000 projects). Pages are indexed from their <article>; breadcrumbs,
-downloads and 修订记录 are marked data-pagefind-ignore.
+Why pairs. Chinese has no spaces, and a dictionary that cuts text into words cuts names the way its
+dictionary says, not the way readers type them: Pagefind, measured on the sample site (49 everyday
+queries, docs/搜索.md), found the right page in its first three results 35 times (1.5.2, as the site
+used it), 38 (1.5.2, one index) and 49 (1.4.0, one index), and none of them finds a part of a name
+that crosses its words (作经 in 工作经费). Here every run of Chinese text is cut into its overlapping
+pairs of characters (村干部意外保险 → 村干 干部 部意 意外 外保 保险), the text and the query alike, so
+any part of two characters or more is found, and a page matches when it has every pair of the query.
+Letters and digits are words (2026, V007). Punctuation inside Chinese text is left out (村（社区）
+→ 村社区); spaces separate.
 
-The index is made of several Pagefind bundles, which the search page merges in the browser
-(Pagefind's mergeIndex):
+What is indexed, with the weight of where it stands: the page's name (title), the names above it
+(its unit, region and year: context) and its text (goals, indicators, duties …: body). The browser
+ranks every page by one rule over the whole index (search.js): the name itself, then names that
+contain the query, then pages whose unit or region does, then the rest; guides only under their own
+filter.
 
-- ``pagefind/``: the site's own pages (home, region and year pages, guides), and Pagefind's scripts;
-- ``pagefind-shards/NN/``: the unit and project pages, each unit in the shard its address hashes to.
+The files (``search-index/``), all loaded as plain scripts, so search works from a web server at any
+path and from a page opened from disk:
 
-Pagefind has no incremental mode and takes about 2 ms a page, so one index of 10,000 projects took
-20 s to make again after any edit. With shards, a build makes again only the shards whose units
-changed (site/reuse.py), and a cold build makes them in parallel. The number of shards grows with
-the site (about 1,000 pages each, a power of two so that it seldom changes); a reader's first search
-fetches one small chunk per shard. ``pagefind/shards.json`` lists the shards for the search page.
+- ``entry.js``: the groups of pages (a unit and its projects, a region with its years, the guides),
+  the choices of the filters, and how many token files there are;
+- ``t/<n>.js``: the postings of the tokens whose hash is n: per group, the pages that have the token
+  and where (title, context, body);
+- ``d/<group>-<block>.js``: what a result shows (name, address, category, amount, a line of text),
+  8 pages a file.
+
+A reader's first search loads entry.js, a token file for every other pair typed (at most six, and not
+the few large files of pairs most pages have while the query has enough others: ``heavy`` in entry.js),
+and the blocks of the results shown; at 10,000 projects well under 150 KB (docs/搜索.md has the figures).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import subprocess
-import sys
+import re
+import unicodedata
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from generator import cache
-from generator.errors import SiteError
+FOLDER = "search-index"
+BLOCK = 8  # pages per results file: a page of results needs a few small files
+SHARD_BYTES = 4000  # about this many bytes of postings per token file
+# A token file above this size holds a pair most pages have (经费, 工作): a query looks such pairs up only
+# when its words have too few others (search.js spread()), so that a first search stays small.
+HEAVY_BYTES = 12000
+TITLE, CONTEXT, BODY = 1, 2, 4
+CATEGORY_TOKEN = "类别="  # + a 项目类别: the pages of that category, for the filter
+KINDS = ("地区", "年度", "单位", "项目", "说明")
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_SPLIT = re.compile(r"(\s+|[0-9a-z]+)")
+_NOT_CJK = re.compile(f"[^{CJK}]+")
+_WORD = re.compile(r"[0-9a-z]+")
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
-BUNDLE = "pagefind"
-SHARDS = "pagefind-shards"
-SHARD_LIST = "shards.json"
-PAGES_PER_SHARD = 1000
-MAX_SHARDS = 64
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text``, in order: pairs of Chinese characters, words of letters or digits. A Chinese
+    character standing alone makes no token: search needs two.
+
+    docs/assets/jixiao/search.js cuts a query by exactly this rule; tests/test_search_index.py runs
+    both on the same texts.
+    """
+    out: list[str] = []
+    for piece in _SPLIT.split(unicodedata.normalize("NFKC", text).lower()):
+        if not piece or piece.isspace():
+            continue
+        if _WORD.fullmatch(piece):
+            out.append(piece)
+            continue
+        run = _NOT_CJK.sub("", piece)
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
 
 
-def shard_count(pages: int) -> int:
-    """How many shards the unit and project pages go into: a power of two, about PAGES_PER_SHARD pages each."""
+@dataclass(frozen=True)
+class Doc:
+    """One page as search sees it: where it is indexed from, and what a result shows."""
+
+    kind: str  # one of KINDS
+    title: str
+    slug: str  # the page's folder below its group's folder ("" for the group's own page)
+    context: str = ""
+    body: str = ""
+    category: str = ""
+    amount: str = ""
+    line: str = ""  # a line of text shown under the result
+    year: int = 0  # for a year page inside a region's group
+
+
+def _base36(n: int) -> str:
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = DIGITS[r] + out
+        if n == 0:
+            return out
+
+
+def group_postings(docs: list[Doc]) -> dict[str, str]:
+    """token → the pages of one group that have it, as the entries of search.js:
+    ``start[-end][FLAGS[titlelength.titlehash]]`` separated by commas (FLAGS a letter: A + the bits of
+    TITLE, CONTEXT and BODY; left out for body only). For a token of the title, the title's number of
+    distinct tokens (shorter names first) and a hash of its tokens, which tells a page whose name is
+    exactly the query although the browser looks up only some of the query's tokens."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for number, doc in enumerate(docs):
+        title_tokens = tokens(doc.title)
+        title = set(title_tokens)
+        mark = f"{_base36(len(title))}.{_base36(title_hash(title_tokens))}"
+        flags: dict[str, int] = dict.fromkeys(title, TITLE)
+        for token in tokens(doc.context):
+            flags[token] = flags.get(token, 0) | CONTEXT
+        for token in tokens(doc.body):
+            flags[token] = flags.get(token, 0) | BODY
+        if doc.category:
+            flags[CATEGORY_TOKEN + doc.category] = BODY
+        for token, bits in flags.items():
+            found.setdefault(token, []).append((number, bits, mark if bits & TITLE else ""))
+    return {token: _entries(items) for token, items in sorted(found.items())}
+
+
+def title_hash(title_tokens: list[str]) -> int:
+    """A name's tokens, hashed (search.js: the same for a query that is exactly the name)."""
+    return fnv(" ".join(title_tokens)) % 1296
+
+
+def _entries(items: list[tuple[int, int, str]]) -> str:
+    """Consecutive pages with the same flags and no title length are written as one range."""
+    out: list[str] = []
+    run: list[int] = []  # start, end, bits
+
+    def flush() -> None:
+        if run:
+            start, end, bits = run
+            out.append(_run(start, end) + ("" if bits == BODY else chr(ord("A") + bits)))
+            run.clear()
+
+    for number, bits, length in items:
+        if not length and run and run[2] == bits and run[1] == number - 1:
+            run[1] = number
+            continue
+        flush()
+        if length:
+            out.append(_base36(number) + chr(ord("A") + bits) + length)
+        else:
+            run.extend((number, number, bits))
+    flush()
+    return ",".join(out)
+
+
+def _run(start: int, end: int) -> str:
+    return _base36(start) if start == end else f"{_base36(start)}-{_base36(end)}"
+
+
+def shown(docs: list[Doc]) -> list[list[Any]]:
+    """What the results show of each page: [kind, title, slug, category, amount, line, year]."""
+    return [[KINDS.index(d.kind), d.title, d.slug, d.category, d.amount, d.line, d.year] for d in docs]
+
+
+@dataclass
+class Group:
+    """A run of pages that share a folder, a region and a year: a unit and its projects, a region and its
+    year pages, or the guides."""
+
+    folder: str  # site-relative, with a trailing "/" ("" for the guides)
+    region: str
+    year: int
+    unit: str
+    postings: dict[str, str]
+    docs: list[list[Any]]
+
+
+@dataclass
+class Index:
+    groups: list[Group] = field(default_factory=list)
+
+    def add(self, folder: str, region: str, year: int, unit: str, docs: list[Doc]) -> None:
+        if docs:
+            self.groups.append(Group(folder, region, year, unit, group_postings(docs), shown(docs)))
+
+    def add_stored(self, stored: dict[str, Any]) -> None:
+        """A group as ``stored`` returns it (a unit's, from its worker or the cache)."""
+        self.groups.append(Group(str(stored["folder"]), str(stored["region"]), int(stored["year"]),
+                                 str(stored["unit"]), dict(stored["postings"]), list(stored["docs"])))
+
+
+def stored(folder: str, region: str, year: int, unit: str, docs: list[Doc]) -> str:
+    """A group as JSON, for the scratch file of a unit's worker (kept in the cache with the unit)."""
+    return json.dumps({"folder": folder, "region": region, "year": year, "unit": unit,
+                       "postings": group_postings(docs), "docs": shown(docs)}, ensure_ascii=False)
+
+
+def fnv(token: str) -> int:
+    """FNV-1a over the UTF-16 code units of ``token``: the same number in Python and in JavaScript."""
+    value = 0x811C9DC5
+    for unit in _utf16(token):
+        value ^= unit
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def _utf16(text: str) -> Iterable[int]:
+    raw = text.encode("utf-16-le")
+    return (raw[i] | raw[i + 1] << 8 for i in range(0, len(raw), 2))
+
+
+def write(site: Path, index: Index) -> int:
+    """Write ``search-index/`` into ``site``; returns the number of files written."""
+    root = site / FOLDER
+    (root / "t").mkdir(parents=True, exist_ok=True)
+    (root / "d").mkdir(exist_ok=True)
+    merged: dict[str, list[str]] = {}
+    for number, group in enumerate(index.groups):
+        for token, entries in group.postings.items():
+            merged.setdefault(token, []).append(f"{_base36(number)}:{entries}")
+    postings = {token: ";".join(chunks) for token, chunks in sorted(merged.items())}
+    total = sum(len(t.encode()) + len(p) + 6 for t, p in postings.items())
     count = 1
-    while count < MAX_SHARDS and count * PAGES_PER_SHARD < pages:
+    while count * SHARD_BYTES < total:
         count *= 2
-    return count
+    shards: list[dict[str, str]] = [{} for _ in range(count)]
+    for token, posting in postings.items():
+        shards[fnv(token) % count][token] = posting
+    written, heavy = 0, []
+    for number, shard in enumerate(shards):
+        if _script(root / "t" / f"{number}.js", f"jixiaoSearch.t({number},", shard) > HEAVY_BYTES:
+            heavy.append(number)
+        written += 1
+    for number, group in enumerate(index.groups):
+        for block in range(0, len(group.docs), BLOCK):
+            key = f"{number}-{block // BLOCK}"
+            _script(root / "d" / f"{key}.js", f'jixiaoSearch.d("{key}",', group.docs[block:block + BLOCK])
+            written += 1
+    regions = sorted({g.region for g in index.groups if g.region})
+    units = [[g.folder, regions.index(g.region) if g.region else -1, g.year, g.unit, len(g.docs),
+              [d[6] for d in g.docs] if not g.unit and g.region else []] for g in index.groups]
+    categories = sorted({d[3] for g in index.groups for d in g.docs if d[3]})
+    entry = {"version": 1, "shards": count, "block": BLOCK, "kinds": list(KINDS), "regions": regions,
+             "years": sorted({g.year for g in index.groups if g.year} | {d[6] for g in index.groups for d in g.docs
+                                                                        if d[6]}, reverse=True),
+             "categories": categories, "groups": units, "heavy": heavy}
+    _script(root / "entry.js", "jixiaoSearch.entry(", entry)
+    return written + 1
 
 
-def shard_of(address: str, count: int) -> int:
-    """The shard of the unit at ``address`` (地区/年度/单位): a stable hash, so a unit keeps its shard
-    while others come and go."""
-    return int.from_bytes(hashlib.blake2b(address.encode("utf-8"), digest_size=8).digest(), "big") % count
+def _script(path: Path, call: str, value: Any) -> int:
+    """Write ``call(value);`` as a script; returns its size in bytes."""
+    data = f"{call}{json.dumps(value, ensure_ascii=False, separators=(',', ':'))});\n".encode()
+    path.write_bytes(data)
+    return len(data)
 
 
-def shard_folder(number: int) -> PurePosixPath:
-    return PurePosixPath(SHARDS, f"{number:02d}")
+_ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_DROP = re.compile(r"<(script|style)\b.*?</\1>|<a class=\"headerlink\".*?</a>", re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
-def index(site: Path, cjk: bool = True, output: Path | None = None) -> None:
-    """Index every page of ``site`` (its index.html files) into one bundle. ``cjk=False`` indexes without
-    Chinese word splitting (everything as English), which the tests use to show that splitting is what
-    finds words."""
-    _run(site, output, cjk)
+def guide_doc(html: str, slug: str) -> Doc | None:
+    """A guide page (made by mkdocs) as a Doc: its <h1> and the text of its <article>."""
+    from html import unescape
 
-
-def index_pages(pages: Iterable[tuple[Path, PurePosixPath]], view: Path, output: Path, cjk: bool = True) -> None:
-    """Index the given pages (each a file and its place in the site) into the bundle ``output``.
-
-    Pagefind reads a folder: the pages are hard-linked into ``view`` at their places in the site, so
-    the addresses in the index are the site's, wherever the files come from (the new site or the
-    last one)."""
-    for source, place in pages:
-        target = view.joinpath(*place.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        cache.link_file(source, target)
-    _run(view, output, cjk)
-
-
-def index_all(jobs: list[tuple[list[tuple[Path, PurePosixPath]], Path, Path]], workers: int) -> None:
-    """Several bundles (pages, view, output) at once: Pagefind uses one core per bundle."""
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        list(pool.map(lambda job: index_pages(*job), jobs))
-
-
-def write_shard_list(site: Path, shards: Iterable[PurePosixPath]) -> None:
-    """``pagefind/shards.json``: the bundles the search page merges, relative to the site's root."""
-    listed = [f"{shard.as_posix()}/" for shard in sorted(shards)]
-    (site / BUNDLE / SHARD_LIST).write_text(json.dumps({"shards": listed}, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _run(site: Path, output: Path | None, cjk: bool) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "**/index.html",
-               "--root-selector", "article", "--exclude-selectors", ".headerlink", "--silent"]
-    if output is not None:
-        command += ["--output-path", str(output)]
-    if not cjk:
-        command += ["--force-language", "en"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise SiteError(f"无法运行 Pagefind：{exc}") from exc
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        hint = "请安装：pip install 'pagefind[extended]'" if "No module named" in result.stderr else ""
-        raise SiteError(f"Pagefind 未能生成搜索索引：{detail[-1] if detail else result.returncode}{hint}")
+    article = _ARTICLE.search(html)
+    if article is None:
+        return None
+    inner = _DROP.sub(" ", article.group(1))
+    heading = _H1.search(inner)
+    title = unescape(_TAG.sub("", heading.group(1))).strip() if heading else slug
+    text = " ".join(unescape(_TAG.sub(" ", inner)).split())
+    return Doc("说明", title, slug, body=text, line=text[len(title):][:80].strip())

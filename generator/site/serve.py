@@ -7,7 +7,8 @@ of script that reload the page after a rebuild; the built site itself has none o
 
 A request for a path no file can have (a NUL byte, bytes that are not UTF-8) is answered 400, one
 that climbs out of a folder ("..") 404, and a folder without index.html 404: the preview lists no
-folder, and no request makes it fail with a traceback.
+folder, and no request makes it fail with a traceback. A 404 shows the site's own 404 page (404.html),
+as a web host serving the site would.
 """
 
 from __future__ import annotations
@@ -83,6 +84,20 @@ def handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequestHandl
                 self._send(body.replace(b"</body>", RELOAD + b"</body>", 1), "text/html; charset=utf-8")
                 return
             super().do_GET()
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            missing = site / "404.html"
+            if code != 404 or not missing.is_file():
+                super().send_error(code, message, explain)
+                return
+            body = missing.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
         def _refused(self) -> bool:
             status = refusal(self.path)

@@ -22,9 +22,11 @@ from generator.errors import SiteError
 from generator.site.addresses import depth
 
 MARK = "JIXIAOSHELLTITLE"
+DESCRIPTION = "JIXIAOSHELLDESCRIPTION"  # the page's <meta name="description">
 FOLDER = "_壳"
 PAGE = f"""---
 title: {MARK}
+description: {DESCRIPTION}
 hide:
   - navigation
   - toc
@@ -58,21 +60,23 @@ class Shell:
         if match is None or html.count(MARK) < 2:
             raise ShellError("主题生成的页面中找不到正文（<article>）或标题：请检查 mkdocs.yml 的主题设置")
         head, tail = html[: match.end(1)], html[match.start(3):]
-        if MARK in tail:
-            raise ShellError("主题在正文之后又写了页面标题，无法套用")
+        if MARK in tail or DESCRIPTION in tail or head.count(DESCRIPTION) != 1:
+            raise ShellError("主题在正文之后又写了页面标题，或页面说明不止一处，无法套用")
         return cls(head, tail)
 
     @classmethod
     def read(cls, path: Path) -> Shell:
         return cls.from_page(path.read_text(encoding="utf-8"))
 
-    def page(self, title: str, folder: PurePosixPath, body: str) -> str:
-        """The complete page at ``folder``/index.html around ``body`` (already escaped HTML)."""
+    def page(self, title: str, folder: PurePosixPath, body: str, description: str = "") -> str:
+        """The complete page at ``folder``/index.html around ``body`` (already escaped HTML), with its title
+        and the description that search engines and shared links show."""
         level = depth(folder)
         if level not in self._by_depth:
             self._by_depth[level] = (_rebase(self.head, level).split(MARK), _rebase(self.tail, level))
         pieces, tail = self._by_depth[level]
-        return str(escape(title)).join(pieces) + body + tail
+        described = [piece.replace(DESCRIPTION, str(escape(description or title))) for piece in pieces]  # before the
+        return str(escape(title)).join(described) + body + tail  # data's title goes in, which might hold the mark
 
 
 def write_page(root: Path, folder: PurePosixPath, html: str) -> Path:

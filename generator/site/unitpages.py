@@ -8,21 +8,23 @@ to a scratch file that the main process joins in order.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
 
 from generator.data import fields as F
-from generator.data.model import Project, Unit, load_unit
+from generator.data.model import Indicator, Project, Region, Unit, load_unit
 from generator.data.tree import UnitFolder
 from generator.render.compose import BOOKLET, project_order, project_stems
 from generator.render.layout import load_layout
 from generator.render.tables import WrittenTables, write_unit_tables
-from generator.site import exports, views
+from generator.site import exports, official, search, views, years
 from generator.site.addresses import UnitAddress, href, region_page, year_page
 from generator.site.pages import (
     Common,
+    Compared,
     Department,
     History,
     ProjectPage,
@@ -35,7 +37,10 @@ from generator.site.pages import (
 from generator.site.shell import Shell, write_page
 from generator.site.views import Field, Link
 
-TABLE_FORMATS = ((".html", "网页（可打印）"), (".docx", "Word"), (".xlsx", "Excel"), (".pdf", "PDF"))
+# The unit's own fields shown above its tables, in schema order (the tables have sections of their own).
+UNIT_HEADER = frozenset({F.UNIT_NAME, F.UNIT_CODE, F.SUPERVISOR, F.STATED_PROJECT_TOTAL, F.FINANCE_OFFICER, F.PREPARER,
+                         F.FILLED_BY, F.INCOMPLETE})
+TABLE_FORMATS = ((".html", "网页（在浏览器中打开，可打印）"), (".docx", "Word"), (".xlsx", "Excel"), (".pdf", "PDF"))
 NO_HISTORY = History((), "")
 
 
@@ -49,6 +54,7 @@ class UnitJob:
     data_root: Path  # data/: file names in the exports are relative to it
     histories: dict[Path, History] = field(default_factory=dict)
     tables: bool = True
+    years: years.Years | None = None  # the same unit in its other years
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     context = {"地区": region.name, F.REGION_CODE: region.code, "年度": unit.year, F.UNIT_NAME: unit.name,
                F.UNIT_CODE: unit.code, F.MONEY_UNIT: region.money_unit}
     crumbs = (Link("首页", ""), Link(region.name, ""), Link(f"{unit.year}年", ""))
+    earlier = _earlier(job.years)
     project_rows: list[list[str]] = []
     indicator_rows: list[list[str]] = []
     project_texts: list[str] = []
@@ -105,10 +112,17 @@ def build_unit(job: UnitJob) -> UnitSummary:
         indicator_rows += rows
         project_rows.append(exports.project_row(context, project.doc.data, links))
         page = _project_page(project, unit, address, stem, folder, crumbs, made,
-                             job.histories.get(project.doc.path.absolute(), NO_HISTORY))
-        write_page(job.site, folder, shell.page(project.name, folder, render(page)))
-        summary.append(SummaryRow(number, Link(project.name, href(folder, unit_page, folder=True)),
-                                  views.money(project.budget, "").strip(), project.remark))
+                             job.histories.get(project.doc.path.absolute(), NO_HISTORY), earlier)
+        write_page(job.site, folder, shell.page(f"{project.name} - {unit.name} - {region.name} {unit.year}年", folder,
+                                                render(page), _project_description(project, unit)))
+        amount_flags = views.flagged_fields(views.findings(project.acknowledgements, project.indicators),
+                                            project.acknowledgements).get(F.AMOUNT, ())
+        project_href = href(folder, unit_page, folder=True)
+        summary.append(SummaryRow(number, Link(project.name, project_href),
+                                  views.money(project.budget, "").strip(), project.remark,
+                                  tuple((n, f"{project_href}#finding-{n}") for n in amount_flags)))
+    if tables:
+        _link_back(job.site, address, stems, unit.projects, made, unit.name)
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
     pages[unit_links["文件"]] = unit_page
     if unit.department is not None:
@@ -121,13 +135,123 @@ def build_unit(job: UnitJob) -> UnitSummary:
     job.scratch.joinpath(f"{job.number:06d}.projects.csv").write_text(exports.csv_text(project_rows), encoding="utf-8")
     job.scratch.joinpath(f"{job.number:06d}.indicators.csv").write_text(exports.csv_text(indicator_rows),
                                                                       encoding="utf-8")
+    docs = [_unit_doc(unit, len(summary))] + [_project_doc(p, s, unit) for p, s in zip(unit.projects, stems, strict=True)]
+    overview = {"search": json.loads(search.stored(f"{unit_page}/", region.name, unit.year, unit.name, docs)),
+                "rows": [_list_row(p, f"{address.project_page(s)}/") for p, s in zip(unit.projects, stems, strict=True)],
+                "stats": _stats(unit)}
+    job.scratch.joinpath(f"{job.number:06d}.site.csv").write_text(  # JSON; named like the rows, cached with them
+        json.dumps(overview, ensure_ascii=False), encoding="utf-8")
     unit_stems = sorted({Path(name).stem for name in made} - set(stems))
     unit_context = _unit_page(unit, address, crumbs, summary, made, unit_stems,
-                              job.histories.get(unit.doc.path.absolute(), NO_HISTORY))
-    write_page(job.site, unit_page, shell.page(unit.name, unit_page, render(unit_context)))
+                              job.histories.get(unit.doc.path.absolute(), NO_HISTORY), job.years)
+    write_page(job.site, unit_page, shell.page(f"{unit.name} - {region.name} {unit.year}年", unit_page,
+                                               render(unit_context), _unit_description(unit)))
     indicators = sum(1 for p in unit.projects for i in p.indicators if not i.is_placeholder)
     return UnitSummary(address, region.name, job.folder.region_dir.name, unit.year, unit.name, region.money_unit,
                        len(unit.projects), indicators, unit.project_total, pages, tables)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """Last year's projects of the unit, and where their pages are."""
+
+    projects: list[Project]
+    address: UnitAddress
+    stems: list[str]
+    money_unit: str
+
+
+def _earlier(found: years.Years | None) -> Earlier | None:
+    if found is None or found.earlier is None:
+        return None
+    folder = found.earlier
+    unit = load_unit(folder)
+    unit.projects.sort(key=project_order)
+    stems = project_stems(load_layout(unit.region.layout), unit.projects)
+    return Earlier(unit.projects, UnitAddress.of(folder.region_dir, unit.year, folder.path), stems, unit.region.money_unit)
+
+
+def foot(region: Region, history: History) -> tuple[str, ...]:
+    """The lines at the foot of a data page: who publishes the data and how to reach them (地区.yaml, when
+    given), and the date of its last change (git)."""
+    data = region.doc.data
+    lines = views.publisher(data)
+    lines.append("数据来源：各单位公开的预算绩效目标表，原表见本页的“官方表格”。")
+    if history.revisions:
+        lines.append(f"本页数据最后更新：{history.revisions[0].date}")
+    return tuple(lines)
+
+
+def _quantified(indicator: Indicator) -> bool:
+    return not indicator.is_placeholder and not indicator.is_qualitative and indicator.number is not None
+
+
+def _stats(unit: Unit) -> dict[str, object]:
+    """What the comparison of a year's units shows of this one, beyond its summary."""
+    indicators = [i for p in unit.projects for i in p.indicators if not i.is_placeholder]
+    declared = unit.department.budget.get(F.BY_USE, {}).get(F.PROJECT_SPENDING) if unit.department else None
+    findings = len(unit.acknowledgements) + sum(len(p.acknowledgements) for p in unit.projects)
+    return {"indicators": len(indicators), "quantified": sum(1 for i in indicators if _quantified(i)),
+            "findings": findings,
+            "declared": views.text(declared) if declared is not None and declared != unit.project_total else ""}
+
+
+def _list_row(project: Project, page: str) -> list[object]:
+    """A project in the list of all projects: name, page, category, amount, indicators, findings."""
+    return [project.name, page, project.category or "", views.text(project.budget),
+            sum(1 for i in project.indicators if not i.is_placeholder), len(project.acknowledgements)]
+
+
+def _project_description(project: Project, unit: Unit) -> str:
+    goals = "".join(project.goals)
+    return (f"{unit.name}{unit.year}年项目“{project.name}”的预算绩效目标表：项目金额 "
+            f"{views.money(project.budget, unit.region.money_unit)}，"
+            f"{sum(1 for i in project.indicators if not i.is_placeholder)} 项绩效指标。{goals[:80]}")
+
+
+def _unit_description(unit: Unit) -> str:
+    return (f"{unit.name}（{unit.region.name}）{unit.year}年预算绩效目标：{len(unit.projects)} 个项目，"
+            f"项目金额合计 {views.money(unit.project_total, unit.region.money_unit)}。")
+
+
+def _indicator_text(indicators: list[Indicator]) -> str:
+    return " ".join(" ".join(views.text(v) for v in (i.level2, i.name, i.value, i.unit, i.note) if v)
+                    for i in indicators if not i.is_placeholder)
+
+
+def _project_doc(project: Project, stem: str, unit: Unit) -> search.Doc:
+    data = project.doc.data
+    body = [project.category, project.code, project.remark, views.text(data.get(F.USE_OF_FUNDS)), *project.goals,
+            views.text(data.get(F.PERIOD_GOALS)), _indicator_text(project.indicators)]
+    return search.Doc("项目", project.name, stem, context=f"{unit.name} {unit.region.name} {unit.year}年",
+                      body=" ".join(b for b in body if b),
+                      category=project.category or "", amount=views.money(project.budget, unit.region.money_unit),
+                      line=" ".join(project.goals)[:40])
+
+
+def _unit_doc(unit: Unit, projects: int) -> search.Doc:
+    parts: list[str] = [unit.code or ""]
+    if unit.department is not None:
+        parts += [views.text(d) for d in unit.department.duties]
+        parts += [views.text(t) for t in unit.department.tasks]
+        parts.append(_indicator_text(unit.department.indicators))
+    if unit.narrative:
+        parts.append(views.text(unit.narrative))
+    return search.Doc("单位", unit.name, "", context=f"{unit.region.name} {unit.year}年", body=" ".join(p for p in parts if p),
+                      amount=views.money(unit.project_total, unit.region.money_unit), line=f"{projects} 个项目")
+
+
+def _link_back(site: Path, address: UnitAddress, stems: list[str], projects: list[Project], made: set[str],
+               unit_name: str) -> None:
+    """Each official table's web page links back to its project's page (the unit's tables: the unit's)."""
+    names = dict(zip(stems, (p.name for p in projects), strict=True))
+    for name in sorted(made):
+        if not name.endswith(".html"):
+            continue
+        stem = name[:-len(".html")]
+        page = address.project_page(stem) if stem in names else address.page
+        official.rewrite(site.joinpath(*address.tables.parts, name), href(page, address.tables, folder=True),
+                         names.get(stem, unit_name))
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -147,24 +271,34 @@ def _crumbs(crumbs: tuple[Link, ...], address: UnitAddress, page: PurePosixPath,
 
 
 def _table_links(address: UnitAddress, stem: str, page: PurePosixPath, made: set[str], label: str) -> list[Link]:
-    return [Link(f"{label}：{name}", href(address.tables / f"{stem}{suffix}", page))
+    return [Link(f"{label}：{name}", href(address.tables / f"{stem}{suffix}", page), suffix != ".html")
             for suffix, name in TABLE_FORMATS if f"{stem}{suffix}" in made]
 
 
 def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str, folder: PurePosixPath,
-                  crumbs: tuple[Link, ...], made: set[str], history: History) -> ProjectPage:
+                  crumbs: tuple[Link, ...], made: set[str], history: History, earlier: Earlier | None) -> ProjectPage:
     money_unit = unit.region.money_unit
     unit_link = Link(unit.name, href(address.page, folder, folder=True))
     found = views.findings(project.acknowledgements, project.indicators)
     data = project.doc.data
     downloads = _table_links(address, stem, folder, made, "官方表格")
-    downloads += [Link("数据：JSON", href(address.data / f"{stem}.json", folder)),
-                  Link("绩效指标：CSV（Excel 可打开）", href(address.data / f"{stem}.csv", folder))]
+    downloads += [Link("数据：JSON", href(address.data / f"{stem}.json", folder), True),
+                  Link("绩效指标：CSV（Excel 可打开）", href(address.data / f"{stem}.csv", folder), True)]
     period = data.get(F.PERIOD_GOALS)
+    last: Link | None = None
+    compared: tuple[Compared, ...] = ()
+    match = continued_from(project, earlier)
+    if earlier is not None and match is not None:
+        old = earlier.projects[match]
+        last = Link(f"{old.name}（{earlier.address.year}年）",
+                    href(earlier.address.project_page(earlier.stems[match]), folder, folder=True))
+        compared = tuple(Compared(c.what, *c.cells()) for c in years.compared(old, project, money_unit))
     return ProjectPage(
-        page=Common(project.name, _crumbs(crumbs, address, folder, unit_link), unit.region.name, unit.year),
+        page=Common(project.name, _crumbs(crumbs, address, folder, unit_link), unit.region.name, unit.year,
+                    foot(unit.region, history)),
         unit=unit_link,
-        fields=tuple(views.header_fields(data, "project", money_unit)),
+        fields=tuple(views.header_fields(data, "project", money_unit,
+                                         views.flagged_fields(found, project.acknowledgements))),
         goals=tuple(project.goals),
         period_goals=views.lines(period) if period else (),
         table=views.indicator_table(project.indicators, F.INDICATORS, found, project.acknowledgements),
@@ -172,7 +306,13 @@ def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str,
         corrections=views.lines(data.get(F.CORRECTIONS) or []),
         downloads=tuple(downloads),
         history=history,
+        earlier=last,
+        compared=compared,
     )
+
+
+def continued_from(project: Project, earlier: Earlier | None) -> int | None:
+    return None if earlier is None else years.continued(project, earlier.projects)
 
 
 def _department(unit: Unit) -> Department | None:
@@ -180,14 +320,15 @@ def _department(unit: Unit) -> Department | None:
     if table is None:
         return None
     budget = table.budget
+    base = "部门整体支出绩效目标表.绩效指标"
+    found = views.findings(unit.acknowledgements, table.indicators, base)
+    flags = views.flagged_fields(found, unit.acknowledgements, f"{F.DEPARTMENT_TABLE}.{F.BUDGET}.")
     rows = []
     for key, value in budget.items():
         if isinstance(value, dict):
-            rows += [Field(f"{key}：{k}", (views.text(v),)) for k, v in value.items()]
+            rows += [Field(f"{key}：{k}", (views.text(v),), flags.get(f"{key}.{k}", ())) for k, v in value.items()]
         else:
-            rows.append(Field(key, (views.text(value),)))
-    base = "部门整体支出绩效目标表.绩效指标"
-    found = views.findings(unit.acknowledgements, table.indicators, base)
+            rows.append(Field(key, (views.text(value),), flags.get(key, ())))
     tasks = tuple(Task(views.text(t.get(F.TASK_NAME)), views.text(t.get(F.TASK_CONTENT))) for t in table.tasks
                   if isinstance(t, dict))
     return Department(tuple(views.text(d) for d in table.duties), tasks, tuple(rows),
@@ -214,27 +355,52 @@ UNIT_TABLE_ORDER = ("部门整体", "汇总表", BOOKLET)
 
 
 def _unit_page(unit: Unit, address: UnitAddress, crumbs: tuple[Link, ...], summary: list[SummaryRow], made: set[str],
-               unit_stems: list[str], history: History) -> UnitPage:
+               unit_stems: list[str], history: History, found_years: years.Years | None) -> UnitPage:
     page = address.page
     money_unit = unit.region.money_unit
     data = unit.doc.data
-    fields = [Field(title, views.lines(data[key])) for key, title in views.titles("unit").items()
-              if key in (F.UNIT_NAME, F.UNIT_CODE, F.FINANCE_OFFICER, F.PREPARER) and data.get(key)]
-    ordered = sorted(unit_stems, key=lambda s: (UNIT_TABLE_ORDER.index(s) if s in UNIT_TABLE_ORDER else 9, s))
-    downloads = [link for stem in ordered for link in _table_links(address, stem, page, made, stem)]
-    downloads.append(Link("数据：JSON（单位表和全部项目表）", href(address.unit_json, page)))
     acks = unit.acknowledgements
     indicators = unit.department.indicators if unit.department else []
+    found = views.findings(acks, indicators, "部门整体支出绩效目标表.绩效指标")
+    flags = views.flagged_fields(found, acks)
+    fields = []
+    for key, title in views.titles("unit").items():
+        value = data.get(key)
+        if key not in UNIT_HEADER or not value:
+            continue
+        if key == F.STATED_PROJECT_TOTAL:
+            lines: tuple[str, ...] = (views.money(value, money_unit),)
+        elif key == F.INCOMPLETE and isinstance(value, dict):
+            lines = (views.incomplete(value),)
+        else:
+            lines = views.lines(value)
+        fields.append(Field(title, lines, views.flags_about(flags, key)))
+    ordered = sorted(unit_stems, key=lambda s: (UNIT_TABLE_ORDER.index(s) if s in UNIT_TABLE_ORDER else 9, s))
+    downloads = [link for stem in ordered for link in _table_links(address, stem, page, made, stem)]
+    downloads.append(Link("数据：JSON（单位表和全部项目表）", href(address.unit_json, page), True))
+    stats = _stats(unit)
+    note = "各项目表的项目金额之和"
+    if stats["declared"]:
+        numbers = "、".join(str(n) for n in flags.get(f"{F.DEPARTMENT_TABLE}.{F.BUDGET}.{F.BY_USE}.{F.PROJECT_SPENDING}", ()))
+        note += (f"；部门整体表填报的项目支出为 {stats['declared']} {money_unit}，两者不一致"
+                 + (f"（见已确认问题 {numbers}）" if numbers else ""))
+    other_years = tuple(
+        Link(f"{year}年", "" if year == unit.year else
+             href(UnitAddress.of(folder.region_dir, year, folder.path).page, page, folder=True))
+        for year, folder in (found_years.years if found_years else ()))
     return UnitPage(
-        page=Common(unit.name, _crumbs(crumbs, address, page, None), unit.region.name, unit.year),
+        page=Common(unit.name, _crumbs(crumbs, address, page, None), unit.region.name, unit.year,
+                    foot(unit.region, history)),
         money_unit=money_unit,
         fields=tuple(fields),
         department=_department(unit),
         narrative=_narrative(unit),
         summary=tuple(summary),
         total=views.text(unit.project_total),
-        findings=tuple(views.findings(acks, indicators, "部门整体支出绩效目标表.绩效指标")),
+        total_note=note,
+        findings=tuple(found),
         corrections=views.lines(data.get(F.CORRECTIONS) or []),
         downloads=tuple(downloads),
         history=history,
+        years=other_years if len(other_years) > 1 else (),
     )

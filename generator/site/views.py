@@ -37,14 +37,17 @@ _INDEXED = re.compile(r"^(?P<key>[^\[\]]+?)\[(?P<index>\d+)\](?:\.(?P<rest>.*))?
 class Link:
     text: str
     href: str
+    download: bool = False  # a file to save (Word, Excel, data), not a page to open
 
 
 @dataclass(frozen=True)
 class Field:
-    """One line of a page's header table: a label and its value (one or more lines)."""
+    """One line of a page's header table: a label, its value (one or more lines), and the numbers of the
+    acknowledged findings about it (marked beside the value, each linking to its reason)."""
 
     label: str
     lines: tuple[str, ...]
+    flags: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ class IndicatorRow:
     level2: HeaderCell
     cells: tuple[str, ...]
     placeholder: bool
-    findings: tuple[int, ...]  # numbers of the acknowledged findings about this row
+    findings: tuple[tuple[int, ...], ...]  # per cell, the numbers of the acknowledged findings about it
+    group: str  # "一级指标 · 二级指标", shown in the row's card on phones
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,11 @@ def money(value: Decimal | None, unit: str) -> str:
     return f"{plain(value)} {unit}" if value is not None else "（原表未填）"
 
 
+def publisher(region_data: dict[str, Any]) -> list[str]:
+    """Who publishes a region's data and how to reach them, as given in its 地区.yaml (each line labelled by its field)."""
+    return [f"{key}：{region_data[key]}" for key in (F.PUBLISHER, F.CONTACT) if region_data.get(key)]
+
+
 @cache
 def titles(kind: str) -> dict[str, str]:
     """The Chinese title of each top-level field of a data file, from schema/ (schema order)."""
@@ -119,29 +128,61 @@ def titles(kind: str) -> dict[str, str]:
     return {key: str(node.get("title") or key) for key, node in props.items()}
 
 
-def header_fields(data: dict[str, Any], kind: str, money_unit: str) -> list[Field]:
-    """The scalar fields of a table in schema order, labelled with their schema titles."""
+def flagged_fields(found: list[Finding], acks: list[Acknowledgement], prefix: str = "") -> dict[str, tuple[int, ...]]:
+    """Field path (below ``prefix``, e.g. 项目金额 or 按支出性质分.项目支出) → the findings about it."""
+    out: dict[str, list[int]] = {}
+    for finding, ack in zip(found, acks, strict=True):
+        if ack.field.startswith(prefix):
+            out.setdefault(ack.field[len(prefix):], []).append(finding.number)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def flags_about(flags: dict[str, tuple[int, ...]], key: str) -> tuple[int, ...]:
+    """The findings about field ``key`` or any of its parts."""
+    return tuple(n for path, numbers in sorted(flags.items()) for n in numbers
+                 if path == key or path.startswith((f"{key}.", f"{key}[")))
+
+
+def header_fields(data: dict[str, Any], kind: str, money_unit: str,
+                  flags: dict[str, tuple[int, ...]] | None = None) -> list[Field]:
+    """The scalar fields of a table in schema order, labelled with their schema titles, each with the
+    findings about it or any of its parts."""
     shown: list[Field] = []
+    flags = flags or {}
+
+    def about(key: str) -> tuple[int, ...]:
+        return flags_about(flags, key)
+
     for key, title in titles(kind).items():
-        if key in NOT_IN_HEADER or key not in data:
+        if key in NOT_IN_HEADER:
+            continue
+        if key not in data:
+            if about(key):  # a finding about a field the table leaves empty: shown, and marked
+                shown.append(Field(title, ("（原表未填）",), about(key)))
             continue
         value = data[key]
         if key == F.AMOUNT:
-            shown.append(Field(title, (money(value, money_unit),)))
+            shown.append(Field(title, (money(value, money_unit),), about(key)))
         elif key == F.FUNDING and isinstance(value, dict):
-            shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items())))
+            shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items()), about(key)))
         elif key == F.SPENDING_PLAN and isinstance(value, dict):
-            shown.append(Field(title, tuple(f"{k}：{plain(v)}%" for k, v in value.items())))
+            shown.append(Field(title, tuple(f"{k}：{plain(v)}%" for k, v in value.items()), about(key)))
         elif key == F.MEDIUM_TERM_FUNDS and isinstance(value, dict):
-            shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items())))
+            shown.append(Field(title, tuple(f"{k}：{plain(v)} {money_unit}" for k, v in value.items()), about(key)))
         elif key == F.BREAKDOWN and isinstance(value, list):
-            shown.append(Field(title, tuple(_breakdown_line(item, money_unit) for item in value if isinstance(item, dict))))
+            rows = tuple(_breakdown_line(item, money_unit) for item in value if isinstance(item, dict))
+            shown.append(Field(title, rows, about(key)))
         elif key == F.INCOMPLETE and isinstance(value, dict):
-            missing = "、".join(str(m) for m in value.get(F.MISSING) or [])
-            shown.append(Field(title, (f"原表缺少{missing}：{text(value.get(F.INCOMPLETE_NOTE))}",)))
+            shown.append(Field(title, (incomplete(value),), about(key)))
         elif not isinstance(value, dict):
-            shown.append(Field(title, lines(value)))
+            shown.append(Field(title, lines(value), about(key)))
     return shown
+
+
+def incomplete(value: dict[str, Any]) -> str:
+    """What a 原表不全 says: 原表缺少绩效指标：网页在第 5 条指标之后断了。"""
+    missing = "、".join(str(m) for m in value.get(F.MISSING) or [])
+    return f"原表缺少{missing}：{text(value.get(F.INCOMPLETE_NOTE))}"
 
 
 def _breakdown_line(item: dict[str, Any], money_unit: str) -> str:
@@ -176,14 +217,22 @@ def findings(acks: list[Acknowledgement], indicators: list[Indicator], base: str
     return out
 
 
-def _rows_found(found: list[Finding], acks: list[Acknowledgement], base: str) -> dict[int, tuple[int, ...]]:
-    """Indicator row → the numbers of the findings that point at it."""
-    rows: dict[int, list[int]] = {}
+def _rows_found(found: list[Finding], acks: list[Acknowledgement], base: str) -> dict[int, list[tuple[int, str]]]:
+    """Indicator row → the findings that point at it: (number, the field of the row, "" for the whole row)."""
+    rows: dict[int, list[tuple[int, str]]] = {}
     for finding, ack in zip(found, acks, strict=True):
         match = _INDEXED.match(ack.field)
         if match and match.group("key") == base:
-            rows.setdefault(int(match.group("index")) - 1, []).append(finding.number)
-    return {k: tuple(v) for k, v in rows.items()}
+            rows.setdefault(int(match.group("index")) - 1, []).append((finding.number, match.group("rest") or ""))
+    return rows
+
+
+def _cell_flags(columns: tuple[str, ...], about: list[tuple[int, str]]) -> tuple[tuple[int, ...], ...]:
+    """The findings of a row placed in the cells of their fields (a field not shown: the first cell)."""
+    cells: list[list[int]] = [[] for _ in columns]
+    for number, field in about:
+        cells[columns.index(field) if field in columns else 0].append(number)
+    return tuple(tuple(c) for c in cells)
 
 
 def indicator_table(indicators: list[Indicator], caption: str, found: list[Finding] | None = None,
@@ -193,6 +242,7 @@ def indicator_table(indicators: list[Indicator], caption: str, found: list[Findi
     rows_data = [{F.LEVEL1: i.level1, F.LEVEL2: i.level2} for i in indicators]
     spans = merge_spans(rows_data, [F.LEVEL1, F.LEVEL2])
     flagged = _rows_found(found or [], acks or [], base)
+    columns = INDICATOR_COLUMNS + tuple(t for t, _ in optional)
     rows = []
     for n, ind in enumerate(indicators):
         if ind.is_placeholder:
@@ -201,12 +251,12 @@ def indicator_table(indicators: list[Indicator], caption: str, found: list[Findi
             cells = (text(ind.name), text(ind.operator), text(ind.value), ind.unit,
                      *(text(getattr(ind, attr)) for _, attr in optional))
         rows.append(IndicatorRow(HeaderCell(ind.level1, spans[F.LEVEL1][n]), HeaderCell(ind.level2, spans[F.LEVEL2][n]),
-                                 cells, ind.is_placeholder, flagged.get(n, ())))
+                                 cells, ind.is_placeholder, _cell_flags(columns, flagged.get(n, [])),
+                                 f"{ind.level1} · {ind.level2}"))
     groups: list[list[IndicatorRow]] = []
     for row in rows:
         if row.level1.span or not groups:
             groups.append([])
         groups[-1].append(row)
     count = sum(1 for i in indicators if not i.is_placeholder)
-    return IndicatorTable(caption, INDICATOR_COLUMNS + tuple(t for t, _ in optional),
-                          tuple(tuple(g) for g in groups), count)
+    return IndicatorTable(caption, columns, tuple(tuple(g) for g in groups), count)

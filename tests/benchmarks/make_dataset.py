@@ -211,9 +211,7 @@ class Layout:
 
 
 def _plain(node: Any) -> Node:
-    """YAML data as Node: floats become exact Decimals (22.95, never 22.949999)."""
-    if isinstance(node, bool):
-        raise TypeError("booleans do not occur in the data model")
+    """YAML data as Node: floats become exact Decimals (22.95, never 22.949999); booleans (印刷's switches) stay."""
     if isinstance(node, float):
         return Decimal(repr(node))
     if isinstance(node, int | str):
@@ -513,7 +511,7 @@ def _scalar(value: Node) -> str:
     if isinstance(value, str):
         return quote(value)
     if isinstance(value, bool):
-        raise TypeError("booleans do not occur in the data model")
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):

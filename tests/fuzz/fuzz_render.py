@@ -28,7 +28,7 @@ from generator.render.compose import compose_unit
 from generator.render.excel import xlsx_bytes
 from generator.render.layout import load_layout
 from generator.render.webpage import booklet_page, table_page
-from generator.render.word import docx_bytes
+from generator.render.word import booklet_bytes, docx_bytes
 
 UNITS = [DATA / "株洲市渌口区" / "2026" / "区委社会工作部", DATA / "唐山市路南区" / "2025" / "区委社会工作部"]
 MASK = str.maketrans({"<": "\ue000", ">": "\ue001", "&": "\ue002", '"': "\ue003", "'": "\ue004"})
@@ -75,11 +75,12 @@ def render(which: int, unit_doc: Document, project_docs: list[Document],
     unit = Unit.from_doc(unit_doc, 2026, region)
     unit.projects = [Project.from_doc(doc) for doc in project_docs]
     layout = load_layout(region.layout)
-    forms = compose_unit(layout, unit).forms
+    composed = compose_unit(layout, unit)
+    forms = composed.forms
     out = [(table_page(layout, form), docx_bytes([form], form.title) if office else b"",
             xlsx_bytes(form) if office else b"") for form in forms]
     if forms:
-        out.append((booklet_page(layout, unit.name, unit.year, forms), docx_bytes(forms, "汇编") if office else b"", b""))
+        out.append((booklet_page(layout, composed.booklet), booklet_bytes(composed.booklet) if office else b"", b""))
     return out
 
 
