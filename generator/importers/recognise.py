@@ -30,6 +30,7 @@ from generator.importers.cleaning import clean, strip_number
 from generator.importers.forms import Profile
 from generator.importers.indicators import find_header
 from generator.importers.source import Cell, Item, Paragraph, Source, Table, excerpt
+from generator.render.layout import DERIVED_NOTE
 
 ORG_SUFFIXES = ("部", "局", "委", "办", "室", "委员会", "中心", "院", "所", "站", "队", "处", "厅", "会", "社", "馆",
                 "校", "政府", "街道", "镇", "乡", "公司", "团", "台", "场", "署", "庭", "园")
@@ -151,6 +152,8 @@ def classify(item: Item) -> Line:
         return Line(item, "title", title)
     if text == F.DEPARTMENT_NARRATIVE:
         return Line(item, "narrative")
+    if text.strip("（）()") == DERIVED_NOTE:
+        return Line(item, "derived")
     if found := NARRATIVE_HEADING.match(text):
         return Line(item, "heading", found.group("key"))
     if STRUCTURE.match(text):
