@@ -324,13 +324,16 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
 @click.option("--region", default=None, help="地区名称，如 株洲市渌口区（原表没有写、单位名称中也看不出时）。")
 @click.option("--code", default=None, help="地区的 6 位行政区划代码（原表没有写时）。")
 @click.option("--year", type=click.IntRange(1990, 2100), default=None, help="预算年度（原表没有写时）。")
+@click.option("--unit", default=None, help="单位名称（原表的抬头和栏目中都没有写时）。")
 @click.option("--force", is_flag=True, help="目标文件已存在且内容不同时也覆盖（默认不覆盖，报告 I050）。")
 def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str | None, code: str | None,
-                   year: int | None, force: bool) -> None:
+                   year: int | None, unit: str | None, force: bool) -> None:
     """导入 Word（.docx）、Excel（.xlsx）或从中提取的文字（.txt）中的绩效目标表，写成 YAML。
 
-    认出项目支出绩效目标表、部门整体支出绩效目标表、汇总表（湖南版式）和预算项目绩效目标表、
-    部门整体绩效目标（河北版式），以及单位、地区和预算年度。提取造成的错位、断行、HTML 标签等
+    按各版式文件夹（jixiao 自带的和数据文件夹 版式/ 中的）声明的表名和栏目认出每一张表：项目表、部门整体表、
+    汇总表、一张表多个项目的申报表；栏目名称多一两个字、少一两个字（如 项目支出名称、项目名称）也能认出。
+    单位、地区和预算年度取自表头的任何一行（填报单位、实施单位、标题中的年度），也可用 --unit、--region、
+    --year 指定。落款（审核意见、签字、日期、盖章）不会当作指标。提取造成的错位、断行、HTML 标签等
     只在能确定原意时修复；每一处修复、每一个疑问、每一格没有导入的内容都会报告，并指明在原文件中的位置。
     写入后对结果运行 jixiao check，一并报告。已存在且内容不同的文件不会被覆盖（除非加 --force）。
 
@@ -355,7 +358,8 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
     others = [path for path in files if path not in editable]
     outcomes, report = [], Report()
     if others:
-        result = import_sources(others, Options(out=out, region=region, code=code, year=year, force=force))
+        result = import_sources(others, Options(out=out, region=region, code=code, year=year, force=force,
+                                                 unit=unit))
         outcomes, report = result.outcomes, result.report
     if editable:  # jixiao export's workbooks go back onto the files they came from, a changed cell at a time
         back = import_workbooks(editable, out, force)
@@ -397,7 +401,7 @@ def export_command(units: tuple[Path, ...], out: Path, force: bool) -> None:
 @cli.command(name="init", context_settings=CONTEXT)
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--region", "region", required=True, help="第一个地区的全称，如 株洲市渌口区（data/ 下以它为文件夹名）。")
-@click.option("--layout", required=True, help="官方表格版式，如 湖南、河北。")
+@click.option("--layout", required=True, help="官方表格版式：版式文件夹的名称，如 通用（见 docs/官方表格版式.md）。")
 @click.option("--framework", type=click.Choice(["2015", "2021"]), default="2021", show_default=True,
               help="指标体系：2021（成本指标为一级指标）或 2015。")
 @click.option("--code", default=None, help="地区的 6 位行政区划代码。")
@@ -421,8 +425,8 @@ def init_command(folder: Path, region: str, layout: str, framework: str, code: s
 
     \b
     示例：
-      jixiao init 绩效目标数据 --region 株洲市渌口区 --layout 湖南 --code 430212
-      jixiao init --region 株洲市渌口区 --layout 湖南 --ci github --hooks online \\
+      jixiao init 绩效目标数据 --region 某某市某某区 --layout 通用 --code 430212
+      jixiao init --region 某某市某某区 --layout 通用 --ci github --hooks online \\
                   --jixiao-repo https://github.com/OWNER/jixiao
     """
     from generator.datarepo import Options, init
@@ -447,7 +451,7 @@ def new() -> None:
 
     \b
     示例：
-      jixiao new region data/某某区 --name 某某市某某区 --layout 湖南 --framework 2021
+      jixiao new region data/某某区 --name 某某市某某区 --layout 通用 --framework 2021
       jixiao new unit data/某某区/2026/区财政局 --name 某某市某某区财政局
       jixiao new project data/某某区/2026/区财政局 "预算绩效管理工作经费" --amount 12
     """
@@ -476,7 +480,7 @@ def _created(path: Path) -> None:
 @new.command(name="region", context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--name", required=True, help="地区全称，如 株洲市渌口区。")
-@click.option("--layout", required=True, help="官方表格版式，如 湖南、河北。")
+@click.option("--layout", required=True, help="官方表格版式：版式文件夹的名称，如 通用（见 docs/官方表格版式.md）。")
 @click.option("--framework", type=click.Choice(["2015", "2021"]), default="2021", show_default=True,
               help="指标体系：2021（成本指标为一级指标）或 2015。")
 @click.option("--code", default=None, help="6 位行政区划代码。")
@@ -485,7 +489,7 @@ def new_region(folder: Path, name: str, layout: str, framework: str, code: str |
 
     \b
     示例：
-      jixiao new region data/某某区 --name 某某市某某区 --layout 湖南 --code 430000
+      jixiao new region data/某某区 --name 某某市某某区 --layout 通用 --code 430000
     """
     from generator.data.scaffold import new_region as create
 

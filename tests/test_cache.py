@@ -244,7 +244,7 @@ def test_a_huge_file_is_hashed_without_reading_it_all(repo: Path, tmp_path: Path
 
 @pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
                     reason="LibreOffice is not installed (README: the PDF tests need it)")
-def test_pdfs_are_reused_by_batch_and_left_out_with_no_pdf(repo: Path, tmp_path: Path) -> None:
+def test_pdfs_are_reused_and_left_out_with_no_pdf(repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert run(repo, cache, "build", "--out", "site").returncode == 0
     booklet = repo / "site" / "tables/唐山市路南区/2025/区委社会工作部/单位汇编.pdf"
@@ -255,6 +255,36 @@ def test_pdfs_are_reused_by_batch_and_left_out_with_no_pdf(repo: Path, tmp_path:
     assert not list((repo / "site").rglob("*.pdf"))
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice is not installed (README: the PDF tests need it)")
+def test_a_booklet_converted_before_comes_from_the_cache(repo: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF depends on its booklet only (render/pdf.py), so it is kept in the cache by the booklet's content: a
+    build into another folder (a fresh clone in CI, with the cache restored) runs no LibreOffice and writes the
+    same bytes; a booklet changed by an edit is converted again."""
+    from generator.build import build
+    from generator.render import pdf
+
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    assert build(Path("data"), Path("site"), jobs=2).pdfs == 4
+    converted: list[list[str]] = []
+
+    class Counted(subprocess.Popen):  # type: ignore[type-arg]  # LibreOffice's runs, by the files it was given
+        def __init__(self, command: list[str], *args: object, **options: object) -> None:
+            if command[0] == pdf.soffice():
+                converted.append([name for name in command if name.endswith(".docx")])
+            super().__init__(command, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(subprocess, "Popen", Counted)
+    assert build(Path("data"), Path("other"), jobs=2).pdfs == 4
+    assert converted == []
+    assert_same_tree(repo / "site", repo / "other")
+    edit(repo, "组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    assert build(Path("data"), Path("other"), jobs=2).pdfs == 4
+    assert [len(files) for files in converted] == [1]
 
 
 def test_stored_files_come_back_as_copies_of_the_same_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,3 +338,37 @@ def test_a_stored_table_changed_in_the_cache_is_made_again(repo: Path, tmp_path:
     assert other.returncode == 0 and "已被改动或已损坏，已忽略" in other.stderr
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
     assert_same_tree(repo / "other", repo / "fresh")
+
+
+def test_a_rebuild_prints_again_only_the_tables_that_changed(repo: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table from the cache brings its two printings for the booklet too (render/tables.py): after one
+    edit only the edited table is printed again, and the booklet equals one made without the cache."""
+    from generator import cache
+    from generator.data.model import load_unit
+    from generator.data.tree import UnitFolder
+    from generator.render import tables, webpage, word
+
+    unit_dir = (repo / "data" / VOLUNTEER).parent
+    folder = UnitFolder(unit_dir, unit_dir.parents[1], int(unit_dir.parent.name),
+                        sorted(p for p in unit_dir.glob("*.yaml") if p.name != "单位.yaml"))
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    first = tables.write_unit_tables(load_unit(folder), tmp_path / "first")
+    assert first.tables > 2
+    printed: list[str] = []
+    section, fragment = webpage.section, word.fragment
+
+    def counted_section(layout: object, form: object) -> object:  # the real printing, counted
+        printed.append(form.stem)  # type: ignore[attr-defined]
+        return section(layout, form)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(webpage, "section", counted_section)
+    monkeypatch.setattr(word, "fragment", lambda form: printed.append(form.stem) or fragment(form))
+    tables.write_unit_tables(load_unit(folder), tmp_path / "same")
+    assert printed == []
+    edit(repo, "组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    tables.write_unit_tables(load_unit(folder), tmp_path / "edited")
+    assert sorted(set(printed)) == ["志愿服务活动专项"] and len(printed) == 2
+    monkeypatch.setattr(cache, "folder", lambda: None)
+    tables.write_unit_tables(load_unit(folder), tmp_path / "fresh")
+    assert_same_tree(tmp_path / "edited", tmp_path / "fresh")

@@ -131,20 +131,35 @@ def test_no_spreadsheet_from_the_build_holds_a_formula(builds: list[Path]) -> No
 
 
 @pytest.mark.skipif(NO_LIBREOFFICE, reason="LibreOffice is not installed (README: the PDF tests need it)")
-def test_pdfs_are_identical_whatever_the_number_of_processes(builds: list[Path], tmp_path: Path) -> None:
-    """LibreOffice stamps dates and ids, which jixiao fixes; and its CJK font subsets take bytes from a
-    random sequence that runs on within one process, so render/pdf.py converts in batches of a fixed
-    size and order. The same tables converted with 1 and with 3 processes give the same bytes."""
+def test_a_pdf_depends_on_its_file_only(builds: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice stamps dates and ids, which jixiao fixes; and it numbers the font subsets it embeds with a
+    counter that runs on for the life of the process, which jixiao renumbers (render/pdf.py). So the same
+    tables give the same bytes converted each in a process of its own, all in one process, in the reverse
+    order with 3 processes in another time zone, and as the build made them."""
     from generator.render import pdf
 
-    tables = sorted((builds[0] / "tables" / "株洲市渌口区").rglob("*.docx"))[: pdf.PDF_BATCH + 2]
-    assert len(tables) > pdf.PDF_BATCH  # two batches at least
-    made = []
-    for folder, jobs in (("一", 1), ("二", 3)):
-        copies = []
-        for n, table in enumerate(tables):
-            (tmp_path / folder / str(n)).mkdir(parents=True)
-            copies.append(Path(shutil.copyfile(table, tmp_path / folder / str(n) / table.name)))
-        made.append([p.read_bytes() for p in pdf.convert(copies, jobs=jobs)])
-    assert len(made[0]) == len(tables) and all(data.startswith(b"%PDF") for data in made[0])
-    assert made[0] == made[1]
+    tables = sorted((builds[0] / "tables" / "株洲市渌口区").rglob("*.docx"))[:6]
+    assert len(tables) == 6
+
+    def copies(folder: str, reverse: bool) -> list[Path]:
+        out = []
+        for n, table in enumerate(tables):  # the folder names set the order a process converts them in
+            place = tmp_path / folder / f"{len(tables) - n if reverse else n:02d}"
+            place.mkdir(parents=True)
+            out.append(Path(shutil.copyfile(table, place / table.name)))
+        return out
+
+    alone = [pdf.convert([copy])[0].read_bytes() for copy in copies("一", False)]
+    together = [p.read_bytes() for p in sorted(pdf.convert(copies("二", False), jobs=1))]
+    monkeypatch.setenv("TZ", "America/New_York")
+    reverse = copies("三", True)
+    pdf.convert(reverse, jobs=3)
+    backwards = [p.with_suffix(".pdf").read_bytes() for p in reverse]
+    assert all(data.startswith(b"%PDF") for data in alone)
+    assert together == alone and backwards == alone
+    booklet = builds[0] / "tables/株洲市渌口区/2026/区委社会工作部/单位汇编"
+    again = tmp_path / "四" / "单位汇编.docx"
+    again.parent.mkdir()
+    shutil.copyfile(booklet.with_suffix(".docx"), again)
+    pdf.convert([*copies("五", True), again], jobs=1)  # after six others in the same process
+    assert again.with_suffix(".pdf").read_bytes() == booklet.with_suffix(".pdf").read_bytes()

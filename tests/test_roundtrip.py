@@ -251,3 +251,14 @@ def test_every_sample_unit_saved_by_libreoffice_comes_back_unchanged(tmp_path: P
     projects = [p for p in (repo / "data").glob("*/*/*/*.yaml") if p.name != "单位.yaml"]
     assert result.stdout.count("未改变：") == len(projects)
     assert ok(["git", "status", "--porcelain", "--untracked-files=all"], repo) == ""
+
+
+def test_a_file_broken_after_the_export_is_reported_and_left_alone(repo: Path) -> None:
+    book = export(repo)
+    project = repo / PROJECT
+    broken = project.read_text(encoding="utf-8").replace("实施期: 2026年", "实施期: '2026年")
+    project.write_text(broken, encoding="utf-8")
+    result = run(["jixiao", "import", str(book), "--force"], repo)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert "[Y015]" in result.stdout and "写入失败" in result.stdout
+    assert project.read_text(encoding="utf-8") == broken

@@ -8,7 +8,8 @@ What a single table cannot decide is decided here, from everything the sources s
   at the start of the unit's name ("中共某某市某某区委宣传部" → 某某市某某区, reported as an
   assumption); its code from ``--code``, the existing 地区.yaml or the projects' 项目编码;
 - the budget year: the titles and the 项目编码 year segment, else the 实施期;
-- the layout (湖南/河北) by the labels the tables use, the framework (2021 when 成本指标 is a 一级);
+- the layout: the one whose tables the source's tables fit (``forms``), the framework (2021 when
+  成本指标 is a 一级, else the layout's), the money unit (the forms' 金额单位 line, else the layout's);
 - the 汇总表 against the project tables: names matched by similarity, amount and position;
   differences are reported, a missing project amount is filled from the summary with an
   更正说明, the summary's 备注 goes to the project.
@@ -25,12 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from generator.data import fields as F
+from generator.data import regional as regionals
 from generator.data import schemas
 from generator.data.load import REGION_FILE, UNIT_FILE, load
+from generator.importers import forms
 from generator.importers import vocabulary as vocab
 from generator.importers.department import DepartmentDraft, build_department, build_narrative
 from generator.importers.project import Draft, Hint, ProjectDraft, build_project
 from generator.importers.recognise import Recognised, org_name, recognised_labels
+from generator.importers.sheet import build_sheet
 from generator.importers.source import Item, Source, excerpt
 from generator.importers.summary import SummaryDraft, SummaryRow, build_summary, derived_note
 from generator.names import safe_filename, unique_names
@@ -50,6 +54,7 @@ class Options:
     code: str | None = None
     year: int | None = None
     force: bool = False
+    unit: str | None = None  # the unit's name, when the forms do not print it
 
 
 @dataclass
@@ -67,6 +72,7 @@ class UnitPlan:
     summaries: list[SummaryDraft] = field(default_factory=list)
     narrative: dict[str, Any] = field(default_factory=dict)
     footers: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)  # other 单位.yaml fields a form prints (主管部门)
 
 
 @dataclass
@@ -142,6 +148,7 @@ class SourceUnit:
     narrative_item: Item | None = None
     narrative_printed: list[Hint] = field(default_factory=list)
     footers: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
 
     def drafts(self) -> list[Draft]:
         return [*self.departments, *self.projects, *self.summaries]
@@ -153,6 +160,8 @@ def build(recognised: Recognised) -> SourceUnit:
     for found in recognised.tables:
         if found.kind == "project":
             unit.projects.append(build_project(source, found))
+        elif found.kind == "rows":
+            unit.projects.extend(build_sheet(source, found, unit.fields))
         elif found.kind == "department":
             unit.departments.append(build_department(source, found))
         elif found.kind == "summary":
@@ -177,9 +186,12 @@ def build(recognised: Recognised) -> SourceUnit:
     for line in recognised.footers:
         key, value = line.value if isinstance(line.value, tuple) else ("", "")
         line.item.use()
-        canonical = vocab.match(str(key), vocab.FOOTER_LABELS) or str(key)
-        if value:
+        canonical = vocab.match(str(key), vocab.FOOTER_LABELS)
+        if value and canonical is not None:
             unit.footers[canonical] = str(value).strip()
+        elif value:  # 填报日期：2023-10-13, 单位负责人签字：… are no field of the data
+            source.report("I012", line.item, text=excerpt(line.item.text),
+                          reason="是表格的落款（签字、日期），数据中没有这一栏，没有导入")
     return unit
 
 
@@ -206,6 +218,17 @@ def unit_name(unit: SourceUnit) -> tuple[str | None, str | None]:
             votes[name] += 1
             if code:
                 codes[code] += 1
+    for project in unit.projects:
+        if project.unit_code:
+            codes[project.unit_code] += 1
+    if not votes:  # no 填报单位 line: the unit that carries the project out, as its header states
+        for project in unit.projects:
+            for key in UNIT_FIELDS:
+                text = project.data.get(key)
+                stated = _stated_unit(text) if isinstance(text, str) else None
+                if stated:
+                    votes[stated] += 1
+                    break
     if not votes:
         return None, None
     best = max(votes.values())
@@ -246,18 +269,39 @@ def decide_year(unit: SourceUnit, options: Options, others: list[Hint]) -> int |
     return year
 
 
-def layout_of(unit: SourceUnit) -> str | None:
-    votes = Counter(p.layout for p in unit.projects)
-    votes.update("湖南" for _ in unit.departments)
+UNIT_FIELDS = (F.IMPLEMENTER, F.BUDGET_DEPARTMENT, F.SUPERVISOR)  # the header fields that name a unit
+CODED = re.compile(r"^[(（]\d+[)）]|[(（][^()（）]*[)）]$")
+
+
+def _stated_unit(text: str) -> str | None:
+    """"(433001)乌海市供销合作社联合社" → 乌海市供销合作社联合社: a unit's name in a header field, codes aside."""
+    name = vocab.without_seal(CODED.sub("", CODED.sub("", vocab.squash(text))))
+    return name if org_name(name) is not None else None
+
+
+def layout_of(unit: SourceUnit, out: Path | None = None) -> str | None:
+    """The layout most of the source's tables fit; the narrative 部门整体绩效目标 votes for a layout that prints
+    one (among those the tables fit, if any)."""
+    votes = Counter(d.found.layout for d in unit.drafts() if d.found.layout)
     if unit.narrative:
-        votes["河北"] += 1
+        printing = forms.narrative_layouts(out)
+        among = [name for name in printing if name in votes] or printing[:1]
+        votes.update(among[:1])
     return votes.most_common(1)[0][0] if votes else None
 
 
+CITY = re.compile(r"^(?:中共)?(?P<region>(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?[\u4e00-\u9fff]{2,8}?(?:市|州|盟|地区))")
+COUNTY = re.compile(r"^(?:中共)?(?P<region>[\u4e00-\u9fff]{2,6}?(?:县|旗|区))")
+
+
 def region_of(name: str) -> str | None:
-    """The place at the start of a unit's name: "中共某某市某某区委宣传部" → 某某市某某区."""
-    found = PLACE.match(vocab.squash(name))
-    return found.group("region") if found else None
+    """The place at the start of a unit's name: "中共某某市某某区委宣传部" → 某某市某某区, "某某市某某处" → 某某市,
+    "某某县某某镇人民政府" → 某某县."""
+    flat = vocab.squash(name)
+    for pattern in (PLACE, CITY, COUNTY):
+        if found := pattern.match(flat):
+            return found.group("region")
+    return None
 
 
 def unit_folder(name: str, region: str) -> str:
@@ -444,6 +488,7 @@ class Planner:
         self.units: dict[tuple[str, int, str], UnitPlan] = {}
         self.money: dict[str, Counter[str]] = {}
         self.named: list[Named] = []
+        self.layouts: dict[str, str] = {}  # region folder → a layout the tables fit
 
     def add(self, recognised: Recognised) -> None:
         unit = build(recognised)
@@ -454,6 +499,8 @@ class Planner:
                 source.nothing_found()
             return
         name, code = unit_name(unit)
+        if self.options.unit:
+            name = self.options.unit
         anchor = _first_item(unit)
         if name is None:
             source.report("I047", anchor)
@@ -476,7 +523,7 @@ class Planner:
             self.place(named, decide_year(named.unit, self.options, others))
 
     def year_in_tree(self, named: Named) -> list[Hint]:
-        """A unit the tree holds for one year only: a form without a year (河北) belongs to it."""
+        """A unit the tree holds for one year only: a form without a year belongs to it."""
         years = {year for year, _ in self.index.get(vocab.squash(named.name), [])}
         if len(years) != 1:
             return []
@@ -504,6 +551,7 @@ class Planner:
         plan.departments.extend(unit.departments)
         plan.summaries.extend(unit.summaries)
         plan.narrative = plan.narrative or unit.narrative
+        plan.fields.update({k: v for k, v in unit.fields.items() if k not in plan.fields})
         plan.footers.update({k: v for k, v in unit.footers.items() if k not in plan.footers})
 
     def known_unit(self, name: str, year: int) -> ExistingUnit | None:
@@ -519,6 +567,8 @@ class Planner:
         elif known is not None:
             existing = existing_region(known.region_dir) or {}
             region_name, folder = str(existing.get(F.REGION_NAME) or known.region_dir.name), known.region_dir.name
+        elif titled := next((p.region for p in unit.projects if p.region), None):
+            region_name, folder = titled, safe_filename(titled)  # the title states it: no assumption
         else:
             found = region_of(name)
             if found is None:
@@ -532,7 +582,7 @@ class Planner:
         return self.regions[folder]
 
     def merge_settings(self, region: RegionPlan, unit: SourceUnit, anchor: Item | None) -> None:
-        layout = layout_of(unit)
+        layout = layout_of(unit, self.options.out)
         drafts = unit.drafts()
         has_grid = any(d.data.get(F.INDICATORS) for d in drafts if not isinstance(d, SummaryDraft))
         framework = 2021 if any(d.cost_level1 for d in drafts) else (2015 if has_grid else None)
@@ -573,6 +623,9 @@ class Planner:
             return []
         votes = self.money.get(folder, Counter())
         money_unit = votes.most_common(1)[0][0] if votes else None
+        declared = regionals.regional(region.layout, self.options.out / folder) if region.layout else None
+        if money_unit is None and declared is not None and declared.money_unit:
+            money_unit = declared.money_unit  # the layout's forms print their amounts in it
         if money_unit is None:
             sources[0].report("I044", None)
             money_unit = "万元"
@@ -606,6 +659,8 @@ class Planner:
         for key in (F.FINANCE_OFFICER, F.PREPARER):
             if key in unit.footers:
                 data[key] = unit.footers[key]
+        unit_keys = set(schemas.keys("unit"))
+        data.update({k: v for k, v in unit.fields.items() if k in unit_keys and k not in data})
         if unit.departments:
             first = unit.departments[0]
             data[F.DEPARTMENT_TABLE] = schemas.ordered(first.data, "unit", F.DEPARTMENT_TABLE)
@@ -615,7 +670,8 @@ class Planner:
             data[F.DEPARTMENT_NARRATIVE] = unit.narrative
         # A project form alone says nothing about its unit beyond the name: an existing 单位.yaml
         # is then left alone rather than rewritten with less than it holds.
-        says_more = bool(unit.departments or unit.narrative or unit.footers or unit.code)
+        data = schemas.ordered(data, "unit")
+        says_more = bool(unit.departments or unit.narrative or unit.footers or unit.code or unit.fields)
         out = [Planned(base / UNIT_FILE, "unit", data, unit.sources[0])] if says_more or not (
             base / UNIT_FILE).exists() else []
         # File names from 项目名称, made safe and unique (also apart from 单位.yaml and 地区.yaml, which

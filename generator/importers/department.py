@@ -53,6 +53,20 @@ def _value_after(row: list[Cell], label: Cell) -> Cell | None:
     return next((cell for cell in row if cell.col > label.col and not cell.blank), None)
 
 
+def _continued(rows: list[list[Cell]], indexes: list[int], label: Cell) -> list[Cell]:
+    """The value cells of a label merged down over several rows: the first row's, then each following row that
+    holds one cell right of the label and nothing else (a long list printed on, or cut across pages, in the
+    rows below; each row's text goes on the list in order)."""
+    first = _value_after(rows[indexes[0]], label)
+    cells = [first] if first is not None else []
+    for index in indexes[1:]:
+        filled = [cell for cell in rows[index] if not cell.blank]
+        if len(filled) != 1 or filled[0].col <= label.col:
+            break
+        cells.append(filled[0])
+    return cells
+
+
 def _tasks(source: Source, rows: list[list[Cell]], indexes: list[int]) -> list[dict[str, Any]]:
     columns: dict[str, Cell] = {}
     for cell in rows[indexes[0]]:
@@ -119,7 +133,7 @@ def build_department(source: Source, found: Found) -> DepartmentDraft:
         _, label = _label(found.rows[rows[0]])
         assert label is not None
         label.use()
-        table[F.DUTIES] = list_field(source, _value_after(found.rows[rows[0]], label))
+        table[F.DUTIES] = [item for cell in _continued(found.rows, rows, label) for item in list_field(source, cell)]
     if rows := sections.get(F.TASKS):
         table[F.TASKS] = _tasks(source, found.rows, rows)
     if rows := sections.get(F.BUDGET):

@@ -19,11 +19,13 @@ the Hebei form order them differently). Each row is then read in three steps:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from generator.data import fields as F
+from generator.data.regional import NATIONAL, Regional
 from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import clean
 from generator.importers.source import Cell, Source, excerpt
@@ -34,15 +36,20 @@ TEXT_COLUMNS = (F.NOTE, F.BASIS, F.DIRECTION)
 VALUE_SLOTS = (F.VALUE, F.MEASURE, F.OPERATOR)
 
 
-def find_header(rows: list[list[Cell]]) -> tuple[int, dict[str, int]] | None:
-    """The index of the grid's header row and the column of each header, or None."""
+GRID_NEEDS = frozenset({F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE})
+
+
+def find_header(rows: list[list[Cell]], labels: Mapping[str, tuple[str, ...]] = vocab.GRID_LABELS,
+                needs: frozenset[str] = GRID_NEEDS) -> tuple[int, dict[str, int]] | None:
+    """The index of the grid's header row and the column of each header, or None. ``labels`` are the
+    headings of the layout's grid (a two-level grid has no 一级指标 column: ``needs`` says so)."""
     for index, row in enumerate(rows):
         columns: dict[str, int] = {}
         for cell in row:
-            key = vocab.match(cell.text, vocab.GRID_LABELS) if not cell.blank else None
+            key = vocab.match(cell.text, labels) if not cell.blank else None
             if key is not None and key not in columns:
                 columns[key] = cell.col
-        if {F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE} <= columns.keys():
+        if needs <= columns.keys():
             return index, columns
     return None
 
@@ -69,6 +76,8 @@ class GridReader:
 
     source: Source
     columns: dict[str, int]
+    regional: Regional = NATIONAL  # the layout's 印作 and 取值别名, and whether it requires a sign
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: vocab.GRID_LABELS)
     level1: str | None = None
     level2: str | None = None
     splits: list[Cell] = field(default_factory=list)
@@ -78,21 +87,40 @@ class GridReader:
     def has_type_column(self) -> bool:
         return F.OPERATOR in self.columns
 
+    @property
+    def requires_sign(self) -> bool:
+        """Whether the layout's forms write a sign on every value (a value printed without one is "=")."""
+        return F.OPERATOR in self.regional.requires("指标")
+
     def read(self, rows: list[list[Cell]]) -> list[dict[str, Any]]:
         out = []
-        for row in rows:
-            if find_header([row]) is not None:  # the header repeated (a table continued on a new page)
-                for cell in row:
+        for number, row in enumerate(rows):
+            if find_header([row], self.labels, frozenset(self.columns) & GRID_NEEDS) is not None:
+                for cell in row:  # the header repeated (a table continued on a new page)
                     cell.use()
                 continue
+            first = next((cell for cell in row if not cell.blank), None)
+            if first is not None and vocab.SIGN.match(vocab.norm(first.text)):
+                self.footer(rows[number:])  # 审核意见, 签字, 日期: the form's end, never indicators
+                break
             indicator = self.row(row)
             if indicator is not None:
                 out.append(indicator)
         return out
 
+    def footer(self, rows: list[list[Cell]]) -> None:
+        for row in rows:
+            for cell in row:
+                if not cell.blank and not cell.used:
+                    cell.use()
+                    self.source.report("I012", cell, text=excerpt(cell.text),
+                                       reason="在绩效指标之后，是表格的审核、签字或日期栏，不是指标，没有导入")
+
     # --- step 1: alignment ---------------------------------------------------------------------
 
     def offset(self, by_col: dict[int, Cell]) -> int:
+        if F.LEVEL1 not in self.columns:
+            return 0  # a two-level grid: nothing to align against
         c1, c2, c3 = (self.columns[k] for k in (F.LEVEL1, F.LEVEL2, F.LEVEL3))
         filled = sorted(col for col, cell in by_col.items() if not cell.blank)
         first = filled[0]
@@ -167,6 +195,9 @@ class GridReader:
             indicator[F.WEIGHT] = yaml_number(weight) if weight is not None else texts[F.WEIGHT]
         if values.remark:
             indicator[F.REMARK] = values.remark
+        for key, value in list(indicator.items()):  # the layout's 印作 and 取值别名 read back
+            if isinstance(value, str) and (canonical := self.regional.canonical_value(key, value)) is not None:
+                indicator[key] = canonical
         return {key: indicator[key] for key in KEY_ORDER if key in indicator}
 
     def mark_placeholders(self, row: list[Cell]) -> None:
@@ -207,7 +238,11 @@ class GridReader:
         return cleaned
 
     def levels(self, given1: str | None, given2: str | None, anchor: Cell) -> tuple[str | None, str | None]:
-        """The row's 一级 and 二级: as given, or repeated from the row above (a merged cell)."""
+        """The row's 一级 and 二级: as given, or repeated from the row above (a merged cell); a grid without
+        a 一级指标 column takes it from the 二级."""
+        if F.LEVEL1 not in self.columns and given2 is not None:
+            self.level1, self.level2 = vocab.OWNER.get(given2, self.level1), given2
+            return self.level1, self.level2
         if given1 is not None:
             if given1 != self.level1:
                 self.level2 = None
@@ -216,7 +251,8 @@ class GridReader:
             self.level2 = given2
             owner = vocab.OWNER.get(given2)
             inherited = self.level1 if given1 is None else None
-            misplaced = given2 not in vocab.ALLOWED.get(inherited or "", set())
+            misplaced = given2 not in vocab.ALLOWED.get(inherited or "", set()) \
+                and not self.regional.allows(inherited or "", given2)  # the layout's 增设二级指标
             known = inherited is None or inherited in vocab.ALLOWED  # an unknown 一级 is left to check
             if owner is not None and given1 is None and misplaced and known:
                 self.source.report("I026", anchor, level2=given2, level1=owner, previous=inherited or "无")
@@ -351,21 +387,24 @@ class GridReader:
             return out
         value_cell.use()
         parsed = vocab.split_value(value_cell.text)
+        # A form whose layout requires a sign prints "=" as nothing (100%): read back as "=", reported; a
+        # form that prints values without a sign ("10辆", "优良") keeps them so.
         if parsed is not None:
             operator, number, unit = parsed
             out.value, out.unit = yaml_number(number), out.unit or unit
-            out.operator = operator or "="
-            if operator is None:
+            out.operator = operator or ("=" if self.requires_sign else None)
+            if operator is None and self.requires_sign:
                 self.source.report("I024", value_cell, text=excerpt(value_cell.text))
-            else:
+            elif operator is not None:
                 self.splits.append(value_cell)
             return out
         bare = vocab.number(value_cell.text)
         if bare is not None:
-            out.operator, out.value = "=", yaml_number(bare)
-            self.source.report("I024", value_cell, text=excerpt(value_cell.text))
+            out.operator, out.value = ("=" if self.requires_sign else None), yaml_number(bare)
+            if self.requires_sign:
+                self.source.report("I024", value_cell, text=excerpt(value_cell.text))
             return out
-        out.operator, out.value = "定性", self.text_of(value_cell, F.VALUE)
+        out.operator, out.value = ("定性" if self.requires_sign else None), self.text_of(value_cell, F.VALUE)
         return out
 
     def value_text(self, cell: Cell, operator: str | None) -> Any:

@@ -26,11 +26,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.error import MarkedYAMLError
+
 from generator.atomic import write_atomic
 from generator.data import fields as F
 from generator.data import schemas
 from generator.data.bounds import within
-from generator.data.load import REGION_FILE, UNIT_FILE, Document, display_path, load
+from generator.data.load import REGION_FILE, UNIT_FILE, Document, display_path, load, translate_yaml_error
 from generator.data.normalize import as_number
 from generator.diagnostics import Diagnostic, Report, make
 from generator.errors import UsageError
@@ -346,20 +348,29 @@ def export_unit(unit_folder: Path, out_folder: Path, force: bool = False) -> Pat
 
 # --- import ------------------------------------------------------------------------------------------
 
+# An exported workbook is small: a sheet per project of a unit. Anything larger is no workbook of ours, and is
+# left to the ordinary import, whose limits (generator.importers.limits) guard against hostile files.
+MAX_WORKBOOK_BYTES = 20 << 20
+MAX_PART_BYTES = 8 << 20
+
+
 def is_editable_workbook(path: Path) -> bool:
-    """Whether ``path`` is a workbook made by ``jixiao export`` (its hidden sheet says so)."""
+    """Whether ``path`` is a workbook made by ``jixiao export``: its workbook part names the hidden sheet. Read
+    from the zip directly, bounded, never by opening the workbook (a hostile file costs nothing here)."""
+    import re
+    import zipfile
+
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
         return False
     try:
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True)
-        try:
-            return META_SHEET in book.sheetnames and book[META_SHEET].cell(row=1, column=1).value == MARKER
-        finally:
-            book.close()
-    except Exception:  # not a workbook openpyxl reads: the ordinary import says what is wrong with it
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos) > MAX_WORKBOOK_BYTES or any(i.file_size > MAX_PART_BYTES for i in infos):
+                return False
+            part = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, NotImplementedError):
         return False
+    return re.search(rf'<(?:\w+:)?sheet\b[^>]*\bname="{META_SHEET}"', part) is not None
 
 
 @dataclass
@@ -374,6 +385,10 @@ def _read(path: Path, report: list[Diagnostic]) -> list[_Sheet]:
 
     shown = display_path(path)
     book = load_workbook(path, data_only=True)
+    if book[META_SHEET].cell(row=1, column=1).value != MARKER:
+        book.close()
+        report.append(make("I056", shown, 1, 1, (), what=f"隐藏的工作表 {META_SHEET} 不是 jixiao export 写的"))
+        return []
     meta = book[META_SHEET]
     sheets = []
     for row in range(2, meta.max_row + 1):
@@ -402,8 +417,9 @@ def _read(path: Path, report: list[Diagnostic]) -> list[_Sheet]:
 def _target(identity: dict[str, Any], out: Path) -> Path | None:
     """The data file a sheet names, inside ``out`` and nowhere else (a workbook is input, not trusted)."""
     relative = Path(str(identity["file"]))
-    if relative.is_absolute() or ".." in relative.parts or relative.suffix.lower() not in (".yaml", ".yml"):
-        return None
+    if (relative.is_absolute() or ".." in relative.parts or relative.suffix.lower() not in (".yaml", ".yml")
+            or relative.name in (UNIT_FILE, REGION_FILE) or len(relative.parts) != 4):
+        return None  # a project file is data/<地区>/<年度>/<单位>/<项目>.yaml, and nothing else
     target = out / relative
     return target if inside(target, out) else None
 
@@ -502,7 +518,14 @@ def _bring_back(sheet: _Sheet, out: Path, force: bool, report: list[Diagnostic])
         where = f"工作表“{identity['sheet']}” {get_column_letter(column)}{row}"
         report.append(make("I013", sheet.shown, row, column, (), text=f"{where}：{sheet.cells[(row, column)][:40]}"))
     yaml = round_trip_yaml()
-    data = yaml.load(text)
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:  # the file was broken after the export, and the import forced
+        report.append(translate_yaml_error(exc, text, display_path(target)))
+        return Outcome(target, "failed")
+    if not isinstance(data, dict):
+        report.append(make("I056", sheet.shown, 1, 1, (), what=f"“{display_path(target)}”不是一张项目表"))
+        return Outcome(target, "failed")
     if not _merge(data, sheet):
         return Outcome(target, "unchanged")
     buffer = io.StringIO()
@@ -538,8 +561,17 @@ def import_workbooks(paths: list[Path], out: Path, force: bool = False, run_chec
     found: list[Diagnostic] = []
     outcomes: list[Outcome] = []
     for path in paths:
-        for sheet in _read(path, found):
-            outcome = _bring_back(sheet, out, force, found)
+        try:
+            sheets = _read(path, found)
+        except Exception as exc:  # a defect met on some workbook must not hide the others, nor be a traceback
+            found.append(make("I053", display_path(path), 1, 1, (), error=f"{type(exc).__name__}: {str(exc)[:120]}"))
+            continue
+        for sheet in sheets:
+            try:
+                outcome = _bring_back(sheet, out, force, found)
+            except Exception as exc:
+                found.append(make("I053", sheet.shown, 1, 1, (), error=f"{type(exc).__name__}: {str(exc)[:120]}"))
+                continue
             if outcome is not None:
                 outcomes.append(outcome)
     if run_check:

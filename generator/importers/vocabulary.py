@@ -62,7 +62,23 @@ def match(text: str, table: Mapping[str, tuple[str, ...]], cut: bool = True) -> 
         longer = {canonical for variant, canonical in variants.items() if variant.startswith(key)}
         if len(longer) == 1:
             return longer.pop()
+        near = {canonical for variant, canonical in variants.items() if _near(key, variant)}
+        if len(near) == 1:  # 项目支出名称 ≈ 项目名称: a label with a word more or less
+            return near.pop()
     return None
+
+
+NEAR = 2  # characters a label may have more or fewer than the form's and still be that label
+
+
+def _near(a: str, b: str) -> bool:
+    """Whether one of ``a`` and ``b`` is the other with one run of at most NEAR characters taken out of its
+    middle (项目支出名称 and 项目名称), both long enough to say what they are."""
+    short, long_ = sorted((a, b), key=len)
+    extra = len(long_) - len(short)
+    if not 0 < extra <= NEAR or len(short) < MIN_CUT:
+        return False
+    return any(long_[:i] + long_[i + extra:] == short for i in range(1, len(short)))
 
 
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
@@ -224,8 +240,8 @@ def split_value(text: str) -> tuple[str | None, Decimal, str] | None:
     if match_ is None:
         return None
     op, num, tail = match_.group("op"), match_.group("num"), match_.group("unit")
-    if tail and unit(tail) is None:
-        return None
+    if tail and unit(tail) is None and not (op and re.fullmatch(r"[A-Za-z]{1,3}", tail)):
+        return None  # a tail that is no unit; after a sign, a Latin unit (≥80M) is one
     if op is None and tail == "年" and YEAR.match(num):
         return None
     if op is None and not tail:
@@ -243,3 +259,15 @@ def money_unit(text: str) -> str | None:
     """"金额单位：万元" / "单位: 万元" → 万元."""
     found = MONEY_UNIT.fullmatch(squash(halfwidth(text)).replace(":", "："))
     return found.group(1) if found else None
+
+
+# The lines and rows around a form that are for signatures, not data: 财政部门审核意见, 单位负责人签字,
+# 单位公章, 填报日期. A row of the indicator grid that starts with one ends the indicators.
+SIGN = re.compile(r"^(?:[\u4e00-\u9fff]{0,12}审核意见|[\u4e00-\u9fff]{0,8}[(（]?(?:签字|签章|盖章|公章)[)）]?|"
+                  r"(?:填报|填表)?日期)(?:[:：(（].*)?$")
+SEAL = re.compile(r"[(（]\s*(?:盖章|公章|签章)\s*[)）]")
+
+
+def without_seal(name: str) -> str:
+    """A unit's name as a form line prints it, without "（盖章）": never a name by itself."""
+    return SEAL.sub("", name).strip(" :：")

@@ -1,7 +1,8 @@
 """An empty project table as an Excel editing form (``jixiao new project … --xlsx``).
 
-The form has the labels and layout of the region's printed table (湖南 or 河北), so an editor fills
-it in Excel or WPS like the paper form, and ``jixiao import`` reads it back with the same code as
+The form is the table the region's layout names in its 录入模板 (形式 表格: the table as printed, rows
+and labels; 形式 逐行: one row per indicator, the project's columns on each), so an editor fills it in
+Excel or WPS like the paper form, and ``jixiao import`` reads it back with the same code as
 any other workbook. What the tree already knows is filled in: the title with the budget year, the
 unit, the money unit, the project's name and amount. The indicator grid has one labelled row per
 二级指标 of the region's framework and blank rows below it; a row left blank is skipped on import,
@@ -17,7 +18,21 @@ from typing import Any
 from generator.atomic import write_atomic
 from generator.check.rules.framework import FRAMEWORKS
 from generator.data import fields as F
+from generator.data import regional as regionals
 from generator.data.load import REGION_FILE, UNIT_FILE, Document, load
+from generator.render.cells import lookup
+from generator.render.layout import (
+    PLACEHOLDER,
+    DetailSpec,
+    FormSpec,
+    GridSpec,
+    IndicatorSpec,
+    KeyValueSpec,
+    ProjectIndicatorSpec,
+    RowSpec,
+    load_layout,
+)
+from generator.render.layout import PROJECT as LAYOUT_PROJECT
 
 SPARE_ROWS = 2
 OPERATORS = "≥,≤,=,>,<,定性"
@@ -72,67 +87,144 @@ def _grid(form: _Form, framework: int, first_col: int) -> tuple[int, int]:
     return start, form.row
 
 
-def _hunan(form: _Form, year: str, unit: dict[str, Any], project: dict[str, Any], money: str,
-           framework: int) -> tuple[int, int, str]:
-    form.line((1, f"{year}年项目支出绩效目标表"), merge=(1, 8))
-    form.line((1, f"填报单位（盖章）：{_text(unit.get(F.UNIT_NAME))}"), (6, f"金额单位：{money}"))
-    form.line((1, F.PROJECT_NAME), (2, _text(project.get(F.PROJECT_NAME))), merge=(2, 8))
-    form.line((1, "年度本级预算金额"), (2, _text(project.get(F.AMOUNT))), (5, F.CATEGORY),
-              (6, _text(project.get(F.CATEGORY))))
-    form.line((1, "项目支出实施期"), (2, _text(project.get(F.PERIOD))), merge=(2, 8))
-    form.line((1, F.GOALS), (2, _text(project.get(F.GOALS))), merge=(2, 8))
-    header = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE, F.MEASURE, F.OPERATOR, F.REMARK)
-    form.line((1, "本年度绩效指标"), *((i + 2, label) for i, label in enumerate(header)))
-    start, end = _grid(form, framework, 2)
-    return start, end, "G"
+def _fill(text: str, context: dict[str, str]) -> str:
+    """A caption with its placeholders ({金额单位}, {单位名称}…) filled from what the tree knows."""
+    return PLACEHOLDER.sub(lambda m: context.get(m.group(1), ""), text)
 
 
-def _hebei(form: _Form, unit: dict[str, Any], project: dict[str, Any], money: str,
-           framework: int) -> tuple[int, int, str]:
-    name = _text(project.get(F.PROJECT_NAME))
-    form.line((1, f"{name}绩效目标表"), merge=(1, 6))
-    form.line((1, _text(unit.get(F.UNIT_CODE)) + _text(unit.get(F.UNIT_NAME))), (6, f"单位：{money}"))
-    form.line((1, F.PROJECT_CODE), (2, _text(project.get(F.PROJECT_CODE))), (3, F.PROJECT_NAME), (4, name))
-    form.line((1, "预算规模及资金用途"), (2, "预算数"), (3, _text(project.get(F.AMOUNT))), (4, "其中：财政资金"),
-              (6, F.OTHER_FUNDS))
-    form.line((1, ""), (2, _text(project.get(F.USE_OF_FUNDS))), merge=(2, 6))
-    form.line((1, "资金支出计划（%）"), (2, "3月底"), (3, "6月底"), (4, "10月底"), (5, "12月底"))
-    form.line()
-    form.line((1, "绩效目标"), (2, ""), merge=(2, 6))
-    header = (F.LEVEL1, F.LEVEL2, F.LEVEL3, "绩效指标描述", F.VALUE, "指标值确定依据")
-    form.line(*((i + 1, label) for i, label in enumerate(header)))
-    start, end = _grid(form, framework, 1)
-    return start, end, ""
+def _value(project: dict[str, Any], path: str, context: dict[str, str]) -> str:
+    if "{" in path:
+        return _fill(path, {**context, **{k: _text(v) for k, v in project.items() if not isinstance(v, dict | list)}})
+    return _text(lookup(project, path))
+
+
+def _table_form(form: _Form, spec: FormSpec, unit: dict[str, Any], project: dict[str, Any],
+                context: dict[str, str], framework: int) -> tuple[int, int, int | None]:
+    """The layout's table as the editor fills it: its title, header lines and rows, with what the tree knows
+    filled in; the indicator grid one labelled row per 二级指标. Returns the grid's rows and the column of
+    its 指标值类型 (for a drop-down list of the signs), if it has one."""
+    grids = [block for block in spec.blocks if isinstance(block, GridSpec)]
+    width = max((sum(1 for _ in block.widths) for block in grids), default=6)
+    form.line((1, _fill(spec.title, context)), merge=(1, width))
+    heading = [_fill(text, context) for text in spec.heading]
+    if heading:
+        form.line(*[(1, heading[0])] + ([(max(2, width - 2), heading[-1])] if len(heading) > 1 else []))
+    start = end = 0
+    operator_col: int | None = None
+    for block in grids:
+        below: dict[int, int] = {}  # column → rows a cell above still spans
+        for row in block.rows:
+            if isinstance(row, RowSpec):
+                cells, col = [], 1
+                for cell in row.cells:
+                    while below.get(col, 0) > 0:
+                        col += 1
+                    text = _value(project, cell.path, context) if cell.path else _fill(cell.text or "", context)
+                    cells.append((col, text))
+                    if cell.rowspan > 1:
+                        below.update({c: cell.rowspan for c in range(col, col + cell.colspan)})
+                    col += cell.colspan
+                below = {c: n - 1 for c, n in below.items() if n > 1}
+                form.line(*cells)
+            elif isinstance(row, KeyValueSpec):
+                form.line((1, row.label), *((i + 2, key) for i, key in enumerate(row.keys)))
+                form.line()
+            elif isinstance(row, DetailSpec):
+                titles = [_fill(column.title, context) for column in row.columns]
+                first = 2 if row.label else 1
+                form.line(*([(1, row.label)] if row.label else []), *((first + i, t) for i, t in enumerate(titles)))
+                for _ in range(SPARE_ROWS):
+                    form.line()
+                if row.total is not None:
+                    form.line((1, _fill(row.total.label, context)))
+            elif isinstance(row, IndicatorSpec):
+                first = 2 if row.label else 1
+                titles = [column.title for column in row.columns]
+                form.line(*([(1, row.label)] if row.label else []), *((first + i, t) for i, t in enumerate(titles)))
+                paths = [column.path for column in row.columns]
+                level1 = first + paths.index(F.LEVEL1) if F.LEVEL1 in paths else None
+                level2 = first + paths.index(F.LEVEL2) if F.LEVEL2 in paths else first
+                if F.OPERATOR in paths:
+                    operator_col = first + paths.index(F.OPERATOR)
+                start = form.row + 1
+                for one, twos in FRAMEWORKS[framework].items():
+                    for index, two in enumerate(twos):
+                        cells = [(level2, two)] + ([(level1, one if index == 0 else "")] if level1 else [])
+                        form.line(*sorted(cells))
+                        for _ in range(SPARE_ROWS):
+                            form.line()
+                end = form.row
+    return start, end, operator_col
+
+
+def _rows_form(form: _Form, spec: FormSpec, unit: dict[str, Any], project: dict[str, Any],
+               context: dict[str, str], framework: int) -> tuple[int, int, int | None]:
+    """One row per indicator (a sheet of projects' indicators): the header, then a row per 二级指标 with the
+    project's columns filled on the first."""
+    rows = [row for block in spec.blocks if isinstance(block, GridSpec) for row in block.rows
+            if isinstance(row, ProjectIndicatorSpec)]
+    columns = rows[0].columns if rows else ()
+    form.line((1, _fill(spec.title, context)), merge=(1, max(1, len(columns))))
+    for text in spec.heading:
+        form.line((1, _fill(text, context)))
+    form.line(*((i + 1, column.title) for i, column in enumerate(columns)))
+    start = form.row + 1
+    paths = [column.path for column in columns]
+    first = True
+    for one, twos in FRAMEWORKS[framework].items():
+        for two in twos:
+            cells = []
+            for i, column in enumerate(columns):
+                if column.indicator:
+                    text = one if column.path == F.LEVEL1 else two if column.path == F.LEVEL2 else ""
+                else:
+                    text = _value(project, column.path, context) if first else ""
+                cells.append((i + 1, text))
+            form.line(*cells)
+            first = False
+    operator_col = paths.index(F.OPERATOR) + 1 if F.OPERATOR in paths else None
+    return start, form.row, operator_col
 
 
 def template_bytes(project_file: Path) -> bytes:
-    """The editing form for the project file ``project_file`` (in its unit folder)."""
+    """The editing form for the project file ``project_file`` (in its unit folder): the table the region's
+    layout names in its 录入模板 (or its first project table), as the layout prints it."""
     import io
 
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     unit_dir = project_file.parent
-    region = _data(unit_dir.parent.parent / REGION_FILE)
+    region_dir = unit_dir.parent.parent
+    region = _data(region_dir / REGION_FILE)
     unit = _data(unit_dir / UNIT_FILE)
     project = _data(project_file)
-    layout = str(region.get(F.LAYOUT) or "湖南")
-    framework = int(region.get(F.FRAMEWORK) or (2015 if layout == "河北" else 2021))
-    money = str(region.get(F.MONEY_UNIT) or "万元")
+    layout = load_layout(str(region.get(F.LAYOUT) or regionals.DEFAULT_LAYOUT), region_dir)
+    declared = layout.regional
+    framework = int(region.get(F.FRAMEWORK) or declared.framework or 2021)
+    money = str(region.get(F.MONEY_UNIT) or declared.money_unit or "万元")
+    entry = declared.entry
+    spec = next((form for form in layout.forms if form.name == entry.get("表格")), None) or next(
+        (form for form in layout.forms if form.subject == LAYOUT_PROJECT), layout.forms[0])
+    context = {"年度": unit_dir.parent.name, F.MONEY_UNIT: money, F.UNIT_NAME: _text(unit.get(F.UNIT_NAME)),
+               F.UNIT_CODE: _text(unit.get(F.UNIT_CODE)), F.SUPERVISOR: _text(unit.get(F.SUPERVISOR)),
+               "地区": _text(region.get(F.REGION_NAME)), F.ORDER: _text(project.get(F.ORDER)),
+               F.PROJECT_NAME: _text(project.get(F.PROJECT_NAME))}
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "项目支出绩效目标表" if layout != "河北" else "预算项目绩效目标表"
+    sheet.title = str(entry.get("工作表") or spec.name)[:31]
     form = _Form(sheet)
-    if layout == "河北":
-        _hebei(form, unit, project, money, framework)
-    else:
-        start, end, column = _hunan(form, unit_dir.parent.name, unit, project, money, framework)
+    writer = _rows_form if entry.get("形式") == "逐行" else _table_form
+    start, end, operator_col = writer(form, spec, unit, project, context, framework)
+    if operator_col is not None and end >= start:
         operators = DataValidation(type="list", formula1=f'"{OPERATORS}"', allow_blank=True)
+        column = get_column_letter(operator_col)
         operators.add(f"{column}{start}:{column}{end}")
         sheet.add_data_validation(operators)
-    for letter, width in zip("ABCDEFGH", (16, 12, 16, 28, 12, 10, 10, 14), strict=True):
-        sheet.column_dimensions[letter].width = width
+    for number in range(1, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(number)].width = 16
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

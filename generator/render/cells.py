@@ -1,7 +1,7 @@
 """How values print: numbers exactly as in the data, lists numbered, indicator values with operators.
 
 Amounts are Decimals from the loader and stay Decimals: 10 prints 10, 22.95 prints 22.95, and a
-layout that prints two decimals (河北: 10.00) pads without ever rounding a digit away.
+layout that prints two decimals (金额小数位: 2, 10.00) pads without ever rounding a digit away.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Merged cells as on the form, borders, column widths, numbers stored as numbers (
 in the data), a print area fitted to the page width. Text is always text: a value that starts
 with = + - @ is stored as a string with Excel's quote prefix, never as a formula.
 
-A form may hold several tables with different columns (河北: the header table and the indicator
-table); the sheet's columns are the union of their column edges, so each keeps its own widths.
+A form may hold several tables with different columns (a header table and an indicator table
+below it); the sheet's columns are the union of their column edges, so each keeps its own widths.
 Rows and columns are counted from 0, as XlsxWriter does.
 
 No text is ever cut. An Excel cell holds at most 32,767 characters (XlsxWriter, like Excel, would

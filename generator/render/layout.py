@@ -175,7 +175,7 @@ class FormSpec:
     landscape: bool
     blocks: tuple[BlockSpec, ...]
     style: Style  # the layout's fonts and sizes, with this table's own 字体 and 字号 over them
-    recognition: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 识别: 标题 and 栏目, for import
+    recognition: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 识别: 标题, 栏目 and 逐条, for import
 
     def labels(self) -> dict[str, tuple[str, ...]]:
         """The labels this table prints for each data field: the caption before a value cell, a column's

@@ -4,7 +4,8 @@ unit's booklet 单位汇编.html/.docx (the PDF is made later, for all booklets 
 The tables are the unit's tables (部门整体, 汇总表) and one per project, named after its data file. A
 table is printed once, as HTML and as a Word body, for its own files and the booklet alike; a table
 already made (the same layout-neutral model, printed in the same layout by the same code) comes from
-the cache (generator.cache) and is printed for the booklet only.
+the cache (generator.cache), its three files and its two printings for the booklet alike: after one
+edit only the edited table is printed again, the booklet joined from the others as they were.
 
 This module knows the model and the layouts, nothing of the website or of where the folder is.
 """
@@ -44,8 +45,7 @@ def write_unit_tables(unit: Unit, target: Path) -> WrittenTables:
     layout = load_layout(unit.region.layout, unit.region.folder)
     composed = compose_unit(layout, unit)
     target.mkdir(parents=True, exist_ok=True)
-    printed = [_write_form(layout, form, target) or (webpage.section(layout, form), word.fragment(form))
-               for form in composed.forms]
+    printed = [_write_form(layout, form, target) for form in composed.forms]
     files = len(SUFFIXES) * len(composed.forms)
     booklet = None
     if composed.forms:
@@ -57,19 +57,28 @@ def write_unit_tables(unit: Unit, target: Path) -> WrittenTables:
     return WrittenTables(target, len(composed.forms), files, composed.unprinted, booklet)
 
 
-def _write_form(layout: Layout, form: Form, target: Path) -> tuple[Markup, str] | None:
+FRAGMENTS = "form-fragments"  # the cache's kind for a table's two printings, kept beside its files ("form")
+
+
+def _write_form(layout: Layout, form: Form, target: Path) -> tuple[Markup, str]:
     """One table as a web page, a Word and an Excel file, from the cache when it was made before.
-    Returns the table as printed in HTML and its Word body, when it was written now."""
+    Returns the table as printed in HTML and its Word body (for the booklet), from the cache too."""
     names = [f"{form.stem}{suffix}" for suffix in SUFFIXES]
     # The layout's name picks its page templates, its file's bytes (a data repository's own layout is no
     # part of jixiao's fingerprint) the rest of how the table prints.
     parts = [layout.name.encode(), layout.fingerprint.encode(), repr(form).encode()]
     key = cache.key("form", parts) if cache.folder() else None
     if cache.files_out("form", key, names, target):
-        return None
+        stored = cache.get(FRAGMENTS, key)
+        if isinstance(stored, list) and len(stored) == 2 and all(isinstance(part, str) for part in stored):
+            return Markup(stored[0]), stored[1]
+        html, body = webpage.section(layout, form), word.fragment(form)
+        cache.put(FRAGMENTS, key, [str(html), body])
+        return html, body
     html, body = webpage.section(layout, form), word.fragment(form)
     (target / names[0]).write_text(webpage.table_page(layout, form, html), encoding="utf-8", newline="\n")
     (target / names[1]).write_bytes(word.docx_bytes([form], form.title, [body]))
     (target / names[2]).write_bytes(xlsx_bytes(form))
     cache.files_in("form", key, [target / name for name in names])
+    cache.put(FRAGMENTS, key, [str(html), body])
     return html, body

@@ -7,7 +7,7 @@ The order of work:
    and the theme's frame (shell.py);
 2. one worker per unit (in parallel) writes the unit's official tables, its page, one page per
    project and their open data (unitpages.py);
-3. the PDF booklets (render/pdf.py, by batch: reuse.py);
+3. the PDF booklets (render/pdf.py; an unchanged unit keeps its PDF: reuse.py);
 4. the home, region and year pages, the joined open data files and datapackage.json;
 5. the search index of every page (search.py).
 """

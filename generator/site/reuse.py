@@ -5,8 +5,8 @@ bytes and paths), their git history, the theme's frame, whether tables are made,
 code. ``unit_key`` hashes exactly these (generator.cache, so the key is salted and covers the
 code). After a build, the key of every unit is remembered in the cache, next to the folder the site
 was written to, together with what the rest of the site needs from the unit (its summary and its
-rows of the joined CSV files), the key of every search shard, the PDF batches, and the list of the
-site's other files.
+rows of the joined CSV files), the key of every search shard, the PDFs and the LibreOffice they were
+made with, and the list of the site's other files.
 
 The site is made of slots and common files. A unit's slot is its four places (its tables folder,
 its page folder, its open data folder and its JSON file); a search shard's slot is its bundle
@@ -14,8 +14,8 @@ folder; everything else (the guides, the home, region and year pages, the joined
 main search bundle) is common, and is made anew by every build.
 
 A build into a folder whose record matches (``Previous``) is an update: the new build writes into a
-staging folder only the common files, the slots whose keys changed, and the PDFs of the batches to
-convert again. ``update`` then puts them into the site: each changed slot is exchanged with the old
+staging folder only the common files, the slots whose keys changed, and the PDFs to convert again.
+``update`` then puts them into the site: each changed slot is exchanged with the old
 one in one step (renameat2 on Linux), each common file renamed over the old one, and what the new
 site no longer has (removed units and shards, stale common files and PDFs) removed. The unchanged
 slots (at 10,000 projects, 99 of 100 units and most of the search shards) are never touched, so the
@@ -26,9 +26,8 @@ The old site is trusted only if it is the very one the record describes: the rec
 identity (inode and modification time) of the site's marker file, which every build writes anew.
 Before an update changes anything, the record is saved without the slots it is about to replace,
 so that a build killed half way leaves a site of whole pages whose record claims nothing false:
-the next build makes those slots again. PDF booklets are reused by batch (render/pdf.py converts in
-fixed batches, and a PDF's bytes depend on its batch): a batch whose Word files are all unchanged
-keeps its PDFs.
+the next build makes those slots again. A PDF booklet depends on its Word file only (render/pdf.py),
+so an unchanged unit keeps its PDF, unless LibreOffice or the fonts changed since.
 
 Whatever is reused, the site is byte for byte what a build from nothing would write
 (tests/test_cache.py).
@@ -55,7 +54,7 @@ from generator.site.unitpages import UnitSummary
 
 MARKER = ".jixiao-site"  # publish.py writes it in every site it makes
 UPDATING = ".jixiao-updating"  # there while an update replaces files: a site left half old, half new
-UNIT_KIND, ROWS_KIND, SITE_KIND, PDF_KIND, SHARD_KIND = "site-unit", "site-rows", "site", "pdf-batch", "search-shard"
+UNIT_KIND, ROWS_KIND, SITE_KIND, SHARD_KIND = "site-unit", "site-rows", "site", "search-shard"
 ROWS = ("projects", "indicators", "site")  # scratch files of a unit's worker, kept with the unit
 
 
@@ -112,10 +111,10 @@ class Record:
     """What a build leaves for the next one (and, from ``Previous.of``, what the last one left)."""
 
     units: dict[str, str] = field(default_factory=dict)  # unit key → the unit's address ("地区/年度/单位")
-    batches: dict[str, list[str]] = field(default_factory=dict)  # PDF batch key → its PDFs (site-relative)
-    pdfs: list[str] = field(default_factory=list)  # every PDF in the site
+    pdfs: list[str] = field(default_factory=list)  # every PDF in the site (site-relative)
     shards: dict[str, str] = field(default_factory=dict)  # search shard folder → its key
     common: list[str] = field(default_factory=list)  # the site's files outside the slots
+    pdf_with: str = ""  # the LibreOffice and fonts the PDFs were made with (render/pdf.py, environment_key)
 
     def add_unit(self, key: str | None, summary: UnitSummary, scratch: Path, number: int, fresh: bool) -> None:
         if key is None:
@@ -127,8 +126,9 @@ class Record:
                                        for name in ROWS})
 
     def save(self, out: Path) -> None:
-        cache.put(SITE_KIND, _site_key(out), {"marker": _marker_identity(out), "units": self.units, "pdf": self.batches,
-                                              "pdfs": self.pdfs, "shards": self.shards, "common": self.common})
+        cache.put(SITE_KIND, _site_key(out), {"marker": _marker_identity(out), "units": self.units,
+                                              "pdfs": self.pdfs, "shards": self.shards, "common": self.common,
+                                              "pdf_with": self.pdf_with})
 
 
 @dataclass
@@ -145,14 +145,13 @@ class Previous(Record):
         entry = cache.get(SITE_KIND, _site_key(out))
         if not isinstance(entry, dict) or entry.get("marker") != _marker_identity(out) or _linked_folder(out):
             return cls(interrupted=interrupted)
-        units, batches, shards = entry.get("units"), entry.get("pdf"), entry.get("shards")
+        units, shards, made_with = entry.get("units"), entry.get("shards"), entry.get("pdf_with")
         pdfs, common = _strings(entry.get("pdfs")), _strings(entry.get("common"))
-        if not isinstance(units, dict) or not isinstance(batches, dict) or not isinstance(shards, dict) \
+        if not isinstance(units, dict) or not isinstance(shards, dict) or not isinstance(made_with, str) \
                 or pdfs is None or common is None:
             return cls(interrupted=interrupted)
-        return cls({k: v for k, v in units.items() if isinstance(v, str)},
-                   {k: v for k, v in batches.items() if isinstance(v, list)}, pdfs,
-                   {str(k): str(v) for k, v in shards.items()}, common, out, interrupted)
+        return cls({k: v for k, v in units.items() if isinstance(v, str)}, pdfs,
+                   {str(k): str(v) for k, v in shards.items()}, common, made_with, out, interrupted)
 
     def unit(self, key: str | None, scratch: Path, number: int) -> UnitSummary | None:
         """The summary of an unchanged unit, whose files stay where they are in the old site; None when
@@ -177,48 +176,40 @@ class Previous(Record):
 
     def pdfs_for(self, booklets: list[tuple[Path, str]], staging: Path, make_pdf: bool, jobs: int,
                  record: Record) -> tuple[str, int]:
-        """The PDF booklets, in batches of the booklets in order (each a root folder and its place in the
-        site): a batch whose Word files are all unchanged keeps its PDFs, any other is converted into
-        ``staging``. Fills ``record.batches`` and ``record.pdfs``."""
+        """The PDF booklets (each booklet a root folder and its place in the site). A booklet of an unchanged
+        unit keeps the PDF the last build made; any other is converted into ``staging`` (render/pdf.py,
+        which takes it from the cache when the same booklet was converted before). Fills ``record.pdfs``."""
         unavailable = pdf.unavailable(make_pdf)
         if unavailable:
             return unavailable, 0
-        ordered = sorted(booklets, key=lambda b: b[1])
-        todo: list[tuple[str | None, list[str], list[tuple[Path, str]]]] = []
-        for start in range(0, len(ordered), pdf.PDF_BATCH):
-            batch = ordered[start:start + pdf.PDF_BATCH]
-            names = [_pdf_name(place) for _, place in batch]
-            key = cache.key(PDF_KIND, [p for root, place in batch for p in (os.fsencode(place), (root / place).read_bytes())])
-            if self.out is not None and key is not None and self.batches.get(key) == names \
-                    and all((self.out / name).is_file() for name in names):
-                for (root, _), name in zip(batch, names, strict=True):
-                    if root != self.out:  # a unit made again: its new tables folder takes the PDF along
-                        cache.link_file(self.out / name, staging / name)
-                record.batches[key] = names
-                record.pdfs.extend(names)
+        record.pdf_with = pdf.environment_key()
+        kept = set(self.pdfs) if self.out is not None and self.pdf_with == record.pdf_with else set()
+        todo: list[tuple[Path, str]] = []
+        for root, place in sorted(booklets, key=lambda b: b[1]):
+            name = _pdf_name(place)
+            if root == self.out and name in kept and (root / name).is_file():
+                record.pdfs.append(name)
             else:
-                todo.append((key, names, batch))
-        borrowed = []  # the Word files of unchanged units, converted where the new PDFs are written
-        for root, place in (item for _, _, batch in todo for item in batch):
+                todo.append((root, place))
+        borrowed = []  # the Word files of unchanged units without a PDF, converted where the PDFs are written
+        for root, place in todo:
             if root != staging:
                 target = staging / place
                 target.parent.mkdir(parents=True, exist_ok=True)
                 cache.link_file(root / place, target)
                 borrowed.append(target)
         try:
-            pdf.convert([staging / place for _, _, batch in todo for _, place in batch], jobs=jobs)
+            pdf.convert([staging / place for _, place in todo], jobs=jobs)
         except pdf.PdfError as exc:
-            for name in (name for _, names, _ in todo for name in names):
-                (staging / name).unlink(missing_ok=True)
+            for _, place in todo:
+                (staging / _pdf_name(place)).unlink(missing_ok=True)
             return f"PDF 汇编未能生成：{exc}", 0
         finally:
             for target in borrowed:
                 target.unlink()
-        for key, names, _ in todo:
-            if key is not None:
-                record.batches[key] = names
-            record.pdfs.extend(names)
-        return f"已生成 {len(ordered)} 份 PDF 汇编", len(ordered)
+        record.pdfs.extend(_pdf_name(place) for _, place in todo)
+        record.pdfs.sort()
+        return f"已生成 {len(booklets)} 份 PDF 汇编", len(booklets)
 
 
 def update(staging: Path, out: Path, previous: Previous, record: Record, reused: set[str],
@@ -227,15 +218,15 @@ def update(staging: Path, out: Path, previous: Previous, record: Record, reused:
 
     ``slots`` are the places to replace with their new version in ``staging``, or to remove when it has
     none: the slots of the units made again, of the units gone, and of the search shards made again or
-    gone. ``extras`` are files in the slots of unchanged units that were made again (the PDFs of a
-    batch converted again). ``reused`` are the keys of the unchanged units. What the old site swaps
+    gone. ``extras`` are files in the slots of unchanged units that were made now (the PDF of an
+    unchanged unit whose last build made none). ``reused`` are the keys of the unchanged units. What the old site swaps
     out lands in ``staging``, which the caller removes.
     """
-    Record({k: a for k, a in previous.units.items() if k in reused},
-           {k: v for k, v in previous.batches.items() if record.batches.get(k) == v},
-           sorted(set(previous.pdfs) | set(record.pdfs)),
+    # The PDFs of both (a PDF is kept only where its unit is, and only when made with the same LibreOffice).
+    Record({k: a for k, a in previous.units.items() if k in reused}, sorted(set(previous.pdfs) | set(record.pdfs)),
            {f: k for f, k in previous.shards.items() if record.shards.get(f) == k},
-           sorted(set(previous.common) | set(record.common))).save(out)  # if killed from here on: nothing false
+           sorted(set(previous.common) | set(record.common)),
+           record.pdf_with if record.pdf_with == previous.pdf_with else "").save(out)  # killed from here on: nothing false
     atomic.write_atomic(out / UPDATING, "jixiao build\n")
     trash = staging / ".jixiao-old"
     trash.mkdir()

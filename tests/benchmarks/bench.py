@@ -3,9 +3,12 @@
     python tests/benchmarks/bench.py                          # 1,000 and 10,000 projects
     python tests/benchmarks/bench.py --projects 1000 3000 10000
     python tests/benchmarks/bench.py --projects 300 --no-hand # quick look, no by-hand site
+    python tests/benchmarks/bench.py --projects 1000 --per-unit 5 --before main   # many small units,
+                                                              # the default build also by jixiao at main
 
-For each size, make_dataset.py writes a data repository (both layouts, units of 100 projects) and
-commits it to git (the site shows each table's history). Then, with an empty cache at first:
+For each size, make_dataset.py writes a data repository (both layouts, units of ``--per-unit``
+projects, 100 by default; 5 is the sample's shape of many small units) and commits it to git (the
+site shows each table's history). Then, with an empty cache at first:
 
     check 一个文件（无缓存） jixiao check of one project file, the cache off (median of 5)
     check 一个文件（改动后） the same, with the cache, the file edited before each run: the pre-commit hook
@@ -14,6 +17,9 @@ commits it to git (the site shows each table's history). Then, with an empty cac
     build（首次）            jixiao build --no-pdf, cold: site, official tables, open data, search
     build（改一个项目后）    the same after editing one project: one unit is made again
     build --no-tables        the site alone, cold: the like-for-like peer of the by-hand site
+    build（默认）            ``jixiao build`` as users run it, PDF booklets included when LibreOffice is
+                             installed: cold, then again with nothing changed, then after one edit
+                             (``--before REV``: the same three by jixiao at REV, in the same run)
 
 and the by-hand site: one Markdown page per project and per unit, mkdocs-material with default
 navigation and its built-in search (bench_site.by_hand_docs). Figures: wall time, CPU time of all
@@ -25,6 +31,7 @@ search of 志愿 (headless Chromium, when installed).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import re
@@ -55,6 +62,7 @@ class Row:
     page: int = 0
     search: int | None = None
     finished: bool = True
+    shape: str = ""  # the units' size when not the default 100 projects
 
 
 def project_page(site: Path, hand: bool) -> int:
@@ -83,14 +91,26 @@ def touch_comment(path: Path) -> None:
         handle.write("# 改动\n")
 
 
-def measure(count: int, hand: bool, hand_limit: float) -> list[Row]:
+def older(rev: str, folder: Path) -> Path:
+    """jixiao as it was at ``rev`` (a commit of this repository), exported and compiled in ``folder``."""
+    root = Path(__file__).resolve().parents[2]
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=root, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    compileall.compile_dir(folder / "generator", quiet=1)
+    return folder
+
+
+def measure(count: int, hand: bool, hand_limit: float, per_unit: int = 100, before: str | None = None,
+            pdf: bool = True) -> list[Row]:
     rows: list[Row] = []
+    shape = "" if per_unit == 100 else f"，每单位 {per_unit} 个"
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
         work = Path(tmp) / "repo"
         work.mkdir()
         cache = Path(tmp) / "cache"
         os.environ["JIXIAO_CACHE_DIR"] = str(cache)
-        data = make_dataset(work, count)
+        data = make_dataset(work, count, per_unit=per_unit)
         git(work, "init", "-q")
         git(work, "add", "-A")
         git(work, "commit", "-qm", "数据")
@@ -132,6 +152,23 @@ def measure(count: int, hand: bool, hand_limit: float) -> list[Row]:
         alone.site, alone.page = size_of(site), project_page(site, False)
         alone.search = built.search
         shutil.rmtree(site)
+        git(work, "commit", "-qam", "改一个项目")  # so that switching branches takes the edit away and back
+        if pdf:
+            # The build as users run it: PDF booklets too when LibreOffice is installed. By jixiao at
+            # ``before`` first (its own cache), then by this one, on the same data in the same run.
+            versions = [(f"（{before}）", older(before, Path(tmp) / "before")), ("", None)] if before else [("", None)]
+            for label, tree in versions:
+                if tree is not None:
+                    os.environ["PYTHONPATH"] = str(tree)
+                git(work, "switch", "-q", "main")
+                shutil.rmtree(cache, ignore_errors=True)
+                full = timed(f"build{label}（默认，首次）", [*JIXIAO, "build", "--out", "site"])
+                full.site, full.page = size_of(site), project_page(site, False)
+                timed(f"build{label}（默认，未改动）", [*JIXIAO, "build", "--out", "site"])
+                git(work, "switch", "-q", "修改")
+                timed(f"build{label}（默认，改一个项目后）", [*JIXIAO, "build", "--out", "site"])
+                os.environ.pop("PYTHONPATH", None)
+                shutil.rmtree(site)
         if hand:
             by_hand_docs(data, work / "hand" / "docs")
             (work / "hand" / "mkdocs.yml").write_text(BY_HAND_CONFIG, encoding="utf-8")
@@ -144,6 +181,8 @@ def measure(count: int, hand: bool, hand_limit: float) -> list[Row]:
             rows.append(Row("mkdocs 手写网站（对照）", count, wall, cpu, peak, site_size,
                             project_page(hand_site, True) if hand_site.is_dir() else 0,
                             first_search_bytes(hand_site, "mkdocs") if finished else None, finished))
+    for row in rows:
+        row.shape = shape
     return rows
 
 
@@ -155,24 +194,28 @@ def table(rows: list[Row], hand_limit: float) -> None:
         page = f"{r.page / 1024:>10.1f}" if r.page else f"{'':>10}"
         search = f"{r.search / 1024:>12.0f}" if r.search else f"{'':>12}"
         flag = "" if r.finished else f"  （{hand_limit:.0f} s 内未完成，已停止；网站大小是停止时已写出的部分）"
-        print(f"{r.task:<26}{r.projects:>7}{r.wall:>9.2f}{r.cpu:>9.1f}{r.peak / 2**20:>12.0f}{site}{page}{search}{flag}")
+        print(f"{r.task + r.shape:<26}{r.projects:>7}{r.wall:>9.2f}{r.cpu:>9.1f}{r.peak / 2**20:>12.0f}"
+              f"{site}{page}{search}{flag}")
 
 
 def ratios(rows: list[Row]) -> None:
-    by = {(r.task, r.projects): r for r in rows}
-    for count in sorted({r.projects for r in rows}):
-        hand, site, full = (by.get((t, count)) for t in ("mkdocs 手写网站（对照）", "build --no-tables（首次）", "build（首次）"))
+    by = {(r.task, r.projects, r.shape): r for r in rows}
+    for count, shape in sorted({(r.projects, r.shape) for r in rows}):
+        hand, site, full, default = (by.get((t, count, shape)) for t in (
+            "mkdocs 手写网站（对照）", "build --no-tables（首次）", "build（首次）", "build（默认，首次）"))
         if hand is None or site is None or not site.site:
             continue
         # A stopped by-hand build gives lower bounds: it would have taken longer and written more.
         least = "" if hand.finished else "至少"
-        line = (f"{count} 个项目：网站比手写{least}快 {hand.wall / site.wall:.1f} 倍（CPU {hand.cpu / site.cpu:.1f} 倍）")
+        line = (f"{count} 个项目{shape}：网站比手写{least}快 {hand.wall / site.wall:.1f} 倍（CPU {hand.cpu / site.cpu:.1f} 倍）")
         if hand.site:
             line += f"，{least}小 {hand.site / site.site:.1f} 倍"
         if hand.finished:  # one mkdocs process against jixiao's workers: jixiao uses more memory
             line += f"，峰值内存 {site.peak / 2**20:.0f} MB（手写 {hand.peak / 2**20:.0f} MB）"
         if full is not None:
             line += f"；连同官方表格：{least}快 {hand.wall / full.wall:.1f} 倍"
+        if default is not None:
+            line += f"；默认的 build（含 PDF）：{least}快 {hand.wall / default.wall:.1f} 倍"
         print(line + ("" if hand.finished else f"（手写网站 {hand.wall:.0f} 秒未完成，已停止）"))
 
 
@@ -181,14 +224,21 @@ def main() -> None:
     parser.add_argument("--projects", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--no-hand", action="store_true", help="skip the by-hand mkdocs site")
     parser.add_argument("--hand-limit", type=float, default=1800, help="seconds before the by-hand build is given up")
+    parser.add_argument("--per-unit", type=int, nargs="+", default=[100],
+                        help="projects per unit, one run per shape (100: fewer large units; 5: many small ones)")
+    parser.add_argument("--before", metavar="REV", help="also run the default build by jixiao at REV (a commit)")
+    parser.add_argument("--no-default", action="store_true", help="skip the default build (with PDF)")
     options = parser.parse_args()
     compiled()
     print(f"机器：{platform.processor() or platform.machine()}，CPU {os.cpu_count()} 核，Python {platform.python_version()}")
     rows: list[Row] = []
     for count in options.projects:
-        rows += measure(count, not options.no_hand, options.hand_limit)
-        table([r for r in rows if r.projects == count], options.hand_limit)
-        print(flush=True)
+        for per_unit in options.per_unit:
+            part = measure(count, not options.no_hand, options.hand_limit, per_unit, options.before,
+                           not options.no_default)
+            table(part, options.hand_limit)
+            rows += part
+            print(flush=True)
     print("全部：")
     table(rows, options.hand_limit)
     ratios(rows)
