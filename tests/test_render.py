@@ -134,8 +134,8 @@ def test_xlsx_keeps_numbers_as_numbers_shown_as_in_the_data(built: BuildResult) 
     sheet = load_workbook(summary).active
     numbers = {cell.value: cell.number_format for row in sheet.iter_rows() for cell in row
                if isinstance(cell.value, (int, float))}
-    # 列内一致: a column's amounts with the decimals of its most precise (27.00, 47.10, 22.95)
-    assert numbers[22.95] == "0.00" and numbers[4613.6] == "0.00" and numbers[5117.65] == "0.00"
+    # 原样 (the Hunan layout): each amount with the decimals it is written with, as the published table prints it
+    assert numbers[22.95] == "0.00" and numbers[4613.6] == "0.0" and numbers[5117.65] == "0.00"
     assert numbers[10] == "0"  # 10 stays 10
     hebei = built.out / "唐山市路南区/2025/区委社会工作部/常态化宣传及开展志愿服务活动.xlsx"
     sheet = load_workbook(hebei).active
