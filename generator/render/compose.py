@@ -80,6 +80,9 @@ from generator.render.layout import (
 )
 
 BOOKLET = "单位汇编"
+# A correction of the published table (更正说明) prints under it as "更正说明：…" (numbered when there
+# are several): named by its field, so that a reader, and jixiao import, tell it from the unit's own notes.
+FOOTNOTE = re.compile(rf"^{F.CORRECTIONS}(?:（(?P<number>\d+)）)?[:：]\s*(?P<text>\S.*)$")
 # Records about the source document, for the website: never printed on the official tables.
 # 单位名称 names the unit everywhere on the website, printed on a form or not (内蒙古's forms do not print it).
 NOT_PRINTED = frozenset({F.ACKNOWLEDGED, F.CORRECTIONS, F.FILLED_BY, F.ORDER, F.INCOMPLETE, F.UNIT_NAME,
@@ -233,7 +236,16 @@ def compose_form(spec: FormSpec, layout: Layout, context: dict[str, Any], stem: 
         landscape=spec.landscape,
         style=spec.style,
         note=note,
+        footnotes=footnotes(context.get(F.CORRECTIONS)),
     )
+
+
+def footnotes(corrections: Any) -> tuple[str, ...]:
+    """The lines printed under a table for its 更正说明, as the data states them (FOOTNOTE reads them back)."""
+    texts = [text_of(c) for c in corrections if text_of(c)] if isinstance(corrections, list) else []
+    if len(texts) == 1:
+        return (f"{F.CORRECTIONS}：{texts[0]}",)
+    return tuple(f"{F.CORRECTIONS}（{n}）：{text}" for n, text in enumerate(texts, start=1))
 
 
 @dataclass
