@@ -7,8 +7,9 @@ silently: the build reports them.
 The tables come in the booklet's order: the layout's (印刷.汇编.顺序), or the unit's own (单位.yaml
 印刷.顺序), with the projects' tables ordered by 序号 and then by file name. A table made from the
 projects' tables (a 汇总表) that the unit did not publish itself is marked 根据项目表生成, or left out
-where the layout says so; what the editors corrected (更正说明) prints under the table it is about. Labels and values print as the unit's published form prints them (the
-layout's 印法, or the 式样 the unit chose).
+where the layout says so; what the editors corrected (更正说明) prints under the table it is about.
+Labels and values print as the unit's published form prints them (the layout's 印法, or the 式样 the
+unit chose).
 
 What makes a table print well on paper is settled here, once for every format: the indicator grid
 is a table of its own whose heading row repeats on every page; a label too long for its column is
