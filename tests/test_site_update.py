@@ -306,3 +306,19 @@ def test_each_pdf_booklet_is_linked_from_its_unit_page_only_when_made(repo: Path
     assert not any(_unit_pdf_links(repo / "site").values())
     make("fresh", cached=False)
     assert not any(_unit_pdf_links(repo / "fresh").values())
+
+
+def test_a_booklet_libreoffice_fails_on_is_not_linked(repo: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A LibreOffice that converts nothing (here a soffice that exits with an error): the build says so, and
+    the unit pages written before the conversion are written again without a link to a PDF that is not there."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (bin_dir / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert pdf.soffice() == str(bin_dir / "soffice")
+    result = build(Path("data"), Path("site"), jobs=1, make_pdf=True)
+    assert result.written and result.pdfs == 0 and "未能生成" in result.pdf_note, result.pdf_note
+    assert not list((repo / "site").rglob("*.pdf"))
+    assert not any(_unit_pdf_links(repo / "site").values())
