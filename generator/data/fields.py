@@ -127,3 +127,23 @@ SCORING = "评分标准"
 INCOMPLETE = "原表不全"
 MISSING = "缺少"
 INCOMPLETE_NOTE = "说明"
+
+# --- 运行监控和绩效自评（issue 20：同一个文件记下目标、监控和自评） -----------------------------------------------
+# 一个绩效指标
+MONITORING = "运行监控"  # also the 预算执行's own list of monitored amounts
+# 日期 of a monitoring entry is COVER_DATE above (one word, one constant)
+MONITOR_VALUE = "完成值"
+ACTUAL = "实际完成值"
+DEVIATION = "偏差原因"
+IMPROVEMENT = "改进措施"  # also in 自评结论
+# 项目文件
+EXECUTION = "预算执行"
+INITIAL_BUDGET = "年初预算数"
+FULL_YEAR_BUDGET = "全年预算数"
+EXECUTED = "全年执行数"
+MONITOR_EXECUTED = "执行数"
+CONCLUSION = "自评结论"
+ACHIEVEMENT = "完成情况"
+STATED_SCORE = "自评得分"
+STATED_GRADE = "自评等级"
+PROBLEMS = "存在问题"

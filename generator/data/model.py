@@ -65,6 +65,10 @@ class Indicator:
     nature: str | None = None  # 定量 / 定性, where the form has the column
     scoring: str = ""
     medium_value: Any = None  # 中期指标值, beside the year's value
+    actual: Any = None  # 实际完成值 of the self-evaluation; None before the year's end
+    monitoring: list[tuple[str, Any]] = field(default_factory=list)  # (日期, 完成值) in the order written
+    deviation: str = ""
+    improvement: str = ""
     row: dict[str, Any] = field(default_factory=dict, repr=False)  # the row as written, for the layout's 必填
 
     @classmethod
@@ -86,6 +90,10 @@ class Indicator:
             nature=row.get(F.NATURE_OF_VALUE),
             scoring=row.get(F.SCORING, ""),
             medium_value=row.get(F.MEDIUM_TERM_VALUE),
+            actual=row.get(F.ACTUAL),
+            monitoring=[(m[F.COVER_DATE], m[F.MONITOR_VALUE]) for m in row.get(F.MONITORING) or []],
+            deviation=row.get(F.DEVIATION, ""),
+            improvement=row.get(F.IMPROVEMENT, ""),
             row=row,
         )
 
@@ -192,6 +200,15 @@ class Project:
     acknowledgements: list[Acknowledgement]
     breakdown: list[dict[str, Any]] = field(default_factory=list)
     missing: frozenset[str] = frozenset()  # what the published table lacks (原表不全)
+    execution: dict[str, Any] = field(default_factory=dict)  # 预算执行 as written (monitoring and self-evaluation)
+    conclusion: dict[str, Any] = field(default_factory=dict)  # 自评结论 as written
+    execution_weight: Decimal | None = None  # 预算执行率权重 as the table states it
+
+    @property
+    def evaluated(self) -> bool:
+        """Whether the file carries a self-evaluation or monitoring, beside its targets."""
+        return bool(self.execution or self.conclusion) or any(
+            ind.actual is not None or ind.monitoring for ind in self.indicators)
 
     @classmethod
     def from_doc(cls, doc: Document) -> Project:
@@ -213,6 +230,9 @@ class Project:
             acknowledgements=_acknowledgements(d),
             breakdown=[item for item in d.get(F.BREAKDOWN) or [] if isinstance(item, dict)],
             missing=_missing(d),
+            execution=dict(d.get(F.EXECUTION) or {}),
+            conclusion=dict(d.get(F.CONCLUSION) or {}),
+            execution_weight=to_decimal(d.get(F.EXECUTION_WEIGHT)),
         )
 
 

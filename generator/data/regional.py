@@ -15,7 +15,9 @@ the entry template need to know about the region's forms:
 - 资金来源: which sources add up to the amount (部分), which are a part of another (其中), which stand apart
   (另列);
 - 项目编码: how a project code is made (its length, and the pieces it starts with);
-- 录入模板: the shape of the Excel entry template.
+- 录入模板: the shape of the Excel entry template;
+- 自评: how the region scores a self-evaluation (the points of each 一级指标 and of 预算执行率, and what share
+  of its points a qualitative result earns), where it departs from 财预〔2020〕10号 (SelfEvaluationRules).
 
 The file is validated by schema/layout.schema.json (generator.render.layout_check reports every mistake at
 its line); this module reads what it can and never raises on a broken file, so that a check still runs.
@@ -24,6 +26,7 @@ its line); this module reads what it can and never raises on a broken file, so t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -92,6 +95,60 @@ class Funding:
         return [k for k in sources if k not in self.subsets and k not in self.apart]
 
 
+def _fractions(pairs: dict[str, int]) -> dict[str, Decimal]:
+    return {k: Decimal(v) / 100 for k, v in pairs.items()}
+
+
+# 财预〔2020〕10号《项目支出绩效评价管理办法》: a unit's self-evaluation gives 产出 50, 效益 30, 满意度 10 and
+# 预算执行率 10 points unless the table states each indicator's weight. 成本指标 was a part of 产出指标 when the
+# rule was written (the 2015 framework); under the 2021 framework its indicators share 产出指标's points.
+DEFAULT_POINTS = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
+DEFAULT_EXECUTION_POINTS = Decimal(10)
+DEFAULT_POOLED = {"成本指标": "产出指标"}
+# The share of its points a qualitative indicator earns from its result. 10号 grades a qualitative result in three
+# tiers (达成年度指标 100–80%, 部分达成 80–60%, 未达成 60–0%): a tier scores its lower bound except 达成, which
+# scores in full as the published tables do; 好/较好/一般/差 is the common four-step scale.
+DEFAULT_GRADES = _fractions({
+    "达成年度指标": 100, "达成预期指标": 100, "达成": 100, "完成": 100,
+    "部分达成年度指标": 60, "部分达成预期指标": 60, "部分达成": 60, "部分完成": 60,
+    "未达成年度指标": 0, "未达成预期指标": 0, "未达成": 0, "未完成": 0,
+    "好": 100, "较好": 80, "一般": 60, "较差": 0, "差": 0,
+})
+
+
+@dataclass(frozen=True)
+class SelfEvaluationRules:
+    """How a self-evaluation is scored (layout.yaml's 自评: 分值, 合并计分, 定性档次)."""
+
+    points: dict[str, Decimal] = field(default_factory=lambda: dict(DEFAULT_POINTS))
+    execution_points: Decimal = DEFAULT_EXECUTION_POINTS
+    pooled: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_POOLED))
+    grades: dict[str, Decimal] = field(default_factory=lambda: dict(DEFAULT_GRADES))
+
+    def grade_share(self, text: str) -> Decimal | None:
+        """The share of the points a qualitative result earns: the longest declared grade it starts with
+        ("部分达成年度指标并具有一定效果" is 部分达成年度指标), None when it names none."""
+        text = text.strip()
+        for word in sorted(self.grades, key=len, reverse=True):
+            if text.startswith(word):
+                return self.grades[word]
+        return None
+
+
+EXECUTION_RATE = "预算执行率"
+
+
+def _self_evaluation(data: dict[str, Any]) -> SelfEvaluationRules:
+    points = {str(k): Decimal(str(v)) for k, v in _mapping(data.get("分值")).items()
+              if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    execution = points.pop(EXECUTION_RATE, DEFAULT_EXECUTION_POINTS)
+    grades = {str(k): Decimal(str(v)) / 100 for k, v in _mapping(data.get("定性档次")).items()
+              if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    pooled = {str(k): str(v) for k, v in _mapping(data.get("合并计分", DEFAULT_POOLED)).items()}
+    return SelfEvaluationRules(points=points or dict(DEFAULT_POINTS), execution_points=execution,
+                               pooled=pooled, grades=grades or dict(DEFAULT_GRADES))
+
+
 @dataclass(frozen=True)
 class Regional:
     """The regional declarations of one layout folder (see the module's docstring)."""
@@ -108,6 +165,7 @@ class Regional:
     funding: Funding = field(default_factory=Funding)
     entry: dict[str, Any] = field(default_factory=dict)
     entry_code: dict[str, Any] = field(default_factory=dict)  # 项目编码: its length and how it starts
+    scoring: SelfEvaluationRules = field(default_factory=SelfEvaluationRules)
 
     def requires(self, subject: str) -> tuple[str, ...]:
         return self.required.get(subject, ())
@@ -171,6 +229,7 @@ def from_data(data: Any, folder: Path | None) -> Regional:
         ),
         entry=dict(entry),
         entry_code=dict(_mapping(data.get(F.PROJECT_CODE))),
+        scoring=_self_evaluation(_mapping(data.get("自评"))),
     )
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from generator.data import fields as F
 from generator.data.model import Project, Unit
 from generator.names import unique_names
+from generator.render import selfeval
 from generator.render.cells import decimals, fill, is_number, lookup, text_of, value_cell, width_em, with_operator
 from generator.render.form import (
     BORDER_MM,
@@ -132,7 +133,8 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     unit_fields = {k: unit.doc.data.get(k) for k in (F.UNIT_NAME, F.UNIT_CODE, F.FINANCE_OFFICER, F.PREPARER)}
     unit_fields = {F.SUPERVISOR: unit.doc.data.get(F.SUPERVISOR), **unit_fields}  # a project's own comes first
     project_contexts = [
-        {**shared, **unit_fields, **p.doc.data, F.ORDER: n, WEIGHTS: weights(p.doc.data)}
+        {**shared, **unit_fields, **p.doc.data, F.ORDER: n, WEIGHTS: weights(p.doc.data),
+         **selfeval.context(p, region.regional.scoring)}  # scores and rates of a self-evaluation, if any
         for n, p in enumerate(projects, start=1)
     ]
     unit_context = {**unit.doc.data, **shared, PROJECTS: project_contexts}
@@ -148,8 +150,11 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
                 note = DERIVED_NOTE
             made[str(spec.stem)] = [compose_form(spec, layout, unit_context, str(spec.stem), wording, note)]
         elif spec.subject == PROJECT:
-            made[PROJECT_TABLES] = [compose_form(spec, layout, context, stem, wording)
-                                    for context, stem in zip(project_contexts, stems, strict=True)]
+            # a project's further tables (自评表, 运行监控表) are named after it and the table, and printed only for
+            # the projects that carry their data (需要)
+            made.setdefault(PROJECT_TABLES, []).extend(
+                compose_form(spec, layout, context, f"{stem}-{spec.stem}" if spec.stem else stem, wording)
+                for context, stem in zip(project_contexts, stems, strict=True) if _present(context, spec.requires))
     forms: list[Form] = []
     parts: dict[int, Part] = {}
     for name in booklet_order(layout, printing.get(F.BOOKLET_ORDER)):

@@ -25,6 +25,7 @@ from generator.data import fields as F
 from generator.data import regional as regionals
 from generator.data.regional import LAYOUT_FILE, Regional
 from generator.diagnostics import FieldPath, format_field
+from generator.render import selfeval
 from generator.render.form import CENTER, LEFT, LayoutError, Style
 
 OFFICIAL = regionals.BUILT_IN  # the built-in layouts and the page templates
@@ -43,7 +44,7 @@ VALUE_WITH_OPERATOR = "指标值（含符号和单位）"
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 INDICATOR_FIELDS = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE,
                     F.BASIS, F.REMARK, F.WEIGHT, F.DIRECTION, VALUE_WITH_OPERATOR,
-                    F.NATURE_OF_VALUE, F.MEDIUM_TERM_VALUE, F.SCORING)
+                    F.NATURE_OF_VALUE, F.MEDIUM_TERM_VALUE, F.SCORING, *selfeval.COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ class Layout:
                 found |= set(PLACEHOLDER.findall(text))
             for block in form.blocks:
                 found |= _paths(block, form.subject, subject)
-        return found
+        return found.union(*(selfeval.SHOWS.get(path, ()) for path in found))
 
 
 def _row_labels(row: RowBlock) -> list[tuple[str, str]]:
@@ -388,9 +389,11 @@ def parse(data: Any, folder: Path) -> Layout:
     if places != "原样" and not (isinstance(places, int) and 0 <= places <= 6):
         raise LayoutProblem("“金额小数位”只能是 原样 或 0 到 6 的整数", ("金额小数位",))
     forms = tuple(_form(f, ("表格", i), style) for i, f in enumerate(_need(data, "表格", list, ())))
-    projects = [i for i, f in enumerate(forms) if f.subject == PROJECT]
+    # One project table is named after the project; a project's further tables (自评表, 运行监控表) carry a 文件名.
+    projects = [i for i, f in enumerate(forms) if f.subject == PROJECT and not f.stem]
     if len(projects) > 1:
-        raise LayoutProblem("只能有一张“对象: 项目”的表格", ("表格", projects[1], "对象"))
+        raise LayoutProblem("只能有一张不写“文件名”的“对象: 项目”的表格（项目的其他表格写文件名，如 自评表）",
+                            ("表格", projects[1], "对象"))
     thousands = data.get("千位分隔", False)
     if not isinstance(thousands, bool):
         raise LayoutProblem("“千位分隔”只能是 是 或 否", ("千位分隔",))

@@ -116,6 +116,8 @@ def label_of(path: tuple[Any, ...]) -> str:
 def _unit(path: tuple[Any, ...], money: str) -> str:
     if path == (F.AMOUNT,) or path[:1] == (F.FUNDING,) or path[:2] == (F.DEPARTMENT_TABLE, F.BUDGET):
         return money
+    if path[:1] == (F.EXECUTION,) and F.MONITORING not in path:  # 年初预算数, 全年预算数, 全年执行数
+        return money
     return "%" if path[:1] == (F.SPENDING_PLAN,) else ""
 
 
@@ -266,7 +268,8 @@ def _row_fields(label: str, before: Row, after: Row) -> list[Change]:
     for field in _keys(before, after):
         if field in STRUCTURE or before.get(field) == after.get(field):
             continue
-        units = (show(before.get(F.MEASURE)) or "", show(after.get(F.MEASURE)) or "") if field == F.VALUE else ("", "")
+        units = (show(before.get(F.MEASURE)) or "", show(after.get(F.MEASURE)) or "") \
+            if field in (F.VALUE, F.ACTUAL) else ("", "")
         out.append(Change("changed", f"{label}的{field}", show(before.get(field)), show(after.get(field)), *units))
     return out
 

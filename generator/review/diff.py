@@ -28,6 +28,7 @@ from generator.review.effects import (
 from generator.review.formats import FORMATS
 from generator.review.pairing import pair_projects, pair_units
 from generator.review.report import DiffReport, FileChange, UnitEffect
+from generator.review.selfeval import derived_changes
 from generator.review.sides import Place, Table, UnitSide, group_units, place, read_tables
 from generator.review.snapshot import Content, Snapshot, changed_files, open_sides
 
@@ -182,11 +183,19 @@ class Comparison:
             status = "unreadable"  # still there: never a deletion, nor a table whose fields all went
         name = (old if unreadable and old is not None and old.doc is not None else table).name
         changes, notes = _table_changes(old, new, context) if status != "removed" else ([], [])
+        if kind == "project" and new is not None:  # completion, scores, total and grade of a self-evaluation
+            changes += derived_changes(old, new, self._region_of(old, self.old_units),
+                                       self._region_of(new, self.new_units), context)
         heading = HEADINGS[(kind, status)].format(name=name, **names)
         old_shown = self.old.shown(old.key) if old and (new is None or old.key != new.key) else None
         side = self.new if new else self.old
         return FileChange(kind, status, name, shown, old_shown, heading, side.shown(folder) if folder else "",
                           changes, notes)
+
+    @staticmethod
+    def _region_of(table: Table | None, units: dict[str, UnitSide]) -> Table | None:
+        side = units.get(place(table.key).folder) if table is not None else None
+        return side.region if side is not None else None
 
     def _region_changes(self) -> list[FileChange]:
         out = []

@@ -21,6 +21,7 @@ from typing import Any
 
 from generator.data import fields as F
 from generator.data import schemas
+from generator.render import selfeval as derived
 from generator.render.cells import plain
 
 BOM = "\ufeff"
@@ -32,7 +33,10 @@ NOT_IN_PROJECT_ROW = (F.INDICATORS,)
 CONTEXT_COLUMNS = ("地区", F.REGION_CODE, "年度", F.UNIT_NAME, F.UNIT_CODE, F.MONEY_UNIT)
 INDICATOR_FIELDS = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE, F.BASIS, F.WEIGHT,
                     F.DIRECTION, F.REMARK)
-INDICATOR_COLUMNS = (*CONTEXT_COLUMNS[:5], "表格", F.PROJECT_NAME, "行号", *INDICATOR_FIELDS, "文件", "网页")
+# A self-evaluation's result of each indicator: written (实际完成值, 偏差原因, 改进措施) and derived (generator.data.scoring).
+RESULT_FIELDS = (F.ACTUAL, derived.STATUS, derived.POINTS, derived.SCORE, F.DEVIATION, F.IMPROVEMENT)
+INDICATOR_COLUMNS = (*CONTEXT_COLUMNS[:5], "表格", F.PROJECT_NAME, "行号", *INDICATOR_FIELDS, *RESULT_FIELDS,
+                     "文件", "网页")
 LINKS = ("文件", "网页")
 
 
@@ -160,7 +164,7 @@ def indicator_rows(context: dict[str, Any], table: str, project: str, rows: list
         if not isinstance(row, dict) or row.get(F.LEVEL3) is None:
             continue
         out.append([cell(context.get(c)) for c in CONTEXT_COLUMNS[:5]] + [table, safe_cell(project), str(number)]
-                   + [cell(row.get(k)) for k in INDICATOR_FIELDS] + [links["文件"], links["网页"]])
+                   + [cell(row.get(k)) for k in (*INDICATOR_FIELDS, *RESULT_FIELDS)] + [links["文件"], links["网页"]])
     return out
 
 
@@ -181,6 +185,9 @@ DESCRIPTIONS = {
     "指标数": "项目的绩效指标数（不含占位行）。",
     "文件": "数据文件在数据仓库 data/ 中的位置。",
     "网页": "本站中该表的网页，相对于网站根目录。",
+    derived.STATUS: "绩效自评的完成情况：完成、部分完成 或 未完成，由实际完成值与指标值算出；没有自评时为空。",
+    derived.POINTS: "绩效自评中这条指标的分值：表格写了权重时为权重，否则按财预〔2020〕10号的默认分值在同一级指标中平分。",
+    derived.SCORE: "绩效自评中这条指标的得分，由实际完成值、指标值和分值算出（见 绩效自评 说明）。",
 }
 
 
@@ -198,7 +205,7 @@ def _indicator_titles() -> dict[str, tuple[str, str]]:
     common = schemas.schema_documents()["common.schema.json"]["$defs"]
     props = common[F.INDICATORS]["properties"]
     out = {}
-    for key in INDICATOR_FIELDS:
+    for key in (*INDICATOR_FIELDS, F.ACTUAL, F.DEVIATION, F.IMPROVEMENT):
         node = props.get(key, {})
         node = common.get(key, node) if "$ref" in node else node
         out[key] = (str(node.get("title", key)), str(node.get("description", "")))

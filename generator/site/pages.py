@@ -71,6 +71,7 @@ class ProjectPage:
     - ``findings``: acknowledged findings; ``corrections``: 更正说明;
     - ``downloads``: official tables and open data; ``history``: 修订记录;
     - ``earlier``: the same project last year (None: new this year), ``compared``: what changed since.
+    - ``evaluation``: the monitoring and self-evaluation (Evaluation), None for a file with targets only.
     """
 
     page: Common
@@ -85,6 +86,7 @@ class ProjectPage:
     history: History
     earlier: Link | None
     compared: tuple[Compared, ...]
+    evaluation: Evaluation | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class UnitPage:
       ``total_note`` which figure that is when the unit's own table says another;
     - ``findings``, ``corrections``, ``downloads``, ``history`` as on a project page;
     - ``years``: the unit's page in each of its years (this one without a link).
+    - ``evaluations``: the self-evaluation of each project that carries one (EvaluationRow), empty otherwise.
     """
 
     page: Common
@@ -147,6 +150,7 @@ class UnitPage:
     downloads: tuple[Link, ...]
     history: History
     years: tuple[Link, ...]
+    evaluations: tuple[EvaluationRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -286,3 +290,49 @@ def render(context: Context) -> str:
     name = next(n for n, kind in PAGE_CONTEXTS.items() if isinstance(context, kind))
     values: dict[str, Any] = {f.name: getattr(context, f.name) for f in fields(context)}
     return environment().get_template(name).render(values)
+
+
+# --- 运行监控和绩效自评 (issue 20) -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ResultRow:
+    """One indicator set against its result: target, monitored values, actual, 完成 / 部分完成 / 未完成, score."""
+
+    level1: str
+    level2: str
+    name: str
+    target: str
+    monitored: tuple[str, ...]
+    actual: str
+    status: str  # 完成, 部分完成, 未完成, or 未填 before there is a result
+    points: str
+    score: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A project's monitoring and self-evaluation on its page (generator.site.selfeval), beside its targets.
+
+    ``rows``: each indicator against its result; ``budget``: 年初预算数, 全年预算数, 全年执行数, 执行率 and the
+    monitored amounts; ``total`` and ``grade`` (empty until every result is in); ``counts``: how many indicators
+    are 完成, 部分完成, 未完成; ``conclusion``: 自评结论 as written; ``weighted``: the points are the table's
+    own weights (else the defaults of 财预〔2020〕10号)."""
+
+    rows: tuple[ResultRow, ...]
+    budget: tuple[Field, ...]
+    total: str
+    grade: str
+    counts: tuple[tuple[str, int], ...]
+    conclusion: tuple[Field, ...]
+    weighted: bool
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One project on its unit's page: its self-evaluation in one line (score, grade, completion, execution rate)."""
+
+    project: Link
+    total: str
+    grade: str
+    counts: str  # 完成 7 项，部分完成 2 项
+    rate: str

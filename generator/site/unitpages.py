@@ -9,7 +9,7 @@ to a scratch file that the main process joins in order.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -18,14 +18,15 @@ from generator.data import fields as F
 from generator.data.model import Indicator, Project, Region, Unit, load_unit
 from generator.data.tree import UnitFolder
 from generator.render.compose import BOOKLET, project_order, project_stems
-from generator.render.layout import load_layout
+from generator.render.layout import PROJECT, load_layout
 from generator.render.tables import WrittenTables, write_unit_tables
-from generator.site import exports, official, search, views, years
+from generator.site import exports, official, search, selfeval, views, years
 from generator.site.addresses import UnitAddress, href, region_page, year_page
 from generator.site.pages import (
     Common,
     Compared,
     Department,
+    EvaluationRow,
     History,
     ProjectPage,
     Section,
@@ -101,6 +102,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     indicator_rows: list[list[str]] = []
     project_texts: list[str] = []
     summary: list[SummaryRow] = []
+    evaluations: list[EvaluationRow] = []
     pages: dict[str, PurePosixPath] = {}
     unit_page = address.page
     for number, (project, stem) in enumerate(zip(unit.projects, stems, strict=True), start=1):
@@ -110,8 +112,8 @@ def build_unit(job: UnitJob) -> UnitSummary:
         document = exports.to_json({**context, **links, "数据": project.doc.data})
         project_texts.append(document)
         _write(job.site, address.data / f"{stem}.json", document + "\n")
-        rows = exports.indicator_rows(context, exports.PROJECT_TABLE, project.name, project.doc.data.get(F.INDICATORS) or [],
-                                      links)
+        rows = exports.indicator_rows(context, exports.PROJECT_TABLE, project.name,
+                                      selfeval.indicator_rows(project, region.regional.scoring), links)
         header = [list(exports.INDICATOR_COLUMNS)]
         _write(job.site, address.data / f"{stem}.csv", exports.BOM + exports.csv_text(header + rows))
         indicator_rows += rows
@@ -126,6 +128,8 @@ def build_unit(job: UnitJob) -> UnitSummary:
         summary.append(SummaryRow(number, Link(project.name, project_href),
                                   views.money(project.budget, "").strip(), project.remark,
                                   tuple((n, f"{project_href}#finding-{n}") for n in amount_flags)))
+        if page.evaluation is not None:
+            evaluations.append(selfeval.summary_row(page.evaluation, Link(project.name, project_href)))
     if tables:
         _link_back(job.site, address, stems, unit.projects, made, unit.name)
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
@@ -146,14 +150,22 @@ def build_unit(job: UnitJob) -> UnitSummary:
                 "stats": _stats(unit)}
     job.scratch.joinpath(f"{job.number:06d}.site.csv").write_text(  # JSON; named like the rows, cached with them
         json.dumps(overview, ensure_ascii=False), encoding="utf-8")
-    unit_stems = sorted({Path(name).stem for name in made} - set(stems))
+    further = {f"{stem}-{table}" for stem in stems for table in _further_tables(unit)}
+    unit_stems = sorted({Path(name).stem for name in made} - set(stems) - further)
     unit_context = _unit_page(unit, address, crumbs, summary, made, unit_stems,
                               job.histories.get(unit.doc.path.absolute(), NO_HISTORY), job.years)
+    unit_context = replace(unit_context, evaluations=tuple(evaluations))
     write_page(job.site, unit_page, shell.page(f"{unit.name} - {region.name} {unit.year}年", unit_page,
                                                render(unit_context), _unit_description(unit)))
     indicators = sum(1 for p in unit.projects for i in p.indicators if not i.is_placeholder)
     return UnitSummary(address, region.name, job.folder.region_dir.name, unit.year, unit.name, region.money_unit,
                        len(unit.projects), indicators, unit.project_total, pages, tables)
+
+
+def _further_tables(unit: Unit) -> list[str]:
+    """The 文件名 of a project's tables beside the one named after it (自评表, 运行监控表)."""
+    layout = load_layout(unit.region.layout, unit.region.folder)
+    return [str(f.stem) for f in layout.forms if f.subject == PROJECT and f.stem]
 
 
 @dataclass(frozen=True)
@@ -287,6 +299,8 @@ def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str,
     found = views.findings(project.acknowledgements, project.indicators)
     data = project.doc.data
     downloads = _table_links(address, stem, folder, made, "官方表格")
+    for table in _further_tables(unit):  # the project's 运行监控表 and 自评表, where printed
+        downloads += _table_links(address, f"{stem}-{table}", folder, made, table)
     downloads += [Link("数据：JSON", href(address.data / f"{stem}.json", folder), True),
                   Link("绩效指标：CSV（Excel 可打开）", href(address.data / f"{stem}.csv", folder), True)]
     period = data.get(F.PERIOD_GOALS)
@@ -313,6 +327,7 @@ def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str,
         history=history,
         earlier=last,
         compared=compared,
+        evaluation=selfeval.evaluation(project, unit.region.regional.scoring, money_unit),
     )
 
 

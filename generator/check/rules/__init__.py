@@ -23,6 +23,7 @@ def load_rules() -> None:
         framework,
         hygiene,
         money,
+        selfeval,
         timing,
         values,
     )

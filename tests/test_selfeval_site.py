@@ -1,0 +1,71 @@
+"""The site shows a project's monitoring and self-evaluation beside its targets (generator/site/selfeval.py), from
+the made-up sample of tests/selfeval/."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from conftest import ROOT
+
+from generator.build import build
+
+SAMPLE = ROOT / "tests" / "selfeval"
+UNIT = Path("地区/示例县/2026/区委社会工作部")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = build(SAMPLE, out, jobs=1, make_pdf=False)
+    assert result.report.exit_code() == 0
+    return out
+
+
+def text(site: Path, page: Path) -> str:
+    source = (site / page / "index.html").read_text(encoding="utf-8")
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", source)))
+
+
+def test_the_project_page_sets_each_target_against_its_result(site: Path) -> None:
+    page = text(site, UNIT / "志愿服务活动专项")
+    assert "自评得分 91.52 分，等级 优 。" in page
+    assert "完成 7 项，部分完成 2 项" in page
+    assert "志愿服务人次 ≥5000人 2026-06-30：1800人 4000人 部分完成 8.33 6.67 偏差原因：下半年" in page
+    assert "92.00%，得 9.20 分" in page
+
+
+def test_a_project_only_monitored_has_no_score_yet(site: Path) -> None:
+    page = text(site, UNIT / "两新党组织党务工作者津贴")
+    assert "2026-06-30：480小时" in page and "未填" in page
+    assert "自评得分" not in page
+
+
+def test_the_project_page_links_its_printed_tables(site: Path) -> None:
+    source = unquote((site / UNIT / "志愿服务活动专项" / "index.html").read_text(encoding="utf-8"))
+    assert "志愿服务活动专项-自评表.docx" in source and "志愿服务活动专项-运行监控表.xlsx" in source
+    unit = unquote((site / UNIT / "index.html").read_text(encoding="utf-8"))
+    assert "-自评表" not in unit  # a project's table, not the unit's
+
+
+def test_open_data_has_the_results(site: Path) -> None:
+    import csv
+
+    with (site / "data" / "indicators.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {(r["项目名称"], r["三级指标"]): r for r in csv.DictReader(f)}
+    row = rows[("志愿服务活动专项", "志愿服务人次")]
+    assert (row["实际完成值"], row["是否完成"], row["分值"], row["得分"]) == ("4000", "部分完成", "8.33", "6.67")
+    assert row["偏差原因"].startswith("下半年")
+    assert rows[("两新党组织党务工作者津贴", "工作时长")]["得分"] == ""  # monitored, not yet evaluated
+    with (site / "data" / "projects.csv").open(encoding="utf-8-sig", newline="") as f:
+        project = next(r for r in csv.DictReader(f) if r["项目名称"] == "志愿服务活动专项")
+    assert project["预算执行.全年执行数"] == "9.2"
+
+
+def test_the_unit_page_sums_up_each_projects_self_evaluation(site: Path) -> None:
+    page = text(site, UNIT)
+    assert "志愿服务活动专项 91.52 优 完成 7 项，部分完成 2 项 92.00%" in page
+    assert "两新党组织党务工作者津贴 未完成自评 未填 10 项" in page
