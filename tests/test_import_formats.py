@@ -167,7 +167,9 @@ def test_xlsx_sheets_tables_and_positions(tmp_path: Path) -> None:
 
 # --- the official tables jixiao build writes read back ---------------------------------------------
 
-NOT_PRINTED = ("已确认问题", "更正说明", "填报单位", "印刷")  # docs/数据格式.md: the official forms do not print them
+# docs/数据格式.md: the official forms do not print them (印刷 says how they print). 更正说明 prints under
+# its table as a footnote, and is read back.
+NOT_PRINTED = ("已确认问题", "填报单位", "印刷")
 
 
 def without_unprinted(text: str) -> str:

@@ -506,3 +506,69 @@ def test_libreoffice_reads_every_character_of_a_split_text(tmp_path: Path) -> No
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
     width = max(len(row) for row in rows)
     _assert_every_text_is_whole([row + [""] * (width - len(row)) for row in rows])
+
+
+# Made-up corrections (not from any published table) on a copy of an example project.
+CORRECTIONS = ["原表未填项目金额，按汇总表补为 20。", "原表“<附表> & 指标”的单位漏填，按 =1+1 补全。"]
+UNIT_CORRECTION = "原表未填单位财务负责人，按封面补全。"
+
+
+def _corrected_tree(make_tree: object) -> Path:
+    example = ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部"
+    corrected = (example / "志愿服务活动专项.yaml").read_text(encoding="utf-8") + "更正说明:\n" + "".join(
+        f"  - '{text}'\n" for text in CORRECTIONS)
+    other = (example / "两新组织党建工作经费.yaml").read_text(encoding="utf-8")
+    unit_dir = make_tree({"志愿服务活动专项.yaml": corrected, "两新组织党建工作经费.yaml": other},  # type: ignore[operator]
+                         unit=f"单位名称: 测试区测试局\n更正说明:\n  - {UNIT_CORRECTION}\n")
+    return unit_dir.parent.parent.parent
+
+
+def _footnotes(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("更正说明")]
+
+
+def _docx_lines(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def test_corrections_print_as_footnotes_under_their_table_in_every_format(make_tree: object, tmp_path: Path) -> None:
+    result = build(_corrected_tree(make_tree), tmp_path / "site", make_pdf=False, site=False)
+    assert result.written, describe(result)
+    folder = result.out / "测试区/2026/测试局"
+    expected = [f"更正说明（{n}）：{text}" for n, text in enumerate(CORRECTIONS, start=1)]
+    html = (folder / "志愿服务活动专项.html").read_text(encoding="utf-8")
+    assert "<附表>" not in html and "&lt;附表&gt; &amp; 指标" in html
+    assert _footnotes(parse_page(html).texts) == expected
+    assert _footnotes(_docx_lines(folder / "志愿服务活动专项.docx")) == expected
+    assert _footnotes([str(v) for v in _cells(folder / "志愿服务活动专项.xlsx").values()]) == expected
+    # the unit's own correction under its tables; a table without corrections has no footnote
+    assert _footnotes(parse_page((folder / "汇总表.html").read_text(encoding="utf-8")).texts) == [
+        f"更正说明：{UNIT_CORRECTION}"]
+    other = folder / "两新组织党建工作经费"
+    for text in (other.with_suffix(".html").read_text(encoding="utf-8"), "\n".join(_docx_lines(other.with_suffix(".docx"))),
+                 "\n".join(str(v) for v in _cells(other.with_suffix(".xlsx")).values())):
+        assert "项目支出绩效目标表" in text and "更正说明" not in text
+    booklet = parse_page((folder / "单位汇编.html").read_text(encoding="utf-8")).texts
+    assert expected[0] in booklet and f"更正说明：{UNIT_CORRECTION}" in booklet
+    assert expected[1] in _docx_lines(folder / "单位汇编.docx")
+
+
+@pytest.mark.parametrize("suffix", ["docx", "xlsx"])
+def test_imported_footnotes_give_the_corrections_back(make_tree: object, tmp_path: Path, suffix: str) -> None:
+    from ruamel.yaml import YAML
+
+    from generator.importers import Options, import_sources
+
+    load_yaml_text = YAML(typ="safe").load
+
+    result = build(_corrected_tree(make_tree), tmp_path / "site", make_pdf=False, site=False)
+    folder = result.out / "测试区/2026/测试局"
+    out = tmp_path / "imported"
+    imported = import_sources([folder / f"志愿服务活动专项.{suffix}", folder / f"汇总表.{suffix}"],
+                              Options(out=out, code="430000"))
+    assert not [d for d in imported.report.diagnostics if d.code in ("I012", "I013")]
+    unit_dir = next(out.rglob("单位.yaml")).parent
+    project = load_yaml_text((unit_dir / "志愿服务活动专项.yaml").read_text(encoding="utf-8"))
+    assert project["更正说明"] == CORRECTIONS
+    unit = load_yaml_text((unit_dir / "单位.yaml").read_text(encoding="utf-8"))
+    assert unit["更正说明"] == [UNIT_CORRECTION]

@@ -280,3 +280,45 @@ def test_a_build_killed_mid_swap_leaves_nothing_in_git_and_the_next_build_repair
                            capture_output=True, check=False)
     assert fresh.returncode == 0
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+def _unit_pdf_links(site: Path) -> dict[Path, set[Path]]:
+    """Each unit page (地区/<地区>/<年度>/<单位>/index.html) → the files its PDF links resolve to."""
+    pages = [p for p in (site / "地区").glob("*/*/*/index.html")]
+    assert pages
+    return {page: {(page.parent / unquote(link)).resolve()
+                   for link in re.findall(r'href="([^"]+\.pdf)"', page.read_text(encoding="utf-8"))} for page in pages}
+
+
+@needs_soffice
+def test_each_pdf_booklet_is_linked_from_its_unit_page_only_when_made(repo: Path) -> None:
+    """The unit pages are written before the PDFs are converted and linked none; now each links its own,
+    when the build makes PDFs, and none after a build with --no-pdf (its pages are not reused)."""
+    make_with_pdf("site")
+    links = _unit_pdf_links(repo / "site")
+    booklets = sorted((repo / "site/tables").rglob("*.pdf"))
+    assert len(booklets) == 4
+    for booklet in booklets:
+        page = repo / "site/地区" / booklet.parent.relative_to(repo / "site/tables") / "index.html"
+        assert links[page] == {booklet.resolve()}, page
+    assert sum(1 for found in links.values() if found) == len(booklets)
+    make("site")  # --no-pdf, into the same site
+    assert not any(_unit_pdf_links(repo / "site").values())
+    make("fresh", cached=False)
+    assert not any(_unit_pdf_links(repo / "fresh").values())
+
+
+def test_a_booklet_libreoffice_fails_on_is_not_linked(repo: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A LibreOffice that converts nothing (here a soffice that exits with an error): the build says so, and
+    the unit pages written before the conversion are written again without a link to a PDF that is not there."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (bin_dir / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert pdf.soffice() == str(bin_dir / "soffice")
+    result = build(Path("data"), Path("site"), jobs=1, make_pdf=True)
+    assert result.written and result.pdfs == 0 and "未能生成" in result.pdf_note, result.pdf_note
+    assert not list((repo / "site").rglob("*.pdf"))
+    assert not any(_unit_pdf_links(repo / "site").values())

@@ -33,7 +33,7 @@ from generator.importers import forms
 from generator.importers import vocabulary as vocab
 from generator.importers.department import DepartmentDraft, build_department, build_narrative
 from generator.importers.project import Draft, Hint, ProjectDraft, build_project
-from generator.importers.recognise import Recognised, org_name, recognised_labels
+from generator.importers.recognise import Found, Recognised, org_name, recognised_labels
 from generator.importers.sheet import build_sheet
 from generator.importers.source import Item, Source, excerpt
 from generator.importers.summary import SummaryDraft, SummaryRow, build_summary, derived_note
@@ -159,15 +159,20 @@ def build(recognised: Recognised) -> SourceUnit:
     unit = SourceUnit(source)
     for found in recognised.tables:
         if found.kind == "project":
-            unit.projects.append(build_project(source, found))
+            project = build_project(source, found)
+            project.corrections.extend(c for c in found.corrections if c not in project.corrections)
+            unit.projects.append(project)
         elif found.kind == "rows":
             unit.projects.extend(build_sheet(source, found, unit.fields))
+            _unit_corrections(unit, found)
         elif found.kind == "department":
             unit.departments.append(build_department(source, found))
+            _unit_corrections(unit, found)
         elif found.kind == "summary":
             summary = build_summary(source, found)
             derived_note(source, summary)
             unit.summaries.append(summary)
+            _unit_corrections(unit, found)
         else:
             labels = "、".join(recognised_labels(found.rows)[:8]) or "没有认出任何标签"
             source.report("I010", found.first, number=found.number, labels=labels)
@@ -193,6 +198,12 @@ def build(recognised: Recognised) -> SourceUnit:
             source.report("I012", line.item, text=excerpt(line.item.text),
                           reason="是表格的落款（签字、日期），数据中没有这一栏，没有导入")
     return unit
+
+
+def _unit_corrections(unit: SourceUnit, found: Found) -> None:
+    """The 更正说明 printed under a unit's table (jixiao prints the unit's own under each of them): once each."""
+    listed = unit.fields.setdefault(F.CORRECTIONS, []) if found.corrections else []
+    listed.extend(c for c in found.corrections if c not in listed)
 
 
 def _printed(hint: Hint) -> tuple[str | None, str]:

@@ -30,6 +30,7 @@ from generator.importers.cleaning import clean, strip_number
 from generator.importers.forms import Profile
 from generator.importers.indicators import find_header
 from generator.importers.source import Cell, Item, Paragraph, Source, Table, excerpt
+from generator.render.compose import FOOTNOTE
 from generator.render.layout import DERIVED_NOTE
 
 ORG_SUFFIXES = ("部", "局", "委", "办", "室", "委员会", "中心", "院", "所", "站", "队", "处", "厅", "会", "社", "馆",
@@ -58,7 +59,7 @@ class Line:
     """A classified paragraph (or a form line extracted as a table row)."""
 
     item: Item
-    kind: str  # title money unit org footer narrative heading structure other
+    kind: str  # title money unit org footer correction narrative heading structure other
     value: object = None
 
 
@@ -71,6 +72,7 @@ class Found:
     rows: list[list[Cell]]
     number: int
     context: list[Line] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)  # jixiao's 更正说明 printed under the table
 
     @property
     def layout(self) -> str | None:
@@ -133,6 +135,9 @@ def org_name(text: str) -> tuple[str | None, str] | None:
 
 
 def classify(item: Item) -> Line:
+    # jixiao's footnote of a correction is read as printed: _plain would change its text (spaces, brackets).
+    if found := FOOTNOTE.match(clean(item.text)[0].strip()):
+        return Line(item, "correction", found.group("text").strip())
     text = _plain(item.text)
     if not text:
         return Line(item, "other")
@@ -210,7 +215,7 @@ def _form_line_row(row: list[Cell]) -> list[Line] | None:
     if not filled or len(filled) > 3:
         return None
     lines = [classify(cell) for cell in filled]
-    if all(line.kind in ("money", "unit", "org", "title", "footer", "year") for line in lines):
+    if all(line.kind in ("money", "unit", "org", "title", "footer", "year", "correction") for line in lines):
         return lines
     return None
 
@@ -311,6 +316,10 @@ class _Walk:
         if line.kind == "footer":
             self.result.footers.append(line)
             return
+        if line.kind == "correction" and self.result.tables:  # printed under the table it is about
+            line.item.use()
+            self.result.tables[-1].corrections.append(str(line.value))
+            return
         self.pending.append(line)
 
     def table(self, rows: list[list[Cell]]) -> None:
@@ -319,7 +328,9 @@ class _Walk:
         for piece in _split(rows):
             while piece and (lines := _form_line_row(piece[0])) is not None:
                 self.result.footers.extend(line for line in lines if line.kind == "footer")
-                self.pending.extend(line for line in lines if line.kind != "footer")
+                for line in (line for line in lines if line.kind == "correction"):
+                    self.paragraph(line)  # the form's above, read as a row of the same sheet
+                self.pending.extend(line for line in lines if line.kind not in ("footer", "correction"))
                 piece = piece[1:]
             trailing: list[Line] = []
             while piece and (lines := _form_line_row(piece[-1])) is not None:

@@ -7,8 +7,9 @@ silently: the build reports them.
 The tables come in the booklet's order: the layout's (印刷.汇编.顺序), or the unit's own (单位.yaml
 印刷.顺序), with the projects' tables ordered by 序号 and then by file name. A table made from the
 projects' tables (a 汇总表) that the unit did not publish itself is marked 根据项目表生成, or left out
-where the layout says so. Labels and values print as the unit's published form prints them (the
-layout's 印法, or the 式样 the unit chose).
+where the layout says so; what the editors corrected (更正说明) prints under the table it is about.
+Labels and values print as the unit's published form prints them (the layout's 印法, or the 式样 the
+unit chose).
 
 What makes a table print well on paper is settled here, once for every format: the indicator grid
 is a table of its own whose heading row repeats on every page; a label too long for its column is
@@ -81,7 +82,11 @@ from generator.render.layout import (
 )
 
 BOOKLET = "单位汇编"
-# Records about the source document, for the website: never printed on the official tables.
+# A correction of the published table (更正说明) prints under it as "更正说明：…" (numbered when there
+# are several): named by its field, so that a reader, and jixiao import, tell it from the unit's own notes.
+FOOTNOTE = re.compile(rf"^{F.CORRECTIONS}(?:（(?P<number>\d+)）)?[:：]\s*(?P<text>\S.*)$")
+# Records about the source document, for the website: never printed in a table's cells, so never reported
+# as a field the layout has no place for. 更正说明 prints under every table instead, as footnotes (footnotes()).
 # 单位名称 names the unit everywhere on the website, printed on a form or not (内蒙古's forms do not print it).
 NOT_PRINTED = frozenset({F.ACKNOWLEDGED, F.CORRECTIONS, F.FILLED_BY, F.ORDER, F.INCOMPLETE, F.UNIT_NAME,
                          F.PRINTING})
@@ -238,7 +243,16 @@ def compose_form(spec: FormSpec, layout: Layout, context: dict[str, Any], stem: 
         landscape=spec.landscape,
         style=spec.style,
         note=note,
+        footnotes=footnotes(context.get(F.CORRECTIONS)),
     )
+
+
+def footnotes(corrections: Any) -> tuple[str, ...]:
+    """The lines printed under a table for its 更正说明, as the data states them (FOOTNOTE reads them back)."""
+    texts = [text_of(c) for c in corrections if text_of(c)] if isinstance(corrections, list) else []
+    if len(texts) == 1:
+        return (f"{F.CORRECTIONS}：{texts[0]}",)
+    return tuple(f"{F.CORRECTIONS}（{n}）：{text}" for n, text in enumerate(texts, start=1))
 
 
 @dataclass

@@ -185,6 +185,8 @@ class _Writer:
                     self.text_row(line, self.font(style.text_size), "left")
         if self.form.footer:
             self.spread_row(self.form.footer)
+        for line in self.form.footnotes:
+            self.text_row(line, self.font(style.table_size), "left")
         self.print_setup()
 
     def put(self, top: int, left: int, bottom: int, right: int, text: str, font: Font, horizontal: str,

@@ -197,7 +197,9 @@ class Form:
 
     ``heading`` and ``footer`` are lines of items spread across the width, e.g.
     ("填报单位（盖章）：…", "金额单位：万元") or ("单位财务负责人：…", "填表人：…"). ``note`` is printed
-    under the title: a table the unit did not publish says so ("根据项目表生成").
+    under the title: a table the unit did not publish says so ("根据项目表生成"). ``footnotes`` are printed
+    under the table, after its footer, one paragraph each: what the editors corrected in the published
+    table (更正说明), so that a value filled from elsewhere carries its note wherever the table goes.
     """
 
     kind: str           # the layout's name for the table, e.g. 项目支出绩效目标表
@@ -210,6 +212,7 @@ class Form:
     landscape: bool = False
     style: Style = field(default_factory=Style)
     note: str = ""
+    footnotes: tuple[str, ...] = ()
 
     @property
     def grids(self) -> list[Grid]:

@@ -175,7 +175,7 @@ def _part_heading(title: str, name: str, style: Style) -> str:
 
 def fragment(form: Form) -> str:
     """The WordprocessingML of one form's body: title (an outline level, with the form's bookmark), the
-    note under it, heading line, tables and text, footer line."""
+    note under it, heading line, tables and text, footer line, footnotes (更正说明)."""
     style = form.style
     width = _text_width(form.landscape)
     bookmark = f'<w:bookmarkStart w:id="{BOOKMARK}" w:name="{BOOKMARK}"/>'
@@ -197,7 +197,7 @@ def fragment(form: Form) -> str:
                 # Word joins adjacent tables into one: a paragraph a tenth of a point high keeps them
                 # apart, and the two read as one table.
                 out.append(f"<w:p><w:pPr><w:keepNext/>{TINY}</w:pPr></w:p>")
-            elif after is None and not form.footer:
+            elif after is None and not form.footer and not form.footnotes:
                 out.append(f"<w:p><w:pPr>{TINY}</w:pPr></w:p>")  # a table ends a page: nothing to push over
             else:
                 out.append(_paragraph("", line=Pt(4)))
@@ -210,6 +210,9 @@ def fragment(form: Form) -> str:
                                       line=Pt(style.text_size * 1.75), align="both"))
     if form.footer:
         out.append(_spread_line(form.footer, width, style.heading_line_size, after=Pt(0)))
+    for n, line in enumerate(form.footnotes):
+        out.append(_paragraph(_run(line, size=style.table_size), before=Pt(4) if n == 0 else None,
+                              line=Pt(style.table_size * LINE), align="both"))
     return "".join(out)
 
 

@@ -18,13 +18,14 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from generator import cache, progress, workers
 from generator.data.load import REGION_FILE, Document
 from generator.data.model import Region, read_region
 from generator.data.tree import UnitFolder
+from generator.render import pdf
 from generator.render.tables import WrittenTables
 from generator.site import engine, exports, history, overview, reuse, search, shell, years
 from generator.site.addresses import DATA, PAGES, TABLES, UnitAddress, region_page
@@ -73,13 +74,17 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     region_money = {f.region_dir: read_region(f.region_dir / REGION_FILE).money_unit for f in folders}
     record = reuse.Record()
     found_years = years.neighbours(folders)
-    keys = [reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]))
+    # Whether the PDF booklets will be made: known before the pages are written, so that each unit page
+    # links its PDF (which is converted after all pages, from the Word booklets they wrote).
+    booklet_pdf = tables and not pdf.unavailable(make_pdf)
+    keys = [reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]), booklet_pdf)
             if cache.folder() else None for folder in folders]
     summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in enumerate(keys)]
     todo = [n for n, s in enumerate(summaries) if s is None]
     texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
     unit_jobs = [UnitJob(folders[n], n, site, scratch, frame, data,
-                         _histories(folders[n], histories, texts, region_money), tables, found_years[str(folders[n].path)])
+                         _histories(folders[n], histories, texts, region_money), tables, found_years[str(folders[n].path)],
+                         booklet_pdf)
                  for n in todo]
     for finished, (n, summary) in enumerate(zip(todo, _units(unit_jobs, jobs), strict=True), start=1):
         summaries[n] = summary
@@ -87,8 +92,6 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     done = [s for s in summaries if s is not None]
     fresh = set(todo)
     roots = [previous.out if previous.out is not None and n not in fresh else site for n in range(len(done))]
-    for n, (key, summary) in enumerate(zip(keys, done, strict=True)):
-        record.add_unit(key, summary, scratch, n, fresh=n in fresh)
     if tables:
         if make_pdf:
             progress.step("生成 PDF 汇编……")
@@ -97,6 +100,15 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
         pdf_note, pdfs = previous.pdfs_for(booklets, site, make_pdf, jobs, record)
     else:
         pdf_note, pdfs = "未生成官方表格（--no-tables）", 0
+    if booklet_pdf:
+        # LibreOffice failed on some booklets: the pages of those units written now are written again without
+        # the link (an unchanged unit's page stays with the PDF its last build made, which stays too).
+        for n in (n for n in _without_pdf(done, roots, set(record.pdfs)) if n in fresh):
+            folder = folders[n]
+            done[n] = build_unit(replace(unit_jobs[todo.index(n)], pdf=False))
+            keys[n] = reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]))
+    for n, (key, summary) in enumerate(zip(keys, done, strict=True)):
+        record.add_unit(key, summary, scratch, n, fresh=n in fresh)
     regions: dict[str, Region] = {f.region_dir.name: read_region(f.region_dir / REGION_FILE) for f in folders}
     infos = [overview.UnitInfo(s, *_overview_rows(scratch, n)) for n, s in enumerate(done)]
     converted = set(record.pdfs)
@@ -120,6 +132,12 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
         built.slots = made + [p for a in sorted(gone) for p in _places(a)]
         built.slots += sorted(PurePosixPath(f) for f in previous.shards)  # the search shards of older versions
     return built
+
+
+def _without_pdf(done: list[UnitSummary], roots: list[Path], converted: set[str]) -> list[int]:
+    """The units with a booklet whose PDF was not made."""
+    return [n for n, (root, s) in enumerate(zip(roots, done, strict=True)) if s.tables and s.tables.booklet
+            and s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix() not in converted]
 
 
 def _related(found: years.Years) -> list[UnitFolder]:

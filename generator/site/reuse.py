@@ -59,13 +59,15 @@ ROWS = ("projects", "indicators", "site")  # scratch files of a unit's worker, k
 
 
 def unit_key(folder: UnitFolder, data: Path, frame: Path, tables: bool, histories: Histories,
-             related: Sequence[UnitFolder] = ()) -> str | None:
-    """``related``: other unit folders its pages read (site/years.py: the same unit in other years)."""
+             related: Sequence[UnitFolder] = (), pdf_booklet: bool = False) -> str | None:
+    """``related``: other unit folders its pages read (site/years.py: the same unit in other years);
+    ``pdf_booklet``: whether its page links a PDF booklet (UnitJob.pdf)."""
     files = [folder.region_dir / REGION_FILE, folder.unit_file, *folder.project_files]
     files += [p for other in related if other.path != folder.path for p in (other.unit_file, *other.project_files)]
     events = [repr(histories.files.get(p.absolute())) + repr(histories.older.get(p.absolute())) for p in files]
     address = "/".join(p for f in (folder, *related) for p in UnitAddress.of(f.region_dir, f.year, f.path).parts)
     parts = [os.fsencode(Path.cwd()), os.fsencode(data.absolute()), address.encode(), b"tables" if tables else b"-",
+             b"pdf" if pdf_booklet else b"-",
              frame.read_bytes(), repr(histories.root is None).encode(), *(e.encode() for e in events)]
     return cache.key(UNIT_KIND, parts + cache.file_parts(files))
 

@@ -56,6 +56,9 @@ class UnitJob:
     histories: dict[Path, History] = field(default_factory=dict)
     tables: bool = True
     years: years.Years | None = None  # the same unit in its other years
+    # The build converts the booklets to PDF after the pages are written (LibreOffice is there and --no-pdf
+    # was not given): the unit page links the PDF that will be beside its booklet.
+    pdf: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ def build_unit(job: UnitJob) -> UnitSummary:
     address = UnitAddress.of(job.folder.region_dir, unit.year, job.folder.path)
     tables = write_unit_tables(unit, job.site.joinpath(*address.tables.parts)) if job.tables else None
     made = {p.name for p in job.site.joinpath(*address.tables.parts).iterdir()} if tables else set()
+    if tables and tables.booklet and job.pdf:
+        made.add(tables.booklet.with_suffix(".pdf").name)
     stems = project_stems(load_layout(region.layout, region.folder), unit.projects)
     shell = _shell(job.shell)
     context = {"地区": region.name, F.REGION_CODE: region.code, "年度": unit.year, F.UNIT_NAME: unit.name,
