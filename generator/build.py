@@ -62,8 +62,9 @@ class BuildResult:
         self.unprinted = [item for u in written for item in u.unprinted]
 
 
-def build(data: Path, out: Path, jobs: int | None = None, make_pdf: bool = True, site: bool = True,
-          tables: bool = True) -> BuildResult:
+def build(
+    data: Path, out: Path, jobs: int | None = None, make_pdf: bool = True, site: bool = True, tables: bool = True
+) -> BuildResult:
     """Check ``data``; when it passes, write the website to ``out`` (with its official tables under
     ``out``/tables unless ``tables=False``), or, with ``site=False``, the official tables only."""
     progress.step("检查数据……")
@@ -112,8 +113,9 @@ def _regions_without_layout(folders: list[UnitFolder]) -> dict[Path, str]:
     return out
 
 
-def _publish_site(data: Path, out: Path, folders: list[UnitFolder], result: BuildResult, jobs: int, make_pdf: bool,
-                  tables: bool) -> None:
+def _publish_site(
+    data: Path, out: Path, folders: list[UnitFolder], result: BuildResult, jobs: int, make_pdf: bool, tables: bool
+) -> None:
     from generator.site import publish, reuse  # here: the tables-only build does without mkdocs
 
     check_out(out, data)
@@ -147,8 +149,7 @@ def check_out(out: Path, data: Path) -> None:
     if target.is_dir() and not (target / MARKER).exists() and not made_by_mkdocs:
         names = {p.name for p in target.iterdir()}
         if names - {TABLES}:  # the official tables alone: what jixiao build wrote before the website
-            raise BuildError(f"输出文件夹“{out}”中有不是 jixiao 生成的文件，生成网站时会被整个替换："
-                             "请另选一个文件夹，或先清空它")
+            raise BuildError(f"输出文件夹“{out}”中有不是 jixiao 生成的文件，生成网站时会被整个替换：请另选一个文件夹，或先清空它")
 
 
 def _publish_tables(final: Path, folders: list[UnitFolder], result: BuildResult, jobs: int, make_pdf: bool) -> None:
@@ -191,10 +192,12 @@ def describe(result: BuildResult, limit: int = 20) -> list[str]:
     passed = f"检查通过（{warnings} 条警告，运行 jixiao check 查看）。" if warnings else "检查通过。"
     if result.excluded:
         passed = f"以下地区的版式有错误（见上面的检查报告），没有生成：{'、'.join(result.excluded)}；其他地区照常生成。"
-    lines = [passed,
-             f"已生成 {result.tables} 张表格 → {display_path(result.out)}/"
-             f"（{result.units} 个单位；每张表有网页 .html、Word .docx、Excel .xlsx，每个单位另有{BOOKLET}）",
-             f"{result.pdf_note}。"]
+    lines = [
+        passed,
+        f"已生成 {result.tables} 张表格 → {display_path(result.out)}/"
+        f"（{result.units} 个单位；每张表有网页 .html、Word .docx、Excel .xlsx，每个单位另有{BOOKLET}）",
+        f"{result.pdf_note}。",
+    ]
     if result.site:
         lines.append(result.site)
     if result.unprinted:

@@ -117,8 +117,10 @@ def _private(root: Path) -> bool:
     except OSError:
         return False
     if hasattr(os, "geteuid") and (status.st_uid != os.geteuid() or status.st_mode & 0o022):
-        _warn(f"缓存文件夹“{root}”属于其他用户或其他用户可以写入，为安全起见没有使用缓存；"
-              f"请运行 chmod go-w \"{root}\"，或用环境变量 JIXIAO_CACHE_DIR 另选一个文件夹")
+        _warn(
+            f"缓存文件夹“{root}”属于其他用户或其他用户可以写入，为安全起见没有使用缓存；"
+            f'请运行 chmod go-w "{root}"，或用环境变量 JIXIAO_CACHE_DIR 另选一个文件夹'
+        )
         return False
     return True
 

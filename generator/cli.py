@@ -41,9 +41,19 @@ class _Commands(click.Group):
         return None
 
 
-_DOING = {"init": "准备数据仓库", "export": "导出可编辑的工作簿",
-          "build": "生成网站和表格", "serve": "生成和预览网站", "check": "检查数据", "fmt": "整理格式", "import": "导入",
-          "diff": "比较改动", "region": "新建地区文件", "unit": "新建单位文件", "project": "新建项目文件"}
+_DOING = {
+    "init": "准备数据仓库",
+    "export": "导出可编辑的工作簿",
+    "build": "生成网站和表格",
+    "serve": "生成和预览网站",
+    "check": "检查数据",
+    "fmt": "整理格式",
+    "import": "导入",
+    "diff": "比较改动",
+    "region": "新建地区文件",
+    "unit": "新建单位文件",
+    "project": "新建项目文件",
+}
 
 
 def _stop(ctx: click.Context, error: JixiaoError) -> None:
@@ -80,27 +90,46 @@ def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 
 
 NO_CACHE = click.option(
-    "--no-cache", is_flag=True, expose_value=False, is_eager=True, callback=_no_cache,
+    "--no-cache",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_no_cache,
     help="不使用缓存，全部重新检查和生成。缓存只保存已完成的结果（以文件内容为准，内容变了就重做），"
-         "位置为 ~/.cache/jixiao（环境变量 JIXIAO_CACHE_DIR 可改，设为 off 即关闭）。")
+    "位置为 ~/.cache/jixiao（环境变量 JIXIAO_CACHE_DIR 可改，设为 off 即关闭）。",
+)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
-              help="输出格式：text 供人阅读，json 供程序处理，github 在 GitHub 拉取请求中标注。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="输出格式：text 供人阅读，json 供程序处理，github 在 GitHub 拉取请求中标注。",
+)
 @click.option("--strict", is_flag=True, help="有警告也算不通过（退出码 1）。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="并行进程数，默认等于 CPU 核数。")
-@click.option("--changed", "changed", is_flag=False, flag_value="", default=None, metavar="[BASE]",
-              help="只检查自 BASE 以来改动的文件及其所属的整个单位（地区.yaml 改动时为整个地区）；"
-                   "BASE 默认为与主分支（main 或 master）的分叉点。")
-@click.option("--hook", is_flag=True,
-              help="作为提交前检查（pre-commit 钩子）运行：检查 PATHS 和这次提交改动、删除的文件所属的整个单位"
-                   "（移走或删除了项目的单位也核对合计）；只列出错误，警告在最后一行计数。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认等于 CPU 核数。")
+@click.option(
+    "--changed",
+    "changed",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[BASE]",
+    help="只检查自 BASE 以来改动的文件及其所属的整个单位（地区.yaml 改动时为整个地区）；"
+    "BASE 默认为与主分支（main 或 master）的分叉点。",
+)
+@click.option(
+    "--hook",
+    is_flag=True,
+    help="作为提交前检查（pre-commit 钩子）运行：检查 PATHS 和这次提交改动、删除的文件所属的整个单位"
+    "（移走或删除了项目的单位也核对合计）；只列出错误，警告在最后一行计数。",
+)
 @NO_CACHE
-def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, changed: str | None,
-          hook: bool) -> None:
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, changed: str | None, hook: bool) -> None:
     """检查数据：结构（JSON Schema）和业务规则，逐条报告文件:行:列。
 
     不写 PATHS 时检查 data/ 下的全部文件。写了某个项目文件时，也会一并读取它所属的
@@ -165,9 +194,15 @@ def _emit(report: Report, fmt: str) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "github"]), default="text", show_default=True,
-              help="输出格式：text 在终端阅读，md 贴到拉取请求的评论中，json 供程序处理（内容与 text 相同），"
-                   "github 只把这次改动带来的新问题（和数字变了的已确认问题）标注到 GitHub 拉取请求的文件行上。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="输出格式：text 在终端阅读，md 贴到拉取请求的评论中，json 供程序处理（内容与 text 相同），"
+    "github 只把这次改动带来的新问题（和数字变了的已确认问题）标注到 GitHub 拉取请求的文件行上。",
+)
 def diff(base: str | None, head: str | None, fmt: str) -> None:
     """用中文列出两个版本之间数据的改动和影响，供审核。
 
@@ -226,10 +261,14 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("data", required=False, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
-              help="输出文件夹：网站写在其中，官方表格在其中的 tables/ 下（每次重新生成，旧的整个替换）。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="并行进程数，默认等于 CPU 核数。")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="输出文件夹：网站写在其中，官方表格在其中的 tables/ 下（每次重新生成，旧的整个替换）。",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认等于 CPU 核数。")
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF 汇编（即使装有 LibreOffice）。")
 @click.option("--no-tables", is_flag=True, help="只生成网站，不生成官方表格（预览和性能测试用）。")
 @NO_CACHE
@@ -257,8 +296,7 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_table
     from generator.build import describe
 
     progress.enable()  # what is under way, on the terminal only
-    result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf,
-                       tables=not no_tables)
+    result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf, tables=not no_tables)
     progress.clear()
     if not result.written or result.excluded:
         _emit(result.report, "text")
@@ -269,8 +307,9 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_table
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("data", required=False, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
-              help="网站文件夹（与 jixiao build 相同）。")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="网站文件夹（与 jixiao build 相同）。"
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址；默认只有本机可以访问。")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口。")
 @click.option("--no-tables", is_flag=True, help="只生成网站，不生成官方表格（重新生成更快）。")
@@ -317,17 +356,36 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
 
 @cli.command(name="import", context_settings=CONTEXT)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
-              help="数据文件夹：导入结果写在 OUT/<地区>/<年度>/<单位>/ 下。")
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
-              help="报告格式：text 供人阅读，json 供程序处理，github 在 GitHub 拉取请求中标注。")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="数据文件夹：导入结果写在 OUT/<地区>/<年度>/<单位>/ 下。",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="报告格式：text 供人阅读，json 供程序处理，github 在 GitHub 拉取请求中标注。",
+)
 @click.option("--region", default=None, help="地区名称，如 株洲市渌口区（原表没有写、单位名称中也看不出时）。")
 @click.option("--code", default=None, help="地区的 6 位行政区划代码（原表没有写时）。")
 @click.option("--year", type=click.IntRange(1990, 2100), default=None, help="预算年度（原表没有写时）。")
 @click.option("--unit", default=None, help="单位名称（原表的抬头和栏目中都没有写时）。")
 @click.option("--force", is_flag=True, help="目标文件已存在且内容不同时也覆盖（默认不覆盖，报告 I050）。")
-def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str | None, code: str | None,
-                   year: int | None, unit: str | None, force: bool) -> None:
+def import_command(
+    sources: tuple[Path, ...],
+    out: Path,
+    fmt: str,
+    region: str | None,
+    code: str | None,
+    year: int | None,
+    unit: str | None,
+    force: bool,
+) -> None:
     """导入 Word（.docx）、Excel（.xlsx）或从中提取的文字（.txt）中的绩效目标表，写成 YAML。
 
     按各版式文件夹（jixiao 自带的和数据文件夹 版式/ 中的）声明的表名和栏目认出每一张表：项目表、部门整体表、
@@ -358,8 +416,7 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
     others = [path for path in files if path not in editable]
     outcomes, report = [], Report()
     if others:
-        result = import_sources(others, Options(out=out, region=region, code=code, year=year, force=force,
-                                                 unit=unit))
+        result = import_sources(others, Options(out=out, region=region, code=code, year=year, force=force, unit=unit))
         outcomes, report = result.outcomes, result.report
     if editable:  # jixiao export's workbooks go back onto the files they came from, a changed cell at a time
         back = import_workbooks(editable, out, force)
@@ -374,8 +431,13 @@ def import_command(sources: tuple[Path, ...], out: Path, fmt: str, region: str |
 
 @cli.command(name="export", context_settings=CONTEXT)
 @click.argument("units", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-              help="工作簿写在这个文件夹中（不能在数据文件夹 data/ 之内）。")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="工作簿写在这个文件夹中（不能在数据文件夹 data/ 之内）。",
+)
 @click.option("--force", is_flag=True, help="覆盖已有的同名工作簿（其中没有导入的修改会丢失）。")
 def export_command(units: tuple[Path, ...], out: Path, force: bool) -> None:
     """把单位的项目导出为可以在 Excel 或 WPS 中编辑的工作簿，改好后用 jixiao import 导回。
@@ -402,21 +464,53 @@ def export_command(units: tuple[Path, ...], out: Path, force: bool) -> None:
 @click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--region", "region", required=True, help="第一个地区的全称，如 株洲市渌口区（data/ 下以它为文件夹名）。")
 @click.option("--layout", required=True, help="官方表格版式：版式文件夹的名称，如 通用（见 docs/官方表格版式.md）。")
-@click.option("--framework", type=click.Choice(["2015", "2021"]), default="2021", show_default=True,
-              help="指标体系：2021（成本指标为一级指标）或 2015。")
+@click.option(
+    "--framework",
+    type=click.Choice(["2015", "2021"]),
+    default="2021",
+    show_default=True,
+    help="指标体系：2021（成本指标为一级指标）或 2015。",
+)
 @click.option("--code", default=None, help="地区的 6 位行政区划代码。")
-@click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), default="none", show_default=True,
-              help="持续集成的模板：github（.github/workflows/jixiao.yml）、gitlab（.gitlab-ci.yml）或不要。")
-@click.option("--hooks", type=click.Choice(["online", "offline"]), default="offline", show_default=True,
-              help="提交前检查：offline 用每台电脑上安装的 jixiao（不需要网络和版本标签）；online 由 pre-commit "
-                   "从 --jixiao-repo 下载这个版本（标签 v" + __version__ + "）。")
-@click.option("--jixiao-repo", default=None, metavar="地址",
-              help="你们使用的 jixiao 仓库地址，如 https://github.com/OWNER/jixiao：在线版提交前检查和 CI 从这里安装"
-                   "这个版本，编辑器从这里读取 schema。")
-@click.option("--schema-url", default=None, metavar="网址",
-              help="编辑器读取这个版本的 schema 文件的网址（其中有 project.schema.json 等），不写时由 --jixiao-repo 得出。")
-def init_command(folder: Path, region: str, layout: str, framework: str, code: str | None, ci: str, hooks: str,
-                 jixiao_repo: str | None, schema_url: str | None) -> None:
+@click.option(
+    "--ci",
+    type=click.Choice(["github", "gitlab", "none"]),
+    default="none",
+    show_default=True,
+    help="持续集成的模板：github（.github/workflows/jixiao.yml）、gitlab（.gitlab-ci.yml）或不要。",
+)
+@click.option(
+    "--hooks",
+    type=click.Choice(["online", "offline"]),
+    default="offline",
+    show_default=True,
+    help="提交前检查：offline 用每台电脑上安装的 jixiao（不需要网络和版本标签）；online 由 pre-commit "
+    "从 --jixiao-repo 下载这个版本（标签 v" + __version__ + "）。",
+)
+@click.option(
+    "--jixiao-repo",
+    default=None,
+    metavar="地址",
+    help="你们使用的 jixiao 仓库地址，如 https://github.com/OWNER/jixiao：在线版提交前检查和 CI 从这里安装"
+    "这个版本，编辑器从这里读取 schema。",
+)
+@click.option(
+    "--schema-url",
+    default=None,
+    metavar="网址",
+    help="编辑器读取这个版本的 schema 文件的网址（其中有 project.schema.json 等），不写时由 --jixiao-repo 得出。",
+)
+def init_command(
+    folder: Path,
+    region: str,
+    layout: str,
+    framework: str,
+    code: str | None,
+    ci: str,
+    hooks: str,
+    jixiao_repo: str | None,
+    schema_url: str | None,
+) -> None:
     """把 FOLDER（默认当前文件夹）做成可以使用的数据仓库，各处都固定为这个版本的 jixiao。
 
     写入（已有的文件不覆盖）：data/<地区>/地区.yaml、.pre-commit-config.yaml（提交前检查）、所选的 CI 模板、
@@ -441,8 +535,9 @@ def init_command(folder: Path, region: str, layout: str, framework: str, code: s
     for note in outcome.notes:
         click.echo(f"说明：{note}")
     where = "" if folder == Path(".") else f"cd {_shell_word(str(folder))} && "
-    click.echo(f"下一步：{where}pre-commit install，用 jixiao new unit 新建单位，然后 git add -A && git commit。"
-               "详见 docs/数据仓库.md。")
+    click.echo(
+        f"下一步：{where}pre-commit install，用 jixiao new unit 新建单位，然后 git add -A && git commit。详见 docs/数据仓库.md。"
+    )
 
 
 @cli.group(cls=_Commands, context_settings=CONTEXT)
@@ -467,8 +562,10 @@ def _amount(ctx: click.Context, param: click.Parameter, value: str | None) -> De
     except InvalidOperation:
         raise click.BadParameter(f"“{value}”不是金额，请写数字，如 12 或 22.95") from None
     if not bounds.within(amount) or amount < 0:
-        raise click.BadParameter(f"“{value}”不是合理的金额（应为不小于 0、小于 10¹² 的数，最多 {bounds.MAX_PLACES} 位小数，"
-                                 f"最多 {bounds.MAX_SIGNIFICANT} 位有效数字）")
+        raise click.BadParameter(
+            f"“{value}”不是合理的金额（应为不小于 0、小于 10¹² 的数，最多 {bounds.MAX_PLACES} 位小数，"
+            f"最多 {bounds.MAX_SIGNIFICANT} 位有效数字）"
+        )
     return amount
 
 
@@ -481,8 +578,13 @@ def _created(path: Path) -> None:
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--name", required=True, help="地区全称，如 株洲市渌口区。")
 @click.option("--layout", required=True, help="官方表格版式：版式文件夹的名称，如 通用（见 docs/官方表格版式.md）。")
-@click.option("--framework", type=click.Choice(["2015", "2021"]), default="2021", show_default=True,
-              help="指标体系：2021（成本指标为一级指标）或 2015。")
+@click.option(
+    "--framework",
+    type=click.Choice(["2015", "2021"]),
+    default="2021",
+    show_default=True,
+    help="指标体系：2021（成本指标为一级指标）或 2015。",
+)
 @click.option("--code", default=None, help="6 位行政区划代码。")
 def new_region(folder: Path, name: str, layout: str, framework: str, code: str | None) -> None:
     """新建地区文件 地区.yaml。
@@ -514,11 +616,15 @@ def new_unit(folder: Path, name: str) -> None:
 @new.command(name="project", context_settings=CONTEXT)
 @click.argument("unit_folder", type=click.Path(path_type=Path))
 @click.argument("name")
-@click.option("--amount", default=None, callback=_amount, metavar="金额",
-              help="项目金额（按地区的金额单位，如 12 或 22.95），照写入文件。")
-@click.option("--xlsx", "with_xlsx", is_flag=True,
-              help="同时在当前文件夹（不在 data/ 之内）生成一份 Excel 填写表（按地区版式），"
-                   "填好后用 jixiao import --force 导入。")
+@click.option(
+    "--amount", default=None, callback=_amount, metavar="金额", help="项目金额（按地区的金额单位，如 12 或 22.95），照写入文件。"
+)
+@click.option(
+    "--xlsx",
+    "with_xlsx",
+    is_flag=True,
+    help="同时在当前文件夹（不在 data/ 之内）生成一份 Excel 填写表（按地区版式），填好后用 jixiao import --force 导入。",
+)
 def new_project(unit_folder: Path, name: str, amount: Decimal | None, with_xlsx: bool) -> None:
     """在单位文件夹中新建一个项目支出绩效目标表，按地区的指标体系列出指标行。
 
@@ -540,7 +646,7 @@ def new_project(unit_folder: Path, name: str, amount: Decimal | None, with_xlsx:
         root = data_root(path.parent)
         sheet = write_template(path, root.parent if inside(Path.cwd(), root) else Path("."))
         click.echo(f"已创建：{sheet}")
-        click.echo(f"可在 Excel 或 WPS 中填写，然后运行 jixiao import \"{sheet}\" --force 导入。")
+        click.echo(f'可在 Excel 或 WPS 中填写，然后运行 jixiao import "{sheet}" --force 导入。')
 
 
 def main() -> None:

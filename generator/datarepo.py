@@ -35,10 +35,13 @@ CI_FILES = {"github": Path(".github/workflows/jixiao.yml"), "gitlab": Path(".git
 CI_TEMPLATES = {"github": "github-actions.yml", "gitlab": "gitlab-ci.yml"}
 HOOK_TEMPLATES = {"online": "pre-commit-config.yaml", "offline": "pre-commit-config-offline.yaml"}
 IGNORED = [".venv/", "site/", "public/", ".cache/", ".jixiao-work/", "__pycache__/"]
-SCHEMA_GLOBS = {"region": [f"data/*/{REGION_FILE}"], "unit": ["data/*/*/*/单位.yaml"],
-                # yaml-language-server matches with picomatch: every file of a unit folder but 单位.yaml (schemas
-                # apply to YAML files only). "!(单位).yaml" would also leave out 单位公用经费.yaml.
-                "project": ["data/*/*/*/!(单位.yaml)"]}
+SCHEMA_GLOBS = {
+    "region": [f"data/*/{REGION_FILE}"],
+    "unit": ["data/*/*/*/单位.yaml"],
+    # yaml-language-server matches with picomatch: every file of a unit folder but 单位.yaml (schemas
+    # apply to YAML files only). "!(单位).yaml" would also leave out 单位公用经费.yaml.
+    "project": ["data/*/*/*/!(单位.yaml)"],
+}
 # Where the examples in docs/ci/ name the jixiao repository and its version: what init replaces.
 EXAMPLE_REPO = "https://github.com/OWNER/jixiao"
 _EXAMPLE_REV = re.compile(r"^(\s*rev:\s*)v[0-9][^\s#]*", re.M)
@@ -163,8 +166,7 @@ def init(options: Options) -> Outcome:
     if (region_folder / REGION_FILE).exists():
         outcome.kept.append(region_folder / REGION_FILE)
     else:
-        outcome.written.append(new_region(region_folder, options.region, options.layout, options.framework,
-                                          options.code))
+        outcome.written.append(new_region(region_folder, options.region, options.layout, options.framework, options.code))
     _write_new(folder / ".pre-commit-config.yaml", hooks, outcome)
     if options.ci != "none":
         _write_new(folder / CI_FILES[options.ci], ci_config(options.ci, options.jixiao_repo), outcome)
@@ -173,6 +175,8 @@ def init(options: Options) -> Outcome:
     if base is not None:
         _write_new(folder / ".vscode" / "settings.json", editor_settings(base), outcome)
     else:
-        outcome.notes.append("没有写编辑器设置（.vscode/settings.json）：要在编辑器中得到字段的补全和说明，请用 "
-                             "--jixiao-repo 写明 jixiao 仓库的地址，或用 --schema-url 写明 schema 文件的网址")
+        outcome.notes.append(
+            "没有写编辑器设置（.vscode/settings.json）：要在编辑器中得到字段的补全和说明，请用 "
+            "--jixiao-repo 写明 jixiao 仓库的地址，或用 --schema-url 写明 schema 文件的网址"
+        )
     return outcome

@@ -74,7 +74,7 @@ def numbered(base: str, n: int) -> str:
     """The n-th name for ``base`` (n ≥ 2): "甲（2）", cut so that the number always fits."""
     suffix = f"（{n}）"
     room = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
-    cut = base[:MAX_NAME - len(suffix)].encode("utf-8")[:room].decode("utf-8", "ignore")
+    cut = base[: MAX_NAME - len(suffix)].encode("utf-8")[:room].decode("utf-8", "ignore")
     return cut.rstrip(" .") + suffix
 
 
@@ -105,6 +105,5 @@ def safe_name_among(name: str, siblings: Iterable[str]) -> str:
 
 def folder_name(folder: Path) -> str:
     """The safe name of a data folder (a region or a unit), unique among the folders beside it."""
-    siblings = [p.name for p in folder.parent.iterdir()
-                if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
+    siblings = [p.name for p in folder.parent.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
     return safe_name_among(folder.name, siblings)

@@ -27,9 +27,19 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CACHE = Path(__file__).resolve().parent / ".cache"
 AXE = CACHE / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions",
-         "--force-device-scale-factor=1", "--lang=zh-CN")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--force-device-scale-factor=1",
+    "--lang=zh-CN",
+)
 DESKTOP = (1280, 900)
 PHONE = (390, 844)
 
@@ -96,8 +106,9 @@ def chromium(downloads: Path | None = None) -> Iterator[Any]:
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     if downloads is not None:
-        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                                  "download.prompt_for_download": False})
+        options.add_experimental_option(
+            "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        )
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_script_timeout(30)
     try:
@@ -134,8 +145,12 @@ def ensure_axe() -> Path | None:
     if npm is None:
         return None
     AXE.parents[2].mkdir(parents=True, exist_ok=True)
-    subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE.parents[2]),
-                    "axe-core@4"], capture_output=True, check=False, timeout=300)
+    subprocess.run(
+        [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE.parents[2]), "axe-core@4"],
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
     return AXE if AXE.is_file() else None
 
 
@@ -146,13 +161,16 @@ def axe_violations(driver: Any, axe: Path) -> list[dict[str, Any]]:
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},"
         " resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done([{id: 'axe-error', impact: "
-        "'critical', help: String(e), nodes: []}]));")
+        "'critical', help: String(e), nodes: []}]));"
+    )
     return [v for v in result if v.get("impact") in ("serious", "critical")]
 
 
 def describe(violations: list[dict[str, Any]]) -> str:
-    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
-                     + "; ".join(n.get("html", "")[:120] for n in v.get("nodes", [])[:3]) for v in violations)
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n.get("html", "")[:120] for n in v.get("nodes", [])[:3])
+        for v in violations
+    )
 
 
 def need_browser() -> None:

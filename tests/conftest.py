@@ -45,8 +45,7 @@ def data_copy(tmp_path: Path) -> Path:
 def make_tree(tmp_path: Path) -> Callable[..., Path]:
     """Write a one-unit tree; returns the unit folder. Files are given as {name: text}."""
 
-    def build(files: dict[str, str], region: str = HUNAN_REGION, unit: str | None = UNIT,
-              year: str = "2026") -> Path:
+    def build(files: dict[str, str], region: str = HUNAN_REGION, unit: str | None = UNIT, year: str = "2026") -> Path:
         region_dir = tmp_path / "data" / "测试区"
         unit_dir = region_dir / year / "测试局"
         unit_dir.mkdir(parents=True, exist_ok=True)

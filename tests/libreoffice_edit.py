@@ -31,9 +31,19 @@ def prop(name: str, value: object) -> PropertyValue:
 def main() -> None:
     profile, books = Path(sys.argv[1]).absolute(), json.loads(sys.argv[2])
     pipe = f"jixiao-test-{profile.name}"
-    office = subprocess.Popen(["soffice", "--headless", "--invisible", "--nologo", "--norestore",
-                               f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={pipe};urp;"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    office = subprocess.Popen(
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            f"-env:UserInstallation={profile.as_uri()}",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)

@@ -72,8 +72,11 @@ class Page:
         at = joined.find(target)
         if not target or at < 0:
             return False
-        bottom = max(b for start, (w, _, b) in zip(starts, self.words, strict=True)
-                     if start < at + len(target) and start + len(flat(w)) > at)
+        bottom = max(
+            b
+            for start, (w, _, b) in zip(starts, self.words, strict=True)
+            if start < at + len(target) and start + len(flat(w)) > at
+        )
         return not any(top > bottom for _, top, _ in self.words)
 
 
@@ -84,8 +87,7 @@ FOOT_PT = 40  # the page number prints in the last 14 mm of a page; a table neve
 
 def read_pages(pdf: Path) -> list[Page]:
     """Each page's words, as pdftotext draws them out (a cell's lines stay together), without the page number."""
-    out = subprocess.run(["pdftotext", "-raw", "-bbox", str(pdf), "-"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(["pdftotext", "-raw", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = []
     for height, body in PAGE_BOX.findall(out):
         words = [(html.unescape(text), float(top), float(bottom)) for top, bottom, text in WORD_BOX.findall(body)]
@@ -121,9 +123,13 @@ def print_all(tables: Path, data: Path, work: Path, jobs: int = 2) -> list[Print
         is_booklet = path.stem == BOOKLET
         if (path.suffix == ".xlsx" and is_booklet) or not (is_booklet or path.stem in forms):
             continue  # no workbook of a booklet; a file of a table nothing composes is not a table of the data
-        item = Printed(path.relative_to(tables).as_posix(), {".docx": WORD, ".html": WEB, ".xlsx": EXCEL}[path.suffix],
-                       work / f"{n:04d}.pdf", booklet.forms if is_booklet else [forms[path.stem]],
-                       booklet if is_booklet else None)
+        item = Printed(
+            path.relative_to(tables).as_posix(),
+            {".docx": WORD, ".html": WEB, ".xlsx": EXCEL}[path.suffix],
+            work / f"{n:04d}.pdf",
+            booklet.forms if is_booklet else [forms[path.stem]],
+            booklet if is_booklet else None,
+        )
         printed.append(item)
         if path.suffix == ".html":
             pages.append((path, item))
@@ -135,8 +141,9 @@ def print_all(tables: Path, data: Path, work: Path, jobs: int = 2) -> list[Print
     with chromium() as driver:
         for path, item in pages:
             driver.get(path.as_uri())
-            result = driver.execute_cdp_cmd("Page.printToPDF", {
-                "preferCSSPageSize": True, "printBackground": False, "generateDocumentOutline": True})
+            result = driver.execute_cdp_cmd(
+                "Page.printToPDF", {"preferCSSPageSize": True, "printBackground": False, "generateDocumentOutline": True}
+            )
             item.pdf.write_bytes(base64.b64decode(result["data"]))
     for item in printed:
         item.pages = read_pages(item.pdf)
@@ -201,7 +208,7 @@ def problems(item: Printed) -> list[str]:
 
 def _grid_problems(where: str, grid: Grid, pages: list[str], first: int) -> list[str]:
     found = []
-    head = [flat(p.cell.text) for row in grid.placed_rows[:grid.head] for p in row if flat(p.cell.text)]
+    head = [flat(p.cell.text) for row in grid.placed_rows[: grid.head] for p in row if flat(p.cell.text)]
     with_rows: set[int] = set()
     for row in range(grid.head, len(grid.rows)):
         probes = _row_probes(grid, row)
@@ -232,9 +239,11 @@ def page_counts(printed: list[Printed]) -> dict[tuple[str, str], int]:
 def longer_in_the_browser(printed: list[Printed]) -> list[str]:
     """Tables that take more pages printed from the browser than from Word."""
     counts = page_counts(printed)
-    return [f"{name}：网页打印 {pages} 页，Word 打印 {counts[(name, WORD)]} 页"
-            for (name, way), pages in sorted(counts.items())
-            if way == WEB and (name, WORD) in counts and pages > counts[(name, WORD)]]
+    return [
+        f"{name}：网页打印 {pages} 页，Word 打印 {counts[(name, WORD)]} 页"
+        for (name, way), pages in sorted(counts.items())
+        if way == WEB and (name, WORD) in counts and pages > counts[(name, WORD)]
+    ]
 
 
 def pictures(printed: list[Printed], folder: Path, dpi: int = 50) -> list[Path]:
@@ -242,8 +251,7 @@ def pictures(printed: list[Printed], folder: Path, dpi: int = 50) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     made = []
     for item in printed:
-        stem = re.sub(r"[/\\\\]", "_", item.name.rsplit(".", 1)[0]) + "_" + {WORD: "word", WEB: "web", EXCEL: "excel"}[
-            item.way]
+        stem = re.sub(r"[/\\\\]", "_", item.name.rsplit(".", 1)[0]) + "_" + {WORD: "word", WEB: "web", EXCEL: "excel"}[item.way]
         subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(item.pdf), str(folder / stem)], check=True)
         made += sorted(folder.glob(f"{stem}-*.png"))
     return made

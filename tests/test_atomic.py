@@ -31,8 +31,7 @@ from generator.render import tables as build_module
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every file and folder below ``folder``: the bytes of files, None for folders."""
-    return {p.relative_to(folder).as_posix(): (None if p.is_dir() else p.read_bytes())
-            for p in sorted(folder.rglob("*"))}
+    return {p.relative_to(folder).as_posix(): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
 
 
 def failing_on(call: int, real: Callable[..., Any], exc: BaseException) -> Callable[..., Any]:
@@ -60,7 +59,8 @@ def previous_build(data_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.mark.parametrize("exc", [RuntimeError("renderer broke"), KeyboardInterrupt()], ids=["error", "ctrl-c"])
 def test_a_build_failing_on_the_third_unit_keeps_the_previous_tables(
-        previous_build: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    previous_build: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, exc: BaseException
+) -> None:
     data, out = previous_build
     before, around = snapshot(out), sorted(os.listdir(out.parent))
     project = next(data.rglob("援助泸溪资金.yaml"))  # a change the failed build must not publish
@@ -73,7 +73,8 @@ def test_a_build_failing_on_the_third_unit_keeps_the_previous_tables(
 
 
 def test_a_build_failing_while_writing_a_workbook_keeps_the_previous_tables(
-        previous_build: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    previous_build: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     data, out = previous_build
     before = snapshot(out)
     monkeypatch.setattr(build_module, "xlsx_bytes", failing_on(10, build_module.xlsx_bytes, OSError(28, "设备上没有空间")))
@@ -82,8 +83,7 @@ def test_a_build_failing_while_writing_a_workbook_keeps_the_previous_tables(
     assert snapshot(out) == before and os.listdir(out) == ["tables"]
 
 
-def test_a_broken_layout_stops_the_build_before_anything_is_touched(
-        previous_build: tuple[Path, Path], official: Path) -> None:
+def test_a_broken_layout_stops_the_build_before_anything_is_touched(previous_build: tuple[Path, Path], official: Path) -> None:
     data, out = previous_build
     before = snapshot(out)
     for name in ("湖南", "河北"):  # a broken layout keeps its regions out; here every region is
@@ -93,8 +93,7 @@ def test_a_broken_layout_stops_the_build_before_anything_is_touched(
     assert snapshot(out) == before and os.listdir(out) == ["tables"]
 
 
-def test_jixiao_build_failing_halfway_keeps_everything_it_wrote_before(
-        data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jixiao_build_failing_halfway_keeps_everything_it_wrote_before(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the command, so the guarantee covers whatever ``jixiao build`` writes (tables and site)."""
     monkeypatch.chdir(data_copy.parent)
     first = CliRunner().invoke(cli, ["build", "--no-pdf", "-j", "1"])
@@ -129,8 +128,7 @@ def test_replacing_a_folder_without_an_atomic_exchange(tmp_path: Path, monkeypat
 # --- single files -----------------------------------------------------------------------------------------
 
 
-def test_write_atomic_interrupted_leaves_the_old_file_and_no_temporary(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_atomic_interrupted_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "项目.yaml"
     target.write_text("旧内容\n", encoding="utf-8")
 
@@ -187,8 +185,9 @@ main()
 
 
 def kill_during(args: list[str], nth_rename: int, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", KILLER, str(nth_rename), *args], cwd=cwd, capture_output=True,
-                          text=True, check=False, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", KILLER, str(nth_rename), *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=300
+    )
 
 
 def test_fmt_killed_while_writing_leaves_whole_files(data_copy: Path) -> None:
@@ -217,7 +216,13 @@ def test_import_killed_while_writing_leaves_whole_files(tmp_path: Path) -> None:
     assert len(written) == 4
     for path in written:
         assert isinstance(load(path), Document), path
-    again = subprocess.run([sys.executable, "-m", "generator", "import", str(seeds[1]), "--out", str(out), "--code",
-                            "430212"], cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
+    again = subprocess.run(
+        [sys.executable, "-m", "generator", "import", str(seeds[1]), "--out", str(out), "--code", "430212"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert "写入失败" not in again.stdout + again.stderr
     assert len(list(out.rglob("*.yaml"))) > len(written)  # the interrupted import can simply be run again

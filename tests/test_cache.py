@@ -19,8 +19,15 @@ OTHER_UNIT_PAGE = "地区/唐山市路南区/2025/区委社会工作部/index.ht
 
 
 def run(repo: Path, cache: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=repo, capture_output=True, text=True,
-                          check=False, timeout=600, env={**os.environ, "JIXIAO_CACHE_DIR": str(cache)})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        env={**os.environ, "JIXIAO_CACHE_DIR": str(cache)},
+    )
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -235,15 +242,24 @@ def test_a_huge_file_is_hashed_without_reading_it_all(repo: Path, tmp_path: Path
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
 
-    done = subprocess.run([sys.executable, "-m", "generator", "check", "-j", "1", "--format", "json", str(huge)], cwd=repo,
-                          capture_output=True, text=True, check=False, timeout=120, preexec_fn=limit,
-                          env={**os.environ, "JIXIAO_CACHE_DIR": str(tmp_path / "cache")})
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "-j", "1", "--format", "json", str(huge)],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        preexec_fn=limit,
+        env={**os.environ, "JIXIAO_CACHE_DIR": str(tmp_path / "cache")},
+    )
     assert "Traceback" not in done.stderr and done.returncode == 1
     assert [d["code"] for d in json.loads(done.stdout)] == ["Y009"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-                    reason="LibreOffice is not installed (README: the PDF tests need it)")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+    reason="LibreOffice is not installed (README: the PDF tests need it)",
+)
 def test_pdfs_are_reused_and_left_out_with_no_pdf(repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert run(repo, cache, "build", "--out", "site").returncode == 0
@@ -257,10 +273,11 @@ def test_pdfs_are_reused_and_left_out_with_no_pdf(repo: Path, tmp_path: Path) ->
     assert_same_tree(repo / "site", repo / "fresh")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-                    reason="LibreOffice is not installed (README: the PDF tests need it)")
-def test_a_booklet_converted_before_comes_from_the_cache(repo: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+    reason="LibreOffice is not installed (README: the PDF tests need it)",
+)
+def test_a_booklet_converted_before_comes_from_the_cache(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A PDF depends on its booklet only (render/pdf.py), so it is kept in the cache by the booklet's content: a
     build into another folder (a fresh clone in CI, with the cache restored) runs no LibreOffice and writes the
     same bytes; a booklet changed by an edit is converted again."""
@@ -340,8 +357,7 @@ def test_a_stored_table_changed_in_the_cache_is_made_again(repo: Path, tmp_path:
     assert_same_tree(repo / "other", repo / "fresh")
 
 
-def test_a_rebuild_prints_again_only_the_tables_that_changed(repo: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rebuild_prints_again_only_the_tables_that_changed(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A table from the cache brings its two printings for the booklet too (render/tables.py): after one
     edit only the edited table is printed again, and the booklet equals one made without the cache."""
     from generator import cache
@@ -350,8 +366,12 @@ def test_a_rebuild_prints_again_only_the_tables_that_changed(repo: Path, tmp_pat
     from generator.render import tables, webpage, word
 
     unit_dir = (repo / "data" / VOLUNTEER).parent
-    folder = UnitFolder(unit_dir, unit_dir.parents[1], int(unit_dir.parent.name),
-                        sorted(p for p in unit_dir.glob("*.yaml") if p.name != "单位.yaml"))
+    folder = UnitFolder(
+        unit_dir,
+        unit_dir.parents[1],
+        int(unit_dir.parent.name),
+        sorted(p for p in unit_dir.glob("*.yaml") if p.name != "单位.yaml"),
+    )
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     first = tables.write_unit_tables(load_unit(folder), tmp_path / "first")
     assert first.tables > 2

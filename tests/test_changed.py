@@ -99,7 +99,12 @@ def test_targets_widen_and_deduplicate(tmp_path: Path) -> None:
     shutil.copytree(DATA, tmp_path / "data")
     data = tmp_path / "data"
     unit = data / "株洲市渌口区" / "2026" / "区委组织部"
-    changed = [unit / "单位.yaml", unit / "村干部意外保险.yaml", data / "株洲市渌口区" / "地区.yaml",
-               data / "README.txt", tmp_path / "其他" / "x.yaml"]
+    changed = [
+        unit / "单位.yaml",
+        unit / "村干部意外保险.yaml",
+        data / "株洲市渌口区" / "地区.yaml",
+        data / "README.txt",
+        tmp_path / "其他" / "x.yaml",
+    ]
     assert targets(changed, [data]) == [data / "株洲市渌口区"]
     assert targets(changed[:2], [data]) == [unit]

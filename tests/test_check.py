@@ -55,15 +55,21 @@ def test_invisible_characters_are_the_zero_width_direction_and_control_character
     """H004 searches with one pattern instead of asking unicodedata about every character: the same
     characters, over all of Unicode."""
     pattern = set(filter(INVISIBLE.fullmatch, map(chr, range(sys.maxunicode + 1))))
-    asked = {c for c in map(chr, range(sys.maxunicode + 1))
-             if c in ZERO_WIDTH or c in BIDI_CONTROLS or (unicodedata.category(c) == "Cc" and c != "\n")}
+    asked = {
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if c in ZERO_WIDTH or c in BIDI_CONTROLS or (unicodedata.category(c) == "Cc" and c != "\n")
+    }
     assert pattern == asked
 
 
 def test_direction_controls_are_the_explicit_embeddings_overrides_isolates_and_marks() -> None:
     """Unicode's Bidi_Control property: the characters of the explicit bidi classes, and the three marks."""
-    explicit = {c for c in map(chr, range(sys.maxunicode + 1))
-                if unicodedata.bidirectional(c) in ("LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI")}
+    explicit = {
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if unicodedata.bidirectional(c) in ("LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI")
+    }
     marks = {"\u200e", "\u200f", "\u061c"}  # LRM, RLM, ALM: of the classes L, R, AL like letters
     assert explicit | marks == BIDI_CONTROLS
 
@@ -94,8 +100,9 @@ def units(data_copy: Path) -> list[Path]:
     return [organisation, office]
 
 
-def test_a_project_checked_alone_says_the_same_with_the_others_remembered(units: list[Path], tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_project_checked_alone_says_the_same_with_the_others_remembered(
+    units: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "cache"
     found_across = set()
     for unit in units:
@@ -122,22 +129,34 @@ def test_a_changed_file_is_read_again(units: list[Path], tmp_path: Path, monkeyp
 
 def test_remembered_data_comes_back_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
-    data = {"金额": Decimal("1.50"), "零": Decimal("-0.0"), "百": Decimal("1E+2"), "整": Decimal("5"), "大": 10**40,
-            "列表": [True, False, None, 0, "", "a\u0000b", {"内": [Decimal("0.001")]}], "空": {}}
+    data = {
+        "金额": Decimal("1.50"),
+        "零": Decimal("-0.0"),
+        "百": Decimal("1E+2"),
+        "整": Decimal("5"),
+        "大": 10**40,
+        "列表": [True, False, None, 0, "", "a\u0000b", {"内": [Decimal("0.001")]}],
+        "空": {},
+    }
     entry = context.key("project", b"one")
     context.remember(entry, data)
     assert typed(context.recall(entry)) == typed(data)
     assert context.key("project", b"two") != entry != context.key("unit", b"one")
 
 
-UNSTORABLE = {"a key like a stored decimal": {"$decimal": "1"}, "a key starting with $": {"a": {"$x": 1}},
-              "a number as a key": {1: "x"}, "a float": {"a": 1.5}, "a tuple": {"a": (1, 2)},
-              "a lone surrogate": {"a": "\ud800"}, "more digits than str() writes": {"a": 16 ** 5000}}
+UNSTORABLE = {
+    "a key like a stored decimal": {"$decimal": "1"},
+    "a key starting with $": {"a": {"$x": 1}},
+    "a number as a key": {1: "x"},
+    "a float": {"a": 1.5},
+    "a tuple": {"a": (1, 2)},
+    "a lone surrogate": {"a": "\ud800"},
+    "more digits than str() writes": {"a": 16**5000},
+}
 
 
 @pytest.mark.parametrize("name", UNSTORABLE)
-def test_data_json_cannot_give_back_exactly_is_not_remembered(name: str, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_json_cannot_give_back_exactly_is_not_remembered(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     data: dict[Any, Any] = UNSTORABLE[name]
     entry = context.key("project", name.encode())
@@ -153,6 +172,7 @@ def test_an_acknowledgement_is_not_stale_while_its_unit_cannot_be_checked(data_c
     project.write_text(project.read_text(encoding="utf-8").replace("项目类别: ", "项目类别: '", 1), encoding="utf-8")
     codes = {d.code for d in check([unit], jobs=1).diagnostics}
     assert "Y015" in codes and "A001" not in codes
-    (unit / "单位.yaml").write_text((unit / "单位.yaml").read_text(encoding="utf-8").replace(
-        "  - 代码: X003\n", "  - 代码: Y004\n", 1), encoding="utf-8")
+    (unit / "单位.yaml").write_text(
+        (unit / "单位.yaml").read_text(encoding="utf-8").replace("  - 代码: X003\n", "  - 代码: Y004\n", 1), encoding="utf-8"
+    )
     assert "A001" in {d.code for d in check([unit], jobs=1).diagnostics}  # a loader code is always known

@@ -100,7 +100,10 @@ def test_the_parser_catches_mistakes() -> None:
     with pytest.raises(AssertionError):
         parse_command_line(["publish"])
     assert list(commands('jixiao diff "a b" --format md > x.md && cat x.md')) == [
-        ["jixiao", "diff", "a b", "--format", "md"], ["x.md"], ["cat", "x.md"]]
+        ["jixiao", "diff", "a b", "--format", "md"],
+        ["x.md"],
+        ["cat", "x.md"],
+    ]
 
 
 @pytest.mark.parametrize("config", sorted(CI.glob("pre-commit-config*.yaml")), ids=lambda p: p.name)

@@ -34,8 +34,7 @@ def test_every_command_has_chinese_help_with_an_example(command: tuple[str, ...]
 
 
 def test_python_dash_m_is_the_same_command() -> None:
-    result = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert "jixiao" in result.stdout and "check" in result.stdout
 
@@ -85,16 +84,22 @@ def test_new_scaffolds_never_overwrite(tmp_path: Path) -> None:
     runner = CliRunner()
     region = tmp_path / "data" / "某区"
     unit = region / "2026" / "财政局"
-    assert runner.invoke(cli, ["new", "region", str(region), "--name", "某市某区", "--layout", "湖南",
-                               "--code", "430000"]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["new", "region", str(region), "--name", "某市某区", "--layout", "湖南", "--code", "430000"]).exit_code
+        == 0
+    )
     assert runner.invoke(cli, ["new", "unit", str(unit), "--name", "某市某区财政局"]).exit_code == 0
     made = runner.invoke(cli, ["new", "project", str(unit), "绩效管理/工作经费", "--amount", "12"])
     assert made.exit_code == 0, made.output
     project = unit / "绩效管理_工作经费.yaml"
     assert project.read_text(encoding="utf-8").startswith(
-        "# yaml-language-server: $schema=../../../../schema/project.schema.json\n项目名称: 绩效管理/工作经费\n")
-    assert (region / "地区.yaml").read_text(encoding="utf-8").startswith(
-        "# yaml-language-server: $schema=../../schema/region.schema.json\n")
+        "# yaml-language-server: $schema=../../../../schema/project.schema.json\n项目名称: 绩效管理/工作经费\n"
+    )
+    assert (
+        (region / "地区.yaml")
+        .read_text(encoding="utf-8")
+        .startswith("# yaml-language-server: $schema=../../schema/region.schema.json\n")
+    )
     before = project.read_bytes()
     again = runner.invoke(cli, ["new", "project", str(unit), "绩效管理/工作经费"])
     assert again.exit_code == 2 and "不会覆盖" in again.output
@@ -104,8 +109,10 @@ def test_new_scaffolds_never_overwrite(tmp_path: Path) -> None:
     assert "S007" in checked.output
 
 
-@pytest.mark.parametrize(("given", "written"), [("22.95", "22.95"), ("0.1", "0.1"), ("12", "12"), ("1,234.5", "1234.5"),
-                                                ("123456789.123456", "123456789.123456")])
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [("22.95", "22.95"), ("0.1", "0.1"), ("12", "12"), ("1,234.5", "1234.5"), ("123456789.123456", "123456789.123456")],
+)
 def test_new_project_writes_the_amount_exactly_as_given(tmp_path: Path, given: str, written: str) -> None:
     unit = tmp_path / "data" / "某区" / "2026" / "财政局"
     runner = CliRunner()

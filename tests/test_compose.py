@@ -25,17 +25,18 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from generator.data.load import screen
 from generator.data.parser import TABLE_YAML, TableConstructor, compose, construct
 
-FILES = sorted(p for folder in ("data", "tests/examples") for p in (ROOT / folder).rglob("*.y*ml")
-               if p.is_file() and not p.is_symlink())
+FILES = sorted(
+    p for folder in ("data", "tests/examples") for p in (ROOT / folder).rglob("*.y*ml") if p.is_file() and not p.is_symlink()
+)
 
 UNUSUAL = [
-    "a: 1\na: 2\n",                       # a repeated key: ruamel's error
-    "<<: {a: 1}\nb: 2\n",                 # a merge key
-    "a: <<\n",                            # "<<" as a value: no constructor for its tag
+    "a: 1\na: 2\n",  # a repeated key: ruamel's error
+    "<<: {a: 1}\nb: 2\n",  # a merge key
+    "a: <<\n",  # "<<" as a value: no constructor for its tag
     "- <<: [{a: 1}, {b: 2}]\n  c: 3\n",
-    "1: x\n2026: y\n",                    # numbers as keys
+    "1: x\n2026: y\n",  # numbers as keys
     "null: x\ntrue: y\n1.5: z\n~: w\n",
-    "? [a]\n: b\n",                       # a list as a key
+    "? [a]\n: b\n",  # a list as a key
     "? {a: 1}\n: b\n",
     "? - -\n",
     '"": e\n',
@@ -54,7 +55,7 @@ UNUSUAL = [
     "just text\n",
     "",
     "# only a comment\n",
-    "a: 1\n---\nb: 2\n",                   # two documents
+    "a: 1\n---\nb: 2\n",  # two documents
     "a: 'unclosed\n",
     "a: b: c\n",
     "a:\n\t- x\n",
@@ -66,9 +67,20 @@ def _nodes(node: Any) -> Any:
     if node is None:
         return None
     merged = [(_nodes(key), _nodes(value)) for key, value in getattr(node, "merge", None) or []]
-    head = (type(node).__name__, node.tag, node.anchor, getattr(node, "style", None), getattr(node, "flow_style", None),
-            merged, node.start_mark.index, node.start_mark.line, node.start_mark.column,
-            node.end_mark.index, node.end_mark.line, node.end_mark.column)
+    head = (
+        type(node).__name__,
+        node.tag,
+        node.anchor,
+        getattr(node, "style", None),
+        getattr(node, "flow_style", None),
+        merged,
+        node.start_mark.index,
+        node.start_mark.line,
+        node.start_mark.column,
+        node.end_mark.index,
+        node.end_mark.line,
+        node.end_mark.column,
+    )
     if isinstance(node, MappingNode):
         return head, [(_nodes(key), _nodes(value)) for key, value in node.value]
     if isinstance(node, SequenceNode):
@@ -129,13 +141,17 @@ def test_edited_sample_files_read_the_same() -> None:
         text = rng.choice(texts)
         for _ in range(rng.randint(1, 3)):
             at = rng.randrange(len(text) + 1)
-            text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 12):]
+            text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 12) :]
         assert_same(text)
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-                    max_leaves=12))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+        max_leaves=12,
+    )
+)
 def test_any_plain_structure_reads_the_same(value: Any) -> None:
     import io
 

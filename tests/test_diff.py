@@ -22,13 +22,16 @@ SOCIAL = "data/株洲市渌口区/2026/区委社会工作部"
 ORG = "data/株洲市渌口区/2026/区委组织部"
 VOLUNTEER = f"{SOCIAL}/志愿服务活动专项.yaml"
 SPENDING = "部门整体支出绩效目标表.预算情况.按支出性质分.项目支出"
-GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "测试",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "测试",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+}
 
 
 def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=True)
     return result.stdout
 
 
@@ -66,17 +69,18 @@ def edit(repo: Path, path: str, old: str, new: str, count: int = 1) -> None:
 def indicator(name: str, repo: Path, path: str = VOLUNTEER) -> str:
     """The YAML block of one indicator row, as written in the file."""
     text = (repo / path).read_text(encoding="utf-8")
-    match = re.search(rf"  - 一级指标: [^\n]+\n    二级指标: [^\n]+\n    三级指标: {re.escape(name)}\n(?:    [^\n]+\n)*",
-                      text)
+    match = re.search(rf"  - 一级指标: [^\n]+\n    二级指标: [^\n]+\n    三级指标: {re.escape(name)}\n(?:    [^\n]+\n)*", text)
     assert match, name
     return match.group(0)
 
 
 def acknowledged_x003(projects: int, total: int) -> str:
     """The line for the sample's acknowledged X003 (14.4 against 32) when the projects' total becomes ``total``."""
-    return (f"  - 已确认问题有变化：{SOCIAL}/单位.yaml:28:13: 错误 [X003] 项目支出 14.4，与本单位 {projects} 个项目的金额合计 "
-            f"{total} 不符 [{SPENDING}]（原为：项目支出 14.4，与本单位 2 个项目的金额合计 32 不符）（理由：原表公开的项目支出为 "
-            "14.4 万元，而本单位两个项目表合计 32 万元，正确数字待单位核实。）")
+    return (
+        f"  - 已确认问题有变化：{SOCIAL}/单位.yaml:28:13: 错误 [X003] 项目支出 14.4，与本单位 {projects} 个项目的金额合计 "
+        f"{total} 不符 [{SPENDING}]（原为：项目支出 14.4，与本单位 2 个项目的金额合计 32 不符）（理由：原表公开的项目支出为 "
+        "14.4 万元，而本单位两个项目表合计 32 万元，正确数字待单位核实。）"
+    )
 
 
 def test_no_change_says_so(repo: Path) -> None:
@@ -86,17 +90,22 @@ def test_no_change_says_so(repo: Path) -> None:
 
 def test_change_an_indicator_value(repo: Path) -> None:
     edit(repo, VOLUNTEER, "    指标值: 99\n", "    指标值: 95\n")
-    assert body(diff()) == f"""修改 1 个项目。
+    assert (
+        body(diff())
+        == f"""修改 1 个项目。
 
 修改项目“志愿服务活动专项”
   {VOLUNTEER}
   - 绩效指标“群众满意度”的指标值：99 → 95 百分比
 """
+    )
 
 
 def test_change_the_amount_shows_totals_summary_table_and_new_findings(repo: Path) -> None:
     edit(repo, VOLUNTEER, "项目金额: 10\n", "项目金额: 12\n")
-    assert body(diff()) == f"""修改 1 个项目。
+    assert (
+        body(diff())
+        == f"""修改 1 个项目。
 
 修改项目“志愿服务活动专项”
   {VOLUNTEER}
@@ -109,20 +118,26 @@ def test_change_the_amount_shows_totals_summary_table_and_new_findings(repo: Pat
   - 新问题：{VOLUNTEER}:4:7: 警告 [M003] 没有一条经济成本指标等于项目金额 12 万元（成本指标合计 10） [项目金额]
 {acknowledged_x003(2, 34)}
 """
+    )
 
 
 def test_rename_the_file_only(repo: Path) -> None:
     git(repo, "mv", VOLUNTEER, f"{SOCIAL}/志愿服务.yaml")
-    assert body(diff()) == f"""1 个项目改名。
+    assert (
+        body(diff())
+        == f"""1 个项目改名。
 
 项目“志愿服务活动专项”的文件改名：志愿服务活动专项.yaml → 志愿服务.yaml
   {SOCIAL}/志愿服务.yaml
 """
+    )
 
 
 def test_rename_the_project_only(repo: Path) -> None:
     edit(repo, VOLUNTEER, "项目名称: 志愿服务活动专项\n", "项目名称: 志愿服务活动经费\n")
-    assert body(diff()) == f"""修改 1 个项目。
+    assert (
+        body(diff())
+        == f"""修改 1 个项目。
 
 修改项目“志愿服务活动经费”
   {VOLUNTEER}
@@ -131,6 +146,7 @@ def test_rename_the_project_only(repo: Path) -> None:
 影响：中共株洲市渌口区委社会工作部（{SOCIAL}）
   - 汇总表行“志愿服务活动经费”的项目名称：志愿服务活动专项 → 志愿服务活动经费
 """
+    )
 
 
 def test_rename_file_and_project_together(repo: Path) -> None:
@@ -138,7 +154,9 @@ def test_rename_file_and_project_together(repo: Path) -> None:
     git(repo, "add", "-A")
     git(repo, "mv", VOLUNTEER, f"{SOCIAL}/志愿服务活动经费.yaml")
     git(repo, "commit", "-qm", "改名")
-    assert body(diff("main~1", "main")) == f"""1 个项目改名。
+    assert (
+        body(diff("main~1", "main"))
+        == f"""1 个项目改名。
 
 项目“志愿服务活动经费”的文件改名：志愿服务活动专项.yaml → 志愿服务活动经费.yaml
   {SOCIAL}/志愿服务活动经费.yaml
@@ -147,6 +165,7 @@ def test_rename_file_and_project_together(repo: Path) -> None:
 影响：中共株洲市渌口区委社会工作部（{SOCIAL}）
   - 汇总表行“志愿服务活动经费”的项目名称：志愿服务活动专项 → 志愿服务活动经费
 """
+    )
 
 
 def swap(repo: Path, first: str, second: str) -> None:
@@ -157,12 +176,15 @@ def test_reorder_indicators_says_so_once(repo: Path) -> None:
     swap(repo, indicator("志愿者人数", repo), indicator("开展志愿服务活动", repo))
     social, ecological = (f"  - 一级指标: 成本指标\n    二级指标: {name}\n" for name in ("社会成本指标", "生态环境成本指标"))
     swap(repo, social, ecological)  # placeholder rows too
-    assert body(diff()) == f"""修改 1 个项目。
+    assert (
+        body(diff())
+        == f"""修改 1 个项目。
 
 修改项目“志愿服务活动专项”
   {VOLUNTEER}
   - 绩效指标顺序调整
 """
+    )
 
 
 def test_reorder_that_breaks_an_acknowledgement_shows_the_finding_it_reopens(repo: Path) -> None:
@@ -170,7 +192,9 @@ def test_reorder_that_breaks_an_acknowledgement_shows_the_finding_it_reopens(rep
     satisfaction = indicator("群众满意度", repo)
     edit(repo, VOLUNTEER, satisfaction, "")
     edit(repo, VOLUNTEER, "绩效指标:\n", "绩效指标:\n" + satisfaction)
-    assert body(diff()) == f"""修改 1 个项目。
+    assert (
+        body(diff())
+        == f"""修改 1 个项目。
 
 修改项目“志愿服务活动专项”
   {VOLUNTEER}
@@ -180,16 +204,23 @@ def test_reorder_that_breaks_an_acknowledgement_shows_the_finding_it_reopens(rep
   - 新问题：{VOLUNTEER}:11:12: 错误 [V007] 满意度指标“群众满意度”的指标值类型是“=” [绩效指标[1].指标值类型]
   - 新问题：{VOLUNTEER}:67:5: 警告 [A001] 已确认问题 V007（绩效指标[9].指标值类型） 没有对应的检查结果 [已确认问题[1]]
 """
+    )
 
 
 def test_regroup_add_and_remove_indicators(repo: Path) -> None:
     moved = indicator("志愿服务满意率", repo)
     edit(repo, VOLUNTEER, moved, moved.replace("二级指标: 质量指标", "二级指标: 数量指标"))
-    edit(repo, VOLUNTEER, indicator("活动开展时间段", repo),
-         "  - 一级指标: 产出指标\n    二级指标: 时效指标\n    三级指标: 活动完成时间\n"
-         "    指标值类型: 定性\n    指标值: 2026年12月底前\n")
+    edit(
+        repo,
+        VOLUNTEER,
+        indicator("活动开展时间段", repo),
+        "  - 一级指标: 产出指标\n    二级指标: 时效指标\n    三级指标: 活动完成时间\n"
+        "    指标值类型: 定性\n    指标值: 2026年12月底前\n",
+    )
     edit(repo, VOLUNTEER, "三级指标: 群众满意度\n", "三级指标: 群众满意度指标\n")
-    assert body(diff()) == f"""修改 1 个项目。
+    assert (
+        body(diff())
+        == f"""修改 1 个项目。
 
 修改项目“志愿服务活动专项”
   {VOLUNTEER}
@@ -202,12 +233,15 @@ def test_regroup_add_and_remove_indicators(repo: Path) -> None:
   - 新问题：{VOLUNTEER}:7:1: 警告 [F008] 产出指标缺少质量指标 [绩效指标]
   - 已解决：{VOLUNTEER}:36:10: 警告 [T002] 时效指标“活动开展时间段”的目标“1年”不具体 [绩效指标[5].指标值]
 """
+    )
 
 
 def test_move_a_project_to_another_unit(repo: Path) -> None:
     git(repo, "mv", f"{SOCIAL}/两新党组织党务工作者津贴.yaml", f"{ORG}/两新党组织党务工作者津贴.yaml")
     git(repo, "commit", "-qm", "移动")
-    assert body(diff("main~1...main")) == f"""1 个项目移到其他单位。
+    assert (
+        body(diff("main~1...main"))
+        == f"""1 个项目移到其他单位。
 
 项目“两新党组织党务工作者津贴”从 区委社会工作部 移到 区委组织部
   {ORG}/两新党组织党务工作者津贴.yaml
@@ -222,6 +256,7 @@ def test_move_a_project_to_another_unit(repo: Path) -> None:
   - 项目金额合计（汇总表合计金额）：5117.65 → 5139.65 万元
   - 新增汇总表行“两新党组织党务工作者津贴”：22 万元
 """
+    )
 
 
 def sample_change(repo: Path) -> None:
@@ -270,15 +305,28 @@ def test_json_is_the_documented_structure(repo: Path) -> None:
             assert finding["status"] in ("introduced", "acknowledged", "changed", "resolved")
             assert {"code", "severity", "path", "line", "column", "message", "field"} <= finding.keys()
     guide = (ROOT / "docs" / "审核指南.md").read_text(encoding="utf-8")
-    for key in ["format", "counts", "old_path", "heading", "old_unit", "findings", "introduced", "acknowledged",
-                "changed", "before", "unreadable"]:
+    for key in [
+        "format",
+        "counts",
+        "old_path",
+        "heading",
+        "old_unit",
+        "findings",
+        "introduced",
+        "acknowledged",
+        "changed",
+        "before",
+        "unreadable",
+    ]:
         assert f"`{key}`" in guide, f"docs/审核指南.md does not document {key}"
 
 
 def test_a_broken_change_is_a_finding_not_a_crash(repo: Path) -> None:
     edit(repo, VOLUNTEER, "项目金额: 10\n", "项目金额: 10\n  错误缩进: 1\n")
     # Not a deleted project with a falling total: a file that cannot be read, its error, and no total.
-    assert body(diff()) == f"""1 个项目无法读取。
+    assert (
+        body(diff())
+        == f"""1 个项目无法读取。
 
 项目“志愿服务活动专项”的文件无法读取
   {VOLUNTEER}
@@ -289,12 +337,17 @@ def test_a_broken_change_is_a_finding_not_a_crash(repo: Path) -> None:
   - 有文件无法读取或未通过结构检查：改正之前，无法得出它和本单位合计的其他检查结果（这些结果没有算作已解决）
   - 新问题：{VOLUNTEER}:5:7: 错误 [Y004] YAML 语法错误：这里不能出现“字段: 值”（冒号后的文字可能需要加引号，或缩进不对）
 """
+    )
 
 
 def test_a_new_finding_carries_the_validator_message_and_a_fix_resolves_it(repo: Path) -> None:
     path = f"{ORG}/村干部意外保险.yaml"
-    edit(repo, path, "    指标值类型: '='\n    指标值: 100\n    度量单位: 百分比\n",
-         "    指标值类型: ≤\n    指标值: 100\n    度量单位: 百分比\n")
+    edit(
+        repo,
+        path,
+        "    指标值类型: '='\n    指标值: 100\n    度量单位: 百分比\n",
+        "    指标值类型: ≤\n    指标值: 100\n    度量单位: 百分比\n",
+    )
     git(repo, "commit", "-qam", "改坏")
     broken = body(diff("HEAD~1", "HEAD"))
     assert "修改项目“村干部意外保险”" in broken
@@ -307,11 +360,14 @@ def test_a_new_finding_carries_the_validator_message_and_a_fix_resolves_it(repo:
 
 def test_a_renamed_unit_folder_is_one_change(repo: Path) -> None:
     git(repo, "mv", SOCIAL, "data/株洲市渌口区/2026/区委社会工作部门")
-    assert body(diff()) == """1 个单位改名。
+    assert (
+        body(diff())
+        == """1 个单位改名。
 
 单位“中共株洲市渌口区委社会工作部”的文件夹改名：区委社会工作部 → 区委社会工作部门
   data/株洲市渌口区/2026/区委社会工作部门
 """
+    )
 
 
 def test_added_and_removed_projects(repo: Path) -> None:
@@ -320,7 +376,9 @@ def test_added_and_removed_projects(repo: Path) -> None:
         "项目名称: 社区工作者培训\n项目类别: 特定目标类\n项目金额: 3\n实施期: 2026.01-2026.12\n"
         "本年度绩效目标: 培训社区工作者。\n绩效指标:\n"
         "  - 一级指标: 产出指标\n    二级指标: 数量指标\n    三级指标: 培训人次\n"
-        "    指标值类型: ≥\n    指标值: 200\n    度量单位: 人次\n", encoding="utf-8")
+        "    指标值类型: ≥\n    指标值: 200\n    度量单位: 人次\n",
+        encoding="utf-8",
+    )
     output = body(diff())
     assert output.startswith(f"""新增 1 个项目，删除 1 个项目。
 
@@ -395,23 +453,29 @@ def test_two_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(DATA, tmp_path / "新" / "data")
     edit(tmp_path / "新", VOLUNTEER, "    指标值: 99\n", "    指标值: 95\n")
     monkeypatch.chdir(tmp_path)
-    assert diff("旧", "新") == f"""jixiao diff：旧 → 新
+    assert (
+        diff("旧", "新")
+        == f"""jixiao diff：旧 → 新
 修改 1 个项目。
 
 修改项目“志愿服务活动专项”
   {VOLUNTEER}
   - 绩效指标“群众满意度”的指标值：99 → 95 百分比
 """
+    )
 
 
 def test_formatting_only_changes_are_named_as_such(repo: Path) -> None:
     edit(repo, VOLUNTEER, "项目金额: 10\n", "项目金额: 10    # 单位：万元\n")
-    assert body(diff()) == f"""修改 1 个项目。
+    assert (
+        body(diff())
+        == f"""修改 1 个项目。
 
 修改项目“志愿服务活动专项”
   {VOLUNTEER}
   （只改了格式或注释，内容不变）
 """
+    )
 
 
 @pytest.mark.parametrize("main", ["main", "master"])
@@ -464,14 +528,19 @@ def test_a_region_change_rechecks_the_whole_region(repo: Path) -> None:
 影响：株洲市渌口区人民政府办公室（data/株洲市渌口区/2026/区人民政府办公室）
 """)
     assert output.count("影响：") == 3, "every unit of the region"
-    assert f"  - 新问题：{VOLUNTEER}:56:11: 错误 [F002] 一级指标“成本指标”不属于 2015 版指标体系 [绩效指标[10].一级指标]\n" \
-        in output
+    assert (
+        f"  - 新问题：{VOLUNTEER}:56:11: 错误 [F002] 一级指标“成本指标”不属于 2015 版指标体系 [绩效指标[10].一级指标]\n" in output
+    )
 
 
 def test_a_new_unit_with_its_projects(repo: Path) -> None:
     shutil.copytree(repo / SOCIAL, repo / "data/株洲市渌口区/2026/区委宣传部")
-    edit(repo, "data/株洲市渌口区/2026/区委宣传部/单位.yaml", "单位名称: 中共株洲市渌口区委社会工作部",
-         "单位名称: 中共株洲市渌口区委宣传部")
+    edit(
+        repo,
+        "data/株洲市渌口区/2026/区委宣传部/单位.yaml",
+        "单位名称: 中共株洲市渌口区委社会工作部",
+        "单位名称: 中共株洲市渌口区委宣传部",
+    )
     output = body(diff())
     assert output.startswith("新增 2 个项目，新增 1 个单位。\n\n新增单位“中共株洲市渌口区委宣传部”\n"), output
     assert "新增项目“志愿服务活动专项”\n  data/株洲市渌口区/2026/区委宣传部/志愿服务活动专项.yaml\n" in output
@@ -483,8 +552,12 @@ def test_a_project_is_followed_by_its_code_when_renamed_and_moved(repo: Path) ->
     unit = "data/唐山市路南区/2025/区委社会工作部"
     edit(repo, f"{unit}/劳务费.yaml", "项目名称: 劳务费\n", "项目名称: 社区劳务费\n")
     edit(repo, f"{unit}/劳务费.yaml", "项目金额: 5000\n", "项目金额: 4800\n")
-    edit(repo, f"{unit}/劳务费.yaml", "资金用途: 保障社区居委会干部及社区工作者工资、保险等各项薪酬待遇及培训活动支出",
-         "资金用途: 社区工作者薪酬")
+    edit(
+        repo,
+        f"{unit}/劳务费.yaml",
+        "资金用途: 保障社区居委会干部及社区工作者工资、保险等各项薪酬待遇及培训活动支出",
+        "资金用途: 社区工作者薪酬",
+    )
     git(repo, "mv", f"{unit}/劳务费.yaml", f"{unit}/社区劳务费.yaml")
     output = body(diff())
     assert output.startswith(f"""1 个项目改名。
@@ -515,9 +588,19 @@ def test_a_long_markdown_report_stays_within_a_comment(repo: Path) -> None:
     from generator.review.formats import MAX_COMMENT, markdown
     from generator.review.report import DiffReport, FileChange
 
-    files = [FileChange("project", "modified", f"项目{n}", f"data/甲/2026/乙/项目{n}.yaml", None, f"修改项目“项目{n}”",
-                        "data/甲/2026/乙", [Change("changed", "本年度绩效目标", "旧" * 500, "新" * 500)])
-             for n in range(200)]
+    files = [
+        FileChange(
+            "project",
+            "modified",
+            f"项目{n}",
+            f"data/甲/2026/乙/项目{n}.yaml",
+            None,
+            f"修改项目“项目{n}”",
+            "data/甲/2026/乙",
+            [Change("changed", "本年度绩效目标", "旧" * 500, "新" * 500)],
+        )
+        for n in range(200)
+    ]
     out = StringIO()
     markdown(DiffReport("甲", "乙", files), out)
     assert len(out.getvalue()) <= MAX_COMMENT
@@ -550,9 +633,12 @@ def test_a_file_that_cannot_be_read_is_never_a_deletion(repo: Path, how: str, co
 项目“金融处非专项”的文件无法读取
   {OFFICE}/金融处非专项.yaml
   （现在无法读取：[{code}] """), output
-    assert f"""影响：株洲市渌口区人民政府办公室（{OFFICE}）
+    assert (
+        f"""影响：株洲市渌口区人民政府办公室（{OFFICE}）
   - 有项目文件无法读取或未通过结构检查：改正之前，项目金额合计和汇总表无法得出（它们没有算作删除）
-""" in output, output
+"""
+        in output
+    ), output
     assert "删除项目" not in output and "删除汇总表行" not in output and "合计（汇总表合计金额）" not in output
     assert "已解决：" not in output  # the unit's rules did not run: nothing of it can be called resolved
     assert f"新问题：{OFFICE}/金融处非专项.yaml:" in output and f"[{code}]" in output
@@ -575,11 +661,14 @@ def test_an_acknowledged_finding_whose_numbers_change_is_called_out(repo: Path) 
     """X003 was acknowledged at 14.4 against 32: at 14.4 against 42 it is not the same finding."""
     edit(repo, VOLUNTEER, "项目金额: 10\n", "项目金额: 20\n")
     output = diff()
-    assert (f"  - 已确认问题有变化：{SOCIAL}/单位.yaml:28:13: 错误 [X003] 项目支出 14.4，与本单位 2 个项目的金额合计 42 不符"
-            f" [{SPENDING}]（原为：项目支出 14.4，与本单位 2 个项目的金额合计 32 不符）（理由：") in output
+    assert (
+        f"  - 已确认问题有变化：{SOCIAL}/单位.yaml:28:13: 错误 [X003] 项目支出 14.4，与本单位 2 个项目的金额合计 42 不符"
+        f" [{SPENDING}]（原为：项目支出 14.4，与本单位 2 个项目的金额合计 32 不符）（理由："
+    ) in output
     found = [f for e in json.loads(diff("--format", "json"))["effects"] for f in e["findings"] if f["status"] == "changed"]
     assert [(f["code"], f["before"], f["message"]) for f in found] == [
-        ("X003", "项目支出 14.4，与本单位 2 个项目的金额合计 32 不符", "项目支出 14.4，与本单位 2 个项目的金额合计 42 不符")]
+        ("X003", "项目支出 14.4，与本单位 2 个项目的金额合计 32 不符", "项目支出 14.4，与本单位 2 个项目的金额合计 42 不符")
+    ]
     assert "| 已确认问题有变化 | 错误 | X003 |" in diff("--format", "md")
 
 
@@ -608,7 +697,9 @@ def test_github_annotations_are_only_for_what_the_change_brings(repo: Path) -> N
     edit(repo, VOLUNTEER, "项目金额: 10\n", "项目金额: 20\n")
     lines = diff("--format", "github").splitlines()
     assert [line.split(",title=")[0] for line in lines] == [
-        f"::warning file={VOLUNTEER},line=4,col=7", f"::warning file={SOCIAL}/单位.yaml,line=28,col=13"]
+        f"::warning file={VOLUNTEER},line=4,col=7",
+        f"::warning file={SOCIAL}/单位.yaml,line=28,col=13",
+    ]
     assert "title=M003 警告（新问题）::" in lines[0] and "title=X003 已确认问题有变化::" in lines[1]
     result = CliRunner().invoke(cli, ["check", "--changed", "--format", "github"])
     assert len(result.output.splitlines()) >= len(lines) + 5  # what check --changed would have annotated

@@ -24,8 +24,9 @@ from generator.errors import JixiaoError, from_os_error
 
 
 def jixiao(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          check=False, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=timeout
+    )
 
 
 def assert_told(done: subprocess.CompletedProcess[str], code: str, status: int = 2) -> None:
@@ -39,8 +40,9 @@ def tmpfs(folder: Path, size: str, read_only: bool = False) -> Iterator[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a tmpfs needs root (CI runs as root)")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True,
-                             check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr!r}")
     try:
@@ -82,8 +84,9 @@ def test_a_read_only_folder_stops_build_and_fmt_with_r003(repo: Path) -> None:
     project = repo / "data/株洲市渌口区/2026/区委组织部/人才工作专项.yaml"
     with tmpfs(repo / "ro-data", "1m") as folder:
         copy = folder / project.name
-        copy.write_text(project.read_text(encoding="utf-8").replace("    指标值类型: ≥", "    指标值类型: '>='"),
-                        encoding="utf-8")
+        copy.write_text(
+            project.read_text(encoding="utf-8").replace("    指标值类型: ≥", "    指标值类型: '>='"), encoding="utf-8"
+        )
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True, capture_output=True)
         done = jixiao("fmt", str(copy), cwd=repo)
         assert_told(done, "R003")
@@ -113,8 +116,13 @@ def test_command_line_mistakes_are_r001(repo: Path, tmp_path: Path) -> None:
 def test_every_os_error_becomes_a_coded_message() -> None:
     import errno
 
-    for number, code in ((errno.ENOSPC, "R002"), (errno.EROFS, "R003"), (errno.EACCES, "R003"),
-                         (errno.EADDRINUSE, "R004"), (errno.EIO, "R005")):
+    for number, code in (
+        (errno.ENOSPC, "R002"),
+        (errno.EROFS, "R003"),
+        (errno.EACCES, "R003"),
+        (errno.EADDRINUSE, "R004"),
+        (errno.EIO, "R005"),
+    ):
         error = from_os_error(OSError(number, os.strerror(number), "site/index.html"), "写入网站")
         assert isinstance(error, JixiaoError) and error.code == code
         assert error.message.startswith("写入网站“site/index.html”") and os.strerror(number) in error.message

@@ -133,8 +133,7 @@ def relative(diag_path: str, root: Path) -> str:
 
 
 def compared(diagnostics: list[Diagnostic], root: Path) -> set[Finding]:
-    return {(relative(d.path, root), d.line, d.code) for d in diagnostics
-            if d.code.startswith(COMPARED_FAMILIES)}
+    return {(relative(d.path, root), d.line, d.code) for d in diagnostics if d.code.startswith(COMPARED_FAMILIES)}
 
 
 def run_cli(path: Path) -> Result:
@@ -200,8 +199,11 @@ def exact_cases() -> list[str]:
 
 
 def file_findings(root: Path, place: str, codes: set[str]) -> list[Exact]:
-    return sorted((d.line, d.column, d.code, d.message) for d in check([root], jobs=1).diagnostics
-                  if relative(d.path, root) == place and d.code in codes)
+    return sorted(
+        (d.line, d.column, d.code, d.message)
+        for d in check([root], jobs=1).diagnostics
+        if relative(d.path, root) == place and d.code in codes
+    )
 
 
 @pytest.mark.parametrize("name", exact_cases())
@@ -228,8 +230,9 @@ def test_fmt_refuses_a_file_check_refuses_with_the_same_finding(name: str, tmp_p
     result = format_file(root / place, check_only=False)
     problem = result.problem
     assert problem is not None and not result.changed
-    assert [(problem.line, problem.column, problem.code, problem.message)] == \
-        [e for e in read_exact(name) if e[2].startswith("Y")]
+    assert [(problem.line, problem.column, problem.code, problem.message)] == [
+        e for e in read_exact(name) if e[2].startswith("Y")
+    ]
     assert (root / place).read_bytes() == before
 
 
@@ -272,7 +275,6 @@ def test_valid_tree_is_in_canonical_form(path: Path) -> None:
 
     text = path.read_text(encoding="utf-8")
     assert format_text(text, path) == text
-
 
 
 # --- what fmt mends ------------------------------------------------------------------------------

@@ -31,8 +31,9 @@ def constants() -> dict[str, str]:
 
 
 def test_the_constants_are_exactly_the_schemas_properties() -> None:
-    in_schema = set().union(*(properties(json.loads((ROOT / "schema" / name).read_text(encoding="utf-8")))
-                              for name in DATA_SCHEMAS))
+    in_schema = set().union(
+        *(properties(json.loads((ROOT / "schema" / name).read_text(encoding="utf-8"))) for name in DATA_SCHEMAS)
+    )
     named = constants()
     assert set(named.values()) == in_schema
     assert len(set(named.values())) == len(named), "a field named twice"
@@ -48,9 +49,13 @@ def test_no_field_name_is_spelled_out_in_the_code() -> None:
         if path.name == "fields.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                      and node.body and isinstance(node.body[0], ast.Expr)}
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and node.value in names and id(node) not in docstrings:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value}")

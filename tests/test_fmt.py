@@ -128,8 +128,10 @@ def test_an_editor_line_naming_a_missing_schema_is_reported_and_fmt_removes_it(t
     text = project.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../../../schema/project.schema.json\n")
     before = CliRunner().invoke(cli, ["check", str(project)])
-    assert f"{project.name}:1:1: 警告 [P008] 第一行的编辑器提示行指向“../../../../schema/project.schema.json”，" \
-           "这个文件不存在" in before.output
+    assert (
+        f"{project.name}:1:1: 警告 [P008] 第一行的编辑器提示行指向“../../../../schema/project.schema.json”，"
+        "这个文件不存在" in before.output
+    )
     assert CliRunner().invoke(cli, ["fmt", str(project)]).exit_code == 0
     assert project.read_text(encoding="utf-8") == text.split("\n", 1)[1]
     assert f"{project.name}:1:1: 警告 [P008]" not in CliRunner().invoke(cli, ["check", str(project)]).output

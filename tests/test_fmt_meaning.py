@@ -115,10 +115,12 @@ def assert_keeps_meaning(text: str, path: Path = PATH) -> str | None:
 
 # --- every file at hand ------------------------------------------------------------------------------------
 
-CORPUS = sorted(p for folder in ("data", "tests/examples", "tests/fuzz/regressions/fuzz_fmt",
-                                 "tests/fuzz/regressions/fuzz_load")
-                for p in (ROOT / folder).rglob("*") if p.is_file() and not p.is_symlink()
-                and (p.suffix in (".yaml", ".yml") or "regressions" in p.parts))
+CORPUS = sorted(
+    p
+    for folder in ("data", "tests/examples", "tests/fuzz/regressions/fuzz_fmt", "tests/fuzz/regressions/fuzz_load")
+    for p in (ROOT / folder).rglob("*")
+    if p.is_file() and not p.is_symlink() and (p.suffix in (".yaml", ".yml") or "regressions" in p.parts)
+)
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -139,22 +141,105 @@ def test_fmt_keeps_the_meaning_of_every_file_at_hand(path: Path) -> None:
 
 # Plain scalars YAML reads in surprising ways, as an editor might write them.
 PLAIN = [
-    "007630", "0076", "00", "0", "-0", "+5", "010", "0o17", "0x1F", "0xff", "0b101", "1_000", "1e3", "1E+3",
-    "1.5e-7", "5e999999999", "-1e999999", ".nan", ".NaN", ".inf", "-.inf", "+.inf", "12345678901234567890",
-    "1" + "0" * 5000, "999999999999", "1000000000000", "0.000001", "0.0000001", "22.95", "10.50", "1.0",
-    "2026-01-01", "2026-01-01 10:00:00", "2026-1-1", "yes", "no", "on", "off", "y", "n", "true", "False", "TRUE",
-    "~", "null", "Null", "", "1:30", "=", "≥", "≤", "满意度", "数量", "定性指标", "产出", "１２", "１２.５", "０７６３０",
-    "甲", "万元", "2026.01-2026.12", "13020225P008911100023", "763001", "430212", "项目 名称", "１，０００",
+    "007630",
+    "0076",
+    "00",
+    "0",
+    "-0",
+    "+5",
+    "010",
+    "0o17",
+    "0x1F",
+    "0xff",
+    "0b101",
+    "1_000",
+    "1e3",
+    "1E+3",
+    "1.5e-7",
+    "5e999999999",
+    "-1e999999",
+    ".nan",
+    ".NaN",
+    ".inf",
+    "-.inf",
+    "+.inf",
+    "12345678901234567890",
+    "1" + "0" * 5000,
+    "999999999999",
+    "1000000000000",
+    "0.000001",
+    "0.0000001",
+    "22.95",
+    "10.50",
+    "1.0",
+    "2026-01-01",
+    "2026-01-01 10:00:00",
+    "2026-1-1",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "true",
+    "False",
+    "TRUE",
+    "~",
+    "null",
+    "Null",
+    "",
+    "1:30",
+    "=",
+    "≥",
+    "≤",
+    "满意度",
+    "数量",
+    "定性指标",
+    "产出",
+    "１２",
+    "１２.５",
+    "０７６３０",
+    "甲",
+    "万元",
+    "2026.01-2026.12",
+    "13020225P008911100023",
+    "763001",
+    "430212",
+    "项目 名称",
+    "１，０００",
 ]
 QUOTED = [
-    "'  甲 '", "' １２ '", "'1,000'", "'007630'", "'1e3'", "'.nan'", "'１２'", "'>='", "'<='", "' 满意度 '",
-    "'１２３４５６７８９０１２３４５'", "'yes'", "'2026-01-01'", "'%'", "'0x1F'", "\"\\t甲\\t\"", "'甲\t乙'",
-    "'=1+1'", "' 22.95 '", "'１０.５'", "'1" + "0" * 5000 + "'", "'00.50'", "'-3'", "'+5'", "'.5'",
+    "'  甲 '",
+    "' １２ '",
+    "'1,000'",
+    "'007630'",
+    "'1e3'",
+    "'.nan'",
+    "'１２'",
+    "'>='",
+    "'<='",
+    "' 满意度 '",
+    "'１２３４５６７８９０１２３４５'",
+    "'yes'",
+    "'2026-01-01'",
+    "'%'",
+    "'0x1F'",
+    '"\\t甲\\t"',
+    "'甲\t乙'",
+    "'=1+1'",
+    "' 22.95 '",
+    "'１０.５'",
+    "'1" + "0" * 5000 + "'",
+    "'00.50'",
+    "'-3'",
+    "'+5'",
+    "'.5'",
 ]
 
 
 def double_quoted(text: str) -> str:
     """``text`` as a YAML double-quoted scalar: what YAML cannot hold as it is, escaped."""
+
     def escaped(c: str) -> str:
         if c in '\\"':
             return "\\" + c
@@ -162,22 +247,37 @@ def double_quoted(text: str) -> str:
         if printable or ord(c) > 0xFFFF:
             return c
         return f"\\u{ord(c):04x}"
+
     return '"' + "".join(map(escaped, text)) + '"'
 
 
 random_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=8).map(double_quoted)
 scalar = st.one_of(st.sampled_from(PLAIN), st.sampled_from(QUOTED), random_text)
 
-KEYS = ["项目名称", "项目金额", "单位编码", "项目编码", "行政区划代码", "备注", "序号", "实施期", "满意度下限",
-        "资金用途", "预算", "其他"]
+KEYS = [
+    "项目名称",
+    "项目金额",
+    "单位编码",
+    "项目编码",
+    "行政区划代码",
+    "备注",
+    "序号",
+    "实施期",
+    "满意度下限",
+    "资金用途",
+    "预算",
+    "其他",
+]
 ROW_KEYS = ["一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位", "权重", "备注"]
 
 
 @st.composite
 def row(draw: st.DrawFn) -> dict[str, Any]:
     keys = draw(st.lists(st.sampled_from(ROW_KEYS[2:]), unique=True, max_size=6))
-    rows = {"一级指标": draw(st.sampled_from(["产出指标", "满意度", "效益", " 成本指标 ", "'产出'"])),
-            "二级指标": draw(st.sampled_from(["数量", "数量指标", "服务对象 满意度", "经济成本", "质量指标"]))}
+    rows = {
+        "一级指标": draw(st.sampled_from(["产出指标", "满意度", "效益", " 成本指标 ", "'产出'"])),
+        "二级指标": draw(st.sampled_from(["数量", "数量指标", "服务对象 满意度", "经济成本", "质量指标"])),
+    }
     operators = st.sampled_from(["≥", "'>='", "'<='", "定性", "定性指标", "'='", "大于等于", "≤"])
     for key in keys:
         rows[key] = draw(operators if key == "指标值类型" else scalar)
@@ -187,8 +287,9 @@ def row(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def document(draw: st.DrawFn) -> str:
     """A data file as an editor might write it: odd values, comments, tabs, indentation and line ends."""
-    fields: dict[str, Any] = {key: draw(scalar) for key in draw(st.lists(st.sampled_from(KEYS), unique=True,
-                                                                          min_size=1, max_size=6))}
+    fields: dict[str, Any] = {
+        key: draw(scalar) for key in draw(st.lists(st.sampled_from(KEYS), unique=True, min_size=1, max_size=6))
+    }
     if draw(st.booleans()):
         fields["资金来源"] = {"财政资金": draw(scalar), "其他资金": draw(scalar)}
     if draw(st.booleans()):
@@ -249,13 +350,16 @@ def test_fmt_formats_every_generated_file_without_tabs(text: str) -> None:
 # --- what generation found, and the item of the reliability issue ------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    ("单位编码: 007630\n", "007630"),
-    ("单位编码: 0x1F\n", "0x1F"),
-    ("单位编码: 0o17\n", "0o17"),
-    ("行政区划代码: 430212\n", "430212"),
-    ("项目编码: 1302022500891110002\n", "1302022500891110002"),  # beyond the bounds: text all along
-])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("单位编码: 007630\n", "007630"),
+        ("单位编码: 0x1F\n", "0x1F"),
+        ("单位编码: 0o17\n", "0o17"),
+        ("行政区划代码: 430212\n", "430212"),
+        ("项目编码: 1302022500891110002\n", "1302022500891110002"),  # beyond the bounds: text all along
+    ],
+)
 def test_a_code_written_as_a_number_becomes_the_text_as_written(text: str, want: str) -> None:
     out = format_text(text, NO_SCHEMA)
     after = parse(out, NO_SCHEMA)

@@ -40,8 +40,7 @@ FILE_NAMES = ("地区.yaml", "单位.yaml", "项目.yaml")
 def fuzz(examples: int) -> settings:
     """A modest budget: the whole file runs in well under a minute."""
     # tmp_path is shared by the examples of one test; each example writes into a fresh folder in it.
-    return settings(max_examples=examples, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+    return settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def assert_well_formed(diag: Diagnostic) -> None:
@@ -54,12 +53,72 @@ def assert_well_formed(diag: Diagnostic) -> None:
 # --- strategies ------------------------------------------------------------------------------------
 
 YAML_TOKENS = [
-    ": ", ":", "- ", "-", "? ", "#", " #", "&a ", "*a", "!!str ", "!!python/object ", "!x ", "|", ">",
-    "'", '"', "\\", "[", "]", "{", "}", ", ", "---", "...", "%YAML 1.2", "%TAG ! x", "~", "null", "true",
-    "1e3", ".inf", ".nan", "0x1F", "0o17", "1_000", "2026-01-01", "-5", "10", "22.95", "\t", " ", "  ",
-    "\n", "\r\n", "\r", "\ufeff", "\x00", "\x85", "\u2028", "\u3000", "３", "≥", ">=", "万元", "项目名称",
-    "项目金额", "本年度绩效目标", "绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "满意度",
-    "资金支出计划", "3月底", "已确认问题",
+    ": ",
+    ":",
+    "- ",
+    "-",
+    "? ",
+    "#",
+    " #",
+    "&a ",
+    "*a",
+    "!!str ",
+    "!!python/object ",
+    "!x ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "\\",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "---",
+    "...",
+    "%YAML 1.2",
+    "%TAG ! x",
+    "~",
+    "null",
+    "true",
+    "1e3",
+    ".inf",
+    ".nan",
+    "0x1F",
+    "0o17",
+    "1_000",
+    "2026-01-01",
+    "-5",
+    "10",
+    "22.95",
+    "\t",
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\r",
+    "\ufeff",
+    "\x00",
+    "\x85",
+    "\u2028",
+    "\u3000",
+    "３",
+    "≥",
+    ">=",
+    "万元",
+    "项目名称",
+    "项目金额",
+    "本年度绩效目标",
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "满意度",
+    "资金支出计划",
+    "3月底",
+    "已确认问题",
 ]
 yamlish = st.lists(st.one_of(st.sampled_from(YAML_TOKENS), st.text(max_size=3)), max_size=40).map("".join)
 any_text = st.one_of(st.text(), yamlish)
@@ -72,9 +131,39 @@ any_bytes = st.one_of(
 )
 
 VALUE_TOKENS = [
-    "~", "null", "''", "' '", "-1", "0", "1e400", "1e-400", "100", "22.95", "'１００'", "'100'", "'  甲 '",
-    "满意度", "'>='", "≥", "定性", "[]", "{}", "[甲, 乙]", "{甲: 1}", "'2026-01-01'", "2026-01-01",
-    "2025年", "3月底", "true", "甲: 乙", "'#'", "&a 甲", "*a", "!!str 甲", "|", "46000",
+    "~",
+    "null",
+    "''",
+    "' '",
+    "-1",
+    "0",
+    "1e400",
+    "1e-400",
+    "100",
+    "22.95",
+    "'１００'",
+    "'100'",
+    "'  甲 '",
+    "满意度",
+    "'>='",
+    "≥",
+    "定性",
+    "[]",
+    "{}",
+    "[甲, 乙]",
+    "{甲: 1}",
+    "'2026-01-01'",
+    "2026-01-01",
+    "2025年",
+    "3月底",
+    "true",
+    "甲: 乙",
+    "'#'",
+    "&a 甲",
+    "*a",
+    "!!str 甲",
+    "|",
+    "46000",
 ]
 
 
@@ -84,12 +173,12 @@ def _index(draw: st.DrawFn, items: list[str]) -> int:
 
 def delete_line(draw: st.DrawFn, lines: list[str]) -> list[str]:
     i = _index(draw, lines)
-    return lines[:i] + lines[i + 1:]
+    return lines[:i] + lines[i + 1 :]
 
 
 def duplicate_line(draw: st.DrawFn, lines: list[str]) -> list[str]:
     i = _index(draw, lines)
-    return lines[:i + 1] + lines[i:]
+    return lines[: i + 1] + lines[i:]
 
 
 def swap_lines(draw: st.DrawFn, lines: list[str]) -> list[str]:
@@ -112,8 +201,7 @@ def insert_tab(draw: st.DrawFn, lines: list[str]) -> list[str]:
 
 
 def insert_characters(draw: st.DrawFn, lines: list[str]) -> list[str]:
-    return insert_text(draw, lines, draw(st.one_of(st.text(min_size=1, max_size=3),
-                                                   st.sampled_from(YAML_TOKENS))))
+    return insert_text(draw, lines, draw(st.one_of(st.text(min_size=1, max_size=3), st.sampled_from(YAML_TOKENS))))
 
 
 def change_indentation(draw: st.DrawFn, lines: list[str]) -> list[str]:
@@ -135,7 +223,17 @@ def replace_value(draw: st.DrawFn, lines: list[str]) -> list[str]:
 
 
 KEY_TOKENS = [
-    "~", "3", "1.5", "true", "[1]", "''", "'3月底'", "13月底", "项目名", "年度本级预算金额", "2026-01-01",
+    "~",
+    "3",
+    "1.5",
+    "true",
+    "[1]",
+    "''",
+    "'3月底'",
+    "13月底",
+    "项目名",
+    "年度本级预算金额",
+    "2026-01-01",
 ]
 
 
@@ -144,19 +242,26 @@ def replace_key(draw: st.DrawFn, lines: list[str]) -> list[str]:
     key, sep, value = lines[i].partition(": ")
     out = list(lines)
     if sep:
-        indent = key[:len(key) - len(key.lstrip(" -"))]
+        indent = key[: len(key) - len(key.lstrip(" -"))]
         out[i] = indent + draw(st.sampled_from(KEY_TOKENS)) + sep + value
     return out
 
 
 def truncate(draw: st.DrawFn, lines: list[str]) -> list[str]:
     text = "\n".join(lines)
-    return text[:draw(st.integers(0, len(text)))].split("\n")
+    return text[: draw(st.integers(0, len(text)))].split("\n")
 
 
 MUTATIONS: list[Callable[[st.DrawFn, list[str]], list[str]]] = [
-    delete_line, duplicate_line, swap_lines, insert_tab, insert_characters, change_indentation,
-    replace_value, replace_key, truncate,
+    delete_line,
+    duplicate_line,
+    swap_lines,
+    insert_tab,
+    insert_characters,
+    change_indentation,
+    replace_value,
+    replace_key,
+    truncate,
 ]
 
 
@@ -280,8 +385,7 @@ def test_format_is_idempotent_and_keeps_data_of_edited_valid_files(case: tuple[P
 
 def _plain_text(min_size: int = 0) -> st.SearchStrategy[str]:
     """Text as it stands after fmt: no white space at either end, no full-width digits."""
-    chars = st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn"),
-                          exclude_characters="０１２３４５６７８９")
+    chars = st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn"), exclude_characters="０１２３４５６７８９")
     return st.text(chars, max_size=30).map(str.strip).filter(lambda s: len(s) >= min_size)
 
 
@@ -302,8 +406,7 @@ def indicator_row(draw: st.DrawFn) -> dict[str, Any]:
     words = _plain_text(1)
     if operator != "定性":
         words = words.filter(lambda s: as_number(s) is None)  # fmt would make "90" a number
-    row.update({"三级指标": draw(_plain_text(1)), "指标值类型": operator,
-                "指标值": draw(st.one_of(AMOUNT, words))})
+    row.update({"三级指标": draw(_plain_text(1)), "指标值类型": operator, "指标值": draw(st.one_of(AMOUNT, words))})
     for key in ("度量单位", "指标说明", "确定依据", "备注"):
         if draw(st.booleans()):
             row[key] = draw(_plain_text())
@@ -326,9 +429,12 @@ def canonical_project(draw: st.DrawFn) -> dict[str, Any]:
         "资金来源": st.fixed_dictionaries({}, optional={"财政资金": AMOUNT, "其他资金": AMOUNT}),
         "资金支出计划": st.dictionaries(st.integers(1, 12).map(lambda m: f"{m}月底"), st.integers(0, 100)),
         "备注": _plain_text(),
-        "已确认问题": st.lists(st.fixed_dictionaries(
-            {"代码": st.sampled_from(sorted(CATALOGUE)), "理由": _plain_text(2)},
-            optional={"位置": _plain_text(1)}), max_size=2),
+        "已确认问题": st.lists(
+            st.fixed_dictionaries(
+                {"代码": st.sampled_from(sorted(CATALOGUE)), "理由": _plain_text(2)}, optional={"位置": _plain_text(1)}
+            ),
+            max_size=2,
+        ),
     }
     for key, strategy in optional.items():
         if draw(st.booleans()):
@@ -377,8 +483,9 @@ def test_numbers_load_as_exact_decimals() -> None:
 def test_number_keys_in_spending_plan_are_reported_not_raised(make_tree: Callable[..., Path]) -> None:
     """``3: 25`` instead of ``3月底: 25``: the schema's key pattern ignores keys that are not text,
     so the file passed the schema and the spending-plan rule raised AttributeError."""
-    unit = make_tree({"甲.yaml": "项目名称: 甲\n项目金额: 10\n本年度绩效目标: 甲\n"
-                                 "资金支出计划:\n  3: 25\n  12: 100\n绩效指标: []\n"})
+    unit = make_tree(
+        {"甲.yaml": "项目名称: 甲\n项目金额: 10\n本年度绩效目标: 甲\n资金支出计划:\n  3: 25\n  12: 100\n绩效指标: []\n"}
+    )
     report = check([unit.parent.parent], jobs=1)
     for diag in report.diagnostics:
         assert_well_formed(diag)

@@ -30,15 +30,59 @@ from generator.importers.read import read_bytes  # noqa: E402
 
 SEEDS = sorted((ROOT / "tests" / "seeds").glob("*.txt"))
 SEED_LINES = {path: path.read_text(encoding="utf-8").split("\n") for path in SEEDS}
-TOKENS = ["\t", "\t\t", "\n", "\n\n", " ", "\u3000", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "指标值类型",
-          "项目名称", "项目金额", "产出指标", "数量指标", "成本指标", "满意度指标", "≥", "≤", "=", "定性", "10", "１０",
-          "万元", "%", "/", "<p>", "</p>", "<br>", "合计", "序号", "填报单位：", "金额单位：万元", "2026年", "甲", "1、",
-          "（一）", "=SUM(A1)", "..", "/etc/passwd", "CON", "\x00", "\ufeff", "\r"]
+TOKENS = [
+    "\t",
+    "\t\t",
+    "\n",
+    "\n\n",
+    " ",
+    "\u3000",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "度量单位",
+    "指标值类型",
+    "项目名称",
+    "项目金额",
+    "产出指标",
+    "数量指标",
+    "成本指标",
+    "满意度指标",
+    "≥",
+    "≤",
+    "=",
+    "定性",
+    "10",
+    "１０",
+    "万元",
+    "%",
+    "/",
+    "<p>",
+    "</p>",
+    "<br>",
+    "合计",
+    "序号",
+    "填报单位：",
+    "金额单位：万元",
+    "2026年",
+    "甲",
+    "1、",
+    "（一）",
+    "=SUM(A1)",
+    "..",
+    "/etc/passwd",
+    "CON",
+    "\x00",
+    "\ufeff",
+    "\r",
+]
 
 
 def examples(n: int) -> settings:
-    return settings(max_examples=n, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                           HealthCheck.too_slow])
+    return settings(
+        max_examples=n, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    )
 
 
 def _index(draw: st.DrawFn, lines: list[str]) -> int:
@@ -61,9 +105,9 @@ def _edit(draw: st.DrawFn, lines: list[str]) -> list[str]:
         out[i] = out[i][:at] + token + out[i][at:]
     elif kind == "split":
         at = draw(st.integers(0, len(out[i])))
-        out[i:i + 1] = [out[i][:at], out[i][at:]]
+        out[i : i + 1] = [out[i][:at], out[i][at:]]
     else:
-        out = out[:i + 1]
+        out = out[: i + 1]
     return out or [""]
 
 
@@ -91,8 +135,10 @@ def test_random_text_in_either_style_imports_cleanly(parts: list[str]) -> None:
 
 
 @examples(60)
-@given(raw=st.one_of(st.binary(max_size=400), st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b)),
-       suffix=st.sampled_from([".txt", ".docx", ".xlsx"]))
+@given(
+    raw=st.one_of(st.binary(max_size=400), st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b)),
+    suffix=st.sampled_from([".txt", ".docx", ".xlsx"]),
+)
 def test_random_bytes_under_any_name_give_findings_not_tracebacks(raw: bytes, suffix: str, tmp_path: Path) -> None:
     source = tmp_path / f"文件{suffix}"
     source.write_bytes(raw)
@@ -104,13 +150,53 @@ def test_random_bytes_under_any_name_give_findings_not_tracebacks(raw: bytes, su
 @st.composite
 def zip_archive(draw: st.DrawFn) -> bytes:
     """A zip with some of the parts of an Office file, each holding random XML-ish text."""
-    names = draw(st.lists(st.sampled_from([
-        "[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml",
-        "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
-        "xl/styles.xml", "../evil.xml", "/abs.xml", "readme.txt"]), unique=True, max_size=8))
-    xmlish = st.lists(st.sampled_from(["<", ">", "</", "/>", "w:p", "w:t", "row", "c", "v", "t=\"s\"", "r=\"A1\"",
-                                       "0", "甲", "<?xml version=\"1.0\"?>", "&amp;", "&#0;", "xmlns:w=\"x\""]),
-                      max_size=30).map("".join)
+    names = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "[Content_Types].xml",
+                    "_rels/.rels",
+                    "word/document.xml",
+                    "word/_rels/document.xml.rels",
+                    "word/styles.xml",
+                    "xl/workbook.xml",
+                    "xl/_rels/workbook.xml.rels",
+                    "xl/worksheets/sheet1.xml",
+                    "xl/sharedStrings.xml",
+                    "xl/styles.xml",
+                    "../evil.xml",
+                    "/abs.xml",
+                    "readme.txt",
+                ]
+            ),
+            unique=True,
+            max_size=8,
+        )
+    )
+    xmlish = st.lists(
+        st.sampled_from(
+            [
+                "<",
+                ">",
+                "</",
+                "/>",
+                "w:p",
+                "w:t",
+                "row",
+                "c",
+                "v",
+                't="s"',
+                'r="A1"',
+                "0",
+                "甲",
+                '<?xml version="1.0"?>',
+                "&amp;",
+                "&#0;",
+                'xmlns:w="x"',
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name in names:
@@ -127,9 +213,13 @@ def test_zips_that_are_not_sound_office_files(raw: bytes, suffix: str) -> None:
 
 
 # Text a cell can hold (Excel refuses control characters; openpyxl raises on them).
-CELL_TEXT = st.one_of(st.sampled_from(TOKENS[:-3]), st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=6),
-                      st.integers(-5, 10**6),
-                      st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans())
+CELL_TEXT = st.one_of(
+    st.sampled_from(TOKENS[:-3]),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=6),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+)
 
 
 @st.composite
@@ -222,16 +312,20 @@ def test_external_entities_in_office_files_are_never_read(tmp_path: Path, suffix
         out = io.BytesIO()
         docx.Document().save(out)
         name = "word/document.xml"
-        part = (doctype + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-                "<w:p><w:r><w:t>项目名称 &x;</w:t></w:r></w:p></w:body></w:document>")
+        part = (
+            doctype + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            "<w:p><w:r><w:t>项目名称 &x;</w:t></w:r></w:p></w:body></w:document>"
+        )
     else:
         from openpyxl import Workbook
 
         out = io.BytesIO()
         Workbook().save(out)
         name = "xl/worksheets/sheet1.xml"
-        part = (doctype + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                '<row r="1"><c r="A1" t="inlineStr"><is><t>项目名称 &x;</t></is></c></row></sheetData></worksheet>')
+        part = (
+            doctype + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>项目名称 &x;</t></is></c></row></sheetData></worksheet>'
+        )
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
     source = tmp_path / f"实体{suffix}"

@@ -29,8 +29,13 @@ HARNESSES = list(fuzz_run.HARNESSES)
 
 
 def regression_inputs() -> list[tuple[str, Path]]:
-    return [(folder.name, path) for folder in sorted(fuzz_run.REGRESSIONS.iterdir()) if folder.is_dir()
-            for path in sorted(folder.iterdir()) if path.is_file()]
+    return [
+        (folder.name, path)
+        for folder in sorted(fuzz_run.REGRESSIONS.iterdir())
+        if folder.is_dir()
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+    ]
 
 
 @pytest.mark.parametrize(("harness", "path"), regression_inputs(), ids=lambda v: v.name if isinstance(v, Path) else v)

@@ -33,8 +33,10 @@ def run(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess[s
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "PRE_COMMIT_HOME": str(home),
-        "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "GIT_AUTHOR_NAME": "测试",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "测试",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
     }
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
@@ -190,13 +192,27 @@ def test_ci_runs_the_hook_on_a_range_and_sees_its_deletions(clone: Path, home: P
     assert f"{OFFICE}/单位.yaml:28:13: 错误 [X003]" in result.stdout
 
 
-def test_init_with_online_hooks_installs_the_tagged_version(hook_repo: tuple[Path, str], home: Path,
-                                                             tmp_path: Path) -> None:
+def test_init_with_online_hooks_installs_the_tagged_version(hook_repo: tuple[Path, str], home: Path, tmp_path: Path) -> None:
     """jixiao init pins the hooks to v + jixiao --version; pre-commit finds that tag in the jixiao repository,
     installs it, and the first commit goes through its hooks."""
     repo, _ = hook_repo
-    ok(["jixiao", "init", "数据", "--region", "株洲市渌口区", "--layout", "湖南", "--hooks", "online",
-        "--jixiao-repo", repo.as_uri()], tmp_path, home)
+    ok(
+        [
+            "jixiao",
+            "init",
+            "数据",
+            "--region",
+            "株洲市渌口区",
+            "--layout",
+            "湖南",
+            "--hooks",
+            "online",
+            "--jixiao-repo",
+            repo.as_uri(),
+        ],
+        tmp_path,
+        home,
+    )
     data = tmp_path / "数据"
     assert f"    rev: {TAG}\n" in (data / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     ok(["pre-commit", "install"], data, home)

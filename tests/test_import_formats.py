@@ -38,8 +38,12 @@ def merges(table: Table) -> tuple[list[tuple[int, int, int]], list[tuple[int, in
         while r < len(grid):
             if grid[r][col] and sum(1 for t in grid[r] if t) >= 3:
                 last = r
-                while last + 1 < len(grid) and not grid[last + 1][col] and (last + 1, 1, width - 1) not in across \
-                        and any(grid[last + 1]):
+                while (
+                    last + 1 < len(grid)
+                    and not grid[last + 1][col]
+                    and (last + 1, 1, width - 1) not in across
+                    and any(grid[last + 1])
+                ):
                     last += 1
                 if last > r:
                     down.append((col, r, last))
@@ -205,9 +209,11 @@ def test_import_of_the_rendered_tables_gives_the_data_back(data_copy: Path, tmp_
     for path in sorted(out.rglob("*.yaml")):
         relative = path.relative_to(out)
         assert without_unprinted(path.read_text(encoding="utf-8")) == without_unprinted(
-            (data_copy / relative).read_text(encoding="utf-8")), relative
+            (data_copy / relative).read_text(encoding="utf-8")
+        ), relative
     assert sorted(p.relative_to(out) for p in out.rglob("*.yaml")) == sorted(
-        p.relative_to(data_copy) for p in data_copy.rglob("*.yaml"))
+        p.relative_to(data_copy) for p in data_copy.rglob("*.yaml")
+    )
 
 
 def test_docx_text_inside_wrappers_is_read_and_deleted_text_is_not(tmp_path: Path) -> None:
@@ -231,7 +237,8 @@ def test_docx_text_inside_wrappers_is_read_and_deleted_text_is_not(tmp_path: Pat
         "</w:p></w:tc></w:sdtContent></w:sdt></w:tr>"
         f"<w:tr><w:tc><w:p>{run('前')}</w:p><w:tbl><w:tr><w:tc><w:p>{run('甲')}</w:p></w:tc><w:tc><w:p/></w:tc>"
         f"<w:tc><w:p>{run('乙')}</w:p></w:tc></w:tr></w:tbl><w:p>{run('后')}</w:p></w:tc>"
-        f"<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:sdtContent></w:sdt>")
+        f"<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:sdtContent></w:sdt>"
+    )
     path = tmp_path / "wrapped.docx"
     docx.Document().save(str(path))
     with zipfile.ZipFile(path) as archive:

@@ -54,8 +54,12 @@ def leaves(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def same(a: Any, b: Any) -> bool:
-    if isinstance(a, int | float | Decimal) and isinstance(b, int | float | Decimal) \
-            and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, int | float | Decimal)
+        and isinstance(b, int | float | Decimal)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         return Decimal(str(a)) == Decimal(str(b))
     # White space aside: the import removes the spaces line wraps leave between Chinese words (I022 says so).
     return "".join(str(a).split()) == "".join(str(b).split())
@@ -126,8 +130,7 @@ def import_tables(site: Path, fmt: str, out: Path) -> list[Diagnostic]:
 
 
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
-def test_the_sample_regions_import_from_their_printed_tables(printed: tuple[Path, Path], tmp_path: Path,
-                                                             fmt: str) -> None:
+def test_the_sample_regions_import_from_their_printed_tables(printed: tuple[Path, Path], tmp_path: Path, fmt: str) -> None:
     data, site = printed
     out = tmp_path / "data"
     found = import_tables(site, fmt, out)
@@ -194,8 +197,11 @@ def write_xlsx(blocks: list[Block], target: Path) -> Path:
 
 
 def project_data(region: str) -> list[dict[str, Any]]:
-    return [load(p).data for p in sorted((REGIONS / region).glob("*/*/*.yaml"))  # type: ignore[union-attr]
-            if p.name != "单位.yaml"]
+    return [
+        load(p).data
+        for p in sorted((REGIONS / region).glob("*/*/*.yaml"))  # type: ignore[union-attr]
+        if p.name != "单位.yaml"
+    ]
 
 
 def number(value: Any) -> str:
@@ -219,8 +225,16 @@ def xiangtan_form(project: dict[str, Any], unit: str) -> list[Block]:
     ]
     shown = {"服务对象满意度指标": "社会公众或服务对象满意度指标"}
     for ind in project["绩效指标"]:
-        rows.append(["", ind["一级指标"], shown.get(ind["二级指标"], ind["二级指标"]), ind.get("三级指标", ""),
-                     with_sign(ind) if "三级指标" in ind else "", ind.get("确定依据", "")])
+        rows.append(
+            [
+                "",
+                ind["一级指标"],
+                shown.get(ind["二级指标"], ind["二级指标"]),
+                ind.get("三级指标", ""),
+                with_sign(ind) if "三级指标" in ind else "",
+                ind.get("确定依据", ""),
+            ]
+        )
     rows += [["财政部门审核意见", "同意", "", ""], ["单位负责人签字：张三", "", "日期：2023年10月13日", ""]]
     return [f"{2023}年项目支出绩效目标申报表", f"填报单位（盖章）：{unit}", "单位：万元", rows]
 
@@ -241,23 +255,62 @@ def wuhai_form(project: dict[str, Any]) -> list[Block]:
         ["一级指标", "二级指标", "三级指标", "指标性质", "指标方向", "指标值", "度量单位", "分值", "备注"],
     ]
     for ind in project["绩效指标"]:
-        rows.append([ind["一级指标"], ind["二级指标"], ind["三级指标"], ind["指标方向"], ind["指标值类型"],
-                     number(ind["指标值"]), ind.get("度量单位", ""), number(ind["权重"]), ""])
+        rows.append(
+            [
+                ind["一级指标"],
+                ind["二级指标"],
+                ind["三级指标"],
+                ind["指标方向"],
+                ind["指标值类型"],
+                number(ind["指标值"]),
+                ind.get("度量单位", ""),
+                number(ind["权重"]),
+                "",
+            ]
+        )
     rows.append(["单位（盖章）", "", "", "", "填报日期：2021年1月5日"])
     return [f"{project['项目名称']}项目绩效目标表", "（2021年）", rows]
 
 
 def jingyan_sheet(projects: list[dict[str, Any]]) -> list[Block]:
     """井研县's sheet typed otherwise: the columns in another order, 预算金额 and 指标方向 for 预算数 and 指标方向性."""
-    rows = [["项目名称", "单位名称", "预算金额", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质",
-             "指标值", "度量单位", "权重", "指标方向"]]
+    rows = [
+        [
+            "项目名称",
+            "单位名称",
+            "预算金额",
+            "年度目标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标性质",
+            "指标值",
+            "度量单位",
+            "权重",
+            "指标方向",
+        ]
+    ]
     for project in sorted(projects, key=lambda p: p.get("序号", 0)):
         for i, ind in enumerate(project["绩效指标"]):
-            head = [project["项目名称"], "820001-井研县马踏镇人民政府", f"{project['项目金额']:,.2f}",
-                    project["本年度绩效目标"]] if i == 0 else ["", "", "", ""]
+            head = (
+                [project["项目名称"], "820001-井研县马踏镇人民政府", f"{project['项目金额']:,.2f}", project["本年度绩效目标"]]
+                if i == 0
+                else ["", "", "", ""]
+            )
             direction = {"正向": "正向指标", "反向": "反向指标"}.get(ind.get("指标方向", ""), "")
-            rows.append([*head, ind["一级指标"], ind["二级指标"], ind["三级指标"], ind["指标值类型"],
-                         number(ind["指标值"]), ind["度量单位"], number(ind["权重"]), direction])
+            rows.append(
+                [
+                    *head,
+                    ind["一级指标"],
+                    ind["二级指标"],
+                    ind["三级指标"],
+                    ind["指标值类型"],
+                    number(ind["指标值"]),
+                    ind["度量单位"],
+                    number(ind["权重"]),
+                    direction,
+                ]
+            )
     return ["部门预算项目绩效目标申报表（2023年度）", "金额单位：元", rows]
 
 
@@ -358,8 +411,15 @@ def ezhou_form(project: dict[str, Any]) -> list[Block]:
         ["项目预算成本构成", "金额", "测算依据", "2020年实际执行数", "2021年实际执行数"],
     ]
     for item in project["预算明细"]:
-        rows.append([item["支出内容"], number(item["金额"]), item["测算依据"], number(item["前年实际执行数"]),
-                     number(item["上年实际执行数"])])
+        rows.append(
+            [
+                item["支出内容"],
+                number(item["金额"]),
+                item["测算依据"],
+                number(item["前年实际执行数"]),
+                number(item["上年实际执行数"]),
+            ]
+        )
     rows.append(["合计", "814", "", "662.88", "794.55"])
     rows.append(["绩效目标", project["本年度绩效目标"]])
     rows.append(["一级指标", "二级指标", "绩效标准", "当年预期实现值", ""])
@@ -375,14 +435,30 @@ def wuhai_paired(project: dict[str, Any]) -> list[Block]:
         ["项目名称", project["项目名称"], "项目类别", f"({project['项目类别编码']}){project['项目类别']}"],
         ["主管部门", project["主管部门"], "实施单位", project["实施单位"]],
         ["归口科室", project["归口科室"], "", ""],
-        ["资金总额", number(project["项目金额"]), "其中：财政拨款数", number(project["资金来源"]["财政资金"]),
-         "其他资金", number(project["资金来源"]["其他资金"])],
+        [
+            "资金总额",
+            number(project["项目金额"]),
+            "其中：财政拨款数",
+            number(project["资金来源"]["财政资金"]),
+            "其他资金",
+            number(project["资金来源"]["其他资金"]),
+        ],
         ["年度目标", project["本年度绩效目标"]],
         ["一级指标", "二级指标", "三级指标", "指标方向", "目标值", "计量单位", "指标性质", "分值"],
     ]
     for ind in project["绩效指标"]:
-        rows.append([ind["一级指标"], ind["二级指标"], ind["三级指标"], ind["指标值类型"], number(ind["指标值"]),
-                     ind.get("度量单位", ""), ind["指标方向"], number(ind["权重"])])
+        rows.append(
+            [
+                ind["一级指标"],
+                ind["二级指标"],
+                ind["三级指标"],
+                ind["指标值类型"],
+                number(ind["指标值"]),
+                ind.get("度量单位", ""),
+                ind["指标方向"],
+                number(ind["权重"]),
+            ]
+        )
     return [f"{project['项目名称']}项目绩效目标表", "（2021年）", rows]
 
 

@@ -69,27 +69,35 @@ def codes(result: ImportResult) -> list[str]:
 def test_a_clean_table_imports_without_importer_findings(tmp_path: Path) -> None:
     result, out = run(tmp_path, HEADER + "\n".join(GOOD_ROWS) + "\n")
     assert [c for c in codes(result) if c.startswith("I") and c != "I040"] == ["I014"]  # "无" of the 定性 row
-    assert indicators(out)[2] == {"一级指标": "效益指标", "二级指标": "社会效益指标", "三级指标": "宣传效果",
-                                  "指标值类型": "定性", "指标值": "明显提升"}
+    assert indicators(out)[2] == {
+        "一级指标": "效益指标",
+        "二级指标": "社会效益指标",
+        "三级指标": "宣传效果",
+        "指标值类型": "定性",
+        "指标值": "明显提升",
+    }
     assert (out / "某某市某某区" / "地区.yaml").read_text(encoding="utf-8").count("版式: 湖南") == 1
 
 
-@pytest.mark.parametrize(("row", "code", "expected"), [
-    # operator, number and unit rotated
-    ("\t成本指标\t经济成本指标\t宣传经费\t≤\t10\t万元\t", "I020",
-     {"指标值类型": "≤", "指标值": "10", "度量单位": "万元"}),
-    # everything one cell to the right, the operator in 备注
-    ("\t成本指标\t经济成本指标\t宣传经费\t\t10\t万元\t≤", "I020",
-     {"指标值类型": "≤", "指标值": "10", "度量单位": "万元"}),
-    # a 定性 value in 备注
-    ("\t成本指标\t经济成本指标\t宣传经费\t定性\t\t\t效果好", "I020", {"指标值类型": "定性", "指标值": "效果好"}),
-    # the operator written into the value
-    ("\t成本指标\t经济成本指标\t宣传经费\t≤10万元\t\t\t", "I023",
-     {"指标值类型": "≤", "指标值": "10", "度量单位": "万元"}),
-    # full-width digits and a line-wrap space in the unit
-    ("\t成本指标\t经济成本 指标\t宣传经费\t１０\t万 元\t≤\t", "I022",
-     {"二级指标": "经济成本指标", "指标值": "10", "度量单位": "万元"}),
-])
+@pytest.mark.parametrize(
+    ("row", "code", "expected"),
+    [
+        # operator, number and unit rotated
+        ("\t成本指标\t经济成本指标\t宣传经费\t≤\t10\t万元\t", "I020", {"指标值类型": "≤", "指标值": "10", "度量单位": "万元"}),
+        # everything one cell to the right, the operator in 备注
+        ("\t成本指标\t经济成本指标\t宣传经费\t\t10\t万元\t≤", "I020", {"指标值类型": "≤", "指标值": "10", "度量单位": "万元"}),
+        # a 定性 value in 备注
+        ("\t成本指标\t经济成本指标\t宣传经费\t定性\t\t\t效果好", "I020", {"指标值类型": "定性", "指标值": "效果好"}),
+        # the operator written into the value
+        ("\t成本指标\t经济成本指标\t宣传经费\t≤10万元\t\t\t", "I023", {"指标值类型": "≤", "指标值": "10", "度量单位": "万元"}),
+        # full-width digits and a line-wrap space in the unit
+        (
+            "\t成本指标\t经济成本 指标\t宣传经费\t１０\t万 元\t≤\t",
+            "I022",
+            {"二级指标": "经济成本指标", "指标值": "10", "度量单位": "万元"},
+        ),
+    ],
+)
 def test_repairs_are_made_and_reported(tmp_path: Path, row: str, code: str, expected: dict[str, str]) -> None:
     result, out = run(tmp_path, HEADER + row + "\n" + "\n".join(GOOD_ROWS[1:]) + "\n")
     assert code in codes(result)
@@ -98,8 +106,12 @@ def test_repairs_are_made_and_reported(tmp_path: Path, row: str, code: str, expe
 
 
 def test_labels_that_slid_left_are_realigned(tmp_path: Path) -> None:
-    rows = [GOOD_ROWS[0], GOOD_ROWS[1], "\t质量指标\t合格率\t100\t%\t=\t\t",
-            "满意度指标\t服务对象满意度指标\t满意度\t90\t%\t≥\t\t"]
+    rows = [
+        GOOD_ROWS[0],
+        GOOD_ROWS[1],
+        "\t质量指标\t合格率\t100\t%\t=\t\t",
+        "满意度指标\t服务对象满意度指标\t满意度\t90\t%\t≥\t\t",
+    ]
     result, out = run(tmp_path, HEADER + "\n".join(rows) + "\n")
     assert codes(result).count("I021") == 2
     found = indicators(out)
@@ -131,8 +143,10 @@ def test_html_and_numbered_lists(tmp_path: Path) -> None:
 
 
 def test_summary_cross_checks(tmp_path: Path) -> None:
-    summary = ("2026年项目支出方向绩效目标汇总表\n填报单位（盖章）：中共某某市某某区委宣传部\n"
-               "序号\t项目名称\t项目金额（万元）\t备注\n1\t宣传专项经费\t12\t新增\n2\t没有表的项目\t5\t\n合计金额\t\t18\t\n")
+    summary = (
+        "2026年项目支出方向绩效目标汇总表\n填报单位（盖章）：中共某某市某某区委宣传部\n"
+        "序号\t项目名称\t项目金额（万元）\t备注\n1\t宣传专项经费\t12\t新增\n2\t没有表的项目\t5\t\n合计金额\t\t18\t\n"
+    )
     result, out = run(tmp_path, summary + HEADER.replace("项目金额\t10", "项目金额\t") + "\n".join(GOOD_ROWS) + "\n")
     found = {d.code: d.message for d in result.report.diagnostics}
     assert "宣传专项经费" in found["I030"] and "没有表的项目" in found["I032"]
@@ -156,8 +170,16 @@ def test_printed_unit_names(tmp_path: Path) -> None:
 def test_tables_of_another_unit_in_the_same_file_are_a_doubt(tmp_path: Path) -> None:
     rows = "\n".join(GOOD_ROWS) + "\n"
     other = HEADER.replace("中共某某市某某区委宣传部", "某某市某某区档案馆")
-    text = HEADER + rows + HEADER.replace("宣传经费", "二") + rows + other.replace("宣传经费", "三") + rows \
-        + other.replace("宣传经费", "四") + rows
+    text = (
+        HEADER
+        + rows
+        + HEADER.replace("宣传经费", "二")
+        + rows
+        + other.replace("宣传经费", "三")
+        + rows
+        + other.replace("宣传经费", "四")
+        + rows
+    )
     result, _ = run(tmp_path, text)
     doubts = [d for d in result.report.diagnostics if d.code == "I037"]
     assert len(doubts) == 2 and "档案馆" in doubts[0].message
@@ -177,16 +199,19 @@ def test_text_that_holds_no_table(tmp_path: Path) -> None:
     assert result.report.exit_code() == 1
 
 
-@pytest.mark.parametrize(("name", "content", "code"), [
-    ("空.txt", b"", "I003"),
-    ("空白.txt", b"  \n\t\n", "I003"),
-    ("二进制.txt", b"\x00\x01\x02binary\xff", "I001"),
-    ("假的.docx", "项目名称\t甲\n".encode(), "I002"),
-    ("假的.xlsx", b"PK\x03\x04 not really a zip", "I002"),
-    ("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "I001"),
-    ("乱码.txt", b"abc\x80\xff\x80", "I001"),
-    ("半个字.txt", b"\xff\xfe\x00\xd8", "I002"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("空.txt", b"", "I003"),
+        ("空白.txt", b"  \n\t\n", "I003"),
+        ("二进制.txt", b"\x00\x01\x02binary\xff", "I001"),
+        ("假的.docx", "项目名称\t甲\n".encode(), "I002"),
+        ("假的.xlsx", b"PK\x03\x04 not really a zip", "I002"),
+        ("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "I001"),
+        ("乱码.txt", b"abc\x80\xff\x80", "I001"),
+        ("半个字.txt", b"\xff\xfe\x00\xd8", "I002"),
+    ],
+)
 def test_broken_files_give_diagnostics_not_tracebacks(tmp_path: Path, name: str, content: bytes, code: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)
@@ -223,7 +248,8 @@ def test_a_sheet_with_far_away_cells_is_read_quickly(tmp_path: Path) -> None:
     book.save(str(path))
     result = import_sources([path], Options(out=tmp_path / "data"))
     assert [(d.code, d.line, d.column, d.field) for d in result.report.diagnostics] == [
-        ("I006", 900000, 3, "工作表“Sheet” C900000")]
+        ("I006", 900000, 3, "工作表“Sheet” C900000")
+    ]
 
 
 def test_huge_text_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -271,14 +297,26 @@ def _office_bytes(kind: str, parts: dict[str, bytes]) -> bytes:
     return result.getvalue()
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("空白文档.docx", lambda: _office_bytes("docx", {})),
-    ("只有图片的文档.docx", lambda: _office_bytes("docx", {"word/document.xml": (
-        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
-        b"<w:drawing/></w:r></w:p><w:sectPr/></w:body></w:document>")})),
-    ("空白工作簿.xlsx", lambda: _office_bytes("xlsx", {})),
-    ("全角空格.txt", lambda: "\u3000\n\u3000\u3000\n".encode()),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("空白文档.docx", lambda: _office_bytes("docx", {})),
+        (
+            "只有图片的文档.docx",
+            lambda: _office_bytes(
+                "docx",
+                {
+                    "word/document.xml": (
+                        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+                        b"<w:drawing/></w:r></w:p><w:sectPr/></w:body></w:document>"
+                    )
+                },
+            ),
+        ),
+        ("空白工作簿.xlsx", lambda: _office_bytes("xlsx", {})),
+        ("全角空格.txt", lambda: "\u3000\n\u3000\u3000\n".encode()),
+    ],
+)
 def test_a_file_with_nothing_to_import_is_never_silent(tmp_path: Path, name: str, content: Any) -> None:
     source = tmp_path / name
     source.write_bytes(content())
@@ -289,13 +327,16 @@ def test_a_file_with_nothing_to_import_is_never_silent(tmp_path: Path, name: str
 
 @pytest.mark.parametrize("number", ["第一", "1.5", "1e400", "nan"])
 def test_a_sheet_row_numbered_with_no_whole_number_is_a_damaged_file(tmp_path: Path, number: str) -> None:
-    sheet = (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             f'<row r="{number}"><c t="inlineStr"><is><t>项目名称</t></is></c></row></sheetData></worksheet>')
+    sheet = (
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f'<row r="{number}"><c t="inlineStr"><is><t>项目名称</t></is></c></row></sheetData></worksheet>'
+    )
     source = tmp_path / "表.xlsx"
     source.write_bytes(_office_bytes("xlsx", {"xl/worksheets/sheet1.xml": sheet.encode()}))
     result = import_sources([source], Options(out=tmp_path / "data"))
     assert [(d.code, d.message) for d in result.report.diagnostics] == [
-        ("I002", f"Excel文件无法打开：工作表“Sheet”中的行号“{number}”不是整数")]
+        ("I002", f"Excel文件无法打开：工作表“Sheet”中的行号“{number}”不是整数")
+    ]
 
 
 def test_a_formula_without_a_saved_value(tmp_path: Path) -> None:
@@ -315,8 +356,30 @@ def test_a_formula_without_a_saved_value(tmp_path: Path) -> None:
     assert "I015" in codes(result)
 
 
-ALPHABET = st.sampled_from(["\t", "\n", " ", "一级指标", "二级指标", "三级指标", "指标值", "项目名称", "产出指标",
-                            "数量指标", "≥", "10", "万元", "/", "定性", "<p>", "合计", "序号", "填报单位：", "甲"])
+ALPHABET = st.sampled_from(
+    [
+        "\t",
+        "\n",
+        " ",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "项目名称",
+        "产出指标",
+        "数量指标",
+        "≥",
+        "10",
+        "万元",
+        "/",
+        "定性",
+        "<p>",
+        "合计",
+        "序号",
+        "填报单位：",
+        "甲",
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -416,21 +479,36 @@ def test_the_xlsx_form_round_trip(tmp_path: Path, layout: str, monkeypatch: pyte
     data = tmp_path / "data"
     runner = CliRunner()
     framework = "2021" if layout == "湖南" else "2015"
-    for args in (["new", "region", str(data / "某区"), "--name", "某某市某某区", "--layout", layout,
-                  "--framework", framework, "--code", "130000"],
-                 ["new", "unit", str(data / "某区" / "2026" / "某局"), "--name", "某某市某某区某局"],
-                 ["new", "project", str(data / "某区" / "2026" / "某局"), "宣传经费", "--amount", "10", "--xlsx"]):
+    for args in (
+        [
+            "new",
+            "region",
+            str(data / "某区"),
+            "--name",
+            "某某市某某区",
+            "--layout",
+            layout,
+            "--framework",
+            framework,
+            "--code",
+            "130000",
+        ],
+        ["new", "unit", str(data / "某区" / "2026" / "某局"), "--name", "某某市某某区某局"],
+        ["new", "project", str(data / "某区" / "2026" / "某局"), "宣传经费", "--amount", "10", "--xlsx"],
+    ):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
     form = tmp_path / "宣传经费.xlsx"
     book = load_workbook(form)
     sheet = book.active
     assert sheet is not None
-    rows = {sheet.cell(r, c).value: r for r in range(1, sheet.max_row + 1) for c in (1, 2, 3)
-            if sheet.cell(r, c).value}
+    rows = {sheet.cell(r, c).value: r for r in range(1, sheet.max_row + 1) for c in (1, 2, 3) if sheet.cell(r, c).value}
     first = 2 if layout == "湖南" else 1  # the 一级指标 column
-    values = ({"三级指标": 4, "指标值": 5, "度量单位": 6, "指标值类型": 7} if layout == "湖南"
-              else {"三级指标": 3, "指标说明": 4, "指标值": 5, "确定依据": 6})
+    values = (
+        {"三级指标": 4, "指标值": 5, "度量单位": 6, "指标值类型": 7}
+        if layout == "湖南"
+        else {"三级指标": 3, "指标说明": 4, "指标值": 5, "确定依据": 6}
+    )
     filled = {
         "数量指标": ("宣传次数", "3", "次", "≥"),
         "社会效益指标": ("宣传效果", "明显提升", "", "定性"),
@@ -470,9 +548,11 @@ def test_the_xlsx_form_keeps_a_unit_name_longer_than_a_cell(tmp_path: Path) -> N
 
     data = tmp_path / "data"
     runner = CliRunner()
-    for args in (["new", "region", str(data / "某区"), "--name", "某某市某某区", "--layout", "湖南", "--code", "130000"],
-                 ["new", "unit", str(data / "某区" / "2026" / "某局"), "--name", "某某市某某区某局"],
-                 ["new", "project", str(data / "某区" / "2026" / "某局"), "宣传经费", "--amount", "10"]):
+    for args in (
+        ["new", "region", str(data / "某区"), "--name", "某某市某某区", "--layout", "湖南", "--code", "130000"],
+        ["new", "unit", str(data / "某区" / "2026" / "某局"), "--name", "某某市某某区某局"],
+        ["new", "project", str(data / "某区" / "2026" / "某局"), "宣传经费", "--amount", "10"],
+    ):
         assert runner.invoke(cli, args).exit_code == 0
     unit_file = data / "某区" / "2026" / "某局" / "单位.yaml"
     name = "某" * 40_000 + "局"

@@ -34,8 +34,7 @@ pytestmark = pytest.mark.skipif(not SEED_FILES, reason="the seeds are not availa
 def region_code(seed: Path) -> str | None:
     """The Hunan seeds do not print their region's code: it is given with --code, as a user would."""
     hunan = seed.name[:3] in ("000", "001", "004")
-    return re.search(r"'(\d{6})'", (DATA / "株洲市渌口区" / "地区.yaml").read_text(encoding="utf-8")).group(1) \
-        if hunan else None  # type: ignore[union-attr]
+    return re.search(r"'(\d{6})'", (DATA / "株洲市渌口区" / "地区.yaml").read_text(encoding="utf-8")).group(1) if hunan else None  # type: ignore[union-attr]
 
 
 def import_into(tmp_path: Path, *seeds: Path, **options: object) -> tuple[Path, object]:
@@ -57,12 +56,12 @@ def test_seed_import_reproduces_data(seed: Path, tmp_path: Path) -> None:
     for relative in written:
         expected = DATA / relative
         assert expected.is_file(), f"import wrote {relative}, which data/ does not have"
-        assert strip_review((out / relative).read_text(encoding="utf-8")) == strip_review(
-            expected.read_text(encoding="utf-8")), relative
+        assert strip_review((out / relative).read_text(encoding="utf-8")) == strip_review(expected.read_text(encoding="utf-8")), (
+            relative
+        )
     unit_dirs = {p.parent for p in written if p.name == "单位.yaml"}
     for unit_dir in unit_dirs:
-        assert sorted(p.name for p in (DATA / unit_dir).glob("*.yaml")) == sorted(
-            p.name for p in (out / unit_dir).glob("*.yaml"))
+        assert sorted(p.name for p in (DATA / unit_dir).glob("*.yaml")) == sorted(p.name for p in (out / unit_dir).glob("*.yaml"))
 
 
 def test_importing_the_seeds_into_data_changes_nothing(data_copy: Path) -> None:
@@ -105,9 +104,12 @@ def test_seed_mistakes_surface_through_general_rules(tmp_path: Path) -> None:
 
 def is_form_label(text: str) -> bool:
     flat = squash(halfwidth(text))
-    return (match(text, ALL_LABELS) is not None or money_unit(text) is not None
-            or re.fullmatch(r"(1[0-2]|[1-9])月底", flat) is not None
-            or (flat.startswith(("填报单位", "单位财务负责人", "填表人")) and not flat.endswith(("：", ":"))))
+    return (
+        match(text, ALL_LABELS) is not None
+        or money_unit(text) is not None
+        or re.fullmatch(r"(1[0-2]|[1-9])月底", flat) is not None
+        or (flat.startswith(("填报单位", "单位财务负责人", "填表人")) and not flat.endswith(("：", ":")))
+    )
 
 
 def atoms(item: Item) -> list[str]:

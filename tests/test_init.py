@@ -29,8 +29,10 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "PRE_COMMIT_HOME": str(cwd.parent / "pre-commit-home"),
-        "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "GIT_AUTHOR_NAME": "测试",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "测试",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
     }
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
@@ -48,8 +50,12 @@ def init(tmp_path: Path, *extra: str) -> Path:
 
 def test_init_then_a_first_commit_through_pre_commit(tmp_path: Path) -> None:
     repo = init(tmp_path, "--ci", "github")
-    assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts) \
-        == [".github/workflows/jixiao.yml", ".gitignore", ".pre-commit-config.yaml", f"data/{REGION}/地区.yaml"]
+    assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts) == [
+        ".github/workflows/jixiao.yml",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        f"data/{REGION}/地区.yaml",
+    ]
     assert ok(["git", "branch", "--show-current"], repo).strip() == "main"
     assert ok(["git", "config", "core.quotepath"], repo).strip() == "false"
     ok(["pre-commit", "install"], repo)
@@ -119,13 +125,16 @@ def test_everything_is_pinned_to_this_version(tmp_path: Path) -> None:
     assert "repo: local" in (offline / ".pre-commit-config.yaml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("repo", "base"), [
-    ("https://github.com/OWNER/jixiao", "https://raw.githubusercontent.com/OWNER/jixiao/v{v}/schema/"),
-    ("https://github.com/OWNER/jixiao.git", "https://raw.githubusercontent.com/OWNER/jixiao/v{v}/schema/"),
-    ("https://gitee.com/OWNER/jixiao", "https://gitee.com/OWNER/jixiao/raw/v{v}/schema/"),
-    ("https://gitlab.example.gov.cn/finance/jixiao.git", "https://gitlab.example.gov.cn/finance/jixiao/-/raw/v{v}/schema/"),
-    ("/srv/git/jixiao", None),
-])
+@pytest.mark.parametrize(
+    ("repo", "base"),
+    [
+        ("https://github.com/OWNER/jixiao", "https://raw.githubusercontent.com/OWNER/jixiao/v{v}/schema/"),
+        ("https://github.com/OWNER/jixiao.git", "https://raw.githubusercontent.com/OWNER/jixiao/v{v}/schema/"),
+        ("https://gitee.com/OWNER/jixiao", "https://gitee.com/OWNER/jixiao/raw/v{v}/schema/"),
+        ("https://gitlab.example.gov.cn/finance/jixiao.git", "https://gitlab.example.gov.cn/finance/jixiao/-/raw/v{v}/schema/"),
+        ("/srv/git/jixiao", None),
+    ],
+)
 def test_schema_addresses_follow_the_host(repo: str, base: str | None) -> None:
     assert schema_base(repo, None) == (base.format(v=__version__) if base else None)
     assert schema_base(repo, "https://数据.example.gov.cn/schema") == "https://数据.example.gov.cn/schema/"
@@ -137,8 +146,12 @@ PICOMATCH = ROOT / "tests" / ".cache" / "picomatch" / "node_modules" / "picomatc
 def picomatch() -> Path | None:
     """picomatch (what yaml-language-server matches yaml.schemas with), installed with npm on first use."""
     if not PICOMATCH.is_dir() and shutil.which("npm") is not None:
-        subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(PICOMATCH.parents[1]),
-                        "picomatch@4"], capture_output=True, check=False, timeout=300)
+        subprocess.run(
+            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(PICOMATCH.parents[1]), "picomatch@4"],
+            capture_output=True,
+            check=False,
+            timeout=300,
+        )
     return PICOMATCH if PICOMATCH.is_dir() and shutil.which("node") else None
 
 
@@ -148,15 +161,22 @@ def test_editor_schemas_reach_each_kind_of_file_once() -> None:
     library = picomatch()
     if library is None:
         pytest.skip("node and npm (picomatch) are not available")
-    files = {f"/w/data/{REGION}/地区.yaml": "region", f"/w/{UNIT}/单位.yaml": "unit",
-             f"/w/{UNIT}/村干部意外保险.yaml": "project", f"/w/{UNIT}/单位公用经费.yaml": "project",
-             f"/w/{UNIT}/人才工作专项.yml": "project"}
-    script = ("const pm = require(process.argv[1]); const [globs, files] = JSON.parse(process.argv[2]);"
-              "const out = {}; for (const [kind, patterns] of Object.entries(globs)) {"
-              " const m = pm(patterns.map(p => '**/' + p), {bash: true, noglobstar: false});"
-              " out[kind] = files.filter(f => m(f)); } console.log(JSON.stringify(out));")
-    result = subprocess.run(["node", "-e", script, str(library), json.dumps([SCHEMA_GLOBS, list(files)])],
-                            capture_output=True, text=True, check=True)
+    files = {
+        f"/w/data/{REGION}/地区.yaml": "region",
+        f"/w/{UNIT}/单位.yaml": "unit",
+        f"/w/{UNIT}/村干部意外保险.yaml": "project",
+        f"/w/{UNIT}/单位公用经费.yaml": "project",
+        f"/w/{UNIT}/人才工作专项.yml": "project",
+    }
+    script = (
+        "const pm = require(process.argv[1]); const [globs, files] = JSON.parse(process.argv[2]);"
+        "const out = {}; for (const [kind, patterns] of Object.entries(globs)) {"
+        " const m = pm(patterns.map(p => '**/' + p), {bash: true, noglobstar: false});"
+        " out[kind] = files.filter(f => m(f)); } console.log(JSON.stringify(out));"
+    )
+    result = subprocess.run(
+        ["node", "-e", script, str(library), json.dumps([SCHEMA_GLOBS, list(files)])], capture_output=True, text=True, check=True
+    )
     matched = json.loads(result.stdout)
     for path, kind in files.items():
         assert [k for k, found in matched.items() if path in found] == [kind], path

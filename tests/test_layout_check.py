@@ -53,8 +53,11 @@ def test_every_mistake_of_a_layout_is_reported_at_once(official: Path) -> None:
 
 def test_rows_that_leave_a_gap_or_overlap_and_totals_on_the_first_column(official: Path) -> None:
     path = official / "湖南/layout.yaml"
-    gap = edit(path, HUNAN_ROW, HUNAN_ROW.replace("跨列: 7", "跨列: 6").replace("[项目名称,", "[项目名称, 甲,", 1)
-               .replace("跨列: 6}]", "跨列: 6}, 乙]"))
+    gap = edit(
+        path,
+        HUNAN_ROW,
+        HUNAN_ROW.replace("跨列: 7", "跨列: 6").replace("[项目名称,", "[项目名称, 甲,", 1).replace("跨列: 6}]", "跨列: 6}, 乙]"),
+    )
     assert findings("湖南") == [(gap, "L002")]
     hebei = official / "河北/layout.yaml"
     total = edit(hebei, "合计: {标签: 合计, 值: 项目金额}", "合计: {标签: 合计, 值: 序号}")
@@ -70,8 +73,9 @@ def test_a_broken_yaml_file_and_a_wrong_name(official: Path) -> None:
 
 
 def jixiao(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          check=False, timeout=600, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=600, env=env
+    )
 
 
 @pytest.fixture
@@ -96,8 +100,7 @@ def test_check_and_build_with_a_broken_built_in_layout(repo: Path, tmp_path: Pat
     package = tmp_path / "package"
     shutil.copytree(ROOT / "generator", package / "generator", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "schema", package / "schema")
-    line = edit(package / "generator/templates/official/湖南/layout.yaml", HUNAN_ROW,
-                HUNAN_ROW.replace("跨列: 7", "跨列: 9"))
+    line = edit(package / "generator/templates/official/湖南/layout.yaml", HUNAN_ROW, HUNAN_ROW.replace("跨列: 7", "跨列: 9"))
     # A broken layout keeps its regions out of the build; with the other region's broken too, nothing is built.
     hebei = edit(package / "generator/templates/official/河北/layout.yaml", "纸张: 纵向\n", "纸张: 竖向\n")
     env = {**__import__("os").environ, "PYTHONPATH": str(package)}
@@ -105,7 +108,9 @@ def test_check_and_build_with_a_broken_built_in_layout(repo: Path, tmp_path: Pat
     assert done.returncode == 1 and "Traceback" not in done.stderr
     errors = [d for d in json.loads(done.stdout) if d["severity"] == "error" and not d.get("acknowledged")]
     assert [(Path(d["path"]).parent.name, d["line"], d["code"]) for d in errors] == [
-        ("河北", hebei, "S004"), ("湖南", line, "L002")]
+        ("河北", hebei, "S004"),
+        ("湖南", line, "L002"),
+    ]
     built = jixiao("build", "--no-pdf", cwd=repo, env=env)
     assert built.returncode == 1 and "Traceback" not in built.stderr + built.stdout
     assert "[L002]" in built.stdout and not (repo / "site").exists()

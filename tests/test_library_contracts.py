@@ -51,8 +51,12 @@ def test_ruamel_gives_the_c_parser_and_a_resolver_whose_patterns_compose_py_can_
     # The loader class is made as ruamel.yaml.main.YAML.compose makes its XLoader: these are the attributes
     # and constructor arguments it sets; a change here means compose.py must follow ruamel's new way.
     source = inspect.getsource(ruamel_main.YAML.get_constructor_parser)
-    for needed in ("class XLoader(self.Parser, self.Constructor, rslvr)", "selfx._parser = selfx._composer = selfx",
-                   "self.Constructor.__init__(selfx, loader=selfx)", "rslvr.__init__(selfx, version=version, loadumper=selfx)"):
+    for needed in (
+        "class XLoader(self.Parser, self.Constructor, rslvr)",
+        "selfx._parser = selfx._composer = selfx",
+        "self.Constructor.__init__(selfx, loader=selfx)",
+        "rslvr.__init__(selfx, version=version, loadumper=selfx)",
+    ):
         assert needed in source, f"ruamel.yaml.main.YAML.get_constructor_parser no longer contains {needed!r}"
     for name in ("int", "float", "bool", "null", "timestamp"):
         assert f"tag:yaml.org,2002:{name}" in compose.TableConstructor.yaml_constructors
@@ -78,8 +82,17 @@ def test_the_docx_skeleton_is_what_python_docx_itself_writes() -> None:
 def test_a_docx_written_by_word_py_opens_in_python_docx_with_its_text() -> None:
     from generator.render.form import Cell, Form, Grid
 
-    form = Form(kind="表", stem="表", caption="表", title="标题", heading=("抬头",), footer=("落款",), landscape=False,
-                style=Style(), blocks=[Grid((20.0, 30.0), [[Cell(("甲",)), Cell(("乙",))]])])
+    form = Form(
+        kind="表",
+        stem="表",
+        caption="表",
+        title="标题",
+        heading=("抬头",),
+        footer=("落款",),
+        landscape=False,
+        style=Style(),
+        blocks=[Grid((20.0, 30.0), [[Cell(("甲",)), Cell(("乙",))]])],
+    )
     opened = Document(BytesIO(word.docx_bytes([form], "标题")))
     assert [p.text for p in opened.paragraphs if p.text][:2] == ["标题", "抬头"]
     assert [c.text for c in opened.tables[0].rows[0].cells] == ["甲", "乙"]

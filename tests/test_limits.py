@@ -42,11 +42,20 @@ PROJECT_HEAD = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社�
 def run_bounded(memory_mb: int, *args: str, cwd: Path, exit_code: int | None = None) -> subprocess.CompletedProcess[str]:
     """Run jixiao with at most ``memory_mb`` of address space and a timeout; it must not crash, and must exit
     with ``exit_code`` when one is given."""
-    done = subprocess.run([sys.executable, "-c", BOUNDED, str(memory_mb), *args], cwd=cwd,
-                          capture_output=True, text=True, check=False, timeout=TIMEOUT)
+    done = subprocess.run(
+        [sys.executable, "-c", BOUNDED, str(memory_mb), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=TIMEOUT,
+    )
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr[-2000:]
     assert done.returncode in ((0, 1) if exit_code is None else (exit_code,)), (
-        done.returncode, done.stdout[-2000:], done.stderr[-2000:])
+        done.returncode,
+        done.stdout[-2000:],
+        done.stderr[-2000:],
+    )
     return done
 
 
@@ -74,16 +83,23 @@ DATA_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     # Closed, so that only the depth is wrong: the parser's scanner re-examines every open flow collection
     # at each token, and reading all of this would take minutes (load.py stops at level 65).
     "100,000 nested lists": (lambda: ("项目名称: " + "[" * 100_000 + "]" * 100_000).encode(), "Y010"),
-    "50,000 nested lists of mappings": (lambda: ("项目名称: " + "[{a: " * 50_000 + "}]" * 50_000).encode()[:MAX_BYTES],
-                                        "Y010"),
+    "50,000 nested lists of mappings": (lambda: ("项目名称: " + "[{a: " * 50_000 + "}]" * 50_000).encode()[:MAX_BYTES], "Y010"),
     "deep block nesting": (lambda: ("项目名称:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 400))).encode(), "Y010"),
     "deep list nesting": (lambda: ("项目名称: \n" + "- " * 5000 + "甲\n").encode(), "Y010"),
     "billion laughs": (lambda: _billion_laughs().encode(), "Y008"),
     "many aliases": (lambda: ("x: &a 甲\n项目名称: [" + ", ".join(["*a"] * 40_000) + "]\n").encode(), "Y008"),
     "many keys": (lambda: (PROJECT_HEAD + "".join(f"字段{i}: {i}\n" for i in range(20_000))).encode()[:MAX_BYTES], "S"),
-    "many rows": (lambda: (PROJECT_HEAD + "".join(
-        "  - 一级指标: 产出指标\n    二级指标: 数量指标\n    三级指标: 次数\n    指标值类型: ≥\n    指标值: 1\n    度量单位: 次\n"
-        for _ in range(1_000))).encode(), "D"),  # duplicates: a warning for each row
+    "many rows": (
+        lambda: (
+            PROJECT_HEAD
+            + "".join(
+                "  - 一级指标: 产出指标\n    二级指标: 数量指标\n    三级指标: 次数\n"
+                "    指标值类型: ≥\n    指标值: 1\n    度量单位: 次\n"
+                for _ in range(1_000)
+            )
+        ).encode(),
+        "D",
+    ),  # duplicates: a warning for each row
 }
 
 
@@ -120,8 +136,11 @@ BUILD_MB = 1536
 # case → (file, {line in the example: line written instead}, the code check gives, at which of those lines)
 VALUE_CASES: dict[str, tuple[str, dict[str, str], str]] = {
     "amount 5e999999999": (HUNAN, {"项目金额: 10": "项目金额: 5e999999999"}, "S010"),
-    "amount 10^26, printed with two places": (HEBEI, {"项目金额: 5": "项目金额: 100000000000000000000000000",
-                                                     "  财政资金: 5": "  财政资金: 100000000000000000000000000"}, "S010"),
+    "amount 10^26, printed with two places": (
+        HEBEI,
+        {"项目金额: 5": "项目金额: 100000000000000000000000000", "  财政资金: 5": "  财政资金: 100000000000000000000000000"},
+        "S010",
+    ),
     "amount of 5000 digits": (HUNAN, {"项目金额: 10": "项目金额: 1" + "0" * 5000}, "S010"),
     "amount of 5000 digits as text": (HUNAN, {"项目金额: 10": "项目金额: '1" + "0" * 5000 + "'"}, "S003"),
     "amount with seven places": (HUNAN, {"项目金额: 10": "项目金额: 10.1234567"}, "S011"),
@@ -170,8 +189,7 @@ def test_fmt_leaves_a_value_beyond_the_bounds_as_it_was(case: str, tmp_path: Pat
 def test_diff_shows_a_value_beyond_the_bounds_within_bounds(case: str, tmp_path: Path) -> None:
     _with_value(case, tmp_path / "新")
     shutil.copytree(EXAMPLES, tmp_path / "旧")
-    done = run_bounded(CHECK_MB, "diff", str(tmp_path / "旧"), str(tmp_path / "新" / "data"), "--format", "json",
-                       cwd=tmp_path)
+    done = run_bounded(CHECK_MB, "diff", str(tmp_path / "旧"), str(tmp_path / "新" / "data"), "--format", "json", cwd=tmp_path)
     report = json.loads(done.stdout)
     written = next(iter(VALUE_CASES[case][1].values())).split(": ", 1)[1]
     if len(written) < 100:  # shown as written, never expanded (5e999999999 is 10^9 characters in full)
@@ -180,12 +198,10 @@ def test_diff_shows_a_value_beyond_the_bounds_within_bounds(case: str, tmp_path:
     assert len(done.stdout) < 1_000_000
 
 
-@pytest.mark.parametrize("case", ["amount 5e999999999", "amount 10^26, printed with two places",
-                                  "text of 40,000 characters"])
+@pytest.mark.parametrize("case", ["amount 5e999999999", "amount 10^26, printed with two places", "text of 40,000 characters"])
 def test_build_refuses_a_value_beyond_the_bounds_within_bounds(case: str, tmp_path: Path) -> None:
     path, lines = _with_value(case, tmp_path)
-    done = run_bounded(BUILD_MB, "build", str(tmp_path / "data"), "--out", str(tmp_path / "site"), "--no-pdf",
-                       cwd=tmp_path)
+    done = run_bounded(BUILD_MB, "build", str(tmp_path / "data"), "--out", str(tmp_path / "site"), "--no-pdf", cwd=tmp_path)
     assert done.returncode == 1
     assert f"{path.name}:{lines[0]}:" in done.stdout and f"[{VALUE_CASES[case][2]}]" in done.stdout, done.stdout[-2000:]
     assert not (tmp_path / "site").exists()
@@ -195,20 +211,29 @@ def test_values_at_the_bounds_pass_check_and_build(tmp_path: Path) -> None:
     """The largest amount, the most places and the longest text that check accepts are built, in every format."""
     shutil.copytree(EXAMPLES, tmp_path / "data")
     shutil.copytree(ROOT / "schema", tmp_path / "schema")
-    edits = {HEBEI: {"项目金额: 5": "项目金额: 999999999999.99", "  财政资金: 5": "  财政资金: 999999999999.99"},
-             HUNAN: {"    指标值: 500": "    指标值: 123456789.123456", "    指标值: 12": "    指标值: -999999999999",
-                     "实施期: 2026.01-2026.12": "实施期: " + "长" * bounds.MAX_TEXT}}
+    edits = {
+        HEBEI: {"项目金额: 5": "项目金额: 999999999999.99", "  财政资金: 5": "  财政资金: 999999999999.99"},
+        HUNAN: {
+            "    指标值: 500": "    指标值: 123456789.123456",
+            "    指标值: 12": "    指标值: -999999999999",
+            "实施期: 2026.01-2026.12": "实施期: " + "长" * bounds.MAX_TEXT,
+        },
+    }
     for name, lines in edits.items():
         path = tmp_path / "data" / name
         text = path.read_text(encoding="utf-8")
         for old, new in lines.items():
             text = text.replace(old + "\n", new + "\n", 1)
         path.write_text(text, encoding="utf-8")
-    errors = [f for f in bounded(CHECK_MB, "check", "-j", "1", str(tmp_path / "data"), cwd=tmp_path)
-              if f["severity"] == "error" and not f.get("acknowledged")]
+    errors = [
+        f
+        for f in bounded(CHECK_MB, "check", "-j", "1", str(tmp_path / "data"), cwd=tmp_path)
+        if f["severity"] == "error" and not f.get("acknowledged")
+    ]
     assert not any(str(f["code"]).startswith("S") for f in errors), errors
-    done = run_bounded(BUILD_MB, "build", str(tmp_path / "data"), "--out", str(tmp_path / "site"), "--no-pdf",
-                       "-j", "1", cwd=tmp_path)
+    done = run_bounded(
+        BUILD_MB, "build", str(tmp_path / "data"), "--out", str(tmp_path / "site"), "--no-pdf", "-j", "1", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stdout[-3000:]
     tables = tmp_path / "site" / "tables"
     pages = {p: p.read_text(encoding="utf-8") for p in tables.rglob("*.html")}
@@ -260,13 +285,15 @@ def _office(kind: str, part: bytes) -> bytes:
 
 def _rows(count: int) -> bytes:
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>项目名称</t></is></c></row>' for r in range(1, count + 1))
-    return (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}'
-            '</sheetData></worksheet>').encode()
+    return (
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+    ).encode()
 
 
 def _entity_bomb(root: str) -> bytes:
     entities = '<!ENTITY a0 "哈哈哈哈哈哈哈哈哈哈">' + "".join(
-        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
     return f'<?xml version="1.0"?><!DOCTYPE {root} [{entities}]><{root}>&a9;</{root}>'.encode()
 
 
@@ -274,8 +301,11 @@ SOURCE_CASES: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "text over the limit": (".txt", lambda: ("项目名称\t甲\n" * (read_module.MAX_TEXT_BYTES // 10)).encode(), "I004"),
     "zip bomb declared": (".docx", lambda: _declaring(_zip({"word/document.xml": b"<w/>"}), (4 << 30) - 1), "I004"),
     "zip bomb lying": (".docx", lambda: _declaring(_zip({"word/document.xml": b"\0" * (300 << 20)}), 100), "I002"),
-    "too many parts": (".xlsx", lambda: _zip({f"xl/{i}.xml": b"" for i in range(read_module.MAX_ZIP_ENTRIES + 1)}
-                                                | {"xl/workbook.xml": b""}, level=1), "I004"),
+    "too many parts": (
+        ".xlsx",
+        lambda: _zip({f"xl/{i}.xml": b"" for i in range(read_module.MAX_ZIP_ENTRIES + 1)} | {"xl/workbook.xml": b""}, level=1),
+        "I004",
+    ),
     "a million rows": (".xlsx", lambda: _office("xlsx", _rows(1_000_000)), "I004"),
     "more rows than read": (".xlsx", lambda: _office("xlsx", _rows(300_000)), "I006"),
     "entities in a sheet": (".xlsx", lambda: _office("xlsx", _entity_bomb("worksheet")), "I0"),
@@ -321,8 +351,10 @@ def _w_cell(text: str = "", properties: str = "") -> str:
 
 
 def _sheet(rows: str, after: str = "", before: str = "") -> bytes:
-    return (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{before}<sheetData>{rows}'
-            f'</sheetData>{after}</worksheet>').encode()
+    return (
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{before}<sheetData>{rows}'
+        f"</sheetData>{after}</worksheet>"
+    ).encode()
 
 
 def _text_cell(ref: str, text: str) -> str:
@@ -338,12 +370,20 @@ def _xlsx_parts(replaced: dict[str, bytes]) -> bytes:
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
     if "xl/sharedStrings.xml" in replaced:
-        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
-            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            b'spreadsheetml.sharedStrings+xml"/></Types>'))
-        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
-            b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            (
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                b'spreadsheetml.sharedStrings+xml"/></Types>'
+            ),
+        )
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>",
+            (
+                b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+            ),
+        )
     return _zip({**parts, **replaced}, level=1)
 
 
@@ -361,12 +401,25 @@ def _many_sheets(count: int) -> bytes:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
     workbook = parts["xl/workbook.xml"].decode()
     start, end = workbook.index("<sheets>"), workbook.index("</sheets>")
-    workbook = workbook[:start] + "<sheets>" + "".join(
-        f'<sheet xmlns:r="{RELATIONSHIPS}" name="表{i}" sheetId="{i}" r:id="rIdW{i}"/>'
-        for i in range(1, count + 1)) + workbook[end:]
-    rels = parts["xl/_rels/workbook.xml.rels"].decode().replace("</Relationships>", "".join(
-        f'<Relationship Id="rIdW{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        f'worksheet" Target="/xl/worksheets/sheet1.xml"/>' for i in range(1, count + 1)) + "</Relationships>")
+    workbook = (
+        workbook[:start]
+        + "<sheets>"
+        + "".join(f'<sheet xmlns:r="{RELATIONSHIPS}" name="表{i}" sheetId="{i}" r:id="rIdW{i}"/>' for i in range(1, count + 1))
+        + workbook[end:]
+    )
+    rels = (
+        parts["xl/_rels/workbook.xml.rels"]
+        .decode()
+        .replace(
+            "</Relationships>",
+            "".join(
+                f'<Relationship Id="rIdW{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                f'worksheet" Target="/xl/worksheets/sheet1.xml"/>'
+                for i in range(1, count + 1)
+            )
+            + "</Relationships>",
+        )
+    )
     return _zip({**parts, "xl/workbook.xml": workbook.encode(), "xl/_rels/workbook.xml.rels": rels.encode()}, level=1)
 
 
@@ -378,87 +431,200 @@ def _styles(xfs: int) -> bytes:
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
         styles = archive.read("xl/styles.xml").decode()
     head, tail = styles.split("<cellXfs", 1)
-    tail = tail[tail.index(">") + 1:]
-    return _xlsx_parts({"xl/styles.xml": (head + f'<cellXfs count="{xfs}">' + '<xf numFmtId="0" fontId="0" fillId="0" '
-                                          'borderId="0" xfId="0"/>' * xfs + tail).encode()})
+    tail = tail[tail.index(">") + 1 :]
+    return _xlsx_parts(
+        {
+            "xl/styles.xml": (
+                head + f'<cellXfs count="{xfs}">' + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * xfs + tail
+            ).encode()
+        }
+    )
 
 
 CAP_CASES: dict[str, tuple[str, Callable[[], bytes], str, str]] = {
     # name: (suffix, content, code, where the finding points: its field)
-    "docx: a cell spanning 2,000,000,000 columns": (".docx", lambda: _docx(
-        "<w:tbl><w:tr>" + _w_cell("项目名称", '<w:tcPr><w:gridSpan w:val="2000000000"/></w:tcPr>') + "</w:tr></w:tbl>"),
-        "I007", "表1 第1行 第1列"),
-    "docx: a row starting 2,000,000,000 columns in": (".docx", lambda: _docx(
-        '<w:tbl><w:tr><w:trPr><w:gridBefore w:val="2000000000"/></w:trPr>' + _w_cell("甲") + "</w:tr></w:tbl>"),
-        "I007", "表1 第1行"),
-    "docx: a row of 300 cells": (".docx", lambda: _docx("<w:tbl><w:tr>" + _w_cell() * 300 + "</w:tr></w:tbl>"),
-                                 "I007", "表1 第1行 第201列"),
-    "docx: 541,000 one-cell rows": (".docx", lambda: _docx(
-        "<w:tbl>" + "<w:tr><w:tc><w:p/></w:tc></w:tr>" * 541_000 + "</w:tbl>"), "I006", "表1 第20001行"),
-    "docx: 900,000 paragraphs": (".docx", lambda: _docx("<w:p><w:r><w:t>甲</w:t></w:r></w:p>" * 900_000),
-                                 "I006", "第20001段"),
-    "docx: a vertical merge down 30,000 rows": (".docx", lambda: _docx(
-        "<w:tbl><w:tr>" + _w_cell("项目名称", '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>') + "</w:tr>"
-        + "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>" * 30_000 + "</w:tbl>"), "I006", "表1 第20001行"),
-    "docx: tables nested 3000 deep": (".docx", lambda: _docx(
-        "<w:tbl><w:tr><w:tc>" * 3000 + "<w:p/>" + "</w:tc></w:tr></w:tbl>" * 3000),
-        "I016", "表1 第1行 第1列 中的表格 第1行 第1列 中的表格 第1行 第1列"),
-    "docx: a paragraph of 10,000,000 characters": (".docx", lambda: _docx(
-        "<w:p><w:r><w:t>" + "甲" * 10_000_000 + "</w:t></w:r></w:p>"), "I008", "第1段"),
-    "docx: a cell of a million one-character runs": (".docx", lambda: _docx(
-        "<w:tbl><w:tr><w:tc><w:p>" + "<w:r><w:t>甲</w:t></w:r>" * 1_000_000 + "</w:p></w:tc></w:tr></w:tbl>"),
-        "I008", "表1 第1行 第1列"),
-    "docx: 210,000 cells": (".docx", lambda: _docx("<w:tbl>" + ("<w:tr>" + "<w:tc/>" * 200 + "</w:tr>") * 1050
-                                                   + "</w:tbl>"), "I009", "表1 第1001行 第1列"),
-    "docx: 1,200,000 characters": (".docx", lambda: _docx(("<w:p><w:r><w:t>" + "甲" * 30_000 + "</w:t></w:r></w:p>") * 40),
-                                   "I009", "第34段"),
-    "docx: 1,100,000 elements": (".docx", lambda: _docx("<w:p>" + "<w:bookmarkEnd/>" * 1_100_000 + "</w:p>"),
-                                 "I009", "第1段"),
-    "xlsx: a value at XFD1048576": (".xlsx", lambda: _office("xlsx", _sheet(
-        '<row r="1">' + _text_cell("A1", "项目名称") + '</row><row r="1048576">' + _text_cell("XFD1048576", "甲")
-        + "</row>")), "I006", "工作表“Sheet” XFD1048576"),
-    "xlsx: a value at XFD1": (".xlsx", lambda: _office("xlsx", _sheet(
-        '<row r="1">' + _text_cell("A1", "项目名称") + _text_cell("XFD1", "甲") + "</row>")), "I007",
-        "工作表“Sheet” XFD1"),
-    "xlsx: a row of 16,384 numbers": (".xlsx", lambda: _office("xlsx", _sheet(
-        '<row r="1">' + "".join(f"<c><v>{i}</v></c>" for i in range(16_384)) + "</row>")), "I007",
-        "工作表“Sheet” GS1"),
-    "xlsx: 440,000 rows": (".xlsx", lambda: _office("xlsx", _sheet("".join(
-        f'<row r="{r}">{_text_cell(f"A{r}", "甲")}</row>' for r in range(1, 440_000)))), "I006",
-        "工作表“Sheet” A20001"),
-    "xlsx: 210,000 cells": (".xlsx", lambda: _office("xlsx", _sheet("".join(
-        f'<row r="{r}">' + "<c><v>1</v></c>" * 200 + "</row>" for r in range(1, 1051)))), "I009",
-        "工作表“Sheet” A1001"),
-    "xlsx: a cell of 10,000,000 characters": (".xlsx", lambda: _office("xlsx", _sheet(
-        '<row r="1">' + _text_cell("A1", "甲" * 10_000_000) + "</row>")), "I008", "工作表“Sheet” A1"),
-    "xlsx: a shared string of 10,000,000 characters": (".xlsx", lambda: _xlsx_parts({
-        "xl/sharedStrings.xml": _sst("<si><t>" + "甲" * 10_000_000 + "</t></si>"),
-        "xl/worksheets/sheet1.xml": _sheet('<row r="1"><c r="B1" t="s"><v>0</v></c></row>')}), "I008",
-        "工作表“Sheet” B1"),
-    "xlsx: 1,700,000 shared strings": (".xlsx", lambda: _xlsx_parts({
-        "xl/sharedStrings.xml": _sst("<si><t>甲</t></si>" * 1_700_000),
-        "xl/worksheets/sheet1.xml": _sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')}), "I009", "共享字符串表"),
-    "xlsx: 1,200,000 characters": (".xlsx", lambda: _office("xlsx", _sheet("".join(
-        f'<row r="{r}">{_text_cell(f"A{r}", "甲" * 30_000)}</row>' for r in range(1, 41)))), "I009",
-        "工作表“Sheet” A34"),
-    "xlsx: 750,000 formatted blanks": (".xlsx", lambda: _office("xlsx", _sheet("".join(
-        f'<row r="{r}"><c r="A{r}" s="0"/></row>' for r in range(1, 750_000)))), "I009", "工作表“Sheet” 第499999行"),
+    "docx: a cell spanning 2,000,000,000 columns": (
+        ".docx",
+        lambda: _docx(
+            "<w:tbl><w:tr>" + _w_cell("项目名称", '<w:tcPr><w:gridSpan w:val="2000000000"/></w:tcPr>') + "</w:tr></w:tbl>"
+        ),
+        "I007",
+        "表1 第1行 第1列",
+    ),
+    "docx: a row starting 2,000,000,000 columns in": (
+        ".docx",
+        lambda: _docx('<w:tbl><w:tr><w:trPr><w:gridBefore w:val="2000000000"/></w:trPr>' + _w_cell("甲") + "</w:tr></w:tbl>"),
+        "I007",
+        "表1 第1行",
+    ),
+    "docx: a row of 300 cells": (
+        ".docx",
+        lambda: _docx("<w:tbl><w:tr>" + _w_cell() * 300 + "</w:tr></w:tbl>"),
+        "I007",
+        "表1 第1行 第201列",
+    ),
+    "docx: 541,000 one-cell rows": (
+        ".docx",
+        lambda: _docx("<w:tbl>" + "<w:tr><w:tc><w:p/></w:tc></w:tr>" * 541_000 + "</w:tbl>"),
+        "I006",
+        "表1 第20001行",
+    ),
+    "docx: 900,000 paragraphs": (".docx", lambda: _docx("<w:p><w:r><w:t>甲</w:t></w:r></w:p>" * 900_000), "I006", "第20001段"),
+    "docx: a vertical merge down 30,000 rows": (
+        ".docx",
+        lambda: _docx(
+            "<w:tbl><w:tr>"
+            + _w_cell("项目名称", '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>')
+            + "</w:tr>"
+            + "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>" * 30_000
+            + "</w:tbl>"
+        ),
+        "I006",
+        "表1 第20001行",
+    ),
+    "docx: tables nested 3000 deep": (
+        ".docx",
+        lambda: _docx("<w:tbl><w:tr><w:tc>" * 3000 + "<w:p/>" + "</w:tc></w:tr></w:tbl>" * 3000),
+        "I016",
+        "表1 第1行 第1列 中的表格 第1行 第1列 中的表格 第1行 第1列",
+    ),
+    "docx: a paragraph of 10,000,000 characters": (
+        ".docx",
+        lambda: _docx("<w:p><w:r><w:t>" + "甲" * 10_000_000 + "</w:t></w:r></w:p>"),
+        "I008",
+        "第1段",
+    ),
+    "docx: a cell of a million one-character runs": (
+        ".docx",
+        lambda: _docx("<w:tbl><w:tr><w:tc><w:p>" + "<w:r><w:t>甲</w:t></w:r>" * 1_000_000 + "</w:p></w:tc></w:tr></w:tbl>"),
+        "I008",
+        "表1 第1行 第1列",
+    ),
+    "docx: 210,000 cells": (
+        ".docx",
+        lambda: _docx("<w:tbl>" + ("<w:tr>" + "<w:tc/>" * 200 + "</w:tr>") * 1050 + "</w:tbl>"),
+        "I009",
+        "表1 第1001行 第1列",
+    ),
+    "docx: 1,200,000 characters": (
+        ".docx",
+        lambda: _docx(("<w:p><w:r><w:t>" + "甲" * 30_000 + "</w:t></w:r></w:p>") * 40),
+        "I009",
+        "第34段",
+    ),
+    "docx: 1,100,000 elements": (".docx", lambda: _docx("<w:p>" + "<w:bookmarkEnd/>" * 1_100_000 + "</w:p>"), "I009", "第1段"),
+    "xlsx: a value at XFD1048576": (
+        ".xlsx",
+        lambda: _office(
+            "xlsx",
+            _sheet(
+                '<row r="1">'
+                + _text_cell("A1", "项目名称")
+                + '</row><row r="1048576">'
+                + _text_cell("XFD1048576", "甲")
+                + "</row>"
+            ),
+        ),
+        "I006",
+        "工作表“Sheet” XFD1048576",
+    ),
+    "xlsx: a value at XFD1": (
+        ".xlsx",
+        lambda: _office("xlsx", _sheet('<row r="1">' + _text_cell("A1", "项目名称") + _text_cell("XFD1", "甲") + "</row>")),
+        "I007",
+        "工作表“Sheet” XFD1",
+    ),
+    "xlsx: a row of 16,384 numbers": (
+        ".xlsx",
+        lambda: _office("xlsx", _sheet('<row r="1">' + "".join(f"<c><v>{i}</v></c>" for i in range(16_384)) + "</row>")),
+        "I007",
+        "工作表“Sheet” GS1",
+    ),
+    "xlsx: 440,000 rows": (
+        ".xlsx",
+        lambda: _office("xlsx", _sheet("".join(f'<row r="{r}">{_text_cell(f"A{r}", "甲")}</row>' for r in range(1, 440_000)))),
+        "I006",
+        "工作表“Sheet” A20001",
+    ),
+    "xlsx: 210,000 cells": (
+        ".xlsx",
+        lambda: _office("xlsx", _sheet("".join(f'<row r="{r}">' + "<c><v>1</v></c>" * 200 + "</row>" for r in range(1, 1051)))),
+        "I009",
+        "工作表“Sheet” A1001",
+    ),
+    "xlsx: a cell of 10,000,000 characters": (
+        ".xlsx",
+        lambda: _office("xlsx", _sheet('<row r="1">' + _text_cell("A1", "甲" * 10_000_000) + "</row>")),
+        "I008",
+        "工作表“Sheet” A1",
+    ),
+    "xlsx: a shared string of 10,000,000 characters": (
+        ".xlsx",
+        lambda: _xlsx_parts(
+            {
+                "xl/sharedStrings.xml": _sst("<si><t>" + "甲" * 10_000_000 + "</t></si>"),
+                "xl/worksheets/sheet1.xml": _sheet('<row r="1"><c r="B1" t="s"><v>0</v></c></row>'),
+            }
+        ),
+        "I008",
+        "工作表“Sheet” B1",
+    ),
+    "xlsx: 1,700,000 shared strings": (
+        ".xlsx",
+        lambda: _xlsx_parts(
+            {
+                "xl/sharedStrings.xml": _sst("<si><t>甲</t></si>" * 1_700_000),
+                "xl/worksheets/sheet1.xml": _sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+            }
+        ),
+        "I009",
+        "共享字符串表",
+    ),
+    "xlsx: 1,200,000 characters": (
+        ".xlsx",
+        lambda: _office(
+            "xlsx", _sheet("".join(f'<row r="{r}">{_text_cell(f"A{r}", "甲" * 30_000)}</row>' for r in range(1, 41)))
+        ),
+        "I009",
+        "工作表“Sheet” A34",
+    ),
+    "xlsx: 750,000 formatted blanks": (
+        ".xlsx",
+        lambda: _office("xlsx", _sheet("".join(f'<row r="{r}"><c r="A{r}" s="0"/></row>' for r in range(1, 750_000)))),
+        "I009",
+        "工作表“Sheet” 第499999行",
+    ),
     "xlsx: 500,000 cell formats": (".xlsx", lambda: _styles(500_000), "I009", "部件 xl/styles.xml"),
-    "xlsx: 600,000 defined names": (".xlsx", lambda: _xlsx_parts({"xl/workbook.xml": (
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxml'
-        'formats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet" sheetId="1" r:id="rId1"/></sheets>'
-        "<definedNames>" + "".join(f'<definedName name="n{i}">Sheet!$A$1</definedName>' for i in range(600_000))
-        + "</definedNames></workbook>").encode()}), "I009", "部件 xl/workbook.xml"),
+    "xlsx: 600,000 defined names": (
+        ".xlsx",
+        lambda: _xlsx_parts(
+            {
+                "xl/workbook.xml": (
+                    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxml'
+                    'formats.org/officeDocument/2006/relationships"><sheets>'
+                    '<sheet name="Sheet" sheetId="1" r:id="rId1"/></sheets>'
+                    "<definedNames>"
+                    + "".join(f'<definedName name="n{i}">Sheet!$A$1</definedName>' for i in range(600_000))
+                    + "</definedNames></workbook>"
+                ).encode()
+            }
+        ),
+        "I009",
+        "部件 xl/workbook.xml",
+    ),
     "xlsx: 300 sheets": (".xlsx", lambda: _many_sheets(300), "I009", "工作表“表256”"),
     "text: 30,000 lines": (".txt", lambda: "甲\n".encode() * 30_000, "I006", "第20001行"),
     "text: a line of 40,000 characters": (".txt", lambda: ("甲" * 40_000).encode(), "I008", "第1行"),
-    "text: a cell of 40,000 characters": (".txt", lambda: ("项目名称\t" + "甲" * 40_000).encode(), "I008",
-                                          "表1 第1行 第2格"),
+    "text: a cell of 40,000 characters": (".txt", lambda: ("项目名称\t" + "甲" * 40_000).encode(), "I008", "表1 第1行 第2格"),
     "text: a line of 300 tabs": (".txt", lambda: ("项目名称" + "\t" * 300).encode(), "I007", "第1行"),
     "text: 8,000,000 tabs": (".txt", lambda: b"a" + b"\t" * 8_000_000, "I009", "全文"),
     "text: 225,000 cells": (".txt", lambda: ("甲" + "\t甲" * 14 + "\n").encode() * 15_000, "I009", "表1 第13334行 第6格"),
-    "text: a cell continued over 20,000 lines": (".txt", lambda: ("\t项目名称\n" + "甲甲\n" * 15_000).encode(),
-                                                  "I008", "表1 第1行 第1格"),
+    "text: a cell continued over 20,000 lines": (
+        ".txt",
+        lambda: ("\t项目名称\n" + "甲甲\n" * 15_000).encode(),
+        "I008",
+        "表1 第1行 第1格",
+    ),
     "text: 2,700,000 characters": (".txt", lambda: "甲".encode() * 2_700_000, "I009", "全文"),
 }
 
@@ -477,17 +643,42 @@ def test_each_import_cap_stops_the_reading_with_its_code(case: str, tmp_path: Pa
 UNCAPPED_CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     # What a file may claim or hold without a cap, because the reader never acts on it: each is read
     # at once, and is not a form (I010 names the table it found, or I011 says nothing was found).
-    "docx: a vertical merge down 19,000 rows": (".docx", lambda: _docx(
-        "<w:tbl><w:tr>" + _w_cell("项目名称", '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>') + "</w:tr>"
-        + "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>" * 19_000 + "</w:tbl>")),
-    "xlsx: a range merged over the whole sheet": (".xlsx", lambda: _office("xlsx", _sheet(
-        '<row r="1">' + _text_cell("A1", "项目名称") + "</row>",
-        after='<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'))),
-    "xlsx: 950,000 merged ranges": (".xlsx", lambda: _office("xlsx", _sheet(
-        '<row r="1">' + _text_cell("A1", "项目名称") + "</row>",
-        after="<mergeCells>" + "".join(f'<mergeCell ref="A{i}:B{i}"/>' for i in range(2, 950_000)) + "</mergeCells>"))),
-    "xlsx: a sheet claiming to span A1:XFD1048576": (".xlsx", lambda: _office("xlsx", _sheet(
-        '<row r="1">' + _text_cell("A1", "项目名称") + "</row>", before='<dimension ref="A1:XFD1048576"/>'))),
+    "docx: a vertical merge down 19,000 rows": (
+        ".docx",
+        lambda: _docx(
+            "<w:tbl><w:tr>"
+            + _w_cell("项目名称", '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>')
+            + "</w:tr>"
+            + "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>" * 19_000
+            + "</w:tbl>"
+        ),
+    ),
+    "xlsx: a range merged over the whole sheet": (
+        ".xlsx",
+        lambda: _office(
+            "xlsx",
+            _sheet(
+                '<row r="1">' + _text_cell("A1", "项目名称") + "</row>",
+                after='<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+            ),
+        ),
+    ),
+    "xlsx: 950,000 merged ranges": (
+        ".xlsx",
+        lambda: _office(
+            "xlsx",
+            _sheet(
+                '<row r="1">' + _text_cell("A1", "项目名称") + "</row>",
+                after="<mergeCells>" + "".join(f'<mergeCell ref="A{i}:B{i}"/>' for i in range(2, 950_000)) + "</mergeCells>",
+            ),
+        ),
+    ),
+    "xlsx: a sheet claiming to span A1:XFD1048576": (
+        ".xlsx",
+        lambda: _office(
+            "xlsx", _sheet('<row r="1">' + _text_cell("A1", "项目名称") + "</row>", before='<dimension ref="A1:XFD1048576"/>')
+        ),
+    ),
 }
 
 

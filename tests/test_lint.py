@@ -20,3 +20,9 @@ def test_ruff() -> None:
 def test_mypy() -> None:
     result = run("mypy", "generator")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    """The code is as `ruff format` writes it (the code hook in .pre-commit-config.yaml keeps it so on each commit)."""
+    result = run("ruff", "format", "--check", "generator", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -58,13 +58,17 @@ def test_a_file_of_more_collections_than_the_limit_with_an_ampersand_in_a_text_l
     assert [row["指标值"] for row in loaded.data["绩效指标"]] == list(range(70))
 
 
-@pytest.mark.parametrize("value", [
-    "'" + "[" * 300 + "'",
-    '"' + "{[" * 300 + '"',
-    "甲" + "[" * 300,
-    "甲" + "[{" * 150 + " & *a !b",
-    "|\n" + "".join(f"  {' ' * n}- 第{n}行\n" for n in range(300)),
-], ids=["single-quoted", "double-quoted", "plain", "plain with & * !", "indented block text"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "'" + "[" * 300 + "'",
+        '"' + "{[" * 300 + '"',
+        "甲" + "[" * 300,
+        "甲" + "[{" * 150 + " & *a !b",
+        "|\n" + "".join(f"  {' ' * n}- 第{n}行\n" for n in range(300)),
+    ],
+    ids=["single-quoted", "double-quoted", "plain", "plain with & * !", "indented block text"],
+)
 def test_brackets_dashes_and_indentation_inside_texts_never_refuse_a_file(value: str) -> None:
     text = f"项目名称: 甲\n本年度绩效目标: {value}\n"
     loaded = _load(text)
@@ -73,6 +77,7 @@ def test_brackets_dashes_and_indentation_inside_texts_never_refuse_a_file(value:
 
 
 # --- any long valid file loads, as ruamel reads it ----------------------------------------------------------
+
 
 def _plain(text: str) -> str:
     """``text`` made a plain (unquoted) YAML text: no ": " or " #" inside, nothing to trim at the end."""
@@ -131,7 +136,8 @@ def long_files(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
 @settings(max_examples=25, deadline=None)
 @given(long_files())
 def test_long_valid_files_with_every_punctuation_mark_in_their_texts_load_as_ruamel_reads_them(
-        case: tuple[str, dict[str, Any]]) -> None:
+    case: tuple[str, dict[str, Any]],
+) -> None:
     text, data = case
     assert len(text.encode()) <= MAX_BYTES
     loaded = _load(text)

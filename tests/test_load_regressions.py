@@ -17,7 +17,7 @@ def test_unhashable_key_is_a_diagnostic() -> None:
 
 
 def test_a_merge_key_with_text_is_explained() -> None:
-    """"<<" is YAML's merge key: written with text after it, the editor is told what it means."""
+    """ "<<" is YAML's merge key: written with text after it, the editor is told what it means."""
     for text in ("名称: 甲\n<<: 乙\n", "<<: [1]\n"):
         result = parse(text, Path("项目.yaml"))
         assert isinstance(result, Diagnostic) and result.code == "Y004", text

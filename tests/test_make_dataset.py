@@ -31,8 +31,7 @@ def generate(base: Path, seed: int) -> Path:
 @pytest.fixture(scope="module")
 def trees(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Two trees from the same arguments, one from another seed."""
-    return {name: generate(tmp_path_factory.mktemp(name), seed)
-            for name, seed in (("first", 0), ("again", 0), ("other", 1))}
+    return {name: generate(tmp_path_factory.mktemp(name), seed) for name, seed in (("first", 0), ("again", 0), ("other", 1))}
 
 
 def contents(root: Path) -> dict[str, bytes]:
@@ -68,8 +67,9 @@ def test_counts_are_as_requested(trees: dict[str, Path]) -> None:
     assert len(units) == -(-PROJECTS // PER_UNIT)
     sizes = [len([p for p in unit.parent.iterdir() if p.name != "单位.yaml"]) for unit in units]
     assert sum(sizes) == PROJECTS and max(sizes) <= PER_UNIT and max(sizes) - min(sizes) <= 1
-    assert (trees["first"] / "schema" / "project.schema.json").read_bytes() == \
-        (ROOT / "schema" / "project.schema.json").read_bytes()
+    assert (trees["first"] / "schema" / "project.schema.json").read_bytes() == (
+        ROOT / "schema" / "project.schema.json"
+    ).read_bytes()
 
 
 def sample_years() -> dict[str, str]:

@@ -43,10 +43,42 @@ def assert_safe(name: str) -> None:
 
 
 HOSTILE_NAMES = [
-    "..", ".", "../../etc/passwd", "..\\..\\windows\\system32", "/absolute", "a/b", "a\\b", "C:\\x", "a:b*c?d\"e<f>g|h",
-    "CON", "con", "Nul.yaml", "COM1", "com9.txt", "LPT1 ", "COM¹", "CONIN$", "AUX .x", "name.", "name. . ", " name",
-    ".hidden", "-rf", "--help", "a\x00b", "a\tb\nc\rd", "a\u202eexe.txt", "zero\u200bwidth", "\u2028", "甲" * 100,
-    "𠀀" * 70, "e\u0301", "", "   ", "\x7f", "x" * 300,
+    "..",
+    ".",
+    "../../etc/passwd",
+    "..\\..\\windows\\system32",
+    "/absolute",
+    "a/b",
+    "a\\b",
+    "C:\\x",
+    'a:b*c?d"e<f>g|h',
+    "CON",
+    "con",
+    "Nul.yaml",
+    "COM1",
+    "com9.txt",
+    "LPT1 ",
+    "COM¹",
+    "CONIN$",
+    "AUX .x",
+    "name.",
+    "name. . ",
+    " name",
+    ".hidden",
+    "-rf",
+    "--help",
+    "a\x00b",
+    "a\tb\nc\rd",
+    "a\u202eexe.txt",
+    "zero\u200bwidth",
+    "\u2028",
+    "甲" * 100,
+    "𠀀" * 70,
+    "e\u0301",
+    "",
+    "   ",
+    "\x7f",
+    "x" * 300,
 ]
 
 
@@ -119,14 +151,25 @@ def test_build_gives_colliding_names_their_own_files_and_folders(tmp_path: Path)
     folders = sorted(p.relative_to(result.out).as_posix() for p in result.out.glob("*/*/*"))
     assert folders == ["测试区/2026/_CON", "测试区/2026/测试局_一", "测试区/2026/测试局_一（2）"]
     files = sorted(p.name for p in (result.out / "测试区/2026/测试局_一").glob("*.xlsx"))
-    assert files == sorted(["_反向.xlsx", "单位汇编（2）.xlsx", "汇总表.xlsx", "汇总表（2）.xlsx", "甲_乙.xlsx",
-                            "甲_乙（2）.xlsx", "甲_乙（3）.xlsx", safe_filename(long_name) + ".xlsx"])
+    assert files == sorted(
+        [
+            "_反向.xlsx",
+            "单位汇编（2）.xlsx",
+            "汇总表.xlsx",
+            "汇总表（2）.xlsx",
+            "甲_乙.xlsx",
+            "甲_乙（2）.xlsx",
+            "甲_乙（3）.xlsx",
+            safe_filename(long_name) + ".xlsx",
+        ]
+    )
     for path in result.out.rglob("*"):
         assert len(path.name.encode("utf-8")) <= NAME_LIMIT
         assert_safe(path.stem if path.is_file() else path.name)
     again = build(tmp_path / "data", tmp_path / "again", make_pdf=False, site=False)  # the same names every time
     assert sorted(p.relative_to(again.out) for p in again.out.rglob("*")) == sorted(
-        p.relative_to(result.out) for p in result.out.rglob("*"))
+        p.relative_to(result.out) for p in result.out.rglob("*")
+    )
     # The website gives each unit its own page, tables and open data too.
     site = build(tmp_path / "data", tmp_path / "网站", make_pdf=False)
     assert site.written, describe(site)
@@ -135,7 +178,10 @@ def test_build_gives_colliding_names_their_own_files_and_folders(tmp_path: Path)
         names = sorted(p.name for p in (root / place).iterdir() if p.is_dir())
         assert names == ["_CON", "测试局_一", "测试局_一（2）"], (place, names)
     assert sorted(p.name for p in (root / "data/测试区/2026").glob("*.json")) == [
-        "_CON.json", "测试局_一.json", "测试局_一（2）.json"]
+        "_CON.json",
+        "测试局_一.json",
+        "测试局_一（2）.json",
+    ]
     pages = root / "地区/测试区/2026"
     assert ">测试区测试局_一</h1>" in (pages / "测试局_一" / "index.html").read_text("utf-8")
     assert ">测试区测试局一</h1>" in (pages / "测试局_一（2）" / "index.html").read_text("utf-8")
@@ -144,15 +190,18 @@ def test_build_gives_colliding_names_their_own_files_and_folders(tmp_path: Path)
 # --- jixiao import -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("project", "unit"), [
-    ("../../../../etc/passwd", "中共某某市某某区委../../宣传部"),
-    ("CON", "NUL"),
-    ("a/b\\c:d", "某某市某某区/档案馆"),
-    ("项目" * 60, "某某市某某区" + "很长的单位名称" * 15),
-    ("\u202egpj.exe", "某某市某某区\x7f局"),
-    ("单位", "某某市某某区."),
-    ("地区", "某某市某某区 -rf"),
-])
+@pytest.mark.parametrize(
+    ("project", "unit"),
+    [
+        ("../../../../etc/passwd", "中共某某市某某区委../../宣传部"),
+        ("CON", "NUL"),
+        ("a/b\\c:d", "某某市某某区/档案馆"),
+        ("项目" * 60, "某某市某某区" + "很长的单位名称" * 15),
+        ("\u202egpj.exe", "某某市某某区\x7f局"),
+        ("单位", "某某市某某区."),
+        ("地区", "某某市某某区 -rf"),
+    ],
+)
 def test_imported_names_stay_below_the_output_folder(tmp_path: Path, project: str, unit: str) -> None:
     text = HEADER.replace("宣传经费", project, 1).replace("中共某某市某某区委宣传部", unit) + "\n".join(GOOD_ROWS) + "\n"
     source = tmp_path / "表.txt"
@@ -162,7 +211,8 @@ def test_imported_names_stay_below_the_output_folder(tmp_path: Path, project: st
     written = [o.path for o in result.outcomes if o.status == "written"]
     assert written, [d.message for d in result.report.diagnostics]
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()) == sorted(
-        [Path("表.txt")] + [p.relative_to(tmp_path) for p in written])
+        [Path("表.txt")] + [p.relative_to(tmp_path) for p in written]
+    )
     for path in written:
         relative = path.resolve().relative_to(out.resolve())
         for part in relative.parts:
@@ -197,8 +247,9 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_check_reports_links_and_never_follows_them_out_of_the_data(make_tree: Callable[..., Path], outside: Path,
-                                                                   tmp_path: Path) -> None:
+def test_check_reports_links_and_never_follows_them_out_of_the_data(
+    make_tree: Callable[..., Path], outside: Path, tmp_path: Path
+) -> None:
     unit = make_tree({"甲.yaml": _project("甲")})
     os.symlink(outside / "秘密.yaml", unit / "链接.yaml")
     os.symlink(outside, unit.parent / "链接的单位")
@@ -208,7 +259,10 @@ def test_check_reports_links_and_never_follows_them_out_of_the_data(make_tree: C
     report = check([data], jobs=1)
     links = [d for d in report.diagnostics if d.code.startswith("P") and d.code != "P008"]  # P008: no schema/ here
     assert sorted((Path(d.path).name, d.code) for d in links) == [
-        ("链接.yaml", "P006"), ("链接的单位", "P006"), ("链接的文件夹", "P006")]
+        ("链接.yaml", "P006"),
+        ("链接的单位", "P006"),
+        ("链接的文件夹", "P006"),
+    ]
     assert not [d for d in report.diagnostics if "外面" in d.message]
     assert report.files_checked == 3  # 地区, 单位, 甲: no file through a link
     assert report.exit_code() == 1
@@ -217,8 +271,9 @@ def test_check_reports_links_and_never_follows_them_out_of_the_data(make_tree: C
     assert _snapshot(outside) == before
 
 
-def test_build_replaces_a_linked_tables_folder_instead_of_writing_through_it(make_tree: Callable[..., Path],
-                                                                             outside: Path, tmp_path: Path) -> None:
+def test_build_replaces_a_linked_tables_folder_instead_of_writing_through_it(
+    make_tree: Callable[..., Path], outside: Path, tmp_path: Path
+) -> None:
     make_tree({"甲.yaml": _project("甲")})
     site = tmp_path / "site"
     site.mkdir()
@@ -239,9 +294,12 @@ def _hunan_source(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("link", ["region", "year", "unit", "file"])
 def test_import_never_writes_through_a_link(tmp_path: Path, outside: Path, link: str) -> None:
     out = tmp_path / "data"
-    target = {"region": out / "某某市某某区", "year": out / "某某市某某区" / "2026",
-              "unit": out / "某某市某某区" / "2026" / "区委宣传部",
-              "file": out / "某某市某某区" / "2026" / "区委宣传部" / "宣传经费.yaml"}[link]
+    target = {
+        "region": out / "某某市某某区",
+        "year": out / "某某市某某区" / "2026",
+        "unit": out / "某某市某某区" / "2026" / "区委宣传部",
+        "file": out / "某某市某某区" / "2026" / "区委宣传部" / "宣传经费.yaml",
+    }[link]
     target.parent.mkdir(parents=True, exist_ok=True)
     os.symlink(outside / "秘密.yaml" if link == "file" else outside, target)
     before = _snapshot(outside)

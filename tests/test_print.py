@@ -27,9 +27,9 @@ from generator.build import build
 from generator.render.pdf import soffice
 
 pytestmark = pytest.mark.skipif(
-    soffice() is None or shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None
-    or browser.available() is not None,
-    reason="LibreOffice, poppler or Chromium is not installed")
+    soffice() is None or shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None or browser.available() is not None,
+    reason="LibreOffice, poppler or Chromium is not installed",
+)
 
 REGIONS = ROOT / "tests" / "regions"
 LONG = "测试市长表区/2026/长表测试局"  # made up (tests/print_samples.py)
@@ -91,8 +91,10 @@ def test_the_long_tables_run_over_pages_with_their_headings_on_each(printed: lis
 
 def _footers(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return [" ".join(re.findall(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", page)[-1]) if "页" in page else ""
-            for page in text.split("\f")[:-1]]
+    return [
+        " ".join(re.findall(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", page)[-1]) if "页" in page else ""
+        for page in text.split("\f")[:-1]
+    ]
 
 
 def test_every_page_is_numbered_and_a_booklet_has_a_cover_and_bookmarks(printed: list[Printed]) -> None:
@@ -104,8 +106,9 @@ def test_every_page_is_numbered_and_a_booklet_has_a_cover_and_bookmarks(printed:
         # a booklet's cover is its first page, without a number
         assert numbers[1:] == expected[1:] if booklet else numbers == expected, (item.name, item.way, numbers)
         if booklet and item.way == WORD:
-            outline = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(item.pdf)],
-                                     capture_output=True, text=True, check=True).stdout
+            outline = subprocess.run(
+                ["pdftohtml", "-xml", "-i", "-q", "-stdout", str(item.pdf)], capture_output=True, text=True, check=True
+            ).stdout
             titles = re.findall(r"<item[^>]*>([^<]*)</item>", outline)
             assert titles and titles[0] in (item.forms[0].title, "第一部分"), (item.name, titles)
             assert len(titles) >= len({form.title for form in item.forms}), (item.name, titles)

@@ -17,8 +17,14 @@ def on_terminal(args: list[str], cwd: Path) -> tuple[int, str, str]:
     (exit code, what the terminal showed, stdout)."""
     primary, secondary = pty.openpty()
     try:
-        process = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, stdout=subprocess.PIPE,
-                                 stderr=secondary, check=False, timeout=600)
+        process = subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            check=False,
+            timeout=600,
+        )
         os.close(secondary)
         chunks = []
         while True:
@@ -53,7 +59,13 @@ def test_a_check_on_a_terminal_counts_units_then_clears_the_line(data_copy: Path
 
 
 def test_piped_output_has_no_progress(data_copy: Path) -> None:
-    process = subprocess.run([sys.executable, "-m", "generator", "build", "--no-pdf"], cwd=data_copy.parent,
-                             capture_output=True, text=True, check=False, timeout=600)
+    process = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--no-pdf"],
+        cwd=data_copy.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert process.returncode == 0
     assert process.stderr == "" and "\x1b" not in process.stdout and "检查数据" not in process.stdout

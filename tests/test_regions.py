@@ -59,9 +59,11 @@ KNOWN = {
     ("乌海市-再生资源回收市场管理经费.txt", "44,561", 0): "44561",
     ("乌海市-再生资源回收市场管理经费.txt", "44,561", 2): "44561",
     # The caption adds the weights up; the published table shows only its 产出 rows (原表不全).
-    ("乌海市-再生资源回收市场管理经费.txt",
-     "绩效指标(权重分值90分,其中产出指标权重分值50分,效益指标权重分值30分,满意度指标权重分值10分)", 0):
-        "绩效指标(权重分值50分,其中产出指标权重分值50分,效益指标权重分值分,满意度指标权重分值分)",
+    (
+        "乌海市-再生资源回收市场管理经费.txt",
+        "绩效指标(权重分值90分,其中产出指标权重分值50分,效益指标权重分值30分,满意度指标权重分值10分)",
+        0,
+    ): "绩效指标(权重分值50分,其中产出指标权重分值50分,效益指标权重分值分,满意度指标权重分值分)",
 }
 TABLES = {
     "湘潭市-雾炮车降尘抑尘服务.txt": "湘潭市/2023/湘潭市环境卫生管理处/雾炮车降尘抑尘服务",
@@ -137,15 +139,20 @@ def test_the_excel_file_holds_the_same_cells(built: BuildResult, name: str) -> N
     printed = [_value(c) for table in page.tables for row in table for c in unique_cells(row)]
     sheet = load_workbook(built.out / f"{TABLES[name]}.xlsx").active
     assert sheet is not None
-    cells = [v if isinstance(v, (int, float)) else _value(str(v))
-             for row in sheet.iter_rows(values_only=True) for v in row if v not in (None, "")]
+    cells = [
+        v if isinstance(v, (int, float)) else _value(str(v))
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+        if v not in (None, "")
+    ]
     cells = [Decimal(str(v)) if isinstance(v, (int, float)) else v for v in cells]
     # Title and heading lines come before the table in the workbook, the footer after it.
-    starts = [i for i in range(len(cells)) if cells[i:i + len(printed)] == printed]
+    starts = [i for i in range(len(cells)) if cells[i : i + len(printed)] == printed]
     assert starts, (printed, cells)
 
 
 # --- a data repository's own layouts --------------------------------------------------------------------------
+
 
 def _repository(tmp_path: Path) -> Path:
     """A data repository whose region names a layout jixiao does not have, carried in its 版式/ folder: a copy of
@@ -155,8 +162,9 @@ def _repository(tmp_path: Path) -> Path:
     own = data / "版式" / "某省"
     own.mkdir(parents=True)
     text = (ROOT / "generator/templates/official/内蒙古/layout.yaml").read_text(encoding="utf-8")
-    (own / "layout.yaml").write_text(text.replace("名称: 内蒙古", "名称: 某省").replace("项目绩效目标表", "某省项目绩效目标表"),
-                                     encoding="utf-8")
+    (own / "layout.yaml").write_text(
+        text.replace("名称: 内蒙古", "名称: 某省").replace("项目绩效目标表", "某省项目绩效目标表"), encoding="utf-8"
+    )
     region = data / "乌海市" / "地区.yaml"
     region.write_text(region.read_text(encoding="utf-8").replace("版式: 内蒙古", "版式: 某省"), encoding="utf-8")
     return data
@@ -177,10 +185,13 @@ def test_a_repository_layout_is_checked_at_its_line_used_or_not(tmp_path: Path) 
     layout = data / "版式" / "某省" / "layout.yaml"
     text = layout.read_text(encoding="utf-8")
     layout.write_text(text.replace("纸张: 纵向", "纸张: 竖向"), encoding="utf-8")
-    line = text[:text.index("纸张: 纵向")].count("\n") + 1
+    line = text[: text.index("纸张: 纵向")].count("\n") + 1
     (data / "乌海市" / "地区.yaml").write_text("名称: 乌海市\n版式: 内蒙古\n", encoding="utf-8")  # not used now
-    found = [(Path(d.path).relative_to(data).as_posix(), d.line, d.code) for d in check([data]).diagnostics
-             if d.severity is Severity.ERROR and not d.acknowledged]
+    found = [
+        (Path(d.path).relative_to(data).as_posix(), d.line, d.code)
+        for d in check([data]).diagnostics
+        if d.severity is Severity.ERROR and not d.acknowledged
+    ]
     assert found == [("版式/某省/layout.yaml", line, "S004")]
 
 
@@ -218,8 +229,11 @@ GENERAL_UNIT = """\
 
 
 def test_a_region_that_names_no_layout_prints_the_national_forms(make_tree: object, tmp_path: Path) -> None:
-    unit_dir = make_tree({"测试项目.yaml": GENERAL_PROJECT}, region="名称: 测试市测试区\n",  # type: ignore[operator]
-                         unit=GENERAL_UNIT)
+    unit_dir = make_tree(
+        {"测试项目.yaml": GENERAL_PROJECT},
+        region="名称: 测试市测试区\n",  # type: ignore[operator]
+        unit=GENERAL_UNIT,
+    )
     result = build(unit_dir.parent.parent.parent, tmp_path / "out", make_pdf=False, site=False)
     assert result.written, describe(result)
     folder = result.out / "测试区/2026/测试局"

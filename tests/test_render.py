@@ -30,8 +30,7 @@ from generator.render.pdf import soffice
 from generator.render.webpage import PAGE_CONTEXTS, booklet_page, environment
 
 GOLDEN = ROOT / "tests" / "golden" / "tables"
-HOSTILE = ["<script>alert(1)</script>", "{{ 7*7 }}", "=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)",
-           "a & b \"c\" 'd'"]
+HOSTILE = ["<script>alert(1)</script>", "{{ 7*7 }}", '=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "a & b \"c\" 'd'"]
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +48,11 @@ def tables_of(result: BuildResult, suffix: str) -> list[Path]:
 def test_every_table_is_written_in_three_formats_with_a_booklet_per_unit(built: BuildResult) -> None:
     units = sorted({p.parent for p in built.out.rglob("*.html")})
     assert [u.relative_to(built.out).as_posix() for u in units] == [
-        "唐山市路南区/2025/区委社会工作部", "株洲市渌口区/2026/区人民政府办公室",
-        "株洲市渌口区/2026/区委社会工作部", "株洲市渌口区/2026/区委组织部"]
+        "唐山市路南区/2025/区委社会工作部",
+        "株洲市渌口区/2026/区人民政府办公室",
+        "株洲市渌口区/2026/区委社会工作部",
+        "株洲市渌口区/2026/区委组织部",
+    ]
     projects = sorted(p for p in DATA.rglob("*.yaml") if p.name not in ("单位.yaml", "地区.yaml"))
     for project in projects:
         folder = built.out / project.parent.relative_to(DATA)
@@ -132,15 +134,17 @@ def _cells(path: Path) -> dict[str, object]:
 def test_xlsx_keeps_numbers_as_numbers_shown_as_in_the_data(built: BuildResult) -> None:
     summary = built.out / "株洲市渌口区/2026/区委组织部/汇总表.xlsx"
     sheet = load_workbook(summary).active
-    numbers = {cell.value: cell.number_format for row in sheet.iter_rows() for cell in row
-               if isinstance(cell.value, (int, float))}
+    numbers = {
+        cell.value: cell.number_format for row in sheet.iter_rows() for cell in row if isinstance(cell.value, (int, float))
+    }
     # 原样 (the Hunan layout): each amount with the decimals it is written with, as the published table prints it
     assert numbers[22.95] == "0.00" and numbers[4613.6] == "0.0" and numbers[5117.65] == "0.00"
     assert numbers[10] == "0"  # 10 stays 10
     hebei = built.out / "唐山市路南区/2025/区委社会工作部/常态化宣传及开展志愿服务活动.xlsx"
     sheet = load_workbook(hebei).active
-    formats = {(cell.value, cell.number_format) for row in sheet.iter_rows() for cell in row
-               if isinstance(cell.value, (int, float))}
+    formats = {
+        (cell.value, cell.number_format) for row in sheet.iter_rows() for cell in row if isinstance(cell.value, (int, float))
+    }
     assert (10, "0.00") in formats  # 河北 prints 10.00
     assert (0.25, "0%") in formats and (1, "0%") in formats  # 资金支出计划 25%, 100%
 
@@ -152,14 +156,14 @@ def test_money_prints_exactly() -> None:
 
 
 def _hostile_tree(make_tree: object) -> Path:
-    text = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml").read_text(
-        encoding="utf-8")
+    text = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml").read_text(encoding="utf-8")
     text = re.sub(r"^项目名称: .*$", "项目名称: '<script>alert(1)</script>'", text, count=1, flags=re.M)
-    text = re.sub(r"^本年度绩效目标: .*$", "本年度绩效目标: '{{ 7*7 }} =HYPERLINK(\"http://x\")'", text, count=1,
-                  flags=re.M)
+    text = re.sub(r"^本年度绩效目标: .*$", "本年度绩效目标: '{{ 7*7 }} =HYPERLINK(\"http://x\")'", text, count=1, flags=re.M)
     text = text.replace("三级指标: 项目总成本", "三级指标: '=1+1'", 1)
-    unit_dir = make_tree({"志愿服务活动专项.yaml": text},  # type: ignore[operator]
-                         unit="单位名称: '@SUM(A1) & <b>局</b>'\n单位财务负责人: '-2+3'\n填表人: '+cmd'\n")
+    unit_dir = make_tree(
+        {"志愿服务活动专项.yaml": text},  # type: ignore[operator]
+        unit="单位名称: '@SUM(A1) & <b>局</b>'\n单位财务负责人: '-2+3'\n填表人: '+cmd'\n",
+    )
     return unit_dir.parent.parent.parent
 
 
@@ -173,7 +177,8 @@ def test_hostile_text_is_escaped_in_html_and_never_a_formula_in_xlsx(make_tree: 
     assert "{{ 7*7 }}" in html and ">49<" not in html
     assert "<b>局</b>" not in (folder / "汇总表.html").read_text(encoding="utf-8")
     assert "default-src 'none'" in html and "http" not in html.replace("http://x", "").split("<body>")[0].replace(
-        "http-equiv", "")
+        "http-equiv", ""
+    )
     for path in (folder / "志愿服务活动专项.xlsx", folder / "汇总表.xlsx"):
         sheet = load_workbook(path).active
         for row in sheet.iter_rows():
@@ -241,8 +246,13 @@ def test_booklet_holds_all_tables_in_order(built: BuildResult) -> None:
     booklet = parse_page(folder / "单位汇编.html")
     # contents, then the projects first as the unit's published document (单位.yaml 印刷.顺序), then the
     # rest in the layout's order; the 汇总表 it never published marked as derived
-    assert booklet.titles == ["目录", "2026年项目支出绩效目标表", "2026年项目支出绩效目标表",
-                              "2026年部门整体支出绩效目标表", "2026年项目支出绩效目标汇总表"]
+    assert booklet.titles == [
+        "目录",
+        "2026年项目支出绩效目标表",
+        "2026年项目支出绩效目标表",
+        "2026年部门整体支出绩效目标表",
+        "2026年项目支出绩效目标汇总表",
+    ]
     assert booklet.tables[0][0][:2] == ["项目名称", "志愿服务活动专项"]  # 序号 1 comes first
     page = (folder / "单位汇编.html").read_text(encoding="utf-8")
     assert page.count("（根据项目表生成）") == 2 and '<section class="cover">' not in page
@@ -256,15 +266,17 @@ def test_booklet_holds_all_tables_in_order(built: BuildResult) -> None:
     contents = re.findall(r'<li class="depth-(\d)"><a href="#表(\d+)">([^<]*)</a>', organisation)
     # the summary it published first (印刷.顺序), its title as 乙式 prints it and no line of its own name;
     # the projects under the title they share, each by its name
-    assert contents[:3] == [("1", "1", "2026年项目支出方向绩效目标汇总表"), ("1", "2", "2026年项目支出绩效目标表"),
-                            ("2", "2", "村干部基本报酬和离任村干部补贴经费")]
+    assert contents[:3] == [
+        ("1", "1", "2026年项目支出方向绩效目标汇总表"),
+        ("1", "2", "2026年项目支出绩效目标表"),
+        ("2", "2", "村干部基本报酬和离任村干部补贴经费"),
+    ]
     headings = [p.text for p in hebei.paragraphs if p.text in ("第一部分", "第二部分")]
     assert headings == ["第一部分", "第二部分"]  # the parts of the published document (contents list them too)
 
 
 def test_fields_without_a_column_are_reported_not_dropped(make_tree: object, tmp_path: Path) -> None:
-    text = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml").read_text(
-        encoding="utf-8")
+    text = (ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml").read_text(encoding="utf-8")
     text = text.replace("    度量单位: 人\n", "    度量单位: 人\n    权重: 10\n", 1) + "实施期绩效目标: 三年内完成。\n"
     unit_dir = make_tree({"志愿服务活动专项.yaml": text})  # type: ignore[operator]
     result = build(unit_dir.parent.parent.parent, tmp_path / "site", make_pdf=False, site=False)
@@ -289,10 +301,12 @@ def test_a_missing_layout_keeps_only_its_region_out_of_the_build(make_tree: obje
 
 def test_a_layout_whose_spans_do_not_fit_is_explained(official: Path) -> None:
     broken = official / "湖南" / "layout.yaml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("{值: 项目名称, 跨列: 7}", "{值: 项目名称, 跨列: 9}"),
-                      encoding="utf-8")
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("{值: 项目名称, 跨列: 7}", "{值: 项目名称, 跨列: 9}"), encoding="utf-8"
+    )
     layout = load_layout("湖南")
     from generator.render.compose import compose_form
+
     spec = next(f for f in layout.forms if f.subject == "项目")
     with pytest.raises(LayoutError, match="超出了表格的 8 列"):
         compose_form(spec, layout, {"项目名称": "甲"}, "甲")
@@ -377,8 +391,12 @@ def test_docx_text_keeps_breaks_and_drops_what_xml_cannot_hold(built: BuildResul
 
     folder = built.out.parent
     form = _forms_of("株洲市渌口区/2026/区委社会工作部")[0]
-    odd = replace(form, title="标题\x01\x0b一\t二\n三", heading=(" 甲 & <乙> ", "丙\ud800"),
-                  blocks=[Heading("标题\x1f"), Paragraphs(("段落\x00一", "二")), *form.blocks])
+    odd = replace(
+        form,
+        title="标题\x01\x0b一\t二\n三",
+        heading=(" 甲 & <乙> ", "丙\ud800"),
+        blocks=[Heading("标题\x1f"), Paragraphs(("段落\x00一", "二")), *form.blocks],
+    )
     path = folder / "odd.docx"
     path.write_bytes(docx_bytes([odd], odd.title))
     document = Document(str(path))  # the file opens: nothing XML cannot hold was written
@@ -405,7 +423,8 @@ def test_a_layout_may_print_a_table_its_own_way(tmp_path: Path, official: Path) 
     from generator.render.tables import write_unit_tables
 
     (official / "河北" / "_表单.html.j2").write_text(
-        '{% macro render_form(form) %}<section class="own">{{ form.title }}</section>{% endmacro %}\n', encoding="utf-8")
+        '{% macro render_form(form) %}<section class="own">{{ form.title }}</section>{% endmacro %}\n', encoding="utf-8"
+    )
     hebei = next(f for f in collect([DATA]).units.values() if "唐山" in str(f.path))
     done = write_unit_tables(load_unit(hebei), tmp_path / "out")
     pages = sorted(done.folder.glob("*.html"))
@@ -435,15 +454,24 @@ def _long_texts() -> dict[str, str]:
 
 def _long_form() -> Form:
     texts = _long_texts()
-    grid = Grid((30.0, 60.0, 60.0), [
-        [Cell(("项目名称",), LABEL), Cell(("测试项目",), colspan=2)],
-        [Cell(("本年度绩效目标",), LABEL, rowspan=2), Cell((texts["goal"],)), Cell(("旁边",))],
-        [Cell((texts["line"],)), Cell(("下一行",))],
-        [Cell(("末行",), colspan=3)],
-    ])
-    return Form(kind="项目支出绩效目标表", stem="长", caption="长", title=texts["title"],
-                heading=(texts["unit"], "金额单位：万元"), footer=("填表人：某", "日期"),
-                blocks=[grid, Heading("一、总体绩效目标"), Paragraphs((texts["text"], "短段"))])
+    grid = Grid(
+        (30.0, 60.0, 60.0),
+        [
+            [Cell(("项目名称",), LABEL), Cell(("测试项目",), colspan=2)],
+            [Cell(("本年度绩效目标",), LABEL, rowspan=2), Cell((texts["goal"],)), Cell(("旁边",))],
+            [Cell((texts["line"],)), Cell(("下一行",))],
+            [Cell(("末行",), colspan=3)],
+        ],
+    )
+    return Form(
+        kind="项目支出绩效目标表",
+        stem="长",
+        caption="长",
+        title=texts["title"],
+        heading=(texts["unit"], "金额单位：万元"),
+        footer=("填表人：某", "日期"),
+        blocks=[grid, Heading("一、总体绩效目标"), Paragraphs((texts["text"], "短段"))],
+    )
 
 
 def _column_text(rows: list[list[str]], first: str, length: int) -> str:
@@ -498,9 +526,23 @@ def test_libreoffice_reads_every_character_of_a_split_text(tmp_path: Path) -> No
     book.write_bytes(xlsx_bytes(_long_form()))
     program = soffice()
     assert program is not None
-    done = subprocess.run([program, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                           "--norestore", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir",
-                           str(tmp_path / "out"), str(book)], capture_output=True, text=True, timeout=180, check=False)
+    done = subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     out = tmp_path / "out" / "长.csv"
     assert out.is_file(), done.stderr
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
@@ -515,11 +557,16 @@ UNIT_CORRECTION = "原表未填单位财务负责人，按封面补全。"
 
 def _corrected_tree(make_tree: object) -> Path:
     example = ROOT / "tests/examples/valid/株洲市渌口区/2026/区委社会工作部"
-    corrected = (example / "志愿服务活动专项.yaml").read_text(encoding="utf-8") + "更正说明:\n" + "".join(
-        f"  - '{text}'\n" for text in CORRECTIONS)
+    corrected = (
+        (example / "志愿服务活动专项.yaml").read_text(encoding="utf-8")
+        + "更正说明:\n"
+        + "".join(f"  - '{text}'\n" for text in CORRECTIONS)
+    )
     other = (example / "两新组织党建工作经费.yaml").read_text(encoding="utf-8")
-    unit_dir = make_tree({"志愿服务活动专项.yaml": corrected, "两新组织党建工作经费.yaml": other},  # type: ignore[operator]
-                         unit=f"单位名称: 测试区测试局\n更正说明:\n  - {UNIT_CORRECTION}\n")
+    unit_dir = make_tree(
+        {"志愿服务活动专项.yaml": corrected, "两新组织党建工作经费.yaml": other},  # type: ignore[operator]
+        unit=f"单位名称: 测试区测试局\n更正说明:\n  - {UNIT_CORRECTION}\n",
+    )
     return unit_dir.parent.parent.parent
 
 
@@ -542,11 +589,13 @@ def test_corrections_print_as_footnotes_under_their_table_in_every_format(make_t
     assert _footnotes(_docx_lines(folder / "志愿服务活动专项.docx")) == expected
     assert _footnotes([str(v) for v in _cells(folder / "志愿服务活动专项.xlsx").values()]) == expected
     # the unit's own correction under its tables; a table without corrections has no footnote
-    assert _footnotes(parse_page((folder / "汇总表.html").read_text(encoding="utf-8")).texts) == [
-        f"更正说明：{UNIT_CORRECTION}"]
+    assert _footnotes(parse_page((folder / "汇总表.html").read_text(encoding="utf-8")).texts) == [f"更正说明：{UNIT_CORRECTION}"]
     other = folder / "两新组织党建工作经费"
-    for text in (other.with_suffix(".html").read_text(encoding="utf-8"), "\n".join(_docx_lines(other.with_suffix(".docx"))),
-                 "\n".join(str(v) for v in _cells(other.with_suffix(".xlsx")).values())):
+    for text in (
+        other.with_suffix(".html").read_text(encoding="utf-8"),
+        "\n".join(_docx_lines(other.with_suffix(".docx"))),
+        "\n".join(str(v) for v in _cells(other.with_suffix(".xlsx")).values()),
+    ):
         assert "项目支出绩效目标表" in text and "更正说明" not in text
     booklet = parse_page((folder / "单位汇编.html").read_text(encoding="utf-8")).texts
     assert expected[0] in booklet and f"更正说明：{UNIT_CORRECTION}" in booklet
@@ -564,8 +613,9 @@ def test_imported_footnotes_give_the_corrections_back(make_tree: object, tmp_pat
     result = build(_corrected_tree(make_tree), tmp_path / "site", make_pdf=False, site=False)
     folder = result.out / "测试区/2026/测试局"
     out = tmp_path / "imported"
-    imported = import_sources([folder / f"志愿服务活动专项.{suffix}", folder / f"汇总表.{suffix}"],
-                              Options(out=out, code="430000"))
+    imported = import_sources(
+        [folder / f"志愿服务活动专项.{suffix}", folder / f"汇总表.{suffix}"], Options(out=out, code="430000")
+    )
     assert not [d for d in imported.report.diagnostics if d.code in ("I012", "I013")]
     unit_dir = next(out.rglob("单位.yaml")).parent
     project = load_yaml_text((unit_dir / "志愿服务活动专项.yaml").read_text(encoding="utf-8"))

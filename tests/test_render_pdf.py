@@ -19,7 +19,7 @@ from generator.render.pdf import convert, soffice
 pytestmark = pytest.mark.skipif(
     soffice() is None or shutil.which("pdftoppm") is None,
     reason="LibreOffice (soffice) 或 pdftoppm 未安装：apt-get install libreoffice-writer-nogui "
-           "libreoffice-calc-nogui poppler-utils fonts-noto-cjk",
+    "libreoffice-calc-nogui poppler-utils fonts-noto-cjk",
 )
 
 # (table, pages when printed): the 部门整体 tables of Hunan carry long duty lists over two pages.
@@ -66,12 +66,10 @@ def test_table_prints_on_the_expected_pages_in_chinese_fonts(pdfs: dict[str, Pat
     # 仿宋/宋体 mapped to Noto Serif CJK SC (a serif face, like the forms); the collection's faces share
     # one CFF font, so the embedded name says "jp" whatever regional face supplied the glyphs.
     assert "NotoSerifCJK" in used and "Sans" not in used, used
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(pdf.with_suffix(""))],
-                   check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(pdf.with_suffix(""))], check=True)
     png = next(pdf.parent.glob(f"{pdf.stem}-*1.png"))
     assert png.stat().st_size > 15_000  # a page of table and text, not a blank page
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "绩效目标表" in text and "一级指标" in text
 
 

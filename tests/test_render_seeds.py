@@ -63,8 +63,7 @@ def seed_rows(text: str) -> list[list[str]]:
 def hunan_tables(name: str) -> list[tuple[str, list[list[str]]]]:
     """The tables of a tab-separated seed: (title, rows), split at the title lines."""
     text = (SEEDS / name).read_text(encoding="utf-8")
-    parts = re.split(r"^(\d{4}年(?:项目支出绩效目标表|部门整体支出绩效目标表|项目支出方向绩效目标汇总表))\s*$", text,
-                     flags=re.M)
+    parts = re.split(r"^(\d{4}年(?:项目支出绩效目标表|部门整体支出绩效目标表|项目支出方向绩效目标汇总表))\s*$", text, flags=re.M)
     return [(parts[i], seed_rows(parts[i + 1])) for i in range(1, len(parts), 2)]
 
 
@@ -147,7 +146,7 @@ def whole(shown: Page) -> list[list[str]]:
 def _run(rows: list[list[str]], at: int) -> int:
     """How many rows after ``at`` hold one cell only (the continuation of a value cut across rows)."""
     count = 0
-    for row in rows[at + 1:]:
+    for row in rows[at + 1 :]:
         if len(row) != 1:
             break
         count += 1
@@ -160,9 +159,17 @@ def page(built: BuildResult, unit: str, stem: str) -> Page:
 
 def header(rows: list[list[str]]) -> dict[str, str]:
     """Label → value of the rows above the indicator grid of a Hunan project table."""
-    labels = {"项目名称": "项目名称", "年度本级预算金额": "项目金额", "项目金额": "项目金额", "年度本级预算": "项目金额",
-              "项目支出实施期": "实施期", "项目支出实施": "实施期", "本年度绩效目标": "本年度绩效目标",
-              "本年度绩效目": "本年度绩效目标", "项目类别": "项目类别"}
+    labels = {
+        "项目名称": "项目名称",
+        "年度本级预算金额": "项目金额",
+        "项目金额": "项目金额",
+        "年度本级预算": "项目金额",
+        "项目支出实施期": "实施期",
+        "项目支出实施": "实施期",
+        "本年度绩效目标": "本年度绩效目标",
+        "本年度绩效目": "本年度绩效目标",
+        "项目类别": "项目类别",
+    }
     found: dict[str, str] = {}
     for row in rows:
         if "一级指标" in row:
@@ -170,7 +177,7 @@ def header(rows: list[list[str]]) -> dict[str, str]:
         cells = [unbroken(c) if unbroken(c) in labels else c for c in row]
         for i, cell in enumerate(cells):
             if cell in labels:
-                value = next((c for c in cells[i + 1:] if c), "")
+                value = next((c for c in cells[i + 1 :] if c), "")
                 found[labels[cell]] = "" if value in labels else value
     return found
 
@@ -233,7 +240,7 @@ def test_hunan_department_tables_match_the_seed(built: BuildResult, seed: str) -
     duties_seed = re.split(r"\s*\d+[、.]\s*", next(r for r in seed_cells if r[0] == "年度履职目标")[1])
     # a long list prints on in the rows under its label (one cell each), cut between duties
     at = next(i for i, r in enumerate(seen) if r[0] == "年度履职目标")
-    duties_text = "\n".join([seen[at][1]] + [r[0] for r in seen[at + 1:] if len(r) == 1][:_run(seen, at)])
+    duties_text = "\n".join([seen[at][1]] + [r[0] for r in seen[at + 1 :] if len(r) == 1][: _run(seen, at)])
     duties_mine = [re.sub(r"^\d+、", "", line) for line in duties_text.split("\n")]
     assert [d for d in duties_seed if d] == [d for d in re.split(r"\s*\d+[、.]\s*", duties_text) if d]
     assert len(duties_mine) > 1  # one duty a line
@@ -246,7 +253,15 @@ def test_hunan_department_tables_match_the_seed(built: BuildResult, seed: str) -
     assert budget_mine[2] == budget_seed[2]  # the amounts, in order
     # the indicator grid: its own column order, placeholder rows left out
     assert [unbroken(c) for c in next(r for r in seen if "一级指标" in r)] == [
-        "一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位", "指标值说明（指标解释）", "备注"]
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值类型",
+        "指标值",
+        "度量单位",
+        "指标值说明（指标解释）",
+        "备注",
+    ]
     mine = meaning(rendered_rows(grid, 0, 7), 5)
     start = next(i for i, r in enumerate(rows) if "一级指标" in r) + 1
     expected = []
@@ -316,13 +331,18 @@ def test_hebei_project_tables_match_the_seed(built: BuildResult) -> None:
         assert mine.heading == [rows[0][0], rows[0][1]]  # 763001中共唐山市路南区委社会工作部 | 单位：万元
         head = [unique_cells(r) for r in mine.tables[0]]
         theirs = [[squash(c) if "\n" not in c else c for c in r if c.strip()] for r in rows[1:7]]
-        assert [[c if "\n" in t else unbroken(c) for c, t in zip(mine_row, their_row, strict=True)]
-                for mine_row, their_row in zip(head[:5], theirs[:5], strict=True)] == theirs[:5], title
+        assert [
+            [c if "\n" in t else unbroken(c) for c, t in zip(mine_row, their_row, strict=True)]
+            for mine_row, their_row in zip(head[:5], theirs[:5], strict=True)
+        ] == theirs[:5], title
         goals = theirs[5][1].split("\n")
         assert head[5] == ["绩效目标", "\n".join(goals)]
         grid = [logical(r) for r in mine.tables[1]]
-        assert [unbroken(c) for c in grid[0]] == rows[7] == [
-            "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
+        assert (
+            [unbroken(c) for c in grid[0]]
+            == rows[7]
+            == ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
+        )
         filled = []
         above = ""
         for row in grid[1:]:

@@ -17,12 +17,18 @@ GOLDEN = ROOT / "tests" / "golden"
 def sample_report() -> Report:
     report = Report(files_checked=3)
     report.diagnostics = [
-        make("V007", "data/区/2026/局/甲项目.yaml", 12, 18, ("绩效指标", 3, "指标值类型"),
-             name="群众满意度", operator="≤"),
+        make("V007", "data/区/2026/局/甲项目.yaml", 12, 18, ("绩效指标", 3, "指标值类型"), name="群众满意度", operator="≤"),
         make("Y001", "data/区/2026/局/乙项目.yaml", 2, 1, encoding="GBK（GB18030）"),
-        make("X003", "data/区/2026/局/单位.yaml", 30, 14,
-             ("部门整体支出绩效目标表", "预算情况", "按支出性质分", "项目支出"),
-             declared="14.4", count=2, total="32").acknowledge("原表如此公开，待单位核实。"),
+        make(
+            "X003",
+            "data/区/2026/局/单位.yaml",
+            30,
+            14,
+            ("部门整体支出绩效目标表", "预算情况", "按支出性质分", "项目支出"),
+            declared="14.4",
+            count=2,
+            total="32",
+        ).acknowledge("原表如此公开，待单位核实。"),
         make("H005", "data/区/2026/局/甲项目.yaml", 3, 7, ("项目名称",), text=" 甲项目,含逗号:冒号 "),
     ]
     return report
@@ -76,8 +82,9 @@ def test_data_in_messages_cannot_start_a_line_or_send_escape_codes() -> None:
         out = io.StringIO()
         REPORTERS[name](report, out)
         lines = out.getvalue().splitlines()
-        assert all(not line.startswith("::") or re.match(r"::(error|warning|notice) file=data/区/2026/局/", line)
-                   for line in lines), lines
+        assert all(
+            not line.startswith("::") or re.match(r"::(error|warning|notice) file=data/区/2026/局/", line) for line in lines
+        ), lines
         # A line break in the data never adds a line: a finding and its hint or reason, the headings, the summary.
         assert len(lines) == (2 if name == "github" else 8), lines  # github: one command per finding
         assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue()
@@ -94,9 +101,10 @@ def test_direction_controls_in_data_are_shown_as_marks_and_escaped_in_json() -> 
     """U+202E in a quoted value would show "甲\u202e乙丙" as "甲丙乙": the reader would see another order."""
     hostile = "".join(f"甲{char}乙" for char in BIDI)
     report = Report(files_checked=1)
-    report.diagnostics = [make("H005", f"data/区/2026/局/{hostile}.yaml", 3, 7, ("项目名称", hostile), text=hostile),
-                          make("X003", "data/区/2026/局/单位.yaml", 1, 1, (), declared="1", count=1,
-                               total="2").acknowledge(hostile)]
+    report.diagnostics = [
+        make("H005", f"data/区/2026/局/{hostile}.yaml", 3, 7, ("项目名称", hostile), text=hostile),
+        make("X003", "data/区/2026/局/单位.yaml", 1, 1, (), declared="1", count=1, total="2").acknowledge(hostile),
+    ]
     marked = "".join(f"甲⟪U+{ord(char):04X}⟫乙" for char in BIDI)
     for name in ("text", "github", "json"):
         out = io.StringIO()

@@ -37,11 +37,22 @@ HOSTILE = {  # (file, old text, new text): each still passes jixiao check
 
 
 def git(repo: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-01-02T03:04:05+08:00", "GIT_COMMITTER_DATE": "2026-01-02T03:04:05+08:00",
-           "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "editor@example.org", "GIT_COMMITTER_NAME": "编辑",
-           "GIT_COMMITTER_EMAIL": "editor@example.org"}
-    subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env,
-                   check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "2026-01-02T03:04:05+08:00",
+        "GIT_COMMITTER_DATE": "2026-01-02T03:04:05+08:00",
+        "GIT_AUTHOR_NAME": "编辑",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "编辑",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+    }
+    subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def data_repository(root: Path) -> Path:
@@ -63,8 +74,15 @@ NO_LIBREOFFICE = shutil.which("soffice") is None and shutil.which("libreoffice")
 
 def jixiao_build(repo: Path, out: str, **env: str) -> Path:
     pdf = ["--no-pdf"] if NO_LIBREOFFICE else []
-    done = subprocess.run([sys.executable, "-m", "generator", "build", *pdf, "--out", out], cwd=repo,
-                          env={**os.environ, **env}, capture_output=True, text=True, check=False, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build", *pdf, "--out", out],
+        cwd=repo,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return repo / out
 
@@ -127,7 +145,6 @@ def test_no_spreadsheet_from_the_build_holds_a_formula(builds: list[Path]) -> No
         for row in rows:
             for value in row:
                 assert not value.startswith(FORMULA_START) or _number(value), (path, value)
-
 
 
 @pytest.mark.skipif(NO_LIBREOFFICE, reason="LibreOffice is not installed (README: the PDF tests need it)")

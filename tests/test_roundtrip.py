@@ -40,9 +40,14 @@ needs_office = pytest.mark.skipif(not office_available(), reason="LibreOffice an
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-           "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "GIT_AUTHOR_NAME": "测试",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "测试",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
@@ -58,7 +63,7 @@ MADE_UP = {
     "项目名称: 援助泸溪资金\n": "# 测试用的注释（虚构）：与原表核对过\n项目名称: 援助泸溪资金\n",
     "    三级指标: 支援干部人数\n": "    三级指标: 支援干部人数  # 测试用的注释（虚构）\n",
     "序号: 2\n": "  - 代码: X005\n    位置: 填报单位\n    理由: 测试用的填报单位（虚构）。\n"
-                 "填报单位: 株洲市渌口区人民政府办公室（虚构）\n备注: 测试用的备注（虚构）\n序号: 2\n",
+    "填报单位: 株洲市渌口区人民政府办公室（虚构）\n备注: 测试用的备注（虚构）\n序号: 2\n",
 }
 
 
@@ -97,8 +102,12 @@ def places(book: Path) -> dict[str, object]:
     for row in range(2, meta.max_row + 1):
         identity = json.loads(str(meta.cell(row=row, column=1).value))
         if identity["sheet"] == SHEET:
-            return {"fields": dict(identity["fields"]), "first": identity["header"] + 1, "rows": identity["rows"],
-                    "columns": identity["columns"]}
+            return {
+                "fields": dict(identity["fields"]),
+                "first": identity["header"] + 1,
+                "rows": identity["rows"],
+                "columns": identity["columns"],
+            }
     raise AssertionError("no identity for the sheet")
 
 
@@ -110,8 +119,14 @@ def letter(where: dict[str, object], key: str) -> str:
 
 def edit_in_libreoffice(books: dict[Path, list[list[object]]], tmp_path: Path) -> None:
     edits = {str(book): cells for book, cells in books.items()}
-    result = subprocess.run([UNO_PYTHON, str(EDITOR), str(tmp_path / "office-profile"), json.dumps(edits, ensure_ascii=False)],
-                            capture_output=True, text=True, timeout=600, check=False, env={**os.environ, "HOME": str(tmp_path)})
+    result = subprocess.run(
+        [UNO_PYTHON, str(EDITOR), str(tmp_path / "office-profile"), json.dumps(edits, ensure_ascii=False)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     for book in books:  # written by LibreOffice's own Excel filter
         with zipfile.ZipFile(book) as saved:
@@ -159,13 +174,22 @@ def test_rows_and_fields_edited_in_libreoffice(repo: Path, tmp_path: Path) -> No
     first, rows, fields = where["first"], where["rows"], where["fields"]
     assert isinstance(first, int) and isinstance(rows, int) and isinstance(fields, dict)
     new = first + rows
-    edit_in_libreoffice({book: [
-        [SHEET, f"A{first + 2}:F{first + 2}", None],  # 及时开展对口支援相关工作: the whole row cleared
-        [SHEET, f"A{new}", "产出指标"], [SHEET, f"B{new}", "数量指标"], [SHEET, f"C{new}", "培训人次"],
-        [SHEET, f"D{new}", "≥"], [SHEET, f"E{new}", "20"], [SHEET, f"F{new}", "人次"],
-        [SHEET, f"B{fields['项目类别']}", "其他项目"],
-        [SHEET, f"B{fields['本年度绩效目标']}", "保证2026年支援泸溪县\n选派干部1人"],
-    ]}, tmp_path)
+    edit_in_libreoffice(
+        {
+            book: [
+                [SHEET, f"A{first + 2}:F{first + 2}", None],  # 及时开展对口支援相关工作: the whole row cleared
+                [SHEET, f"A{new}", "产出指标"],
+                [SHEET, f"B{new}", "数量指标"],
+                [SHEET, f"C{new}", "培训人次"],
+                [SHEET, f"D{new}", "≥"],
+                [SHEET, f"E{new}", "20"],
+                [SHEET, f"F{new}", "人次"],
+                [SHEET, f"B{fields['项目类别']}", "其他项目"],
+                [SHEET, f"B{fields['本年度绩效目标']}", "保证2026年支援泸溪县\n选派干部1人"],
+            ]
+        },
+        tmp_path,
+    )
 
     from openpyxl import load_workbook
 
@@ -181,8 +205,14 @@ def test_rows_and_fields_edited_in_libreoffice(repo: Path, tmp_path: Path) -> No
     assert list(data["本年度绩效目标"]) == ["保证2026年支援泸溪县", "选派干部1人"]
     names = [row.get("三级指标") for row in data["绩效指标"]]
     assert "及时开展对口支援相关工作" not in names and names[-1] == "培训人次"
-    assert list(data["绩效指标"][-1].items()) == [("一级指标", "产出指标"), ("二级指标", "数量指标"), ("三级指标", "培训人次"),
-                                               ("指标值类型", "≥"), ("指标值", 20), ("度量单位", "人次")]
+    assert list(data["绩效指标"][-1].items()) == [
+        ("一级指标", "产出指标"),
+        ("二级指标", "数量指标"),
+        ("三级指标", "培训人次"),
+        ("指标值类型", "≥"),
+        ("指标值", 20),
+        ("度量单位", "人次"),
+    ]
     assert data["序号"] == 2 and [a["代码"] for a in data["已确认问题"]] == ["F009", "X005"]
     assert data["填报单位"] == "株洲市渌口区人民政府办公室（虚构）" and data["备注"] == "测试用的备注（虚构）"
     assert "# 测试用的注释（虚构）" in (repo / PROJECT).read_text(encoding="utf-8")

@@ -58,9 +58,10 @@ def check_jsonschema(kind: str, files: list[Path]) -> dict[Path, bool]:
     """Run the third-party validator once over the files; True where it accepts a file."""
     schema = ROOT / "schema" / schemas.SCHEMA_FILES[kind]
     result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "-o", "json", "--schemafile", str(schema),
-         *map(str, files)],
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "check_jsonschema", "-o", "json", "--schemafile", str(schema), *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     report = json.loads(result.stdout)
     rejected = {Path(e["filename"]) for e in report.get("errors", []) + report.get("parse_errors", [])}
@@ -88,8 +89,9 @@ MUTATIONS = [
 def test_check_jsonschema_accepts_exactly_what_we_accept(tmp_path: Path) -> None:
     files = sorted(DATA.rglob("*.yaml"))
     mutated: list[Path] = []
-    project = next(f for f in files if kind_of(f) == "project" and all(
-        old in f.read_text(encoding="utf-8") for old, _ in MUTATIONS))
+    project = next(
+        f for f in files if kind_of(f) == "project" and all(old in f.read_text(encoding="utf-8") for old, _ in MUTATIONS)
+    )
     text = project.read_text(encoding="utf-8")
     for i, (old, new) in enumerate(MUTATIONS):
         assert old in text
@@ -126,8 +128,12 @@ def test_fast_and_reference_validators_agree(tmp_path: Path) -> None:
 def test_every_schema_states_the_declared_bounds() -> None:
     """The bounds are declared in generator/data/bounds.py; editors show them from each file's schema description,
     and docs/字段说明.md is generated from it."""
-    said = (f"小于 1 万亿（10^{bounds.MAX_MAGNITUDE_DIGITS}）", f"小数点后最多 {bounds.MAX_PLACES} 位",
-            f"有效数字最多 {bounds.MAX_SIGNIFICANT} 位", f"最多 {bounds.MAX_TEXT} 个字符")
+    said = (
+        f"小于 1 万亿（10^{bounds.MAX_MAGNITUDE_DIGITS}）",
+        f"小数点后最多 {bounds.MAX_PLACES} 位",
+        f"有效数字最多 {bounds.MAX_SIGNIFICANT} 位",
+        f"最多 {bounds.MAX_TEXT} 个字符",
+    )
     for kind in ("region", "unit", "project"):
         description = schemas.load_schema(kind)["description"]
         assert all(part in description for part in said), (kind, description)

@@ -20,8 +20,19 @@ from generator.site import search
 pytestmark = pytest.mark.skipif(browser.available() is not None, reason=str(browser.available()))
 
 SEARCH_JS = ROOT / "docs" / "assets" / "jixiao" / "search.js"
-TEXTS = ["村干部意外保险", "新一届村（社区）两委干部履职能力提升培训", "2026年 V007 ≥95%", "ＡＢＣ１２３全角",
-         "志愿服务 活动", "单", "", "  空格  分开  ", "村（社区）主职养老保险补贴", "한국어 日本語のテキスト", "a-b_c.d/e"]
+TEXTS = [
+    "村干部意外保险",
+    "新一届村（社区）两委干部履职能力提升培训",
+    "2026年 V007 ≥95%",
+    "ＡＢＣ１２３全角",
+    "志愿服务 活动",
+    "单",
+    "",
+    "  空格  分开  ",
+    "村（社区）主职养老保险补贴",
+    "한국어 日本語のテキスト",
+    "a-b_c.d/e",
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +45,9 @@ def open_index(driver: Any, site: Path) -> None:
     """A page beside ``site/search-index/`` that loads search.js from disk, ready to search."""
     (site / "assets").mkdir(exist_ok=True)
     shutil.copy(SEARCH_JS, site / "assets" / "search.js")
-    (site / "page.html").write_text('<!doctype html><meta charset="utf-8"><title>t</title>'
-                                    '<script src="assets/search.js"></script>', encoding="utf-8")
+    (site / "page.html").write_text(
+        '<!doctype html><meta charset="utf-8"><title>t</title><script src="assets/search.js"></script>', encoding="utf-8"
+    )
     driver.get((site / "page.html").as_uri())
     driver.execute_script("window.jixiaoSearch.start('');")
 
@@ -47,8 +59,9 @@ def test_python_and_the_browser_cut_text_into_the_same_tokens(driver: Any, tmp_p
     assert cut[0] == ["村干", "干部", "部意", "意外", "外保", "保险"]
     assert "村社" in cut[1] and "两委" in cut[1]  # punctuation inside Chinese text left out
     every = sorted({t for tokens in cut for t in tokens})
-    assert driver.execute_script("return arguments[0].map(t => window.jixiaoSearch.fnv(t))", every) \
-        == [search.fnv(t) for t in every]
+    assert driver.execute_script("return arguments[0].map(t => window.jixiaoSearch.fnv(t))", every) == [
+        search.fnv(t) for t in every
+    ]
 
 
 # The token files a search loads are the calls of jixiaoSearch.t(number, …) they make.
@@ -63,13 +76,20 @@ api.find(arguments[0], {}, 5).then(found => { api.t = t; done({found: found, loa
 def test_a_query_with_enough_other_pairs_does_not_load_the_large_token_files(driver: Any, tmp_path: Path) -> None:
     """A pair most pages have (经费) fills a large file; 关心下一代工作经费 finds its page without it."""
     index = search.Index()
-    names = [f"{a}{b}{c}{d}经费" for a in "甲乙丙丁戊己庚辛壬癸" for b in "子丑寅卯辰巳午未申酉戌亥" for c in "东南西北中"
-             for d in "上中下"]
+    names = [
+        f"{a}{b}{c}{d}经费"
+        for a in "甲乙丙丁戊己庚辛壬癸"
+        for b in "子丑寅卯辰巳午未申酉戌亥"
+        for c in "东南西北中"
+        for d in "上中下"
+    ]
     names.append("关心下一代工作经费")
     for number in range(0, len(names), 100):  # units of 100 projects, as generated data has them
         unit = f"测试单位{number // 100 + 1}"
-        docs = [search.Doc("单位", unit, "")] + [search.Doc("项目", name, name, context=unit, body=f"{name}的绩效目标（编造）")
-                                                for name in names[number:number + 100]]
+        docs = [search.Doc("单位", unit, "")] + [
+            search.Doc("项目", name, name, context=unit, body=f"{name}的绩效目标（编造）")
+            for name in names[number : number + 100]
+        ]
         index.add(f"地区/测试/2026/{unit}/", "测试", 2026, unit, docs)
     search.write(tmp_path, index)
     entry = (tmp_path / "search-index" / "entry.js").read_text(encoding="utf-8")

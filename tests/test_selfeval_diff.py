@@ -16,8 +16,12 @@ from generator.cli import cli
 
 VOLUNTEER = "data/示例县/2026/区委社会工作部/志愿服务活动专项.yaml"
 STIPEND = "data/示例县/2026/区委社会工作部/两新党组织党务工作者津贴.yaml"
-GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "测试",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "测试",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+}
 
 
 def git(repo: Path, *args: str) -> None:

@@ -30,8 +30,9 @@ CODES = ("V021", "V022", "V023", "V024", "V025", "M010", "M011", "M012", "T005")
 
 def findings(region: Path) -> list[tuple[str, int, str]]:
     """(file, line, code) of the findings of the self-evaluation's codes, acknowledged ones left out."""
-    return sorted((Path(d.path).name, d.line, d.code) for d in check([region], jobs=1).diagnostics
-                  if d.code in CODES and not d.acknowledged)
+    return sorted(
+        (Path(d.path).name, d.line, d.code) for d in check([region], jobs=1).diagnostics if d.code in CODES and not d.acknowledged
+    )
 
 
 def edit(region: Path, file: str, old: str, new: str) -> None:
@@ -55,8 +56,12 @@ MISTAKES = [
     # words that name no grade
     (VOLUNTEERS, "实际完成值: 达成年度指标", "实际完成值: 有所进展", "V023"),
     # some weights, not all
-    (VOLUNTEERS, "    度量单位: 人\n    运行监控:\n      - {日期: '2026-06-30', 完成值: 260}",
-     "    度量单位: 人\n    权重: 20\n    运行监控:\n      - {日期: '2026-06-30', 完成值: 260}", "V024"),
+    (
+        VOLUNTEERS,
+        "    度量单位: 人\n    运行监控:\n      - {日期: '2026-06-30', 完成值: 260}",
+        "    度量单位: 人\n    权重: 20\n    运行监控:\n      - {日期: '2026-06-30', 完成值: 260}",
+        "V024",
+    ),
     # a stated score or grade that the parts do not give
     (VOLUNTEERS, "  存在问题:", "  自评得分: 98\n  存在问题:", "V025"),
     (VOLUNTEERS, "  存在问题:", "  自评等级: 良\n  存在问题:", "V025"),
@@ -64,8 +69,12 @@ MISTAKES = [
     (VOLUNTEERS, "全年执行数: 9.2", "全年执行数: 10.2", "M010"),
     (VOLUNTEERS, "{日期: '2026-06-30', 执行数: 4.1}", "{日期: '2026-06-30', 执行数: 9.5}", "M010"),
     (VOLUNTEERS, "年初预算数: 10", "年初预算数: 12", "M011"),
-    (STIPEND, "    - {日期: '2026-06-30', 执行数: 9}",
-     "    - {日期: '2026-06-30', 执行数: 9}\n    - {日期: '2026-09-30', 执行数: 8}", "M012"),
+    (
+        STIPEND,
+        "    - {日期: '2026-06-30', 执行数: 9}",
+        "    - {日期: '2026-06-30', 执行数: 9}\n    - {日期: '2026-09-30', 执行数: 8}",
+        "M012",
+    ),
     (STIPEND, "{日期: '2026-06-30', 执行数: 9}", "{日期: '2025-06-30', 执行数: 9}", "T005"),
 ]
 

@@ -100,11 +100,20 @@ def test_every_data_file_has_its_page(site: Path) -> None:
         page = folder / "index.html" if path.name == "单位.yaml" else folder / path.stem / "index.html"
         assert page.is_file(), path
         name = yaml_data(path).get("项目名称") or yaml_data(path)["单位名称"]
-        assert f"<h1 id=\"jixiao-title\">{name}</h1>" in page.read_text(encoding="utf-8")
+        assert f'<h1 id="jixiao-title">{name}</h1>' in page.read_text(encoding="utf-8")
     for region in DATA.iterdir():
         assert (site / "地区" / region.name / "index.html").is_file()
-    for name in ("index.html", "搜索/index.html", "公开数据/index.html", "字段说明/index.html", "问题代码/index.html",
-                 "编辑指南/index.html", "审核指南/index.html", "data/datapackage.json", "search-index/entry.js"):
+    for name in (
+        "index.html",
+        "搜索/index.html",
+        "公开数据/index.html",
+        "字段说明/index.html",
+        "问题代码/index.html",
+        "编辑指南/index.html",
+        "审核指南/index.html",
+        "data/datapackage.json",
+        "search-index/entry.js",
+    ):
         assert (site / name).is_file(), name
 
 
@@ -148,7 +157,7 @@ def test_project_page_shows_the_form_grouped_with_findings_and_downloads(site: P
 def test_unit_pages_show_department_table_or_narrative_and_summary(site: Path) -> None:
     hunan = (site / "地区/株洲市渌口区/2026/区委社会工作部/index.html").read_text(encoding="utf-8")
     assert "部门整体支出绩效目标表" in hunan and "年度履职目标" in hunan and "资金总额" in hunan
-    assert "项目支出绩效目标汇总表（金额单位：万元）" in hunan and "<td class=\"jixiao-number\">32</td>" in hunan
+    assert "项目支出绩效目标汇总表（金额单位：万元）" in hunan and '<td class="jixiao-number">32</td>' in hunan
     assert "X003" in hunan  # the unit's acknowledged finding, with its reason
     hebei = (site / "地区/唐山市路南区/2025/区委社会工作部/index.html").read_text(encoding="utf-8")
     assert "部门整体绩效目标" in hebei and "工作保障措施" in hebei and "单位汇编" in hebei
@@ -165,8 +174,11 @@ def test_home_page_has_totals_per_region_and_year_charts_linking_units_and_chang
     for (region, year), files in by_year.items():
         budget = sum((Decimal(str(yaml_data(p).get("项目金额") or 0)) for p in files), Decimal(0))
         total += budget
-        row = re.search(rf'<tr><th scope="row"><a href="{quote(f"地区/{region}/{year}")}/index.html">{region} {year}年</a>'
-                        r"</th>(.*?)</tr>", text)
+        row = re.search(
+            rf'<tr><th scope="row"><a href="{quote(f"地区/{region}/{year}")}/index.html">{region} {year}年</a>'
+            r"</th>(.*?)</tr>",
+            text,
+        )
         assert row, (region, year)
         assert f'<td class="jixiao-number">{len(files)}</td>' in row.group(1)
         assert f"{format(budget.normalize(), 'f')} 万元" in row.group(1)
@@ -184,8 +196,10 @@ def test_exports_say_exactly_what_the_yaml_says(site: Path) -> None:
     for unit in everything["单位"]:
         assert unit["数据"] == by_file[unit["文件"]]
         seen.add(unit["文件"])
-        unit_json = json.loads((site / "data" / (Path(unit["网页"]).relative_to("地区").as_posix() + ".json"))
-                               .read_text(encoding="utf-8"), parse_float=Decimal)
+        unit_json = json.loads(
+            (site / "data" / (Path(unit["网页"]).relative_to("地区").as_posix() + ".json")).read_text(encoding="utf-8"),
+            parse_float=Decimal,
+        )
         assert unit_json == unit
         for project in unit["项目"]:
             assert project["数据"] == by_file[project["文件"]]
@@ -254,7 +268,7 @@ def test_same_input_gives_the_same_site_byte_for_byte(site: Path, tmp_path: Path
 HOSTILE = {
     "script": "<script>alert('x')</script>",
     "onerror": '<img src=x onerror="alert(1)">',
-    "javascript": "[点我](javascript:alert(1)) <a href=\"javascript:alert(2)\">链接</a>",
+    "javascript": '[点我](javascript:alert(1)) <a href="javascript:alert(2)">链接</a>',
     "jinja": "{{ 7*7 }}{% raw %}",
     "pipes": "| 一 | 二 |\n| --- | --- |",
 }
@@ -270,9 +284,12 @@ def test_hostile_text_is_shown_as_text_on_every_page(data_copy: Path, tmp_path: 
     text = text.replace("实施期: 2026.01-2026.12", f"实施期: 2026.01-2026.12\n备注: {json.dumps(HOSTILE['pipes'])}")
     project.write_text(text, encoding="utf-8")
     unit = data_copy / "株洲市渌口区/2026/区委社会工作部/单位.yaml"
-    unit.write_text(unit.read_text(encoding="utf-8").replace(
-        "单位名称: 中共株洲市渌口区委社会工作部", '单位名称: "中共株洲市渌口区委社会工作部\\"><svg onload=alert(3)>{{ 7*7 }}"'),
-        encoding="utf-8")
+    unit.write_text(
+        unit.read_text(encoding="utf-8").replace(
+            "单位名称: 中共株洲市渌口区委社会工作部", '单位名称: "中共株洲市渌口区委社会工作部\\"><svg onload=alert(3)>{{ 7*7 }}"'
+        ),
+        encoding="utf-8",
+    )
     result = build(data_copy, tmp_path / "site", make_pdf=False)
     assert result.written, [d.message for d in result.report.diagnostics if d.severity.value == "error"]
     out = result.out.parent
@@ -305,10 +322,14 @@ def test_formula_cells_are_neutralised() -> None:
 
 
 def test_json_numbers_are_exact() -> None:
-    value = {"金额": Decimal("22.95"), "大": Decimal("1E+2"), "列表": [Decimal("0.1"), 3, "x\"y"], "空": None}
+    value = {"金额": Decimal("22.95"), "大": Decimal("1E+2"), "列表": [Decimal("0.1"), 3, 'x"y'], "空": None}
     text = exports.to_json(value)
-    assert json.loads(text, parse_float=Decimal) == {"金额": Decimal("22.95"), "大": 100, "列表": [Decimal("0.1"), 3, "x\"y"],
-                                                      "空": None}
+    assert json.loads(text, parse_float=Decimal) == {
+        "金额": Decimal("22.95"),
+        "大": 100,
+        "列表": [Decimal("0.1"), 3, 'x"y'],
+        "空": None,
+    }
     assert "22.95" in text and "1E+2" not in text
 
 
@@ -328,8 +349,10 @@ def test_packaged_mkdocs_config_is_the_top_level_one() -> None:
     packaged = engine.PACKAGED_CONFIG.read_text(encoding="utf-8").splitlines()[1:]
     differ = [(a.split("#")[0].strip(), b.split("#")[0].strip()) for a, b in zip(top, packaged, strict=True) if a != b]
     assert len(top) == len(packaged) and differ == [
-        ("docs_dir: docs", "docs_dir: ../../docs"), ("site_dir: site", "site_dir: ../../site"),
-        ("- generator/site/hooks.py", "- hooks.py")]
+        ("docs_dir: docs", "docs_dir: ../../docs"),
+        ("site_dir: site", "site_dir: ../../site"),
+        ("- generator/site/hooks.py", "- hooks.py"),
+    ]
     config = engine.raw_config(ROOT / "mkdocs.yml")
     assert config["theme"]["name"] == "material" and config["theme"]["language"] == "zh"
     assert config["theme"]["font"] is False and config["plugins"] == []
@@ -337,7 +360,8 @@ def test_packaged_mkdocs_config_is_the_top_level_one() -> None:
 
 def test_fields_page_is_up_to_date() -> None:
     assert FIELDS_PAGE.read_text(encoding="utf-8") == fields_markdown(), (
-        "docs/字段说明.md is stale: run python -m generator.site.field_reference")
+        "docs/字段说明.md is stale: run python -m generator.site.field_reference"
+    )
 
 
 @pytest.mark.parametrize("engine_name", ["mkdocs", "zensical"])
@@ -352,8 +376,14 @@ def test_mkdocs_yml_builds_with_mkdocs_and_zensical(engine_name: str, tmp_path: 
     else:
         pytest.importorskip("zensical")
         command = [sys.executable, "-m", "zensical", "build", "--clean"]
-    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False,
-                            env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    result = subprocess.run(
+        command,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     for page in ("index.html", "编辑指南/index.html", "字段说明/index.html", "问题代码/index.html", "搜索/index.html"):
         html = (tmp_path / "site" / page).read_text(encoding="utf-8")
@@ -367,18 +397,22 @@ def test_the_hook_fails_a_strict_build_that_loads_a_font_from_another_host(tmp_p
     (tmp_path / "generator/site").mkdir(parents=True)
     shutil.copy(ROOT / "generator/site/hooks.py", tmp_path / "generator/site/hooks.py")
     page = tmp_path / "docs/编辑指南.md"
-    page.write_text(page.read_text(encoding="utf-8") + '\n<link rel="stylesheet" href="https://fonts.example/x.css">\n',
-                    encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, capture_output=True,
-                            text=True, check=False)
+    page.write_text(
+        page.read_text(encoding="utf-8") + '\n<link rel="stylesheet" href="https://fonts.example/x.css">\n', encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0 and "引用了外部网站的资源" in result.stderr
 
 
 def test_shell_rebases_links_to_each_depth() -> None:
-    html = ('<html><head><meta name="description" content="JIXIAOSHELLDESCRIPTION"><title>JIXIAOSHELLTITLE - 站</title>'
-            '<link href="../assets/a.css"></head><body>'
-            '<a href="..">首页</a><span>JIXIAOSHELLTITLE</span><article class="md-content__inner md-typeset">x</article>'
-            '<script id="__config">{"base": ".."}</script></body></html>')
+    html = (
+        '<html><head><meta name="description" content="JIXIAOSHELLDESCRIPTION"><title>JIXIAOSHELLTITLE - 站</title>'
+        '<link href="../assets/a.css"></head><body>'
+        '<a href="..">首页</a><span>JIXIAOSHELLTITLE</span><article class="md-content__inner md-typeset">x</article>'
+        '<script id="__config">{"base": ".."}</script></body></html>'
+    )
     shell = Shell.from_page(html)
     deep = shell.page("<甲>JIXIAOSHELLDESCRIPTION", PurePosixPath("地区/乙/2026/丙/丁"), "<p>正文</p>", "说明<乙>")
     assert 'href="../../../../../assets/a.css"' in deep and '"base": "../../../../.."' in deep
@@ -416,11 +450,22 @@ def test_revision_history_says_when_and_what_changed(data_copy: Path, tmp_path: 
     repo = data_copy.parent
 
     def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                       env={"GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.org", "GIT_COMMITTER_NAME": "编辑",
-                            "GIT_COMMITTER_EMAIL": "e@example.org", "GIT_AUTHOR_DATE": "2026-03-01T10:00:00+08:00",
-                            "GIT_COMMITTER_DATE": "2026-03-01T10:00:00+08:00", "PATH": "/usr/bin:/bin",
-                            "HOME": str(tmp_path)})
+        subprocess.run(
+            ["git", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            env={
+                "GIT_AUTHOR_NAME": "编辑",
+                "GIT_AUTHOR_EMAIL": "e@example.org",
+                "GIT_COMMITTER_NAME": "编辑",
+                "GIT_COMMITTER_EMAIL": "e@example.org",
+                "GIT_AUTHOR_DATE": "2026-03-01T10:00:00+08:00",
+                "GIT_COMMITTER_DATE": "2026-03-01T10:00:00+08:00",
+                "PATH": "/usr/bin:/bin",
+                "HOME": str(tmp_path),
+            },
+        )
 
     git("init", "-q", "-b", "main")
     git("add", "-A")
@@ -433,7 +478,7 @@ def test_revision_history_says_when_and_what_changed(data_copy: Path, tmp_path: 
     git("commit", "-q", "-m", "更正志愿服务活动专项的金额")
     result: BuildResult = build(data_copy, tmp_path / "site", make_pdf=False, tables=False)
     page = (result.out.parent / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动/index.html").read_text(encoding="utf-8")
-    history = page[page.index("修订记录"):]
+    history = page[page.index("修订记录") :]
     assert "2026-03-01" in history and "更正志愿服务活动专项的金额" in history
     assert "项目金额：10 → 12 万元" in history
     assert "文件改名：志愿服务活动专项.yaml → 志愿服务活动.yaml" in history
@@ -460,8 +505,9 @@ def test_serve_rebuilds_on_a_data_change_and_reloads_pages(data_copy: Path, tmp_
         return True
 
     said: list[str] = []
-    thread = threading.Thread(target=serve.serve, args=(data_copy, site, rebuild, "127.0.0.1", 0, said.append),
-                              kwargs={"interval": 0.1, "rounds": 40})
+    thread = threading.Thread(
+        target=serve.serve, args=(data_copy, site, rebuild, "127.0.0.1", 0, said.append), kwargs={"interval": 0.1, "rounds": 40}
+    )
     thread.start()
     deadline = time.monotonic() + 5
     while not said and time.monotonic() < deadline:
@@ -481,8 +527,9 @@ def test_serve_rebuilds_on_a_data_change_and_reloads_pages(data_copy: Path, tmp_
     thread.join()
 
 
-def test_serve_refuses_impossible_and_climbing_paths_and_lists_no_folder(tmp_path: Path,
-                                                                         capfd: pytest.CaptureFixture[str]) -> None:
+def test_serve_refuses_impossible_and_climbing_paths_and_lists_no_folder(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     """A NUL byte or bytes that are not UTF-8 in a request's path are answered 400, ".." and a folder
     without index.html 404: no traceback in the server's log, no folder listing."""
     import threading
@@ -500,8 +547,11 @@ def test_serve_refuses_impossible_and_climbing_paths_and_lists_no_folder(tmp_pat
     (tmp_path / "秘密.txt").write_text("秘密", encoding="utf-8")
     (tmp_path / "data").mkdir()
     said: list[str] = []
-    thread = threading.Thread(target=serve.serve, args=(tmp_path / "data", site, lambda: True, "127.0.0.1", 0,
-                                                        said.append), kwargs={"interval": 0.1, "rounds": 30})
+    thread = threading.Thread(
+        target=serve.serve,
+        args=(tmp_path / "data", site, lambda: True, "127.0.0.1", 0, said.append),
+        kwargs={"interval": 0.1, "rounds": 30},
+    )
     thread.start()
     deadline = time.monotonic() + 5
     while not said and time.monotonic() < deadline:
@@ -519,12 +569,24 @@ def test_serve_refuses_impossible_and_climbing_paths_and_lists_no_folder(tmp_pat
     try:
         assert status("/")[0] == 200 and status("/%E5%AD%90%E7%9B%AE%E5%BD%95/a.txt") == (200, "甲")
         assert "乙" in status("/%E5%AD%90%E7%9B%AE%E5%BD%95/%E6%9C%89%E9%A6%96%E9%A1%B5/")[1]
-        refused = {"/%00": 400, "/index.html%00": 400, "/%E5%AD%90%E7%9B%AE%E5%BD%95/%00/a.txt": 400,
-                   "/%00/?x": 400, "/%ff": 400, "/%c3%28": 400, "/%ed%a0%80": 400, "/index.html%ed%a0%80": 400,
-                   "/..": 404, "/../%E7%A7%98%E5%AF%86.txt": 404, "/%2e%2e/%E7%A7%98%E5%AF%86.txt": 404,
-                   "/%2e%2e%2f%E7%A7%98%E5%AF%86.txt": 404, "/%E5%AD%90%E7%9B%AE%E5%BD%95/..": 404,
-                   "/..%5c%E7%A7%98%E5%AF%86.txt": 404, "/%E5%AD%90%E7%9B%AE%E5%BD%95/": 404,
-                   "/%E5%AD%90%E7%9B%AE%E5%BD%95": 404}  # a folder without index.html (after the redirect)
+        refused = {
+            "/%00": 400,
+            "/index.html%00": 400,
+            "/%E5%AD%90%E7%9B%AE%E5%BD%95/%00/a.txt": 400,
+            "/%00/?x": 400,
+            "/%ff": 400,
+            "/%c3%28": 400,
+            "/%ed%a0%80": 400,
+            "/index.html%ed%a0%80": 400,
+            "/..": 404,
+            "/../%E7%A7%98%E5%AF%86.txt": 404,
+            "/%2e%2e/%E7%A7%98%E5%AF%86.txt": 404,
+            "/%2e%2e%2f%E7%A7%98%E5%AF%86.txt": 404,
+            "/%E5%AD%90%E7%9B%AE%E5%BD%95/..": 404,
+            "/..%5c%E7%A7%98%E5%AF%86.txt": 404,
+            "/%E5%AD%90%E7%9B%AE%E5%BD%95/": 404,
+            "/%E5%AD%90%E7%9B%AE%E5%BD%95": 404,
+        }  # a folder without index.html (after the redirect)
         for path, wanted in refused.items():
             code, body = status(path)
             assert code == wanted, (path, code)
@@ -557,13 +619,13 @@ def test_every_acknowledged_value_is_marked_where_it_is_shown(site: Path) -> Non
     aid = page_text(site, "地区/株洲市渌口区/2026/区人民政府办公室/援助泸溪资金")
     assert re.search(r"<th scope=\"row\">项目类别</th><td>（原表未填） " + re.escape(flag(1)), aid)  # F009: left empty
     volunteer = page_text(site, "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项")
-    operator = re.search(r'<td class="jixiao-c2">([^<]*)(.*?)</td>', volunteer[volunteer.index("群众满意度"):])
+    operator = re.search(r'<td class="jixiao-c2">([^<]*)(.*?)</td>', volunteer[volunteer.index("群众满意度") :])
     assert operator and flag(1) in operator.group(2)  # V007 is about 指标值类型: marked in that cell
 
 
 def test_corrections_are_noted_on_the_page(site: Path) -> None:
     talent = page_text(site, "地区/株洲市渌口区/2026/区委组织部/人才工作专项")
-    assert '录入时对原表作了 1 处更正' in talent and '<h2 id="corrections">更正说明</h2>' in talent
+    assert "录入时对原表作了 1 处更正" in talent and '<h2 id="corrections">更正说明</h2>' in talent
     assert "原表未填项目金额" in talent
 
 
@@ -580,8 +642,10 @@ def test_pages_have_titles_descriptions_and_a_foot(site: Path) -> None:
 
 def test_the_foot_names_the_publisher_and_contact_from_the_region_file(data_copy: Path, tmp_path: Path) -> None:
     region = data_copy / "株洲市渌口区/地区.yaml"
-    region.write_text(region.read_text(encoding="utf-8") + "发布单位: 某区财政局（测试用）\n联系方式: 0000-0000000（测试用）\n",
-                      encoding="utf-8")
+    region.write_text(
+        region.read_text(encoding="utf-8") + "发布单位: 某区财政局（测试用）\n联系方式: 0000-0000000（测试用）\n",
+        encoding="utf-8",
+    )
     out = build(data_copy, tmp_path / "site", make_pdf=False, tables=False).out.parent
     for page in ("地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项", "地区/株洲市渌口区/2026", ""):
         text = page_text(out, page)
@@ -593,10 +657,10 @@ def test_guides_are_out_of_the_public_menu_and_linked_at_the_foot(site: Path) ->
     home = page_text(site, "")
     tabs = re.findall(r'<a href="[^"]*" class="md-tabs__link">\s*([^<]*?)\s*</a>', home)
     assert tabs == ["首页", "搜索", "公开数据"]
-    foot = home[home.index('<nav class="jixiao-guides"'):]
+    foot = home[home.index('<nav class="jixiao-guides"') :]
     for guide in ("编辑指南", "审核指南", "性能", "安全与可靠性", "数据仓库", "程序结构"):
         assert f">{guide}</a>" in foot[:2000], guide
-        assert f">{guide}</a>" not in home[:home.index('<nav class="jixiao-guides"')].split('<div class="md-content"')[0], guide
+        assert f">{guide}</a>" not in home[: home.index('<nav class="jixiao-guides"')].split('<div class="md-content"')[0], guide
 
 
 def test_links_to_pages_name_their_index_html(site: Path) -> None:
@@ -642,12 +706,12 @@ def test_a_continued_project_links_last_year_and_shows_what_changed(data_copy: P
     out = result.out.parent
     page = page_text(out, "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项")
     assert re.search(r'上一年度：<a href="([^"]+)">志愿服务活动专项（2025年）</a>', page)
-    compared = page[page.index('<h2 id="compared">'):]
+    compared = page[page.index('<h2 id="compared">') :]
     assert "<td>组织志愿者开展服务活动。</td><td>组织指导志愿者开展服务活动。</td></tr>" in compared
     assert "<td>400 人</td><td>500 人</td>" in compared and "序号" not in compared
     assert "志愿服务活动专项（2025年）" not in page_text(out, "地区/株洲市渌口区/2026/区委社会工作部/两新党组织党务工作者津贴")
     unit_page = page_text(out, "地区/株洲市渌口区/2026/区委社会工作部")
-    years = unit_page[unit_page.index('<nav class="jixiao-years"'):]
+    years = unit_page[unit_page.index('<nav class="jixiao-years"') :]
     assert '<strong aria-current="page">2026年</strong>' in years and ">2025年</a>" in years
     assert "与上一年度相比" not in page_text(out, "地区/株洲市渌口区/2025/区委社会工作部/志愿服务活动专项")
 
@@ -679,7 +743,7 @@ def test_the_sample_regions_of_other_layouts_are_on_the_site(tmp_path: Path) -> 
         page = folder / "index.html" if path.name == "单位.yaml" else folder / path.stem / "index.html"
         data = yaml_data(path)
         text = page.read_text(encoding="utf-8")
-        assert f"<h1 id=\"jixiao-title\">{data.get(F.PROJECT_NAME) or data[F.UNIT_NAME]}</h1>" in text, path
+        assert f'<h1 id="jixiao-title">{data.get(F.PROJECT_NAME) or data[F.UNIT_NAME]}</h1>' in text, path
         if F.INCOMPLETE in data:
             assert "原表缺少" in text, path
         for item in data.get(F.BREAKDOWN) or []:

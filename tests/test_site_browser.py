@@ -102,8 +102,9 @@ def search(driver: Any, query: str, filters: dict[str, str] | None = None, count
     return list(driver.execute_async_script(browser.SEARCH, query, filters or {}, count))
 
 
-def test_a_reader_goes_from_home_to_a_project_opens_its_table_and_downloads_it(driver: Any, served: str, site: Path,
-                                                                                tmp_path: Path) -> None:
+def test_a_reader_goes_from_home_to_a_project_opens_its_table_and_downloads_it(
+    driver: Any, served: str, site: Path, tmp_path: Path
+) -> None:
     driver.set_window_size(*browser.DESKTOP)
     driver.get(served)
     assert driver.title == "预算绩效目标公开 - 预算绩效目标公开"
@@ -148,8 +149,11 @@ def test_typing_a_search_shows_results_with_unit_year_and_amount_and_a_shareable
     typed = driver.find_element("css selector", "#jixiao-search-input")
     typed.clear()
     typed.send_keys("村干部意外保险")
-    wait_for(driver, "return document.querySelector('#jixiao-search-results a') && "
-                     "document.querySelector('#jixiao-search-results a').textContent === '村干部意外保险'")
+    wait_for(
+        driver,
+        "return document.querySelector('#jixiao-search-results a') && "
+        "document.querySelector('#jixiao-search-results a').textContent === '村干部意外保险'",
+    )
     assert parse_qs(urlparse(driver.current_url).query) == {"q": ["村干部意外保险"]}  # the address follows the query
     shared = driver.current_url
     driver.get(served)
@@ -207,8 +211,10 @@ def test_on_a_phone_the_first_results_show_in_the_first_screen(driver: Any, serv
     driver.set_window_size(*browser.PHONE)
     driver.get(browser.url(served, "搜索/index.html?q=村干部"))
     wait_for(driver, "return document.querySelectorAll('#jixiao-search-results li').length >= 2")
-    bottoms = driver.execute_script("return [...document.querySelectorAll('#jixiao-search-results li')].slice(0, 2)"
-                                    ".map(li => li.getBoundingClientRect().bottom)")
+    bottoms = driver.execute_script(
+        "return [...document.querySelectorAll('#jixiao-search-results li')].slice(0, 2)"
+        ".map(li => li.getBoundingClientRect().bottom)"
+    )
     assert max(bottoms) <= driver.execute_script("return window.innerHeight"), bottoms
     driver.get(browser.url(served, "搜索/index.html?q=村干部&region=株洲市渌口区"))
     wait_for(driver, "return document.querySelector('#jixiao-search-results a')")
@@ -268,8 +274,10 @@ def test_on_a_phone_indicators_are_cards_with_the_value_first(driver: Any, serve
         assert card["value"] < card["name"] and card["width"] <= card["screen"], page
     driver.set_window_size(*browser.DESKTOP)
     driver.get(browser.url(served, VOLUNTEER + "index.html"))
-    assert driver.execute_script("return getComputedStyle(document.querySelector('table.jixiao-indicators tbody tr')).display") \
+    assert (
+        driver.execute_script("return getComputedStyle(document.querySelector('table.jixiao-indicators tbody tr')).display")
         == "table-row"
+    )
     assert_clean(driver, served)
 
 
@@ -278,7 +286,8 @@ def test_the_list_of_all_projects_sorts_and_filters(driver: Any, served: str) ->
     driver.get(browser.url(served, "项目列表/株洲市渌口区/2026/index.html"))
     driver.find_element("xpath", "//th/button[text()='项目金额']").click()
     amounts = driver.execute_script(
-        "return [...document.querySelectorAll('table.jixiao-list tbody tr')].map(r => r.cells[3].dataset.value)")
+        "return [...document.querySelectorAll('table.jixiao-list tbody tr')].map(r => r.cells[3].dataset.value)"
+    )
     numbers = [float(a) for a in amounts if a]
     assert numbers == sorted(numbers) and len(numbers) > 5
     driver.find_element("xpath", "//th/button[text()='项目金额']").click()
@@ -287,18 +296,30 @@ def test_the_list_of_all_projects_sorts_and_filters(driver: Any, served: str) ->
     from selenium.webdriver.support.ui import Select
 
     Select(driver.find_element("css selector", "form[data-list-filter] select[name=unit]")).select_by_visible_text(
-        "株洲市渌口区人民政府办公室")
+        "株洲市渌口区人民政府办公室"
+    )
     shown = driver.execute_script(
-        "return [...document.querySelectorAll('table.jixiao-list tbody tr')].filter(r => !r.hidden).map(r => r.dataset.unit)")
+        "return [...document.querySelectorAll('table.jixiao-list tbody tr')].filter(r => !r.hidden).map(r => r.dataset.unit)"
+    )
     assert shown == ["株洲市渌口区人民政府办公室"] * 2
     assert_clean(driver, served)
 
 
-PAGES = ["index.html", "地区/株洲市渌口区/index.html", "地区/株洲市渌口区/2026/index.html",
-         "地区/株洲市渌口区/2026/区委社会工作部/index.html", VOLUNTEER + "index.html",
-         "地区/唐山市路南区/2025/区委社会工作部/index.html", "地区/唐山市路南区/2025/区委社会工作部/劳务费/index.html",
-         "项目列表/株洲市渌口区/2026/index.html", "搜索/index.html?q=志愿", "tables/唐山市路南区/2025/区委社会工作部/劳务费.html",
-         "tables/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.html", "编辑指南/index.html", "公开数据/index.html"]
+PAGES = [
+    "index.html",
+    "地区/株洲市渌口区/index.html",
+    "地区/株洲市渌口区/2026/index.html",
+    "地区/株洲市渌口区/2026/区委社会工作部/index.html",
+    VOLUNTEER + "index.html",
+    "地区/唐山市路南区/2025/区委社会工作部/index.html",
+    "地区/唐山市路南区/2025/区委社会工作部/劳务费/index.html",
+    "项目列表/株洲市渌口区/2026/index.html",
+    "搜索/index.html?q=志愿",
+    "tables/唐山市路南区/2025/区委社会工作部/劳务费.html",
+    "tables/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.html",
+    "编辑指南/index.html",
+    "公开数据/index.html",
+]
 
 
 def test_no_serious_accessibility_violation_and_screens_fit_phones(driver: Any, served: str) -> None:

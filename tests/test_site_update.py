@@ -73,8 +73,11 @@ def test_an_update_writes_only_what_changed_and_equals_a_build_from_nothing(repo
     make("site")
     after = identities(repo / "site")
     mine = (f"tables/{EDITED_UNIT}/", f"地区/{EDITED_UNIT}/", f"data/{EDITED_UNIT}/", f"data/{EDITED_UNIT}.json")
-    untouched = [name for name in before if name.startswith(("tables/", "地区/", "data/"))
-                 and name.count("/") > 3 and not name.startswith(mine)]
+    untouched = [
+        name
+        for name in before
+        if name.startswith(("tables/", "地区/", "data/")) and name.count("/") > 3 and not name.startswith(mine)
+    ]
     assert untouched and [name for name in untouched if after.get(name) != before[name]] == []
     index = repo / "site" / search.FOLDER / "t" / f"{search.fnv('季度') % search_shards(repo / 'site')}.js"
     assert '"季度"' in index.read_text(encoding="utf-8")  # the search index (common files) has the new text
@@ -269,15 +272,21 @@ def test_a_build_killed_mid_swap_leaves_nothing_in_git_and_the_next_build_repair
     killed = subprocess.run([sys.executable, "-c", KILLED_MID_SWAP], cwd=repo, env=env, capture_output=True, check=False)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert (repo / ".jixiao-work").is_dir() and (repo / "site/.jixiao-updating").is_file()
-    status = subprocess.run(["git", "-c", "core.quotepath=off", "status", "--porcelain", "--untracked-files=all"],
-                            cwd=repo, capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        ["git", "-c", "core.quotepath=off", "status", "--porcelain", "--untracked-files=all"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     shown = [line[3:] for line in status.stdout.splitlines() if not line[3:].startswith("site/")]
     assert shown == [f"data/{VOLUNTEER}"]
     again = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, check=False)
     assert again.returncode == 0 and "被中断" in again.stdout
     assert not (repo / ".jixiao-work").exists() and not (repo / "site/.jixiao-updating").exists()
-    fresh = subprocess.run([*command, "--out", "fresh"], cwd=repo, env={**env, "JIXIAO_CACHE_DIR": "off"},
-                           capture_output=True, check=False)
+    fresh = subprocess.run(
+        [*command, "--out", "fresh"], cwd=repo, env={**env, "JIXIAO_CACHE_DIR": "off"}, capture_output=True, check=False
+    )
     assert fresh.returncode == 0
     assert_same_tree(repo / "site", repo / "fresh")
 
@@ -286,8 +295,13 @@ def _unit_pdf_links(site: Path) -> dict[Path, set[Path]]:
     """Each unit page (地区/<地区>/<年度>/<单位>/index.html) → the files its PDF links resolve to."""
     pages = [p for p in (site / "地区").glob("*/*/*/index.html")]
     assert pages
-    return {page: {(page.parent / unquote(link)).resolve()
-                   for link in re.findall(r'href="([^"]+\.pdf)"', page.read_text(encoding="utf-8"))} for page in pages}
+    return {
+        page: {
+            (page.parent / unquote(link)).resolve()
+            for link in re.findall(r'href="([^"]+\.pdf)"', page.read_text(encoding="utf-8"))
+        }
+        for page in pages
+    }
 
 
 @needs_soffice
@@ -308,8 +322,7 @@ def test_each_pdf_booklet_is_linked_from_its_unit_page_only_when_made(repo: Path
     assert not any(_unit_pdf_links(repo / "fresh").values())
 
 
-def test_a_booklet_libreoffice_fails_on_is_not_linked(repo: Path, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_booklet_libreoffice_fails_on_is_not_linked(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A LibreOffice that converts nothing (here a soffice that exits with an error): the build says so, and
     the unit pages written before the conversion are written again without a link to a PDF that is not there."""
     bin_dir = tmp_path / "bin"

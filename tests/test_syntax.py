@@ -24,9 +24,12 @@ SWEPT = [p for p in SAMPLES if p.name != "单位.yaml"][:3] + [p for p in SAMPLE
 def mistakes(line: str) -> list[tuple[str, str, str]]:
     """(what, the line with the mistake, the code that must name it) for a ``字段: 值`` line."""
     at = line.index(": ")
-    key, value = line[:at], line[at + 2:]
-    out = [("全角冒号", f"{key}：{value}", "Y016"), ("全角冒号和空格", f"{key}： {value}", "Y016"),
-           ("冒号后全角空格", f"{key}:\u3000{value}", "Y016")]
+    key, value = line[:at], line[at + 2 :]
+    out = [
+        ("全角冒号", f"{key}：{value}", "Y016"),
+        ("全角冒号和空格", f"{key}： {value}", "Y016"),
+        ("冒号后全角空格", f"{key}:\u3000{value}", "Y016"),
+    ]
     if value[:1] not in ("'", '"'):
         out += [("单引号没有成对", f"{key}: '{value}", "Y015"), ("双引号没有成对", f'{key}: "{value}', "Y015")]
     return out
@@ -40,7 +43,7 @@ def test_each_mistake_on_each_line_is_named_at_its_line(path: Path) -> None:
         if ": " not in line or line.lstrip().startswith("#") or not line.split(": ", 1)[1].strip():
             continue
         for what, damaged, code in mistakes(line):
-            result = parse("\n".join([*lines[:number], damaged, *lines[number + 1:]]), path, "x.yaml")
+            result = parse("\n".join([*lines[:number], damaged, *lines[number + 1 :]]), path, "x.yaml")
             if isinstance(result, Document):
                 continue  # still YAML (a text that happens to hold the mark): the schema's to judge
             tried += 1
@@ -48,8 +51,39 @@ def test_each_mistake_on_each_line_is_named_at_its_line(path: Path) -> None:
     assert tried >= 10
 
 
-DAMAGE = ["\t", " \t", "\t# 注释", "\u3000", "：", " ", "'", '"', "#", "- ", ": ", "\u00a0", "\ufeff", "\r",
-          "\u2028", "\x85", "\u2029", "%", "@", "`", "|", ">", "&", "*", "!", "{", "}", "[", "]", ",", "a\tb"]
+DAMAGE = [
+    "\t",
+    " \t",
+    "\t# 注释",
+    "\u3000",
+    "：",
+    " ",
+    "'",
+    '"',
+    "#",
+    "- ",
+    ": ",
+    "\u00a0",
+    "\ufeff",
+    "\r",
+    "\u2028",
+    "\x85",
+    "\u2029",
+    "%",
+    "@",
+    "`",
+    "|",
+    ">",
+    "&",
+    "*",
+    "!",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "a\tb",
+]
 
 
 def test_fmt_reads_every_file_check_reads() -> None:

@@ -77,8 +77,11 @@ def _place(file: Path, tree: Tree) -> None:
     if unit in tree.units:
         return
     if os.path.lexists(unit / REGION_FILE) or os.path.lexists(year / REGION_FILE):
-        problem = "地区文件夹中只放 地区.yaml 和年度文件夹" if os.path.lexists(unit / REGION_FILE) \
+        problem = (
+            "地区文件夹中只放 地区.yaml 和年度文件夹"
+            if os.path.lexists(unit / REGION_FILE)
             else "年度文件夹中只放单位文件夹，项目文件应放进单位文件夹"
+        )
         tree.problems.append(make("P002", shown, problem=problem))
     elif not os.path.lexists(region / REGION_FILE):
         tree.problems.append(make("P001", shown, expected=display_path(region / REGION_FILE)))
@@ -106,8 +109,10 @@ def reference_collect(paths: list[Path]) -> Tree:
     unread = links + special
     for unit in tree.units.values():
         unit.project_files = sorted(
-            p.absolute() for p in unit.path.iterdir()
-            if p.is_file() and not p.is_symlink() and is_data_file(p) and p.name != UNIT_FILE)
+            p.absolute()
+            for p in unit.path.iterdir()
+            if p.is_file() and not p.is_symlink() and is_data_file(p) and p.name != UNIT_FILE
+        )
         if not os.path.lexists(unit.unit_file):
             tree.problems.append(make("P004", display_path(unit.path), name=unit.path.name))
         elif unit.unit_file.is_symlink() or not unit.unit_file.is_file():
@@ -120,8 +125,7 @@ def reference_collect(paths: list[Path]) -> Tree:
 
 
 def summary(tree: Tree) -> Summary:
-    units = [(str(key), str(u.region_dir), u.year, [str(p) for p in u.project_files])
-             for key, u in tree.units.items()]
+    units = [(str(key), str(u.region_dir), u.year, [str(p) for p in u.project_files]) for key, u in tree.units.items()]
     return sorted(map(str, tree.region_dirs)), units, sorted(map(str, tree.requested)), tree.problems
 
 
@@ -139,8 +143,18 @@ def unix_socket(path: Path) -> None:
 @pytest.fixture
 def messy(make_tree: Callable[..., Path], tmp_path: Path) -> Path:
     """A tree with every kind of entry the walk must tell apart; returns the unit folder."""
-    unit = make_tree({"甲.yaml": "项目名称: 甲\n", "乙.yml": "项目名称: 乙\n", "a-b.yaml": "", "a.yaml": "",
-                      "A.yaml": "", "大写.YAML": "", "说明.txt": "", ".隐藏.yaml": ""})
+    unit = make_tree(
+        {
+            "甲.yaml": "项目名称: 甲\n",
+            "乙.yml": "项目名称: 乙\n",
+            "a-b.yaml": "",
+            "a.yaml": "",
+            "A.yaml": "",
+            "大写.YAML": "",
+            "说明.txt": "",
+            ".隐藏.yaml": "",
+        }
+    )
     region = unit.parent.parent
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -177,12 +191,26 @@ def _cases(unit: Path, tmp_path: Path) -> list[list[str]]:
     data = tmp_path / "data"
     region = unit.parent.parent
     return [
-        ["data"], ["."], [str(data)], ["data", str(data)], ["data/../data"], ["./data"],
-        [str(unit.relative_to(tmp_path))], [str(unit / "甲.yaml")], [str(unit.relative_to(tmp_path) / "甲.yaml")],
-        [str(unit / "甲.yaml"), str(unit), "data"], [str(unit / "链接.yaml")], [str(unit.parent / "链接的单位")],
-        [str(region / "放错了.yaml"), str(region), str(region / "放错了.yaml")], [str(unit / "子文件夹" / "深处.yaml")],
-        [str(region / "2027")], [str(data / "没有地区")], [str(unit / "管道.yaml")], [str(unit / "环1.yaml")],
-        [str(region / "2026" / "管道单位" / "项目.yaml")], [str(data / "链接的地区" / "2026")],
+        ["data"],
+        ["."],
+        [str(data)],
+        ["data", str(data)],
+        ["data/../data"],
+        ["./data"],
+        [str(unit.relative_to(tmp_path))],
+        [str(unit / "甲.yaml")],
+        [str(unit.relative_to(tmp_path) / "甲.yaml")],
+        [str(unit / "甲.yaml"), str(unit), "data"],
+        [str(unit / "链接.yaml")],
+        [str(unit.parent / "链接的单位")],
+        [str(region / "放错了.yaml"), str(region), str(region / "放错了.yaml")],
+        [str(unit / "子文件夹" / "深处.yaml")],
+        [str(region / "2027")],
+        [str(data / "没有地区")],
+        [str(unit / "管道.yaml")],
+        [str(unit / "环1.yaml")],
+        [str(region / "2026" / "管道单位" / "项目.yaml")],
+        [str(data / "链接的地区" / "2026")],
     ]
 
 
@@ -197,16 +225,14 @@ def test_collect_finds_what_a_plain_walk_finds(messy: Path, tmp_path: Path, monk
         assert links == wanted, case
 
 
-def test_collect_from_inside_the_data_and_from_the_root(messy: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_collect_from_inside_the_data_and_from_the_root(messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for cwd, case in ((tmp_path / "data", ["."]), (tmp_path / "data", ["../data"]), (Path("/"), [str(tmp_path)[1:]])):
         monkeypatch.chdir(cwd)
         paths = [Path(p) for p in case]
         assert summary(collect(paths)) == summary(reference_collect(paths)), case
 
 
-def test_the_messy_tree_gives_the_expected_findings(messy: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_messy_tree_gives_the_expected_findings(messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What the comparison above compares: links reported and not followed, a loop of them too; folders,
     pipes and sockets named like data files reported and never opened, a unit's or a region's own file too;
     hidden entries and other files left out; each misplaced file named once (a file in a folder below a
@@ -235,10 +261,13 @@ def test_the_messy_tree_gives_the_expected_findings(messy: Path, tmp_path: Path,
 
 
 def test_a_unit_or_region_file_that_is_no_regular_file_is_reported_when_only_a_project_is_named(
-        messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    for named, unread in (("data/测试区/2026/管道单位/项目.yaml", ("P007", "data/测试区/2026/管道单位/单位.yaml")),
-                          ("data/链接的地区/2026/某局/单位.yaml", ("P006", "data/链接的地区/地区.yaml"))):
+    for named, unread in (
+        ("data/测试区/2026/管道单位/项目.yaml", ("P007", "data/测试区/2026/管道单位/单位.yaml")),
+        ("data/链接的地区/2026/某局/单位.yaml", ("P006", "data/链接的地区/地区.yaml")),
+    ):
         assert [(d.code, d.path) for d in collect([Path(named)]).problems] == [unread]
 
 
@@ -281,8 +310,7 @@ def _unreadable_tree(make_tree: Callable[..., Path], tmp_path: Path) -> tuple[Pa
     (linked / "项目.yaml").write_text(PROJECT, encoding="utf-8")
     (tmp_path / "外面的单位.yaml").write_text(UNIT, encoding="utf-8")
     os.symlink(tmp_path / "外面的单位.yaml", linked / UNIT_FILE)
-    paths = [unit / name for name in (UNIT_FILE, "管道.yaml", "套接字.yaml", "文件夹.yaml", "环1.yaml", "环2.yaml",
-                                      "链接.yaml")]
+    paths = [unit / name for name in (UNIT_FILE, "管道.yaml", "套接字.yaml", "文件夹.yaml", "环1.yaml", "环2.yaml", "链接.yaml")]
     paths += [linked / UNIT_FILE, tmp_path / "外面的管道.yaml", tmp_path / "外面的单位.yaml"]
     try:
         os.mknod(unit / "设备.yaml", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero: endless if read
@@ -294,13 +322,21 @@ def _unreadable_tree(make_tree: Callable[..., Path], tmp_path: Path) -> tuple[Pa
 
 @pytest.mark.parametrize("command", [["check"], ["build", "--no-pdf"]], ids=["check", "build"])
 def test_pipes_sockets_devices_and_links_named_like_data_files_are_refused_at_once(
-        command: list[str], make_tree: Callable[..., Path], tmp_path: Path) -> None:
+    command: list[str], make_tree: Callable[..., Path], tmp_path: Path
+) -> None:
     """Reading a named pipe waits for a writer, forever: check and build must refuse each such file with
     a finding and finish (the cache is on: it reads every file of a unit for its keys)."""
     unit, unreadable = _unreadable_tree(make_tree, tmp_path)
     env = {**os.environ, "JIXIAO_CACHE_DIR": str(tmp_path / "缓存")}
-    done = subprocess.run([sys.executable, "-m", "generator", *command], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", *command],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
     for path in unreadable:
         if tmp_path / "data" in path.parents:
@@ -322,8 +358,9 @@ sys.addaudithook(_record_opening)  # audit hooks stay for the life of the proces
 
 
 @pytest.mark.parametrize("cache", ["off", "on"])
-def test_no_file_that_is_no_regular_file_is_opened(cache: str, make_tree: Callable[..., Path], tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_file_that_is_no_regular_file_is_opened(
+    cache: str, make_tree: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Python reports every opening of a file to its audit hooks: none is of a link, a pipe, a socket, a
     folder or a device named like a data file, nor of what a link points to."""
     global _OPENED

@@ -19,8 +19,11 @@ def _entries(doc: Document) -> list[tuple[int, dict[str, Any]]]:
     items = doc.data.get(F.ACKNOWLEDGED)
     if not isinstance(items, list):
         return []
-    return [(i, a) for i, a in enumerate(items)
-            if isinstance(a, dict) and isinstance(a.get(F.ACK_CODE), str) and isinstance(a.get(F.ACK_REASON), str)]
+    return [
+        (i, a)
+        for i, a in enumerate(items)
+        if isinstance(a, dict) and isinstance(a.get(F.ACK_CODE), str) and isinstance(a.get(F.ACK_REASON), str)
+    ]
 
 
 def _matches(diag: Diagnostic, code: str, where: str) -> bool:
@@ -44,8 +47,7 @@ def apply(doc: Document, diagnostics: list[Diagnostic], complete: bool = True) -
         if code not in CATALOGUE:
             out.append(doc.diagnostic("A002", (F.ACKNOWLEDGED, index, F.ACK_CODE), ack_code=code))
             continue
-        hits = [i for i, d in enumerate(out)
-                if d.path == doc.display and not d.acknowledged and _matches(d, code, where)]
+        hits = [i for i, d in enumerate(out) if d.path == doc.display and not d.acknowledged and _matches(d, code, where)]
         if not hits and (complete or code.startswith(ALWAYS_CHECKED)):
             shown = f"（{where}）" if where else ""
             out.append(doc.diagnostic("A001", (F.ACKNOWLEDGED, index), ack_code=code, where=shown))

@@ -78,8 +78,7 @@ def _region(path: Path, asked: bool) -> tuple[Region | None, list[Diagnostic]]:
     return (Region.from_doc(item.doc) if item.valid else None), diagnostics
 
 
-def check_unit_folder(folder: UnitFolder, region: Region | None,
-                      requested: frozenset[Path]) -> list[Diagnostic]:
+def check_unit_folder(folder: UnitFolder, region: Region | None, requested: frozenset[Path]) -> list[Diagnostic]:
     """Every finding of one unit folder: its files, its projects' rules and its totals.
 
     A unit is the unit of work: cross-table rules never look beyond it, so units can be checked
@@ -108,8 +107,9 @@ def check_unit_folder(folder: UnitFolder, region: Region | None,
     return out
 
 
-def _rules(folder: UnitFolder, region: Region, loaded: dict[Path, Loaded],
-           requested: frozenset[Path]) -> tuple[list[Diagnostic], bool]:
+def _rules(
+    folder: UnitFolder, region: Region, loaded: dict[Path, Loaded], requested: frozenset[Path]
+) -> tuple[list[Diagnostic], bool]:
     """The rules' findings, and whether the unit's rules ran (they do not while a file of it is broken)."""
     unit_item = loaded.get(folder.unit_file)
     unit_doc = unit_item.doc if unit_item and unit_item.valid else None
@@ -156,14 +156,14 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
         from generator.render.layout_check import check_folder
 
         seen = {(d.path, d.line, d.column, d.code) for d in found}
-        found.extend(d for folder in sorted(tree.layouts) for d in check_folder(folder)
-                     if (d.path, d.line, d.column, d.code) not in seen)
+        found.extend(
+            d for folder in sorted(tree.layouts) for d in check_folder(folder) if (d.path, d.line, d.column, d.code) not in seen
+        )
     folders = sorted(tree.units.values(), key=lambda u: u.path)
     requested = frozenset(tree.requested)
     # Each task carries only its own folder's requested files: pickling the whole set per task
     # would make sending work to the processes quadratic in the number of files.
-    args = [(f, regions.get(f.region_dir), frozenset(p for p in f.project_files if p in requested))
-            for f in folders]
+    args = [(f, regions.get(f.region_dir), frozenset(p for p in f.project_files if p in requested)) for f in folders]
     for result in _check_all(args, jobs or os.cpu_count() or 1):
         found.extend(result)
     # Besides cross-file findings, only those in the files asked about are reported; the files' shown

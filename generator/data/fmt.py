@@ -50,10 +50,23 @@ from generator.diagnostics import Diagnostic, FieldPath, format_field, make
 
 CODE_KEYS = (F.REGION_CODE, F.UNIT_CODE, F.PROJECT_CODE)
 # Keys whose value is a number: "１０" or "22.95" written as text becomes a number.
-NUMERIC_KEYS = frozenset({
-    F.AMOUNT, F.BUDGET_TOTAL, F.GENERAL_BUDGET, F.FUND_BUDGET, F.SPECIAL_ACCOUNT, F.OTHER_FUNDS, F.BASIC_SPENDING,
-    F.PROJECT_SPENDING, F.FINANCE_FUNDS, F.SUPERIOR_FUNDS, F.TASK_BUDGET, F.WEIGHT, F.SATISFACTION_FLOOR,
-})
+NUMERIC_KEYS = frozenset(
+    {
+        F.AMOUNT,
+        F.BUDGET_TOTAL,
+        F.GENERAL_BUDGET,
+        F.FUND_BUDGET,
+        F.SPECIAL_ACCOUNT,
+        F.OTHER_FUNDS,
+        F.BASIC_SPENDING,
+        F.PROJECT_SPENDING,
+        F.FINANCE_FUNDS,
+        F.SUPERIOR_FUNDS,
+        F.TASK_BUDGET,
+        F.WEIGHT,
+        F.SATISFACTION_FLOOR,
+    }
+)
 
 
 class ExactNumber(float):
@@ -272,7 +285,8 @@ def mend_separators(text: str) -> str:
         if inside is not None:
             quoted[inside[0]] = (inside[1], inside[2])
         elif not any(start <= index < end for start, end in kept) and (
-                text[index] in LINE_BREAKS or not _in_comment(text, index, plain + kept)):
+            text[index] in LINE_BREAKS or not _in_comment(text, index, plain + kept)
+        ):
             chars[index] = BETWEEN_TOKENS[text[index]]  # libyaml ends a comment at a line break of YAML 1.1
     for start, (end, value) in sorted(quoted.items(), reverse=True):
         written = json.dumps(value, ensure_ascii=False)
@@ -296,8 +310,7 @@ def _in_comment(text: str, index: int, scalars: list[tuple[Any, ...]]) -> bool:
     """Whether ``index`` follows a ``#`` that starts a comment on its line (one outside every scalar)."""
     line_start = text.rfind("\n", 0, index) + 1
     for at in range(line_start, index):
-        if text[at] == "#" and (at == line_start or text[at - 1] in " \t") \
-                and not any(s[0] <= at < s[1] for s in scalars):
+        if text[at] == "#" and (at == line_start or text[at - 1] in " \t") and not any(s[0] <= at < s[1] for s in scalars):
             return True
     return False
 
@@ -348,8 +361,13 @@ def meaning_changed(before: Any, after: Any, path: FieldPath = ()) -> tuple[Fiel
         return None
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
         for index, (old, new) in enumerate(zip(before, after, strict=True)):
-            found = meaning_changed(old, new, (*path, index)) if isinstance(old, (dict, list)) \
-                else None if _allowed(None, old, new, None) else ((*path, index), old, new)
+            found = (
+                meaning_changed(old, new, (*path, index))
+                if isinstance(old, (dict, list))
+                else None
+                if _allowed(None, old, new, None)
+                else ((*path, index), old, new)
+            )
             if found is not None:
                 return found
         return None

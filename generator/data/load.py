@@ -130,8 +130,7 @@ class Document:
                 break
         return best[0] + 1, best[1] + 1
 
-    def diagnostic(self, code: str, field_path: FieldPath = (), at_key: bool = False,
-                   **params: object) -> Diagnostic:
+    def diagnostic(self, code: str, field_path: FieldPath = (), at_key: bool = False, **params: object) -> Diagnostic:
         line, column = self.locate(field_path, at_key=at_key)
         return make(code, self.display, line, column, field_path, **params)
 
@@ -164,8 +163,13 @@ def read(path: Path, shown: str) -> bytes | Diagnostic:
         return not_regular(path, shown) or make("Y013", shown, error=exc.strerror or type(exc).__name__)
 
 
-_SPECIAL_KINDS = ((stat.S_ISDIR, "文件夹"), (stat.S_ISFIFO, "命名管道"), (stat.S_ISSOCK, "套接字"),
-                  (stat.S_ISCHR, "设备文件"), (stat.S_ISBLK, "设备文件"))
+_SPECIAL_KINDS = (
+    (stat.S_ISDIR, "文件夹"),
+    (stat.S_ISFIFO, "命名管道"),
+    (stat.S_ISSOCK, "套接字"),
+    (stat.S_ISCHR, "设备文件"),
+    (stat.S_ISBLK, "设备文件"),
+)
 
 
 def special_kind(mode: int) -> str:
@@ -198,8 +202,13 @@ def is_regular(path: Path) -> bool:
 # Should a named pipe or a link take the place of the file between the look at it and the opening,
 # the opening still neither waits (for a pipe's writer, forever) nor follows the link, nor makes a
 # terminal the controlling one; the opened file is looked at again.
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-               | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 def open_regular(path: Path) -> BinaryIO:
@@ -348,8 +357,9 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
     if not isinstance(data, dict):
         kind = "列表" if isinstance(data, list) else "一段文字或数字"
         return make("Y011", shown, kind=kind)
-    return Document(path=path, display=shown, text=text, data=data, kind=kind_of(path), nodes=nodes,
-                    out_of_range=OutOfRange.made != made)
+    return Document(
+        path=path, display=shown, text=text, data=data, kind=kind_of(path), nodes=nodes, out_of_range=OutOfRange.made != made
+    )
 
 
 def translate_yaml_error(exc: MarkedYAMLError, text: str, shown: str) -> Diagnostic:

@@ -108,8 +108,13 @@ class Indicator:
         that prints "优良" or "2023.07-2024.01" in its 指标值及单位 column)."""
         if self.operator == "定性" or self.nature == "定性":
             return True
-        return self.operator is None and self.nature is None and isinstance(self.value, str) \
-            and to_decimal(self.value) is None and not _numeric_text(self.value)
+        return (
+            self.operator is None
+            and self.nature is None
+            and isinstance(self.value, str)
+            and to_decimal(self.value) is None
+            and not _numeric_text(self.value)
+        )
 
     @property
     def has_sign(self) -> bool:
@@ -207,8 +212,7 @@ class Project:
     @property
     def evaluated(self) -> bool:
         """Whether the file carries a self-evaluation or monitoring, beside its targets."""
-        return bool(self.execution or self.conclusion) or any(
-            ind.actual is not None or ind.monitoring for ind in self.indicators)
+        return bool(self.execution or self.conclusion) or any(ind.actual is not None or ind.monitoring for ind in self.indicators)
 
     @classmethod
     def from_doc(cls, doc: Document) -> Project:

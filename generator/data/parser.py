@@ -67,9 +67,7 @@ class TableConstructor(SafeConstructor):
 
 TableConstructor.add_constructor("tag:yaml.org,2002:float", TableConstructor.construct_yaml_decimal)
 TableConstructor.add_constructor("tag:yaml.org,2002:int", TableConstructor.construct_yaml_int_or_text)
-TableConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", TableConstructor.construct_yaml_timestamp_as_text
-)
+TableConstructor.add_constructor("tag:yaml.org,2002:timestamp", TableConstructor.construct_yaml_timestamp_as_text)
 
 
 class TableResolver(VersionedResolver):
@@ -175,8 +173,10 @@ _STR = "tag:yaml.org,2002:str"
 _STR_TAG = BaseResolver.DEFAULT_SCALAR_TAG  # the tag object of every text the resolver gives
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_SCALARS = {f"tag:yaml.org,2002:{name}": TableConstructor.yaml_constructors[f"tag:yaml.org,2002:{name}"]
-            for name in ("int", "float", "bool", "null", "timestamp")}
+_SCALARS = {
+    f"tag:yaml.org,2002:{name}": TableConstructor.yaml_constructors[f"tag:yaml.org,2002:{name}"]
+    for name in ("int", "float", "bool", "null", "timestamp")
+}
 
 
 def _plain(node: Any, constructor: TableConstructor) -> Any:
@@ -191,8 +191,11 @@ def _plain(node: Any, constructor: TableConstructor) -> Any:
     if kind is MappingNode and node.tag == _MAP:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if type(key_node) is not ScalarNode or key_node.value in mapping or (
-                    key_node.ctag is not _STR_TAG and key_node.tag != _STR):
+            if (
+                type(key_node) is not ScalarNode
+                or key_node.value in mapping
+                or (key_node.ctag is not _STR_TAG and key_node.tag != _STR)
+            ):
                 raise _Unusual  # "<<" merges, keys that are not text, and repeated keys
             mapping[key_node.value] = _plain(value_node, constructor)
         return mapping

@@ -49,8 +49,7 @@ INDICATOR = "指标"
 
 def valid_name(name: str) -> bool:
     """A layout name is a folder name, never a path out of the folder."""
-    return bool(name) and "/" not in name and "\\" not in name and not name.startswith((".", "_")) \
-        and name not in (".", "..")
+    return bool(name) and "/" not in name and "\\" not in name and not name.startswith((".", "_")) and name not in (".", "..")
 
 
 def search_path(region_dir: Path | None = None) -> list[Path]:
@@ -108,12 +107,27 @@ DEFAULT_POOLED = {"成本指标": "产出指标"}
 # The share of its points a qualitative indicator earns from its result. 10号 grades a qualitative result in three
 # tiers (达成年度指标 100–80%, 部分达成 80–60%, 未达成 60–0%): a tier scores its lower bound except 达成, which
 # scores in full as the published tables do; 好/较好/一般/差 is the common four-step scale.
-DEFAULT_GRADES = _fractions({
-    "达成年度指标": 100, "达成预期指标": 100, "达成": 100, "完成": 100,
-    "部分达成年度指标": 60, "部分达成预期指标": 60, "部分达成": 60, "部分完成": 60,
-    "未达成年度指标": 0, "未达成预期指标": 0, "未达成": 0, "未完成": 0,
-    "好": 100, "较好": 80, "一般": 60, "较差": 0, "差": 0,
-})
+DEFAULT_GRADES = _fractions(
+    {
+        "达成年度指标": 100,
+        "达成预期指标": 100,
+        "达成": 100,
+        "完成": 100,
+        "部分达成年度指标": 60,
+        "部分达成预期指标": 60,
+        "部分达成": 60,
+        "部分完成": 60,
+        "未达成年度指标": 0,
+        "未达成预期指标": 0,
+        "未达成": 0,
+        "未完成": 0,
+        "好": 100,
+        "较好": 80,
+        "一般": 60,
+        "较差": 0,
+        "差": 0,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -139,14 +153,21 @@ EXECUTION_RATE = "预算执行率"
 
 
 def _self_evaluation(data: dict[str, Any]) -> SelfEvaluationRules:
-    points = {str(k): Decimal(str(v)) for k, v in _mapping(data.get("分值")).items()
-              if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    points = {
+        str(k): Decimal(str(v))
+        for k, v in _mapping(data.get("分值")).items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    }
     execution = points.pop(EXECUTION_RATE, DEFAULT_EXECUTION_POINTS)
-    grades = {str(k): Decimal(str(v)) / 100 for k, v in _mapping(data.get("定性档次")).items()
-              if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    grades = {
+        str(k): Decimal(str(v)) / 100
+        for k, v in _mapping(data.get("定性档次")).items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    }
     pooled = {str(k): str(v) for k, v in _mapping(data.get("合并计分", DEFAULT_POOLED)).items()}
-    return SelfEvaluationRules(points=points or dict(DEFAULT_POINTS), execution_points=execution,
-                               pooled=pooled, grades=grades or dict(DEFAULT_GRADES))
+    return SelfEvaluationRules(
+        points=points or dict(DEFAULT_POINTS), execution_points=execution, pooled=pooled, grades=grades or dict(DEFAULT_GRADES)
+    )
 
 
 @dataclass(frozen=True)
@@ -220,8 +241,9 @@ def from_data(data: Any, folder: Path | None) -> Regional:
         extra_level2={k: _strings(v) for k, v in _mapping(data.get("增设二级指标")).items()},
         printed={k: {str(a): str(b) for a, b in _mapping(v).items()} for k, v in _mapping(data.get("印作")).items()},
         label_aliases={k: _strings(v) for k, v in _mapping(data.get("栏目别名")).items()},
-        value_aliases={k: {str(a): _strings(b) for a, b in _mapping(v).items()}
-                       for k, v in _mapping(data.get("取值别名")).items()},
+        value_aliases={
+            k: {str(a): _strings(b) for a, b in _mapping(v).items()} for k, v in _mapping(data.get("取值别名")).items()
+        },
         funding=Funding(
             parts=_strings(funding["部分"]) if "部分" in funding else None,
             subsets={str(k): str(v) for k, v in _mapping(funding.get("其中", {F.SUPERIOR_FUNDS: F.FINANCE_FUNDS})).items()},

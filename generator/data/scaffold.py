@@ -70,12 +70,14 @@ def new_project(unit_folder: Path, name: str, amount: Decimal | None) -> Path:
     year = unit_folder.parent.name
     rows = []
     for level1, level2s in FRAMEWORKS[_framework_of(unit_folder)].items():
-        rows.append({F.LEVEL1: level1, F.LEVEL2: level2s[0], F.LEVEL3: "",
-                     F.OPERATOR: "≥", F.VALUE: "", F.MEASURE: ""})
+        rows.append({F.LEVEL1: level1, F.LEVEL2: level2s[0], F.LEVEL3: "", F.OPERATOR: "≥", F.VALUE: "", F.MEASURE: ""})
     data: dict[str, Any] = {
         F.PROJECT_NAME: name,
         F.CATEGORY: "特定目标类",
-        F.AMOUNT: None if amount is None else int(amount) if amount == amount.to_integral_value()
+        F.AMOUNT: None
+        if amount is None
+        else int(amount)
+        if amount == amount.to_integral_value()
         else ExactNumber(format(amount, "f")),
         F.PERIOD: f"{year}.01-{year}.12",
         F.GOALS: "",

@@ -87,8 +87,11 @@ SchemaLines = dict[tuple[Path, str], "str | None"]
 def schema_lines_of(unit_folder: Path, region_folder: Path) -> list[str | None]:
     """The schema lines a unit's files and its region's file should start with (P005): what a cached
     finding about them depends on besides their bytes, since schema/ may come, go or move."""
-    return [_schema_line_in(unit_folder.absolute(), "project"), _schema_line_in(unit_folder.absolute(), "unit"),
-            _schema_line_in(region_folder.absolute(), "region")]
+    return [
+        _schema_line_in(unit_folder.absolute(), "project"),
+        _schema_line_in(unit_folder.absolute(), "unit"),
+        _schema_line_in(region_folder.absolute(), "region"),
+    ]
 
 
 def check_schema_line(doc: Document, known: SchemaLines | None = None) -> list[Diagnostic]:
@@ -138,8 +141,7 @@ def schema_dir() -> Path:
 @cache
 def schema_documents() -> dict[str, Any]:
     """Every schema file by name: the targets of ``$ref``."""
-    return {path.name: json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(schema_dir().glob("*.schema.json"))}
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(schema_dir().glob("*.schema.json"))}
 
 
 def _inline(node: Any, base: str) -> Any:
@@ -289,8 +291,7 @@ def _expected(types: Any) -> str:
     return "或".join(_TYPE_NAMES.get(t, t) for t in names)
 
 
-def _translate(error: ValidationError, doc: Document,
-               checker: Draft202012Validator) -> Iterator[Diagnostic]:
+def _translate(error: ValidationError, doc: Document, checker: Draft202012Validator) -> Iterator[Diagnostic]:
     path: FieldPath = tuple(error.absolute_path)
     kind = error.validator
     schema = _field_schema(error)
@@ -303,32 +304,43 @@ def _translate(error: ValidationError, doc: Document,
         allowed = list(schema.get("properties", {}))
         for name in error.instance:
             if name not in allowed:
-                yield doc.diagnostic("S002", path + (name,), at_key=True, name=name,
-                                     suggestion=_suggest_key(str(name), allowed))
+                yield doc.diagnostic("S002", path + (name,), at_key=True, name=name, suggestion=_suggest_key(str(name), allowed))
     elif kind == "dependentRequired":
         for given, needed in error.validator_value.items():
             if given in error.instance:
                 for name in needed:
                     if name not in error.instance:
-                        yield doc.diagnostic("S008", path + (given,), at_key=True,
-                                             given=given, name=name)
+                        yield doc.diagnostic("S008", path + (given,), at_key=True, given=given, name=name)
     elif kind == "type":
-        yield doc.diagnostic("S003", path, name=_name(path), expected=_expected(error.validator_value),
-                             actual=_actual(error.instance), description=_describe(schema))
+        yield doc.diagnostic(
+            "S003",
+            path,
+            name=_name(path),
+            expected=_expected(error.validator_value),
+            actual=_actual(error.instance),
+            description=_describe(schema),
+        )
     elif kind == "enum":
-        yield doc.diagnostic("S004", path, name=_name(path), value=error.instance,
-                             suggestion=_suggest_value(error.instance, error.validator_value))
+        yield doc.diagnostic(
+            "S004", path, name=_name(path), value=error.instance, suggestion=_suggest_value(error.instance, error.validator_value)
+        )
     elif kind == "pattern":
         if "propertyNames" in error.absolute_schema_path:
-            yield doc.diagnostic("S005", path + (error.instance,), at_key=True, name="字段名",
-                                 value=error.instance, description=_describe(schema))
+            yield doc.diagnostic(
+                "S005", path + (error.instance,), at_key=True, name="字段名", value=error.instance, description=_describe(schema)
+            )
         else:
-            yield doc.diagnostic("S005", path, name=_name(path), value=error.instance,
-                                 description=_describe(schema))
+            yield doc.diagnostic("S005", path, name=_name(path), value=error.instance, description=_describe(schema))
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
-        yield doc.diagnostic("S006", path, name=_name(path), value=error.instance,
-                             bound=f"{sign} {error.validator_value}", description=_describe(schema))
+        yield doc.diagnostic(
+            "S006",
+            path,
+            name=_name(path),
+            value=error.instance,
+            bound=f"{sign} {error.validator_value}",
+            description=_describe(schema),
+        )
     elif kind in ("minLength", "minItems", "minProperties"):
         yield doc.diagnostic("S007", path, name=_name(path), description=_describe(schema))
     elif kind in ("anyOf", "oneOf"):
@@ -337,8 +349,9 @@ def _translate(error: ValidationError, doc: Document,
         yield doc.diagnostic("S009", path, detail=f"“{_name(path)}”不符合规定（{kind}）")
 
 
-def _translate_alternatives(error: ValidationError, doc: Document, checker: Draft202012Validator,
-                            path: FieldPath) -> Iterator[Diagnostic]:
+def _translate_alternatives(
+    error: ValidationError, doc: Document, checker: Draft202012Validator, path: FieldPath
+) -> Iterator[Diagnostic]:
     """Explain an ``anyOf``: a wrong type for every branch, or the branch of the right type."""
     specific = [e for e in error.context or [] if e.validator != "type"]
     if specific:
@@ -355,8 +368,14 @@ def _translate_alternatives(error: ValidationError, doc: Document, checker: Draf
         value = sub.validator_value
         types.extend([value] if isinstance(value, str) else value)
     schema = _field_schema(error)
-    yield doc.diagnostic("S003", path, name=_name(path), expected=_expected(dict.fromkeys(types)),
-                         actual=_actual(error.instance), description=_describe(schema))
+    yield doc.diagnostic(
+        "S003",
+        path,
+        name=_name(path),
+        expected=_expected(dict.fromkeys(types)),
+        actual=_actual(error.instance),
+        description=_describe(schema),
+    )
 
 
 def _suggest_key(name: str, allowed: list[str]) -> str:

@@ -160,16 +160,26 @@ def execution_of(project: Project, budget_points: Decimal) -> Execution:
     e = project.execution
     initial = to_decimal(e.get(F.INITIAL_BUDGET))
     budget = to_decimal(e.get(F.FULL_YEAR_BUDGET))
-    monitored = tuple((str(m.get(F.COVER_DATE)), to_decimal(m.get(F.MONITOR_EXECUTED)) or Decimal(0))
-                      for m in e.get(F.MONITORING) or [] if isinstance(m, dict))
-    return Execution(initial=initial, budget=budget if budget is not None else initial if initial is not None
-                     else project.budget, executed=to_decimal(e.get(F.EXECUTED)), points=budget_points,
-                     monitored=monitored)
+    monitored = tuple(
+        (str(m.get(F.COVER_DATE)), to_decimal(m.get(F.MONITOR_EXECUTED)) or Decimal(0))
+        for m in e.get(F.MONITORING) or []
+        if isinstance(m, dict)
+    )
+    return Execution(
+        initial=initial,
+        budget=budget if budget is not None else initial if initial is not None else project.budget,
+        executed=to_decimal(e.get(F.EXECUTED)),
+        points=budget_points,
+        monitored=monitored,
+    )
 
 
 def evaluate(project: Project, rules: SelfEvaluationRules) -> SelfEvaluation:
     """The derived figures of ``project``'s self-evaluation under ``rules`` (its region's)."""
     by_index, budget_points, weighted = points(project, rules)
-    scores = tuple(IndicatorScore(ind, by_index[ind.index], share(ind, ind.actual, rules))
-                   for ind in project.indicators if ind.index in by_index)
+    scores = tuple(
+        IndicatorScore(ind, by_index[ind.index], share(ind, ind.actual, rules))
+        for ind in project.indicators
+        if ind.index in by_index
+    )
     return SelfEvaluation(scores, execution_of(project, budget_points), weighted)

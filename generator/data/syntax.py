@@ -67,6 +67,7 @@ def diagnose(exc: MarkedYAMLError, text: str, shown: str) -> Diagnostic:
 
 # --- duplicate keys -----------------------------------------------------------------------------
 
+
 def _duplicate(exc: MarkedYAMLError, text: str, shown: str, line: int, column: int, message: str) -> Diagnostic:
     key = re.search(r'duplicate key "(.*?)"', message)
     name = key.group(1) if key else "?"
@@ -105,6 +106,7 @@ def _mappings(node: Any) -> Iterator[MappingNode]:
 
 # --- suspects -------------------------------------------------------------------------------------
 
+
 def _confirmed(text: str, stop: int) -> Suspect | None:
     """The first suspect above line ``stop`` (0-based) whose mending gets the parse past that line."""
     for tries, suspect in enumerate(_suspects(text, stop)):
@@ -134,7 +136,7 @@ def _suspects(text: str, stop: int) -> Iterator[Suspect]:
 
 
 def _replace_line(lines: list[str], number: int, new: str) -> str:
-    return "\n".join([*lines[:number], new, *lines[number + 1:]])
+    return "\n".join([*lines[:number], new, *lines[number + 1 :]])
 
 
 # Where a quoted text may begin: after the indentation, a list dash, a field's colon, or in a bracket.
@@ -155,8 +157,13 @@ def _open_quotes(lines: list[str], stop: int) -> Iterator[Suspect]:
                 end = _closing(line, column + 1, char)
                 if end is None:
                     closes = _closing_line(lines, number + 1, char)
-                    yield Suspect("Y015", number, column, _replace_line(lines, number, line + char),
-                                  (("quote", char), ("extent", _extent(char, closes))))
+                    yield Suspect(
+                        "Y015",
+                        number,
+                        column,
+                        _replace_line(lines, number, line + char),
+                        (("quote", char), ("extent", _extent(char, closes))),
+                    )
                     number = closes if closes is not None else len(lines)
                     break
                 column = end
@@ -173,7 +180,7 @@ def _closing(line: str, start: int, quote: str) -> int | None:
             column += 2
             continue
         if char == quote:
-            if quote == "'" and line[column + 1: column + 2] == "'":  # '' is a quote inside the text
+            if quote == "'" and line[column + 1 : column + 2] == "'":  # '' is a quote inside the text
                 column += 2
                 continue
             return column
@@ -206,21 +213,36 @@ def _full_width(lines: list[str], number: int) -> Iterator[Suspect]:
         return
     match = _KEY_WITH_FULL_COLON.match(line)
     if match and ": " not in line[: match.end()]:
-        mended = match.group(1) + match.group(2) + ": " + line[match.end():]
+        mended = match.group(1) + match.group(2) + ": " + line[match.end() :]
         column = line.index(FULL_COLON, match.end(2))
-        yield Suspect("Y016", number, column, _replace_line(lines, number, mended),
-                      (("what", f"字段名“{match.group(2)}”后面用了全角冒号“：”"), ("fix", "半角冒号和一个空格“: ”")))
+        yield Suspect(
+            "Y016",
+            number,
+            column,
+            _replace_line(lines, number, mended),
+            (("what", f"字段名“{match.group(2)}”后面用了全角冒号“：”"), ("fix", "半角冒号和一个空格“: ”")),
+        )
     match = _COLON_FULL_SPACE.match(line)
     if match:
-        mended = line[: match.start(2)] + " " + line[match.end(2):]
-        yield Suspect("Y016", number, match.start(2), _replace_line(lines, number, mended),
-                      (("what", "冒号后面用了全角空格"), ("fix", "半角空格")))
+        mended = line[: match.start(2)] + " " + line[match.end(2) :]
+        yield Suspect(
+            "Y016",
+            number,
+            match.start(2),
+            _replace_line(lines, number, mended),
+            (("what", "冒号后面用了全角空格"), ("fix", "半角空格")),
+        )
     match = _INDENT_FULL_SPACE.match(line)
     if match:
         for width in (2, 1):  # a full-width space looks as wide as two spaces
-            mended = match.group(1) + " " * (width * len(match.group(2))) + line[match.end():]
-            yield Suspect("Y016", number, match.start(2), _replace_line(lines, number, mended),
-                          (("what", "缩进中用了全角空格"), ("fix", "半角空格")))
+            mended = match.group(1) + " " * (width * len(match.group(2))) + line[match.end() :]
+            yield Suspect(
+                "Y016",
+                number,
+                match.start(2),
+                _replace_line(lines, number, mended),
+                (("what", "缩进中用了全角空格"), ("fix", "半角空格")),
+            )
 
 
 # --- the parser's own words -----------------------------------------------------------------------
@@ -241,8 +263,7 @@ _PROBLEMS = [
     ("while scanning a simple key", "缺少冒号“:”"),
     ("while parsing a block mapping", "缩进不对"),
     ("while parsing a block collection", "缩进不对"),
-    ("for merging",
-     "字段名“<<”在 YAML 中表示把另一段内容合并进来，后面只能是一段“字段: 值”；若是文字，请给它加上引号，如 \"<<\""),
+    ("for merging", '字段名“<<”在 YAML 中表示把另一段内容合并进来，后面只能是一段“字段: 值”；若是文字，请给它加上引号，如 "<<"'),
 ]
 
 

@@ -82,8 +82,11 @@ def _walk_into(folder: Path, absolute: Path, walk: _Walk) -> None:
     walking 10,000 files costs no stat call per file.
     """
     with os.scandir(absolute) as entries:
-        found = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
-                       for e in entries if not e.name.startswith("."))
+        found = sorted(
+            (e.name, e.is_symlink(), e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
+            for e in entries
+            if not e.name.startswith(".")
+        )
     data_files = []
     for name, is_link, is_dir, is_file in found:
         if is_link:
@@ -138,8 +141,10 @@ def _siblings(unit_dir: Path, walk: _Walk) -> list[Path]:
     files = walk.listed.get(unit_dir)
     if files is None:
         with os.scandir(unit_dir) as entries:
-            files = [unit_dir / name for name in
-                     sorted(e.name for e in entries if e.is_file(follow_symlinks=False) and _is_data_name(e.name))]
+            files = [
+                unit_dir / name
+                for name in sorted(e.name for e in entries if e.is_file(follow_symlinks=False) and _is_data_name(e.name))
+            ]
     return [file for file in files if file.name != UNIT_FILE]
 
 

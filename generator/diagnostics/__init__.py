@@ -59,8 +59,7 @@ class Diagnostic:
         return data
 
 
-def make(code: str, path: str, line: int = 1, column: int = 1, field_path: FieldPath = (),
-         **params: object) -> Diagnostic:
+def make(code: str, path: str, line: int = 1, column: int = 1, field_path: FieldPath = (), **params: object) -> Diagnostic:
     """Build a diagnostic from the catalogue entry for ``code``, filling its templates."""
     entry = CATALOGUE[code]
     return Diagnostic(

@@ -55,8 +55,7 @@ def codes_markdown() -> str:
         for code in CATALOGUE.values():
             if code.code.startswith(prefix):
                 level = "错误" if code.severity is Severity.ERROR else "警告"
-                lines.append(f"| {code.code} | {level} | {_cell(code.title)} | {_cell(code.description)} "
-                             f"| {_cell(code.hint)} |")
+                lines.append(f"| {code.code} | {level} | {_cell(code.title)} | {_cell(code.description)} | {_cell(code.hint)} |")
         lines.append("")
     return "\n".join(lines)
 

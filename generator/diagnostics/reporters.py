@@ -66,10 +66,7 @@ def text(report: Report, out: TextIO) -> None:
             out.write(f"{_location(d)}: 已确认 [{d.code}] {plain(d.message)}{_field(d)}\n")
             out.write(f"    理由：{plain(d.reason)}\n")
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-    out.write(
-        f"\n检查了 {report.files_checked} 个文件：{errors} 个错误，{warnings} 个警告，"
-        f"{len(acknowledged)} 个已确认问题。\n"
-    )
+    out.write(f"\n检查了 {report.files_checked} 个文件：{errors} 个错误，{warnings} 个警告，{len(acknowledged)} 个已确认问题。\n")
     if not errors and not warnings:
         out.write("全部通过。\n")
 
@@ -112,8 +109,10 @@ def _escape_property(value: str) -> str:
 
 def github_command(level: str, d: Diagnostic, title: str, body: str) -> str:
     """One GitHub Actions workflow command (an annotation at ``d``'s place), every part escaped."""
-    return (f"::{level} file={_escape_property(d.path)},line={d.line},col={d.column},"
-            f"title={_escape_property(title)}::{_escape_data(body)}\n")
+    return (
+        f"::{level} file={_escape_property(d.path)},line={d.line},col={d.column},"
+        f"title={_escape_property(title)}::{_escape_data(body)}\n"
+    )
 
 
 def github(report: Report, out: TextIO) -> None:

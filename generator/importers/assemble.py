@@ -39,8 +39,10 @@ from generator.importers.source import Item, Source, excerpt
 from generator.importers.summary import SummaryDraft, SummaryRow, build_summary, derived_note
 from generator.names import safe_filename, unique_names
 
-PLACE = re.compile(r"^(?:中共)?(?P<region>(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?[\u4e00-\u9fff]{2,8}?(?:市|州|盟|地区)"
-                   r"[\u4e00-\u9fff]{1,8}?(?:区|县|旗|市))")
+PLACE = re.compile(
+    r"^(?:中共)?(?P<region>(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?[\u4e00-\u9fff]{2,8}?(?:市|州|盟|地区)"
+    r"[\u4e00-\u9fff]{1,8}?(?:区|县|旗|市))"
+)
 PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|盟|地区|县|区|旗))+$")
 MATCH_SCORE = 0.6
 OTHER_UNIT_RATIO = 0.5
@@ -123,7 +125,8 @@ def existing_units(out: Path) -> dict[str, list[tuple[int, ExistingUnit]]]:
             name = getattr(loaded, "data", {}).get(F.UNIT_NAME) if not isinstance(loaded, Exception) else None
             if isinstance(name, str) and year_name.isdigit():
                 index.setdefault(vocab.squash(name), []).append(
-                    (int(year_name), ExistingUnit(region_file.parent, unit_file.parent.name)))
+                    (int(year_name), ExistingUnit(region_file.parent, unit_file.parent.name))
+                )
     return index
 
 
@@ -195,8 +198,9 @@ def build(recognised: Recognised) -> SourceUnit:
         if value and canonical is not None:
             unit.footers[canonical] = str(value).strip()
         elif value:  # 填报日期：2023-10-13, 单位负责人签字：… are no field of the data
-            source.report("I012", line.item, text=excerpt(line.item.text),
-                          reason="是表格的落款（签字、日期），数据中没有这一栏，没有导入")
+            source.report(
+                "I012", line.item, text=excerpt(line.item.text), reason="是表格的落款（签字、日期），数据中没有这一栏，没有导入"
+            )
     return unit
 
 
@@ -285,7 +289,7 @@ CODED = re.compile(r"^[(（]\d+[)）]|[(（][^()（）]*[)）]$")
 
 
 def _stated_unit(text: str) -> str | None:
-    """"(433001)乌海市供销合作社联合社" → 乌海市供销合作社联合社: a unit's name in a header field, codes aside."""
+    """ "(433001)乌海市供销合作社联合社" → 乌海市供销合作社联合社: a unit's name in a header field, codes aside."""
     name = vocab.without_seal(CODED.sub("", CODED.sub("", vocab.squash(text))))
     return name if org_name(name) is not None else None
 
@@ -316,10 +320,10 @@ def region_of(name: str) -> str | None:
 
 
 def unit_folder(name: str, region: str) -> str:
-    """"中共某某市某某区委宣传部" in 某某市某某区 → 区委宣传部: the name without the place."""
+    """ "中共某某市某某区委宣传部" in 某某市某某区 → 区委宣传部: the name without the place."""
     short = name.removeprefix("中共")
     if short.startswith(region) and len(short) > len(region):
-        short = region[-1] + short[len(region):]
+        short = region[-1] + short[len(region) :]
     return safe_filename(short)
 
 
@@ -391,7 +395,8 @@ def match_summary(rows: list[SummaryRow], projects: list[ProjectDraft]) -> dict[
         for p in left_projects:
             project = projects[p]
             bonus = (0.3 if row.amount is not None and row.amount == project.amount else 0) + (
-                0.2 if r == p and len(rows) == len(projects) else 0)
+                0.2 if r == p and len(rows) == len(projects) else 0
+            )
             score = bonus + (_similarity(row.name, project.name, MATCH_SCORE - bonus) if compare else 0.0)
             if score >= MATCH_SCORE:
                 scores.append((score, r, p))
@@ -421,8 +426,13 @@ def check_summary(plan: UnitPlan, summary: SummaryDraft, money_unit: str) -> set
     for r, row in enumerate(summary.rows):
         if r not in pairs:
             number = f"序号 {row.number_cell.text.strip()}，" if row.number_cell is not None else ""
-            source.report("I032", row.name_cell, name=row.name, amount=number + "金额 " + _amount(row.amount),
-                          remark=f"，备注“{row.remark}”" if row.remark else "")
+            source.report(
+                "I032",
+                row.name_cell,
+                name=row.name,
+                amount=number + "金额 " + _amount(row.amount),
+                remark=f"，备注“{row.remark}”" if row.remark else "",
+            )
             continue
         project = plan.projects[pairs[r]]
         if not same_name(row.name, project.name):
@@ -430,8 +440,14 @@ def check_summary(plan: UnitPlan, summary: SummaryDraft, money_unit: str) -> set
         if row.amount is not None and project.amount is None:
             fill_amount(project, row, summary, money_unit)
         elif row.amount is not None and project.amount != row.amount:
-            source.report("I031", row.amount_cell or row.name_cell, name=project.name, what="金额",
-                          summary=_amount(row.amount), amount=_amount(project.amount))
+            source.report(
+                "I031",
+                row.amount_cell or row.name_cell,
+                name=project.name,
+                what="金额",
+                summary=_amount(row.amount),
+                amount=_amount(project.amount),
+            )
         compare_extra(source, row, project)
         if row.remark and F.REMARK not in project.data:
             project.data[F.REMARK] = row.remark
@@ -449,8 +465,14 @@ def compare_extra(source: Source, row: SummaryRow, project: ProjectDraft) -> Non
         if theirs is None or (mine is not None and theirs == mine) or (mine is None and theirs == 0):
             continue
         shown = theirs if isinstance(theirs, str) else format(theirs, "f")
-        source.report("I031", cell, name=project.name, what=key, summary=shown,
-                              amount="未填" if mine is None else (mine if isinstance(mine, str) else format(mine, "f")))
+        source.report(
+            "I031",
+            cell,
+            name=project.name,
+            what=key,
+            summary=shown,
+            amount="未填" if mine is None else (mine if isinstance(mine, str) else format(mine, "f")),
+        )
 
 
 def fill_amount(project: ProjectDraft, row: SummaryRow, summary: SummaryDraft, money_unit: str) -> None:
@@ -460,13 +482,14 @@ def fill_amount(project: ProjectDraft, row: SummaryRow, summary: SummaryDraft, m
     project.data[F.AMOUNT] = amount
     same_file = summary.source is project.source
     where = "同一文件汇总表" if same_file else f"文件“{summary.source.shown}”中的汇总表"
-    cost = any(ind.get(F.LEVEL2) in ("经济成本指标", "成本指标") and ind.get(F.MEASURE) == money_unit
-               and ind.get(F.VALUE) == amount for ind in project.data.get(F.INDICATORS, []))
+    cost = any(
+        ind.get(F.LEVEL2) in ("经济成本指标", "成本指标") and ind.get(F.MEASURE) == money_unit and ind.get(F.VALUE) == amount
+        for ind in project.data.get(F.INDICATORS, [])
+    )
     also = "及本表经济成本指标" if cost else ""
     text = format(amount, "f")
     project.corrections.append(f"原表未填项目金额，按{where}（{row.name} {text} {money_unit}）{also}补为 {text}。")
-    project.source.report("I034", project.amount_item, name=project.name, amount=text,
-                                         summary=row.name)
+    project.source.report("I034", project.amount_item, name=project.name, amount=text, summary=row.name)
 
 
 # --- the whole import: units, regions and the files to write ------------------------------------------
@@ -604,8 +627,7 @@ class Planner:
             if current is None:
                 setattr(region, key, value)
             elif current != value:
-                unit.source.report("I045", anchor, what=F.LAYOUT if key == "layout" else F.FRAMEWORK, value=value,
-                                   chosen=current)
+                unit.source.report("I045", anchor, what=F.LAYOUT if key == "layout" else F.FRAMEWORK, value=value, chosen=current)
         votes = self.money.setdefault(region.folder, Counter())
         for draft in drafts:
             votes.update(str(hint.value) for hint in draft.money_units)
@@ -649,12 +671,20 @@ class Planner:
         layout = region.layout or existing.get(F.LAYOUT)
         framework = region.framework or existing.get(F.FRAMEWORK)
         if layout is None or framework is None:
-            sources[0].report("I045", None, what=F.LAYOUT if layout is None else F.FRAMEWORK, value="无法判断",
-                              chosen="请用 jixiao new region 先建好 地区.yaml")
+            sources[0].report(
+                "I045",
+                None,
+                what=F.LAYOUT if layout is None else F.FRAMEWORK,
+                value="无法判断",
+                chosen="请用 jixiao new region 先建好 地区.yaml",
+            )
             return []
         data.update({F.LAYOUT: layout, F.FRAMEWORK: framework, F.MONEY_UNIT: money_unit})
-        keep = bool(existing) and all(existing.get(k) == v for k, v in data.items() if k != F.REGION_CODE) and (
-            not self.options.code or existing.get(F.REGION_CODE) == self.options.code)
+        keep = (
+            bool(existing)
+            and all(existing.get(k) == v for k, v in data.items() if k != F.REGION_CODE)
+            and (not self.options.code or existing.get(F.REGION_CODE) == self.options.code)
+        )
         return [Planned(self.options.out / folder / REGION_FILE, "region", data, sources[0], keep=keep)]
 
     def unit_files(self, base: Path, unit: UnitPlan, region: RegionPlan) -> list[Planned]:
@@ -683,8 +713,7 @@ class Planner:
         # is then left alone rather than rewritten with less than it holds.
         data = schemas.ordered(data, "unit")
         says_more = bool(unit.departments or unit.narrative or unit.footers or unit.code or unit.fields)
-        out = [Planned(base / UNIT_FILE, "unit", data, unit.sources[0])] if says_more or not (
-            base / UNIT_FILE).exists() else []
+        out = [Planned(base / UNIT_FILE, "unit", data, unit.sources[0])] if says_more or not (base / UNIT_FILE).exists() else []
         # File names from 项目名称, made safe and unique (also apart from 单位.yaml and 地区.yaml, which
         # would not be read as projects), in the order of the tables: the same names on every import.
         wanted = [project.name or f"表{project.found.number}" for project in unit.projects]
@@ -700,8 +729,11 @@ class Planner:
                 project.source.report("I051", project.anchor, name=project.name, file=f"{name}.yaml")
             if project.corrections:
                 project.data[F.CORRECTIONS] = project.corrections
-            out.append(Planned(base / f"{name}.yaml", "project", schemas.ordered(project.data, "project"), project.source,
-                               project.anchor))
+            out.append(
+                Planned(
+                    base / f"{name}.yaml", "project", schemas.ordered(project.data, "project"), project.source, project.anchor
+                )
+            )
         return out
 
 

@@ -55,7 +55,7 @@ def clean(text: str, fixes: list[str] | None = None) -> tuple[str, list[str]]:
 
 
 def _numbered_parts(text: str) -> list[str] | None:
-    """"1. 甲。 2. 乙。" → ["1. 甲。", "2. 乙。"] when the numbers run 1, 2, 3… from the start."""
+    """ "1. 甲。 2. 乙。" → ["1. 甲。", "2. 乙。"] when the numbers run 1, 2, 3… from the start."""
     chosen: list[re.Match[str]] = []
     for match in INLINE_NUMBER.finditer(text):
         if int(match.group(1)) == len(chosen) + 1:

@@ -101,7 +101,7 @@ def _budget(source: Source, rows: list[list[Cell]], indexes: list[int]) -> dict[
             cell.use()
             if key not in (F.BUDGET_TOTAL, *INCOME, *SPENDING):
                 continue
-            below = [c for lower in block[r + 1:] for c in lower if c.col == cell.col and not c.blank]
+            below = [c for lower in block[r + 1 :] for c in lower if c.col == cell.col and not c.blank]
             value_cell = below[0] if below and vocab.number(below[0].text) is not None else _value_after(row, cell)
             if value_cell is not None and vocab.match(value_cell.text, vocab.DEPARTMENT_LABELS) is None:
                 number = amount_field(source, value_cell, key)
@@ -154,8 +154,9 @@ def build_narrative(source: Source, parts: dict[str, list[Item]]) -> dict[str, A
             item.use()
             found, fixes = paragraphs(item.text)
             if fixes:
-                source.report("I022", item, text=excerpt(item.text), fixes="、".join(fixes),
-                              result=excerpt(found[0] if found else ""))
+                source.report(
+                    "I022", item, text=excerpt(item.text), fixes="、".join(fixes), result=excerpt(found[0] if found else "")
+                )
             items.extend(found)
         if not items:
             continue

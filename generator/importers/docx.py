@@ -134,7 +134,7 @@ class _Reader:
                 raise DocumentProblem(NOT_A_DOCUMENT)
             self.stack.append(_Frame("document", None))
             return
-        name = tag[len(W_NS):] if tag.startswith(W_NS) else ""
+        name = tag[len(W_NS) :] if tag.startswith(W_NS) else ""
         self.stack.append(self.open(self.stack[-1], name, attrib))
 
     def data(self, text: str) -> None:
@@ -174,8 +174,7 @@ class _Reader:
         if kind in ("block", "tc"):
             return self.open_block(kind, owner, name)
         if kind == "tbl" and isinstance(owner, _Table):
-            return self.open_row(owner) if name == "tr" else (parent._replace(own=False) if name in BLOCK_WRAPPERS
-                                                              else SKIP)
+            return self.open_row(owner) if name == "tr" else (parent._replace(own=False) if name in BLOCK_WRAPPERS else SKIP)
         if kind == "tr" and isinstance(owner, _Row):
             return self.open_in_row(parent, owner, name, attrib)
         if kind == "trPr" and isinstance(owner, _Row) and name == "gridBefore":
@@ -299,8 +298,12 @@ class _Reader:
         if table.holder is not None:  # a row of a nested table: a line of the cell it stands in
             table.holder.lines.append(" ".join(text for text in texts if text))
             return
-        table.rows.append([Cell(text, Place(row.place.line, col + 1, f"{table.label} 第{row.number}行 第{col + 1}列"),
-                                col=col) for col, text in enumerate(texts)])
+        table.rows.append(
+            [
+                Cell(text, Place(row.place.line, col + 1, f"{table.label} 第{row.number}行 第{col + 1}列"), col=col)
+                for col, text in enumerate(texts)
+            ]
+        )
 
 
 def _number(value: str | None) -> int:
@@ -320,8 +323,9 @@ def read_docx(raw: bytes, path: Path, shown: str) -> Source:
     """
     source = Source(path=path, shown=shown, kind="docx")
     reader = _Reader(source)
-    parser = etree.XMLParser(target=reader, resolve_entities=False, no_network=True, load_dtd=False,
-                             remove_comments=True, remove_pis=True)
+    parser = etree.XMLParser(
+        target=reader, resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True
+    )
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open(DOCUMENT_PART) as part:
             while chunk := part.read(CHUNK):

@@ -156,8 +156,13 @@ def _details(form: FormSpec) -> tuple[Detail, ...]:
     for block in form.blocks:
         for row in block.rows if isinstance(block, GridSpec) else ():
             if isinstance(row, DetailSpec) and row.source != PROJECTS and form.subject == LAYOUT_PROJECT:
-                found.append(Detail(row.source, tuple((c.title, c.path, c.fmt == MONEY) for c in row.columns),
-                                    row.total.label if row.total is not None else None))
+                found.append(
+                    Detail(
+                        row.source,
+                        tuple((c.title, c.path, c.fmt == MONEY) for c in row.columns),
+                        row.total.label if row.total is not None else None,
+                    )
+                )
     return tuple(found)
 
 
@@ -188,12 +193,19 @@ def profile(layout: str, form: FormSpec, regional: Regional) -> Profile:
     if not declared:
         marks += list(templates)
     return Profile(
-        layout=layout, form=form.name, kind=_kind(form), titles=_title_words(form),
+        layout=layout,
+        form=form.name,
+        kind=_kind(form),
+        titles=_title_words(form),
         marks=tuple(dict.fromkeys(m for m in marks if m)),
         fields={path: tuple(dict.fromkeys(v for v in found if v)) for path, found in labels.items()},
         columns={path: tuple(dict.fromkeys(v for v in found if v)) for path, found in columns.items()},
-        templates=templates, regional=regional, lists=form.recognition.get("逐条", ()), total=_total(form),
-        details=_details(form), title=form.title,
+        templates=templates,
+        regional=regional,
+        lists=form.recognition.get("逐条", ()),
+        total=_total(form),
+        details=_details(form),
+        title=form.title,
         narrative=any(isinstance(b, ParagraphSpec) and b.path.startswith(F.DEPARTMENT_NARRATIVE) for b in form.blocks),
     )
 
@@ -211,8 +223,7 @@ def profiles(out: Path | None = None) -> tuple[Profile, ...]:
     for root in roots(out):
         if root.is_dir():
             for folder in sorted(root.iterdir()):
-                if regionals.valid_name(folder.name) and (folder / regionals.LAYOUT_FILE).is_file() \
-                        and folder.name not in found:
+                if regionals.valid_name(folder.name) and (folder / regionals.LAYOUT_FILE).is_file() and folder.name not in found:
                     found[folder.name] = folder
     out_profiles: list[Profile] = []
     for name, folder in sorted(found.items()):
@@ -224,12 +235,12 @@ def profiles(out: Path | None = None) -> tuple[Profile, ...]:
     return tuple(out_profiles)
 
 
-def best(texts: set[str], titles: list[str], kinds: tuple[str, ...], out: Path | None = None,
-         share: float = 0.0) -> Profile | None:
+def best(
+    texts: set[str], titles: list[str], kinds: tuple[str, ...], out: Path | None = None, share: float = 0.0
+) -> Profile | None:
     """The profile of one of ``kinds`` that fits a table best, among those of which the table holds at least
     ``share`` of the identifying labels; None when none shares a label with it."""
-    scored = [(p.score(texts, titles), -i, p) for i, p in enumerate(profiles(out))
-              if p.kind in kinds and p.share(texts) >= share]
+    scored = [(p.score(texts, titles), -i, p) for i, p in enumerate(profiles(out)) if p.kind in kinds and p.share(texts) >= share]
     scored = [s for s in scored if s[0] > 0]
     if not scored:
         return None
@@ -241,9 +252,9 @@ def from_template(template: str, text: str) -> dict[str, str] | None:
     → {项目类别编码: 31, 项目类别: 部门预算项目}; None when the cell is not of that shape."""
     names = PLACEHOLDER.findall(template)
     pattern = "".join(
-        (rf"(?P<g{i // 2}>\d{{4}})" if piece in YEARS else f"(?P<g{i // 2}>.*?)") if i % 2
-        else re.escape(norm_brackets(piece))
-        for i, piece in enumerate(PLACEHOLDER.split(template)))
+        (rf"(?P<g{i // 2}>\d{{4}})" if piece in YEARS else f"(?P<g{i // 2}>.*?)") if i % 2 else re.escape(norm_brackets(piece))
+        for i, piece in enumerate(PLACEHOLDER.split(template))
+    )
     found = re.fullmatch(pattern, norm_brackets(text.strip()), re.S)
     if found is None:
         return None
@@ -258,8 +269,7 @@ def norm_brackets(text: str) -> str:
 _TABLES: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {}
 
 
-def merged(own: dict[str, tuple[str, ...]], base: Mapping[str, tuple[str, ...]],
-           keep: Profile) -> dict[str, tuple[str, ...]]:
+def merged(own: dict[str, tuple[str, ...]], base: Mapping[str, tuple[str, ...]], keep: Profile) -> dict[str, tuple[str, ...]]:
     """A label table: a layout's own labels (``own``: key → labels) first, then the shared ones of ``base``
     that the layout does not give another meaning (内蒙古 heads its 指标值类型 column 指标方向). Cached by
     ``keep``, whose table ``own`` is (profiles live as long as the process, so their ids stay theirs)."""

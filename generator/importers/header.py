@@ -74,8 +74,7 @@ def _label_row(out: Fields, filled: list[Cell], labels: Mapping[str, tuple[str, 
         out.labels[key] = cell
         first = first or key
         following = filled[position + 1] if position + 1 < len(filled) else None
-        if following is not None and vocab.match(following.text, labels, cut=False) is None and \
-                month(following.text) is None:
+        if following is not None and vocab.match(following.text, labels, cut=False) is None and month(following.text) is None:
             out.values[key] = following
             following.use()
         else:

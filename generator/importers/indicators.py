@@ -30,8 +30,7 @@ from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import clean
 from generator.importers.source import Cell, Source, excerpt
 
-KEY_ORDER = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE, F.BASIS,
-             F.WEIGHT, F.DIRECTION, F.REMARK)
+KEY_ORDER = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE, F.BASIS, F.WEIGHT, F.DIRECTION, F.REMARK)
 TEXT_COLUMNS = (F.NOTE, F.BASIS, F.DIRECTION)
 VALUE_SLOTS = (F.VALUE, F.MEASURE, F.OPERATOR)
 
@@ -39,8 +38,9 @@ VALUE_SLOTS = (F.VALUE, F.MEASURE, F.OPERATOR)
 GRID_NEEDS = frozenset({F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE})
 
 
-def find_header(rows: list[list[Cell]], labels: Mapping[str, tuple[str, ...]] = vocab.GRID_LABELS,
-                needs: frozenset[str] = GRID_NEEDS) -> tuple[int, dict[str, int]] | None:
+def find_header(
+    rows: list[list[Cell]], labels: Mapping[str, tuple[str, ...]] = vocab.GRID_LABELS, needs: frozenset[str] = GRID_NEEDS
+) -> tuple[int, dict[str, int]] | None:
     """The index of the grid's header row and the column of each header, or None. ``labels`` are the
     headings of the layout's grid (a two-level grid has no 一级指标 column: ``needs`` says so)."""
     for index, row in enumerate(rows):
@@ -113,8 +113,12 @@ class GridReader:
             for cell in row:
                 if not cell.blank and not cell.used:
                     cell.use()
-                    self.source.report("I012", cell, text=excerpt(cell.text),
-                                       reason="在绩效指标之后，是表格的审核、签字或日期栏，不是指标，没有导入")
+                    self.source.report(
+                        "I012",
+                        cell,
+                        text=excerpt(cell.text),
+                        reason="在绩效指标之后，是表格的审核、签字或日期栏，不是指标，没有导入",
+                    )
 
     # --- step 1: alignment ---------------------------------------------------------------------
 
@@ -152,8 +156,7 @@ class GridReader:
         shift = self.offset(by_col)
         if shift:
             first = next(cell for cell in row if not cell.blank)
-            self.source.report("I021", first, count=abs(shift), direction="左" if shift < 0 else "右",
-                               text=excerpt(first.text))
+            self.source.report("I021", first, count=abs(shift), direction="左" if shift < 0 else "右", text=excerpt(first.text))
 
         def at(key: str) -> Cell | None:
             col = self.columns.get(key)
@@ -221,8 +224,7 @@ class GridReader:
         cleaned, fixes = clean(cell.text)
         known = recognise(cleaned)
         if fixes:
-            self.source.report("I022", cell, text=excerpt(cell.text), fixes="、".join(fixes),
-                               result=excerpt(known or cleaned))
+            self.source.report("I022", cell, text=excerpt(cell.text), fixes="、".join(fixes), result=excerpt(known or cleaned))
         return str(known) if known else cleaned
 
     def text_of(self, cell: Cell | None, key: str) -> str:
@@ -251,8 +253,9 @@ class GridReader:
             self.level2 = given2
             owner = vocab.OWNER.get(given2)
             inherited = self.level1 if given1 is None else None
-            misplaced = given2 not in vocab.ALLOWED.get(inherited or "", set()) \
-                and not self.regional.allows(inherited or "", given2)  # the layout's 增设二级指标
+            misplaced = given2 not in vocab.ALLOWED.get(inherited or "", set()) and not self.regional.allows(
+                inherited or "", given2
+            )  # the layout's 增设二级指标
             known = inherited is None or inherited in vocab.ALLOWED  # an unknown 一级 is left to check
             if owner is not None and given1 is None and misplaced and known:
                 self.source.report("I026", anchor, level2=given2, level1=owner, previous=inherited or "无")
@@ -285,8 +288,14 @@ class GridReader:
             return self.positional(slots, remark, spare), window
         before = "、".join(f"“{excerpt(c.text, 12)}”" for c in window)
         shown_value = assigned.value if not isinstance(assigned.value, Decimal) else format(assigned.value, "f")
-        self.source.report("I020", window[0], cells=before, operator=assigned.operator, value=excerpt(str(shown_value)),
-                           unit=assigned.unit or "空")
+        self.source.report(
+            "I020",
+            window[0],
+            cells=before,
+            operator=assigned.operator,
+            value=excerpt(str(shown_value)),
+            unit=assigned.unit or "空",
+        )
         return assigned, window
 
     def as_expected(self, texts: dict[str, str], extra: list[Cell]) -> bool:
@@ -371,11 +380,9 @@ class GridReader:
         for cell in [*ops, value_cell, *unit_cells]:
             cell.use()
         unit_cell = unit_cells[0] if unit_cells else None
-        return Values(operator=operator, value=value, unit=self.unit_text(unit_cell) if unit_cell else "",
-                      unit_cell=unit_cell)
+        return Values(operator=operator, value=value, unit=self.unit_text(unit_cell) if unit_cell else "", unit_cell=unit_cell)
 
-    def combined(self, value_cell: Cell | None, unit_cell: Cell | None, remark: Cell | None,
-                 spare: list[Cell]) -> Values:
+    def combined(self, value_cell: Cell | None, unit_cell: Cell | None, remark: Cell | None, spare: list[Cell]) -> Values:
         """Layouts without an 指标值类型 column: the operator (and unit) are written in the value."""
         out = Values()
         if remark is not None and not remark.blank:

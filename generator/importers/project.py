@@ -78,8 +78,13 @@ def list_field(source: Source, cell: Cell | None) -> list[str]:
     cell.use()
     items, fixes = paragraphs(cell.text)
     if fixes:
-        source.report("I022", cell, text=excerpt(cell.text), fixes="、".join(fixes),
-                      result=f"{len(items)} 条" if len(items) > 1 else excerpt(items[0] if items else ""))
+        source.report(
+            "I022",
+            cell,
+            text=excerpt(cell.text),
+            fixes="、".join(fixes),
+            result=f"{len(items)} 条" if len(items) > 1 else excerpt(items[0] if items else ""),
+        )
     return items
 
 
@@ -93,8 +98,9 @@ def amount_field(source: Source, cell: Cell | None, label: str) -> Decimal | Non
         return yaml_number(number)
     parsed = vocab.split_value(cell.text)
     if parsed is not None and parsed[0] is None and parsed[2] in ("万元", "元", "亿元"):
-        source.report("I022", cell, text=excerpt(cell.text), fixes=f"去掉了金额后的单位“{parsed[2]}”",
-                      result=format(parsed[1], "f"))
+        source.report(
+            "I022", cell, text=excerpt(cell.text), fixes=f"去掉了金额后的单位“{parsed[2]}”", result=format(parsed[1], "f")
+        )
         return yaml_number(parsed[1])
     source.report("I029", cell, label=label, text=excerpt(cell.text))
     return None
@@ -149,15 +155,28 @@ def _template_fields(source: Source, found: Found, fields: Fields, data: dict[st
 
 
 PROJECT_KEYS = frozenset(schemas.keys("project"))
-DONE = frozenset({F.PROJECT_NAME, F.PROJECT_CODE, F.AMOUNT, F.FINANCE_FUNDS, F.OTHER_FUNDS, F.SUPERIOR_FUNDS,
-                  F.USE_OF_FUNDS, F.SPENDING_PLAN, F.PERIOD, F.GOALS, F.INDICATORS})
+DONE = frozenset(
+    {
+        F.PROJECT_NAME,
+        F.PROJECT_CODE,
+        F.AMOUNT,
+        F.FINANCE_FUNDS,
+        F.OTHER_FUNDS,
+        F.SUPERIOR_FUNDS,
+        F.USE_OF_FUNDS,
+        F.SPENDING_PLAN,
+        F.PERIOD,
+        F.GOALS,
+        F.INDICATORS,
+    }
+)
 
 
 def _other_fields(source: Source, found: Found, fields: Fields, data: dict[str, Any]) -> None:
     """Every other field the layout prints beside a label (主管部门, 实施单位, 立项依据, 中期资金…): text as
     printed, amounts as numbers, values printed otherwise (印作: 新增项目) read back."""
     regional = found.profile.regional if found.profile is not None else NATIONAL
-    for path in (found.profile.fields if found.profile is not None else {}):
+    for path in found.profile.fields if found.profile is not None else {}:
         top, _, rest = path.partition(".")
         if top in DONE or top == F.FUNDING or top not in PROJECT_KEYS or path in data:
             continue
@@ -188,8 +207,9 @@ def _titled(found: Found, key: str) -> str | None:
     return None
 
 
-def _detail(source: Source, detail: forms.Detail, rows: list[list[Cell]],
-            out: dict[str, list[dict[str, Any]]], totals: dict[str, Cell]) -> list[list[Cell]]:
+def _detail(
+    source: Source, detail: forms.Detail, rows: list[list[Cell]], out: dict[str, list[dict[str, Any]]], totals: dict[str, Cell]
+) -> list[list[Cell]]:
     """The rows of a list field (预算明细) under the row of its column titles, as items; the rows left."""
     for index, row in enumerate(rows):
         titles: dict[int, tuple[str, bool]] = {}
@@ -219,8 +239,10 @@ def _detail(source: Source, detail: forms.Detail, rows: list[list[Cell]],
                         totals[detail.path] = cell
                 end += 1
                 break
-            if not any(c.col in titles and not c.blank for c in line) or \
-                    vocab.match(first.text, vocab.PROJECT_LABELS, cut=False) is not None:
+            if (
+                not any(c.col in titles and not c.blank for c in line)
+                or vocab.match(first.text, vocab.PROJECT_LABELS, cut=False) is not None
+            ):
                 break
             item: dict[str, Any] = {}
             for cell in line:
@@ -259,8 +281,17 @@ def build_project(source: Source, found: Found) -> ProjectDraft:
             amount_label = total
             corrections.append(f"原表没有单独的项目金额一栏，{format(amount, 'f')} 取自{F.BREAKDOWN}的合计行。")
     data: dict[str, Any] = {F.PROJECT_NAME: name}
-    draft = ProjectDraft(source=source, found=found, layout=found.layout, data=data, name=name, anchor=anchor,
-                         amount=amount, amount_item=amount_label, corrections=corrections)
+    draft = ProjectDraft(
+        source=source,
+        found=found,
+        layout=found.layout,
+        data=data,
+        name=name,
+        anchor=anchor,
+        amount=amount,
+        amount_item=amount_label,
+        corrections=corrections,
+    )
     code = text_field(source, fields.cell(F.PROJECT_CODE))
     if code:
         data[F.PROJECT_CODE] = vocab.squash(code)
@@ -287,16 +318,22 @@ def build_project(source: Source, found: Found) -> ProjectDraft:
     context_hints(found, draft)
     draft.region = _titled(found, REGION)
     names_project = profile is None or "{" + F.PROJECT_NAME + "}" in profile.title  # else the title has none
-    if names_project and title is not None and title.name and name and vocab.norm(title.name) not in (vocab.norm(name),
-                                                                                    vocab.norm(name) + "项目"):
+    if (
+        names_project
+        and title is not None
+        and title.name
+        and name
+        and vocab.norm(title.name) not in (vocab.norm(name), vocab.norm(name) + "项目")
+    ):
         source.report("I046", anchor, title=title.name, name=name)
     data[F.INDICATORS] = read_grid(source, found, header, grid_labels, vocab.PROJECT_LABELS)
     draft.cost_level1 = any(row.get(F.LEVEL1) == "成本指标" for row in data[F.INDICATORS])
     return draft
 
 
-def read_grid(source: Source, found: Found, header: tuple[int, dict[str, int]] | None,
-              *labels: Mapping[str, tuple[str, ...]]) -> list[dict[str, Any]]:
+def read_grid(
+    source: Source, found: Found, header: tuple[int, dict[str, int]] | None, *labels: Mapping[str, tuple[str, ...]]
+) -> list[dict[str, Any]]:
     """The indicator rows below the grid's header row (none without one); the header cells that match
     one of ``labels`` are marked used."""
     if header is None:
@@ -306,7 +343,7 @@ def read_grid(source: Source, found: Found, header: tuple[int, dict[str, int]] |
             cell.use()
     regional = found.profile.regional if found.profile is not None else NATIONAL
     reader = GridReader(source, header[1], regional, labels[0] if labels else vocab.GRID_LABELS)
-    rows = reader.read(found.rows[header[0] + 1:])
+    rows = reader.read(found.rows[header[0] + 1 :])
     report_grid_notes(source, reader, found)
     return rows
 
@@ -320,6 +357,9 @@ def report_grid_notes(source: Source, reader: GridReader, found: Found) -> None:
     for cell in reader.no_unit:
         cell.use()
     if reader.no_unit:
-        source.report("I014", reader.no_unit[0], what=f"定性指标的度量单位“无”（本表 {len(reader.no_unit)} 处）",
-                      why="定性指标没有度量单位，不写“无”")
-
+        source.report(
+            "I014",
+            reader.no_unit[0],
+            what=f"定性指标的度量单位“无”（本表 {len(reader.no_unit)} 处）",
+            why="定性指标没有度量单位，不写“无”",
+        )

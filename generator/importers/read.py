@@ -51,25 +51,31 @@ def _decode(raw: bytes, source: Source) -> str | None:
 
 
 def _zip_kind(raw: bytes, source: Source, wanted: str | None) -> str | None:
-    """"docx" or "xlsx" for a sound zip of that kind; otherwise report and return None."""
+    """ "docx" or "xlsx" for a sound zip of that kind; otherwise report and return None."""
     try:
         archive = zipfile.ZipFile(BytesIO(raw))
         names = archive.namelist()
         unpacked = sum(info.file_size for info in archive.infolist())
     except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError, EOFError, struct.error… on damage
-        source.report("I002", None, kind=KIND_NAMES.get(wanted or "", "压缩"),
-                      problem=f"不是完整的 zip 文件（{type(exc).__name__}: {str(exc)[:80]}）")
+        source.report(
+            "I002",
+            None,
+            kind=KIND_NAMES.get(wanted or "", "压缩"),
+            problem=f"不是完整的 zip 文件（{type(exc).__name__}: {str(exc)[:80]}）",
+        )
         return None
     # The sizes are the ones the archive declares; zipfile never unpacks a part beyond its declared
     # size (it stops and fails the CRC check), so refusing here bounds what openpyxl and python-docx see.
     largest = max((info.file_size for info in archive.infolist()), default=0)
     xml = sum(info.file_size for info in archive.infolist() if info.filename.endswith((".xml", ".rels")))
-    if (len(names) > MAX_ZIP_ENTRIES or unpacked > MAX_UNPACKED_BYTES or largest > MAX_PART_BYTES
-            or xml > MAX_XML_BYTES):
-        source.report("I004", None, size=f"解压后 {unpacked} 字节（其中 XML {xml} 字节，最大的部件 {largest} 字节）、"
-                                         f"{len(names)} 个部件",
-                      limit=f"超过上限（共 {MAX_UNPACKED_BYTES} 字节，XML 共 {MAX_XML_BYTES} 字节，"
-                            f"每个部件 {MAX_PART_BYTES} 字节，{MAX_ZIP_ENTRIES} 个部件）")
+    if len(names) > MAX_ZIP_ENTRIES or unpacked > MAX_UNPACKED_BYTES or largest > MAX_PART_BYTES or xml > MAX_XML_BYTES:
+        source.report(
+            "I004",
+            None,
+            size=f"解压后 {unpacked} 字节（其中 XML {xml} 字节，最大的部件 {largest} 字节）、{len(names)} 个部件",
+            limit=f"超过上限（共 {MAX_UNPACKED_BYTES} 字节，XML 共 {MAX_XML_BYTES} 字节，"
+            f"每个部件 {MAX_PART_BYTES} 字节，{MAX_ZIP_ENTRIES} 个部件）",
+        )
         return None
     for kind, part in ZIP_PARTS.items():
         if part in names:
@@ -112,8 +118,12 @@ def read_bytes(raw: bytes, path: Path, shown: str) -> Source:
         kind = _zip_kind(raw, source, suffix.lstrip(".") if suffix in (".docx", ".xlsx") else None)
         return _read_zip(kind, raw, path, shown, source) if kind else source
     if suffix in (".docx", ".xlsx", ".xlsm"):
-        source.report("I002", None, kind=KIND_NAMES.get(suffix[1:5], "Office"),
-                      problem="文件内容不是 zip 压缩包（可能已损坏，或扩展名不对）")
+        source.report(
+            "I002",
+            None,
+            kind=KIND_NAMES.get(suffix[1:5], "Office"),
+            problem="文件内容不是 zip 压缩包（可能已损坏，或扩展名不对）",
+        )
         return source
     if len(raw) > MAX_TEXT_BYTES:
         source.report("I004", None, size=f"文本 {len(raw)} 字节", limit=f"超过上限 {MAX_TEXT_BYTES} 字节")

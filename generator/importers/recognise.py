@@ -33,12 +33,42 @@ from generator.importers.source import Cell, Item, Paragraph, Source, Table, exc
 from generator.render.compose import FOOTNOTE
 from generator.render.layout import DERIVED_NOTE
 
-ORG_SUFFIXES = ("部", "局", "委", "办", "室", "委员会", "中心", "院", "所", "站", "队", "处", "厅", "会", "社", "馆",
-                "校", "政府", "街道", "镇", "乡", "公司", "团", "台", "场", "署", "庭", "园")
+ORG_SUFFIXES = (
+    "部",
+    "局",
+    "委",
+    "办",
+    "室",
+    "委员会",
+    "中心",
+    "院",
+    "所",
+    "站",
+    "队",
+    "处",
+    "厅",
+    "会",
+    "社",
+    "馆",
+    "校",
+    "政府",
+    "街道",
+    "镇",
+    "乡",
+    "公司",
+    "团",
+    "台",
+    "场",
+    "署",
+    "庭",
+    "园",
+)
 ORG = re.compile(r"^(?:(?P<code>\d{3,12})\s*)?(?P<name>[\u3400-\u9fff（）()“”]{3,60})$")
 UNIT_LINE = re.compile(r"^(?:填报单位|单位名称|部门名称|填报部门)(?:[(（]盖章[)）])?[:：]\s*(?P<name>.*)$")
-FOOTER = re.compile(r"^(?P<key>单位财务负责人|财务负责人|填表人|制表人|填报人|经办人|单位负责人签字|单位负责人|"
-                    r"负责人签字|填报日期|填表日期|日期)[:：]\s*(?P<value>.*)$")
+FOOTER = re.compile(
+    r"^(?P<key>单位财务负责人|财务负责人|填表人|制表人|填报人|经办人|单位负责人签字|单位负责人|"
+    r"负责人签字|填报日期|填表日期|日期)[:：]\s*(?P<value>.*)$"
+)
 YEAR_LINE = re.compile(r"^[(（]?((?:19|20)\d{2})\s*年度?[)）]?$")
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*(?P<key>总体绩效目标|分项绩效目标|工作保障措施)$")
 STRUCTURE = re.compile(r"^(第[一二三四五六七八九十\d]+部分|目录|预算项目绩效目标|项目支出绩效目标|部门预算项目绩效目标)$")
@@ -121,8 +151,12 @@ def title_of(text: str) -> Title | None:
     name = strip_number(flat)
     name = YEAR_IN_TITLE.sub("", name, count=1) if year and name.startswith(year.group(0)) else name
     name = re.sub(r"(方向)?绩效目标(汇总|申报)?表$", "", name)
-    return Title(kind, int(year.group(1)) if year else None, None if name in GENERIC_TITLE_NAMES else name,
-                 int(numbered.group(1)) if numbered else None)
+    return Title(
+        kind,
+        int(year.group(1)) if year else None,
+        None if name in GENERIC_TITLE_NAMES else name,
+        int(numbered.group(1)) if numbered else None,
+    )
 
 
 def org_name(text: str) -> tuple[str | None, str] | None:
@@ -241,8 +275,7 @@ def _structure(rows: list[list[Cell]]) -> str:
 MIN_FIT = 0.5  # of a layout's identifying labels, found in a table that nothing else identifies
 
 
-def kind_of(rows: list[list[Cell]], titles: list[str] | None = None,
-            out: Path | None = None) -> tuple[str, Profile | None]:
+def kind_of(rows: list[list[Cell]], titles: list[str] | None = None, out: Path | None = None) -> tuple[str, Profile | None]:
     """What a table is, and the layout's table it fits best, by the labels it holds and the title above it;
     ("unknown", None) rather than a guess."""
     texts = {forms.norm(cell.text) for row in rows for cell in row if not cell.blank}
@@ -350,8 +383,9 @@ class _Walk:
     def finish(self) -> Recognised:
         for line in self.pending:  # lines after the last table (a title without a table…)
             if line.kind != "other":
-                self.result.source.report("I012", line.item, text=excerpt(line.item.text),
-                                          reason="后面没有表格，不知道它属于哪张表")
+                self.result.source.report(
+                    "I012", line.item, text=excerpt(line.item.text), reason="后面没有表格，不知道它属于哪张表"
+                )
                 line.item.use()
         return self.result
 

@@ -48,11 +48,34 @@ FIELD_VALUE_COLUMN = 2
 CORE_FIELDS = (F.PROJECT_NAME, F.PROJECT_CODE, F.CATEGORY, F.AMOUNT, F.PERIOD, F.GOALS)
 CORE_COLUMNS = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE)
 HIDDEN_FIELDS = (F.ORDER,)  # bookkeeping of the published order: kept as it is, never edited here
-COMMON_UNITS = ("%", "人", "人次", "户", "家", "个", "次", "项", "件", "场", "期", "所", "元", "万元", "年", "月",
-                "天", "小时", "平方米", "公里", "分")
+COMMON_UNITS = (
+    "%",
+    "人",
+    "人次",
+    "户",
+    "家",
+    "个",
+    "次",
+    "项",
+    "件",
+    "场",
+    "期",
+    "所",
+    "元",
+    "万元",
+    "年",
+    "月",
+    "天",
+    "小时",
+    "平方米",
+    "公里",
+    "分",
+)
 WIDTHS = {F.LEVEL1: 14, F.LEVEL2: 16, F.LEVEL3: 30, F.OPERATOR: 11, F.VALUE: 14, F.MEASURE: 10}
-HELP = ("只改白色的格（灰色的是栏目名称）。删去一条指标：清空它整行的格；新的指标：写在表末的空行中。"
-        "改好后保存（仍为 .xlsx），用 jixiao import 导入这个文件：只有改过的格会写回数据文件。")
+HELP = (
+    "只改白色的格（灰色的是栏目名称）。删去一条指标：清空它整行的格；新的指标：写在表末的空行中。"
+    "改好后保存（仍为 .xlsx），用 jixiao import 导入这个文件：只有改过的格会写回数据文件。"
+)
 
 
 @dataclass
@@ -62,6 +85,7 @@ class RoundTripResult:
 
 
 # --- what is shown, and how ----------------------------------------------------------------------------
+
 
 def _node(at: str, key: str) -> dict[str, Any]:
     node: Any = schemas.resolved("project")
@@ -104,8 +128,7 @@ def shown_fields(data: dict[str, Any]) -> list[str]:
 
 def shown_columns(rows: list[Any]) -> list[str]:
     used = {k for row in rows if isinstance(row, dict) for k in row}
-    return [k for k in schemas.keys("project", F.INDICATORS)
-            if _editable(F.INDICATORS, k) and (k in CORE_COLUMNS or k in used)]
+    return [k for k in schemas.keys("project", F.INDICATORS) if _editable(F.INDICATORS, k) and (k in CORE_COLUMNS or k in used)]
 
 
 def as_text(value: Any) -> str:
@@ -156,12 +179,14 @@ def from_text(text: str, kinds: set[str], old: Any) -> Any:
 
 # --- export ------------------------------------------------------------------------------------------
 
+
 def data_root(unit_folder: Path) -> Path:
     """The data folder of a unit folder (data/<地区>/<年度>/<单位>), told by the region's file."""
     root = unit_folder.absolute().parent.parent.parent
     if not (unit_folder / UNIT_FILE).is_file() or not (unit_folder.absolute().parent.parent / REGION_FILE).is_file():
-        raise UsageError(f"“{unit_folder}”不是单位文件夹：应为 data/<地区>/<年度>/<单位>，其中有 {UNIT_FILE}，"
-                         f"地区文件夹中有 {REGION_FILE}")
+        raise UsageError(
+            f"“{unit_folder}”不是单位文件夹：应为 data/<地区>/<年度>/<单位>，其中有 {UNIT_FILE}，地区文件夹中有 {REGION_FILE}"
+        )
     return root
 
 
@@ -214,7 +239,7 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     title, n = base[:31], 2
     while title.lower() in taken or title.lower() == META_SHEET:
         suffix = f"（{n}）"
-        title, n = base[:31 - len(suffix)] + suffix, n + 1
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
     taken.add(title.lower())
     return title
 
@@ -285,9 +310,14 @@ def workbook_bytes(unit_folder: Path) -> bytes:
             if key in list_ranges:
                 # A listed unit is a suggestion (any other may be typed); the others must come from their list.
                 free = key == F.MEASURE
-                check = DataValidation(type="list", formula1=list_ranges[key], allow_blank=True,
-                                       showErrorMessage=not free, errorTitle="不在列表中",
-                                       error=f"{key}请从列表中选择。")
+                check = DataValidation(
+                    type="list",
+                    formula1=list_ranges[key],
+                    allow_blank=True,
+                    showErrorMessage=not free,
+                    errorTitle="不在列表中",
+                    error=f"{key}请从列表中选择。",
+                )
                 letter = get_column_letter(col)
                 check.add(f"{letter}{header + 1}:{letter}{last}")
                 sheet.add_data_validation(check)
@@ -296,9 +326,16 @@ def workbook_bytes(unit_folder: Path) -> bytes:
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False  # widening a column is allowed; inserting a row is not
         sheet.protection.formatRows = False
-        identity = {"sheet": sheet.title, "file": path.absolute().relative_to(root).as_posix(),
-                    "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "fields": placed,
-                    "header": header, "columns": columns, "rows": len(rows), "spare": SPARE_ROWS}
+        identity = {
+            "sheet": sheet.title,
+            "file": path.absolute().relative_to(root).as_posix(),
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "fields": placed,
+            "header": header,
+            "columns": columns,
+            "rows": len(rows),
+            "spare": SPARE_ROWS,
+        }
         meta.cell(row=index, column=1, value=json.dumps(identity, ensure_ascii=False))
     meta.protection.sheet = True
     book.security = WorkbookProtection(lockStructure=True)
@@ -318,10 +355,13 @@ def _fit(sheet: Any, columns: list[str], field_rows: list[int], header: int, cou
     """Rows tall enough for their wrapped text (spreadsheets do not grow a row for a merged cell), and a page
     setup that prints the sheet one page wide."""
     widths = [WIDTHS.get(key, 20) for key in columns]
-    value_width = sum(widths[FIELD_VALUE_COLUMN - 1:]) or 20
+    value_width = sum(widths[FIELD_VALUE_COLUMN - 1 :]) or 20
     for row in [*field_rows, *range(header + 1, header + 1 + count)]:
-        cells = [(sheet.cell(row=row, column=FIELD_VALUE_COLUMN).value, value_width)] if row in field_rows else \
-            [(sheet.cell(row=row, column=col).value, width) for col, width in enumerate(widths, start=1)]
+        cells = (
+            [(sheet.cell(row=row, column=FIELD_VALUE_COLUMN).value, value_width)]
+            if row in field_rows
+            else [(sheet.cell(row=row, column=col).value, width) for col, width in enumerate(widths, start=1)]
+        )
         lines = max((_lines(str(value), width) for value, width in cells if value), default=1)
         if lines > 1:
             sheet.row_dimensions[row].height = 15 * min(lines, 20)
@@ -341,8 +381,9 @@ def export_unit(unit_folder: Path, out_folder: Path, force: bool = False) -> Pat
     try:
         write_atomic(target, data, overwrite=force)
     except FileExistsError:
-        raise UsageError(f"“{display_path(target)}”已经存在，不会覆盖（其中可能有没有导入的修改）："
-                         "先导入它，或加 --force 覆盖") from None
+        raise UsageError(
+            f"“{display_path(target)}”已经存在，不会覆盖（其中可能有没有导入的修改）：先导入它，或加 --force 覆盖"
+        ) from None
     return target
 
 
@@ -398,8 +439,15 @@ def _read(path: Path, report: list[Diagnostic]) -> list[_Sheet]:
         try:
             identity = json.loads(str(raw))
             title = identity["sheet"]
-            _ = (identity["file"], identity["sha256"], identity["fields"], identity["header"], identity["columns"],
-                 identity["rows"], identity["spare"])
+            _ = (
+                identity["file"],
+                identity["sha256"],
+                identity["fields"],
+                identity["header"],
+                identity["columns"],
+                identity["rows"],
+                identity["spare"],
+            )
         except (ValueError, KeyError, TypeError):
             report.append(make("I056", shown, row, 1, (), what=f"隐藏的工作表 {META_SHEET} 第 {row} 行的记录无法读取"))
             continue
@@ -407,8 +455,12 @@ def _read(path: Path, report: list[Diagnostic]) -> list[_Sheet]:
             report.append(make("I056", shown, row, 1, (), what=f"找不到工作表“{title}”"))
             continue
         sheet = book[title]
-        cells = {(c.row, c.column): cell_text(c.value) for line in sheet.iter_rows() for c in line
-                 if c.value is not None and c.row is not None and c.column is not None}
+        cells = {
+            (c.row, c.column): cell_text(c.value)
+            for line in sheet.iter_rows()
+            for c in line
+            if c.value is not None and c.row is not None and c.column is not None
+        }
         sheets.append(_Sheet(f"{shown}", identity, cells))
     book.close()
     return sheets
@@ -417,8 +469,13 @@ def _read(path: Path, report: list[Diagnostic]) -> list[_Sheet]:
 def _target(identity: dict[str, Any], out: Path) -> Path | None:
     """The data file a sheet names, inside ``out`` and nowhere else (a workbook is input, not trusted)."""
     relative = Path(str(identity["file"]))
-    if (relative.is_absolute() or ".." in relative.parts or relative.suffix.lower() not in (".yaml", ".yml")
-            or relative.name in (UNIT_FILE, REGION_FILE) or len(relative.parts) != 4):
+    if (
+        relative.is_absolute()
+        or ".." in relative.parts
+        or relative.suffix.lower() not in (".yaml", ".yml")
+        or relative.name in (UNIT_FILE, REGION_FILE)
+        or len(relative.parts) != 4
+    ):
         return None  # a project file is data/<地区>/<年度>/<单位>/<项目>.yaml, and nothing else
     target = out / relative
     return target if inside(target, out) else None

@@ -35,8 +35,13 @@ def expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                                and not p.name.startswith(("~$", "."))))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+                )
+            )
         elif path.is_file():
             files.append(path)
         else:
@@ -56,8 +61,9 @@ def sweep(source: Source) -> None:
             # jixiao's own note on a 汇总表 the unit did not publish: what it says is already in the data, where
             # 印刷.已公开汇总表 is not set, so it is read, not reported.
             continue
-        reason = {"structure": "是文件的结构标题，不需要导入",
-                  "heading": "是标题，不需要导入"}.get(kind, "没有认出它属于哪张表的哪一栏")
+        reason = {"structure": "是文件的结构标题，不需要导入", "heading": "是标题，不需要导入"}.get(
+            kind, "没有认出它属于哪张表的哪一栏"
+        )
         source.report("I012", item, text=excerpt(item.text), reason=reason)
 
 

@@ -57,7 +57,7 @@ def build_sheet(source: Source, found: Found, unit_fields: dict[str, Any]) -> li
     first_grid = min(grid.values())
     drafts: list[ProjectDraft] = []
     reader: GridReader | None = None
-    for row in found.rows[index + 1:]:
+    for row in found.rows[index + 1 :]:
         by_col = {cell.col: cell for cell in row}
         project_cells = {key: by_col.get(col) for key, col in fields.items()}
         named = project_cells.get(F.PROJECT_NAME)
@@ -82,8 +82,14 @@ def build_sheet(source: Source, found: Found, unit_fields: dict[str, Any]) -> li
     return drafts
 
 
-def _project(source: Source, found: Found, cells: dict[str, Cell | None], by_col: dict[int, Cell],
-             templates: dict[int, str], drafts: list[ProjectDraft]) -> ProjectDraft:
+def _project(
+    source: Source,
+    found: Found,
+    cells: dict[str, Cell | None],
+    by_col: dict[int, Cell],
+    templates: dict[int, str],
+    drafts: list[ProjectDraft],
+) -> ProjectDraft:
     name_cell = cells[F.PROJECT_NAME]
     assert name_cell is not None
     name = text_field(source, name_cell)
@@ -96,8 +102,16 @@ def _project(source: Source, found: Found, cells: dict[str, Cell | None], by_col
         text = text_field(source, cell)
         data[key] = (regional.canonical_value(key, text) if regional else None) or text
     data[F.INDICATORS] = []
-    draft = ProjectDraft(source=source, found=found, layout=found.layout, data=data, name=name, anchor=name_cell,
-                         amount=amount, amount_item=cells.get(F.AMOUNT) or name_cell)
+    draft = ProjectDraft(
+        source=source,
+        found=found,
+        layout=found.layout,
+        data=data,
+        name=name,
+        anchor=name_cell,
+        amount=amount,
+        amount_item=cells.get(F.AMOUNT) or name_cell,
+    )
     for col, template in templates.items():  # the unit's name (and code) printed in every project's row
         cell = by_col.get(col)
         if cell is None or cell.blank:
@@ -111,8 +125,14 @@ def _project(source: Source, found: Found, cells: dict[str, Cell | None], by_col
     return draft
 
 
-def _total_row(source: Source, found: Found, by_col: dict[int, Cell], fields: dict[str, int],
-               templates: dict[int, str], unit_fields: dict[str, Any]) -> None:
+def _total_row(
+    source: Source,
+    found: Found,
+    by_col: dict[int, Cell],
+    fields: dict[str, int],
+    templates: dict[int, str],
+    unit_fields: dict[str, Any],
+) -> None:
     """The sheet's 合计 row above the projects: the fields its label prints, and the total it states."""
     total = found.profile.total if found.profile is not None else None
     if total is None:

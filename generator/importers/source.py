@@ -121,8 +121,11 @@ class Source:
     def nothing_found(self) -> None:
         """I011: nothing of this source is imported, and whether its encoding was a guess."""
         tables = sum(1 for block in self.blocks if isinstance(block, Table))
-        note = (f"；文件不是 UTF-8 编码，按猜测的 {self.guessed_encoding}读取，中文若是乱码，请把文件另存为 UTF-8 后重新导入"
-                if self.guessed_encoding else "")
+        note = (
+            f"；文件不是 UTF-8 编码，按猜测的 {self.guessed_encoding}读取，中文若是乱码，请把文件另存为 UTF-8 后重新导入"
+            if self.guessed_encoding
+            else ""
+        )
         self.report("I011", None, tables=tables, paragraphs=len(self.blocks) - tables, note=note)
 
     def has_errors(self) -> bool:

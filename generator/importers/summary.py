@@ -94,18 +94,27 @@ def read_row(source: Source, draft: SummaryDraft, row: list[Cell], columns: dict
     extra = {key: cell for key in EXTRA if (cell := by_col.get(columns.get(key, -1))) is not None and not cell.blank}
     for cell in extra.values():
         cell.use()
-    draft.rows.append(SummaryRow(name, name_cell, yaml_number(amount) if amount is not None else None,
-                                 amount_cell, text_field(source, remark_cell), number_cell, extra))
+    draft.rows.append(
+        SummaryRow(
+            name,
+            name_cell,
+            yaml_number(amount) if amount is not None else None,
+            amount_cell,
+            text_field(source, remark_cell),
+            number_cell,
+            extra,
+        )
+    )
 
 
 def derived_note(source: Source, draft: SummaryDraft) -> None:
     """Say that the 合计 is not stored (it is generated from the projects), and check it."""
     if draft.total is not None and draft.total_item is not None:
-        source.report("I014", draft.total_item, what=f"汇总表的合计（{format(draft.total, 'f')}）",
-                      why="由各项目表的金额生成，不单独保存")
+        source.report(
+            "I014", draft.total_item, what=f"汇总表的合计（{format(draft.total, 'f')}）", why="由各项目表的金额生成，不单独保存"
+        )
     amounts = [row.amount for row in draft.rows]
     if draft.total is not None and draft.total_item is not None and all(a is not None for a in amounts):
         total = sum((a for a in amounts if a is not None), Decimal(0))
         if total != draft.total:
-            source.report("I035", draft.total_item, total=format(draft.total, "f"), rows=format(total, "f"),
-                          count=len(amounts))
+            source.report("I035", draft.total_item, total=format(draft.total, "f"), rows=format(total, "f"), count=len(amounts))

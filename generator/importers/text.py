@@ -129,8 +129,9 @@ def _read(text: str, source: Source) -> None:
         budget.total(len(text), Place(1, 1, "全文"))
     count = text.count("\n") + (not text.endswith("\n"))
     if count > MAX_LINES:
-        raise OverLimit("I006", Place(MAX_LINES + 1, 1, f"第{MAX_LINES + 1}行"),
-                        what=f"文件的行数（{count} 行）", limit=str(MAX_LINES))
+        raise OverLimit(
+            "I006", Place(MAX_LINES + 1, 1, f"第{MAX_LINES + 1}行"), what=f"文件的行数（{count} 行）", limit=str(MAX_LINES)
+        )
     lines = [line.rstrip("\r") for line in text.split("\n")]
     if one_cell_per_line(lines):
         _one_cell_per_line(lines, source, budget)

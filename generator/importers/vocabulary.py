@@ -78,7 +78,7 @@ def _near(a: str, b: str) -> bool:
     extra = len(long_) - len(short)
     if not 0 < extra <= NEAR or len(short) < MIN_CUT:
         return False
-    return any(long_[:i] + long_[i + extra:] == short for i in range(1, len(short)))
+    return any(long_[:i] + long_[i + extra :] == short for i in range(1, len(short)))
 
 
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
@@ -186,9 +186,41 @@ def operator(text: str) -> str | None:
 
 NO_UNIT = "无"
 UNITS = frozenset(KNOWN_UNITS) | {
-    "万字", "字", "篇", "册", "份", "座", "辆", "台", "套", "件", "批", "亩", "吨", "公里", "千米", "米",
-    "平方米", "张", "部", "种", "元", "万元", "亿元", "分", "周", "季度", "篇次", "场次", "户次", "个月",
-    "百分点", "‰", "人/次", "万人次", NO_UNIT,
+    "万字",
+    "字",
+    "篇",
+    "册",
+    "份",
+    "座",
+    "辆",
+    "台",
+    "套",
+    "件",
+    "批",
+    "亩",
+    "吨",
+    "公里",
+    "千米",
+    "米",
+    "平方米",
+    "张",
+    "部",
+    "种",
+    "元",
+    "万元",
+    "亿元",
+    "分",
+    "周",
+    "季度",
+    "篇次",
+    "场次",
+    "户次",
+    "个月",
+    "百分点",
+    "‰",
+    "人/次",
+    "万人次",
+    NO_UNIT,
 }
 PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－"})
 
@@ -225,14 +257,12 @@ def kind(text: str) -> str:
     return "text"
 
 
-_COMPOUND = re.compile(
-    r"^(?P<op>≥|≤|>=|<=|=>|=<|≧|≦|>|<|=)?\s*(?P<num>[+-]?(?:\d+(?:\.\d+)?|\.\d+))\s*(?P<unit>[^\d\s]{0,4})$"
-)
+_COMPOUND = re.compile(r"^(?P<op>≥|≤|>=|<=|=>|=<|≧|≦|>|<|=)?\s*(?P<num>[+-]?(?:\d+(?:\.\d+)?|\.\d+))\s*(?P<unit>[^\d\s]{0,4})$")
 YEAR = re.compile(r"^(19|20)\d{2}$")
 
 
 def split_value(text: str) -> tuple[str | None, Decimal, str] | None:
-    """"≤10万元" → ("≤", 10, "万元"); "100%" → (None, 100, "%"); None when it is not that shape.
+    """ "≤10万元" → ("≤", 10, "万元"); "100%" → (None, 100, "%"); None when it is not that shape.
 
     A four-digit year with 年 and no operator ("2026年") is a date, not a quantity.
     """
@@ -256,15 +286,17 @@ MONEY_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元|亿元)")
 
 
 def money_unit(text: str) -> str | None:
-    """"金额单位：万元" / "单位: 万元" → 万元."""
+    """ "金额单位：万元" / "单位: 万元" → 万元."""
     found = MONEY_UNIT.fullmatch(squash(halfwidth(text)).replace(":", "："))
     return found.group(1) if found else None
 
 
 # The lines and rows around a form that are for signatures, not data: 财政部门审核意见, 单位负责人签字,
 # 单位公章, 填报日期. A row of the indicator grid that starts with one ends the indicators.
-SIGN = re.compile(r"^(?:[\u4e00-\u9fff]{0,12}审核意见|[\u4e00-\u9fff]{0,8}[(（]?(?:签字|签章|盖章|公章)[)）]?|"
-                  r"(?:填报|填表)?日期)(?:[:：(（].*)?$")
+SIGN = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,12}审核意见|[\u4e00-\u9fff]{0,8}[(（]?(?:签字|签章|盖章|公章)[)）]?|"
+    r"(?:填报|填表)?日期)(?:[:：(（].*)?$"
+)
 SEAL = re.compile(r"[(（]\s*(?:盖章|公章|签章)\s*[)）]")
 
 

@@ -96,8 +96,9 @@ def write(planned: list[Planned], force: bool, root: Path | None = None) -> tupl
         link = link_on_the_way(path, root) if root is not None else None
         if link is not None:
             outcomes.append(Outcome(path, "failed"))
-            problems.append(make("I052", display_path(path),
-                                 error=f"“{display_path(link)}”是符号链接（或在输出文件夹之外），不会通过它写入"))
+            problems.append(
+                make("I052", display_path(path), error=f"“{display_path(link)}”是符号链接（或在输出文件夹之外），不会通过它写入")
+            )
             continue
         if item.keep and path.is_file():
             outcomes.append(Outcome(path, "unchanged"))

@@ -127,8 +127,9 @@ class _PartCounter:
 
 
 def _parser(target: object) -> Any:
-    return etree.XMLParser(target=target, resolve_entities=False, no_network=True, load_dtd=False,
-                           remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        target=target, resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True
+    )
 
 
 def _stream(part: Any, target: object) -> None:
@@ -180,8 +181,7 @@ class _SharedStrings:
 
     def _in_text(self) -> bool:
         path = self.path
-        return len(path) >= 3 and path[-1] == T and path[1] == SI and (
-            len(path) == 3 or (len(path) == 4 and path[2] == RUN))
+        return len(path) >= 3 and path[-1] == T and path[1] == SI and (len(path) == 3 or (len(path) == 4 and path[2] == RUN))
 
     def end(self, tag: str) -> None:
         if tag == SI and len(self.path) == 2:
@@ -236,8 +236,14 @@ class _SheetCells:
     def __init__(self, sheet: _Sheet, data_only: bool, budget: Budget, last_row: int | None = None) -> None:
         book = sheet.sheet.parent
         self.sheet, self.budget, self.last_row = sheet, budget, last_row
-        self.convert = WorkSheetParser(None, sheet.sheet._shared_strings, data_only=data_only, epoch=book.epoch,
-                                       date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        self.convert = WorkSheetParser(
+            None,
+            sheet.sheet._shared_strings,
+            data_only=data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
         self.depth = 0
         self.in_data = False
         self.opened: dict[str, str] | None = None  # the attributes of a <c> begun, nothing in it yet
@@ -360,8 +366,7 @@ class _Sheet:
     def place(self, row: int, col: int) -> Place:
         return Place(row, col, f"工作表“{self.sheet.title}” {_letter(col)}{row}")
 
-    def cells(self, data_only: bool = False, budget: Budget | None = None,
-              last_row: int | None = None) -> list[ReadOnlyCell]:
+    def cells(self, data_only: bool = False, budget: Budget | None = None, last_row: int | None = None) -> list[ReadOnlyCell]:
         """The stored cells with a value, in the order the sheet stores them."""
         reader = _SheetCells(self, data_only, budget or self.budget, last_row)
         with self.sheet._get_source() as part:
@@ -374,8 +379,7 @@ class _Sheet:
         It reads no more than the first did (same part, same caps), so it is counted apart.
         """
         last = max(r for r, _ in wanted)
-        return {(cell.row, cell.column): cell for cell in self.cells(True, Budget(), last)
-                if (cell.row, cell.column) in wanted}
+        return {(cell.row, cell.column): cell for cell in self.cells(True, Budget(), last) if (cell.row, cell.column) in wanted}
 
     def read(self) -> None:
         rows: dict[int, dict[int, str]] = {}
@@ -420,8 +424,7 @@ class _Sheet:
         table = Table([], self.tables[0])
         for number in numbers:
             cols = rows[number]
-            table.rows.append([Cell(cols.get(c, ""), self.place(number, c), col=c - first)
-                               for c in range(first, last + 1)])
+            table.rows.append([Cell(cols.get(c, ""), self.place(number, c), col=c - first) for c in range(first, last + 1)])
         self.source.blocks.append(table)
 
 

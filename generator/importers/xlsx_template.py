@@ -98,8 +98,9 @@ def _value(project: dict[str, Any], path: str, context: dict[str, str]) -> str:
     return _text(lookup(project, path))
 
 
-def _table_form(form: _Form, spec: FormSpec, unit: dict[str, Any], project: dict[str, Any],
-                context: dict[str, str], framework: int) -> tuple[int, int, int | None]:
+def _table_form(
+    form: _Form, spec: FormSpec, unit: dict[str, Any], project: dict[str, Any], context: dict[str, str], framework: int
+) -> tuple[int, int, int | None]:
     """The layout's table as the editor fills it: its title, header lines and rows, with what the tree knows
     filled in; the indicator grid one labelled row per 二级指标. Returns the grid's rows and the column of
     its 指标值类型 (for a drop-down list of the signs), if it has one."""
@@ -157,12 +158,14 @@ def _table_form(form: _Form, spec: FormSpec, unit: dict[str, Any], project: dict
     return start, end, operator_col
 
 
-def _rows_form(form: _Form, spec: FormSpec, unit: dict[str, Any], project: dict[str, Any],
-               context: dict[str, str], framework: int) -> tuple[int, int, int | None]:
+def _rows_form(
+    form: _Form, spec: FormSpec, unit: dict[str, Any], project: dict[str, Any], context: dict[str, str], framework: int
+) -> tuple[int, int, int | None]:
     """One row per indicator (a sheet of projects' indicators): the header, then a row per 二级指标 with the
     project's columns filled on the first."""
-    rows = [row for block in spec.blocks if isinstance(block, GridSpec) for row in block.rows
-            if isinstance(row, ProjectIndicatorSpec)]
+    rows = [
+        row for block in spec.blocks if isinstance(block, GridSpec) for row in block.rows if isinstance(row, ProjectIndicatorSpec)
+    ]
     columns = rows[0].columns if rows else ()
     form.line((1, _fill(spec.title, context)), merge=(1, max(1, len(columns))))
     for text in spec.heading:
@@ -206,11 +209,18 @@ def template_bytes(project_file: Path) -> bytes:
     money = str(region.get(F.MONEY_UNIT) or declared.money_unit or "万元")
     entry = declared.entry
     spec = next((form for form in layout.forms if form.name == entry.get("表格")), None) or next(
-        (form for form in layout.forms if form.subject == LAYOUT_PROJECT), layout.forms[0])
-    context = {"年度": unit_dir.parent.name, F.MONEY_UNIT: money, F.UNIT_NAME: _text(unit.get(F.UNIT_NAME)),
-               F.UNIT_CODE: _text(unit.get(F.UNIT_CODE)), F.SUPERVISOR: _text(unit.get(F.SUPERVISOR)),
-               "地区": _text(region.get(F.REGION_NAME)), F.ORDER: _text(project.get(F.ORDER)),
-               F.PROJECT_NAME: _text(project.get(F.PROJECT_NAME))}
+        (form for form in layout.forms if form.subject == LAYOUT_PROJECT), layout.forms[0]
+    )
+    context = {
+        "年度": unit_dir.parent.name,
+        F.MONEY_UNIT: money,
+        F.UNIT_NAME: _text(unit.get(F.UNIT_NAME)),
+        F.UNIT_CODE: _text(unit.get(F.UNIT_CODE)),
+        F.SUPERVISOR: _text(unit.get(F.SUPERVISOR)),
+        "地区": _text(region.get(F.REGION_NAME)),
+        F.ORDER: _text(project.get(F.ORDER)),
+        F.PROJECT_NAME: _text(project.get(F.PROJECT_NAME)),
+    }
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -245,4 +255,3 @@ def write_template(project_file: Path, folder: Path | None = None) -> Path:
 
         raise UsageError(f"“{target}”已经存在，不会覆盖") from None
     return target
-

@@ -98,8 +98,17 @@ def numbered(items: list[Any], pattern: str) -> tuple[str, ...]:
     return tuple(pattern.replace("{n}", str(i)) + text_of(item) for i, item in enumerate(items, start=1))
 
 
-def value_cell(value: Any, *, fmt: str = "", places: int | None = None, numbering: str = "{n}.",
-               colspan: int = 1, rowspan: int = 1, align: str = "", thousands: bool = False) -> Cell:
+def value_cell(
+    value: Any,
+    *,
+    fmt: str = "",
+    places: int | None = None,
+    numbering: str = "{n}.",
+    colspan: int = 1,
+    rowspan: int = 1,
+    align: str = "",
+    thousands: bool = False,
+) -> Cell:
     """The cell that prints ``value``: text, a numbered list, or a number Excel keeps as a number (an
     amount with thousands separators when the layout prints them so)."""
     lines: tuple[str, ...] = ()

@@ -88,8 +88,7 @@ FOOTNOTE = re.compile(rf"^{F.CORRECTIONS}(?:（(?P<number>\d+)）)?[:：]\s*(?P<
 # Records about the source document, for the website: never printed in a table's cells, so never reported
 # as a field the layout has no place for. 更正说明 prints under every table instead, as footnotes (footnotes()).
 # 单位名称 names the unit everywhere on the website, printed on a form or not (内蒙古's forms do not print it).
-NOT_PRINTED = frozenset({F.ACKNOWLEDGED, F.CORRECTIONS, F.FILLED_BY, F.ORDER, F.INCOMPLETE, F.UNIT_NAME,
-                         F.PRINTING})
+NOT_PRINTED = frozenset({F.ACKNOWLEDGED, F.CORRECTIONS, F.FILLED_BY, F.ORDER, F.INCOMPLETE, F.UNIT_NAME, F.PRINTING})
 WEIGHTS = "权重合计"  # in a project's context: the weights added up (compose.weights)
 ALL_WEIGHTS = "全部"
 BLANK_DATE = "　　年　　月　　日"  # a cover without a date leaves it to be written by hand
@@ -102,9 +101,71 @@ KEEP_MM = 45.0  # a merged cell over rows at most this high keeps them on one pa
 SENTENCE_END = re.compile(r"(?<=[。；！？;!?])")
 OPENING = "（(《“【"
 # Two-character words of the forms' captions and indicator names, never broken in two by balanced().
-FORM_WORDS = frozenset("""项目 名称 金额 预算 年度 本级 实施 支出 绩效 目标 指标 类别 部门 单位 整体 履职 主要 任务
-资金 总额 收入 性质 政府 基金 财政 专户 管理 其他 基本 一般 公共 说明 解释 备注 序号 数量 质量 时效 成本 效益
-经济 社会 生态 环境 满意 服务 对象 确定 依据 描述 计划 规模 用途 合计 编码 类型 度量 可持 持续 影响 填报""".split())  # noqa: SIM905
+FORM_WORDS = frozenset(
+    [
+        "项目",
+        "名称",
+        "金额",
+        "预算",
+        "年度",
+        "本级",
+        "实施",
+        "支出",
+        "绩效",
+        "目标",
+        "指标",
+        "类别",
+        "部门",
+        "单位",
+        "整体",
+        "履职",
+        "主要",
+        "任务",
+        "资金",
+        "总额",
+        "收入",
+        "性质",
+        "政府",
+        "基金",
+        "财政",
+        "专户",
+        "管理",
+        "其他",
+        "基本",
+        "一般",
+        "公共",
+        "说明",
+        "解释",
+        "备注",
+        "序号",
+        "数量",
+        "质量",
+        "时效",
+        "成本",
+        "效益",
+        "经济",
+        "社会",
+        "生态",
+        "环境",
+        "满意",
+        "服务",
+        "对象",
+        "确定",
+        "依据",
+        "描述",
+        "计划",
+        "规模",
+        "用途",
+        "合计",
+        "编码",
+        "类型",
+        "度量",
+        "可持",
+        "持续",
+        "影响",
+        "填报",
+    ]
+)
 
 
 @dataclass
@@ -128,13 +189,24 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     printing = unit.doc.data.get(F.PRINTING) or {}
     variant = printing.get(F.PRINT_VARIANT)
     # 上年 and 前年 name the years of a budget breakdown's actuals ("{前年}年实际执行数").
-    shared = {"年度": unit.year, "上年": unit.year - 1, "前年": unit.year - 2, F.MONEY_UNIT: region.money_unit,
-              "地区": region.name}
+    shared = {
+        "年度": unit.year,
+        "上年": unit.year - 1,
+        "前年": unit.year - 2,
+        F.MONEY_UNIT: region.money_unit,
+        "地区": region.name,
+    }
     unit_fields = {k: unit.doc.data.get(k) for k in (F.UNIT_NAME, F.UNIT_CODE, F.FINANCE_OFFICER, F.PREPARER)}
     unit_fields = {F.SUPERVISOR: unit.doc.data.get(F.SUPERVISOR), **unit_fields}  # a project's own comes first
     project_contexts = [
-        {**shared, **unit_fields, **p.doc.data, F.ORDER: n, WEIGHTS: weights(p.doc.data),
-         **selfeval.context(p, region.regional.scoring)}  # scores and rates of a self-evaluation, if any
+        {
+            **shared,
+            **unit_fields,
+            **p.doc.data,
+            F.ORDER: n,
+            WEIGHTS: weights(p.doc.data),
+            **selfeval.context(p, region.regional.scoring),
+        }  # scores and rates of a self-evaluation, if any
         for n, p in enumerate(projects, start=1)
     ]
     unit_context = {**unit.doc.data, **shared, PROJECTS: project_contexts}
@@ -154,7 +226,9 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
             # the projects that carry their data (需要)
             made.setdefault(PROJECT_TABLES, []).extend(
                 compose_form(spec, layout, context, f"{stem}-{spec.stem}" if spec.stem else stem, wording)
-                for context, stem in zip(project_contexts, stems, strict=True) if _present(context, spec.requires))
+                for context, stem in zip(project_contexts, stems, strict=True)
+                if _present(context, spec.requires)
+            )
     forms: list[Form] = []
     parts: dict[int, Part] = {}
     for name in booklet_order(layout, printing.get(F.BOOKLET_ORDER)):
@@ -225,8 +299,9 @@ def _leaves(data: Any, prefix: str = "") -> list[str]:
     return [prefix.rstrip(".")] if data not in (None, "", [], {}) else []
 
 
-def compose_form(spec: FormSpec, layout: Layout, context: dict[str, Any], stem: str,
-                 wording: Wording | None = None, note: str = "") -> Form:
+def compose_form(
+    spec: FormSpec, layout: Layout, context: dict[str, Any], stem: str, wording: Wording | None = None, note: str = ""
+) -> Form:
     wording = wording or Wording()
     try:
         blocks = [b for spec_block in spec.blocks for b in _blocks(spec_block, layout, context, spec.style, wording)]
@@ -270,8 +345,9 @@ class _Group:
             self.bands.append((widths, rows))
 
 
-def _blocks(spec: GridSpec | HeadingSpec | ParagraphSpec, layout: Layout, context: dict[str, Any],
-            style: Style, wording: Wording) -> list[Block]:
+def _blocks(
+    spec: GridSpec | HeadingSpec | ParagraphSpec, layout: Layout, context: dict[str, Any], style: Style, wording: Wording
+) -> list[Block]:
     if isinstance(spec, HeadingSpec):
         return [Heading(fill(spec.text, context))]
     if isinstance(spec, ParagraphSpec):
@@ -311,13 +387,13 @@ def _joined(sections: list[tuple[tuple[float, ...], list[list[Cell]]]]) -> Grid:
     for widths, band in sections:
         index = [union.index(round(sum(widths[:i]), 2)) for i in range(len(widths) + 1)]
         for placed_row in Grid(widths, band).placed_rows:
-            rows.append([replace(p.cell, colspan=index[p.col + p.colspan] - index[p.col], rowspan=p.rowspan)
-                         for p in placed_row])
+            rows.append([replace(p.cell, colspan=index[p.col + p.colspan] - index[p.col], rowspan=p.rowspan) for p in placed_row])
     return Grid(tuple(round(b - a, 2) for a, b in pairwise(union)), rows)
 
 
-def compose_rows(spec: RowBlock, layout: Layout, context: dict[str, Any], ncols: int,
-                 wording: Wording | None = None) -> list[list[Cell]]:
+def compose_rows(
+    spec: RowBlock, layout: Layout, context: dict[str, Any], ncols: int, wording: Wording | None = None
+) -> list[list[Cell]]:
     wording = wording or Wording()
     if isinstance(spec, RowSpec):
         return [[_cell(c, layout, context, wording) for c in spec.cells]]
@@ -345,9 +421,16 @@ def label(text: str, colspan: int = 1, rowspan: int = 1, role: str = LABEL) -> C
 def _cell(spec: CellSpec, layout: Layout, context: dict[str, Any], wording: Wording) -> Cell:
     if spec.path is None:
         return label(fill(_worded(spec.text or "", wording), context), spec.colspan, spec.rowspan)
-    return value_cell(_value(spec.path, layout, context), fmt=spec.fmt, places=layout.money_places,
-                      numbering=spec.numbering or layout.numbering, colspan=spec.colspan,
-                      rowspan=spec.rowspan, align=spec.align, thousands=layout.thousands)
+    return value_cell(
+        _value(spec.path, layout, context),
+        fmt=spec.fmt,
+        places=layout.money_places,
+        numbering=spec.numbering or layout.numbering,
+        colspan=spec.colspan,
+        rowspan=spec.rowspan,
+        align=spec.align,
+        thousands=layout.thousands,
+    )
 
 
 def _labelled(header: list[Cell], body: list[list[Cell]], text: str) -> list[list[Cell]]:
@@ -366,10 +449,20 @@ def _detail(spec: DetailSpec, layout: Layout, context: dict[str, Any], wording: 
     places = {c.path: _column_places(layout, [lookup(item, c.path) for item in items]) for c in spec.columns}
     body: list[list[Cell]] = []
     for item in items:
-        body.append([value_cell(_value(c.path, layout, item), fmt=c.fmt, places=places[c.path],
-                                numbering=layout.numbering, colspan=c.colspan, align=c.align,
-                                thousands=layout.thousands)
-                     for c in spec.columns])
+        body.append(
+            [
+                value_cell(
+                    _value(c.path, layout, item),
+                    fmt=c.fmt,
+                    places=places[c.path],
+                    numbering=layout.numbering,
+                    colspan=c.colspan,
+                    align=c.align,
+                    thousands=layout.thousands,
+                )
+                for c in spec.columns
+            ]
+        )
     if not body:  # an empty list still prints one blank row to fill in
         body.append([Cell(colspan=c.colspan) for c in spec.columns])
     if spec.total is not None:
@@ -393,8 +486,14 @@ def _column_places(layout: Layout, values: list[Any]) -> int | None:
     return max((decimals(v) for v in values if is_number(v)), default=0)
 
 
-def _total_row(total: TotalSpec, columns: tuple[ColumnSpec, ...], layout: Layout, items: list[dict[str, Any]],
-               context: dict[str, Any], places: dict[str, int | None] | None = None) -> list[Cell]:
+def _total_row(
+    total: TotalSpec,
+    columns: tuple[ColumnSpec, ...],
+    layout: Layout,
+    items: list[dict[str, Any]],
+    context: dict[str, Any],
+    places: dict[str, int | None] | None = None,
+) -> list[Cell]:
     """The 合计 row: its label over the columns before the first total, then each column's sum (the first
     one the figure the data states, when it states one) or nothing; each with its column's decimals."""
     index = next((i for i, c in enumerate(columns) if c.path == total.path), None)
@@ -410,8 +509,7 @@ def _total_row(total: TotalSpec, columns: tuple[ColumnSpec, ...], layout: Layout
         summed = sum((Decimal(v) for v in values if is_number(v)), Decimal(0))
         figure = stated if column.path == total.path and is_number(stated) else summed
         shown = (places or {}).get(column.path, layout.money_places)
-        cells.append(value_cell(figure, fmt=column.fmt, places=shown, colspan=column.colspan,
-                                thousands=layout.thousands))
+        cells.append(value_cell(figure, fmt=column.fmt, places=shown, colspan=column.colspan, thousands=layout.thousands))
     return cells
 
 
@@ -425,8 +523,14 @@ def _indicators(spec: IndicatorSpec, layout: Layout, context: dict[str, Any], wo
     return [header, *body]
 
 
-def _indicator_cells(columns: tuple[ColumnSpec, ...], merge: tuple[str, ...], placeholder: str, layout: Layout,
-                     rows: list[dict[str, Any]], wording: Wording) -> list[list[Cell]]:
+def _indicator_cells(
+    columns: tuple[ColumnSpec, ...],
+    merge: tuple[str, ...],
+    placeholder: str,
+    layout: Layout,
+    rows: list[dict[str, Any]],
+    wording: Wording,
+) -> list[list[Cell]]:
     """The cells of indicator rows, one row each, the ``merge`` columns merged down runs of equal values."""
     keys = [c.path for c in columns]
     spans = merge_spans(rows, [k for k in keys if k in merge])
@@ -454,8 +558,9 @@ def _indicator_cells(columns: tuple[ColumnSpec, ...], merge: tuple[str, ...], pl
     return body
 
 
-def _project_indicators(spec: ProjectIndicatorSpec, layout: Layout, context: dict[str, Any],
-                        wording: Wording) -> list[list[Cell]]:
+def _project_indicators(
+    spec: ProjectIndicatorSpec, layout: Layout, context: dict[str, Any], wording: Wording
+) -> list[list[Cell]]:
     """One row per indicator of each of the unit's projects; a project's columns merged over its rows, a
     column marked 合并 over neighbouring projects with the same value; the 合计 above or below."""
     # A unit's sheet lists its projects; a project's own table is the same sheet with its rows only.
@@ -478,10 +583,18 @@ def _project_indicators(spec: ProjectIndicatorSpec, layout: Layout, context: dic
                     continue
                 span = _sheet_span(column, blocks, n) if r == 0 else 0
                 if span:
-                    row.append(value_cell(_value(column.path, layout, project), fmt=column.fmt,
-                                          places=layout.money_places, numbering=layout.numbering,
-                                          colspan=column.colspan, rowspan=span, align=column.align,
-                                          thousands=layout.thousands))
+                    row.append(
+                        value_cell(
+                            _value(column.path, layout, project),
+                            fmt=column.fmt,
+                            places=layout.money_places,
+                            numbering=layout.numbering,
+                            colspan=column.colspan,
+                            rowspan=span,
+                            align=column.align,
+                            thousands=layout.thousands,
+                        )
+                    )
             # merged indicator cells of later rows are placed by their rowspan: only those present print
             row.extend(shown)
             body.append(row)
@@ -535,8 +648,7 @@ def merge_spans(rows: list[dict[str, Any]], merged: list[str]) -> dict[str, list
     return spans
 
 
-def _key_values(spec: KeyValueSpec, layout: Layout, context: dict[str, Any], ncols: int,
-                wording: Wording) -> list[list[Cell]]:
+def _key_values(spec: KeyValueSpec, layout: Layout, context: dict[str, Any], ncols: int, wording: Wording) -> list[list[Cell]]:
     data = lookup(context, spec.path)
     data = data if isinstance(data, dict) else {}
     keys = list(spec.keys) + [k for k in data if k not in spec.keys]
@@ -544,11 +656,11 @@ def _key_values(spec: KeyValueSpec, layout: Layout, context: dict[str, Any], nco
     if len(keys) > free:
         raise LayoutError(f"“{spec.label}”有 {len(keys)} 项，表格只有 {free} 列可用")
     spans = [free // len(keys) + (1 if i < free % len(keys) else 0) for i in range(len(keys))] if keys else []
-    top = [label(_worded(spec.label, wording), rowspan=2),
-           *(label(k, s, role=HEAD) for k, s in zip(keys, spans, strict=True))]
-    bottom = [value_cell(data.get(k), fmt=spec.fmt, places=layout.money_places, colspan=s, align=CENTER,
-                         thousands=layout.thousands)
-              for k, s in zip(keys, spans, strict=True)]
+    top = [label(_worded(spec.label, wording), rowspan=2), *(label(k, s, role=HEAD) for k, s in zip(keys, spans, strict=True))]
+    bottom = [
+        value_cell(data.get(k), fmt=spec.fmt, places=layout.money_places, colspan=s, align=CENTER, thousands=layout.thousands)
+        for k, s in zip(keys, spans, strict=True)
+    ]
     return [top, bottom or [Cell(colspan=free)]]
 
 
@@ -576,7 +688,7 @@ def _aligned(grid: Grid, style: Style) -> Grid:
         row = []
         for p in placed_row:
             cell = p.cell
-            width = sum(widths[p.col:p.col + p.colspan])
+            width = sum(widths[p.col : p.col + p.colspan])
             fits = all(lines_needed(line, width, size) == 1 for line in cell.lines) and len(cell.lines) <= 1
             if cell.role != VALUE and len(cell.lines) == 1 and not fits:
                 cell = replace(cell, lines=_broken(cell.lines[0], width, size))
@@ -615,7 +727,8 @@ def balanced(text: str, count: int) -> tuple[str, ...]:
             cut += 1
         options = [c for c in (cut, cut - 1, cut + 1, cut - 2, cut + 2) if 0 < c < len(rest)]
         cut = next((c for c in options if rest[c] in OPENING), None) or next(
-            (c for c in options if rest[c - 1:c + 1] not in FORM_WORDS), options[0] if options else 1)
+            (c for c in options if rest[c - 1 : c + 1] not in FORM_WORDS), options[0] if options else 1
+        )
         out.append(rest[:cut])
         rest = rest[cut:]
     out.append(rest)
@@ -629,11 +742,11 @@ def _bound(grid: Grid, style: Style) -> Grid:
     heights = [0.0] * len(grid.rows)
     for p in grid.placed:
         if p.rowspan == 1:
-            width = sum(grid.widths[p.col:p.col + p.colspan])
+            width = sum(grid.widths[p.col : p.col + p.colspan])
             heights[p.row] = max(heights[p.row], _height_mm(p.cell.lines, width, style.table_size))
     bound: set[int] = set()
     for p in grid.placed:
-        if p.row >= grid.head and p.rowspan > 1 and p.cell.text and sum(heights[p.row:p.row + p.rowspan]) <= KEEP_MM:
+        if p.row >= grid.head and p.rowspan > 1 and p.cell.text and sum(heights[p.row : p.row + p.rowspan]) <= KEEP_MM:
             bound.update(range(p.row, p.row + p.rowspan - 1))
     return Grid(grid.widths, grid.rows, head=grid.head, joined=grid.joined, bound=frozenset(bound))
 
@@ -650,7 +763,7 @@ def _split_tall(grid: Grid, style: Style) -> Grid:
     for p in grid.placed:
         if p.row < grid.head or p.rowspan != 1 or p.cell.number is not None:
             continue
-        width = sum(grid.widths[p.col:p.col + p.colspan])
+        width = sum(grid.widths[p.col : p.col + p.colspan])
         if _height_mm(p.cell.lines, width, size) > TALL_MM:
             pieces[(p.row, p.col)] = _pieces(p.cell.lines, width, size)
     if not pieces:
@@ -662,13 +775,14 @@ def _split_tall(grid: Grid, style: Style) -> Grid:
         for p in placed_row:
             own = pieces.get((p.row, p.col))
             if own is None:
-                span = sum(extra[p.row:p.row + p.rowspan])
+                span = sum(extra[p.row : p.row + p.rowspan])
                 rows[start[p.row]].append(replace(p.cell, rowspan=span, colspan=p.colspan))
                 continue
             for k, text in enumerate(own):
                 span = extra[p.row] - k if k == len(own) - 1 else 1
-                rows[start[p.row] + k].append(replace(p.cell, lines=text, rowspan=span, colspan=p.colspan,
-                                                      joined=p.cell.joined or k > 0))
+                rows[start[p.row] + k].append(
+                    replace(p.cell, lines=text, rowspan=span, colspan=p.colspan, joined=p.cell.joined or k > 0)
+                )
     bound = frozenset(start[r] + extra[r] - 1 for r in grid.bound)  # a cut row's last piece stays with the next
     return Grid(grid.widths, rows, head=grid.head, joined=grid.joined, bound=bound)
 

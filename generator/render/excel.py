@@ -61,8 +61,17 @@ class Font(NamedTuple):
 def xlsx_bytes(form: Form) -> bytes:
     out = BytesIO()
     # in_memory: no temporary files, and every member stamped 1980-01-01 (the bytes depend on the data only).
-    workbook = Workbook(out, {"in_memory": True, "default_format_properties": {
-        "font_name": form.style.body_font, "font_size": DEFAULT_FONT_SIZE, "font_charset": CJK_CHARSET}})
+    workbook = Workbook(
+        out,
+        {
+            "in_memory": True,
+            "default_format_properties": {
+                "font_name": form.style.body_font,
+                "font_size": DEFAULT_FONT_SIZE,
+                "font_charset": CJK_CHARSET,
+            },
+        },
+    )
     workbook.set_properties({"title": form.title, "author": "jixiao", "created": FIXED_TIME})  # also "modified"
     _Writer(workbook, form).write()
     workbook.close()
@@ -132,16 +141,29 @@ class _Writer:
         self.titles: tuple[int, int] | None = None  # the sheet rows of the headings to repeat on every page
         self.heights: list[float] = []  # of the rows written, in points
 
-    def format(self, font: Font, horizontal: str, border: bool, number_format: str = "", quoted: bool = False,
-               open_sides: tuple[str, ...] = ()) -> Any:
+    def format(
+        self,
+        font: Font,
+        horizontal: str,
+        border: bool,
+        number_format: str = "",
+        quoted: bool = False,
+        open_sides: tuple[str, ...] = (),
+    ) -> Any:
         """The workbook's format for this combination, made once. ``open_sides`` ("top", "bottom") have no
         line: a text that goes on in the cell below."""
         key = (font, horizontal, border, number_format, quoted, open_sides)
         if key not in self.formats:
             properties: dict[str, object] = {
-                "font_name": font.name, "font_size": font.size, "bold": font.bold, "font_charset": CJK_CHARSET,
+                "font_name": font.name,
+                "font_size": font.size,
+                "bold": font.bold,
+                "font_charset": CJK_CHARSET,
                 "font_family": 0,  # XlsxWriter's default says "sans-serif", wrong for 仿宋 and 宋体
-                "align": horizontal, "valign": "vcenter", "text_wrap": True}
+                "align": horizontal,
+                "valign": "vcenter",
+                "text_wrap": True,
+            }
             if border:
                 properties |= {"border": 1, "border_color": "#000000"}  # thin
                 properties |= {side: 0 for side in open_sides}
@@ -165,8 +187,9 @@ class _Writer:
             width_mm = self.edges[i + 1] - self.edges[i]
             self.sheet.set_column_pixels(i, i, max(3.5, width_mm * 3.78 - 5))
         style = self.style
-        self.text_row(self.form.title, self.font(style.title_size, style.title_font, bold=True), CENTER,
-                      height=style.title_size * 2)
+        self.text_row(
+            self.form.title, self.font(style.title_size, style.title_font, bold=True), CENTER, height=style.title_size * 2
+        )
         if self.form.note:
             self.text_row(f"（{self.form.note}）", self.font(style.heading_line_size), CENTER)
         if self.form.heading:
@@ -189,8 +212,18 @@ class _Writer:
             self.text_row(line, self.font(style.table_size), "left")
         self.print_setup()
 
-    def put(self, top: int, left: int, bottom: int, right: int, text: str, font: Font, horizontal: str,
-            border: bool = False, open_sides: tuple[str, ...] = ()) -> None:
+    def put(
+        self,
+        top: int,
+        left: int,
+        bottom: int,
+        right: int,
+        text: str,
+        font: Font,
+        horizontal: str,
+        border: bool = False,
+        open_sides: tuple[str, ...] = (),
+    ) -> None:
         """Text in a cell, merged with the cells to ``bottom``, ``right`` when there are any.
 
         The text is one piece of ``excel_pieces``: longer, XlsxWriter would cut it without a word.
@@ -241,12 +274,14 @@ class _Writer:
         needed = [size * LINE + padding] * rows.count
         spanned = []
         if grid.head and self.titles is None:
-            self.titles = (self.row, self.row + rows.start[grid.head] - 1 if grid.head < len(rows.start)
-                           else self.row + rows.count - 1)
+            self.titles = (
+                self.row,
+                self.row + rows.start[grid.head] - 1 if grid.head < len(rows.start) else self.row + rows.count - 1,
+            )
         for p in grid.placed:
             first, last = column[p.col], column[p.col + p.colspan] - 1
             cell = p.cell
-            width_mm = sum(grid.widths[p.col:p.col + p.colspan])
+            width_mm = sum(grid.widths[p.col : p.col + p.colspan])
             open_sides = (("top",) if cell.joined else ()) + (("bottom",) if (p.row, p.col) in grid.open_below else ())
             if cell.number is not None:
                 top, bottom = rows.span(p)
@@ -258,8 +293,17 @@ class _Writer:
             else:
                 placed = rows.pieces(p)
                 for top, bottom, piece in placed:
-                    self.put(self.row + top, first, self.row + bottom, last, piece, font, cell.align or CENTER,
-                             border=True, open_sides=open_sides)
+                    self.put(
+                        self.row + top,
+                        first,
+                        self.row + bottom,
+                        last,
+                        piece,
+                        font,
+                        cell.align or CENTER,
+                        border=True,
+                        open_sides=open_sides,
+                    )
             for top, bottom, piece in placed:
                 lines = piece.split("\n") if len(placed) > 1 else cell.lines or ("",)
                 height = sum(_lines_needed(line, width_mm, size) for line in lines) * size * LINE + padding
@@ -268,7 +312,7 @@ class _Writer:
                 else:
                     spanned.append((top, bottom - top + 1, height))
         for start, span, height in spanned:  # a tall merged cell makes its last row taller
-            have = sum(needed[start:start + span])
+            have = sum(needed[start : start + span])
             if have < height:
                 needed[start + span - 1] += height - have
         for i, height in enumerate(needed):
@@ -285,15 +329,19 @@ class _Writer:
             sheet.set_portrait()
         sheet.fit_to_pages(1, 0)  # one page wide, as many high as needed
         landscape = self.form.landscape
-        sheet.set_margins(left=15 / MM_PER_INCH, right=15 / MM_PER_INCH,
-                          top=(15 if landscape else 20) / MM_PER_INCH, bottom=(15 if landscape else 18) / MM_PER_INCH)
+        sheet.set_margins(
+            left=15 / MM_PER_INCH,
+            right=15 / MM_PER_INCH,
+            top=(15 if landscape else 20) / MM_PER_INCH,
+            bottom=(15 if landscape else 18) / MM_PER_INCH,
+        )
         sheet.center_horizontally()
         sheet.hide_gridlines(2)  # on screen too
         sheet.set_footer(PAGE_NUMBERS)
         if self.titles is not None:
             first, last = self.titles
             sheet.repeat_rows(first, last)  # the table's headings at the top of every page
-            if sum(self.heights[:last + 1]) <= FREEZE_MOST_PT:
+            if sum(self.heights[: last + 1]) <= FREEZE_MOST_PT:
                 sheet.freeze_panes(last + 1, 0)  # and on screen, above the rows as they scroll
 
 

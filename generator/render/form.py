@@ -13,7 +13,7 @@ from functools import cached_property
 from generator.errors import BuildError
 
 LABEL = "label"  # a printed caption of the form, e.g. 项目名称
-HEAD = "head"    # a column heading of a table, e.g. 一级指标
+HEAD = "head"  # a column heading of a table, e.g. 一级指标
 VALUE = "value"  # data
 
 LEFT = "left"
@@ -23,10 +23,10 @@ CENTER = "center"
 # writers print with them. The line height is fixed (Word: exact line spacing), not the font's own, so
 # that a page holds the same rows whichever Chinese font a computer has (宋体, 仿宋 or Noto CJK).
 PT_MM = 0.3528
-LINE = 1.3           # line height as a multiple of the font size
-PADDING_MM = 1.5     # a cell's padding left and right
+LINE = 1.3  # line height as a multiple of the font size
+PADDING_MM = 1.5  # a cell's padding left and right
 PADDING_TOP_MM = 0.8  # and above and below its text
-BORDER_MM = 0.3      # what the lines around a cell take of its width
+BORDER_MM = 0.3  # what the lines around a cell take of its width
 
 
 class LayoutError(BuildError):
@@ -202,9 +202,9 @@ class Form:
     table (更正说明), so that a value filled from elsewhere carries its note wherever the table goes.
     """
 
-    kind: str           # the layout's name for the table, e.g. 项目支出绩效目标表
-    stem: str           # the output file name without suffix
-    caption: str        # what the table is about: the project's name, or the unit table's name
+    kind: str  # the layout's name for the table, e.g. 项目支出绩效目标表
+    stem: str  # the output file name without suffix
+    caption: str  # what the table is about: the project's name, or the unit table's name
     title: str
     heading: tuple[str, ...]
     blocks: list[Block]
@@ -224,7 +224,7 @@ class Part:
     """A part of a booklet, e.g. 第二部分 预算项目绩效目标: its heading is printed above its first table."""
 
     title: str  # 第二部分
-    name: str   # 预算项目绩效目标
+    name: str  # 预算项目绩效目标
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,24 @@ ALIGNS = {"左": LEFT, "中": CENTER}
 # as the Hebei form prints it ("≥85%", "≤10万元", "100%").
 VALUE_WITH_OPERATOR = "指标值（含符号和单位）"
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-INDICATOR_FIELDS = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE,
-                    F.BASIS, F.REMARK, F.WEIGHT, F.DIRECTION, VALUE_WITH_OPERATOR,
-                    F.NATURE_OF_VALUE, F.MEDIUM_TERM_VALUE, F.SCORING, *selfeval.COLUMNS)
+INDICATOR_FIELDS = (
+    F.LEVEL1,
+    F.LEVEL2,
+    F.LEVEL3,
+    F.OPERATOR,
+    F.VALUE,
+    F.MEASURE,
+    F.NOTE,
+    F.BASIS,
+    F.REMARK,
+    F.WEIGHT,
+    F.DIRECTION,
+    VALUE_WITH_OPERATOR,
+    F.NATURE_OF_VALUE,
+    F.MEDIUM_TERM_VALUE,
+    F.SCORING,
+    *selfeval.COLUMNS,
+)
 
 
 @dataclass(frozen=True)
@@ -249,8 +264,7 @@ def _paths(block: BlockSpec, form_subject: str, subject: str) -> set[str]:
             # (the unit's own data is in every project's context) and its 合计.
             for column in row.columns:
                 if column.indicator:
-                    names = (F.OPERATOR, F.VALUE, F.MEASURE) if column.path == VALUE_WITH_OPERATOR \
-                        else (column.path,)
+                    names = (F.OPERATOR, F.VALUE, F.MEASURE) if column.path == VALUE_WITH_OPERATOR else (column.path,)
                     found |= {f"{F.INDICATORS}.{name}" for name in names} if subject == PROJECT else set()
                 elif "{" in column.path:
                     found |= _placeholders(column.path)
@@ -315,8 +329,10 @@ def load_layout(name: str, region_dir: Path | None = None) -> Layout:
     folder = regionals.find(name, region_dir)
     if folder is None:
         where = f"{regionals.REPOSITORY_FOLDER}/ 和 " if region_dir is not None else ""
-        raise LayoutError(f"没有“{name}”版式：{where}generator/templates/official/ 中都没有“{name}/layout.yaml”。"
-                          f"现有版式：{'、'.join(available(region_dir))}。新增版式的方法见 docs/官方表格版式.md")
+        raise LayoutError(
+            f"没有“{name}”版式：{where}generator/templates/official/ 中都没有“{name}/layout.yaml”。"
+            f"现有版式：{'、'.join(available(region_dir))}。新增版式的方法见 docs/官方表格版式.md"
+        )
     return load_folder(folder)
 
 
@@ -392,8 +408,9 @@ def parse(data: Any, folder: Path) -> Layout:
     # One project table is named after the project; a project's further tables (自评表, 运行监控表) carry a 文件名.
     projects = [i for i, f in enumerate(forms) if f.subject == PROJECT and not f.stem]
     if len(projects) > 1:
-        raise LayoutProblem("只能有一张不写“文件名”的“对象: 项目”的表格（项目的其他表格写文件名，如 自评表）",
-                            ("表格", projects[1], "对象"))
+        raise LayoutProblem(
+            "只能有一张不写“文件名”的“对象: 项目”的表格（项目的其他表格写文件名，如 自评表）", ("表格", projects[1], "对象")
+        )
     thousands = data.get("千位分隔", False)
     if not isinstance(thousands, bool):
         raise LayoutProblem("“千位分隔”只能是 是 或 否", ("千位分隔",))
@@ -406,10 +423,17 @@ def parse(data: Any, folder: Path) -> Layout:
     printing = parse_printing(data.get(PRINTING), forms)
     if printing.places is not None:
         places = printing.places
-    return Layout(name=name, folder=folder, forms=forms, style=style,
-                  money_places=None if places in ("原样", COLUMN_PLACES) else places,
-                  numbering=str(data.get("编号", "{n}.")), thousands=thousands or printing.thousands,
-                  regional=regionals.from_data(data, folder), printing=printing)
+    return Layout(
+        name=name,
+        folder=folder,
+        forms=forms,
+        style=style,
+        money_places=None if places in ("原样", COLUMN_PLACES) else places,
+        numbering=str(data.get("编号", "{n}.")),
+        thousands=thousands or printing.thousands,
+        regional=regionals.from_data(data, folder),
+        printing=printing,
+    )
 
 
 def _form(data: Any, where: FieldPath, style: Style) -> FormSpec:
@@ -425,9 +449,16 @@ def _form(data: Any, where: FieldPath, style: Style) -> FormSpec:
     blocks = tuple(_block(b, where + ("内容", i)) for i, b in enumerate(_need(data, "内容", list, where)))
     recognition = data.get("识别") or {}
     return FormSpec(
-        name=_need(data, "名称", str, where), stem=stem, subject=subject, requires=data.get("需要"),
-        title=_need(data, "标题", str, where), heading=tuple(data.get("抬头") or ()),
-        footer=tuple(data.get("落款") or ()), landscape=paper == "横向", blocks=blocks, style=_style(data, style),
+        name=_need(data, "名称", str, where),
+        stem=stem,
+        subject=subject,
+        requires=data.get("需要"),
+        title=_need(data, "标题", str, where),
+        heading=tuple(data.get("抬头") or ()),
+        footer=tuple(data.get("落款") or ()),
+        landscape=paper == "横向",
+        blocks=blocks,
+        style=_style(data, style),
         recognition={str(k): tuple(str(x) for x in v) for k, v in recognition.items() if isinstance(v, list)},
     )
 
@@ -435,7 +466,7 @@ def _form(data: Any, where: FieldPath, style: Style) -> FormSpec:
 def _block(data: Any, where: FieldPath) -> BlockSpec:
     if not isinstance(data, dict) or len(data) != 1:
         raise LayoutProblem(f"{_where(where)} 应写成“表:”“小标题:”或“段落:”之一", where)
-    (kind, body), = data.items()
+    ((kind, body),) = data.items()
     if kind == "小标题":
         return HeadingSpec(str(body))
     if kind == "段落":
@@ -459,34 +490,45 @@ def _row(data: Any, where: FieldPath) -> RowBlock:
         return RowSpec(tuple(_cell(c, where + (i,)) for i, c in enumerate(data)))
     if not isinstance(data, dict) or len(data) != 1:
         raise LayoutProblem(f"{_where(where)} 应为一行单元格（[…]），或“明细:”“指标:”“键值:”“项目指标:”之一", where)
-    (kind, body), = data.items()
+    ((kind, body),) = data.items()
     where = where + (kind,)
     widths = _widths(body["列宽"], where + ("列宽",)) if isinstance(body, dict) and "列宽" in body else ()
     if kind == "明细":
         columns = tuple(_column(c, where + ("列", i)) for i, c in enumerate(_need(body, "列", list, where)))
         return DetailSpec(
-            source=_need(body, "数据", str, where), label=body.get("标签"), columns=columns,
-            total=_total(body.get("合计"), columns, where), widths=widths,
+            source=_need(body, "数据", str, where),
+            label=body.get("标签"),
+            columns=columns,
+            total=_total(body.get("合计"), columns, where),
+            widths=widths,
         )
     if kind == "项目指标":
         columns = tuple(_sheet_column(c, where + ("列", i)) for i, c in enumerate(_need(body, "列", list, where)))
         merge = tuple(body.get("合并") or ())
         if not set(merge) <= {c.path for c in columns if c.indicator}:
             raise LayoutProblem(f"{_where(where)}.合并 中的列必须是“列”中指标的列", where + ("合并",))
-        return ProjectIndicatorSpec(columns=columns, merge=merge, total=_total(body.get("合计"), columns, where),
-                                    widths=widths)
+        return ProjectIndicatorSpec(columns=columns, merge=merge, total=_total(body.get("合计"), columns, where), widths=widths)
     if kind == "指标":
-        columns = tuple(_column(c, where + ("列", i), indicator=True)
-                        for i, c in enumerate(_need(body, "列", list, where)))
+        columns = tuple(_column(c, where + ("列", i), indicator=True) for i, c in enumerate(_need(body, "列", list, where)))
         merge = tuple(body.get("合并") or ())
         if not set(merge) <= {c.path for c in columns}:
             raise LayoutProblem(f"{_where(where)}.合并 中的列必须是“列”中的列", where + ("合并",))
-        return IndicatorSpec(source=body.get("数据", F.INDICATORS), columns=columns, label=body.get("标签"),
-                             merge=merge, placeholder=str(body.get("占位", "")), widths=widths)
+        return IndicatorSpec(
+            source=body.get("数据", F.INDICATORS),
+            columns=columns,
+            label=body.get("标签"),
+            merge=merge,
+            placeholder=str(body.get("占位", "")),
+            widths=widths,
+        )
     if kind == "键值":
-        return KeyValueSpec(label=_need(body, "标签", str, where), path=_need(body, "值", str, where),
-                            keys=tuple(str(k) for k in body.get("键") or ()), fmt=_fmt(body.get("格式"), where),
-                            widths=widths)
+        return KeyValueSpec(
+            label=_need(body, "标签", str, where),
+            path=_need(body, "值", str, where),
+            keys=tuple(str(k) for k in body.get("键") or ()),
+            fmt=_fmt(body.get("格式"), where),
+            widths=widths,
+        )
     raise LayoutProblem(f"{_where(where)}：不认识“{kind}”，应为 明细、指标 或 键值", where)
 
 
@@ -520,9 +562,13 @@ def _cell(data: Any, where: FieldPath) -> CellSpec:
     if not isinstance(data, dict) or ("文字" in data) == ("值" in data):
         raise LayoutProblem(f"{_where(where)} 应为栏目名称，或写明“文字”或“值”之一", where)
     return CellSpec(
-        text=data.get("文字"), path=data.get("值"), colspan=_span(data, "跨列", where),
-        rowspan=_span(data, "跨行", where), align=_align(data.get("对齐"), where),
-        fmt=_fmt(data.get("格式"), where), numbering=data.get("编号"),
+        text=data.get("文字"),
+        path=data.get("值"),
+        colspan=_span(data, "跨列", where),
+        rowspan=_span(data, "跨行", where),
+        align=_align(data.get("对齐"), where),
+        fmt=_fmt(data.get("格式"), where),
+        numbering=data.get("编号"),
     )
 
 
@@ -543,13 +589,19 @@ def _column(data: Any, where: FieldPath, indicator: bool = False) -> ColumnSpec:
             data = {"列": data}
         path = _need(data, "列", str, where)
         if path not in INDICATOR_FIELDS:
-            raise LayoutProblem(f"{_where(where)}：指标表没有“{path}”这一列，可用的列：{'、'.join(INDICATOR_FIELDS)}",
-                                where + ("列",))
-        return ColumnSpec(title=data.get("标题", path), path=path, align=_align(data.get("对齐"), where),
-                          fmt=_fmt(data.get("格式"), where))
-    return ColumnSpec(title=_need(data, "标题", str, where), path=_need(data, "值", str, where),
-                      colspan=_span(data, "跨列", where), align=_align(data.get("对齐"), where),
-                      fmt=_fmt(data.get("格式"), where))
+            raise LayoutProblem(
+                f"{_where(where)}：指标表没有“{path}”这一列，可用的列：{'、'.join(INDICATOR_FIELDS)}", where + ("列",)
+            )
+        return ColumnSpec(
+            title=data.get("标题", path), path=path, align=_align(data.get("对齐"), where), fmt=_fmt(data.get("格式"), where)
+        )
+    return ColumnSpec(
+        title=_need(data, "标题", str, where),
+        path=_need(data, "值", str, where),
+        colspan=_span(data, "跨列", where),
+        align=_align(data.get("对齐"), where),
+        fmt=_fmt(data.get("格式"), where),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -584,9 +636,12 @@ class Wording:
 
     def over(self, base: Wording) -> Wording:
         """This wording where it says something, ``base`` elsewhere."""
-        return Wording(labels={**base.labels, **self.labels}, levels={**base.levels, **self.levels},
-                       no_unit=self.no_unit if self.no_unit is not None else base.no_unit,
-                       placeholder=self.placeholder if self.placeholder is not None else base.placeholder)
+        return Wording(
+            labels={**base.labels, **self.labels},
+            levels={**base.levels, **self.levels},
+            no_unit=self.no_unit if self.no_unit is not None else base.no_unit,
+            placeholder=self.placeholder if self.placeholder is not None else base.placeholder,
+        )
 
 
 @dataclass(frozen=True)
@@ -636,7 +691,10 @@ def is_derived(spec: FormSpec) -> bool:
     """A unit's table made from its projects' tables (a 汇总表): not published unless the unit says so."""
     return spec.subject == UNIT and any(
         isinstance(row, DetailSpec) and row.source == PROJECTS
-        for block in spec.blocks if isinstance(block, GridSpec) for row in block.rows)
+        for block in spec.blocks
+        if isinstance(block, GridSpec)
+        for row in block.rows
+    )
 
 
 def booklet_names(forms: tuple[FormSpec, ...]) -> list[str]:
@@ -653,26 +711,35 @@ def parse_printing(data: Any, forms: tuple[FormSpec, ...]) -> Printing:
         raise LayoutProblem(f"{_where(where)} 应为“金额”“汇编”“印法”“式样”的设置", where)
     money = data.get("金额") or {}
     places = money.get("小数位")
-    if places is not None and places not in ("原样", COLUMN_PLACES) and not (
-            isinstance(places, int) and not isinstance(places, bool) and 0 <= places <= 6):
+    if (
+        places is not None
+        and places not in ("原样", COLUMN_PLACES)
+        and not (isinstance(places, int) and not isinstance(places, bool) and 0 <= places <= 6)
+    ):
         raise LayoutProblem("“小数位”只能是 原样、列内一致 或 0 到 6 的整数", (*where, "金额", "小数位"))
     tables = {f.name for f in forms}
     variants = {}
     for name, body in (data.get(F.PRINT_VARIANT) or {}).items():
         at = (*where, F.PRINT_VARIANT, name)
-        variants[str(name)] = Variant(str(name), str((body or {}).get("说明", "")),
-                                      _wordings((body or {}).get("印法"), tables, (*at, "印法")))
-    return Printing(places=places, thousands=bool(money.get("千位分隔", False)),
-                    booklet=_booklet(data.get("汇编") or {}, forms, (*where, "汇编")),
-                    wording=_wordings(data.get("印法"), tables, (*where, "印法")), variants=variants)
+        variants[str(name)] = Variant(
+            str(name), str((body or {}).get("说明", "")), _wordings((body or {}).get("印法"), tables, (*at, "印法"))
+        )
+    return Printing(
+        places=places,
+        thousands=bool(money.get("千位分隔", False)),
+        booklet=_booklet(data.get("汇编") or {}, forms, (*where, "汇编")),
+        wording=_wordings(data.get("印法"), tables, (*where, "印法")),
+        variants=variants,
+    )
 
 
 def _wordings(data: Any, tables: set[str], where: FieldPath) -> dict[str, Wording]:
     out = {}
     for table, body in (data or {}).items():
         if table not in tables:
-            raise LayoutProblem(f"{_where(where)}：版式中没有“{table}”这张表（现有：{'、'.join(sorted(tables))}）",
-                                (*where, table))
+            raise LayoutProblem(
+                f"{_where(where)}：版式中没有“{table}”这张表（现有：{'、'.join(sorted(tables))}）", (*where, table)
+            )
         body = body or {}
         no_unit = body.get("定性指标的度量单位")
         placeholder = body.get("占位")
@@ -680,7 +747,8 @@ def _wordings(data: Any, tables: set[str], where: FieldPath) -> dict[str, Wordin
             labels={str(k): str(v) for k, v in (body.get("栏目") or {}).items()},
             levels={str(k): str(v) for k, v in (body.get("指标名称") or {}).items()},
             no_unit=None if no_unit is None else str(no_unit),
-            placeholder=None if placeholder is None else str(placeholder))
+            placeholder=None if placeholder is None else str(placeholder),
+        )
     return out
 
 
@@ -694,8 +762,7 @@ def _booklet(data: dict[str, Any], forms: tuple[FormSpec, ...], where: FieldPath
         names = tuple(str(n) for n in part.get("表格") or ())
         for n in names:
             if n not in known:
-                raise LayoutProblem(f"“部分”中的“{n}”不是这个版式的表格（可写：{'、'.join(known)}）",
-                                    (*where, "部分", i, "表格"))
+                raise LayoutProblem(f"“部分”中的“{n}”不是这个版式的表格（可写：{'、'.join(known)}）", (*where, "部分", i, "表格"))
             if n in seen:
                 raise LayoutProblem(f"“{n}”在两个部分中", (*where, "部分", i, "表格"))
             seen.add(n)

@@ -48,8 +48,11 @@ def check_region_layout(region: Document) -> list[Diagnostic]:
     where = region.path.parent
     folder = regionals.find(name, where)
     if folder is None:
-        return [region.diagnostic("L001", (F.LAYOUT,) if F.LAYOUT in region.data else (), layout=name,
-                                  available="、".join(layouts.available(where)))]
+        return [
+            region.diagnostic(
+                "L001", (F.LAYOUT,) if F.LAYOUT in region.data else (), layout=name, available="、".join(layouts.available(where))
+            )
+        ]
     return check_folder(folder)
 
 
@@ -73,8 +76,7 @@ def check_folder(folder: Path) -> list[Diagnostic]:
         layout = layouts.parse(doc.data, path.parent)
     except layouts.LayoutProblem as exc:
         return [doc.diagnostic(exc.code, exc.path, detail=str(exc))]
-    found = [doc.diagnostic("L004", ("名称",), name=layout.name, folder=folder.name)] \
-        if layout.name != folder.name else []
+    found = [doc.diagnostic("L004", ("名称",), name=layout.name, folder=folder.name)] if layout.name != folder.name else []
     for n, form in enumerate(layout.forms):
         for m, block in enumerate(form.blocks):
             if isinstance(block, GridSpec):
@@ -120,11 +122,13 @@ def _probe(row: Any) -> dict[str, Any]:
     """Made-up content for one row of a layout: a complete indicator and a placeholder one, one item of
     each list (a list of projects included), so that every cell the row can print is printed."""
     if isinstance(row, IndicatorSpec):
-        return _nested(row.source, [
-            {F.LEVEL1: "产出指标", F.LEVEL2: "数量指标", F.LEVEL3: "示例", F.OPERATOR: "≥", F.VALUE: 1,
-             F.MEASURE: "个"},
-            {F.LEVEL1: "产出指标", F.LEVEL2: "质量指标"},
-        ])
+        return _nested(
+            row.source,
+            [
+                {F.LEVEL1: "产出指标", F.LEVEL2: "数量指标", F.LEVEL3: "示例", F.OPERATOR: "≥", F.VALUE: 1, F.MEASURE: "个"},
+                {F.LEVEL1: "产出指标", F.LEVEL2: "质量指标"},
+            ],
+        )
     if isinstance(row, DetailSpec):
         return _nested(row.source, [{}] if row.source != PROJECTS else [{F.ORDER: 1}])
     if isinstance(row, ProjectIndicatorSpec):

@@ -46,8 +46,9 @@ FONTS_CONF = """<?xml version="1.0"?>
 {aliases}
 </fontconfig>
 """
-ALIAS = ('  <alias binding="same"><family>{name}</family>'
-         '<accept><family>{name}</family><family>{fallback}</family></accept></alias>')
+ALIAS = (
+    '  <alias binding="same"><family>{name}</family><accept><family>{name}</family><family>{fallback}</family></accept></alias>'
+)
 _DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{4,14})")
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
 _CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
@@ -94,14 +95,17 @@ def normalise(data: bytes) -> bytes:
     data = _DATE.sub(lambda m: m.group(0)[: -len(m.group(2))] + stamp[: len(m.group(2))], data)
     digest = hashlib.md5(_CHECKSUM.sub(b"", _ID.sub(b"", data)), usedforsecurity=False).hexdigest().upper().encode()
     data = _CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))]), data)
-    return _ID.sub(lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))])
-                   .replace(m.group(2), digest[: len(m.group(2))]), data)
+    return _ID.sub(
+        lambda m: m.group(0).replace(m.group(1), digest[: len(m.group(1))]).replace(m.group(2), digest[: len(m.group(2))]), data
+    )
 
 
 # --- font subsets -------------------------------------------------------------------------------------
 
-_FONT_PROGRAM = re.compile(rb"(\d+) 0 obj\n<</Length (\d+) 0 R/Filter/FlateDecode/Length1 (\d+)/Length2 (\d+)"
-                           rb"/Length3 (\d+)>>\nstream\n")
+_FONT_PROGRAM = re.compile(
+    rb"(\d+) 0 obj\n<</Length (\d+) 0 R/Filter/FlateDecode/Length1 (\d+)/Length2 (\d+)"
+    rb"/Length3 (\d+)>>\nstream\n"
+)
 _UNIQUE_ID = re.compile(rb"/UniqueID (\d+) def")
 _LENGTH_OBJECT = re.compile(rb"(\d+) 0 obj\n(\d+)\nendobj")
 _XREF = re.compile(rb"xref\n0 (\d+)\n")
@@ -148,8 +152,8 @@ def canonical_fonts(data: bytes) -> bytes:
     if table is None:
         return data
     count = int(table.group(1))
-    entries = data[table.end():table.end() + 20 * count]
-    offsets = sorted(int(entries[20 * n:20 * n + 10]) for n in range(count) if entries[20 * n + 17:20 * n + 18] == b"n")
+    entries = data[table.end() : table.end() + 20 * count]
+    offsets = sorted(int(entries[20 * n : 20 * n + 10]) for n in range(count) if entries[20 * n + 17 : 20 * n + 18] == b"n")
     if not offsets or not _FONT_PROGRAM.search(data):
         return data
     bounds = list(zip(offsets, [*offsets[1:], xref_at], strict=True))
@@ -160,39 +164,43 @@ def canonical_fonts(data: bytes) -> bytes:
         head = _FONT_PROGRAM.match(body)
         if head is None:
             continue
-        stream = body[head.end():]
-        stored = stream[:stream.rindex(b"\nendstream")]
+        stream = body[head.end() :]
+        stored = stream[: stream.rindex(b"\nendstream")]
         program = zlib.decompress(stored)
         clear_size, encrypted_size = int(head.group(3)), int(head.group(4))
         number = FIRST_UNIQUE_ID + fonts
         fonts += 1
         clear = _UNIQUE_ID.sub(b"/UniqueID %d def" % number, program[:clear_size], count=1)
-        encrypted = _eexec_renumber(program[clear_size:clear_size + encrypted_size], number)
-        packed = _compress(clear + encrypted + program[clear_size + encrypted_size:])
+        encrypted = _eexec_renumber(program[clear_size : clear_size + encrypted_size], number)
+        packed = _compress(clear + encrypted + program[clear_size + encrypted_size :])
         lengths[head.group(2)] = len(packed)
-        objects[n] = (b"%s 0 obj\n<</Length %s 0 R/Filter/FlateDecode/Length1 %d/Length2 %d/Length3 %s>>\nstream\n"
-                      % (head.group(1), head.group(2), len(clear), len(encrypted), head.group(5))
-                      + packed + stream[len(stored):])
+        objects[n] = (
+            b"%s 0 obj\n<</Length %s 0 R/Filter/FlateDecode/Length1 %d/Length2 %d/Length3 %s>>\nstream\n"
+            % (head.group(1), head.group(2), len(clear), len(encrypted), head.group(5))
+            + packed
+            + stream[len(stored) :]
+        )
     for n, body in enumerate(objects):
         holder = _LENGTH_OBJECT.match(body)
         if holder is not None and holder.group(1) in lengths:
-            objects[n] = b"%s 0 obj\n%d\nendobj" % (holder.group(1), lengths[holder.group(1)]) + body[holder.end():]
-    out = bytearray(data[:offsets[0]])
+            objects[n] = b"%s 0 obj\n%d\nendobj" % (holder.group(1), lengths[holder.group(1)]) + body[holder.end() :]
+    out = bytearray(data[: offsets[0]])
     moved = {}
     for (start, _), body in zip(bounds, objects, strict=True):
         moved[start] = len(out)
         out += body
     new_entries = bytearray()
     for n in range(count):
-        entry = entries[20 * n:20 * n + 20]
+        entry = entries[20 * n : 20 * n + 20]
         if entry[17:18] == b"n":
             entry = b"%010d" % moved[int(entry[:10])] + entry[10:]
         new_entries += entry
-    trailer = data[table.end() + 20 * count:end.start()]
-    return bytes(out + data[xref_at:table.end()] + new_entries + trailer) + b"startxref\n%d\n%%%%EOF\n" % len(out)
+    trailer = data[table.end() + 20 * count : end.start()]
+    return bytes(out + data[xref_at : table.end()] + new_entries + trailer) + b"startxref\n%d\n%%%%EOF\n" % len(out)
 
 
 # --- conversion ---------------------------------------------------------------------------------------
+
 
 def _shares(files: list[Path], jobs: int) -> list[list[Path]]:
     """The files, shared out among LibreOffice processes: ``jobs`` shares of about equal size (the largest
@@ -231,8 +239,18 @@ def _run(program: str, files: list[Path], work: Path) -> dict[Path, bytes]:
     # LibreOffice writes the creation date with the local time zone's offset ("+08'00'"); its digits are
     # fixed afterwards (normalise), the offset is fixed here: the same PDF in every time zone.
     env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(work)), "TZ": "UTC"}
-    command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", "pdf", "--outdir", str(work / "out"), *map(str, inputs)]
+    command = [
+        program,
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(work / "out"),
+        *map(str, inputs),
+    ]
     # In a session of its own: a LibreOffice that hangs is stopped with the processes it started.
     with (work / "libreoffice.log").open("wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)

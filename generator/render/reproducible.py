@@ -22,15 +22,26 @@ def _fixed_time() -> datetime:
 
 
 FIXED_TIME = _fixed_time()
-ZIP_TIME = (max(1980, FIXED_TIME.year), FIXED_TIME.month, FIXED_TIME.day,
-            FIXED_TIME.hour, FIXED_TIME.minute, FIXED_TIME.second & ~1)
+ZIP_TIME = (
+    max(1980, FIXED_TIME.year),
+    FIXED_TIME.month,
+    FIXED_TIME.day,
+    FIXED_TIME.hour,
+    FIXED_TIME.minute,
+    FIXED_TIME.second & ~1,
+)
 
 
 class FixedTimeZipFile(ZipFile):
     """A zip archive whose members are all stamped ZIP_TIME as they are written (no second pass)."""
 
-    def writestr(self, zinfo_or_arcname: str | ZipInfo, data: bytes | str,  # type: ignore[override]
-                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+    def writestr(
+        self,
+        zinfo_or_arcname: str | ZipInfo,
+        data: bytes | str,  # type: ignore[override]
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
         if isinstance(zinfo_or_arcname, str):
             info = ZipInfo(zinfo_or_arcname, ZIP_TIME)
             info.compress_type = self.compression
@@ -39,4 +50,3 @@ class FixedTimeZipFile(ZipFile):
             zinfo_or_arcname = info
         level = compresslevel if compresslevel is not None else self.compresslevel  # zipfile ignores it for a ZipInfo
         super().writestr(zinfo_or_arcname, data, compress_type, level)
-

@@ -104,12 +104,20 @@ def context(project: Project, rules: SelfEvaluationRules) -> dict[str, Any]:
     result = scoring.evaluate(project, rules)
     e = result.execution
     out: dict[str, Any] = {F.INDICATORS: _indicator_rows(project, result), F.EXECUTION: _execution(project, result)}
-    has_result = project.conclusion or e.executed is not None or any(
-        ind.actual is not None for ind in project.indicators)
+    has_result = project.conclusion or e.executed is not None or any(ind.actual is not None for ind in project.indicators)
     if has_result:
-        out[SELF_EVALUATION] = {k: v for k, v in {
-            BUDGET: e.budget, RATE: percent(e.rate), RATE_POINTS: scoring.cents(e.points), RATE_SCORE: e.score,
-            TOTAL: result.total, GRADE: result.grade}.items() if v is not None}
+        out[SELF_EVALUATION] = {
+            k: v
+            for k, v in {
+                BUDGET: e.budget,
+                RATE: percent(e.rate),
+                RATE_POINTS: scoring.cents(e.points),
+                RATE_SCORE: e.score,
+                TOTAL: result.total,
+                GRADE: result.grade,
+            }.items()
+            if v is not None
+        }
     if e.monitored or any(ind.monitoring for ind in project.indicators):
         out[MONITORING] = {BUDGET: e.budget}
     return out

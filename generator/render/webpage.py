@@ -116,10 +116,16 @@ def booklet_page(layout: Layout, booklet: Booklet, sections: list[Markup] | None
     items = []
     for i, (form, html) in enumerate(zip(booklet.forms, printed, strict=True)):
         part = booklet.parts.get(i)
-        items.append(BookletItem(
-            anchor=anchor(i), landscape=form.landscape, part_title=part.title if part else "",
-            part_name=part.name if part and part.name != form.title else "", part_size=form.style.title_size + 4,
-            section=html))
+        items.append(
+            BookletItem(
+                anchor=anchor(i),
+                landscape=form.landscape,
+                part_title=part.title if part else "",
+                part_name=part.name if part and part.name != form.title else "",
+                part_size=form.style.title_size + 4,
+                section=html,
+            )
+        )
     contents = tuple(ContentsLine(e.depth, e.text, anchor(e.form)) for e in booklet.contents)
     page = BookletPage(booklet.title, booklet.cover, contents, tuple(items))
     return _template(layout, "汇编.html.j2").render(_context(page))

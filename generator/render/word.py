@@ -50,7 +50,7 @@ from generator.render.form import (
 from generator.render.reproducible import FIXED_TIME, FixedTimeZipFile
 
 A4 = (Mm(210), Mm(297))
-PORTRAIT_MARGINS = (Mm(20), Mm(15), Mm(18), Mm(15))   # top, right, bottom, left
+PORTRAIT_MARGINS = (Mm(20), Mm(15), Mm(18), Mm(15))  # top, right, bottom, left
 LANDSCAPE_MARGINS = (Mm(15), Mm(15), Mm(15), Mm(15))
 HEADER_FOOTER = Mm(10)
 BORDER = ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -127,7 +127,8 @@ def booklet_bytes(booklet: Booklet, fragments: Sequence[str] | None = None) -> b
 def _named(body: str, index: int) -> str:
     """A form's body with its bookmark named for its place in the document."""
     return body.replace(f'w:id="{BOOKMARK}"', f'w:id="{index + 1}"').replace(
-        f'w:name="{BOOKMARK}"', f'w:name="{BOOKMARK_NAME.format(n=index + 1)}"')
+        f'w:name="{BOOKMARK}"', f'w:name="{BOOKMARK_NAME.format(n=index + 1)}"'
+    )
 
 
 def _cover(booklet: Booklet, style: Style) -> str:
@@ -136,8 +137,15 @@ def _cover(booklet: Booklet, style: Style) -> str:
     for i, line in enumerate(booklet.cover):
         size = style.title_size * 1.6 if i == 0 else style.text_size * 1.25 if i == 1 else style.text_size
         before = Mm(70) if i == 0 else Mm(40) if i == 1 else Mm(6)
-        out.append(_paragraph(_run(line, style.title_font if i < 2 else None, size, bold=i < 2), before=before,
-                              after=Mm(0), line=Pt(size * LINE), align="center"))
+        out.append(
+            _paragraph(
+                _run(line, style.title_font if i < 2 else None, size, bold=i < 2),
+                before=before,
+                after=Mm(0),
+                line=Pt(size * LINE),
+                align="center",
+            )
+        )
     return "".join(out)
 
 
@@ -146,30 +154,54 @@ def _contents(booklet: Booklet, style: Style) -> str:
     (LibreOffice and Word work out the number; settings.xml asks Word to update them on opening)."""
     size = style.heading_line_size
     width = _text_width(False)
-    out = [_paragraph(_run("目录", style.title_font, style.title_size, bold=True), after=Pt(12),
-                      line=Pt(style.title_size * LINE), align="center")]
+    out = [
+        _paragraph(
+            _run("目录", style.title_font, style.title_size, bold=True),
+            after=Pt(12),
+            line=Pt(style.title_size * LINE),
+            align="center",
+        )
+    ]
     for entry in booklet.contents:
         anchor = BOOKMARK_NAME.format(n=entry.form + 1)
         text = _run(entry.text, style.heading_font if entry.depth == 0 else None, size)
         rpr = _size(size)
-        page = (f'<w:r>{rpr}<w:tab/></w:r><w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
-                f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGEREF {anchor} \\h </w:instrText></w:r>'
-                f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r><w:r>{rpr}<w:t></w:t></w:r>'
-                f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
+        page = (
+            f'<w:r>{rpr}<w:tab/></w:r><w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGEREF {anchor} \\h </w:instrText></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r><w:r>{rpr}<w:t></w:t></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+        )
         link = f'<w:hyperlink w:anchor="{anchor}" w:history="1">{text}{page}</w:hyperlink>'
-        out.append(_paragraph(link, after=Pt(4), line=Pt(size * LINE), indent=Pt(size * 2 * entry.depth),
-                              tabs=[("right", width, "dot")]))
+        out.append(
+            _paragraph(link, after=Pt(4), line=Pt(size * LINE), indent=Pt(size * 2 * entry.depth), tabs=[("right", width, "dot")])
+        )
     return "".join(out)
 
 
 def _part_heading(title: str, name: str, style: Style) -> str:
     """A part's heading (第二部分, and its name when the table's own title does not already say it)."""
     size = style.title_size + 4
-    out = [_paragraph(_run(title, style.heading_font, size), after=Pt(6), line=Pt(size * LINE), align="center",
-                      keep=True, outline=PART_LEVEL)]
+    out = [
+        _paragraph(
+            _run(title, style.heading_font, size),
+            after=Pt(6),
+            line=Pt(size * LINE),
+            align="center",
+            keep=True,
+            outline=PART_LEVEL,
+        )
+    ]
     if name:
-        out.append(_paragraph(_run(name, style.title_font, style.title_size, bold=True), after=Pt(12),
-                              line=Pt(style.title_size * LINE), align="center", keep=True))
+        out.append(
+            _paragraph(
+                _run(name, style.title_font, style.title_size, bold=True),
+                after=Pt(12),
+                line=Pt(style.title_size * LINE),
+                align="center",
+                keep=True,
+            )
+        )
     return "".join(out)
 
 
@@ -180,11 +212,26 @@ def fragment(form: Form) -> str:
     width = _text_width(form.landscape)
     bookmark = f'<w:bookmarkStart w:id="{BOOKMARK}" w:name="{BOOKMARK}"/>'
     title = _run(form.title, style.title_font, style.title_size, bold=True)
-    out = [_paragraph(bookmark + title + f'<w:bookmarkEnd w:id="{BOOKMARK}"/>', after=Pt(4 if form.note else 10),
-                      line=Pt(style.title_size * LINE), align="center", keep=True, outline=TITLE_LEVEL)]
+    out = [
+        _paragraph(
+            bookmark + title + f'<w:bookmarkEnd w:id="{BOOKMARK}"/>',
+            after=Pt(4 if form.note else 10),
+            line=Pt(style.title_size * LINE),
+            align="center",
+            keep=True,
+            outline=TITLE_LEVEL,
+        )
+    ]
     if form.note:
-        out.append(_paragraph(_run(f"（{form.note}）", size=style.heading_line_size), after=Pt(8),
-                              line=Pt(style.heading_line_size * LINE), align="center", keep=True))
+        out.append(
+            _paragraph(
+                _run(f"（{form.note}）", size=style.heading_line_size),
+                after=Pt(8),
+                line=Pt(style.heading_line_size * LINE),
+                align="center",
+                keep=True,
+            )
+        )
     if form.heading:
         out.append(_spread_line(form.heading, width, style.heading_line_size, after=Pt(3), keep=True))
     caption = form.caption if form.caption not in form.title else None
@@ -202,17 +249,32 @@ def fragment(form: Form) -> str:
             else:
                 out.append(_paragraph("", line=Pt(4)))
         elif isinstance(block, Heading):
-            out.append(_paragraph(_run(block.text, style.heading_font, style.text_size), before=Pt(6),
-                                  line=Pt(style.text_size * 1.5), keep=True))
+            out.append(
+                _paragraph(
+                    _run(block.text, style.heading_font, style.text_size), before=Pt(6), line=Pt(style.text_size * 1.5), keep=True
+                )
+            )
         else:
             for line in block.lines:
-                out.append(_paragraph(_run(line, size=style.text_size), first_line=Pt(style.text_size * 2),
-                                      line=Pt(style.text_size * 1.75), align="both"))
+                out.append(
+                    _paragraph(
+                        _run(line, size=style.text_size),
+                        first_line=Pt(style.text_size * 2),
+                        line=Pt(style.text_size * 1.75),
+                        align="both",
+                    )
+                )
     if form.footer:
         out.append(_spread_line(form.footer, width, style.heading_line_size, after=Pt(0)))
     for n, line in enumerate(form.footnotes):
-        out.append(_paragraph(_run(line, size=style.table_size), before=Pt(4) if n == 0 else None,
-                              line=Pt(style.table_size * LINE), align="both"))
+        out.append(
+            _paragraph(
+                _run(line, size=style.table_size),
+                before=Pt(4) if n == 0 else None,
+                line=Pt(style.table_size * LINE),
+                align="both",
+            )
+        )
     return "".join(out)
 
 
@@ -228,13 +290,13 @@ def _texts(grid: Grid) -> set[str]:
 class _Skeleton:
     """python-docx's template with the styles of one Style, its unchanging parts serialised once."""
 
-    core: Any                                # the core properties part (title, author, dates)
+    core: Any  # the core properties part (title, author, dates)
     members: list[tuple[str, bytes | None]]  # in Document.save's order; None: the main document, the core properties
     document_name: str
     document_head: str
     document_tail: str
     section_attributes: str
-    footer_id: str                           # the relationship of the footer with the page numbers
+    footer_id: str  # the relationship of the footer with the page numbers
 
     def package(self, document_xml: bytes, title: str) -> bytes:
         self.core.core_properties.title = NOT_XML.sub("", title)
@@ -242,8 +304,7 @@ class _Skeleton:
         out = BytesIO()
         with FixedTimeZipFile(out, "w", ZIP_DEFLATED, compresslevel=1) as archive:  # speed over a few KB
             for name, blob in self.members:
-                archive.writestr(name, blob if blob is not None else
-                                 document_xml if name == self.document_name else core)
+                archive.writestr(name, blob if blob is not None else document_xml if name == self.document_name else core)
         return out.getvalue()
 
     def section(self, landscape: bool, footer: bool = True, last: bool = False) -> str:
@@ -270,7 +331,7 @@ def prepared(style: Style, booklet: bool) -> Any:
     element = footer._element
     for child in list(element):
         element.remove(child)
-    element.append(parse_xml(f'<w:p {nsdecls("w")}>{_page_numbers(style)}</w:p>'))
+    element.append(parse_xml(f"<w:p {nsdecls('w')}>{_page_numbers(style)}</w:p>"))
     settings = document.settings.element
     language = settings.find(qn("w:themeFontLang"))
     if language is not None:
@@ -294,7 +355,8 @@ def _skeleton(style: Style, booklet: bool = False) -> _Skeleton:
     font_table = document.part.part_related_by(RT.FONT_TABLE)
     members: list[tuple[str, bytes | None]] = [
         (CONTENT_TYPES_URI.membername, content_types.from_parts(parts).blob),
-        (PACKAGE_URI.rels_uri.membername, package.rels.xml)]
+        (PACKAGE_URI.rels_uri.membername, package.rels.xml),
+    ]
     for part in parts:
         name = part.partname.membername
         blob = None if part is main or part is core else font_table_xml(style) if part is font_table else part.blob
@@ -308,8 +370,7 @@ def _skeleton(style: Style, booklet: bool = False) -> _Skeleton:
     for child in list(body):
         body.remove(child)
     head, tail = serialize_part_xml(document.element).decode("utf-8").split("<w:body/>")
-    return _Skeleton(core, members, main.partname.membername, head + "<w:body>", "</w:body>" + tail, attributes,
-                     footer_id)
+    return _Skeleton(core, members, main.partname.membername, head + "<w:body>", "</w:body>" + tail, attributes, footer_id)
 
 
 def font_table_xml(style: Style) -> bytes:
@@ -323,22 +384,27 @@ def font_table_xml(style: Style) -> bytes:
         else:
             charset = GB2312
         alt_name = f'<w:altName w:val="{_attribute(alt)}"/>' if alt else ""
-        entries.append(f'<w:font w:name="{_attribute(name)}">{alt_name}<w:panose1 w:val="{panose}"/>'
-                       f'<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>')
-    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-            f'<w:fonts {nsdecls("w")}>{"".join(entries)}</w:fonts>').encode()
+        entries.append(
+            f'<w:font w:name="{_attribute(name)}">{alt_name}<w:panose1 w:val="{panose}"/>'
+            f'<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+        )
+    return (
+        f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<w:fonts {nsdecls('w')}>{''.join(entries)}</w:fonts>"
+    ).encode()
 
 
 def _page_numbers(style: Style) -> str:
     """第 X 页 共 Y 页, centred (PAGE and NUMPAGES fields: every program counts its own pages)."""
+
     def field(name: str) -> str:
         return f'<w:fldSimple w:instr=" {name} "><w:r>{_size(PAGE_SIZE)}<w:t>1</w:t></w:r></w:fldSimple>'
 
     def text(value: str) -> str:
         return f'<w:r>{_size(PAGE_SIZE)}<w:t xml:space="preserve">{value}</w:t></w:r>'
 
-    return ('<w:pPr><w:jc w:val="center"/></w:pPr>'
-            + text("第 ") + field("PAGE") + text(" 页 共 ") + field("NUMPAGES") + text(" 页"))
+    return (
+        '<w:pPr><w:jc w:val="center"/></w:pPr>' + text("第 ") + field("PAGE") + text(" 页 共 ") + field("NUMPAGES") + text(" 页")
+    )
 
 
 def _size(points: float) -> str:
@@ -440,10 +506,12 @@ def _section(landscape: bool, attributes: str = "", footer: str = "") -> str:
     width, height = (A4[1], A4[0]) if landscape else A4
     top, right, bottom, left = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
     orient = ' w:orient="landscape"' if landscape else ""
-    return (f'<w:sectPr{attributes}>{footer}<w:pgSz w:w="{width.twips}" w:h="{height.twips}"{orient}/>'
-            f'<w:pgMar w:top="{top.twips}" w:right="{right.twips}" w:bottom="{bottom.twips}" w:left="{left.twips}"'
-            f' w:header="{HEADER_FOOTER.twips}" w:footer="{HEADER_FOOTER.twips}" w:gutter="0"/>'
-            '<w:cols w:space="720"/><w:docGrid w:linePitch="360"/></w:sectPr>')
+    return (
+        f'<w:sectPr{attributes}>{footer}<w:pgSz w:w="{width.twips}" w:h="{height.twips}"{orient}/>'
+        f'<w:pgMar w:top="{top.twips}" w:right="{right.twips}" w:bottom="{bottom.twips}" w:left="{left.twips}"'
+        f' w:header="{HEADER_FOOTER.twips}" w:footer="{HEADER_FOOTER.twips}" w:gutter="0"/>'
+        '<w:cols w:space="720"/><w:docGrid w:linePitch="360"/></w:sectPr>'
+    )
 
 
 def _text_width(landscape: bool) -> int:
@@ -453,17 +521,28 @@ def _text_width(landscape: bool) -> int:
     return int(width.twips - left.twips - right.twips)
 
 
-def _paragraph(runs: str, *, before: Length | None = None, after: Length | None = None,
-               line: Length | None = None, first_line: Length | None = None, align: str = "",
-               tabs: Sequence[tuple[str, int] | tuple[str, int, str]] = (), keep: bool = False,
-               outline: int | None = None, indent: Length | None = None) -> str:
+def _paragraph(
+    runs: str,
+    *,
+    before: Length | None = None,
+    after: Length | None = None,
+    line: Length | None = None,
+    first_line: Length | None = None,
+    align: str = "",
+    tabs: Sequence[tuple[str, int] | tuple[str, int, str]] = (),
+    keep: bool = False,
+    outline: int | None = None,
+    indent: Length | None = None,
+) -> str:
     """A paragraph; its properties in the order the schema wants them (keepNext, tabs, spacing, ind, jc,
     outlineLvl). ``tabs`` are (alignment, position in twips[, leader]); ``keep`` keeps it on the page of
     the paragraph after it (a title, a heading); ``outline`` makes it a bookmark of the PDF."""
     properties = ["<w:keepNext/>"] if keep else []
     if tabs:
-        stops = "".join(f'<w:tab w:val="{tab[0]}"' + (f' w:leader="{tab[2]}"' if len(tab) > 2 else "")
-                        + f' w:pos="{tab[1]}"/>' for tab in tabs)
+        stops = "".join(
+            f'<w:tab w:val="{tab[0]}"' + (f' w:leader="{tab[2]}"' if len(tab) > 2 else "") + f' w:pos="{tab[1]}"/>'
+            for tab in tabs
+        )
         properties.append(f"<w:tabs>{stops}</w:tabs>")
     spacing = ""
     if before is not None:
@@ -491,8 +570,7 @@ def _run(text: str, font: str | None = None, size: float | None = None, bold: bo
     properties = ""
     if font:
         name = _attribute(font)
-        properties += (f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"'
-                       ' w:hint="eastAsia"/>')
+        properties += f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}" w:hint="eastAsia"/>'
     if bold:
         properties += "<w:b/>"
     if size:
@@ -513,8 +591,13 @@ def _run(text: str, font: str | None = None, size: float | None = None, bold: bo
 def _spread_line(items: tuple[str, ...], width: int, size: float, after: Length, keep: bool = False) -> str:
     """Items spread across the text width: first at the left, last at the right (tab stops)."""
     stops = {2: [("right", width)], 3: [("center", width // 2), ("right", width)]}.get(len(items), [])
-    return _paragraph(_run("\t".join(items) if stops else "　　".join(items), size=size), after=after, tabs=stops,
-                      line=Pt(size * LINE), keep=keep)
+    return _paragraph(
+        _run("\t".join(items) if stops else "　　".join(items), size=size),
+        after=after,
+        tabs=stops,
+        line=Pt(size * LINE),
+        keep=keep,
+    )
 
 
 def _table(grid: Grid, style: Style, caption: str | None = None) -> str:
@@ -526,11 +609,15 @@ def _table(grid: Grid, style: Style, caption: str | None = None) -> str:
     borders = "".join(f'<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>' for side in BORDER)
     pad = round(PADDING_MM * TWIPS_PER_MM)
     pad_top = round(PADDING_TOP_MM * TWIPS_PER_MM)
-    parts = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
-             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-             f'<w:tblCellMar><w:top w:w="{pad_top}" w:type="dxa"/><w:left w:w="{pad}" w:type="dxa"/>'
-             f'<w:bottom w:w="{pad_top}" w:type="dxa"/><w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar>'
-             '</w:tblPr><w:tblGrid>', *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>"]
+    parts = [
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:top w:w="{pad_top}" w:type="dxa"/><w:left w:w="{pad}" w:type="dxa"/>'
+        f'<w:bottom w:w="{pad_top}" w:type="dxa"/><w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar>'
+        "</w:tblPr><w:tblGrid>",
+        *(f'<w:gridCol w:w="{w}"/>' for w in twips),
+        "</w:tblGrid>",
+    ]
     covering: dict[tuple[int, int], Placed] = {}
     for p in grid.placed:
         for r in range(p.row, p.row + p.rowspan):
@@ -539,15 +626,17 @@ def _table(grid: Grid, style: Style, caption: str | None = None) -> str:
     for r in range(len(grid.rows)):
         head = r < grid.head
         keep = head or r in grid.bound
-        parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if head
-                     else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if head else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         col = 0
         while col < len(twips):
             p = covering[(r, col)]
             outline = caption is not None and p.row == r and p.cell.text == caption
             caption = None if outline else caption
-            parts.append(_cell(p, p.row == r, sum(twips[p.col:p.col + p.colspan]), line, keep,
-                               (p.row, p.col) in grid.open_below, outline))
+            parts.append(
+                _cell(
+                    p, p.row == r, sum(twips[p.col : p.col + p.colspan]), line, keep, (p.row, p.col) in grid.open_below, outline
+                )
+            )
             col += p.colspan
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
@@ -560,12 +649,17 @@ def _cell(p: Placed, origin: bool, width: int, line: int, keep: bool, open_below
         spans += '<w:vMerge w:val="restart"/>' if origin else "<w:vMerge/>"
     sides = ('<w:top w:val="nil"/>' if p.cell.joined else "") + ('<w:bottom w:val="nil"/>' if open_below else "")
     borders = f"<w:tcBorders>{sides}</w:tcBorders>" if sides else ""
-    properties = ("<w:keepNext/>" if keep else "") + f'<w:spacing w:line="{line}" w:lineRule="exact"/>' \
-        f'<w:jc w:val="{JUSTIFY.get(p.cell.align, "center")}"/>' + (f'<w:outlineLvl w:val="{CAPTION_LEVEL}"/>'
-                                                                    if outline else "")
+    properties = (
+        ("<w:keepNext/>" if keep else "") + f'<w:spacing w:line="{line}" w:lineRule="exact"/>'
+        f'<w:jc w:val="{JUSTIFY.get(p.cell.align, "center")}"/>' + (f'<w:outlineLvl w:val="{CAPTION_LEVEL}"/>' if outline else "")
+    )
     lines = p.cell.lines if origin and p.cell.lines else ("",)
     paragraphs = "".join(
-        f'<w:p><w:pPr>{properties}</w:pPr><w:r><w:t xml:space="preserve">{_text(text)}</w:t></w:r></w:p>' if text
-        else f"<w:p><w:pPr>{properties}</w:pPr></w:p>" for text in lines)
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{spans}{borders}<w:vAlign w:val="center"/></w:tcPr>'
-            f"{paragraphs}</w:tc>")
+        f'<w:p><w:pPr>{properties}</w:pPr><w:r><w:t xml:space="preserve">{_text(text)}</w:t></w:r></w:p>'
+        if text
+        else f"<w:p><w:pPr>{properties}</w:pPr></w:p>"
+        for text in lines
+    )
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{spans}{borders}<w:vAlign w:val="center"/></w:tcPr>{paragraphs}</w:tc>'
+    )

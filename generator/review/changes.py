@@ -39,16 +39,23 @@ class Change:
 
     def cells(self) -> tuple[str, str]:
         """(old, new) as shown in a table, each with its unit."""
-        return (self._side(self.old, self.old_unit) if self.old is not None else "",
-                self._side(self.new, self.new_unit) if self.new is not None else "")
+        return (
+            self._side(self.old, self.old_unit) if self.old is not None else "",
+            self._side(self.new, self.new_unit) if self.new is not None else "",
+        )
 
     @property
     def what(self) -> str:
         """The first column of a table row."""
-        return {"added": f"新增{self.label}", "removed": f"删除{self.label}", "moved": f"{self.label}的位置",
-                "renamed": f"{self.label}改名", "reordered": f"{self.label}顺序调整",
-                "item-added": f"{self.label}新增一条", "item-removed": f"{self.label}删除一条"}.get(
-                    self.kind, self.label)
+        return {
+            "added": f"新增{self.label}",
+            "removed": f"删除{self.label}",
+            "moved": f"{self.label}的位置",
+            "renamed": f"{self.label}改名",
+            "reordered": f"{self.label}顺序调整",
+            "item-added": f"{self.label}新增一条",
+            "item-removed": f"{self.label}删除一条",
+        }.get(self.kind, self.label)
 
     @property
     def text(self) -> str:
@@ -70,12 +77,18 @@ class Change:
         return self.what + (f"：{detail}" if detail else "")
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"kind": self.kind, "label": self.label, "old": self.old, "new": self.new,
-                "old_unit": self.old_unit, "new_unit": self.new_unit, "text": self.text}
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "old": self.old,
+            "new": self.new,
+            "old_unit": self.old_unit,
+            "new_unit": self.new_unit,
+            "text": self.text,
+        }
 
 
-KINDS = ("changed", "added", "removed", "moved", "renamed", "reordered", "item-added", "item-removed", "value",
-         "note")
+KINDS = ("changed", "added", "removed", "moved", "renamed", "reordered", "item-added", "item-removed", "value", "note")
 
 
 def show(value: Any) -> str | None:
@@ -139,8 +152,7 @@ def _value(path: tuple[Any, ...], a: Any, b: Any, context: Context) -> list[Chan
         return _mapping(path, a or {}, b or {}, context)
     if all(isinstance(v, list) and not any(isinstance(i, (dict, list)) for i in v) for v in both):
         return _items(path, a, b)
-    return [Change("changed", label_of(path), show(a), show(b),
-                   _unit(path, context.old_money), _unit(path, context.new_money))]
+    return [Change("changed", label_of(path), show(a), show(b), _unit(path, context.old_money), _unit(path, context.new_money))]
 
 
 def _items(path: tuple[Any, ...], old: list[Any], new: list[Any]) -> list[Change]:
@@ -255,8 +267,11 @@ def _indicators(path: tuple[Any, ...], old_rows: list[Any], new_rows: list[Any],
             moved.add(key)
             out.append(Change("moved", label, group_of(before), group_of(row)))
         out += _row_fields(label, before, row)
-    out += [Change("removed", _row_label(prefix, key), old=describe_indicator(row) or None)
-            for key, row in old.items() if key not in pairs]
+    out += [
+        Change("removed", _row_label(prefix, key), old=describe_indicator(row) or None)
+        for key, row in old.items()
+        if key not in pairs
+    ]
     kept = [k for k in new if k in paired_new and k not in moved]
     if [pairs[k] for k in old if k in pairs and pairs[k] in kept] != kept:
         out.append(Change("reordered", prefix))
@@ -268,16 +283,19 @@ def _row_fields(label: str, before: Row, after: Row) -> list[Change]:
     for field in _keys(before, after):
         if field in STRUCTURE or before.get(field) == after.get(field):
             continue
-        units = (show(before.get(F.MEASURE)) or "", show(after.get(F.MEASURE)) or "") \
-            if field in (F.VALUE, F.ACTUAL) else ("", "")
+        units = (
+            (show(before.get(F.MEASURE)) or "", show(after.get(F.MEASURE)) or "") if field in (F.VALUE, F.ACTUAL) else ("", "")
+        )
         out.append(Change("changed", f"{label}的{field}", show(before.get(field)), show(after.get(field)), *units))
     return out
 
 
 # --- other lists of records ----------------------------------------------------------------------
 
-def _records(key_of: Callable[[Row], str], detail: str, path: tuple[Any, ...], old_items: list[Any],
-             new_items: list[Any]) -> list[Change]:
+
+def _records(
+    key_of: Callable[[Row], str], detail: str, path: tuple[Any, ...], old_items: list[Any], new_items: list[Any]
+) -> list[Change]:
     """Records matched by a key (任务名称; 代码 and 位置): added, removed, or fields changed."""
     prefix = label_of(path)
     old = {key_of(_row(r)): _row(r) for r in old_items}
@@ -288,10 +306,12 @@ def _records(key_of: Callable[[Row], str], detail: str, path: tuple[Any, ...], o
         if key not in old:
             out.append(Change("added", label, new=show(row.get(detail))))
             continue
-        out += [Change("changed", f"{label}的{f}", show(old[key].get(f)), show(row.get(f)))
-                for f in _keys(old[key], row) if old[key].get(f) != row.get(f)]
-    out += [Change("removed", f"{prefix}{key}", old=show(row.get(detail))) for key, row in old.items()
-            if key not in new]
+        out += [
+            Change("changed", f"{label}的{f}", show(old[key].get(f)), show(row.get(f)))
+            for f in _keys(old[key], row)
+            if old[key].get(f) != row.get(f)
+        ]
+    out += [Change("removed", f"{prefix}{key}", old=show(row.get(detail))) for key, row in old.items() if key not in new]
     return out
 
 

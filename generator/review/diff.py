@@ -56,12 +56,15 @@ HEADINGS = {
 }
 FORMAT_ONLY = "只改了格式或注释，内容不变"
 HIDDEN_NOTE = "有文件无法读取或未通过结构检查：改正之前，无法得出它和本单位合计的其他检查结果（这些结果没有算作已解决）"
-REGION_NOTE = ("地区设置影响本地区的全部单位：本地区超过 {limit} 个文件，检查结果的变化只列出了本次改动涉及的单位，"
-               "请用 jixiao check 检查全部数据")
+REGION_NOTE = (
+    "地区设置影响本地区的全部单位：本地区超过 {limit} 个文件，检查结果的变化只列出了本次改动涉及的单位，"
+    "请用 jixiao check 检查全部数据"
+)
 REGION_LIMIT = 2000  # a region this small is checked whole when its 地区.yaml changes (about 2 s per 1,000 files)
 
 
 # --- the comparison -----------------------------------------------------------------------------
+
 
 def _unit_labels(old_folder: str, new_folder: str) -> tuple[str, str]:
     """Two unit folders, shortened to the unit's folder name when region and year are the same."""
@@ -91,8 +94,11 @@ def _problem(table: Table, when: str) -> str:
 def figures(table: Table, money: str) -> list[Change]:
     """A deleted table's amounts, as they were: under 原来."""
     found = table_changes(table.data, {}, Context(money, ""))
-    return [Change("value", c.label, old=c.old, old_unit=c.old_unit) for c in found
-            if c.old is not None and money and c.old_unit == money]
+    return [
+        Change("value", c.label, old=c.old, old_unit=c.old_unit)
+        for c in found
+        if c.old is not None and money and c.old_unit == money
+    ]
 
 
 def _table_changes(old: Table | None, new: Table | None, context: Context) -> tuple[list[Change], list[str]]:
@@ -113,8 +119,7 @@ class Comparison:
         self.old, self.new = old, new
         changed = changed_files(old, new)
         places = {k: place(k) for k in changed}
-        folders = sorted({p.folder for p in places.values() if p.kind in ("unit", "project")}
-                         | self._region_units(places))
+        folders = sorted({p.folder for p in places.values() if p.kind in ("unit", "project")} | self._region_units(places))
         regions = sorted({f.split("/")[0] for f in folders} | {p.folder for p in places.values() if p.kind == "region"})
         self.changed_regions = sorted(k for k, p in places.items() if p.kind == "region")
         self.others = sorted(k for k, p in places.items() if p.kind == "other")
@@ -172,8 +177,7 @@ class Comparison:
         out = self._region_changes() + self._unit_changes() + self._project_changes() + self._other_changes()
         return sorted(out, key=lambda f: (f.folder, KIND_ORDER[f.kind], f.path))
 
-    def _change(self, kind: str, status: str, old: Table | None, new: Table | None, context: Context,
-                **names: str) -> FileChange:
+    def _change(self, kind: str, status: str, old: Table | None, new: Table | None, context: Context, **names: str) -> FileChange:
         table = new or old
         assert table is not None
         shown = (self.new if new else self.old).shown(table.key)
@@ -184,13 +188,13 @@ class Comparison:
         name = (old if unreadable and old is not None and old.doc is not None else table).name
         changes, notes = _table_changes(old, new, context) if status != "removed" else ([], [])
         if kind == "project" and new is not None:  # completion, scores, total and grade of a self-evaluation
-            changes += derived_changes(old, new, self._region_of(old, self.old_units),
-                                       self._region_of(new, self.new_units), context)
+            changes += derived_changes(
+                old, new, self._region_of(old, self.old_units), self._region_of(new, self.new_units), context
+            )
         heading = HEADINGS[(kind, status)].format(name=name, **names)
         old_shown = self.old.shown(old.key) if old and (new is None or old.key != new.key) else None
         side = self.new if new else self.old
-        return FileChange(kind, status, name, shown, old_shown, heading, side.shown(folder) if folder else "",
-                          changes, notes)
+        return FileChange(kind, status, name, shown, old_shown, heading, side.shown(folder) if folder else "", changes, notes)
 
     @staticmethod
     def _region_of(table: Table | None, units: dict[str, UnitSide]) -> Table | None:
@@ -213,8 +217,7 @@ class Comparison:
             context = self.context(old, new)
             if old_folder != new_folder:
                 labels = _unit_labels(old_folder, new_folder)
-                change = self._change("unit", "renamed", old.unit, new.unit, context, old_unit=labels[0],
-                                      new_unit=labels[1])
+                change = self._change("unit", "renamed", old.unit, new.unit, context, old_unit=labels[0], new_unit=labels[1])
                 change.path = change.folder = self.new.shown(new_folder)
                 out.append(change)
             elif old.unit is not None and new.unit is not None and old.unit.raw != new.unit.raw:
@@ -244,8 +247,7 @@ class Comparison:
                 if renamed:
                     change.notes.insert(0, f"文件改名：{old.file_name} → {new.file_name}")
             elif renamed:
-                change = self._change("project", "renamed", old, new, context, old_file=old.file_name,
-                                      new_file=new.file_name)
+                change = self._change("project", "renamed", old, new, context, old_file=old.file_name, new_file=new.file_name)
             elif old.raw != new.raw:
                 change = self._change("project", "modified", old, new, context)
             else:
@@ -277,16 +279,21 @@ class Comparison:
     # -- effects --
 
     def effects(self) -> list[UnitEffect]:
-        old_found = run_check(list(self.old_units.values()), self._extra(self.old_tables), self.old.shown,
-                              self.old.has_schema())
-        new_found = run_check(list(self.new_units.values()), self._extra(self.new_tables), self.new.shown,
-                              self.new.has_schema())
-        findings = compare_findings(old_found, new_found, self.identity, self.folder_of, self.old_field,
-                                    lambda key, name: stable_field(name, self.new_tables.get(key)))
+        old_found = run_check(list(self.old_units.values()), self._extra(self.old_tables), self.old.shown, self.old.has_schema())
+        new_found = run_check(list(self.new_units.values()), self._extra(self.new_tables), self.new.shown, self.new.has_schema())
+        findings = compare_findings(
+            old_found,
+            new_found,
+            self.identity,
+            self.folder_of,
+            self.old_field,
+            lambda key, name: stable_field(name, self.new_tables.get(key)),
+        )
         hidden = {f.folder for f in findings if self._hidden(f)}
         findings = [f for f in findings if not self._hidden(f)]
         involved: list[tuple[UnitSide | None, UnitSide | None]] = [
-            (self.old_units[a], self.new_units[b]) for a, b in self.unit_pairs.items()]
+            (self.old_units[a], self.new_units[b]) for a, b in self.unit_pairs.items()
+        ]
         involved += [(side, None) for f, side in self.old_units.items() if f not in self.unit_pairs]
         paired_new = set(self.unit_pairs.values())
         involved += [(None, side) for f, side in self.new_units.items() if f not in paired_new]
@@ -315,13 +322,15 @@ class Comparison:
         unit_wide = finding.diagnostic.code.startswith(("X", "D")) or place(finding.key).kind == "unit"
         return unit_wide and side is not None and any(not t.valid for t in side.tables())
 
-    def _unit_effect(self, old: UnitSide | None, new: UnitSide | None, findings: list[Finding],
-                     hidden: set[str]) -> list[UnitEffect]:
+    def _unit_effect(
+        self, old: UnitSide | None, new: UnitSide | None, findings: list[Finding], hidden: set[str]
+    ) -> list[UnitEffect]:
         old_totals: Totals | None = totals(old, self.identity) if old else None
         new_totals: Totals | None = totals(new, lambda k: k) if new else None
         context = self.context(old, new)
-        changes = (total_changes(old_totals, new_totals, context.old_money, context.new_money)
-                   + summary_changes(old_totals, new_totals, context.old_money, context.new_money))
+        changes = total_changes(old_totals, new_totals, context.old_money, context.new_money) + summary_changes(
+            old_totals, new_totals, context.old_money, context.new_money
+        )
         side = new or old
         assert side is not None
         if side.folder in hidden:

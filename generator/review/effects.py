@@ -113,8 +113,9 @@ def _unknown_total(old: Totals | None, new: Totals | None, old_money: str, new_m
     return out
 
 
-def _agreement(before: Decimal | None, after: Decimal | None, declared_before: Decimal | None,
-               declared_after: Decimal | None, money: str) -> str:
+def _agreement(
+    before: Decimal | None, after: Decimal | None, declared_before: Decimal | None, declared_after: Decimal | None, money: str
+) -> str:
     agreed_before = declared_before is not None and declared_before == before
     if declared_after is None:
         return f"{DECLARED}已删除"
@@ -140,12 +141,16 @@ def summary_changes(old: Totals | None, new: Totals | None, old_money: str, new_
             if was[name] != value:
                 units = (old_money, new_money) if name == F.AMOUNT else ("", "")
                 out.append(Change("changed", f"汇总表行“{row.name}”的{name}", was[name], value, *units))
-    out += [Change("removed", f"汇总表行“{row.name}”", old=show(row.budget), old_unit=old_money)
-            for identity, row in before.items() if identity not in after and identity not in unknown]
+    out += [
+        Change("removed", f"汇总表行“{row.name}”", old=show(row.budget), old_unit=old_money)
+        for identity, row in before.items()
+        if identity not in after and identity not in unknown
+    ]
     return out
 
 
 # --- findings -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -170,8 +175,7 @@ FINDING_ORDER = {"introduced": 0, "acknowledged": 1, "changed": 2, "resolved": 3
 Located = tuple[str, Diagnostic]  # (file key below data/, diagnostic)
 
 
-def run_check(units: list[UnitSide], extra: list[Table], shown: Callable[[str], str],
-              with_schema: bool) -> list[Located]:
+def run_check(units: list[UnitSide], extra: list[Table], shown: Callable[[str], str], with_schema: bool) -> list[Located]:
     """``jixiao check`` on a copy of these unit folders (with their regions) written to a temporary folder.
 
     With ``with_schema``, schema/ is copied beside the data, as it sits in the repository, so that
@@ -226,7 +230,7 @@ def stable_field(field: str, table: Table | None, rename: Renamer | None = None)
     if not isinstance(name, str) or not name:
         return field
     name = rename(match.group(1), name.strip()) if rename else name.strip()
-    return f"{match.group(1)}“{name}”{field[match.end():]}"
+    return f"{match.group(1)}“{name}”{field[match.end() :]}"
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -240,10 +244,17 @@ def _numbers(message: str) -> list[str]:
 FieldKey = Callable[[str, str], str]  # (file key, diagnostic field) → a field name stable across the change
 
 
-def compare_findings(old: list[Located], new: list[Located], identity: Callable[[str], str],
-                     folder_of: Callable[[str], str], old_field: FieldKey, new_field: FieldKey) -> list[Finding]:
-    def keyed(found: list[Located], field_key: FieldKey, to_new: Callable[[str], str]
-              ) -> dict[tuple[str, ...], tuple[str, Diagnostic]]:
+def compare_findings(
+    old: list[Located],
+    new: list[Located],
+    identity: Callable[[str], str],
+    folder_of: Callable[[str], str],
+    old_field: FieldKey,
+    new_field: FieldKey,
+) -> list[Finding]:
+    def keyed(
+        found: list[Located], field_key: FieldKey, to_new: Callable[[str], str]
+    ) -> dict[tuple[str, ...], tuple[str, Diagnostic]]:
         out: dict[tuple[str, ...], tuple[str, Diagnostic]] = {}
         ranks: Counter[tuple[str, ...]] = Counter()
         for key, diag in sorted(found, key=lambda kd: kd[1]):

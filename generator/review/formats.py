@@ -125,8 +125,15 @@ def _effect_block(effect: UnitEffect) -> list[str]:
 
 
 def markdown(report: DiffReport, out: TextIO) -> None:
-    head = [MARKER, "### 绩效目标表的改动", "", f"比较：{md(report.base)} → {md(report.head)}", "",
-            f"**{md(report.summary())}**", ""]
+    head = [
+        MARKER,
+        "### 绩效目标表的改动",
+        "",
+        f"比较：{md(report.base)} → {md(report.head)}",
+        "",
+        f"**{md(report.summary())}**",
+        "",
+    ]
     tail = [f"> {md(note)}" for note in report.notes] + ([""] if report.notes else [])
     effects = [line for effect in report.effects for line in _effect_block(effect)]
     budget = MAX_COMMENT - sum(len(line) + 1 for line in head + tail + effects)
@@ -136,8 +143,10 @@ def markdown(report: DiffReport, out: TextIO) -> None:
         size = sum(len(line) + 1 for line in block)
         if size > budget:
             left = len(report.files) - index
-            files += [f"> 还有 {left} 个文件的改动没有列出（评论长度有限）：请在本地运行 jixiao diff，"
-                      "或查看持续集成日志中的完整输出。", ""]
+            files += [
+                f"> 还有 {left} 个文件的改动没有列出（评论长度有限）：请在本地运行 jixiao diff，或查看持续集成日志中的完整输出。",
+                "",
+            ]
             break
         files += block
         budget -= size
@@ -146,12 +155,14 @@ def markdown(report: DiffReport, out: TextIO) -> None:
 
 # --- JSON ---------------------------------------------------------------------------------------
 
+
 def json_(report: DiffReport, out: TextIO) -> None:
     out.write(escaped_bidi(json.dumps(report.as_dict(), ensure_ascii=False, indent=2)))
     out.write("\n")
 
 
 # --- GitHub annotations -------------------------------------------------------------------------
+
 
 def github(report: DiffReport, out: TextIO) -> None:
     """Annotations for what the change brings: findings it introduces and acknowledged findings whose numbers

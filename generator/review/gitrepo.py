@@ -40,8 +40,9 @@ def repo_root(start: Path) -> Path:
     try:
         out = git(start, "rev-parse", "--show-toplevel")
     except GitError as exc:
-        raise GitError(f"“{start}”不在 git 仓库中：请在数据仓库中运行，或比较两个文件夹（jixiao diff 旧文件夹 新文件夹）") \
-            from exc
+        raise GitError(
+            f"“{start}”不在 git 仓库中：请在数据仓库中运行，或比较两个文件夹（jixiao diff 旧文件夹 新文件夹）"
+        ) from exc
     return Path(os.fsdecode(out.strip()))
 
 
@@ -134,6 +135,6 @@ def read_blobs(root: Path, oids: list[str]) -> dict[str, bytes]:
         end = out.index(b"\n", at)
         header = out[at:end].split(b" ")
         size = int(header[2])
-        blobs[oid] = out[end + 1:end + 1 + size]
+        blobs[oid] = out[end + 1 : end + 1 + size]
         at = end + 1 + size + 1
     return blobs

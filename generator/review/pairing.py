@@ -24,9 +24,9 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _pair_by(key_of: Callable[[str], str | None], spare_old: list[str], spare_new: list[str],
-             pairs: dict[str, str]) -> None:
+def _pair_by(key_of: Callable[[str], str | None], spare_old: list[str], spare_new: list[str], pairs: dict[str, str]) -> None:
     """Pair the spare items whose key is the same on both sides (and unique on each)."""
+
     def index(items: list[str]) -> dict[str, str]:
         keyed: dict[str, list[str]] = {}
         for item in items:
@@ -46,14 +46,21 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def _pair_similar(facts: Callable[[str], set[str]], spare_old: list[str], spare_new: list[str],
-                  pairs: dict[str, str], same_group: Callable[[str, str], bool]) -> None:
+def _pair_similar(
+    facts: Callable[[str], set[str]],
+    spare_old: list[str],
+    spare_new: list[str],
+    pairs: dict[str, str],
+    same_group: Callable[[str, str], bool],
+) -> None:
     if not spare_old or not spare_new or len(spare_old) * len(spare_new) > MAX_CANDIDATES:
         return
     old_facts = {k: facts(k) for k in spare_old}
     new_facts = {k: facts(k) for k in spare_new}
-    scored = sorted(((jaccard(old_facts[a], new_facts[b]), a, b) for a in spare_old for b in spare_new
-                     if same_group(a, b)), key=lambda t: (-t[0], t[1], t[2]))
+    scored = sorted(
+        ((jaccard(old_facts[a], new_facts[b]), a, b) for a in spare_old for b in spare_new if same_group(a, b)),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
     for score, a, b in scored:
         if score < SIMILAR:
             break
@@ -81,6 +88,7 @@ def pair_units(old: dict[str, UnitSide], new: dict[str, UnitSide]) -> dict[str, 
             unit = side(folder).unit
             value = _text(unit.data.get(name)) if unit is not None else None
             return f"{_region_year(folder)}|{value}" if value else None
+
         return key
 
     for name in (F.UNIT_CODE, F.UNIT_NAME):
@@ -103,8 +111,11 @@ def facts(table: Table) -> set[str]:
         if rows is None:
             out.add(f"{key} {json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)}")
             continue
-        out |= {f"指标 {json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)}"
-                for row in rows if isinstance(row, dict) and row.get(F.LEVEL3)}
+        out |= {
+            f"指标 {json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)}"
+            for row in rows
+            if isinstance(row, dict) and row.get(F.LEVEL3)
+        }
     return out
 
 
@@ -133,11 +144,11 @@ def pair_projects(old: dict[str, UnitSide], new: dict[str, UnitSide], units: dic
                 return value
             folder = units.get(place(k).folder) if k in old_all else place(k).folder
             return f"{folder}|{value}" if folder else None
+
         return key
 
     _pair_by(moved_with_unit, spare_old, spare_new, pairs)
     _pair_by(field(F.PROJECT_CODE, per_unit=False), spare_old, spare_new, pairs)
     _pair_by(field(F.PROJECT_NAME, per_unit=True), spare_old, spare_new, pairs)
-    _pair_similar(lambda k: facts(old_all[k] if k in old_all else new_all[k]), spare_old, spare_new, pairs,
-                  lambda a, b: True)
+    _pair_similar(lambda k: facts(old_all[k] if k in old_all else new_all[k]), spare_old, spare_new, pairs, lambda a, b: True)
     return pairs

@@ -13,8 +13,14 @@ from generator.review.effects import Finding
 
 STATUS_ORDER = ("added", "removed", "renamed", "moved", "modified", "unreadable")
 NOUNS = {"project": "项目", "unit": "单位", "region": "地区设置", "other": "其他文件"}
-COUNTS = {"added": "新增 {n} 个{noun}", "removed": "删除 {n} 个{noun}", "modified": "修改 {n} 个{noun}",
-          "renamed": "{n} 个{noun}改名", "moved": "{n} 个{noun}移到其他单位", "unreadable": "{n} 个{noun}无法读取"}
+COUNTS = {
+    "added": "新增 {n} 个{noun}",
+    "removed": "删除 {n} 个{noun}",
+    "modified": "修改 {n} 个{noun}",
+    "renamed": "{n} 个{noun}改名",
+    "moved": "{n} 个{noun}移到其他单位",
+    "unreadable": "{n} 个{noun}无法读取",
+}
 
 
 @dataclass
@@ -32,9 +38,17 @@ class FileChange:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "status": self.status, "name": self.name, "path": self.path,
-                "old_path": self.old_path, "folder": self.folder, "heading": self.heading, "notes": self.notes,
-                "changes": [c.as_dict() for c in self.changes]}
+        return {
+            "kind": self.kind,
+            "status": self.status,
+            "name": self.name,
+            "path": self.path,
+            "old_path": self.old_path,
+            "folder": self.folder,
+            "heading": self.heading,
+            "notes": self.notes,
+            "changes": [c.as_dict() for c in self.changes],
+        }
 
 
 @dataclass
@@ -48,8 +62,12 @@ class UnitEffect:
     findings: list[Finding]
 
     def as_dict(self) -> dict[str, object]:
-        return {"folder": self.path, "name": self.name, "changes": [c.as_dict() for c in self.changes],
-                "findings": [f.as_dict() for f in self.findings]}
+        return {
+            "folder": self.path,
+            "name": self.name,
+            "changes": [c.as_dict() for c in self.changes],
+            "findings": [f.as_dict() for f in self.findings],
+        }
 
 
 @dataclass
@@ -62,15 +80,29 @@ class DiffReport:
 
     def counts(self) -> dict[str, dict[str, int]]:
         found = Counter((f.kind, f.status) for f in self.files)
-        return {kind: {s: found[(kind, s)] for s in STATUS_ORDER if found[(kind, s)]} for kind in NOUNS
-                if any(found[(kind, s)] for s in STATUS_ORDER)}
+        return {
+            kind: {s: found[(kind, s)] for s in STATUS_ORDER if found[(kind, s)]}
+            for kind in NOUNS
+            if any(found[(kind, s)] for s in STATUS_ORDER)
+        }
 
     def summary(self) -> str:
-        parts = [COUNTS[status].format(n=n, noun=NOUNS[kind])
-                 for kind, by_status in self.counts().items() for status, n in by_status.items()]
+        parts = [
+            COUNTS[status].format(n=n, noun=NOUNS[kind])
+            for kind, by_status in self.counts().items()
+            for status, n in by_status.items()
+        ]
         return "，".join(parts) + "。" if parts else "数据没有改动。"
 
     def as_dict(self) -> dict[str, object]:
-        return {"format": "jixiao-diff", "version": 1, "base": self.base, "head": self.head,
-                "summary": self.summary(), "counts": self.counts(), "notes": self.notes,
-                "files": [f.as_dict() for f in self.files], "effects": [e.as_dict() for e in self.effects]}
+        return {
+            "format": "jixiao-diff",
+            "version": 1,
+            "base": self.base,
+            "head": self.head,
+            "summary": self.summary(),
+            "counts": self.counts(),
+            "notes": self.notes,
+            "files": [f.as_dict() for f in self.files],
+            "effects": [e.as_dict() for e in self.effects],
+        }

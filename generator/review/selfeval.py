@@ -53,8 +53,9 @@ def _indicators(old: scoring.SelfEvaluation | None, new: scoring.SelfEvaluation)
     return out
 
 
-def derived_changes(old: Table | None, new: Table | None, old_region: Table | None, new_region: Table | None,
-                    context: Context) -> list[Change]:
+def derived_changes(
+    old: Table | None, new: Table | None, old_region: Table | None, new_region: Table | None, context: Context
+) -> list[Change]:
     """The derived figures that differ between the two sides of a project file; nothing for targets only."""
     after = _evaluation(new, new_region)
     if after is None:

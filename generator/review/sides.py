@@ -88,8 +88,7 @@ def parse_table(key: str, content: Content, shown: str) -> Table:
     return Table(key, raw, result, valid)
 
 
-def read_tables(snapshot: Snapshot, keys: list[str], cache: dict[tuple[str, Content], Table] | None = None
-                ) -> dict[str, Table]:
+def read_tables(snapshot: Snapshot, keys: list[str], cache: dict[tuple[str, Content], Table] | None = None) -> dict[str, Table]:
     """Parse the files; a file the cache already holds with the same bytes (the other side's) is reused."""
     cache = {} if cache is None else cache
     out = {}

@@ -83,8 +83,10 @@ class CommitSnapshot(Snapshot):
             self._list([self.shown(k) for k in unknown], recursive=False)
         entries = {k: self._oids[k] for k in keys if k in self._oids}
         blobs = gitrepo.read_blobs(self.root, [oid for mode, oid in entries.values() if mode != gitrepo.LINK_MODE])
-        return {k: make("P006", self.shown(k), name=Path(k).name) if mode == gitrepo.LINK_MODE else blobs[oid]
-                for k, (mode, oid) in entries.items()}
+        return {
+            k: make("P006", self.shown(k), name=Path(k).name) if mode == gitrepo.LINK_MODE else blobs[oid]
+            for k, (mode, oid) in entries.items()
+        }
 
 
 class FolderSnapshot(Snapshot):
@@ -157,8 +159,7 @@ def changed_files(old: Snapshot, new: Snapshot) -> list[str]:
     if isinstance(old, CommitSnapshot) and isinstance(new, CommitSnapshot):
         names = gitrepo.changed_names(old.root, old.commit, new.commit, DATA_DIR)
     elif isinstance(old, CommitSnapshot) and isinstance(new, WorkTreeSnapshot):
-        names = (gitrepo.changed_names(old.root, old.commit, None, DATA_DIR)
-                 + gitrepo.untracked(old.root, DATA_DIR))
+        names = gitrepo.changed_names(old.root, old.commit, None, DATA_DIR) + gitrepo.untracked(old.root, DATA_DIR)
     else:
         return _compare_all(old, new)
     keys = {name.removeprefix(DATA_DIR + "/") for name in names if name.startswith(DATA_DIR + "/")}

@@ -27,13 +27,17 @@ def budget_chart(items: list[tuple[str, str, Decimal]], money_unit: str, title: 
     if not shown:
         return Markup("<p>没有项目。</p>")
     top = max((v for _, _, v in shown), default=Decimal(0)) or Decimal(1)
-    parts = [f'<figure class="jixiao-chart" aria-labelledby="{ident}"><figcaption id="{ident}">{escape(title)}'
-             f"（{escape(money_unit)}）</figcaption><ol>"]
+    parts = [
+        f'<figure class="jixiao-chart" aria-labelledby="{ident}"><figcaption id="{ident}">{escape(title)}'
+        f"（{escape(money_unit)}）</figcaption><ol>"
+    ]
     for name, link, value in shown:
         share = max(0.5, round(float(value / top) * 100, 1)) if value > 0 else 0
         label = f'<a href="{escape(link)}">{escape(name)}</a>' if link else str(escape(name))
-        parts.append(f'<li><span class="jixiao-bar-name">{label}</span><span class="jixiao-bar">'
-                     f'<span style="width:{share}%"></span></span><span class="jixiao-bar-value">'
-                     f"{escape(plain(value))}</span></li>")
+        parts.append(
+            f'<li><span class="jixiao-bar-name">{label}</span><span class="jixiao-bar">'
+            f'<span style="width:{share}%"></span></span><span class="jixiao-bar-value">'
+            f"{escape(plain(value))}</span></li>"
+        )
     parts.append("</ol></figure>")
     return Markup("".join(parts))

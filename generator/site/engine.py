@@ -114,12 +114,19 @@ def build_cached(config: Path, docs: Path, site: Path) -> dict[str, Any]:
     from generator import cache
 
     sources = sorted(p for p in docs.rglob("*") if p.is_file())
-    key = cache.key(MKDOCS_KIND, [os.fsencode(config.resolve()), config.read_bytes()]
-                    + [b for p in sources for b in (p.relative_to(docs).as_posix().encode(), p.read_bytes())])
+    key = cache.key(
+        MKDOCS_KIND,
+        [os.fsencode(config.resolve()), config.read_bytes()]
+        + [b for p in sources for b in (p.relative_to(docs).as_posix().encode(), p.read_bytes())],
+    )
     stored = cache.get(MKDOCS_KIND, key)
     files = stored.get("files") if isinstance(stored, dict) else None
-    if isinstance(stored, dict) and isinstance(files, list) and all(_inside(f) for f in files) \
-            and cache.files_out(MKDOCS_KIND, key, files, site):
+    if (
+        isinstance(stored, dict)
+        and isinstance(files, list)
+        and all(_inside(f) for f in files)
+        and cache.files_out(MKDOCS_KIND, key, files, site)
+    ):
         return {"site_url": stored.get("site_url")}
     loaded = build(config, docs, site)
     made = sorted(p for p in site.rglob("*") if p.is_file())

@@ -31,12 +31,22 @@ DEPARTMENT_TABLE = F.DEPARTMENT_TABLE
 # Project fields that have their own file (indicators.csv) or are lists of records.
 NOT_IN_PROJECT_ROW = (F.INDICATORS,)
 CONTEXT_COLUMNS = ("地区", F.REGION_CODE, "年度", F.UNIT_NAME, F.UNIT_CODE, F.MONEY_UNIT)
-INDICATOR_FIELDS = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE, F.NOTE, F.BASIS, F.WEIGHT,
-                    F.DIRECTION, F.REMARK)
+INDICATOR_FIELDS = (
+    F.LEVEL1,
+    F.LEVEL2,
+    F.LEVEL3,
+    F.OPERATOR,
+    F.VALUE,
+    F.MEASURE,
+    F.NOTE,
+    F.BASIS,
+    F.WEIGHT,
+    F.DIRECTION,
+    F.REMARK,
+)
 # A self-evaluation's result of each indicator: written (实际完成值, 偏差原因, 改进措施) and derived (generator.data.scoring).
 RESULT_FIELDS = (F.ACTUAL, derived.STATUS, derived.POINTS, derived.SCORE, F.DEVIATION, F.IMPROVEMENT)
-INDICATOR_COLUMNS = (*CONTEXT_COLUMNS[:5], "表格", F.PROJECT_NAME, "行号", *INDICATOR_FIELDS, *RESULT_FIELDS,
-                     "文件", "网页")
+INDICATOR_COLUMNS = (*CONTEXT_COLUMNS[:5], "表格", F.PROJECT_NAME, "行号", *INDICATOR_FIELDS, *RESULT_FIELDS, "文件", "网页")
 LINKS = ("文件", "网页")
 
 
@@ -92,6 +102,7 @@ def _to_json(value: Any, indent: int = 0) -> str:
 
 
 # --- CSV ----------------------------------------------------------------------------------------
+
 
 def safe_cell(value: str) -> str:
     """A text cell a spreadsheet will not run as a formula."""
@@ -157,14 +168,17 @@ def project_row(context: dict[str, Any], data: dict[str, Any], links: dict[str, 
     return values + [str(len(indicators)), links["文件"], links["网页"]]
 
 
-def indicator_rows(context: dict[str, Any], table: str, project: str, rows: list[Any],
-                   links: dict[str, str]) -> list[list[str]]:
+def indicator_rows(context: dict[str, Any], table: str, project: str, rows: list[Any], links: dict[str, str]) -> list[list[str]]:
     out = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or row.get(F.LEVEL3) is None:
             continue
-        out.append([cell(context.get(c)) for c in CONTEXT_COLUMNS[:5]] + [table, safe_cell(project), str(number)]
-                   + [cell(row.get(k)) for k in (*INDICATOR_FIELDS, *RESULT_FIELDS)] + [links["文件"], links["网页"]])
+        out.append(
+            [cell(context.get(c)) for c in CONTEXT_COLUMNS[:5]]
+            + [table, safe_cell(project), str(number)]
+            + [cell(row.get(k)) for k in (*INDICATOR_FIELDS, *RESULT_FIELDS)]
+            + [links["文件"], links["网页"]]
+        )
     return out
 
 
@@ -229,25 +243,48 @@ def datapackage(money_units: list[str]) -> dict[str, Any]:
             description += "（文字列表每条一行；表格和记录写成 JSON）"
         project_fields_meta.append(_field(column, title, description))
     titles = _indicator_titles()
-    indicator_fields_meta = [_field(c, *(titles[c] if c in titles else (c, DESCRIPTIONS.get(c, ""))))
-                             for c in INDICATOR_COLUMNS]
-    csv_dialect = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": True, "header": True}
-    note = ("以 = + - @、制表符或回车开头的文字前加了一个单引号（'），以免电子表格软件把它当作公式；"
-            "读取时去掉这个单引号即为原文。")
+    indicator_fields_meta = [_field(c, *(titles[c] if c in titles else (c, DESCRIPTIONS.get(c, "")))) for c in INDICATOR_COLUMNS]
+    csv_dialect = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True, "header": True}
+    note = "以 = + - @、制表符或回车开头的文字前加了一个单引号（'），以免电子表格软件把它当作公式；读取时去掉这个单引号即为原文。"
     return {
         "name": "jixiao-performance-targets",
         "title": "预算绩效目标表公开数据",
-        "description": ("各单位公开的项目支出绩效目标表、部门整体支出绩效目标表，由 jixiao 从数据仓库的 YAML 文件生成。"
-                        f"金额单位：{'、'.join(money_units) or '万元'}（见每行的“金额单位”）。" + note),
+        "description": (
+            "各单位公开的项目支出绩效目标表、部门整体支出绩效目标表，由 jixiao 从数据仓库的 YAML 文件生成。"
+            f"金额单位：{'、'.join(money_units) or '万元'}（见每行的“金额单位”）。" + note
+        ),
         "profile": "data-package",
         "resources": [
-            {"name": "projects", "title": "项目（每行一个项目）", "path": "projects.csv", "format": "csv",
-             "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource", "dialect": csv_dialect,
-             "schema": {"fields": project_fields_meta}},
-            {"name": "indicators", "title": "绩效指标（每行一项指标）", "path": "indicators.csv", "format": "csv",
-             "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource", "dialect": csv_dialect,
-             "schema": {"fields": indicator_fields_meta}},
-            {"name": "all", "title": "全部数据（JSON，每张表的数据原样保存在“数据”中）", "path": "all.json", "format": "json",
-             "mediatype": "application/json", "encoding": "utf-8", "profile": "data-resource"},
+            {
+                "name": "projects",
+                "title": "项目（每行一个项目）",
+                "path": "projects.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "profile": "tabular-data-resource",
+                "dialect": csv_dialect,
+                "schema": {"fields": project_fields_meta},
+            },
+            {
+                "name": "indicators",
+                "title": "绩效指标（每行一项指标）",
+                "path": "indicators.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "profile": "tabular-data-resource",
+                "dialect": csv_dialect,
+                "schema": {"fields": indicator_fields_meta},
+            },
+            {
+                "name": "all",
+                "title": "全部数据（JSON，每张表的数据原样保存在“数据”中）",
+                "path": "all.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "profile": "data-resource",
+            },
         ],
     }

@@ -66,9 +66,14 @@ def fields_markdown() -> str:
     ]
     for kind, name in FILES:
         schema = schemas.resolved(kind)  # every $ref resolved: nested fields are listed in full
-        lines += [f"## {_cell(name)}：{_cell(str(schema.get('title', '')))}", "",
-                  _cell(str(schema.get("description", ""))), "",
-                  "| 字段 | 名称 | 写法 | 必填 | 说明 |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            f"## {_cell(name)}：{_cell(str(schema.get('title', '')))}",
+            "",
+            _cell(str(schema.get("description", ""))),
+            "",
+            "| 字段 | 名称 | 写法 | 必填 | 说明 |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         lines += _rows(schema.get("properties", {}), list(schema.get("required", [])))
         lines.append("")
     return "\n".join(lines)

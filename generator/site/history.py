@@ -52,8 +52,19 @@ class Commit:
 
 
 def _log(root: Path, pathspec: str) -> list[Commit]:
-    out = git(root, "-c", "core.quotepath=off", "log", "--format=%x1e%H%x1f%cs%x1f%s", "--raw", "-z", "-M",
-              "--no-abbrev", "--", pathspec)
+    out = git(
+        root,
+        "-c",
+        "core.quotepath=off",
+        "log",
+        "--format=%x1e%H%x1f%cs%x1f%s",
+        "--raw",
+        "-z",
+        "-M",
+        "--no-abbrev",
+        "--",
+        pathspec,
+    )
     commits: list[Commit] = []
     for chunk in out.split(b"\x1e")[1:]:
         head, _, body = chunk.partition(b"\0")
@@ -134,7 +145,7 @@ def _in_repo(path: Path, data: Path, root: Path) -> str:
 
 def _relative_below(path: Path, folder: Path) -> str | None:
     absolute, base = os.fspath(path.absolute()), os.fspath(folder.absolute())
-    return absolute[len(base) + 1:] if absolute.startswith(base + os.sep) else None
+    return absolute[len(base) + 1 :] if absolute.startswith(base + os.sep) else None
 
 
 @functools.cache
@@ -144,8 +155,9 @@ def _data_in_repo(data: Path, root: Path) -> PurePosixPath:
 
 def read_versions(histories: Histories, paths: list[Path]) -> dict[str, Document | None]:
     """The parsed blobs on both sides of the edits of ``paths``: one git process for all of them."""
-    wanted = [b for p in paths for e in histories.files.get(p.absolute(), []) if e.status in "MR"
-              for b in (e.old_blob, e.new_blob)]
+    wanted = [
+        b for p in paths for e in histories.files.get(p.absolute(), []) if e.status in "MR" for b in (e.old_blob, e.new_blob)
+    ]
     return read_blobs_parsed(histories, wanted)
 
 

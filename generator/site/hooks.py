@@ -55,7 +55,7 @@ def folder_links_to_index(html: str) -> str:
 
 def outside_requests(html: str) -> list[str]:
     """The places in ``html`` that would make a browser fetch from another host."""
-    return [html[m.start(): m.start() + 120] for m in _FETCHING.finditer(html)]
+    return [html[m.start() : m.start() + 120] for m in _FETCHING.finditer(html)]
 
 
 def on_config(config: Any) -> Any:
@@ -74,8 +74,11 @@ def guides_at_the_foot(html: str, guides: Any, up: str) -> str:
 
     if not isinstance(guides, list) or not guides or _COPYRIGHT not in html:
         return html
-    links = "".join(f'<a href="{escape(up + str(g.get("path", "")))}">{escape(str(g.get("title", "")))}</a>'
-                    for g in guides if isinstance(g, dict))
+    links = "".join(
+        f'<a href="{escape(up + str(g.get("path", "")))}">{escape(str(g.get("title", "")))}</a>'
+        for g in guides
+        if isinstance(g, dict)
+    )
     line = f'<nav class="jixiao-guides" aria-label="说明文档"><span>说明文档：</span>{links}</nav>'
     return html.replace(_COPYRIGHT, _COPYRIGHT + line, 1)
 

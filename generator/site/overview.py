@@ -80,18 +80,42 @@ def year_summary(units: list[UnitInfo], page: PurePosixPath, ident: str, booklet
         u = info.summary
         unit_href = href(u.address.page, page, folder=True)
         booklet = booklets.get("/".join(u.address.parts))
-        rows.append(UnitRow(Link(u.name, unit_href), u.projects, u.indicators, views.text(u.budget),
-                            _percent(int(info.stats.get("quantified", 0)), int(info.stats.get("indicators", 0))),
-                            int(info.stats.get("findings", 0)), str(info.stats.get("declared", "")),
-                            Link("PDF", href(booklet, page)) if booklet else None))
+        rows.append(
+            UnitRow(
+                Link(u.name, unit_href),
+                u.projects,
+                u.indicators,
+                views.text(u.budget),
+                _percent(int(info.stats.get("quantified", 0)), int(info.stats.get("indicators", 0))),
+                int(info.stats.get("findings", 0)),
+                str(info.stats.get("declared", "")),
+                Link("PDF", href(booklet, page)) if booklet else None,
+            )
+        )
     title = f"{first.region} {first.year}年各单位项目金额"
-    figure = chart.budget_chart([(u.summary.name, href(u.summary.address.page, page, folder=True), u.summary.budget)
-                                 for u in units], money_unit, title, ident)
+    figure = chart.budget_chart(
+        [(u.summary.name, href(u.summary.address.page, page, folder=True), u.summary.budget) for u in units],
+        money_unit,
+        title,
+        ident,
+    )
     link = Link(f"{first.region} {first.year}年", href(year_page(first.address.region, first.year), page, folder=True))
-    projects = Link(f"{first.region} {first.year}年全部 {sum(u.summary.projects for u in units)} 个项目（可排序、筛选）",
-                    href(list_page(first.address.region, first.year), page, folder=True))
-    return YearSummary(first.region, first.year, link, tuple(rows), sum(u.summary.projects for u in units),
-                       sum(u.summary.indicators for u in units), views.text(budget), money_unit, figure, projects)
+    projects = Link(
+        f"{first.region} {first.year}年全部 {sum(u.summary.projects for u in units)} 个项目（可排序、筛选）",
+        href(list_page(first.address.region, first.year), page, folder=True),
+    )
+    return YearSummary(
+        first.region,
+        first.year,
+        link,
+        tuple(rows),
+        sum(u.summary.projects for u in units),
+        sum(u.summary.indicators for u in units),
+        views.text(budget),
+        money_unit,
+        figure,
+        projects,
+    )
 
 
 def _region_foot(region: Region, date: str = "") -> tuple[str, ...]:
@@ -103,8 +127,15 @@ def _region_foot(region: Region, date: str = "") -> tuple[str, ...]:
     return tuple(lines)
 
 
-def write_overview(site: Path, shell: Shell, units: list[UnitInfo], regions: dict[str, Region],
-                   histories: Histories, data: Path, booklets: dict[str, str]) -> int:
+def write_overview(
+    site: Path,
+    shell: Shell,
+    units: list[UnitInfo],
+    regions: dict[str, Region],
+    histories: Histories,
+    data: Path,
+    booklets: dict[str, str],
+) -> int:
     """Write the home, region, year and list pages; returns how many pages were written. ``booklets``: the
     PDF booklet of each unit that has one (its address → the PDF's place in the site)."""
     years = _years(units)
@@ -117,16 +148,27 @@ def write_overview(site: Path, shell: Shell, units: list[UnitInfo], regions: dic
         summary = year_summary(members, folder, f"chart-{n}", booklets)
         first = members[0].summary
         model = regions[first.region_folder]
-        crumbs = (Link("首页", href(HOME, folder, folder=True)),
-                  Link(first.region, href(region_page(region), folder, folder=True)))
-        downloads = (Link("全部数据：CSV（每行一个项目）", href("data/projects.csv", folder), True),
-                     Link("全部数据：CSV（每行一项指标）", href("data/indicators.csv", folder), True))
-        other = tuple(Link(f"{y}年", "" if y == year else href(year_page(region, y), folder, folder=True))
-                      for y in region_years[region])
-        page = YearPage(Common(f"{first.region} {year}年", crumbs, first.region, year, _region_foot(model)), summary,
-                        downloads, other if len(other) > 1 else ())
-        description = (f"{first.region}{year}年各单位的预算绩效目标：{len(members)} 个单位，{summary.projects} 个项目，"
-                       f"项目金额合计 {summary.budget} {summary.money_unit}。")
+        crumbs = (
+            Link("首页", href(HOME, folder, folder=True)),
+            Link(first.region, href(region_page(region), folder, folder=True)),
+        )
+        downloads = (
+            Link("全部数据：CSV（每行一个项目）", href("data/projects.csv", folder), True),
+            Link("全部数据：CSV（每行一项指标）", href("data/indicators.csv", folder), True),
+        )
+        other = tuple(
+            Link(f"{y}年", "" if y == year else href(year_page(region, y), folder, folder=True)) for y in region_years[region]
+        )
+        page = YearPage(
+            Common(f"{first.region} {year}年", crumbs, first.region, year, _region_foot(model)),
+            summary,
+            downloads,
+            other if len(other) > 1 else (),
+        )
+        description = (
+            f"{first.region}{year}年各单位的预算绩效目标：{len(members)} 个单位，{summary.projects} 个项目，"
+            f"项目金额合计 {summary.budget} {summary.money_unit}。"
+        )
         write_page(site, folder, shell.page(page.page.title, folder, render(page), description))
         written += 1 + _write_lists(site, shell, members, model, region, year)
     by_region: dict[str, list[tuple[int, list[UnitInfo]]]] = defaultdict(list)
@@ -135,24 +177,43 @@ def write_overview(site: Path, shell: Shell, units: list[UnitInfo], regions: dic
     for region, items in by_region.items():
         folder = region_page(region)
         model = regions[items[0][1][0].summary.region_folder]
-        fields = tuple(Field(title, views.lines(model.doc.data[key])) for key, title in views.titles("region").items()
-                       if key in model.doc.data)
+        fields = tuple(
+            Field(title, views.lines(model.doc.data[key]))
+            for key, title in views.titles("region").items()
+            if key in model.doc.data
+        )
         page_years = tuple(year_summary(members, folder, f"chart-{year}", booklets) for year, members in items)
-        context = RegionPage(Common(model.name, (Link("首页", href(HOME, folder, folder=True)),), model.name, 0,
-                                    _region_foot(model)), fields, page_years)
-        write_page(site, folder, shell.page(model.name, folder, render(context),
-                                            f"{model.name}各年度的预算绩效目标表：{'、'.join(f'{y}年' for y, _ in items)}。"))
+        context = RegionPage(
+            Common(model.name, (Link("首页", href(HOME, folder, folder=True)),), model.name, 0, _region_foot(model)),
+            fields,
+            page_years,
+        )
+        write_page(
+            site,
+            folder,
+            shell.page(
+                model.name,
+                folder,
+                render(context),
+                f"{model.name}各年度的预算绩效目标表：{'、'.join(f'{y}年' for y, _ in items)}。",
+            ),
+        )
         written += 1
     home = HomePage(
         page=Common(SITE_TITLE, (), "", 0, _home_foot(regions, units, histories)),
         years=tuple(year_summary(members, HOME, f"chart-{n}", booklets) for n, members in enumerate(years.values(), start=1)),
         changes=_changes(histories, [u.summary for u in units], data, regions),
         search=href("搜索", HOME, folder=True),
-        links=(Link("公开数据：下载全部数据（CSV、JSON）", href("公开数据", HOME, folder=True)),
-               Link("搜索：按名称查找项目、单位", href("搜索", HOME, folder=True))),
+        links=(
+            Link("公开数据：下载全部数据（CSV、JSON）", href("公开数据", HOME, folder=True)),
+            Link("搜索：按名称查找项目、单位", href("搜索", HOME, folder=True)),
+        ),
     )
-    write_page(site, HOME, shell.page(SITE_TITLE, HOME, render(home),
-                                      "各单位公开的预算绩效目标表：每个项目的绩效目标和指标，可查看、搜索、下载。"))
+    write_page(
+        site,
+        HOME,
+        shell.page(SITE_TITLE, HOME, render(home), "各单位公开的预算绩效目标表：每个项目的绩效目标和指标，可查看、搜索、下载。"),
+    )
     return written + 1
 
 
@@ -182,24 +243,51 @@ def _write_lists(site: Path, shell: Shell, members: list[UnitInfo], region: Regi
     for number, chunk in enumerate(pages, start=1):
         folder = list_page(address_region, year, number)
         names = [i.summary.name for i in chunk]
-        links = tuple(Link(f"第 {n} 页：{_units_label([i.summary.name for i in p])}",
-                           "" if n == number else href(list_page(address_region, year, n), folder, folder=True))
-                      for n, p in enumerate(pages, start=1))
+        links = tuple(
+            Link(
+                f"第 {n} 页：{_units_label([i.summary.name for i in p])}",
+                "" if n == number else href(list_page(address_region, year, n), folder, folder=True),
+            )
+            for n, p in enumerate(pages, start=1)
+        )
         rows = []
         for info in chunk:
             unit_link = Link(info.summary.name, href(info.summary.address.page, folder, folder=True))
             for name, page, category, amount, indicators, findings in info.rows:
-                rows.append(ProjectRow(unit_link, Link(str(name), href(PurePosixPath(str(page)), folder, folder=True)),
-                                       str(category), str(amount) or "（原表未填）", str(amount), int(indicators),
-                                       int(findings)))
-        crumbs = (Link("首页", href(HOME, folder, folder=True)),
-                  Link(region.name, href(region_page(address_region), folder, folder=True)),
-                  Link(f"{year}年", href(year_page(address_region, year), folder, folder=True)))
-        context = ProjectList(Common(title if len(pages) == 1 else f"{title}（第 {number} 页）", crumbs, region.name, year,
-                                     _region_foot(region)), region.money_unit, tuple(rows), links if len(pages) > 1 else (),
-                              categories, tuple(names))
-        write_page(site, folder, shell.page(context.page.title, folder, render(context),
-                                            f"{region.name}{year}年全部项目的列表：单位、项目名称、类别、金额、指标数。"))
+                rows.append(
+                    ProjectRow(
+                        unit_link,
+                        Link(str(name), href(PurePosixPath(str(page)), folder, folder=True)),
+                        str(category),
+                        str(amount) or "（原表未填）",
+                        str(amount),
+                        int(indicators),
+                        int(findings),
+                    )
+                )
+        crumbs = (
+            Link("首页", href(HOME, folder, folder=True)),
+            Link(region.name, href(region_page(address_region), folder, folder=True)),
+            Link(f"{year}年", href(year_page(address_region, year), folder, folder=True)),
+        )
+        context = ProjectList(
+            Common(title if len(pages) == 1 else f"{title}（第 {number} 页）", crumbs, region.name, year, _region_foot(region)),
+            region.money_unit,
+            tuple(rows),
+            links if len(pages) > 1 else (),
+            categories,
+            tuple(names),
+        )
+        write_page(
+            site,
+            folder,
+            shell.page(
+                context.page.title,
+                folder,
+                render(context),
+                f"{region.name}{year}年全部项目的列表：单位、项目名称、类别、金额、指标数。",
+            ),
+        )
     return len(pages)
 
 
@@ -216,9 +304,10 @@ def _changes(histories: Histories, summaries: list[UnitSummary], data: Path, reg
     pages = {f"{prefix}/{key}" if prefix != "." else key: folder for s in summaries for key, folder in s.pages.items()}
     money = {f"{prefix}/{key}" if prefix != "." else key: s.money_unit for s in summaries for key in s.pages}
     commits = histories.commits[:CHANGES]
-    events = [e for c in commits for e in c.events if e.new_path in pages][:CHANGES * LINKS_PER_CHANGE]
-    texts: dict[str, Document | None] = read_blobs_parsed(histories, [b for e in events if e.status in "MR"
-                                                                            for b in (e.old_blob, e.new_blob)])
+    events = [e for c in commits for e in c.events if e.new_path in pages][: CHANGES * LINKS_PER_CHANGE]
+    texts: dict[str, Document | None] = read_blobs_parsed(
+        histories, [b for e in events if e.status in "MR" for b in (e.old_blob, e.new_blob)]
+    )
     out = []
     for commit in commits:
         paths = list(dict.fromkeys(e.new_path for e in commit.events))

@@ -270,8 +270,12 @@ class RegionPage:
 Context = ProjectPage | UnitPage | HomePage | YearPage | RegionPage | ProjectList
 # Which context each page template is rendered with; a test checks the names match the template.
 PAGE_CONTEXTS: dict[str, type[Context]] = {
-    "项目.html.j2": ProjectPage, "单位.html.j2": UnitPage, "首页.html.j2": HomePage,
-    "年度.html.j2": YearPage, "地区.html.j2": RegionPage, "项目列表.html.j2": ProjectList,
+    "项目.html.j2": ProjectPage,
+    "单位.html.j2": UnitPage,
+    "首页.html.j2": HomePage,
+    "年度.html.j2": YearPage,
+    "地区.html.j2": RegionPage,
+    "项目列表.html.j2": ProjectList,
 }
 
 

@@ -54,8 +54,16 @@ class Built:
     pdfs: int = 0
 
 
-def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jobs: int, make_pdf: bool, tables: bool,
-               previous: reuse.Previous) -> Built:
+def write_site(
+    data: Path,
+    site: Path,
+    work: Path,
+    folders: list[UnitFolder],
+    jobs: int,
+    make_pdf: bool,
+    tables: bool,
+    previous: reuse.Previous,
+) -> Built:
     """Write the site into ``site`` (a staging folder; ``work`` a scratch folder): all of it, or, when
     ``previous`` is a site to update, all but the units and search shards that did not change (reuse.py),
     which stay where they are."""
@@ -77,15 +85,30 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     # Whether the PDF booklets will be made: known before the pages are written, so that each unit page
     # links its PDF (which is converted after all pages, from the Word booklets they wrote).
     booklet_pdf = tables and not pdf.unavailable(make_pdf)
-    keys = [reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]), booklet_pdf)
-            if cache.folder() else None for folder in folders]
+    keys = [
+        reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]), booklet_pdf)
+        if cache.folder()
+        else None
+        for folder in folders
+    ]
     summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in enumerate(keys)]
     todo = [n for n, s in enumerate(summaries) if s is None]
     texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
-    unit_jobs = [UnitJob(folders[n], n, site, scratch, frame, data,
-                         _histories(folders[n], histories, texts, region_money), tables, found_years[str(folders[n].path)],
-                         booklet_pdf)
-                 for n in todo]
+    unit_jobs = [
+        UnitJob(
+            folders[n],
+            n,
+            site,
+            scratch,
+            frame,
+            data,
+            _histories(folders[n], histories, texts, region_money),
+            tables,
+            found_years[str(folders[n].path)],
+            booklet_pdf,
+        )
+        for n in todo
+    ]
     for finished, (n, summary) in enumerate(zip(todo, _units(unit_jobs, jobs), strict=True), start=1):
         summaries[n] = summary
         progress.count("生成页面和官方表格", finished, len(todo), "个单位")
@@ -95,8 +118,11 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     if tables:
         if make_pdf:
             progress.step("生成 PDF 汇编……")
-        booklets = [(root, s.tables.booklet.relative_to(root).as_posix()) for root, s in zip(roots, done, strict=True)
-                    if s.tables and s.tables.booklet]
+        booklets = [
+            (root, s.tables.booklet.relative_to(root).as_posix())
+            for root, s in zip(roots, done, strict=True)
+            if s.tables and s.tables.booklet
+        ]
         pdf_note, pdfs = previous.pdfs_for(booklets, site, make_pdf, jobs, record)
     else:
         pdf_note, pdfs = "未生成官方表格（--no-tables）", 0
@@ -112,14 +138,25 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
     regions: dict[str, Region] = {f.region_dir.name: read_region(f.region_dir / REGION_FILE) for f in folders}
     infos = [overview.UnitInfo(s, *_overview_rows(scratch, n)) for n, s in enumerate(done)]
     converted = set(record.pdfs)
-    linked = {"/".join(s.address.parts): PurePosixPath(name).as_posix() for root, s in zip(roots, done, strict=True)
-                if s.tables and s.tables.booklet
-                and (name := s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix()) in converted}
+    linked = {
+        "/".join(s.address.parts): PurePosixPath(name).as_posix()
+        for root, s in zip(roots, done, strict=True)
+        if s.tables
+        and s.tables.booklet
+        and (name := s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix()) in converted
+    }
     pages = overview.write_overview(site, theme, infos, regions, histories, data, linked)
     _open_data(site, scratch, done, roots, regions)
-    built = Built(pages + len(done) + sum(s.projects for s in done), record,
-                  {k for n, k in enumerate(keys) if k is not None and n not in fresh}, units=len(done),
-                  tables=[s.tables for s in done if s.tables], kept=len(done) - len(todo), pdf_note=pdf_note, pdfs=pdfs)
+    built = Built(
+        pages + len(done) + sum(s.projects for s in done),
+        record,
+        {k for n, k in enumerate(keys) if k is not None and n not in fresh},
+        units=len(done),
+        tables=[s.tables for s in done if s.tables],
+        kept=len(done) - len(todo),
+        pdf_note=pdf_note,
+        pdfs=pdfs,
+    )
     made = [p for n, s in enumerate(done) if n in fresh for p in reuse.unit_places(s.address)]
     kept = [s.address for n, s in enumerate(done) if n not in fresh]
     common, built.extras = _walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})
@@ -136,8 +173,11 @@ def write_site(data: Path, site: Path, work: Path, folders: list[UnitFolder], jo
 
 def _without_pdf(done: list[UnitSummary], roots: list[Path], converted: set[str]) -> list[int]:
     """The units with a booklet whose PDF was not made."""
-    return [n for n, (root, s) in enumerate(zip(roots, done, strict=True)) if s.tables and s.tables.booklet
-            and s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix() not in converted]
+    return [
+        n
+        for n, (root, s) in enumerate(zip(roots, done, strict=True))
+        if s.tables and s.tables.booklet and s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix() not in converted
+    ]
 
 
 def _related(found: years.Years) -> list[UnitFolder]:
@@ -176,8 +216,9 @@ def _walk(site: Path, made: set[PurePosixPath], kept: set[PurePosixPath]) -> tup
     return sorted(common), sorted(extras)
 
 
-def _histories(folder: UnitFolder, histories: history.Histories, texts: dict[str, Document | None],
-               money: dict[Path, str]) -> dict[Path, History]:
+def _histories(
+    folder: UnitFolder, histories: history.Histories, texts: dict[str, Document | None], money: dict[Path, str]
+) -> dict[Path, History]:
     unit_money = money[folder.region_dir]
     return {path.absolute(): histories.of(path, unit_money, texts) for path in (folder.unit_file, *folder.project_files)}
 
@@ -201,8 +242,16 @@ def _search(site: Path, common: list[str], done: list[UnitSummary], scratch: Pat
             docs = [search.Doc("地区", model.name, "", body=model.code or "", line=f"{len(years)} 个年度")]
             for year in years:
                 units = [s for s in done if s.address.region == region and s.year == year]
-                docs.append(search.Doc("年度", f"{model.name} {year}年", str(year), context=model.name, year=year,
-                                       line=f"{len(units)} 个单位，{sum(s.projects for s in units)} 个项目"))
+                docs.append(
+                    search.Doc(
+                        "年度",
+                        f"{model.name} {year}年",
+                        str(year),
+                        context=model.name,
+                        year=year,
+                        line=f"{len(units)} 个单位，{sum(s.projects for s in units)} 个项目",
+                    )
+                )
             index.add(f"{region_page(region)}/", model.name, 0, "", docs)
         index.add_stored(json.loads(scratch.joinpath(f"{n:06d}.site.csv").read_text(encoding="utf-8"))["search"])
     guides = []
@@ -217,19 +266,24 @@ def _search(site: Path, common: list[str], done: list[UnitSummary], scratch: Pat
 
 def _common_pages(common: list[str]) -> list[PurePosixPath]:
     """The page folders among the common files (the guides, the home, region and year pages)."""
-    return [PurePosixPath(name).parent for name in common
-            if PurePosixPath(name).name == "index.html" and not name.startswith((TABLES + "/", DATA + "/"))]
+    return [
+        PurePosixPath(name).parent
+        for name in common
+        if PurePosixPath(name).name == "index.html" and not name.startswith((TABLES + "/", DATA + "/"))
+    ]
 
 
 def _pages(root: Path, summary: UnitSummary) -> list[PurePosixPath]:
     """The pages of a unit (its own and its projects'), site-relative."""
     folder = root.joinpath(*summary.address.page.parts)
-    return sorted(PurePosixPath(summary.address.page, Path(f).relative_to(folder).as_posix(), "index.html")
-                  for f, _, names in os.walk(folder) if "index.html" in names)
+    return sorted(
+        PurePosixPath(summary.address.page, Path(f).relative_to(folder).as_posix(), "index.html")
+        for f, _, names in os.walk(folder)
+        if "index.html" in names
+    )
 
 
-def _open_data(site: Path, scratch: Path, summaries: list[UnitSummary], roots: list[Path],
-               regions: dict[str, Region]) -> None:
+def _open_data(site: Path, scratch: Path, summaries: list[UnitSummary], roots: list[Path], regions: dict[str, Region]) -> None:
     folder = site / "data"
     folder.mkdir(exist_ok=True)
     for name, columns in (("projects", exports.project_columns()), ("indicators", exports.INDICATOR_COLUMNS)):
@@ -239,8 +293,7 @@ def _open_data(site: Path, scratch: Path, summaries: list[UnitSummary], roots: l
                 handle.write(part.read_text(encoding="utf-8"))
     with (folder / "all.json").open("w", encoding="utf-8", newline="") as handle:
         region_docs = [{"文件": f"{name}/{REGION_FILE}", "数据": region.doc.data} for name, region in sorted(regions.items())]
-        handle.write('{\n "格式": "jixiao-open-data",\n "版本": 1,\n "地区": ' + exports.to_json(region_docs)
-                     + ',\n "单位": [')
+        handle.write('{\n "格式": "jixiao-open-data",\n "版本": 1,\n "地区": ' + exports.to_json(region_docs) + ',\n "单位": [')
         for n, (summary, root) in enumerate(zip(summaries, roots, strict=True)):
             text = root.joinpath(*summary.address.unit_json.parts).read_text(encoding="utf-8").rstrip("\n")
             handle.write(("," if n else "") + "\n" + text)

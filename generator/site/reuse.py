@@ -58,17 +58,31 @@ UNIT_KIND, ROWS_KIND, SITE_KIND, SHARD_KIND = "site-unit", "site-rows", "site", 
 ROWS = ("projects", "indicators", "site")  # scratch files of a unit's worker, kept with the unit
 
 
-def unit_key(folder: UnitFolder, data: Path, frame: Path, tables: bool, histories: Histories,
-             related: Sequence[UnitFolder] = (), pdf_booklet: bool = False) -> str | None:
+def unit_key(
+    folder: UnitFolder,
+    data: Path,
+    frame: Path,
+    tables: bool,
+    histories: Histories,
+    related: Sequence[UnitFolder] = (),
+    pdf_booklet: bool = False,
+) -> str | None:
     """``related``: other unit folders its pages read (site/years.py: the same unit in other years);
     ``pdf_booklet``: whether its page links a PDF booklet (UnitJob.pdf)."""
     files = [folder.region_dir / REGION_FILE, folder.unit_file, *folder.project_files]
     files += [p for other in related if other.path != folder.path for p in (other.unit_file, *other.project_files)]
     events = [repr(histories.files.get(p.absolute())) + repr(histories.older.get(p.absolute())) for p in files]
     address = "/".join(p for f in (folder, *related) for p in UnitAddress.of(f.region_dir, f.year, f.path).parts)
-    parts = [os.fsencode(Path.cwd()), os.fsencode(data.absolute()), address.encode(), b"tables" if tables else b"-",
-             b"pdf" if pdf_booklet else b"-",
-             frame.read_bytes(), repr(histories.root is None).encode(), *(e.encode() for e in events)]
+    parts = [
+        os.fsencode(Path.cwd()),
+        os.fsencode(data.absolute()),
+        address.encode(),
+        b"tables" if tables else b"-",
+        b"pdf" if pdf_booklet else b"-",
+        frame.read_bytes(),
+        repr(histories.root is None).encode(),
+        *(e.encode() for e in events),
+    ]
     return cache.key(UNIT_KIND, parts + cache.file_parts(files))
 
 
@@ -124,13 +138,23 @@ class Record:
         self.units[key] = "/".join(summary.address.parts)
         if fresh:
             cache.put(UNIT_KIND, key, _summary_json(summary))
-            cache.put(ROWS_KIND, key, {name: scratch.joinpath(f"{number:06d}.{name}.csv").read_text(encoding="utf-8")
-                                       for name in ROWS})
+            cache.put(
+                ROWS_KIND, key, {name: scratch.joinpath(f"{number:06d}.{name}.csv").read_text(encoding="utf-8") for name in ROWS}
+            )
 
     def save(self, out: Path) -> None:
-        cache.put(SITE_KIND, _site_key(out), {"marker": _marker_identity(out), "units": self.units,
-                                              "pdfs": self.pdfs, "shards": self.shards, "common": self.common,
-                                              "pdf_with": self.pdf_with})
+        cache.put(
+            SITE_KIND,
+            _site_key(out),
+            {
+                "marker": _marker_identity(out),
+                "units": self.units,
+                "pdfs": self.pdfs,
+                "shards": self.shards,
+                "common": self.common,
+                "pdf_with": self.pdf_with,
+            },
+        )
 
 
 @dataclass
@@ -140,7 +164,6 @@ class Previous(Record):
     out: Path | None = None
     interrupted: bool = False  # the last update of this site was killed while it replaced files
 
-
     @classmethod
     def of(cls, out: Path) -> Previous:
         interrupted = (out / UPDATING).is_file()
@@ -149,11 +172,23 @@ class Previous(Record):
             return cls(interrupted=interrupted)
         units, shards, made_with = entry.get("units"), entry.get("shards"), entry.get("pdf_with")
         pdfs, common = _strings(entry.get("pdfs")), _strings(entry.get("common"))
-        if not isinstance(units, dict) or not isinstance(shards, dict) or not isinstance(made_with, str) \
-                or pdfs is None or common is None:
+        if (
+            not isinstance(units, dict)
+            or not isinstance(shards, dict)
+            or not isinstance(made_with, str)
+            or pdfs is None
+            or common is None
+        ):
             return cls(interrupted=interrupted)
-        return cls({k: v for k, v in units.items() if isinstance(v, str)}, pdfs,
-                   {str(k): str(v) for k, v in shards.items()}, common, made_with, out, interrupted)
+        return cls(
+            {k: v for k, v in units.items() if isinstance(v, str)},
+            pdfs,
+            {str(k): str(v) for k, v in shards.items()},
+            common,
+            made_with,
+            out,
+            interrupted,
+        )
 
     def unit(self, key: str | None, scratch: Path, number: int) -> UnitSummary | None:
         """The summary of an unchanged unit, whose files stay where they are in the old site; None when
@@ -169,15 +204,16 @@ class Previous(Record):
             return None
         if "/".join(summary.address.parts) != self.units[key]:
             return None
-        places = unit_places(summary.address)[0 if summary.tables else 1:]  # its tables when they were made
+        places = unit_places(summary.address)[0 if summary.tables else 1 :]  # its tables when they were made
         if not all(self.out.joinpath(*place.parts).exists() for place in places):
             return None
         for name in ROWS:
             scratch.joinpath(f"{number:06d}.{name}.csv").write_text(str(rows.get(name, "")), encoding="utf-8")
         return summary
 
-    def pdfs_for(self, booklets: list[tuple[Path, str]], staging: Path, make_pdf: bool, jobs: int,
-                 record: Record) -> tuple[str, int]:
+    def pdfs_for(
+        self, booklets: list[tuple[Path, str]], staging: Path, make_pdf: bool, jobs: int, record: Record
+    ) -> tuple[str, int]:
         """The PDF booklets (each booklet a root folder and its place in the site). A booklet of an unchanged
         unit keeps the PDF the last build made; any other is converted into ``staging`` (render/pdf.py,
         which takes it from the cache when the same booklet was converted before). Fills ``record.pdfs``."""
@@ -214,8 +250,9 @@ class Previous(Record):
         return f"已生成 {len(booklets)} 份 PDF 汇编", len(booklets)
 
 
-def update(staging: Path, out: Path, previous: Previous, record: Record, reused: set[str],
-           slots: list[PurePosixPath], extras: list[str]) -> None:
+def update(
+    staging: Path, out: Path, previous: Previous, record: Record, reused: set[str], slots: list[PurePosixPath], extras: list[str]
+) -> None:
     """Put the new parts of the site, made in ``staging``, into the old site in ``out``.
 
     ``slots`` are the places to replace with their new version in ``staging``, or to remove when it has
@@ -225,10 +262,13 @@ def update(staging: Path, out: Path, previous: Previous, record: Record, reused:
     out lands in ``staging``, which the caller removes.
     """
     # The PDFs of both (a PDF is kept only where its unit is, and only when made with the same LibreOffice).
-    Record({k: a for k, a in previous.units.items() if k in reused}, sorted(set(previous.pdfs) | set(record.pdfs)),
-           {f: k for f, k in previous.shards.items() if record.shards.get(f) == k},
-           sorted(set(previous.common) | set(record.common)),
-           record.pdf_with if record.pdf_with == previous.pdf_with else "").save(out)  # killed from here on: nothing false
+    Record(
+        {k: a for k, a in previous.units.items() if k in reused},
+        sorted(set(previous.pdfs) | set(record.pdfs)),
+        {f: k for f, k in previous.shards.items() if record.shards.get(f) == k},
+        sorted(set(previous.common) | set(record.common)),
+        record.pdf_with if record.pdf_with == previous.pdf_with else "",
+    ).save(out)  # killed from here on: nothing false
     atomic.write_atomic(out / UPDATING, "jixiao build\n")
     trash = staging / ".jixiao-old"
     trash.mkdir()
@@ -265,13 +305,23 @@ def _summary_json(summary: UnitSummary) -> dict[str, Any]:
     tables = summary.tables
     return {
         "address": [summary.address.region, summary.address.year, summary.address.unit],
-        "region": summary.region, "region_folder": summary.region_folder, "year": summary.year,
-        "name": summary.name, "money_unit": summary.money_unit, "projects": summary.projects,
-        "indicators": summary.indicators, "budget": str(summary.budget),
+        "region": summary.region,
+        "region_folder": summary.region_folder,
+        "year": summary.year,
+        "name": summary.name,
+        "money_unit": summary.money_unit,
+        "projects": summary.projects,
+        "indicators": summary.indicators,
+        "budget": str(summary.budget),
         "pages": {k: str(v) for k, v in summary.pages.items()},
-        "tables": None if tables is None else {
-            "tables": tables.tables, "files": tables.files, "unprinted": [list(u) for u in tables.unprinted],
-            "booklet": tables.booklet is not None},
+        "tables": None
+        if tables is None
+        else {
+            "tables": tables.tables,
+            "files": tables.files,
+            "unprinted": [list(u) for u in tables.unprinted],
+            "booklet": tables.booklet is not None,
+        },
     }
 
 
@@ -282,9 +332,23 @@ def _summary(data: dict[str, Any], site: Path) -> UnitSummary:
     result = None
     if tables is not None:
         folder = site.joinpath(*address.tables.parts)
-        result = WrittenTables(folder, int(tables["tables"]), int(tables["files"]),
-                            [(str(a), str(b)) for a, b in tables["unprinted"]],
-                            folder / f"{BOOKLET}.docx" if tables["booklet"] else None)
-    return UnitSummary(address, str(data["region"]), str(data["region_folder"]), int(data["year"]), str(data["name"]),
-                       str(data["money_unit"]), int(data["projects"]), int(data["indicators"]), Decimal(data["budget"]),
-                       {str(k): PurePosixPath(v) for k, v in data["pages"].items()}, result)
+        result = WrittenTables(
+            folder,
+            int(tables["tables"]),
+            int(tables["files"]),
+            [(str(a), str(b)) for a, b in tables["unprinted"]],
+            folder / f"{BOOKLET}.docx" if tables["booklet"] else None,
+        )
+    return UnitSummary(
+        address,
+        str(data["region"]),
+        str(data["region_folder"]),
+        int(data["year"]),
+        str(data["name"]),
+        str(data["money_unit"]),
+        int(data["projects"]),
+        int(data["indicators"]),
+        Decimal(data["budget"]),
+        {str(k): PurePosixPath(v) for k, v in data["pages"].items()},
+        result,
+    )

@@ -72,7 +72,7 @@ def tokens(text: str) -> list[str]:
             out.append(piece)
             continue
         run = _NOT_CJK.sub("", piece)
-        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
 
 
@@ -184,14 +184,24 @@ class Index:
 
     def add_stored(self, stored: dict[str, Any]) -> None:
         """A group as ``stored`` returns it (a unit's, from its worker or the cache)."""
-        self.groups.append(Group(str(stored["folder"]), str(stored["region"]), int(stored["year"]),
-                                 str(stored["unit"]), dict(stored["postings"]), list(stored["docs"])))
+        self.groups.append(
+            Group(
+                str(stored["folder"]),
+                str(stored["region"]),
+                int(stored["year"]),
+                str(stored["unit"]),
+                dict(stored["postings"]),
+                list(stored["docs"]),
+            )
+        )
 
 
 def stored(folder: str, region: str, year: int, unit: str, docs: list[Doc]) -> str:
     """A group as JSON, for the scratch file of a unit's worker (kept in the cache with the unit)."""
-    return json.dumps({"folder": folder, "region": region, "year": year, "unit": unit,
-                       "postings": group_postings(docs), "docs": shown(docs)}, ensure_ascii=False)
+    return json.dumps(
+        {"folder": folder, "region": region, "year": year, "unit": unit, "postings": group_postings(docs), "docs": shown(docs)},
+        ensure_ascii=False,
+    )
 
 
 def fnv(token: str) -> int:
@@ -233,16 +243,34 @@ def write(site: Path, index: Index) -> int:
     for number, group in enumerate(index.groups):
         for block in range(0, len(group.docs), BLOCK):
             key = f"{number}-{block // BLOCK}"
-            _script(root / "d" / f"{key}.js", f'jixiaoSearch.d("{key}",', group.docs[block:block + BLOCK])
+            _script(root / "d" / f"{key}.js", f'jixiaoSearch.d("{key}",', group.docs[block : block + BLOCK])
             written += 1
     regions = sorted({g.region for g in index.groups if g.region})
-    units = [[g.folder, regions.index(g.region) if g.region else -1, g.year, g.unit, len(g.docs),
-              [d[6] for d in g.docs] if not g.unit and g.region else []] for g in index.groups]
+    units = [
+        [
+            g.folder,
+            regions.index(g.region) if g.region else -1,
+            g.year,
+            g.unit,
+            len(g.docs),
+            [d[6] for d in g.docs] if not g.unit and g.region else [],
+        ]
+        for g in index.groups
+    ]
     categories = sorted({d[3] for g in index.groups for d in g.docs if d[3]})
-    entry = {"version": 1, "shards": count, "block": BLOCK, "kinds": list(KINDS), "regions": regions,
-             "years": sorted({g.year for g in index.groups if g.year} | {d[6] for g in index.groups for d in g.docs
-                                                                        if d[6]}, reverse=True),
-             "categories": categories, "groups": units, "heavy": heavy}
+    entry = {
+        "version": 1,
+        "shards": count,
+        "block": BLOCK,
+        "kinds": list(KINDS),
+        "regions": regions,
+        "years": sorted(
+            {g.year for g in index.groups if g.year} | {d[6] for g in index.groups for d in g.docs if d[6]}, reverse=True
+        ),
+        "categories": categories,
+        "groups": units,
+        "heavy": heavy,
+    }
     _script(root / "entry.js", "jixiaoSearch.entry(", entry)
     return written + 1
 
@@ -271,4 +299,4 @@ def guide_doc(html: str, slug: str) -> Doc | None:
     heading = _H1.search(inner)
     title = unescape(_TAG.sub("", heading.group(1))).strip() if heading else slug
     text = " ".join(unescape(_TAG.sub(" ", inner)).split())
-    return Doc("说明", title, slug, body=text, line=text[len(title):][:80].strip())
+    return Doc("说明", title, slug, body=text, line=text[len(title) :][:80].strip())

@@ -28,25 +28,44 @@ def _figure(value: Decimal | None) -> str:
 
 def _row(s: scoring.IndicatorScore) -> ResultRow:
     ind = s.indicator
-    reasons = tuple(f"{label}：{text}" for label, text in ((F.DEVIATION, ind.deviation), (F.IMPROVEMENT, ind.improvement))
-                    if text)
+    reasons = tuple(
+        f"{label}：{text}" for label, text in ((F.DEVIATION, ind.deviation), (F.IMPROVEMENT, ind.improvement)) if text
+    )
     return ResultRow(
-        level1=ind.level1, level2=ind.level2, name=ind.name or "", target=with_operator(ind.row),
+        level1=ind.level1,
+        level2=ind.level2,
+        name=ind.name or "",
+        target=with_operator(ind.row),
         monitored=tuple(f"{date}：{with_unit(value, ind.unit)}" for date, value in ind.monitoring),
-        actual=with_unit(ind.actual, ind.unit), status=s.status or NOT_YET, points=_figure(scoring.cents(s.points)),
-        score=_figure(s.score), reasons=reasons)
+        actual=with_unit(ind.actual, ind.unit),
+        status=s.status or NOT_YET,
+        points=_figure(scoring.cents(s.points)),
+        score=_figure(s.score),
+        reasons=reasons,
+    )
 
 
 def _budget(project: Project, e: scoring.Execution, money_unit: str) -> tuple[Field, ...]:
-    out = [Field(label, (views.money(value, money_unit),)) for label, value in (
-        (F.INITIAL_BUDGET, e.initial), (F.FULL_YEAR_BUDGET, e.budget), (F.EXECUTED, e.executed)) if value is not None]
+    out = [
+        Field(label, (views.money(value, money_unit),))
+        for label, value in ((F.INITIAL_BUDGET, e.initial), (F.FULL_YEAR_BUDGET, e.budget), (F.EXECUTED, e.executed))
+        if value is not None
+    ]
     for date, executed in e.monitored:
         rate = percent(executed / e.budget) if e.budget else None
-        out.append(Field(f"{date} 累计执行", (views.money(executed, money_unit)
-                                               + (f"（{views.text(rate)}%）" if rate is not None else ""),)))
+        out.append(
+            Field(
+                f"{date} 累计执行",
+                (views.money(executed, money_unit) + (f"（{views.text(rate)}%）" if rate is not None else ""),),
+            )
+        )
     if e.rate is not None:
-        out.append(Field("执行率", (f"{views.text(percent(e.rate))}%，得 {_figure(e.score)} 分（满分 "
-                                    f"{_figure(scoring.cents(e.points))} 分）",)))
+        out.append(
+            Field(
+                "执行率",
+                (f"{views.text(percent(e.rate))}%，得 {_figure(e.score)} 分（满分 {_figure(scoring.cents(e.points))} 分）",),
+            )
+        )
     return tuple(out)
 
 
@@ -58,11 +77,18 @@ def evaluation(project: Project, rules: SelfEvaluationRules, money_unit: str) ->
     rows = tuple(_row(s) for s in result.indicators)
     counts = tuple((status, n) for status in STATUSES if (n := sum(r.status == status for r in rows)))
     titles = {F.ACHIEVEMENT: "年度总体目标实际完成情况", F.PROBLEMS: F.PROBLEMS, F.IMPROVEMENT: F.IMPROVEMENT}
-    conclusion = tuple(Field(title, views.lines(project.conclusion[key])) for key, title in titles.items()
-                       if project.conclusion.get(key))
-    return Evaluation(rows=rows, budget=_budget(project, result.execution, money_unit),
-                      total=_figure(result.total), grade=result.grade or "", counts=counts, conclusion=conclusion,
-                      weighted=result.weighted)
+    conclusion = tuple(
+        Field(title, views.lines(project.conclusion[key])) for key, title in titles.items() if project.conclusion.get(key)
+    )
+    return Evaluation(
+        rows=rows,
+        budget=_budget(project, result.execution, money_unit),
+        total=_figure(result.total),
+        grade=result.grade or "",
+        counts=counts,
+        conclusion=conclusion,
+        weighted=result.weighted,
+    )
 
 
 def indicator_rows(project: Project, rules: SelfEvaluationRules) -> list[Any]:
@@ -75,5 +101,10 @@ def indicator_rows(project: Project, rules: SelfEvaluationRules) -> list[Any]:
 def summary_row(page: Evaluation, project: Link) -> EvaluationRow:
     """A project's self-evaluation in one line of its unit's page."""
     rate = next((f.lines[0].split("，")[0] for f in page.budget if f.label == "执行率"), "")
-    return EvaluationRow(project=project, total=page.total, grade=page.grade,
-                         counts="，".join(f"{status} {n} 项" for status, n in page.counts), rate=rate)
+    return EvaluationRow(
+        project=project,
+        total=page.total,
+        grade=page.grade,
+        counts="，".join(f"{status} {n} 项" for status, n in page.counts),
+        rate=rate,
+    )

@@ -24,9 +24,11 @@ from pathlib import Path
 from generator.data.tree import walk
 
 VERSION_PATH = "/.jixiao-preview-version"
-RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH.encode() + b"',"
-          b"{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
-          b"location.reload();v=t}).catch(function(){})},1000)})();</script>")
+RELOAD = (
+    b"<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH.encode() + b"',"
+    b"{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
+    b"location.reload();v=t}).catch(function(){})},1000)})();</script>"
+)
 
 
 def snapshot(data: Path) -> tuple[tuple[str, int, int], ...]:
@@ -120,8 +122,16 @@ def handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequestHandl
     return Preview
 
 
-def serve(data: Path, site: Path, rebuild: Callable[[], bool], host: str, port: int,
-          say: Callable[[str], None], interval: float = 1.0, rounds: int | None = None) -> None:
+def serve(
+    data: Path,
+    site: Path,
+    rebuild: Callable[[], bool],
+    host: str,
+    port: int,
+    say: Callable[[str], None],
+    interval: float = 1.0,
+    rounds: int | None = None,
+) -> None:
     """Serve ``site`` until interrupted (or for ``rounds`` checks, in tests), rebuilding on changes."""
     state = State()
     server = http.server.ThreadingHTTPServer((host, port), handler(site, state))

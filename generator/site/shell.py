@@ -59,7 +59,7 @@ class Shell:
         match = _ARTICLE.search(html)
         if match is None or html.count(MARK) < 2:
             raise ShellError("主题生成的页面中找不到正文（<article>）或标题：请检查 mkdocs.yml 的主题设置")
-        head, tail = html[: match.end(1)], html[match.start(3):]
+        head, tail = html[: match.end(1)], html[match.start(3) :]
         if MARK in tail or DESCRIPTION in tail or head.count(DESCRIPTION) != 1:
             raise ShellError("主题在正文之后又写了页面标题，或页面说明不止一处，无法套用")
         return cls(head, tail)

@@ -39,8 +39,9 @@ from generator.site.shell import Shell, write_page
 from generator.site.views import Field, Link
 
 # The unit's own fields shown above its tables, in schema order (the tables have sections of their own).
-UNIT_HEADER = frozenset({F.UNIT_NAME, F.UNIT_CODE, F.SUPERVISOR, F.STATED_PROJECT_TOTAL, F.FINANCE_OFFICER, F.PREPARER,
-                         F.FILLED_BY, F.INCOMPLETE})
+UNIT_HEADER = frozenset(
+    {F.UNIT_NAME, F.UNIT_CODE, F.SUPERVISOR, F.STATED_PROJECT_TOTAL, F.FINANCE_OFFICER, F.PREPARER, F.FILLED_BY, F.INCOMPLETE}
+)
 TABLE_FORMATS = ((".html", "网页（在浏览器中打开，可打印）"), (".docx", "Word"), (".xlsx", "Excel"), (".pdf", "PDF"))
 NO_HISTORY = History((), "")
 
@@ -94,8 +95,14 @@ def build_unit(job: UnitJob) -> UnitSummary:
         made.add(tables.booklet.with_suffix(".pdf").name)
     stems = project_stems(load_layout(region.layout, region.folder), unit.projects)
     shell = _shell(job.shell)
-    context = {"地区": region.name, F.REGION_CODE: region.code, "年度": unit.year, F.UNIT_NAME: unit.name,
-               F.UNIT_CODE: unit.code, F.MONEY_UNIT: region.money_unit}
+    context = {
+        "地区": region.name,
+        F.REGION_CODE: region.code,
+        "年度": unit.year,
+        F.UNIT_NAME: unit.name,
+        F.UNIT_CODE: unit.code,
+        F.MONEY_UNIT: region.money_unit,
+    }
     crumbs = (Link("首页", ""), Link(region.name, ""), Link(f"{unit.year}年", ""))
     earlier = _earlier(job.years)
     project_rows: list[list[str]] = []
@@ -112,22 +119,47 @@ def build_unit(job: UnitJob) -> UnitSummary:
         document = exports.to_json({**context, **links, "数据": project.doc.data})
         project_texts.append(document)
         _write(job.site, address.data / f"{stem}.json", document + "\n")
-        rows = exports.indicator_rows(context, exports.PROJECT_TABLE, project.name,
-                                      selfeval.indicator_rows(project, region.regional.scoring), links)
+        rows = exports.indicator_rows(
+            context, exports.PROJECT_TABLE, project.name, selfeval.indicator_rows(project, region.regional.scoring), links
+        )
         header = [list(exports.INDICATOR_COLUMNS)]
         _write(job.site, address.data / f"{stem}.csv", exports.BOM + exports.csv_text(header + rows))
         indicator_rows += rows
         project_rows.append(exports.project_row(context, project.doc.data, links))
-        page = _project_page(project, unit, address, stem, folder, crumbs, made,
-                             job.histories.get(project.doc.path.absolute(), NO_HISTORY), earlier)
-        write_page(job.site, folder, shell.page(f"{project.name} - {unit.name} - {region.name} {unit.year}年", folder,
-                                                render(page), _project_description(project, unit)))
-        amount_flags = views.flagged_fields(views.findings(project.acknowledgements, project.indicators),
-                                            project.acknowledgements).get(F.AMOUNT, ())
+        page = _project_page(
+            project,
+            unit,
+            address,
+            stem,
+            folder,
+            crumbs,
+            made,
+            job.histories.get(project.doc.path.absolute(), NO_HISTORY),
+            earlier,
+        )
+        write_page(
+            job.site,
+            folder,
+            shell.page(
+                f"{project.name} - {unit.name} - {region.name} {unit.year}年",
+                folder,
+                render(page),
+                _project_description(project, unit),
+            ),
+        )
+        amount_flags = views.flagged_fields(
+            views.findings(project.acknowledgements, project.indicators), project.acknowledgements
+        ).get(F.AMOUNT, ())
         project_href = href(folder, unit_page, folder=True)
-        summary.append(SummaryRow(number, Link(project.name, project_href),
-                                  views.money(project.budget, "").strip(), project.remark,
-                                  tuple((n, f"{project_href}#finding-{n}") for n in amount_flags)))
+        summary.append(
+            SummaryRow(
+                number,
+                Link(project.name, project_href),
+                views.money(project.budget, "").strip(),
+                project.remark,
+                tuple((n, f"{project_href}#finding-{n}") for n in amount_flags),
+            )
+        )
         if page.evaluation is not None:
             evaluations.append(selfeval.summary_row(page.evaluation, Link(project.name, project_href)))
     if tables:
@@ -135,31 +167,52 @@ def build_unit(job: UnitJob) -> UnitSummary:
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
     pages[unit_links["文件"]] = unit_page
     if unit.department is not None:
-        indicator_rows = exports.indicator_rows(context, exports.DEPARTMENT_TABLE, "", unit.doc.data[
-            F.DEPARTMENT_TABLE].get(F.INDICATORS) or [], unit_links) + indicator_rows
+        indicator_rows = (
+            exports.indicator_rows(
+                context, exports.DEPARTMENT_TABLE, "", unit.doc.data[F.DEPARTMENT_TABLE].get(F.INDICATORS) or [], unit_links
+            )
+            + indicator_rows
+        )
     unit_document = exports.to_json({**context, **unit_links, "数据": unit.doc.data})
     # The projects' JSON is already written: joined in, not encoded a second time.
     unit_document = unit_document[:-2] + ',\n "项目": [' + ",".join(project_texts) + "]\n}"
     _write(job.site, address.unit_json, unit_document + "\n")
     job.scratch.joinpath(f"{job.number:06d}.projects.csv").write_text(exports.csv_text(project_rows), encoding="utf-8")
-    job.scratch.joinpath(f"{job.number:06d}.indicators.csv").write_text(exports.csv_text(indicator_rows),
-                                                                      encoding="utf-8")
+    job.scratch.joinpath(f"{job.number:06d}.indicators.csv").write_text(exports.csv_text(indicator_rows), encoding="utf-8")
     docs = [_unit_doc(unit, len(summary))] + [_project_doc(p, s, unit) for p, s in zip(unit.projects, stems, strict=True)]
-    overview = {"search": json.loads(search.stored(f"{unit_page}/", region.name, unit.year, unit.name, docs)),
-                "rows": [_list_row(p, f"{address.project_page(s)}/") for p, s in zip(unit.projects, stems, strict=True)],
-                "stats": _stats(unit)}
+    overview = {
+        "search": json.loads(search.stored(f"{unit_page}/", region.name, unit.year, unit.name, docs)),
+        "rows": [_list_row(p, f"{address.project_page(s)}/") for p, s in zip(unit.projects, stems, strict=True)],
+        "stats": _stats(unit),
+    }
     job.scratch.joinpath(f"{job.number:06d}.site.csv").write_text(  # JSON; named like the rows, cached with them
-        json.dumps(overview, ensure_ascii=False), encoding="utf-8")
+        json.dumps(overview, ensure_ascii=False), encoding="utf-8"
+    )
     further = {f"{stem}-{table}" for stem in stems for table in _further_tables(unit)}
     unit_stems = sorted({Path(name).stem for name in made} - set(stems) - further)
-    unit_context = _unit_page(unit, address, crumbs, summary, made, unit_stems,
-                              job.histories.get(unit.doc.path.absolute(), NO_HISTORY), job.years)
+    unit_context = _unit_page(
+        unit, address, crumbs, summary, made, unit_stems, job.histories.get(unit.doc.path.absolute(), NO_HISTORY), job.years
+    )
     unit_context = replace(unit_context, evaluations=tuple(evaluations))
-    write_page(job.site, unit_page, shell.page(f"{unit.name} - {region.name} {unit.year}年", unit_page,
-                                               render(unit_context), _unit_description(unit)))
+    write_page(
+        job.site,
+        unit_page,
+        shell.page(f"{unit.name} - {region.name} {unit.year}年", unit_page, render(unit_context), _unit_description(unit)),
+    )
     indicators = sum(1 for p in unit.projects for i in p.indicators if not i.is_placeholder)
-    return UnitSummary(address, region.name, job.folder.region_dir.name, unit.year, unit.name, region.money_unit,
-                       len(unit.projects), indicators, unit.project_total, pages, tables)
+    return UnitSummary(
+        address,
+        region.name,
+        job.folder.region_dir.name,
+        unit.year,
+        unit.name,
+        region.money_unit,
+        len(unit.projects),
+        indicators,
+        unit.project_total,
+        pages,
+        tables,
+    )
 
 
 def _further_tables(unit: Unit) -> list[str]:
@@ -208,42 +261,71 @@ def _stats(unit: Unit) -> dict[str, object]:
     indicators = [i for p in unit.projects for i in p.indicators if not i.is_placeholder]
     declared = unit.department.budget.get(F.BY_USE, {}).get(F.PROJECT_SPENDING) if unit.department else None
     findings = len(unit.acknowledgements) + sum(len(p.acknowledgements) for p in unit.projects)
-    return {"indicators": len(indicators), "quantified": sum(1 for i in indicators if _quantified(i)),
-            "findings": findings,
-            "declared": views.text(declared) if declared is not None and declared != unit.project_total else ""}
+    return {
+        "indicators": len(indicators),
+        "quantified": sum(1 for i in indicators if _quantified(i)),
+        "findings": findings,
+        "declared": views.text(declared) if declared is not None and declared != unit.project_total else "",
+    }
 
 
 def _list_row(project: Project, page: str) -> list[object]:
     """A project in the list of all projects: name, page, category, amount, indicators, findings."""
-    return [project.name, page, project.category or "", views.text(project.budget),
-            sum(1 for i in project.indicators if not i.is_placeholder), len(project.acknowledgements)]
+    return [
+        project.name,
+        page,
+        project.category or "",
+        views.text(project.budget),
+        sum(1 for i in project.indicators if not i.is_placeholder),
+        len(project.acknowledgements),
+    ]
 
 
 def _project_description(project: Project, unit: Unit) -> str:
     goals = "".join(project.goals)
-    return (f"{unit.name}{unit.year}年项目“{project.name}”的预算绩效目标表：项目金额 "
-            f"{views.money(project.budget, unit.region.money_unit)}，"
-            f"{sum(1 for i in project.indicators if not i.is_placeholder)} 项绩效指标。{goals[:80]}")
+    return (
+        f"{unit.name}{unit.year}年项目“{project.name}”的预算绩效目标表：项目金额 "
+        f"{views.money(project.budget, unit.region.money_unit)}，"
+        f"{sum(1 for i in project.indicators if not i.is_placeholder)} 项绩效指标。{goals[:80]}"
+    )
 
 
 def _unit_description(unit: Unit) -> str:
-    return (f"{unit.name}（{unit.region.name}）{unit.year}年预算绩效目标：{len(unit.projects)} 个项目，"
-            f"项目金额合计 {views.money(unit.project_total, unit.region.money_unit)}。")
+    return (
+        f"{unit.name}（{unit.region.name}）{unit.year}年预算绩效目标：{len(unit.projects)} 个项目，"
+        f"项目金额合计 {views.money(unit.project_total, unit.region.money_unit)}。"
+    )
 
 
 def _indicator_text(indicators: list[Indicator]) -> str:
-    return " ".join(" ".join(views.text(v) for v in (i.level2, i.name, i.value, i.unit, i.note) if v)
-                    for i in indicators if not i.is_placeholder)
+    return " ".join(
+        " ".join(views.text(v) for v in (i.level2, i.name, i.value, i.unit, i.note) if v)
+        for i in indicators
+        if not i.is_placeholder
+    )
 
 
 def _project_doc(project: Project, stem: str, unit: Unit) -> search.Doc:
     data = project.doc.data
-    body = [project.category, project.code, project.remark, views.text(data.get(F.USE_OF_FUNDS)), *project.goals,
-            views.text(data.get(F.PERIOD_GOALS)), _indicator_text(project.indicators)]
-    return search.Doc("项目", project.name, stem, context=f"{unit.name} {unit.region.name} {unit.year}年",
-                      body=" ".join(b for b in body if b),
-                      category=project.category or "", amount=views.money(project.budget, unit.region.money_unit),
-                      line=" ".join(project.goals)[:40])
+    body = [
+        project.category,
+        project.code,
+        project.remark,
+        views.text(data.get(F.USE_OF_FUNDS)),
+        *project.goals,
+        views.text(data.get(F.PERIOD_GOALS)),
+        _indicator_text(project.indicators),
+    ]
+    return search.Doc(
+        "项目",
+        project.name,
+        stem,
+        context=f"{unit.name} {unit.region.name} {unit.year}年",
+        body=" ".join(b for b in body if b),
+        category=project.category or "",
+        amount=views.money(project.budget, unit.region.money_unit),
+        line=" ".join(project.goals)[:40],
+    )
 
 
 def _unit_doc(unit: Unit, projects: int) -> search.Doc:
@@ -254,21 +336,30 @@ def _unit_doc(unit: Unit, projects: int) -> search.Doc:
         parts.append(_indicator_text(unit.department.indicators))
     if unit.narrative:
         parts.append(views.text(unit.narrative))
-    return search.Doc("单位", unit.name, "", context=f"{unit.region.name} {unit.year}年", body=" ".join(p for p in parts if p),
-                      amount=views.money(unit.project_total, unit.region.money_unit), line=f"{projects} 个项目")
+    return search.Doc(
+        "单位",
+        unit.name,
+        "",
+        context=f"{unit.region.name} {unit.year}年",
+        body=" ".join(p for p in parts if p),
+        amount=views.money(unit.project_total, unit.region.money_unit),
+        line=f"{projects} 个项目",
+    )
 
 
-def _link_back(site: Path, address: UnitAddress, stems: list[str], projects: list[Project], made: set[str],
-               unit_name: str) -> None:
+def _link_back(
+    site: Path, address: UnitAddress, stems: list[str], projects: list[Project], made: set[str], unit_name: str
+) -> None:
     """Each official table's web page links back to its project's page (the unit's tables: the unit's)."""
     names = dict(zip(stems, (p.name for p in projects), strict=True))
     for name in sorted(made):
         if not name.endswith(".html"):
             continue
-        stem = name[:-len(".html")]
+        stem = name[: -len(".html")]
         page = address.project_page(stem) if stem in names else address.page
-        official.rewrite(site.joinpath(*address.tables.parts, name), href(page, address.tables, folder=True),
-                         names.get(stem, unit_name))
+        official.rewrite(
+            site.joinpath(*address.tables.parts, name), href(page, address.tables, folder=True), names.get(stem, unit_name)
+        )
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -288,12 +379,24 @@ def _crumbs(crumbs: tuple[Link, ...], address: UnitAddress, page: PurePosixPath,
 
 
 def _table_links(address: UnitAddress, stem: str, page: PurePosixPath, made: set[str], label: str) -> list[Link]:
-    return [Link(f"{label}：{name}", href(address.tables / f"{stem}{suffix}", page), suffix != ".html")
-            for suffix, name in TABLE_FORMATS if f"{stem}{suffix}" in made]
+    return [
+        Link(f"{label}：{name}", href(address.tables / f"{stem}{suffix}", page), suffix != ".html")
+        for suffix, name in TABLE_FORMATS
+        if f"{stem}{suffix}" in made
+    ]
 
 
-def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str, folder: PurePosixPath,
-                  crumbs: tuple[Link, ...], made: set[str], history: History, earlier: Earlier | None) -> ProjectPage:
+def _project_page(
+    project: Project,
+    unit: Unit,
+    address: UnitAddress,
+    stem: str,
+    folder: PurePosixPath,
+    crumbs: tuple[Link, ...],
+    made: set[str],
+    history: History,
+    earlier: Earlier | None,
+) -> ProjectPage:
     money_unit = unit.region.money_unit
     unit_link = Link(unit.name, href(address.page, folder, folder=True))
     found = views.findings(project.acknowledgements, project.indicators)
@@ -301,23 +404,27 @@ def _project_page(project: Project, unit: Unit, address: UnitAddress, stem: str,
     downloads = _table_links(address, stem, folder, made, "官方表格")
     for table in _further_tables(unit):  # the project's 运行监控表 and 自评表, where printed
         downloads += _table_links(address, f"{stem}-{table}", folder, made, table)
-    downloads += [Link("数据：JSON", href(address.data / f"{stem}.json", folder), True),
-                  Link("绩效指标：CSV（Excel 可打开）", href(address.data / f"{stem}.csv", folder), True)]
+    downloads += [
+        Link("数据：JSON", href(address.data / f"{stem}.json", folder), True),
+        Link("绩效指标：CSV（Excel 可打开）", href(address.data / f"{stem}.csv", folder), True),
+    ]
     period = data.get(F.PERIOD_GOALS)
     last: Link | None = None
     compared: tuple[Compared, ...] = ()
     match = continued_from(project, earlier)
     if earlier is not None and match is not None:
         old = earlier.projects[match]
-        last = Link(f"{old.name}（{earlier.address.year}年）",
-                    href(earlier.address.project_page(earlier.stems[match]), folder, folder=True))
+        last = Link(
+            f"{old.name}（{earlier.address.year}年）",
+            href(earlier.address.project_page(earlier.stems[match]), folder, folder=True),
+        )
         compared = tuple(Compared(c.what, *c.cells()) for c in years.compared(old, project, money_unit))
     return ProjectPage(
-        page=Common(project.name, _crumbs(crumbs, address, folder, unit_link), unit.region.name, unit.year,
-                    foot(unit.region, history)),
+        page=Common(
+            project.name, _crumbs(crumbs, address, folder, unit_link), unit.region.name, unit.year, foot(unit.region, history)
+        ),
         unit=unit_link,
-        fields=tuple(views.header_fields(data, "project", money_unit,
-                                         views.flagged_fields(found, project.acknowledgements))),
+        fields=tuple(views.header_fields(data, "project", money_unit, views.flagged_fields(found, project.acknowledgements))),
         goals=tuple(project.goals),
         period_goals=views.lines(period) if period else (),
         table=views.indicator_table(project.indicators, F.INDICATORS, found, project.acknowledgements),
@@ -349,18 +456,24 @@ def _department(unit: Unit) -> Department | None:
             rows += [Field(f"{key}：{k}", (views.text(v),), flags.get(f"{key}.{k}", ())) for k, v in value.items()]
         else:
             rows.append(Field(key, (views.text(value),), flags.get(key, ())))
-    tasks = tuple(Task(views.text(t.get(F.TASK_NAME)), views.text(t.get(F.TASK_CONTENT))) for t in table.tasks
-                  if isinstance(t, dict))
-    return Department(tuple(views.text(d) for d in table.duties), tasks, tuple(rows),
-                      views.indicator_table(table.indicators, "部门整体绩效指标", found, unit.acknowledgements, base))
+    tasks = tuple(
+        Task(views.text(t.get(F.TASK_NAME)), views.text(t.get(F.TASK_CONTENT))) for t in table.tasks if isinstance(t, dict)
+    )
+    return Department(
+        tuple(views.text(d) for d in table.duties),
+        tasks,
+        tuple(rows),
+        views.indicator_table(table.indicators, "部门整体绩效指标", found, unit.acknowledgements, base),
+    )
 
 
 def _narrative(unit: Unit) -> tuple[Section, ...]:
     if not unit.narrative:
         return ()
     titles = _narrative_titles()
-    return tuple(Section(titles.get(key, key), views.lines(value), isinstance(value, list))
-                 for key, value in unit.narrative.items())
+    return tuple(
+        Section(titles.get(key, key), views.lines(value), isinstance(value, list)) for key, value in unit.narrative.items()
+    )
 
 
 @cache
@@ -374,8 +487,16 @@ def _narrative_titles() -> dict[str, str]:
 UNIT_TABLE_ORDER = ("部门整体", "汇总表", BOOKLET)
 
 
-def _unit_page(unit: Unit, address: UnitAddress, crumbs: tuple[Link, ...], summary: list[SummaryRow], made: set[str],
-               unit_stems: list[str], history: History, found_years: years.Years | None) -> UnitPage:
+def _unit_page(
+    unit: Unit,
+    address: UnitAddress,
+    crumbs: tuple[Link, ...],
+    summary: list[SummaryRow],
+    made: set[str],
+    unit_stems: list[str],
+    history: History,
+    found_years: years.Years | None,
+) -> UnitPage:
     page = address.page
     money_unit = unit.region.money_unit
     data = unit.doc.data
@@ -402,15 +523,18 @@ def _unit_page(unit: Unit, address: UnitAddress, crumbs: tuple[Link, ...], summa
     note = "各项目表的项目金额之和"
     if stats["declared"]:
         numbers = "、".join(str(n) for n in flags.get(f"{F.DEPARTMENT_TABLE}.{F.BUDGET}.{F.BY_USE}.{F.PROJECT_SPENDING}", ()))
-        note += (f"；部门整体表填报的项目支出为 {stats['declared']} {money_unit}，两者不一致"
-                 + (f"（见已确认问题 {numbers}）" if numbers else ""))
+        note += f"；部门整体表填报的项目支出为 {stats['declared']} {money_unit}，两者不一致" + (
+            f"（见已确认问题 {numbers}）" if numbers else ""
+        )
     other_years = tuple(
-        Link(f"{year}年", "" if year == unit.year else
-             href(UnitAddress.of(folder.region_dir, year, folder.path).page, page, folder=True))
-        for year, folder in (found_years.years if found_years else ()))
+        Link(
+            f"{year}年",
+            "" if year == unit.year else href(UnitAddress.of(folder.region_dir, year, folder.path).page, page, folder=True),
+        )
+        for year, folder in (found_years.years if found_years else ())
+    )
     return UnitPage(
-        page=Common(unit.name, _crumbs(crumbs, address, page, None), unit.region.name, unit.year,
-                    foot(unit.region, history)),
+        page=Common(unit.name, _crumbs(crumbs, address, page, None), unit.region.name, unit.year, foot(unit.region, history)),
         money_unit=money_unit,
         fields=tuple(fields),
         department=_department(unit),

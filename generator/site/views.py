@@ -24,9 +24,16 @@ from generator.render.compose import merge_spans
 # Columns of the indicator table, in the order of the official forms; optional ones appear only
 # when some row of the table fills them.
 INDICATOR_COLUMNS = (F.LEVEL3, F.OPERATOR, F.VALUE, F.MEASURE)
-OPTIONAL_COLUMNS = ((F.NOTE, "note"), (F.BASIS, "basis"), (F.WEIGHT, "weight"), (F.DIRECTION, "direction"),
-                    (F.REMARK, "remark"), (F.NATURE_OF_VALUE, "nature"), (F.MEDIUM_TERM_VALUE, "medium_value"),
-                    (F.SCORING, "scoring"))
+OPTIONAL_COLUMNS = (
+    (F.NOTE, "note"),
+    (F.BASIS, "basis"),
+    (F.WEIGHT, "weight"),
+    (F.DIRECTION, "direction"),
+    (F.REMARK, "remark"),
+    (F.NATURE_OF_VALUE, "nature"),
+    (F.MEDIUM_TERM_VALUE, "medium_value"),
+    (F.SCORING, "scoring"),
+)
 PLACEHOLDER = "/"
 # Fields shown elsewhere on a project page (or not at all: 序号 only orders the tables).
 NOT_IN_HEADER = frozenset({F.INDICATORS, F.ACKNOWLEDGED, F.CORRECTIONS, F.ORDER, F.GOALS, F.PERIOD_GOALS})
@@ -133,18 +140,20 @@ def flagged_fields(found: list[Finding], acks: list[Acknowledgement], prefix: st
     out: dict[str, list[int]] = {}
     for finding, ack in zip(found, acks, strict=True):
         if ack.field.startswith(prefix):
-            out.setdefault(ack.field[len(prefix):], []).append(finding.number)
+            out.setdefault(ack.field[len(prefix) :], []).append(finding.number)
     return {k: tuple(v) for k, v in out.items()}
 
 
 def flags_about(flags: dict[str, tuple[int, ...]], key: str) -> tuple[int, ...]:
     """The findings about field ``key`` or any of its parts."""
-    return tuple(n for path, numbers in sorted(flags.items()) for n in numbers
-                 if path == key or path.startswith((f"{key}.", f"{key}[")))
+    return tuple(
+        n for path, numbers in sorted(flags.items()) for n in numbers if path == key or path.startswith((f"{key}.", f"{key}["))
+    )
 
 
-def header_fields(data: dict[str, Any], kind: str, money_unit: str,
-                  flags: dict[str, tuple[int, ...]] | None = None) -> list[Field]:
+def header_fields(
+    data: dict[str, Any], kind: str, money_unit: str, flags: dict[str, tuple[int, ...]] | None = None
+) -> list[Field]:
     """The scalar fields of a table in schema order, labelled with their schema titles, each with the
     findings about it or any of its parts."""
     shown: list[Field] = []
@@ -188,8 +197,11 @@ def incomplete(value: dict[str, Any]) -> str:
 def _breakdown_line(item: dict[str, Any], money_unit: str) -> str:
     """A row of the budget breakdown: 保安服务费：191 万元（依据招标文件）."""
     amount = item.get(F.BREAKDOWN_AMOUNT)
-    line = f"{text(item.get(F.BREAKDOWN_ITEM))}：{plain(amount)} {money_unit}" if amount is not None \
+    line = (
+        f"{text(item.get(F.BREAKDOWN_ITEM))}：{plain(amount)} {money_unit}"
+        if amount is not None
         else text(item.get(F.BREAKDOWN_ITEM))
+    )
     basis = text(item.get(F.BREAKDOWN_BASIS))
     return f"{line}（{basis}）" if basis else line
 
@@ -235,10 +247,18 @@ def _cell_flags(columns: tuple[str, ...], about: list[tuple[int, str]]) -> tuple
     return tuple(tuple(c) for c in cells)
 
 
-def indicator_table(indicators: list[Indicator], caption: str, found: list[Finding] | None = None,
-                    acks: list[Acknowledgement] | None = None, base: str = F.INDICATORS) -> IndicatorTable:
-    optional = [(title, attr) for title, attr in OPTIONAL_COLUMNS
-                if any(getattr(i, attr) not in (None, "") for i in indicators if not i.is_placeholder)]
+def indicator_table(
+    indicators: list[Indicator],
+    caption: str,
+    found: list[Finding] | None = None,
+    acks: list[Acknowledgement] | None = None,
+    base: str = F.INDICATORS,
+) -> IndicatorTable:
+    optional = [
+        (title, attr)
+        for title, attr in OPTIONAL_COLUMNS
+        if any(getattr(i, attr) not in (None, "") for i in indicators if not i.is_placeholder)
+    ]
     rows_data = [{F.LEVEL1: i.level1, F.LEVEL2: i.level2} for i in indicators]
     spans = merge_spans(rows_data, [F.LEVEL1, F.LEVEL2])
     flagged = _rows_found(found or [], acks or [], base)
@@ -248,11 +268,23 @@ def indicator_table(indicators: list[Indicator], caption: str, found: list[Findi
         if ind.is_placeholder:
             cells: tuple[str, ...] = (PLACEHOLDER,) + ("",) * (len(INDICATOR_COLUMNS) - 1 + len(optional))
         else:
-            cells = (text(ind.name), text(ind.operator), text(ind.value), ind.unit,
-                     *(text(getattr(ind, attr)) for _, attr in optional))
-        rows.append(IndicatorRow(HeaderCell(ind.level1, spans[F.LEVEL1][n]), HeaderCell(ind.level2, spans[F.LEVEL2][n]),
-                                 cells, ind.is_placeholder, _cell_flags(columns, flagged.get(n, [])),
-                                 f"{ind.level1} · {ind.level2}"))
+            cells = (
+                text(ind.name),
+                text(ind.operator),
+                text(ind.value),
+                ind.unit,
+                *(text(getattr(ind, attr)) for _, attr in optional),
+            )
+        rows.append(
+            IndicatorRow(
+                HeaderCell(ind.level1, spans[F.LEVEL1][n]),
+                HeaderCell(ind.level2, spans[F.LEVEL2][n]),
+                cells,
+                ind.is_placeholder,
+                _cell_flags(columns, flagged.get(n, [])),
+                f"{ind.level1} · {ind.level2}",
+            )
+        )
     groups: list[list[IndicatorRow]] = []
     for row in rows:
         if row.level1.span or not groups:

@@ -72,8 +72,23 @@ def project_page(site: Path, hand: bool) -> int:
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "user.name=基准", "-c", "user.email=bench@example.org",
-                    "-c", "commit.gpgsign=false", *args], cwd=repo, check=True, capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "user.name=基准",
+            "-c",
+            "user.email=bench@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
 
 
 def edit_one_project(data: Path) -> Path:
@@ -101,8 +116,9 @@ def older(rev: str, folder: Path) -> Path:
     return folder
 
 
-def measure(count: int, hand: bool, hand_limit: float, per_unit: int = 100, before: str | None = None,
-            pdf: bool = True) -> list[Row]:
+def measure(
+    count: int, hand: bool, hand_limit: float, per_unit: int = 100, before: str | None = None, pdf: bool = True
+) -> list[Row]:
     rows: list[Row] = []
     shape = "" if per_unit == 100 else f"，每单位 {per_unit} 个"
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
@@ -116,8 +132,9 @@ def measure(count: int, hand: bool, hand_limit: float, per_unit: int = 100, befo
         git(work, "commit", "-qm", "数据")
         one = sorted(p for p in data.rglob("*.yaml") if p.name not in ("地区.yaml", "单位.yaml"))[-1]
 
-        def timed(task: str, args: list[str], repeat: int = 1, cached: bool = True,
-                  before: Callable[[], object] = lambda: None) -> Row:
+        def timed(
+            task: str, args: list[str], repeat: int = 1, cached: bool = True, before: Callable[[], object] = lambda: None
+        ) -> Row:
             """The run with the median wall time of ``repeat`` (short commands vary from run to run);
             ``cached=False`` runs without the cache; ``before`` runs before each run, untimed."""
             os.environ["JIXIAO_CACHE_DIR"] = str(cache) if cached else "off"
@@ -178,36 +195,50 @@ def measure(count: int, hand: bool, hand_limit: float, per_unit: int = 100, befo
             # lower bound of the whole, and its pages so far are whole pages (their size does not depend
             # on how many were written). Its search index is written last, so there is none to measure.
             site_size = size_of(hand_site) if hand_site.is_dir() else 0
-            rows.append(Row("mkdocs 手写网站（对照）", count, wall, cpu, peak, site_size,
-                            project_page(hand_site, True) if hand_site.is_dir() else 0,
-                            first_search_bytes(hand_site, "mkdocs") if finished else None, finished))
+            rows.append(
+                Row(
+                    "mkdocs 手写网站（对照）",
+                    count,
+                    wall,
+                    cpu,
+                    peak,
+                    site_size,
+                    project_page(hand_site, True) if hand_site.is_dir() else 0,
+                    first_search_bytes(hand_site, "mkdocs") if finished else None,
+                    finished,
+                )
+            )
     for row in rows:
         row.shape = shape
     return rows
 
 
 def table(rows: list[Row], hand_limit: float) -> None:
-    print(f"{'任务':<26}{'项目':>7}{'用时 s':>9}{'CPU s':>9}{'峰值内存 MB':>12}{'网站 MB':>9}{'项目页 KB':>10}"
-          f"{'首次搜索 KB':>12}")
+    print(
+        f"{'任务':<26}{'项目':>7}{'用时 s':>9}{'CPU s':>9}{'峰值内存 MB':>12}{'网站 MB':>9}{'项目页 KB':>10}{'首次搜索 KB':>12}"
+    )
     for r in rows:
         site = f"{r.site / 2**20:>9.0f}" if r.site else f"{'':>9}"
         page = f"{r.page / 1024:>10.1f}" if r.page else f"{'':>10}"
         search = f"{r.search / 1024:>12.0f}" if r.search else f"{'':>12}"
         flag = "" if r.finished else f"  （{hand_limit:.0f} s 内未完成，已停止；网站大小是停止时已写出的部分）"
-        print(f"{r.task + r.shape:<26}{r.projects:>7}{r.wall:>9.2f}{r.cpu:>9.1f}{r.peak / 2**20:>12.0f}"
-              f"{site}{page}{search}{flag}")
+        print(
+            f"{r.task + r.shape:<26}{r.projects:>7}{r.wall:>9.2f}{r.cpu:>9.1f}{r.peak / 2**20:>12.0f}{site}{page}{search}{flag}"
+        )
 
 
 def ratios(rows: list[Row]) -> None:
     by = {(r.task, r.projects, r.shape): r for r in rows}
     for count, shape in sorted({(r.projects, r.shape) for r in rows}):
-        hand, site, full, default = (by.get((t, count, shape)) for t in (
-            "mkdocs 手写网站（对照）", "build --no-tables（首次）", "build（首次）", "build（默认，首次）"))
+        hand, site, full, default = (
+            by.get((t, count, shape))
+            for t in ("mkdocs 手写网站（对照）", "build --no-tables（首次）", "build（首次）", "build（默认，首次）")
+        )
         if hand is None or site is None or not site.site:
             continue
         # A stopped by-hand build gives lower bounds: it would have taken longer and written more.
         least = "" if hand.finished else "至少"
-        line = (f"{count} 个项目{shape}：网站比手写{least}快 {hand.wall / site.wall:.1f} 倍（CPU {hand.cpu / site.cpu:.1f} 倍）")
+        line = f"{count} 个项目{shape}：网站比手写{least}快 {hand.wall / site.wall:.1f} 倍（CPU {hand.cpu / site.cpu:.1f} 倍）"
         if hand.site:
             line += f"，{least}小 {hand.site / site.site:.1f} 倍"
         if hand.finished:  # one mkdocs process against jixiao's workers: jixiao uses more memory
@@ -224,8 +255,13 @@ def main() -> None:
     parser.add_argument("--projects", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--no-hand", action="store_true", help="skip the by-hand mkdocs site")
     parser.add_argument("--hand-limit", type=float, default=1800, help="seconds before the by-hand build is given up")
-    parser.add_argument("--per-unit", type=int, nargs="+", default=[100],
-                        help="projects per unit, one run per shape (100: fewer large units; 5: many small ones)")
+    parser.add_argument(
+        "--per-unit",
+        type=int,
+        nargs="+",
+        default=[100],
+        help="projects per unit, one run per shape (100: fewer large units; 5: many small ones)",
+    )
     parser.add_argument("--before", metavar="REV", help="also run the default build by jixiao at REV (a commit)")
     parser.add_argument("--no-default", action="store_true", help="skip the default build (with PDF)")
     options = parser.parse_args()
@@ -234,8 +270,7 @@ def main() -> None:
     rows: list[Row] = []
     for count in options.projects:
         for per_unit in options.per_unit:
-            part = measure(count, not options.no_hand, options.hand_limit, per_unit, options.before,
-                           not options.no_default)
+            part = measure(count, not options.no_hand, options.hand_limit, per_unit, options.before, not options.no_default)
             table(part, options.hand_limit)
             rows += part
             print(flush=True)

@@ -29,8 +29,9 @@ PROJECTS_PER_UNIT = 100
 
 
 def build_tree(target: Path, projects: int) -> Path:
-    samples = sorted(p for p in (ROOT / "data" / "株洲市渌口区").rglob("*.yaml") if p.name != "单位.yaml"
-                     and p.name != "地区.yaml")
+    samples = sorted(
+        p for p in (ROOT / "data" / "株洲市渌口区").rglob("*.yaml") if p.name != "单位.yaml" and p.name != "地区.yaml"
+    )
     shutil.copytree(ROOT / "schema", target / "schema")
     region = target / "data" / "基准测试区"
     region.mkdir(parents=True)
@@ -39,8 +40,7 @@ def build_tree(target: Path, projects: int) -> Path:
         unit = region / "2026" / f"单位{n // PROJECTS_PER_UNIT:04d}"
         if not unit.exists():
             unit.mkdir(parents=True)
-            (unit / "单位.yaml").write_text(f"单位名称: 基准测试单位{n // PROJECTS_PER_UNIT:04d}\n",
-                                           encoding="utf-8")
+            (unit / "单位.yaml").write_text(f"单位名称: 基准测试单位{n // PROJECTS_PER_UNIT:04d}\n", encoding="utf-8")
         text = samples[n % len(samples)].read_text(encoding="utf-8")
         text = re.sub(r"^项目名称: (.*)$", rf"项目名称: \g<1>{n:05d}", text, count=1, flags=re.M)
         (unit / f"项目{n:05d}.yaml").write_text(text, encoding="utf-8")

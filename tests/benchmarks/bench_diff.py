@@ -24,8 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_check import build_tree  # a script beside this one, not a package
 from bench_site import compiled
 
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "基准", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-           "GIT_COMMITTER_NAME": "基准", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "基准",
+    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+    "GIT_COMMITTER_NAME": "基准",
+    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+}
 
 
 def git(work: Path, *args: str) -> None:
@@ -67,8 +72,7 @@ def main() -> None:
         git(work, "init", "-q", "-b", "main")
         git(work, "add", "-A")
         git(work, "commit", "-qm", "数据")
-        print(f"仓库：{options.projects} 个项目，生成并提交用时 {time.perf_counter() - start:.1f} s；"
-              f"CPU {os.cpu_count()} 核")
+        print(f"仓库：{options.projects} 个项目，生成并提交用时 {time.perf_counter() - start:.1f} s；CPU {os.cpu_count()} 核")
         change_one_project(region)
         rows = []
         wall, output = timed(jixiao, work)

@@ -74,7 +74,7 @@ def generated_queries(data: Path, count: int, seed: int = 0) -> list[search_suit
     while len(out) < count:
         _page, name, unit = rng.choice(projects)
         start = rng.randrange(max(1, len(name) - 2))
-        part, head = name[start:start + 3], name[:4]
+        part, head = name[start : start + 3], name[:4]
         out.append(search_suite.Query(name, tuple(p for p, n, _ in pages if n == name)))
         out.append(search_suite.Query(part, tuple(p for p, n, _ in pages if part in n)))
         out.append(search_suite.Query(f"{unit} {head}", tuple(p for p, n, u in projects if u == unit and head in n)))
@@ -107,11 +107,13 @@ def main() -> None:
     print(f"top-{search_suite.TOP}: {len(queries) - len(failed)}/{len(queries)} queries found their page")
     for text, results in failed.items():
         print(f"  missed {text!r}: {results}")
-    firsts = [first_search(args.site, q.text) for q in queries[:args.first]]
+    firsts = [first_search(args.site, q.text) for q in queries[: args.first]]
     sizes, times = [f["bytes"] for f in firsts], [f["ms"] for f in firsts]
-    print(f"first search: {statistics.median(sizes) / 1000:.1f} KB median, {max(sizes) / 1000:.1f} KB at most; "
-          f"{statistics.median(times):.0f} ms median, {max(times):.0f} ms at most after the page's load event "
-          f"({len(firsts)} queries, {max(f['files'] for f in firsts)} files at most)")
+    print(
+        f"first search: {statistics.median(sizes) / 1000:.1f} KB median, {max(sizes) / 1000:.1f} KB at most; "
+        f"{statistics.median(times):.0f} ms median, {max(times):.0f} ms at most after the page's load event "
+        f"({len(firsts)} queries, {max(f['files'] for f in firsts)} files at most)"
+    )
 
 
 if __name__ == "__main__":

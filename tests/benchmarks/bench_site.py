@@ -70,8 +70,9 @@ def run(command: list[str], cwd: Path, limit: float | None = None) -> tuple[floa
     divided by the cores, they are the wall time on an otherwise idle machine, at best."""
     cpu = cpu_seconds()
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    )
     peak = 0
     done = threading.Event()
 
@@ -125,14 +126,30 @@ def by_hand_docs(data: Path, docs: Path) -> None:
                 continue
             project = load(project_file).data  # type: ignore[union-attr]
             lines.append(f"| [{project['项目名称']}]({project_file.stem}.md) | {text(project.get('项目金额'))} |")
-            page = [f"# {project['项目名称']}", "", f"- 项目金额：{text(project.get('项目金额'))} 万元",
-                    f"- 项目类别：{text(project.get('项目类别'))}", f"- 实施期：{text(project.get('实施期'))}", "",
-                    "## 本年度绩效目标", "", text(project.get("本年度绩效目标")), "", "## 绩效指标", "",
-                    "| 一级指标 | 二级指标 | 三级指标 | 指标值类型 | 指标值 | 度量单位 |",
-                    "| --- | --- | --- | --- | --- | --- |"]
+            page = [
+                f"# {project['项目名称']}",
+                "",
+                f"- 项目金额：{text(project.get('项目金额'))} 万元",
+                f"- 项目类别：{text(project.get('项目类别'))}",
+                f"- 实施期：{text(project.get('实施期'))}",
+                "",
+                "## 本年度绩效目标",
+                "",
+                text(project.get("本年度绩效目标")),
+                "",
+                "## 绩效指标",
+                "",
+                "| 一级指标 | 二级指标 | 三级指标 | 指标值类型 | 指标值 | 度量单位 |",
+                "| --- | --- | --- | --- | --- | --- |",
+            ]
             for row in project.get("绩效指标") or []:
-                page.append("| " + " | ".join(text(row.get(k)) for k in ("一级指标", "二级指标", "三级指标", "指标值类型",
-                                                                         "指标值", "度量单位")) + " |")
+                page.append(
+                    "| "
+                    + " | ".join(
+                        text(row.get(k)) for k in ("一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "度量单位")
+                    )
+                    + " |"
+                )
             (folder / f"{project_file.stem}.md").write_text("\n".join(page) + "\n", encoding="utf-8")
         (folder / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

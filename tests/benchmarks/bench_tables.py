@@ -49,8 +49,10 @@ def main() -> None:
         files = sum(1 for p in (work / "site" / "tables").rglob("*") if p.is_file())
         size = sum(p.stat().st_size for p in (work / "site" / "tables").rglob("*") if p.is_file()) // 2**20
         print(result.stdout.strip().splitlines()[1])
-        print(f"项目 {options.projects} 个，文件 {files} 个（{size} MB）；CPU {os.cpu_count()} 核，"
-              f"并行 {options.jobs or os.cpu_count()}；PDF {'是' if options.pdf else '否'}")
+        print(
+            f"项目 {options.projects} 个，文件 {files} 个（{size} MB）；CPU {os.cpu_count()} 核，"
+            f"并行 {options.jobs or os.cpu_count()}；PDF {'是' if options.pdf else '否'}"
+        )
         print(f"用时 {wall:.1f} s，峰值内存（最大的单个进程）{peak} MB")
 
 

@@ -37,8 +37,12 @@ def main() -> None:
 
         data = make_dataset(Path(tmp) / "repo", options.projects, per_unit=options.projects)
         unit_file = sorted(data.rglob("单位.yaml"))[0]
-        folder = UnitFolder(unit_file.parent, unit_file.parents[2], int(unit_file.parent.parent.name),
-                            sorted(p for p in unit_file.parent.glob("*.yaml") if p.name != "单位.yaml"))
+        folder = UnitFolder(
+            unit_file.parent,
+            unit_file.parents[2],
+            int(unit_file.parent.parent.name),
+            sorted(p for p in unit_file.parent.glob("*.yaml") if p.name != "单位.yaml"),
+        )
 
         def once(name: str) -> float:
             unit = load_unit(folder)
@@ -55,8 +59,10 @@ def main() -> None:
             path.write_text(text, encoding="utf-8")
             edited.append(once(f"edit{n}"))
         print(f"jixiao：{Path(generator.__file__).parent}")
-        print(f"一个单位 {len(folder.project_files)} 个项目的官方表格（CPU 秒）：首次 {cold:.2f}，"
-              f"未改动 {same:.2f}，改一个项目后 {statistics.median(edited):.2f}")
+        print(
+            f"一个单位 {len(folder.project_files)} 个项目的官方表格（CPU 秒）：首次 {cold:.2f}，"
+            f"未改动 {same:.2f}，改一个项目后 {statistics.median(edited):.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -104,54 +104,119 @@ PERCENT_UNITS = frozenset({"%", "百分比"})
 COUNT_UNITS = frozenset({"人", "个", "次", "场", "本", "条", "户", "项", "家", "所", "期", "人次"})
 DURATION_UNITS = frozenset({"年", "月", "个月", "天", "日"})
 UNIT_SPELLINGS = {"万": "万元", "％": "%"}
-RATE_WORDS = ("合规率", "到位率", "完成率", "覆盖率", "达标率", "及时率", "准确率", "使用率", "执行率",
-              "知晓率", "参与率")
+RATE_WORDS = ("合规率", "到位率", "完成率", "覆盖率", "达标率", "及时率", "准确率", "使用率", "执行率", "知晓率", "参与率")
 STANDARD_BASES = ("计划标准", "行业标准", "历史标准", "其他标准")
 # The samples' 确定依据 are data sources or local words; each is mapped to the standard it stands for.
-BASIS_MAP = {"预算指标": "计划标准", "市级标准": "计划标准", "相关文件要求": "计划标准",
-             "部内标准": "其他标准", "部内指标": "其他标准", "问卷调查": "历史标准"}
+BASIS_MAP = {
+    "预算指标": "计划标准",
+    "市级标准": "计划标准",
+    "相关文件要求": "计划标准",
+    "部内标准": "其他标准",
+    "部内指标": "其他标准",
+    "问卷调查": "历史标准",
+}
 DURATION_TEXT = re.compile(r"^[≥≤<>=]?\s*(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*个?(?:年|月|天|日)(?:内|以内)?$")
 VAGUE_TEXT = re.compile(r"(?<!\d)年(?:底前|内)|^(?:及时|按时|按期)(?:完成|开展|发放|到位|拨付)?$")
 MONTH_DEADLINE = re.compile(f"^{YEAR_MARK}年(\\d{{1,2}})月底前$")
 
 # --- small built-in lists: names the four sample files cannot supply in quantity -----------------------
 SIBLING_REGIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "湖南": (("株洲市荷塘区", "430202"), ("株洲市芦淞区", "430203"), ("株洲市石峰区", "430204"),
-           ("株洲市天元区", "430211"), ("长沙市芙蓉区", "430102"), ("长沙市天心区", "430103"),
-           ("长沙市岳麓区", "430104"), ("长沙市开福区", "430105"), ("长沙市雨花区", "430111"),
-           ("长沙市望城区", "430112"), ("湘潭市雨湖区", "430302"), ("湘潭市岳塘区", "430304")),
-    "河北": (("唐山市路北区", "130203"), ("唐山市古冶区", "130204"), ("唐山市开平区", "130205"),
-           ("唐山市丰南区", "130207"), ("唐山市丰润区", "130208"), ("唐山市曹妃甸区", "130209"),
-           ("石家庄市长安区", "130102"), ("石家庄市桥西区", "130104"), ("石家庄市新华区", "130105"),
-           ("石家庄市裕华区", "130108"), ("石家庄市藁城区", "130109"), ("石家庄市鹿泉区", "130110")),
+    "湖南": (
+        ("株洲市荷塘区", "430202"),
+        ("株洲市芦淞区", "430203"),
+        ("株洲市石峰区", "430204"),
+        ("株洲市天元区", "430211"),
+        ("长沙市芙蓉区", "430102"),
+        ("长沙市天心区", "430103"),
+        ("长沙市岳麓区", "430104"),
+        ("长沙市开福区", "430105"),
+        ("长沙市雨花区", "430111"),
+        ("长沙市望城区", "430112"),
+        ("湘潭市雨湖区", "430302"),
+        ("湘潭市岳塘区", "430304"),
+    ),
+    "河北": (
+        ("唐山市路北区", "130203"),
+        ("唐山市古冶区", "130204"),
+        ("唐山市开平区", "130205"),
+        ("唐山市丰南区", "130207"),
+        ("唐山市丰润区", "130208"),
+        ("唐山市曹妃甸区", "130209"),
+        ("石家庄市长安区", "130102"),
+        ("石家庄市桥西区", "130104"),
+        ("石家庄市新华区", "130105"),
+        ("石家庄市裕华区", "130108"),
+        ("石家庄市藁城区", "130109"),
+        ("石家庄市鹿泉区", "130110"),
+    ),
 }
 # (department after the place name, is a party office: its full name starts with 中共)
 DEPARTMENTS: tuple[tuple[str, bool], ...] = (
-    ("委办公室", True), ("委组织部", True), ("委宣传部", True), ("委统战部", True), ("委政法委员会", True),
-    ("委社会工作部", True), ("委机构编制委员会办公室", True), ("人民政府办公室", False),
-    ("发展和改革局", False), ("教育局", False), ("科学技术和工业信息化局", False), ("民政局", False),
-    ("司法局", False), ("财政局", False), ("人力资源和社会保障局", False), ("自然资源局", False),
-    ("住房和城乡建设局", False), ("交通运输局", False), ("水利局", False), ("农业农村局", False),
-    ("商务局", False), ("文化旅游广电体育局", False), ("卫生健康局", False), ("退役军人事务局", False),
-    ("应急管理局", False), ("审计局", False), ("市场监督管理局", False), ("统计局", False),
-    ("医疗保障局", False), ("城市管理和综合执法局", False), ("信访局", False), ("机关事务服务中心", False),
+    ("委办公室", True),
+    ("委组织部", True),
+    ("委宣传部", True),
+    ("委统战部", True),
+    ("委政法委员会", True),
+    ("委社会工作部", True),
+    ("委机构编制委员会办公室", True),
+    ("人民政府办公室", False),
+    ("发展和改革局", False),
+    ("教育局", False),
+    ("科学技术和工业信息化局", False),
+    ("民政局", False),
+    ("司法局", False),
+    ("财政局", False),
+    ("人力资源和社会保障局", False),
+    ("自然资源局", False),
+    ("住房和城乡建设局", False),
+    ("交通运输局", False),
+    ("水利局", False),
+    ("农业农村局", False),
+    ("商务局", False),
+    ("文化旅游广电体育局", False),
+    ("卫生健康局", False),
+    ("退役军人事务局", False),
+    ("应急管理局", False),
+    ("审计局", False),
+    ("市场监督管理局", False),
+    ("统计局", False),
+    ("医疗保障局", False),
+    ("城市管理和综合执法局", False),
+    ("信访局", False),
+    ("机关事务服务中心", False),
 )
 # Endings that name the kind of a project; what precedes one is the project's topic.
-NAME_KINDS = ("专项业务费", "工作经费", "补贴经费", "薪酬经费", "保险补贴", "业务费", "经费", "专项", "资金",
-              "补贴", "津贴", "保险", "建设", "培训", "工作", "活动")
+NAME_KINDS = (
+    "专项业务费",
+    "工作经费",
+    "补贴经费",
+    "薪酬经费",
+    "保险补贴",
+    "业务费",
+    "经费",
+    "专项",
+    "资金",
+    "补贴",
+    "津贴",
+    "保险",
+    "建设",
+    "培训",
+    "工作",
+    "活动",
+)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华红玲辉建国文斌宇浩凯佳琳欣怡晨"
 CHECK_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CN_DIGITS = "零一二三四五六七八九"
 
 # Department cost rows used when the samples have none: (name, explanation).
-DEPARTMENT_COSTS = (("人员经费支出", "足额发放人员经费"), ("公用经费支出", "保障部门正常运转"),
-                    ("项目经费支出", "完成既定目标"))
+DEPARTMENT_COSTS = (("人员经费支出", "足额发放人员经费"), ("公用经费支出", "保障部门正常运转"), ("项目经费支出", "完成既定目标"))
 
 
 # ======================================================================================================
 # Reading the samples
 # ======================================================================================================
+
 
 @dataclass
 class Slot:
@@ -490,10 +555,17 @@ def quote(text: str) -> str:
         return done
     probe = text.replace(YEAR_MARK, "2000").replace(REGION_MARK, "某市某区").replace(SHORT_MARK, "某区")
     done = text
-    if (not probe or _RESOLVED.match(probe) or probe[0] in _QUOTED_START
-            or (probe[0] in "-?:" and (len(probe) == 1 or probe[1] == " "))
-            or ": " in probe or " #" in probe or probe.endswith(":") or probe != probe.strip()
-            or any(ch in probe for ch in "\n\t\r")):
+    if (
+        not probe
+        or _RESOLVED.match(probe)
+        or probe[0] in _QUOTED_START
+        or (probe[0] in "-?:" and (len(probe) == 1 or probe[1] == " "))
+        or ": " in probe
+        or " #" in probe
+        or probe.endswith(":")
+        or probe != probe.strip()
+        or any(ch in probe for ch in "\n\t\r")
+    ):
         escaped = text.replace("\\", "\\\\").replace('"', '\\"')
         done = f'"{escaped}"' if "'" in text else f"'{text}'"
     if len(_QUOTED) < 200_000:
@@ -540,7 +612,7 @@ def _emit_list(items: list[Node], indent: int, out: list[str]) -> None:
         if isinstance(item, dict):
             start = len(out)
             _emit_map(item, indent + 2, out)
-            out[start] = f"{pad}- {out[start][indent + 2:]}"
+            out[start] = f"{pad}- {out[start][indent + 2 :]}"
         elif isinstance(item, list):
             raise TypeError("lists of lists do not occur in the data model")
         else:
@@ -562,6 +634,7 @@ def _write(path: Path, text: str) -> None:
 # ======================================================================================================
 # Generating
 # ======================================================================================================
+
 
 @dataclass
 class RegionPlan:
@@ -586,7 +659,7 @@ def plan_tree(layouts: Sequence[Layout], projects: int, per_unit: int) -> list[R
     sizes = [projects // units + (1 if i < projects % units else 0) for i in range(units)]
     plans: list[RegionPlan] = []
     for index, lay in enumerate(layouts):
-        own = sizes[index::len(layouts)]
+        own = sizes[index :: len(layouts)]
         if not own:
             continue
         codes: dict[str, str] = {}
@@ -595,7 +668,7 @@ def plan_tree(layouts: Sequence[Layout], projects: int, per_unit: int) -> list[R
         names = list(codes.items())
         count = min(len(names), math.ceil(len(own) / UNITS_PER_REGION))
         for r in range(count):
-            part = own[r * len(own) // count:(r + 1) * len(own) // count]
+            part = own[r * len(own) // count : (r + 1) * len(own) // count]
             plans.append(RegionPlan(lay, names[r][0], names[r][1], part))
     return plans
 
@@ -632,8 +705,7 @@ def person(rng: random.Random, lay: Layout) -> str:
 class ProjectMaker:
     """The projects of one unit."""
 
-    def __init__(self, lay: Layout, region: RegionPlan, dept_no: int, names: ProjectNames,
-                 rng: random.Random) -> None:
+    def __init__(self, lay: Layout, region: RegionPlan, dept_no: int, names: ProjectNames, rng: random.Random) -> None:
         self.lay, self.region, self.dept_no, self.words, self.rng = lay, region, dept_no, names, rng
         self.names: set[str] = {"单位", "地区"}
 
@@ -713,8 +785,7 @@ class ProjectMaker:
             if slot.count == 0:
                 rows.append({"一级指标": slot.level1, "二级指标": slot.level2})
             elif slot.pair == lay.cost_pair:
-                rows.extend(cost_rows(lay, rng, lay.cost_rows, split_amount(rng, budget, rng.choice((1, 1, 1, 2))),
-                                      used))
+                rows.extend(cost_rows(lay, rng, lay.cost_rows, split_amount(rng, budget, rng.choice((1, 1, 1, 2))), used))
             else:
                 picked = pick_rows(rng, lay.rows.get(slot.pair, []), slot.count, used)
                 if picked:
@@ -758,8 +829,11 @@ def adjust_shape(shape: list[Slot], lay: Layout, rng: random.Random, required: b
         after = [i for i, s in enumerate(slots) if s.level1 == pair[0]]
         position = after[-1] + 1 if after else len(slots)
         if not after:  # a new 一级指标 block goes where the framework's order puts it
-            later = [i for i, s in enumerate(slots)
-                     if s.level1 in LEVEL1_ORDER and LEVEL1_ORDER.index(s.level1) > LEVEL1_ORDER.index(pair[0])]
+            later = [
+                i
+                for i, s in enumerate(slots)
+                if s.level1 in LEVEL1_ORDER and LEVEL1_ORDER.index(s.level1) > LEVEL1_ORDER.index(pair[0])
+            ]
             position = later[0] if later else len(slots)
         slots.insert(position, Slot(pair[0], pair[1], 1))
     return slots
@@ -775,8 +849,7 @@ def pick_rows(rng: random.Random, pool: Sequence[Named], count: int, used: set[s
     return [row for _, row in picked]
 
 
-def cost_rows(lay: Layout, rng: random.Random, pool: Sequence[Named], amounts: Sequence[Decimal],
-              used: set[str]) -> list[Node]:
+def cost_rows(lay: Layout, rng: random.Random, pool: Sequence[Named], amounts: Sequence[Decimal], used: set[str]) -> list[Node]:
     """Economic cost rows whose amounts are exactly ``amounts`` (so they add up to the project amount)."""
     picked = pick_rows(rng, pool, len(amounts), used, ordered=True)
     if len(picked) < len(amounts):  # not enough distinct names: one row for the whole amount
@@ -872,8 +945,10 @@ class UnitMaker:
         project_rows = [named for named in costs if "项目" in named[0]][:1]
         basic_rows = [named for named in costs if named not in project_rows][:2]
         used: set[str] = set()
-        cost_nodes = [*cost_rows(lay, rng, basic_rows, split_amount(rng, basic, len(basic_rows)), used),
-                      *cost_rows(lay, rng, project_rows, [project_total], used)]
+        cost_nodes = [
+            *cost_rows(lay, rng, basic_rows, split_amount(rng, basic, len(basic_rows)), used),
+            *cost_rows(lay, rng, project_rows, [project_total], used),
+        ]
         shape = adjust_shape(rng.choice(lay.department_shapes), lay, rng, required=False)
         rows: list[Node] = []
         if not any(slot.pair == lay.cost_pair for slot in shape):
@@ -895,8 +970,20 @@ class UnitMaker:
         level1, level2 = self.lay.cost_pair
         for name, note in DEPARTMENT_COSTS:
             if all(name != key for key, _ in rows):
-                rows.append((name, {"一级指标": level1, "二级指标": level2, "三级指标": name, "指标值类型": "≤",
-                                    "指标值": 0, "度量单位": self.lay.money_unit, "指标说明": note}))
+                rows.append(
+                    (
+                        name,
+                        {
+                            "一级指标": level1,
+                            "二级指标": level2,
+                            "三级指标": name,
+                            "指标值类型": "≤",
+                            "指标值": 0,
+                            "度量单位": self.lay.money_unit,
+                            "指标说明": note,
+                        },
+                    )
+                )
         return rows
 
     def narrative(self, projects: Sequence[dict[str, Node]]) -> dict[str, Node]:
@@ -931,7 +1018,7 @@ def _departments(rng: random.Random, lay: Layout, count: int) -> list[tuple[str,
     round_no = 1
     while len(out) < count:
         round_no += 1
-        out.extend((f"{suffix}（{chinese_number(round_no)}）", party) for suffix, party in pool[:count - len(out)])
+        out.extend((f"{suffix}（{chinese_number(round_no)}）", party) for suffix, party in pool[: count - len(out)])
     return out
 
 
@@ -990,8 +1077,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     regions = [p for p in data.iterdir() if p.is_dir()]
     units = sum(1 for r in regions for y in r.iterdir() if y.is_dir() for _ in y.iterdir())
-    print(f"已生成 {options.projects} 个项目、{units} 个单位、{len(regions)} 个地区到 {data}"
-          f"（种子 {options.seed}），用时 {time.perf_counter() - start:.1f} 秒")
+    print(
+        f"已生成 {options.projects} 个项目、{units} 个单位、{len(regions)} 个地区到 {data}"
+        f"（种子 {options.seed}），用时 {time.perf_counter() - start:.1f} 秒"
+    )
     return 0
 
 

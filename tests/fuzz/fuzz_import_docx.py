@@ -64,4 +64,3 @@ def office_seeds(suffix: str, writer_name: str) -> Iterator[tuple[str, bytes]]:
 def seeds() -> Iterator[tuple[str, bytes]]:
     yield from office_seeds(".docx", "write_docx")
     yield "document.xml", TEMPLATE[PART]
-

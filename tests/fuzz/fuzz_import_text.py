@@ -28,4 +28,3 @@ def seeds() -> Iterator[tuple[str, bytes]]:
 
     yield "header.txt", (HEADER + "\n".join(GOOD_ROWS) + "\n").encode("utf-8")
     yield "header-gbk.txt", (HEADER + "\n".join(GOOD_ROWS) + "\n").encode("gb18030")
-

@@ -41,4 +41,3 @@ def test_one_input(data: bytes) -> None:
 def seeds() -> Iterator[tuple[str, bytes]]:
     yield from office_seeds(".xlsx", "write_xlsx")
     yield "sheet1.xml", TEMPLATE[PART]
-

@@ -26,9 +26,11 @@ from generator.diagnostics import Diagnostic
 
 load_rules()
 NAMES = ("地区.yaml", "单位.yaml", "项目.yaml")
-REGIONS = [Region.from_doc(doc) for doc in (load(DATA / "株洲市渌口区" / "地区.yaml"),
-                                            load(DATA / "唐山市路南区" / "地区.yaml"))
-           if isinstance(doc, Document)]
+REGIONS = [
+    Region.from_doc(doc)
+    for doc in (load(DATA / "株洲市渌口区" / "地区.yaml"), load(DATA / "唐山市路南区" / "地区.yaml"))
+    if isinstance(doc, Document)
+]
 PATH = Path("data") / "某区" / "2026" / "某局"
 
 
@@ -99,4 +101,3 @@ def seeds() -> Iterator[tuple[str, bytes]]:
     yield "nesting_rows", b"\x02" + ("项目名称: 'x & y'\n绩效指标:\n" + rows).encode()
     yield "nesting_limit", b"\x02" + ("项目名称: 'R*D'\n绩效指标:\n  - " + "[" * 62 + "x" + "]" * 62 + "\n").encode()
     yield "nesting_text", b"\x02" + ("项目名称: '" + "[" * 300 + "'\n说明: |\n" + " " * 300 + "甲\n").encode()
-

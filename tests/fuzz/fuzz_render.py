@@ -68,8 +68,7 @@ def strings(value: Any) -> Iterator[str]:
             yield from strings(item)
 
 
-def render(which: int, unit_doc: Document, project_docs: list[Document],
-           office: bool = True) -> list[tuple[str, bytes, bytes]]:
+def render(which: int, unit_doc: Document, project_docs: list[Document], office: bool = True) -> list[tuple[str, bytes, bytes]]:
     """(page, Word, Excel) for each table of the unit, and the booklet (page, Word); HTML only without ``office``."""
     region = REGIONS[which]
     unit = Unit.from_doc(unit_doc, 2026, region)
@@ -77,8 +76,10 @@ def render(which: int, unit_doc: Document, project_docs: list[Document],
     layout = load_layout(region.layout)
     composed = compose_unit(layout, unit)
     forms = composed.forms
-    out = [(table_page(layout, form), docx_bytes([form], form.title) if office else b"",
-            xlsx_bytes(form) if office else b"") for form in forms]
+    out = [
+        (table_page(layout, form), docx_bytes([form], form.title) if office else b"", xlsx_bytes(form) if office else b"")
+        for form in forms
+    ]
     if forms:
         out.append((booklet_page(layout, composed.booklet), booklet_bytes(composed.booklet) if office else b"", b""))
     return out
@@ -137,4 +138,3 @@ def seeds() -> Iterator[tuple[str, bytes]]:
     for name, raw in seed_files(DATA.parent / "tests" / "examples" / "valid", "*.yaml"):
         if not name.endswith("地区.yaml"):
             yield f"example-{name}", bytes([int("唐山" in name) | (2 if name.endswith("单位.yaml") else 0)]) + raw
-

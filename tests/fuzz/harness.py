@@ -139,8 +139,10 @@ def zip_of(parts: Iterable[tuple[str, bytes]]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for name, content in parts:
-            if name.split("\0")[0].replace("\\", "/").strip("/").strip() \
-                    and len(name.encode("utf-8", "surrogateescape")) <= ZIP_NAME_LIMIT:
+            if (
+                name.split("\0")[0].replace("\\", "/").strip("/").strip()
+                and len(name.encode("utf-8", "surrogateescape")) <= ZIP_NAME_LIMIT
+            ):
                 archive.writestr(name, content)
     return out.getvalue()
 
@@ -151,7 +153,7 @@ def zip_from_input(data: bytes, template: dict[str, bytes], part: str) -> bytes:
         return data
     if data.startswith(PARTS):
         found: dict[str, bytes] = {}
-        for chunk in data[len(PARTS):].split(SEPARATOR):
+        for chunk in data[len(PARTS) :].split(SEPARATOR):
             name, _, content = chunk.partition(b"\n")
             text = name.decode("utf-8", "replace").strip()
             if text and text not in found:

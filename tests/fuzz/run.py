@@ -53,9 +53,11 @@ class Result:
 
     def line(self) -> str:
         problems = ", ".join(p.name for p in self.artifacts) or "none"
-        return (f"{self.harness:18} {self.seconds:6.0f} s  {self.executions:9d} execs  {self.per_second:6d} exec/s  "
-                f"cov: {self.coverage:5d} (half-way {self.coverage_at_half:5d})  ft: {self.features:6d}  "
-                f"corpus: {self.corpus:5d}  rss: {self.rss_mb:5d} MB  problems: {problems}")
+        return (
+            f"{self.harness:18} {self.seconds:6.0f} s  {self.executions:9d} execs  {self.per_second:6d} exec/s  "
+            f"cov: {self.coverage:5d} (half-way {self.coverage_at_half:5d})  ft: {self.features:6d}  "
+            f"corpus: {self.corpus:5d}  rss: {self.rss_mb:5d} MB  problems: {problems}"
+        )
 
 
 def write_seeds(harness: str, folder: Path) -> None:
@@ -78,8 +80,38 @@ def dictionary(path: Path) -> Path:
     from generator.data.schemas import common_defs, load_schema
     from generator.importers import vocabulary
 
-    words: set[str] = {":", ": ", "- ", "\t", "\n", "'", '"', "[", "]", "{", "}", "#", "|", ">", "&a", "*a", "!!",
-                       "<p>", "</p>", "<", "&", "=", "+", "-", "@", "%", "≥", "≤", "万元", "定性"}
+    words: set[str] = {
+        ":",
+        ": ",
+        "- ",
+        "\t",
+        "\n",
+        "'",
+        '"',
+        "[",
+        "]",
+        "{",
+        "}",
+        "#",
+        "|",
+        ">",
+        "&a",
+        "*a",
+        "!!",
+        "<p>",
+        "</p>",
+        "<",
+        "&",
+        "=",
+        "+",
+        "-",
+        "@",
+        "%",
+        "≥",
+        "≤",
+        "万元",
+        "定性",
+    }
     for kind in ("region", "unit", "project"):
         words |= set(_keys(load_schema(kind)))
     for definition in common_defs().values():
@@ -115,8 +147,9 @@ def prepare(harness: str, corpus_root: Path) -> None:
     write_seeds(harness, seeds)
 
 
-def run_harness(harness: str, seconds: float, corpus_root: Path, artifacts: Path, timeout: int = 10,
-                rss_limit_mb: int = 2048) -> Result:
+def run_harness(
+    harness: str, seconds: float, corpus_root: Path, artifacts: Path, timeout: int = 10, rss_limit_mb: int = 2048
+) -> Result:
     corpus, seeds = corpus_root / harness, corpus_root / "seeds" / harness
     if not seeds.is_dir():
         prepare(harness, corpus_root)
@@ -124,14 +157,26 @@ def run_harness(harness: str, seconds: float, corpus_root: Path, artifacts: Path
     artifacts.mkdir(parents=True, exist_ok=True)
     before = {p.name for p in artifacts.iterdir()}
     words = dictionary(corpus_root / f"{harness}.dict")
-    command = [sys.executable, str(HERE / "launch.py"), harness, str(corpus), str(seeds),
-               f"-max_total_time={int(seconds)}", f"-timeout={timeout}", f"-rss_limit_mb={rss_limit_mb}",
-               f"-artifact_prefix={artifacts}/{harness}-", f"-dict={words}", "-print_final_stats=1",
-               "-max_len=200000", "-len_control=100"]
+    command = [
+        sys.executable,
+        str(HERE / "launch.py"),
+        harness,
+        str(corpus),
+        str(seeds),
+        f"-max_total_time={int(seconds)}",
+        f"-timeout={timeout}",
+        f"-rss_limit_mb={rss_limit_mb}",
+        f"-artifact_prefix={artifacts}/{harness}-",
+        f"-dict={words}",
+        "-print_final_stats=1",
+        "-max_len=200000",
+        "-len_control=100",
+    ]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     # Generous: seeding, instrumenting and a slow last input all come on top of the fuzzing time.
-    process = subprocess.run(command, capture_output=True, text=True, errors="replace", env=env, check=False,
-                             timeout=seconds * 2 + 300)
+    process = subprocess.run(
+        command, capture_output=True, text=True, errors="replace", env=env, check=False, timeout=seconds * 2 + 300
+    )
     output = process.stderr + process.stdout
     result = Result(harness, seconds, process.returncode, tail="\n".join(output.splitlines()[-40:]))
     statuses = STATUS.findall(output)
@@ -147,8 +192,9 @@ def run_harness(harness: str, seconds: float, corpus_root: Path, artifacts: Path
     rate = re.search(r"stat::average_exec_per_sec:\s+(\d+)", output)
     if rate:
         result.per_second = int(rate.group(1))
-    result.artifacts = sorted(p for p in artifacts.iterdir() if p.name not in before
-                              and ARTIFACT.match(p.name.removeprefix(f"{harness}-")))
+    result.artifacts = sorted(
+        p for p in artifacts.iterdir() if p.name not in before and ARTIFACT.match(p.name.removeprefix(f"{harness}-"))
+    )
     return result
 
 

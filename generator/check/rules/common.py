@@ -54,16 +54,29 @@ class Table:
 
 def project_table(project: Project, scope: Scope) -> Table:
     weight = project.doc.data.get(F.EXECUTION_WEIGHT)
-    return Table(project.doc, project.indicators, scope.region, scope.year, (F.INDICATORS,), project.name,
-                 rows_incomplete=F.INDICATORS in project.missing,
-                 execution_weight=Decimal(weight) if isinstance(weight, (int, Decimal)) else None)
+    return Table(
+        project.doc,
+        project.indicators,
+        scope.region,
+        scope.year,
+        (F.INDICATORS,),
+        project.name,
+        rows_incomplete=F.INDICATORS in project.missing,
+        execution_weight=Decimal(weight) if isinstance(weight, (int, Decimal)) else None,
+    )
 
 
 def department_table(unit: Unit) -> Table | None:
     if unit.department is None:
         return None
-    return Table(unit.doc, unit.department.indicators, unit.region, unit.year,
-                 (*DepartmentTable.BASE, F.INDICATORS), rows_incomplete=F.INDICATORS in unit.missing)
+    return Table(
+        unit.doc,
+        unit.department.indicators,
+        unit.region,
+        unit.year,
+        (*DepartmentTable.BASE, F.INDICATORS),
+        rows_incomplete=F.INDICATORS in unit.missing,
+    )
 
 
 def number(ind: Indicator) -> Decimal | None:

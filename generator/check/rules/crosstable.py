@@ -41,13 +41,11 @@ def check_budget(unit: Unit, department: DepartmentTable) -> Iterator[Diagnostic
     for key, code in ((F.BY_SOURCE, "X001"), (F.BY_USE, "X002")):
         parts = _parts(budget.get(key))
         if parts and (parts_total := sum(parts, Decimal(0))) != total:
-            yield unit.doc.diagnostic(code, (*BUDGET, key), total=amount(parts_total),
-                                      budget=amount(total))
+            yield unit.doc.diagnostic(code, (*BUDGET, key), total=amount(parts_total), budget=amount(total))
     table = department_table(unit)
     costs = cost_amounts(table) if table is not None else []
     if costs and (costs_total := cost_total(costs)) != total and not table_incomplete(unit):
-        yield unit.doc.diagnostic("X004", (*BUDGET, F.BUDGET_TOTAL), total=amount(costs_total),
-                                  budget=amount(total))
+        yield unit.doc.diagnostic("X004", (*BUDGET, F.BUDGET_TOTAL), total=amount(costs_total), budget=amount(total))
 
 
 def table_incomplete(unit: Unit) -> bool:
@@ -62,8 +60,13 @@ def check_project_total(unit: Unit, department: DepartmentTable) -> Iterator[Dia
         return
     total = unit.project_total
     if total != declared:
-        yield unit.doc.diagnostic("X003", (*BUDGET, F.BY_USE, F.PROJECT_SPENDING), declared=amount(declared),
-                                  count=len(unit.projects), total=amount(total))
+        yield unit.doc.diagnostic(
+            "X003",
+            (*BUDGET, F.BY_USE, F.PROJECT_SPENDING),
+            declared=amount(declared),
+            count=len(unit.projects),
+            total=amount(total),
+        )
 
 
 def check_stated_total(unit: Unit) -> Iterator[Diagnostic]:
@@ -72,12 +75,12 @@ def check_stated_total(unit: Unit) -> Iterator[Diagnostic]:
     if stated is None or MISSING_PROJECTS in unit.missing or any(p.budget is None for p in unit.projects):
         return
     if unit.project_total != stated:
-        yield unit.doc.diagnostic("X007", (F.STATED_PROJECT_TOTAL,), stated=amount(stated),
-                                  count=len(unit.projects), total=amount(unit.project_total))
+        yield unit.doc.diagnostic(
+            "X007", (F.STATED_PROJECT_TOTAL,), stated=amount(stated), count=len(unit.projects), total=amount(unit.project_total)
+        )
 
 
-def check_printed_name(doc: Document, field_path: FieldPath, printed: str | None,
-                       unit: Unit) -> Iterator[Diagnostic]:
+def check_printed_name(doc: Document, field_path: FieldPath, printed: str | None, unit: Unit) -> Iterator[Diagnostic]:
     if printed is None or printed.strip() == unit.name.strip():
         return
     ratio = difflib.SequenceMatcher(None, printed.strip(), unit.name.strip()).ratio()
@@ -95,16 +98,16 @@ def code_problems(code: str, region_code: str | None, year: int, rule: dict[str,
     place = 0
     for piece in rule.get("开头") or []:
         if piece == REGION_CODE_PIECE:
-            if region_code and code[place:place + 6] != region_code:
+            if region_code and code[place : place + 6] != region_code:
                 problems.append(f"第 {place + 1}–{place + 6} 位应为行政区划代码 {region_code}")
             place += 6
         elif piece == YEAR_PIECE:
-            if code[place:place + 2] != f"{year % 100:02d}":
+            if code[place : place + 2] != f"{year % 100:02d}":
                 problems.append(f"第 {place + 1}–{place + 2} 位应为年份 {year % 100:02d}")
             place += 2
         else:
             text = str(piece)
-            if code[place:place + len(text)] != text:
+            if code[place : place + len(text)] != text:
                 where = f"第 {place + 1} 位" if len(text) == 1 else f"第 {place + 1}–{place + len(text)} 位"
                 problems.append(f"{where}应为 {text}")
             place += len(text)
@@ -119,8 +122,7 @@ def project_crosstable(project: Project, scope: Scope) -> Iterator[Diagnostic]:
     if project.code is not None and rule:
         problems = code_problems(project.code, scope.region.code, scope.year, rule)
         if problems:
-            yield project.doc.diagnostic("X006", (F.PROJECT_CODE,), value=project.code,
-                                         problem="：" + "；".join(problems))
+            yield project.doc.diagnostic("X006", (F.PROJECT_CODE,), value=project.code, problem="：" + "；".join(problems))
 
 
 @unit_rule
@@ -131,5 +133,4 @@ def unit_crosstable(unit: Unit) -> Iterator[Diagnostic]:
         return
     yield from check_budget(unit, department)
     yield from check_project_total(unit, department)
-    yield from check_printed_name(unit.doc, (*DepartmentTable.BASE, F.FILLED_BY),
-                                  department.printed_unit_name, unit)
+    yield from check_printed_name(unit.doc, (*DepartmentTable.BASE, F.FILLED_BY), department.printed_unit_name, unit)

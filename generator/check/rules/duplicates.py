@@ -17,8 +17,7 @@ def check_indicator_names(table: Table) -> Iterator[Diagnostic]:
     for ind in table.live:
         key = squash(ind.name or "")
         if key in first:
-            yield table.doc.diagnostic("D001", ind.field(F.LEVEL3), name=ind.name,
-                                       other=f"第 {first[key] + 1} 条指标")
+            yield table.doc.diagnostic("D001", ind.field(F.LEVEL3), name=ind.name, other=f"第 {first[key] + 1} 条指标")
         else:
             first[key] = ind.index
 
@@ -29,15 +28,13 @@ def check_projects(unit: Unit) -> Iterator[Diagnostic]:
     for project in unit.projects:
         name = squash(project.name)
         if name in names:
-            yield project.doc.diagnostic("D002", (F.PROJECT_NAME,), name=project.name,
-                                         other=names[name].doc.path.name)
+            yield project.doc.diagnostic("D002", (F.PROJECT_NAME,), name=project.name, other=names[name].doc.path.name)
         else:
             names[name] = project
         if project.code is None:
             continue
         if project.code in codes:
-            yield project.doc.diagnostic("D003", (F.PROJECT_CODE,), value=project.code,
-                                         other=codes[project.code].doc.path.name)
+            yield project.doc.diagnostic("D003", (F.PROJECT_CODE,), value=project.code, other=codes[project.code].doc.path.name)
         else:
             codes[project.code] = project
 

@@ -49,14 +49,19 @@ def check_framework(table: Table) -> Iterator[Diagnostic]:
         if allowed is not None and table.region.regional.allows(ind.level1, ind.level2):
             continue  # the region's form has this placement (增设二级指标)
         if allowed is None:
-            yield table.doc.diagnostic("F002", ind.field(F.LEVEL1), level1=ind.level1,
-                                       framework=table.region.framework, allowed="、".join(framework))
+            yield table.doc.diagnostic(
+                "F002", ind.field(F.LEVEL1), level1=ind.level1, framework=table.region.framework, allowed="、".join(framework)
+            )
         elif ind.level2 not in allowed:
-            yield table.doc.diagnostic("F001", ind.field(F.LEVEL2), level1=ind.level1,
-                                       level2=ind.level2, framework=table.region.framework,
-                                       allowed="、".join(allowed))
-        elif (table.region.framework == 2021 and ind.level2 == "可持续影响指标"
-              and not ind.is_placeholder):
+            yield table.doc.diagnostic(
+                "F001",
+                ind.field(F.LEVEL2),
+                level1=ind.level1,
+                level2=ind.level2,
+                framework=table.region.framework,
+                allowed="、".join(allowed),
+            )
+        elif table.region.framework == 2021 and ind.level2 == "可持续影响指标" and not ind.is_placeholder:
             yield table.doc.diagnostic("F003", ind.field(F.LEVEL2))
 
 

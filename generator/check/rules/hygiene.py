@@ -27,8 +27,7 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 # Zero-width characters, direction controls and control characters but the newline. The control
 # characters (Unicode category Cc) are U+0000–U+001F and U+007F–U+009F, a set Unicode never changes;
 # one search of a text is much faster than asking unicodedata about each character.
-INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                       "\x00-\x09\x0b-\x1f\x7f-\x9f]")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x09\x0b-\x1f\x7f-\x9f]")
 CONTEXT = 6  # characters shown on each side of a split word
 
 
@@ -38,7 +37,7 @@ def _invisible(text: str) -> str | None:
 
 
 def _excerpt(text: str, start: int, end: int) -> str:
-    return text[max(0, start - CONTEXT):end + CONTEXT]
+    return text[max(0, start - CONTEXT) : end + CONTEXT]
 
 
 def _short(text: str, limit: int = 20) -> str:

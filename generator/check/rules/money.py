@@ -39,22 +39,30 @@ def check_rows(table: Table) -> Iterator[Diagnostic]:
         if economic and is_amount and ind.operator not in ("≤", "=", None):
             yield doc.diagnostic("M001", ind.field(F.OPERATOR), name=ind.name, operator=ind.operator)
         if is_amount and ind.level1 != "成本指标" and ind.level2 not in COST_LEVEL2:
-            yield doc.diagnostic("M004", ind.field(F.LEVEL1), name=ind.name, level1=ind.level1,
-                                 level2=ind.level2, cost_place=COST_PLACE[region.framework])
+            yield doc.diagnostic(
+                "M004",
+                ind.field(F.LEVEL1),
+                name=ind.name,
+                level1=ind.level1,
+                level2=ind.level2,
+                cost_place=COST_PLACE[region.framework],
+            )
         # 2015 lumps all costs into one 成本指标, where rates and counts are common; only 2021's
         # 经济成本指标 is defined as money.
         if region.framework == 2021 and ind.level2 == "经济成本指标" and not is_money_unit(ind.unit):
-            yield doc.diagnostic("M006", ind.field(F.MEASURE), name=ind.name, unit=ind.unit or "无",
-                                 money_unit=region.money_unit)
-        if ind.level2 in COST_LEVEL2 and number(ind) == 0 and not ind.is_qualitative \
-                and (is_money_unit(ind.unit) or money_rate(ind.unit)):
+            yield doc.diagnostic("M006", ind.field(F.MEASURE), name=ind.name, unit=ind.unit or "无", money_unit=region.money_unit)
+        if (
+            ind.level2 in COST_LEVEL2
+            and number(ind) == 0
+            and not ind.is_qualitative
+            and (is_money_unit(ind.unit) or money_rate(ind.unit))
+        ):
             yield doc.diagnostic("M007", ind.field(F.VALUE), name=ind.name, unit=ind.unit)
 
 
 def cost_amounts(table: Table) -> list[Decimal]:
     """The money-valued 经济成本 rows of a table, in the region's money unit."""
-    amounts = [money(ind, table.region) for ind in table.live
-               if is_economic_cost(ind, table.region.framework)]
+    amounts = [money(ind, table.region) for ind in table.live if is_economic_cost(ind, table.region.framework)]
     return [value for value in amounts if value is not None]
 
 
@@ -74,14 +82,12 @@ def check_budget(project: Project, table: Table) -> Iterator[Diagnostic]:
     if budget is not None and costs:
         total = cost_total(costs)
         if total > budget:
-            yield doc.diagnostic("M002", (F.AMOUNT,), total=amount(total), budget=amount(budget),
-                                 money_unit=unit)
+            yield doc.diagnostic("M002", (F.AMOUNT,), total=amount(total), budget=amount(budget), money_unit=unit)
         # Below the amount, no row can equal it. Split costs that add up to the amount
         # (101号 "分项成本控制数") need no separate total row, so equality is fine. A published table
         # that shows only some of its rows may have the others.
         elif total < budget and not table.rows_incomplete:
-            yield doc.diagnostic("M003", (F.AMOUNT,), budget=amount(budget), money_unit=unit,
-                                 total=amount(total))
+            yield doc.diagnostic("M003", (F.AMOUNT,), budget=amount(budget), money_unit=unit, total=amount(total))
     yield from check_funding(project, table)
     yield from check_breakdown(project)
 
@@ -96,8 +102,14 @@ def check_funding(project: Project, table: Table) -> Iterator[Diagnostic]:
             yield doc.diagnostic("M005", (F.FUNDING,), total=amount(funded), budget=amount(budget))
     for part, whole in rule.subsets.items():
         if part in project.funding and whole in project.funding and project.funding[part] > project.funding[whole]:
-            yield doc.diagnostic("M008", (F.FUNDING, part), part=part, amount=amount(project.funding[part]),
-                                 whole=whole, total=amount(project.funding[whole]))
+            yield doc.diagnostic(
+                "M008",
+                (F.FUNDING, part),
+                part=part,
+                amount=amount(project.funding[part]),
+                whole=whole,
+                total=amount(project.funding[whole]),
+            )
 
 
 def check_breakdown(project: Project) -> Iterator[Diagnostic]:

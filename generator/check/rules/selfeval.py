@@ -48,23 +48,43 @@ def check_results(project: Project, rules: SelfEvaluationRules) -> Iterator[Diag
         hint = TEXT_HINT if ind.is_qualitative else NUMBER_HINT
         for n, (_, value) in enumerate(ind.monitoring):
             if not _comparable(ind, value, rules):
-                yield doc.diagnostic("V021", ind.field(F.MONITORING) + (n, F.MONITOR_VALUE), name=ind.name,
-                                     target_kind=target_kind, what="监控的完成值", actual=value,
-                                     actual_kind=_kind(value), hint=hint)
+                yield doc.diagnostic(
+                    "V021",
+                    ind.field(F.MONITORING) + (n, F.MONITOR_VALUE),
+                    name=ind.name,
+                    target_kind=target_kind,
+                    what="监控的完成值",
+                    actual=value,
+                    actual_kind=_kind(value),
+                    hint=hint,
+                )
         if ind.actual is None:
             continue
         if not _comparable(ind, ind.actual, rules):
-            yield doc.diagnostic("V021", ind.field(F.ACTUAL), name=ind.name, target_kind=target_kind,
-                                 what=F.ACTUAL, actual=ind.actual, actual_kind=_kind(ind.actual), hint=hint)
+            yield doc.diagnostic(
+                "V021",
+                ind.field(F.ACTUAL),
+                name=ind.name,
+                target_kind=target_kind,
+                what=F.ACTUAL,
+                actual=ind.actual,
+                actual_kind=_kind(ind.actual),
+                hint=hint,
+            )
             continue
         share = scoring.share(ind, ind.actual, rules)
         if share is None and isinstance(ind.actual, str):
-            yield doc.diagnostic("V023", ind.field(F.ACTUAL), name=ind.name, actual=ind.actual,
-                                 grades="、".join(rules.grades))
+            yield doc.diagnostic("V023", ind.field(F.ACTUAL), name=ind.name, actual=ind.actual, grades="、".join(rules.grades))
         elif share is not None and share < 1 and not ind.deviation.strip():
             status = scoring.PARTLY if share > 0 else scoring.MISSED
-            yield doc.diagnostic("V022", ind.field(F.ACTUAL), name=ind.name, status=status,
-                                 target=shown_value(ind), actual=with_unit(ind, ind.actual))
+            yield doc.diagnostic(
+                "V022",
+                ind.field(F.ACTUAL),
+                name=ind.name,
+                status=status,
+                target=shown_value(ind),
+                actual=with_unit(ind, ind.actual),
+            )
 
 
 def check_points(project: Project, result: scoring.SelfEvaluation) -> Iterator[Diagnostic]:
@@ -76,60 +96,83 @@ def check_points(project: Project, result: scoring.SelfEvaluation) -> Iterator[D
         detail = f"；{len(live) - len(weighted)} 条指标没有权重，按默认分值计分"
     elif not weighted or scoring.cents(result.available) == scoring.HUNDRED:
         return  # the default points leave out a 一级指标 the project does not have: the total is scaled
-    yield project.doc.diagnostic("V024", (F.INDICATORS,), total=amount(scoring.cents(result.available)),
-                                 indicators=amount(scoring.cents(indicators)),
-                                 execution=amount(result.execution.points), detail=detail)
+    yield project.doc.diagnostic(
+        "V024",
+        (F.INDICATORS,),
+        total=amount(scoring.cents(result.available)),
+        indicators=amount(scoring.cents(indicators)),
+        execution=amount(result.execution.points),
+        detail=detail,
+    )
 
 
 def check_stated(project: Project, result: scoring.SelfEvaluation) -> Iterator[Diagnostic]:
     stated = to_decimal(project.conclusion.get(F.STATED_SCORE))
     total = result.total
     if stated is not None and total is not None and abs(stated - total) > Decimal("0.5"):  # printed rounded
-        yield project.doc.diagnostic("V025", (F.CONCLUSION, F.STATED_SCORE), what=F.STATED_SCORE,
-                                     stated=amount(stated), computed=amount(total))
+        yield project.doc.diagnostic(
+            "V025", (F.CONCLUSION, F.STATED_SCORE), what=F.STATED_SCORE, stated=amount(stated), computed=amount(total)
+        )
     grade = project.conclusion.get(F.STATED_GRADE)
     if grade and result.grade and grade != result.grade:
-        yield project.doc.diagnostic("V025", (F.CONCLUSION, F.STATED_GRADE), what=F.STATED_GRADE, stated=grade,
-                                     computed=f"{result.grade}（{amount(total or Decimal(0))} 分）")
+        yield project.doc.diagnostic(
+            "V025",
+            (F.CONCLUSION, F.STATED_GRADE),
+            what=F.STATED_GRADE,
+            stated=grade,
+            computed=f"{result.grade}（{amount(total or Decimal(0))} 分）",
+        )
 
 
 def check_execution(project: Project, scope: Scope, result: scoring.SelfEvaluation) -> Iterator[Diagnostic]:
     doc, e = project.doc, result.execution
     base = (F.EXECUTION,)
     if e.initial is not None and project.budget is not None and e.initial != project.budget:
-        yield doc.diagnostic("M011", base + (F.INITIAL_BUDGET,), initial=amount(e.initial),
-                             budget=amount(project.budget))
+        yield doc.diagnostic("M011", base + (F.INITIAL_BUDGET,), initial=amount(e.initial), budget=amount(project.budget))
     if e.executed is not None and e.budget is not None and e.executed > e.budget:
-        yield doc.diagnostic("M010", base + (F.EXECUTED,), what=F.EXECUTED, amount=amount(e.executed),
-                             limit_name=F.FULL_YEAR_BUDGET, limit=amount(e.budget))
+        yield doc.diagnostic(
+            "M010",
+            base + (F.EXECUTED,),
+            what=F.EXECUTED,
+            amount=amount(e.executed),
+            limit_name=F.FULL_YEAR_BUDGET,
+            limit=amount(e.budget),
+        )
     previous: Decimal | None = None
     for n, (_, executed) in enumerate(e.monitored):
         where = base + (F.MONITORING, n, F.MONITOR_EXECUTED)
         if previous is not None and executed < previous:
-            yield doc.diagnostic("M012", where, date=e.monitored[n][0], amount=amount(executed),
-                                 previous=amount(previous))
+            yield doc.diagnostic("M012", where, date=e.monitored[n][0], amount=amount(executed), previous=amount(previous))
         for limit_name, limit in ((F.EXECUTED, e.executed), (F.FULL_YEAR_BUDGET, e.budget)):
             if limit is not None and executed > limit:
-                yield doc.diagnostic("M010", where, what=f"{e.monitored[n][0]} 的累计执行数", amount=amount(executed),
-                                     limit_name=limit_name, limit=amount(limit))
+                yield doc.diagnostic(
+                    "M010",
+                    where,
+                    what=f"{e.monitored[n][0]} 的累计执行数",
+                    amount=amount(executed),
+                    limit_name=limit_name,
+                    limit=amount(limit),
+                )
                 break
         previous = executed
     yield from check_dates(project, scope)
 
 
 def check_dates(project: Project, scope: Scope) -> Iterator[Diagnostic]:
-    lists: list[tuple[FieldPath, list[str]]] = [((F.EXECUTION, F.MONITORING), [str(m.get(F.COVER_DATE)) for m in
-                                             project.execution.get(F.MONITORING) or [] if isinstance(m, dict)])]
+    lists: list[tuple[FieldPath, list[str]]] = [
+        (
+            (F.EXECUTION, F.MONITORING),
+            [str(m.get(F.COVER_DATE)) for m in project.execution.get(F.MONITORING) or [] if isinstance(m, dict)],
+        )
+    ]
     lists += [(ind.field(F.MONITORING), [d for d, _ in ind.monitoring]) for ind in project.indicators]
     for path, dates in lists:
         for n, date in enumerate(dates):
             where = path + (n, F.COVER_DATE)
             if not date.startswith(f"{scope.year}-"):
-                yield project.doc.diagnostic("T005", where, date=date, problem=f"不在预算年度 {scope.year} 年内",
-                                             year=scope.year)
+                yield project.doc.diagnostic("T005", where, date=date, problem=f"不在预算年度 {scope.year} 年内", year=scope.year)
             elif n and date <= dates[n - 1]:
-                yield project.doc.diagnostic("T005", where, date=date, problem=f"不晚于前一次（{dates[n - 1]}）",
-                                             year=scope.year)
+                yield project.doc.diagnostic("T005", where, date=date, problem=f"不晚于前一次（{dates[n - 1]}）", year=scope.year)
 
 
 @project_rule

@@ -30,9 +30,7 @@ YEAR = re.compile(
 )
 DURATION_UNITS = frozenset({"年", "月", "个月", "天", "日"})
 # "1年", "≤1年", "3个月内"; at most three digits, so that "2026年" is a year, not a duration.
-DURATION_TEXT = re.compile(
-    r"^[≥≤<>=]?\s*(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*个?(?:年|月|天|日)(?:内|以内)?$"
-)
+DURATION_TEXT = re.compile(r"^[≥≤<>=]?\s*(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*个?(?:年|月|天|日)(?:内|以内)?$")
 # "年底前" / "年内" without a year in front say nothing; "2026年底前" is a deadline.
 VAGUE_TEXT = re.compile(r"(?<!\d)年(?:底前|内)|^(?:及时|按时|按期)(?:完成|开展|发放|到位|拨付)?$")
 # Excel shows dates as day numbers; 40000–60000 are the years 2009–2064.
@@ -77,8 +75,7 @@ def check_years(table: Table, allowed: set[int]) -> Iterator[Diagnostic]:
         for field_path, where, text in _texts(ind):
             wrong = [y for y in years_in(text) if y not in allowed]
             if wrong:
-                yield table.doc.diagnostic("T001", field_path, where=where, year=wrong[0],
-                                           budget_year=table.year)
+                yield table.doc.diagnostic("T001", field_path, where=where, year=wrong[0], budget_year=table.year)
 
 
 def check_deadlines(table: Table) -> Iterator[Diagnostic]:
@@ -88,8 +85,7 @@ def check_deadlines(table: Table) -> Iterator[Diagnostic]:
         text = str(ind.value).strip() if isinstance(ind.value, str) else ""
         duration = not ind.is_qualitative and ind.unit in DURATION_UNITS
         if duration or DURATION_TEXT.match(text) or VAGUE_TEXT.search(text):
-            yield table.doc.diagnostic("T002", ind.field(F.VALUE), name=ind.name,
-                                       value=shown_value(ind), budget_year=table.year)
+            yield table.doc.diagnostic("T002", ind.field(F.VALUE), name=ind.name, value=shown_value(ind), budget_year=table.year)
         value = number(ind)
         if value is not None and value == value.to_integral_value() and 40000 <= value <= 60000:
             yield table.doc.diagnostic("T003", ind.field(F.VALUE), value=amount(value))
@@ -110,20 +106,20 @@ def check_spending_plan(project: Project) -> Iterator[Diagnostic]:
 
     for before, after in itertools.pairwise(keys):
         if month(after) <= month(before):
-            yield doc.diagnostic("T004", (F.SPENDING_PLAN, after), problem=(
-                f"的时点顺序不对：“{after}”写在了“{before}”之后"))
+            yield doc.diagnostic("T004", (F.SPENDING_PLAN, after), problem=(f"的时点顺序不对：“{after}”写在了“{before}”之后"))
     ordered = sorted(keys, key=month)
     previous: tuple[str, Decimal] | None = None
     for key in ordered:
         if previous is not None and plan[key] < previous[1]:
-            yield doc.diagnostic("T004", (F.SPENDING_PLAN, key), problem=(
-                f"在“{key}”是 {amount(plan[key])}，"
-                f"比“{previous[0]}”的 {amount(previous[1])} 少（应为累计百分比）"))
+            yield doc.diagnostic(
+                "T004",
+                (F.SPENDING_PLAN, key),
+                problem=(f"在“{key}”是 {amount(plan[key])}，比“{previous[0]}”的 {amount(previous[1])} 少（应为累计百分比）"),
+            )
         previous = (key, plan[key])
     last = ordered[-1]
     if plan[last] != 100:
-        yield doc.diagnostic("T004", (F.SPENDING_PLAN, last),
-                             problem=f"最后一期“{last}”是 {amount(plan[last])}，应为 100")
+        yield doc.diagnostic("T004", (F.SPENDING_PLAN, last), problem=f"最后一期“{last}”是 {amount(plan[last])}，应为 100")
 
 
 @project_rule

@@ -35,8 +35,7 @@ from generator.data.normalize import OPERATOR_ALIASES, as_number, halfwidth, squ
 from generator.diagnostics import Diagnostic
 
 GROWTH_WORDS = ("增长", "增幅", "提高率", "上升")
-RATE_WORDS = ("合规率", "到位率", "完成率", "覆盖率", "达标率", "及时率", "准确率", "使用率", "执行率",
-              "知晓率", "参与率")
+RATE_WORDS = ("合规率", "到位率", "完成率", "覆盖率", "达标率", "及时率", "准确率", "使用率", "执行率", "知晓率", "参与率")
 PROPER_UNITS = {"万": "万元", "％": "%"}
 STANDARDS = frozenset({"计划标准", "行业标准", "历史标准", "其他标准"})
 PLAN = "应为“计划标准”（预先制定的目标、计划、预算、定额）。"
@@ -52,13 +51,20 @@ GENERIC_BASIS = "从 计划标准、行业标准、历史标准、其他标准 �
 # Scales of grades a qualitative target picks one level of; a target that lists three or more levels of
 # one scale ("高中低", "优、良、中、差") names no target. Two levels ("优良") are one grade band, as the
 # air-quality 优良 is, and pass.
-GRADE_SCALES = (("高", "中", "低"), ("优", "良", "中", "差"), ("优秀", "良好", "合格", "不合格"),
-                ("好", "较好", "一般", "较差", "差"), ("显著", "较显著", "一般"))
+GRADE_SCALES = (
+    ("高", "中", "低"),
+    ("优", "良", "中", "差"),
+    ("优秀", "良好", "合格", "不合格"),
+    ("好", "较好", "一般", "较差", "差"),
+    ("显著", "较显著", "一般"),
+)
 GRADE_SEPARATORS = re.compile(r"[、/／,，;；\s]+")
 # Units of people, counts and time: never the unit of a cost, which is an amount.
 PEOPLE_TIME = COUNT_UNITS | TIME_UNITS
-DIRECTION_HINTS = {"反向": "反向指标（越小越好）的目标写成 ≤ 或 <；不是反向指标时改正指标方向。",
-                   "正向": "正向指标（越大越好）的目标写成 ≥、> 或 =；不是正向指标时改正指标方向。"}
+DIRECTION_HINTS = {
+    "反向": "反向指标（越小越好）的目标写成 ≤ 或 <；不是反向指标时改正指标方向。",
+    "正向": "正向指标（越大越好）的目标写成 ≥、> 或 =；不是正向指标时改正指标方向。",
+}
 CONTRARY = {"反向": ("≥", ">", "="), "正向": ("≤", "<")}
 BOILERPLATE_KIND = "效益指标"  # benefits differ by their nature; the same target on each is copied
 BOILERPLATE_ROWS = 3
@@ -75,8 +81,10 @@ def _misplaced(text: str) -> str:
     return ""
 
 
-_NUMERIC_TARGET = re.compile(r"(?P<op>[≥≤≧≦=<>]{1,2}|大于等于|不低于|小于等于|不高于|不超过|等于|大于|小于)?"
-                             r"\s*(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>\S*)")
+_NUMERIC_TARGET = re.compile(
+    r"(?P<op>[≥≤≧≦=<>]{1,2}|大于等于|不低于|小于等于|不高于|不超过|等于|大于|小于)?"
+    r"\s*(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>\S*)"
+)
 TARGET_UNITS = PERCENT_UNITS | set(MONEY_SPELLINGS) | COUNT_UNITS  # not years or months: "2026年" is a date
 
 
@@ -136,8 +144,13 @@ def check_qualitative(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
 
 def check_meaning(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     doc, name, value = table.doc, ind.name or "", number(ind)
-    if value is not None and is_percent(ind.unit) and not ind.is_qualitative \
-            and not 0 <= value <= 100 and not any(word in name for word in GROWTH_WORDS):
+    if (
+        value is not None
+        and is_percent(ind.unit)
+        and not ind.is_qualitative
+        and not 0 <= value <= 100
+        and not any(word in name for word in GROWTH_WORDS)
+    ):
         yield doc.diagnostic("V006", ind.field(F.VALUE), value=amount(value))
     if ind.operator in ("≤", "<") and any(word in name for word in RATE_WORDS):
         yield doc.diagnostic("V010", ind.field(F.OPERATOR), name=name, operator=ind.operator)
@@ -146,11 +159,9 @@ def check_meaning(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     if value is not None and ind.unit in COUNT_UNITS and value != value.to_integral_value():
         yield doc.diagnostic("V012", ind.field(F.VALUE), value=amount(value), unit=ind.unit)
     if "人数" in name and ind.unit == "个":
-        yield doc.diagnostic("V013", ind.field(F.MEASURE), name=name,
-                             problem="是人数，度量单位却是“个”", proper="人")
+        yield doc.diagnostic("V013", ind.field(F.MEASURE), name=name, problem="是人数，度量单位却是“个”", proper="人")
     elif "人次" in name and ind.unit == "人":
-        yield doc.diagnostic("V013", ind.field(F.MEASURE), name=name,
-                             problem="是人次，度量单位却是“人”", proper="人次")
+        yield doc.diagnostic("V013", ind.field(F.MEASURE), name=name, problem="是人次，度量单位却是“人”", proper="人次")
 
 
 def check_satisfaction(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
@@ -160,14 +171,11 @@ def check_satisfaction(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     if value is not None and is_percent(ind.unit) and not ind.is_qualitative:
         floor = table.region.satisfaction_floor
         if value < floor:
-            yield doc.diagnostic("V008", ind.field(F.VALUE), name=name, value=amount(value),
-                                 problem=f"低于下限 {amount(floor)}%")
+            yield doc.diagnostic("V008", ind.field(F.VALUE), name=name, value=amount(value), problem=f"低于下限 {amount(floor)}%")
         elif value == 100:
-            yield doc.diagnostic("V008", ind.field(F.VALUE), name=name, value=amount(value),
-                                 problem="难以达到")
+            yield doc.diagnostic("V008", ind.field(F.VALUE), name=name, value=amount(value), problem="难以达到")
     if not placed_as_form_has_it(ind, table.region):
-        yield doc.diagnostic("V009", ind.field(F.LEVEL1), name=name, level1=ind.level1,
-                             level2=ind.level2)
+        yield doc.diagnostic("V009", ind.field(F.LEVEL1), name=name, level1=ind.level1, level2=ind.level2)
 
 
 def check_basis(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
@@ -196,8 +204,7 @@ def grades_listed(text: str) -> bool:
         if len(words) > 1:
             if all(w in scale for w in words) and len(set(words)) >= 3:
                 return True
-        elif all(len(w) == 1 for w in scale) and len(text) >= 3 and set(text) <= set(scale) \
-                and len(set(text)) == len(text):
+        elif all(len(w) == 1 for w in scale) and len(text) >= 3 and set(text) <= set(scale) and len(set(text)) == len(text):
             return True
     return False
 
@@ -219,8 +226,14 @@ def check_target(table: Table, ind: Indicator) -> Iterator[Diagnostic]:
     if unit_misfits(ind.level2, unit):
         yield table.doc.diagnostic("V017", ind.field(F.MEASURE), name=ind.name, level2=ind.level2, unit=unit)
     if ind.direction in CONTRARY and ind.operator in CONTRARY[ind.direction]:
-        yield table.doc.diagnostic("V018", ind.field(F.OPERATOR), name=ind.name, direction=ind.direction,
-                                   operator=ind.operator, hint=DIRECTION_HINTS[ind.direction])
+        yield table.doc.diagnostic(
+            "V018",
+            ind.field(F.OPERATOR),
+            name=ind.name,
+            direction=ind.direction,
+            operator=ind.operator,
+            hint=DIRECTION_HINTS[ind.direction],
+        )
 
 
 def check_boilerplate(table: Table) -> Iterator[Diagnostic]:
@@ -228,8 +241,7 @@ def check_boilerplate(table: Table) -> Iterator[Diagnostic]:
     rows = [ind for ind in table.live if ind.level1 == BOILERPLATE_KIND and has_value(ind)]
     values = {shown_value(ind) for ind in rows}
     if len(rows) >= BOILERPLATE_ROWS and len(values) == 1:
-        yield table.doc.diagnostic("V019", rows[0].field(F.VALUE), level1=BOILERPLATE_KIND, count=len(rows),
-                                   value=values.pop())
+        yield table.doc.diagnostic("V019", rows[0].field(F.VALUE), level1=BOILERPLATE_KIND, count=len(rows), value=values.pop())
 
 
 def check_values(table: Table) -> Iterator[Diagnostic]:
