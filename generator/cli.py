@@ -460,17 +460,24 @@ def export_command(units: tuple[Path, ...], out: Path, force: bool) -> None:
     click.echo("在 Excel 或 WPS 中修改、保存后，运行 jixiao import <工作簿> 导回，再用 jixiao diff 查看改动。")
 
 
-@cli.command(name="init", context_settings=CONTEXT)
-@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--region", "region", required=True, help="第一个地区的全称，如 株洲市渌口区（data/ 下以它为文件夹名）。")
-@click.option("--layout", required=True, help="官方表格版式：版式文件夹的名称，如 通用（见 docs/官方表格版式.md）。")
-@click.option(
+# A region's layout and indicator framework, asked by `init` and `new region` alike.
+LAYOUT_OPTION = click.option(
+    "--layout", required=True, help="官方表格版式：版式文件夹的名称，如 通用（见 docs/官方表格版式.md）。"
+)
+FRAMEWORK_OPTION = click.option(
     "--framework",
     type=click.Choice(["2015", "2021"]),
     default="2021",
     show_default=True,
     help="指标体系：2021（成本指标为一级指标）或 2015。",
 )
+
+
+@cli.command(name="init", context_settings=CONTEXT)
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--region", "region", required=True, help="第一个地区的全称，如 株洲市渌口区（data/ 下以它为文件夹名）。")
+@LAYOUT_OPTION
+@FRAMEWORK_OPTION
 @click.option("--code", default=None, help="地区的 6 位行政区划代码。")
 @click.option(
     "--ci",
@@ -577,14 +584,8 @@ def _created(path: Path) -> None:
 @new.command(name="region", context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--name", required=True, help="地区全称，如 株洲市渌口区。")
-@click.option("--layout", required=True, help="官方表格版式：版式文件夹的名称，如 通用（见 docs/官方表格版式.md）。")
-@click.option(
-    "--framework",
-    type=click.Choice(["2015", "2021"]),
-    default="2021",
-    show_default=True,
-    help="指标体系：2021（成本指标为一级指标）或 2015。",
-)
+@LAYOUT_OPTION
+@FRAMEWORK_OPTION
 @click.option("--code", default=None, help="6 位行政区划代码。")
 def new_region(folder: Path, name: str, layout: str, framework: str, code: str | None) -> None:
     """新建地区文件 地区.yaml。
