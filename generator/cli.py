@@ -77,7 +77,8 @@ def cli() -> None:
 
     数据放在 data/<地区>/<年度>/<单位>/ 下，每张表一个 YAML 文件。
     常用命令：jixiao build（检查并生成网站和官方表格）、jixiao serve（预览网站）、jixiao check（检查）、
-    jixiao fmt（整理格式）、jixiao new（新建表格）、jixiao import（导入 Word/Excel 表格）。
+    jixiao fmt（整理格式）、jixiao new（新建表格）、jixiao import（导入 Word/Excel 表格）、
+    jixiao export（导出到 Excel 或 WPS 中修改）、jixiao diff（审核改动）、jixiao init（新建数据仓库）。
     各命令的用法：jixiao 命令 --help。
     """
 
