@@ -170,7 +170,7 @@ def _spans(item: Printed) -> list[tuple[int, int]]:
     for form in item.forms:
         grid = form.grids[0] if form.grids else None
         first = [] if grid is None else _row_probes(grid, min(grid.head, len(grid.rows) - 1))
-        marks = [flat(form.title)] + first[:4]
+        marks = [flat(form.title)] + first  # every cell of the first row: a contents page has the title and names too
         while page < len(item.pages) and not all(m in item.pages[page].text for m in marks):
             page += 1
         starts.append(page)
