@@ -293,18 +293,22 @@ class _SheetCells:
             raise _Stop  # rows are stored in order: the cells wanted are all behind
 
     def row_number(self, text: str) -> int:
-        """A row's ``r``, read as openpyxl reads it (a whole number, perhaps written 7.0)."""
+        """A row's ``r``, read as openpyxl reads it (a whole number, perhaps written 7.0), and 1 or more."""
+        number: int | None = None
         try:
-            return int(text)
+            number = int(text)
         except ValueError:
-            pass
-        try:
-            number = float(text)
-            if number.is_integer():
-                return int(number)
-        except (ValueError, OverflowError):
-            pass
-        raise Refusal("I002", None, kind="Excel", problem=f"工作表“{self.sheet.sheet.title}”中的行号“{text[:20]}”不是整数")
+            try:
+                value = float(text)
+                if value.is_integer():
+                    number = int(value)
+            except (ValueError, OverflowError):
+                pass
+        if number is None:
+            raise Refusal("I002", None, kind="Excel", problem=f"工作表“{self.sheet.sheet.title}”中的行号“{text[:20]}”不是整数")
+        if number < 1:
+            raise Refusal("I002", None, kind="Excel", problem=f"工作表“{self.sheet.sheet.title}”中有第 {number} 行（行号从 1 起）")
+        return number
 
     def data(self, text: str) -> None:
         if self.builder is not None:
@@ -344,6 +348,9 @@ class _SheetCells:
     def cell(self, cell: dict[str, Any]) -> None:
         if cell["value"] is None:
             return  # a formatted blank: nothing to read, whatever its place
+        if cell["row"] < 1 or cell["column"] < 1:  # "C0": no such cell in Excel, a damaged file
+            where = f"{_letter(cell['column']) if cell['column'] >= 1 else '?'}{cell['row']}"
+            raise Refusal("I002", None, kind="Excel", problem=f"工作表“{self.sheet.sheet.title}”中有单元格“{where}”（行号、列号从 1 起）")
         place = self.sheet.place(cell["row"], cell["column"])
         self.budget.row_number(cell["row"], place)
         self.budget.columns(cell["column"], place, f"内容在第 {cell['column']} 列（{_letter(cell['column'])} 列）")
