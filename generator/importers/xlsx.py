@@ -304,10 +304,11 @@ class _SheetCells:
                     number = int(value)
             except (ValueError, OverflowError):
                 pass
+        title = self.sheet.sheet.title
         if number is None:
-            raise Refusal("I002", None, kind="Excel", problem=f"工作表“{self.sheet.sheet.title}”中的行号“{text[:20]}”不是整数")
+            raise Refusal("I002", None, kind="Excel", problem=f"工作表“{title}”中的行号“{text[:20]}”不是整数")
         if number < 1:
-            raise Refusal("I002", None, kind="Excel", problem=f"工作表“{self.sheet.sheet.title}”中有第 {number} 行（行号从 1 起）")
+            raise Refusal("I002", None, kind="Excel", problem=f"工作表“{title}”中有第 {number} 行（行号从 1 起）")
         return number
 
     def data(self, text: str) -> None:
@@ -350,7 +351,8 @@ class _SheetCells:
             return  # a formatted blank: nothing to read, whatever its place
         if cell["row"] < 1 or cell["column"] < 1:  # "C0": no such cell in Excel, a damaged file
             where = f"{_letter(cell['column']) if cell['column'] >= 1 else '?'}{cell['row']}"
-            raise Refusal("I002", None, kind="Excel", problem=f"工作表“{self.sheet.sheet.title}”中有单元格“{where}”（行号、列号从 1 起）")
+            problem = f"工作表“{self.sheet.sheet.title}”中有单元格“{where}”（行号、列号从 1 起）"
+            raise Refusal("I002", None, kind="Excel", problem=problem)
         place = self.sheet.place(cell["row"], cell["column"])
         self.budget.row_number(cell["row"], place)
         self.budget.columns(cell["column"], place, f"内容在第 {cell['column']} 列（{_letter(cell['column'])} 列）")
