@@ -194,11 +194,11 @@ def run_harness(
     if rate:
         result.per_second = int(rate.group(1))
     found = sorted(p for p in artifacts.iterdir() if p.name not in before and ARTIFACT.match(p.name.removeprefix(f"{harness}-")))
-    result.artifacts = [p for p in found if not _slow_only_when_busy(harness, p, timeout, result)]
+    result.artifacts = [p for p in found if not slow_only_when_busy(harness, p, timeout, result)]
     return result
 
 
-def _slow_only_when_busy(harness: str, path: Path, timeout: int, result: Result) -> bool:
+def slow_only_when_busy(harness: str, path: Path, timeout: int, result: Result) -> bool:
     """Whether a slow or timed-out input is slow only by the clock of a busy machine: run alone, in a
     process of its own, it takes less than ``timeout`` seconds of CPU. libFuzzer times inputs by the
     wall clock, which a shared CI runner stretches several times; a crash is never dismissed."""
