@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import DATA
 
 from generator.cli import cli
-from generator.data.fmt import format_text
+from generator.data.fmt import CannotFormat, _keeps_meaning, format_text
 from generator.data.load import load
 
 MESSY = """\
@@ -150,13 +151,21 @@ def test_fmt_keeps_a_code_with_leading_zeros(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == "单位名称: 某单位\n单位编码: '007630'\n"
 
 
-def test_fmt_leaves_alone_what_would_read_differently(tmp_path: Path) -> None:
-    """Under %YAML 1.1 the round-trip parser reads yes as true, the loader as the text "yes": formatting
-    would change the data, so fmt says where and writes nothing (Y014)."""
+def test_fmt_reads_a_yaml_1_1_file_as_the_loader_does(tmp_path: Path) -> None:
+    """Under %YAML 1.1 the round-trip parser would read yes as true, the loader reads the text "yes": the
+    directive goes and the value stays the text it was."""
     path = tmp_path / "甲.yaml"
-    text = "%YAML 1.1\n---\n项目名称:   甲\n备注: yes\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text("%YAML 1.1\n---\n项目名称:   甲\n备注: yes\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["fmt", str(path)])
-    assert result.exit_code == 1
-    assert f"{path.name}:4:5: 错误 [Y014]" in result.output and "“备注”原为文字“yes”" in result.output, result.output
-    assert path.read_text(encoding="utf-8") == text
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == "项目名称: 甲\n备注: yes\n"
+
+
+def test_fmt_writes_nothing_that_would_read_differently(tmp_path: Path) -> None:
+    """The safety net under every normalisation: a result that reads as other data is refused (Y014)."""
+    path = tmp_path / "甲.yaml"
+    with pytest.raises(CannotFormat) as caught:
+        _keeps_meaning("项目名称: 甲\n备注: 'yes'\n", "项目名称: 甲\n备注: true\n", path, None)
+    diagnostic = caught.value.diagnostic
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("Y014", 2, 5)
+    assert "“备注”原为文字“yes”" in diagnostic.message, diagnostic.message

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -223,11 +224,20 @@ def format_text(text: str, path: Path, before: Document | None = None) -> str:
 SETTLE = 2
 
 
+_YAML_DIRECTIVE = re.compile(r"\A(\ufeff?(?:[ \t]*(?:#[^\n]*)?\n)*)%YAML\b[^\n]*\n")
+_BARE_START = re.compile(r"\A(\ufeff?(?:[ \t]*(?:#[^\n]*)?\n)*)---[ \t]*(?:#[^\n]*)?\n")
+
+
 def _format_once(text: str, path: Path) -> str:
     # YAML reads CR, LF and CRLF alike as line breaks, in text too. The round-trip parser kept a lone
     # CR inside a comment, and the line after the comment was lost: it meets LF only.
     source = text.replace("\r\n", "\n").replace("\r", "\n")
     source = mend_separators(source)
+    # The loader reads every file as YAML 1.2 whatever a %YAML directive says; the round-trip parser would
+    # obey "%YAML 1.1" (0o17 a text, yes a truth value) and write values whose meaning then changes.
+    source = _YAML_DIRECTIVE.sub(r"\1", source, count=1)
+    # A bare "---" starting the one document says nothing, and the round-trip parser drops the comments above it.
+    source = _BARE_START.sub(r"\1", source, count=1)
     yaml = round_trip_yaml()
     try:
         data = yaml.load(source)
