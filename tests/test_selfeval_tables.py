@@ -103,3 +103,13 @@ def test_hunan_prints_the_general_self_evaluation_and_monitoring() -> None:
     assert ["总分", "94.86", "自评等级", "优"] in rows
     monitoring = texts(next(f for f in forms if f.stem.endswith("-运行监控表")))
     assert ["2026-09-30", "310.2", "62.04%"] in monitoring
+
+
+def test_a_rate_keeps_its_two_decimals_in_excel(tmp_path: Path) -> None:
+    """执行率 91.10% is stored as 0.9110 with the format 0.00%, so that the workbook shows what Word and the web
+    page show (it was shown as 91.1%)."""
+    folder = next(iter(collect([REGIONAL / "示例河北县"]).units.values()))
+    written = write_unit_tables(load_unit(folder), tmp_path)
+    sheet = openpyxl.load_workbook(io.BytesIO((written.folder / "老旧供水管网改造-自评表.xlsx").read_bytes())).active
+    rates = [(c.value, c.number_format) for row in sheet.iter_rows() for c in row if isinstance(c.value, float) and c.value < 1]
+    assert (0.911, "0.00%") in rates
