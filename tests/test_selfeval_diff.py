@@ -56,9 +56,11 @@ def lines(repo: Path) -> list[str]:
 def test_a_result_changed_reports_the_scores_it_moves(repo: Path) -> None:
     edit(repo, VOLUNTEER, "实际完成值: 4000", "实际完成值: 5000")
     edit(repo, VOLUNTEER, "全年执行数: 9.2", "全年执行数: 10")
+    edit(repo, VOLUNTEER, "全年执行数: 7.2}", "全年执行数: 8}")  # its source too, so that they add up (M013)
     assert lines(repo) == [
         "- 绩效指标“志愿服务人次”的实际完成值：4000 → 5000 人",
         "- 预算执行 / 全年执行数：9.2 → 10 万元",
+        "- 预算执行 / 资金来源 / 当年财政拨款 / 全年执行数：7.2 → 8 万元",
         "- 绩效指标“志愿服务人次”的完成情况（算出）：部分完成 → 完成",
         "- 绩效指标“志愿服务人次”的得分（算出）：6.67 → 8.33 分",
         "- 预算执行率（算出）：92.00 → 100.00 %",

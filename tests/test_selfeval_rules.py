@@ -25,7 +25,7 @@ def region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 # The codes of the self-evaluation rules: the clean sample is their passing case, MISTAKES their failing ones
 # (tests/test_rules.py counts both, as it does for its own cases).
-CODES = ("V021", "V022", "V023", "V024", "V025", "M010", "M011", "M012", "T005")
+CODES = ("V021", "V022", "V023", "V024", "V025", "M010", "M011", "M012", "M013", "T005")
 
 
 def findings(region: Path) -> list[tuple[str, int, str]]:
@@ -66,9 +66,9 @@ MISTAKES = [
     (VOLUNTEERS, "  存在问题:", "  自评得分: 98\n  存在问题:", "V025"),
     (VOLUNTEERS, "  存在问题:", "  自评等级: 良\n  存在问题:", "V025"),
     # execution arithmetic
-    (VOLUNTEERS, "全年执行数: 9.2", "全年执行数: 10.2", "M010"),
+    (STIPEND, "  年初预算数: 22\n", "  年初预算数: 22\n  全年执行数: 23\n", "M010"),
     (VOLUNTEERS, "{日期: '2026-06-30', 执行数: 4.1}", "{日期: '2026-06-30', 执行数: 9.5}", "M010"),
-    (VOLUNTEERS, "年初预算数: 10", "年初预算数: 12", "M011"),
+    (STIPEND, "年初预算数: 22", "年初预算数: 24", "M011"),
     (
         STIPEND,
         "    - {日期: '2026-06-30', 执行数: 9}",
@@ -76,6 +76,9 @@ MISTAKES = [
         "M012",
     ),
     (STIPEND, "{日期: '2026-06-30', 执行数: 9}", "{日期: '2025-06-30', 执行数: 9}", "T005"),
+    # the funding sources do not add up to the year's total, in one column
+    (VOLUNTEERS, "全年执行数: 7.2}", "全年执行数: 7}", "M013"),
+    (VOLUNTEERS, "上年结转资金: {年初预算数: 2,", "上年结转资金: {年初预算数: 3,", "M013"),
 ]
 
 

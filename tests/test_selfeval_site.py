@@ -36,6 +36,9 @@ def test_the_project_page_sets_each_target_against_its_result(site: Path) -> Non
     assert "完成 7 项，部分完成 2 项" in page
     assert "志愿服务人次 ≥5000人 2026-06-30：1800人 4000人 部分完成 8.33 6.67 偏差原因：下半年" in page
     assert "92.00%，得 9.20 分" in page
+    # the budget by funding source, as the 自评表's 其中 rows
+    assert "其中：当年财政拨款 年初 8 万元，全年预算 8 万元，执行 7.2 万元" in page
+    assert "上年结转资金 年初 2 万元，全年预算 2 万元，执行 2 万元" in page
 
 
 def test_a_project_only_monitored_has_no_score_yet(site: Path) -> None:
@@ -69,3 +72,14 @@ def test_the_unit_page_sums_up_each_projects_self_evaluation(site: Path) -> None
     page = text(site, UNIT)
     assert "志愿服务活动专项 91.52 优 完成 7 项，部分完成 2 项 92.00%" in page
     assert "两新党组织党务工作者津贴 未完成自评 未填 10 项" in page
+
+
+def test_open_data_has_the_budget_by_funding_source(site: Path) -> None:
+    import csv
+
+    with (site / "data" / "projects.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {r["项目名称"]: r for r in csv.DictReader(f)}
+    row = rows["志愿服务活动专项"]
+    assert row["预算执行.资金来源.当年财政拨款.全年执行数"] == "7.2"
+    assert row["预算执行.资金来源.上年结转资金.年初预算数"] == "2"
+    assert row["预算执行.资金来源.其他资金.全年预算数"] == ""

@@ -147,3 +147,7 @@ ACHIEVEMENT = "完成情况"
 STATED_SCORE = "自评得分"
 STATED_GRADE = "自评等级"
 PROBLEMS = "存在问题"
+# 预算执行.资金来源: the self-evaluation's rows under 年度资金总额, each with its 年初预算数, 全年预算数, 全年执行数
+# (the key is FUNDING above, one of its sources OTHER_FUNDS)
+CURRENT_APPROPRIATION = "当年财政拨款"
+CARRIED_OVER = "上年结转资金"

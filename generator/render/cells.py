@@ -116,7 +116,8 @@ def value_cell(
     number_format = ""
     if is_number(value):
         shown = money(value, places) if fmt == MONEY else Decimal(value)
-        number = shown / 100 if fmt == PERCENT else shown
+        # a percentage keeps the decimals it is shown with (92.00% stays 0.9200, not 0.92 shown as 92%)
+        number = (shown / 100).quantize(Decimal(1).scaleb(-_decimals(shown) - 2)) if fmt == PERCENT else shown
         separated = thousands and fmt == MONEY
         lines = ((format(shown, ",f") if separated else plain(shown)) + ("%" if fmt == PERCENT else ""),)
         number_format = excel_format(number, percent=fmt == PERCENT, thousands=separated)

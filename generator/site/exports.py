@@ -138,16 +138,15 @@ def csv_text(rows: list[list[str]]) -> str:
 def project_fields() -> list[tuple[str, str]]:
     """(column, title) of the project's own fields in projects.csv: schema order, tables flattened."""
     schema = schemas.resolved("project")["properties"]  # the schema with its $refs resolved
-    out: list[tuple[str, str]] = []
-    for key, node in schema.items():
-        if key in NOT_IN_PROJECT_ROW:
-            continue
-        title = str(node.get("title", key))
-        if node.get("type") == "object" and "properties" in node and not node.get("additionalProperties"):
-            out += [(f"{key}.{sub}", f"{title}：{subnode.get('title', sub)}") for sub, subnode in node["properties"].items()]
-        else:
-            out.append((key, title))
-    return out
+    return [field for key, node in schema.items() if key not in NOT_IN_PROJECT_ROW for field in _flattened(key, node)]
+
+
+def _flattened(column: str, node: dict[str, Any], title: str = "") -> list[tuple[str, str]]:
+    """A table's fields as columns, tables within tables too (预算执行.资金来源.当年财政拨款.全年执行数)."""
+    title = (title + "：" if title else "") + str(node.get("title", column.rsplit(".", 1)[-1]))
+    if node.get("type") == "object" and "properties" in node and not node.get("additionalProperties"):
+        return [field for sub, subnode in node["properties"].items() for field in _flattened(f"{column}.{sub}", subnode, title)]
+    return [(column, title)]
 
 
 def project_columns() -> tuple[str, ...]:

@@ -51,6 +51,7 @@ def _budget(project: Project, e: scoring.Execution, money_unit: str) -> tuple[Fi
         for label, value in ((F.INITIAL_BUDGET, e.initial), (F.FULL_YEAR_BUDGET, e.budget), (F.EXECUTED, e.executed))
         if value is not None
     ]
+    out += _sources(project, money_unit)
     for date, executed in e.monitored:
         rate = percent(executed / e.budget) if e.budget else None
         out.append(
@@ -67,6 +68,23 @@ def _budget(project: Project, e: scoring.Execution, money_unit: str) -> tuple[Fi
             )
         )
     return tuple(out)
+
+
+SOURCE_COLUMNS = ((F.INITIAL_BUDGET, "年初"), (F.FULL_YEAR_BUDGET, "全年预算"), (F.EXECUTED, "执行"))
+
+
+def _sources(project: Project, money_unit: str) -> list[Field]:
+    """The budget by funding source (预算执行.资金来源) as the 自评表's 其中 rows give it, one line a source."""
+    sources = project.execution.get(F.FUNDING)
+    out: list[Field] = []
+    for name in (F.CURRENT_APPROPRIATION, F.CARRIED_OVER, F.OTHER_FUNDS):
+        row = sources.get(name) if isinstance(sources, dict) else None
+        if not isinstance(row, dict):
+            continue
+        parts = [f"{label} {views.money(row[key], money_unit)}" for key, label in SOURCE_COLUMNS if row.get(key) is not None]
+        if parts:
+            out.append(Field(("其中：" if not out else "") + name, ("，".join(parts),)))
+    return out
 
 
 def evaluation(project: Project, rules: SelfEvaluationRules, money_unit: str) -> Evaluation | None:

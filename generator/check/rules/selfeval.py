@@ -1,6 +1,6 @@
 """Monitoring and self-evaluation (issue 20): results that can be compared with their targets, reasons where a
 target is missed, the budget's execution, and the points and stated scores of the self-evaluation (V021–V025,
-M010–M012, T005). A file with targets only has nothing here to check."""
+M010–M013, T005). A file with targets only has nothing here to check."""
 
 from __future__ import annotations
 
@@ -155,7 +155,39 @@ def check_execution(project: Project, scope: Scope, result: scoring.SelfEvaluati
                 )
                 break
         previous = executed
+    yield from check_sources(project, result)
     yield from check_dates(project, scope)
+
+
+SOURCES = (F.CURRENT_APPROPRIATION, F.CARRIED_OVER, F.OTHER_FUNDS)
+
+
+def check_sources(project: Project, result: scoring.SelfEvaluation) -> Iterator[Diagnostic]:
+    """The rows under 年度资金总额 (当年财政拨款, 上年结转资金, 其他资金) add up to it, column by column; a source
+    not written counts as nothing, as a blank row of the published table does."""
+    sources = project.execution.get(F.FUNDING)
+    if not isinstance(sources, dict):
+        return
+    e = result.execution
+    # the totals as the table prints them: 全年预算数 is the base of the rate (else 年初预算数, else 项目金额)
+    for column, whole in ((F.INITIAL_BUDGET, e.initial), (F.FULL_YEAR_BUDGET, e.budget), (F.EXECUTED, e.executed)):
+        parts = [
+            (name, value)
+            for name in SOURCES
+            if isinstance(sources.get(name), dict) and (value := to_decimal(sources[name].get(column))) is not None
+        ]
+        if whole is None or not parts:
+            continue
+        total = sum((value for _, value in parts), Decimal(0))
+        if total != whole:
+            yield project.doc.diagnostic(
+                "M013",
+                (F.EXECUTION, F.FUNDING),
+                what=column,
+                total=amount(total),
+                whole=amount(whole),
+                parts="、".join(f"{name} {amount(value)}" for name, value in parts),
+            )
 
 
 def check_dates(project: Project, scope: Scope) -> Iterator[Diagnostic]:
