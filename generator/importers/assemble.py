@@ -34,6 +34,7 @@ from generator.importers import vocabulary as vocab
 from generator.importers.department import DepartmentDraft, build_department, build_narrative
 from generator.importers.project import Draft, Hint, ProjectDraft, build_project
 from generator.importers.recognise import Found, Recognised, org_name, recognised_labels
+from generator.importers.selfeval import ResultsDraft, build_results
 from generator.importers.sheet import build_sheet
 from generator.importers.source import Item, Source, excerpt
 from generator.importers.summary import SummaryDraft, SummaryRow, build_summary, derived_note
@@ -98,6 +99,7 @@ class Planned:
     source: Source
     anchor: Item | None = None
     keep: bool = False  # the file already says all this: leave it as it is (comments and all)
+    results: ResultsDraft | None = None  # a self-evaluation: merged into the project's file when it exists (merge.py)
 
 
 # --- what exists already ------------------------------------------------------------------------
@@ -162,7 +164,8 @@ def build(recognised: Recognised) -> SourceUnit:
     unit = SourceUnit(source)
     for found in recognised.tables:
         if found.kind == "project":
-            project = build_project(source, found)
+            cycle = found.profile is not None and found.profile.requires
+            project = build_results(source, found) if cycle else build_project(source, found)
             project.corrections.extend(c for c in found.corrections if c not in project.corrections)
             unit.projects.append(project)
         elif found.kind == "rows":
@@ -716,6 +719,7 @@ class Planner:
         out = [Planned(base / UNIT_FILE, "unit", data, unit.sources[0])] if says_more or not (base / UNIT_FILE).exists() else []
         # File names from 项目名称, made safe and unique (also apart from 单位.yaml and 地区.yaml, which
         # would not be read as projects), in the order of the tables: the same names on every import.
+        existing = existing_projects(base)
         wanted = [project.name or f"表{project.found.number}" for project in unit.projects]
         names = unique_names(wanted, taken=(UNIT_FILE.removesuffix(".yaml"), REGION_FILE.removesuffix(".yaml")))
         for position, (project, name) in enumerate(zip(unit.projects, names, strict=True), start=1):
@@ -729,12 +733,44 @@ class Planner:
                 project.source.report("I051", project.anchor, name=project.name, file=f"{name}.yaml")
             if project.corrections:
                 project.data[F.CORRECTIONS] = project.corrections
+            path = base / f"{name}.yaml"
+            results = project if isinstance(project, ResultsDraft) else None
+            if results is not None:
+                path = same_project(existing, project.data) or path
             out.append(
                 Planned(
-                    base / f"{name}.yaml", "project", schemas.ordered(project.data, "project"), project.source, project.anchor
+                    path, "project", schemas.ordered(project.data, "project"), project.source, project.anchor, results=results
                 )
             )
         return out
+
+
+def existing_projects(folder: Path) -> list[tuple[Path, str, str | None]]:
+    """The project files of a unit folder already written: (path, 项目名称, 项目编码)."""
+    found: list[tuple[Path, str, str | None]] = []
+    if not folder.is_dir() or folder.is_symlink():
+        return found
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in (UNIT_FILE, REGION_FILE) or path.is_symlink():
+            continue
+        loaded = load(path)
+        data = getattr(loaded, "data", None)
+        if isinstance(data, dict) and isinstance(data.get(F.PROJECT_NAME), str):
+            code = data.get(F.PROJECT_CODE)
+            found.append((path, vocab.squash(data[F.PROJECT_NAME]), vocab.squash(str(code)) if code else None))
+    return found
+
+
+def same_project(existing: list[tuple[Path, str, str | None]], data: dict[str, Any]) -> Path | None:
+    """The file of the project a self-evaluation is about: the same 项目编码 where both have one, else the same name."""
+    code = data.get(F.PROJECT_CODE)
+    name = vocab.squash(str(data.get(F.PROJECT_NAME) or ""))
+    if code:
+        by_code = [path for path, _, other in existing if other == vocab.squash(str(code))]
+        if by_code:
+            return by_code[0]
+    by_name = [path for path, other, _ in existing if other == name and name]
+    return by_name[0] if by_name else None
 
 
 def plan_tree(recognised: list[Recognised], options: Options) -> list[Planned]:
