@@ -288,7 +288,7 @@ def decide_year(unit: SourceUnit, options: Options, others: list[Hint]) -> int |
 
 
 UNIT_FIELDS = (F.IMPLEMENTER, F.BUDGET_DEPARTMENT, F.SUPERVISOR)  # the header fields that name a unit
-CODED = re.compile(r"^[(（]\d+[)）]|[(（][^()（）]*[)）]$")
+CODED = re.compile(r"^[(（]\d+[)）]|^\d{3,12}\s*[-－—]\s*|[(（][^()（）]*[)）]$")  # "(433001)…", "219001-…"
 
 
 def _stated_unit(text: str) -> str | None:

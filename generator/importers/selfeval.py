@@ -49,6 +49,7 @@ INSTRUCTION = re.compile(r"[(（]\s*\d+\s*字以内\s*[)）]\s*$")  # a blank fo
 DATED = re.compile(r"^(?P<date>(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?)\s*[:：]\s*(?P<value>.+)$")
 CUT_REASON = re.compile(r"^(?:偏差|未完成)?原因(?:分析)?[:：]\s*")
 CUT_MEASURE = re.compile(r"(?:^|\n|(?<=[；;。]))\s*(?:改进)?措施[:：]\s*")
+SIGNATURE = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:负责人|填表人|联系人|联系电话|审核人)(?:[:：].*)?$")  # the form's last line
 NO_DATE = "没有写监控日期（写作“2026-06-30：260人”）"
 NOTHING = frozenset({"无", "暂无", "没有", "0"})
 
@@ -145,13 +146,13 @@ class Reader:
         self.typed: list[Typed] = []
 
     def unplaced(self, cells: list[Cell], what: str, why: str) -> None:
-        filled = [c for c in cells if not c.blank and not c.used]
-        for cell in filled:
+        """Each filled cell of ``cells`` reported as not imported (a dash or slash is no content)."""
+        for cell in cells:
+            if cell.blank or cell.used:
+                continue
             cell.use()
-        meaningful = [c for c in filled if not vocab.is_placeholder(c.text)]
-        if meaningful:
-            shown = "、".join(f"“{excerpt(c.text, 16)}”" for c in meaningful[:4])
-            self.source.report("I061", meaningful[0], what=f"{what}（{shown}）", why=why)
+            if not vocab.is_placeholder(cell.text):
+                self.source.report("I061", cell, what=f"{what}的“{excerpt(cell.text, 16)}”", why=why)
 
     # --- above the indicators -------------------------------------------------------------------
 
@@ -190,19 +191,25 @@ class Reader:
             label = vocab.norm("".join(c.text for c in label_cells))
             bare = re.sub(r"^其中[:：]?", "", label)
             values = {titles[col]: _between(row, columns, i) for i, col in enumerate(columns)}
-            if label and (
-                vocab.match(label, vocab.GOAL_LABELS, cut=False)
-                or vocab.match(label, vocab.PROJECT_LABELS, cut=False)
-                or vocab.match(label, vocab.CLOSING_LABELS, cut=False)
-                or self.execution_titles(row)
-                or self.goal_titles(row)
+            funding = bare in vocab.FUNDING_ROWS
+            if (
+                label
+                and not funding
+                and bare not in vocab.EXECUTION_TOTAL_ROWS
+                and (
+                    vocab.match(label, vocab.GOAL_LABELS, cut=False)
+                    or vocab.match(label, vocab.PROJECT_LABELS, cut=False)
+                    or vocab.match(label, vocab.CLOSING_LABELS, cut=False)
+                    or self.execution_titles(row)
+                    or self.goal_titles(row)
+                )
             ):
                 break
             if not label and not any(values.values()):
                 break
             for cell in label_cells:
                 cell.use()
-            if bare in vocab.FUNDING_ROWS or (total_read and bare not in vocab.EXECUTION_TOTAL_ROWS):
+            if funding or (total_read and bare not in vocab.EXECUTION_TOTAL_ROWS):
                 self.unplaced(
                     [c for c in row if c.col >= first_title],
                     f"项目资金“{bare or '（无名称）'}”一行",
@@ -320,6 +327,7 @@ class Reader:
         out: list[dict[str, Any]] = []
         anchors: list[Item] = []
         body = rows[head + 1 :]
+        closed = False  # after 总分 and the conclusion, no indicator comes
         for number, row in enumerate(body):
             first = _first(row)
             if first is None:
@@ -328,14 +336,13 @@ class Reader:
                 for cell in row:
                     cell.use()
                 continue
-            if vocab.SIGN.match(vocab.norm(first.text)):
+            if vocab.match(first.text, vocab.CLOSING_LABELS, cut=False):
+                self.closing(row, columns)
+                closed = True
+                continue
+            if closed or vocab.SIGN.match(vocab.norm(first.text)) or SIGNATURE.match(vocab.norm(first.text)):
                 reader.footer(body[number:])
                 break
-            if vocab.match(first.text, vocab.CLOSING_LABELS, cut=False) or (
-                first.col < targets.get(F.LEVEL3, 0) and vocab.match(first.text, vocab.CLOSING_LABELS, cut=False)
-            ):
-                self.closing(row, columns)
-                continue
             target_cells = [self.relabel(cell) if cell.col <= last else cell for cell in row if cell.col <= last]
             name_cell = next((c for c in target_cells if c.col == targets.get(F.LEVEL3)), None)
             if (
@@ -517,7 +524,8 @@ def build_results(source: Source, found: Found) -> ResultsDraft:
     if (date_cell := fields.cell(vocab.MONITOR_DATE)) is not None:
         date_cell.use()
     goals = reader.goals or text_field(source, fields.cell(F.GOALS))
-    amount = reader.execution.get(F.INITIAL_BUDGET) or reader.execution.get(F.FULL_YEAR_BUDGET)
+    budget_key = F.INITIAL_BUDGET if reader.execution.get(F.INITIAL_BUDGET) is not None else F.FULL_YEAR_BUDGET
+    amount = reader.execution.get(budget_key)
     data[F.AMOUNT] = amount
     if goals:
         data[F.GOALS] = goals
@@ -548,7 +556,7 @@ def build_results(source: Source, found: Found) -> ResultsDraft:
 
         draft.codes.append(Hint(data[F.PROJECT_CODE], fields.cell(F.PROJECT_CODE) or anchor, F.PROJECT_CODE))
     if amount is not None:
-        draft.corrections.append(f"原表是绩效自评表，没有单独的项目金额一栏，{format(amount, 'f')} 取自项目资金的年初预算数。")
+        draft.corrections.append(f"原表是绩效自评表，没有单独的项目金额一栏，{format(amount, 'f')} 取自项目资金的{budget_key}。")
     context_hints(found, draft)
     draft.cost_level1 = any(row.get(F.LEVEL1) == "成本指标" for row in indicators)
     compare_derived(draft)

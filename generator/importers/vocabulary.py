@@ -152,6 +152,7 @@ FORECAST = "全年预计"
 TOTAL = "总分"
 GRADE = "等级"
 MONITOR_DATE = "监控日期"
+EXECUTION_NOTE = "执行说明"  # a 原因 column beside the execution rate: no field
 
 RESULT_GRID_LABELS: dict[str, tuple[str, ...]] = {
     F.LEVEL1: (F.LEVEL1,),
@@ -164,7 +165,15 @@ RESULT_GRID_LABELS: dict[str, tuple[str, ...]] = {
     POINTS: (POINTS, F.WEIGHT),
     SCORE: (SCORE, "自评得分"),
     STATUS: (STATUS, "是否完成"),
-    REASONS: (REASONS, "未完成原因和改进措施", "未完成原因分析及改进措施", "偏差原因及改进措施", "偏差原因和改进措施"),
+    REASONS: (
+        REASONS,
+        "未完成原因和改进措施",
+        "未完成原因及拟采取的改进措施",
+        "偏差原因分析及拟采取的改进措施",
+        "未完成原因分析及改进措施",
+        "偏差原因及改进措施",
+        "偏差原因和改进措施",
+    ),
     F.DEVIATION: ("偏差原因分析", F.DEVIATION, "未完成原因分析", "未完成原因", "原因分析"),
     F.IMPROVEMENT: (F.IMPROVEMENT, "改进意见"),
     MONITORED: ("监控时点完成情况", MONITORED, "截至目前完成情况", "目前完成情况", "执行情况"),
@@ -182,6 +191,7 @@ EXECUTION_LABELS: dict[str, tuple[str, ...]] = {
     SCORE: (SCORE,),
     FORECAST: ("全年预计执行数", "预计全年执行数"),
     MONITOR_DATE: (MONITOR_DATE, "监控时点", "截止日期"),
+    EXECUTION_NOTE: ("原因", "偏差原因", "说明", "未完成原因"),
 }
 
 # Rows of the 项目资金 block: the year's total is the project's; the split by source has no field.
@@ -210,8 +220,8 @@ CLOSING_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 GOAL_LABELS: dict[str, tuple[str, ...]] = {
-    F.GOALS: ("预期目标", "年度目标", "项目年度目标", "年度绩效目标", F.GOALS),
-    F.ACHIEVEMENT: ("实际完成情况", "年度目标完成情况", "目标完成情况", "实际完成"),
+    F.GOALS: ("预期目标", "年度目标", "项目年度目标", "年度绩效目标", "年初设定目标", F.GOALS),
+    F.ACHIEVEMENT: ("实际完成情况", "年度目标完成情况", "目标完成情况", "实际完成", "年度总体目标完成情况综述"),
 }
 
 # A heading naming the months a monitoring covers ("1-7月执行数", "1—6月执行情况", "截至6月底执行数"): the
