@@ -539,10 +539,28 @@ class Planner:
         if self.options.unit:
             name = self.options.unit
         anchor = _first_item(unit)
+        if name is None and unit.projects and all(isinstance(p, ResultsDraft) for p in unit.projects):
+            name = self.unit_of_project(unit)
         if name is None:
             source.report("I047", anchor)
             return
         self.named.append(Named(unit, name, code, anchor))
+
+    def unit_of_project(self, unit: SourceUnit) -> str | None:
+        """The unit whose files hold the project of a self-evaluation that names no unit (I062), when only one does."""
+        project = unit.projects[0]
+        found: set[str] = set()
+        for folder in sorted({path.parent for path in self.options.out.glob(f"*/*/*/{UNIT_FILE}")}):
+            if folder.parent.name.isdigit() and same_project(existing_projects(folder), project.data) is not None:
+                loaded = load(folder / UNIT_FILE)
+                name = getattr(loaded, "data", {}).get(F.UNIT_NAME) if not isinstance(loaded, Exception) else None
+                if isinstance(name, str):
+                    found.add(name)
+        if len(found) != 1:
+            return None
+        name = found.pop()
+        unit.source.report("I062", project.anchor, name=project.name, unit=name)
+        return name
 
     def place_all(self) -> None:
         """Give every source's tables their unit folder, once all sources are read.
@@ -683,10 +701,16 @@ class Planner:
             )
             return []
         data.update({F.LAYOUT: layout, F.FRAMEWORK: framework, F.MONEY_UNIT: money_unit})
-        keep = (
-            bool(existing)
-            and all(existing.get(k) == v for k, v in data.items() if k != F.REGION_CODE)
-            and (not self.options.code or existing.get(F.REGION_CODE) == self.options.code)
+        # Self-evaluations alone say nothing new of the region: its existing file stays as it is.
+        results_only = all(
+            isinstance(p, ResultsDraft) for (f, _, _), u in self.units.items() if f == folder for p in u.projects
+        ) and not any(u.departments or u.summaries or u.narrative for (f, _, _), u in self.units.items() if f == folder)
+        keep = bool(existing) and (
+            results_only
+            or (
+                all(existing.get(k) == v for k, v in data.items() if k != F.REGION_CODE)
+                and (not self.options.code or existing.get(F.REGION_CODE) == self.options.code)
+            )
         )
         return [Planned(self.options.out / folder / REGION_FILE, "region", data, sources[0], keep=keep)]
 
@@ -720,28 +744,42 @@ class Planner:
         # File names from 项目名称, made safe and unique (also apart from 单位.yaml and 地区.yaml, which
         # would not be read as projects), in the order of the tables: the same names on every import.
         existing = existing_projects(base)
-        wanted = [project.name or f"表{project.found.number}" for project in unit.projects]
+        targets = [project for project in unit.projects if not isinstance(project, ResultsDraft)]
+        wanted = [project.name or f"表{project.found.number}" for project in targets]
         names = unique_names(wanted, taken=(UNIT_FILE.removesuffix(".yaml"), REGION_FILE.removesuffix(".yaml")))
-        for position, (project, name) in enumerate(zip(unit.projects, names, strict=True), start=1):
+        for position, (project, name) in enumerate(zip(targets, names, strict=True), start=1):
             title = project.found.title
             # The summary's 序号, else the title's number, else the order of several tables.
             if F.ORDER not in project.data and title is not None and title.number:
                 project.data[F.ORDER] = title.number
-            elif F.ORDER not in project.data and len(unit.projects) > 1:
+            elif F.ORDER not in project.data and len(targets) > 1:
                 project.data[F.ORDER] = position
             if name != safe_filename(project.name or f"表{project.found.number}"):
                 project.source.report("I051", project.anchor, name=project.name, file=f"{name}.yaml")
             if project.corrections:
                 project.data[F.CORRECTIONS] = project.corrections
-            path = base / f"{name}.yaml"
-            results = project if isinstance(project, ResultsDraft) else None
-            if results is not None:
-                path = same_project(existing, project.data) or path
             out.append(
                 Planned(
-                    path, "project", schemas.ordered(project.data, "project"), project.source, project.anchor, results=results
+                    base / f"{name}.yaml", "project", schemas.ordered(project.data, "project"), project.source, project.anchor
                 )
             )
+        # A self-evaluation or monitoring goes into its project's file: the one the tree holds, else the one this
+        # import writes for it (from its target table, or from the first of its self-evaluations).
+        planned_here = [(p.path, vocab.squash(str(p.data.get(F.PROJECT_NAME, ""))), p.data.get(F.PROJECT_CODE)) for p in out]
+        for project in unit.projects:
+            if not isinstance(project, ResultsDraft):
+                continue
+            if project.corrections:
+                project.data[F.CORRECTIONS] = project.corrections
+            known = existing + [(path, name, vocab.squash(str(code)) if code else None) for path, name, code in planned_here]
+            path = (
+                same_project(known, project.data) or base / f"{safe_filename(project.name or f'表{project.found.number}')}.yaml"
+            )
+            planned = Planned(
+                path, "project", schemas.ordered(project.data, "project"), project.source, project.anchor, results=project
+            )
+            out.append(planned)
+            planned_here.append((path, vocab.squash(project.name), project.data.get(F.PROJECT_CODE)))
         return out
 
 
