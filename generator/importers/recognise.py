@@ -317,7 +317,7 @@ def cycle_profile(texts: set[str], titles: list[str], out: Path | None = None) -
 MONITOR = "监控"
 # Headings a self-evaluation prints and a monitoring table does not: the year's result and its score.
 SELF_EVALUATION_MARKS = frozenset(
-    forms.norm(label) for label in (F.ACTUAL, "全年实际完成值", "完成值", "得分", "总分", "自评等级", "实际完成情况")
+    forms.norm(label) for label in (F.ACTUAL, "全年实际完成值", F.MONITOR_VALUE, "得分", "总分", F.STATED_GRADE, "实际完成情况")
 )
 
 

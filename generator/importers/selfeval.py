@@ -90,7 +90,8 @@ def _field_labels(profile: forms.Profile | None) -> Mapping[str, tuple[str, ...]
         for name in (F.INITIAL_BUDGET, F.FULL_YEAR_BUDGET, F.EXECUTED):
             table[name] = vocab.EXECUTION_LABELS[name]
         table[vocab.MONITOR_DATE] = vocab.EXECUTION_LABELS[vocab.MONITOR_DATE]
-        table[F.GOALS] = (*table.get(F.GOALS, ()), "年度总体目标", "总体目标")
+        # the same words as the 部门整体 table's heading: here the caption of a project's 本年度绩效目标
+        table[F.GOALS] = (*table.get(F.GOALS, ()), F.OVERALL_DEPARTMENT_GOAL, "总体目标")
         _TABLES[key] = table
     return _TABLES[key]
 
@@ -164,8 +165,9 @@ class Reader:
                 continue
             key = vocab.match(cell.text, vocab.EXECUTION_LABELS, cut=False)
             months = vocab.MONTHS_TO_DATE.match(vocab.norm(cell.text))
-            if months and months.group("what") in ("执行数", "执行率"):
-                key = f"{F.MONITOR_EXECUTED}@{months.group('month')}" if months.group("what") == "执行数" else vocab.RATE
+            if months and months.group("what") in (F.MONITOR_EXECUTED, "执行率"):
+                executed = months.group("what") == F.MONITOR_EXECUTED
+                key = f"{F.MONITOR_EXECUTED}@{months.group('month')}" if executed else vocab.RATE
             if key is not None:
                 titles[cell.col] = key
             elif vocab.number(cell.text) is not None:
@@ -312,7 +314,7 @@ class Reader:
             if cell.blank:
                 continue
             months = vocab.MONTHS_TO_DATE.match(vocab.norm(cell.text))
-            if months and months.group("what") in ("执行情况", "完成情况", "完成值"):
+            if months and months.group("what") in ("执行情况", F.ACHIEVEMENT, F.MONITOR_VALUE):
                 columns[f"{vocab.MONITORED}@{months.group('month')}"] = cell.col
             if (
                 vocab.match(cell.text, labels)
@@ -478,7 +480,7 @@ class Reader:
                 for cell in cells:
                     cell.use()
                 if cells and not vocab.is_placeholder(cells[0].text):
-                    self.typed.append(Typed("自评等级", cells[0], ("grade",)))
+                    self.typed.append(Typed(F.STATED_GRADE, cells[0], ("grade",)))
             else:
                 text = "\n".join(t for t in (self.written(c) for c in cells) if t)
                 if not text:

@@ -145,7 +145,7 @@ GRID_LABELS: dict[str, tuple[str, ...]] = {
 POINTS = "分值"
 SCORE = "得分"
 RATE = "执行率"
-STATUS = "完成情况"
+STATUS = F.ACHIEVEMENT
 REASONS = "偏差原因分析及改进措施"
 MONITORED = "监控完成情况"
 FORECAST = "全年预计"
@@ -159,11 +159,11 @@ RESULT_GRID_LABELS: dict[str, tuple[str, ...]] = {
     F.LEVEL2: (F.LEVEL2,),
     F.LEVEL3: (F.LEVEL3,),
     F.VALUE: ("年度指标值", F.VALUE, "目标值", "预期指标值", "年度目标值", "全年指标值"),
-    F.OPERATOR: (F.OPERATOR, "指标性质", "计算符号"),
+    F.OPERATOR: (F.OPERATOR, F.NATURE_OF_VALUE, "计算符号"),
     F.MEASURE: (F.MEASURE, "计量单位"),
-    F.ACTUAL: (F.ACTUAL, "实际完成值(含单位)", "全年实际完成值", "完成值", "全年实际值", "实际值", "实际完成指标值"),
+    F.ACTUAL: (F.ACTUAL, "实际完成值(含单位)", "全年实际完成值", F.MONITOR_VALUE, "全年实际值", "实际值", "实际完成指标值"),
     POINTS: (POINTS, F.WEIGHT),
-    SCORE: (SCORE, "自评得分"),
+    SCORE: (SCORE, F.STATED_SCORE),
     STATUS: (STATUS, "是否完成"),
     REASONS: (
         REASONS,
@@ -191,20 +191,20 @@ EXECUTION_LABELS: dict[str, tuple[str, ...]] = {
     SCORE: (SCORE,),
     FORECAST: ("全年预计执行数", "预计全年执行数"),
     MONITOR_DATE: (MONITOR_DATE, "监控时点", "截止日期"),
-    EXECUTION_NOTE: ("原因", "偏差原因", "说明", "未完成原因"),
+    EXECUTION_NOTE: ("原因", F.DEVIATION, "说明", "未完成原因"),
 }
 
 # Rows of the 项目资金 block: the year's total is the project's; the split by source has no field.
-EXECUTION_TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计", "项目资金总额")
+EXECUTION_TOTAL_ROWS = ("年度资金总额", F.BUDGET_TOTAL, "总额", "合计", "项目资金总额")
 FUNDING_ROWS = (
     "当年财政拨款",
     "本年财政拨款",
     "财政拨款",
-    "财政资金",
+    F.FINANCE_FUNDS,
     "上年结转资金",
     "上年结转",
-    "其他资金",
-    "财政专户管理资金",
+    F.OTHER_FUNDS,
+    F.SPECIAL_ACCOUNT,
     "单位资金",
     "单位自有资金",
     "上级补助资金",
@@ -213,10 +213,10 @@ FUNDING_ROWS = (
 # The rows after the indicators: the total and grade (derived), the conclusion (data).
 CLOSING_LABELS: dict[str, tuple[str, ...]] = {
     TOTAL: (TOTAL, "合计", "总计", "自评总分", "得分合计"),
-    GRADE: ("自评等级", GRADE, "评价等级", "自评结果等级"),
+    GRADE: (F.STATED_GRADE, GRADE, "评价等级", "自评结果等级"),
     F.PROBLEMS: (F.PROBLEMS, "主要问题", "存在的问题"),
     F.IMPROVEMENT: (F.IMPROVEMENT, "改进意见", "下一步改进措施"),
-    F.ACHIEVEMENT: ("评价结论", "自评结论", "综合评价", "总体评价"),
+    F.ACHIEVEMENT: ("评价结论", F.CONCLUSION, "综合评价", "总体评价"),
 }
 
 GOAL_LABELS: dict[str, tuple[str, ...]] = {
@@ -242,7 +242,7 @@ CYCLE_MARKS = frozenset(
         "累计执行数",
         F.ACTUAL,
         "全年实际完成值",
-        "完成值",
+        F.MONITOR_VALUE,
         "实际完成情况",
         *RESULT_GRID_LABELS[REASONS],
         "未完成原因分析",
