@@ -114,10 +114,10 @@ def main() -> None:
                     1
                     for p in result.planned
                     for row in (p.data.get("绩效指标") or [])
-                    for key in ("实际完成值", "偏差原因", "改进措施")
+                    for key in ("实际完成值", "偏差原因", "改进措施", "运行监控")
                     if key in row
                 )
-                print(f"{form.name}{suffix}: {placed}/{total} 格, 指标的实际完成值等 {results} 项")
+                print(f"{form.name}{suffix}: {placed}/{total} 格, 指标的实际完成值、偏差原因、改进措施、运行监控 {results} 项")
     sys.stdout.flush()
 
 

@@ -33,7 +33,7 @@ from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import clean
 from generator.importers.header import read_fields
 from generator.importers.indicators import GridReader, find_header, yaml_number
-from generator.importers.project import ProjectDraft, amount_field, context_hints, text_field
+from generator.importers.project import Hint, ProjectDraft, amount_field, context_hints, text_field
 from generator.importers.recognise import Found
 from generator.importers.source import Cell, Item, Source, excerpt
 from generator.render.selfeval import ACTUAL_WITH_UNIT, MONITORED, REASONS, STATUS
@@ -50,6 +50,7 @@ DATED = re.compile(r"^(?P<date>(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?)
 CUT_REASON = re.compile(r"^(?:偏差|未完成)?原因(?:分析)?[:：]\s*")
 CUT_MEASURE = re.compile(r"(?:^|\n|(?<=[；;。]))\s*(?:改进)?措施[:：]\s*")
 SIGNATURE = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:负责人|填表人|联系人|联系电话|审核人)(?:[:：].*)?$")  # the form's last line
+FORM_NAMES = ("绩效自评表", "绩效运行监控表")  # the table a 项目金额 was taken from, by whether it is a monitoring
 NO_DATE = "没有写监控日期（写作“2026-06-30：260人”）"
 NOTHING = frozenset({"无", "暂无", "没有", "0"})
 
@@ -90,6 +91,7 @@ def _field_labels(profile: forms.Profile | None) -> Mapping[str, tuple[str, ...]
         for name in (F.INITIAL_BUDGET, F.FULL_YEAR_BUDGET, F.EXECUTED):
             table[name] = vocab.EXECUTION_LABELS[name]
         table[vocab.MONITOR_DATE] = vocab.EXECUTION_LABELS[vocab.MONITOR_DATE]
+        table[F.IMPLEMENTER] = (*table.get(F.IMPLEMENTER, ()), "项目执行单位", "执行单位")
         # the same words as the 部门整体 table's heading: here the caption of a project's 本年度绩效目标
         table[F.GOALS] = (*table.get(F.GOALS, ()), F.OVERALL_DEPARTMENT_GOAL, "总体目标")
         _TABLES[key] = table
@@ -105,6 +107,29 @@ def _between(row: list[Cell], columns: list[int], at: int) -> Cell | None:
     start = columns[at]
     end = columns[at + 1] if at + 1 < len(columns) else 10**6
     return next((cell for cell in row if start <= cell.col < end and not cell.blank), None)
+
+
+def grid_row(row: list[Cell]) -> bool:
+    """Whether ``row`` is the indicator grid's row of column titles (it ends the blocks above it)."""
+    found = {vocab.match(c.text, vocab.RESULT_GRID_LABELS, cut=False) for c in row if not c.blank}
+    return len(found & {F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE}) >= 2
+
+
+def two_level_header(rows: list[list[Cell]], labels: Mapping[str, tuple[str, ...]]) -> tuple[int, dict[str, int]] | None:
+    """A grid with one level column beside the indicator's name ("一级指标 | 指标名称 | 指标值" whose level column
+    holds 质量, 时效, 社会效益: 二级 names, the 一级 printed in the caption column at the left): read as a two-level
+    grid, the 一级 taken from each 二级."""
+    for index, row in enumerate(rows):
+        columns: dict[str, int] = {}
+        for cell in row:
+            key = vocab.match(cell.text, labels) if not cell.blank else None
+            if key is not None and key not in columns:
+                columns[key] = cell.col
+        levels = [key for key in (F.LEVEL1, F.LEVEL2) if key in columns]
+        if F.LEVEL3 in columns and F.VALUE in columns and len(levels) == 1:
+            columns[F.LEVEL2] = columns.pop(levels[0])
+            return index, columns
+    return None
 
 
 def _plain(text: str) -> str:
@@ -167,7 +192,7 @@ class Reader:
             months = vocab.MONTHS_TO_DATE.match(vocab.norm(cell.text))
             if months and months.group("what") in (F.MONITOR_EXECUTED, "执行率"):
                 executed = months.group("what") == F.MONITOR_EXECUTED
-                key = f"{F.MONITOR_EXECUTED}@{months.group('month')}" if executed else vocab.RATE
+                key = f"{F.MONITOR_EXECUTED}@{vocab.months_covered(months)}" if executed else vocab.RATE
             if key is not None:
                 titles[cell.col] = key
             elif vocab.number(cell.text) is not None:
@@ -205,7 +230,7 @@ class Reader:
                     or self.execution_titles(row)
                     or self.goal_titles(row)
                 )
-            ):
+            ) or grid_row(row):
                 break
             if not label and not any(values.values()):
                 break
@@ -314,8 +339,8 @@ class Reader:
             if cell.blank:
                 continue
             months = vocab.MONTHS_TO_DATE.match(vocab.norm(cell.text))
-            if months and months.group("what") in ("执行情况", F.ACHIEVEMENT, F.MONITOR_VALUE):
-                columns[f"{vocab.MONITORED}@{months.group('month')}"] = cell.col
+            if months and months.group("what") in ("执行情况", "指标执行情况", F.ACHIEVEMENT, F.MONITOR_VALUE):
+                columns[f"{vocab.MONITORED}@{vocab.months_covered(months)}"] = cell.col
             if (
                 vocab.match(cell.text, labels)
                 or vocab.match(cell.text, vocab.PROJECT_LABELS, cut=False) == F.INDICATORS
@@ -345,6 +370,10 @@ class Reader:
             if closed or vocab.SIGN.match(vocab.norm(first.text)) or SIGNATURE.match(vocab.norm(first.text)):
                 reader.footer(body[number:])
                 break
+            if F.LEVEL1 not in targets:  # a two-level grid: the 一级 printed in the caption column is derived from the 二级
+                for cell in row:
+                    if cell.col < targets[F.LEVEL2] and not cell.blank and vocab.level1(vocab.squash(cell.text)):
+                        cell.use()
             target_cells = [self.relabel(cell) if cell.col <= last else cell for cell in row if cell.col <= last]
             name_cell = next((c for c in target_cells if c.col == targets.get(F.LEVEL3)), None)
             if (
@@ -496,7 +525,7 @@ def build_results(source: Source, found: Found) -> ResultsDraft:
     profile = found.profile
     reader = Reader(source, found)
     labels = _grid_labels(profile)
-    header = find_header(found.rows, labels)
+    header = find_header(found.rows, labels) or two_level_header(found.rows, labels)
     top = found.rows[: header[0]] if header else found.rows
     rest: list[list[Cell]] = []
     index = 0
@@ -554,11 +583,10 @@ def build_results(source: Source, found: Found) -> ResultsDraft:
         typed=reader.typed,
     )
     if code:
-        from generator.importers.project import Hint
-
         draft.codes.append(Hint(data[F.PROJECT_CODE], fields.cell(F.PROJECT_CODE) or anchor, F.PROJECT_CODE))
     if amount is not None:
-        draft.corrections.append(f"原表是绩效自评表，没有单独的项目金额一栏，{format(amount, 'f')} 取自项目资金的{budget_key}。")
+        form = FORM_NAMES[draft.requires == "监控"]
+        draft.corrections.append(f"原表是{form}，没有单独的项目金额一栏，{format(amount, 'f')} 取自项目资金的{budget_key}。")
     context_hints(found, draft)
     draft.cost_level1 = any(row.get(F.LEVEL1) == "成本指标" for row in indicators)
     compare_derived(draft)

@@ -157,7 +157,7 @@ EXECUTION_NOTE = "执行说明"  # a 原因 column beside the execution rate: no
 RESULT_GRID_LABELS: dict[str, tuple[str, ...]] = {
     F.LEVEL1: (F.LEVEL1,),
     F.LEVEL2: (F.LEVEL2,),
-    F.LEVEL3: (F.LEVEL3,),
+    F.LEVEL3: (F.LEVEL3, "指标名称"),
     F.VALUE: ("年度指标值", F.VALUE, "目标值", "预期指标值", "年度目标值", "全年指标值"),
     F.OPERATOR: (F.OPERATOR, F.NATURE_OF_VALUE, "计算符号"),
     F.MEASURE: (F.MEASURE, "计量单位"),
@@ -214,8 +214,8 @@ FUNDING_ROWS = (
 CLOSING_LABELS: dict[str, tuple[str, ...]] = {
     TOTAL: (TOTAL, "合计", "总计", "自评总分", "得分合计"),
     GRADE: (F.STATED_GRADE, GRADE, "评价等级", "自评结果等级"),
-    F.PROBLEMS: (F.PROBLEMS, "主要问题", "存在的问题"),
-    F.IMPROVEMENT: (F.IMPROVEMENT, "改进意见", "下一步改进措施"),
+    F.PROBLEMS: (F.PROBLEMS, "主要问题", "存在的问题", "偏差或不能完成目标原因分析"),
+    F.IMPROVEMENT: (F.IMPROVEMENT, "改进意见", "下一步改进措施", "相关建议或举措", "纠偏措施"),
     F.ACHIEVEMENT: ("评价结论", F.CONCLUSION, "综合评价", "总体评价"),
 }
 
@@ -227,8 +227,15 @@ GOAL_LABELS: dict[str, tuple[str, ...]] = {
 # A heading naming the months a monitoring covers ("1-7月执行数", "1—6月执行情况", "截至6月底执行数"): the
 # monitoring's date is the month's last day.
 MONTHS_TO_DATE = re.compile(
-    r"^(?:1[-—~至到]|截至|截止)(?P<month>1[0-2]|[1-9])月(?:底|末|份)?(?P<what>执行数|执行率|执行情况|完成情况|完成值)$"
+    r"^(?:(?:1[-—~至到]|截至|截止)(?P<month>1[0-2]|[1-9])月(?:底|末|份)?|(?P<half>上?半年度?))"
+    r"(?P<what>执行数|执行率|执行情况|完成情况|完成值|指标执行情况)$"
 )
+
+
+def months_covered(found: re.Match[str]) -> int:
+    """The last month a MONTHS_TO_DATE heading covers: 6 for 半年度."""
+    return 6 if found.group("half") else int(found.group("month"))
+
 
 # Headings only a self-evaluation or a monitoring table prints: two of them make a table one.
 CYCLE_MARKS = frozenset(
