@@ -244,3 +244,37 @@ def test_every_cell_of_a_real_form_is_placed_or_reported(tmp_path: Path) -> None
             assert not source.unused()  # none left unreported
     assert total == 451
     assert placed >= 406
+
+
+# --- a layout's own words ------------------------------------------------------------------------------------
+
+
+def test_a_layouts_declared_column_aliases_are_read(printed: Path, tmp_path: Path) -> None:
+    """A data repository's layout (made up for this test: the 通用 layout as 某市) declares in 栏目别名 the words
+    its forms print for the results; a 自评表 headed so is read with them."""
+    data = tmp_path / "data"
+    own = data / "版式" / "某市"
+    own.mkdir(parents=True)
+    text = (ROOT / "generator/templates/official/通用/layout.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "名称: 通用\n", "名称: 某市\n栏目别名: {实际完成值: [本年实际完成], 预算执行.全年执行数: [累计支出数]}\n", 1
+    )
+    (own / "layout.yaml").write_text(text, encoding="utf-8")
+    book = openpyxl.load_workbook(printed / f"{PROJECT}-自评表.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    renamed = {"实际完成值": "本年实际完成", "全年执行数": "累计支出数"}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value in renamed:
+                cell.value = renamed[cell.value]
+    edited = tmp_path / "自评表.xlsx"
+    book.save(edited)
+    done = jixiao(edited, "--out", data, "--unit", UNIT, "--region", "示例县")
+    assert not codes(done, "I013") and not codes(done, "I061"), done.stdout
+    written = data_of(next(data.glob(f"示例县/2026/*/{PROJECT}.yaml")))
+    assert written[F.INDICATORS][0][F.ACTUAL] == 520
+    assert written[F.EXECUTION][F.EXECUTED] == D("9.2")
+    # Without the declaration the same headings are not known: the cells are reported, not guessed.
+    plain = jixiao(edited, "--out", tmp_path / "plain", "--unit", UNIT, "--region", "示例县")
+    assert any("本年实际完成" in line for line in codes(plain, "I013"))

@@ -550,8 +550,13 @@ class Planner:
         """The unit whose files hold the project of a self-evaluation that names no unit (I062), when only one does."""
         project = unit.projects[0]
         found: set[str] = set()
+        stem = safe_filename(project.name) + ".yaml" if project.name else None
         for folder in sorted({path.parent for path in self.options.out.glob(f"*/*/*/{UNIT_FILE}")}):
-            if folder.parent.name.isdigit() and same_project(existing_projects(folder), project.data) is not None:
+            if not folder.parent.name.isdigit():
+                continue
+            if not project.data.get(F.PROJECT_CODE) and (stem is None or not (folder / stem).is_file()):
+                continue  # without a code, the project's file is named after it: read no other unit's files
+            if same_project(existing_projects(folder), project.data) is not None:
                 loaded = load(folder / UNIT_FILE)
                 name = getattr(loaded, "data", {}).get(F.UNIT_NAME) if not isinstance(loaded, Exception) else None
                 if isinstance(name, str):
@@ -743,7 +748,8 @@ class Planner:
         out = [Planned(base / UNIT_FILE, "unit", data, unit.sources[0])] if says_more or not (base / UNIT_FILE).exists() else []
         # File names from 项目名称, made safe and unique (also apart from 单位.yaml and 地区.yaml, which
         # would not be read as projects), in the order of the tables: the same names on every import.
-        existing = existing_projects(base)
+        has_results = any(isinstance(project, ResultsDraft) for project in unit.projects)
+        existing = existing_projects(base) if has_results else []  # read only when a self-evaluation may go into one
         targets = [project for project in unit.projects if not isinstance(project, ResultsDraft)]
         wanted = [project.name or f"表{project.found.number}" for project in targets]
         names = unique_names(wanted, taken=(UNIT_FILE.removesuffix(".yaml"), REGION_FILE.removesuffix(".yaml")))

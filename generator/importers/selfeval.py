@@ -81,7 +81,29 @@ def _grid_labels(profile: forms.Profile | None) -> Mapping[str, tuple[str, ...]]
     for column, headings in profile.columns.items():
         key = OWN_COLUMNS.get(column, column)
         own[key] = tuple(dict.fromkeys((*own.get(key, ()), *headings)))
-    return forms.merged(own, vocab.RESULT_GRID_LABELS, profile)
+    # The layout's 栏目别名 of the results (实际完成值: [本年实际完成]), whether or not its table prints that column.
+    for name, key in (
+        (F.ACTUAL, F.ACTUAL),
+        (F.DEVIATION, F.DEVIATION),
+        (F.IMPROVEMENT, F.IMPROVEMENT),
+        (F.MONITORING, vocab.MONITORED),
+    ):
+        declared = tuple(forms.norm(alias) for alias in profile.regional.label_aliases.get(name, ()))
+        own[key] = tuple(dict.fromkeys((*own.get(key, ()), *declared)))
+    return forms.merged({k: v for k, v in own.items() if v}, vocab.RESULT_GRID_LABELS, profile)
+
+
+def _execution_labels(profile: forms.Profile | None) -> Mapping[str, tuple[str, ...]]:
+    """The column titles of the 项目资金 block: the layout's own (预算执行.全年执行数 and its 栏目别名) first."""
+    if profile is None:
+        return vocab.EXECUTION_LABELS
+    own: dict[str, tuple[str, ...]] = {}
+    for name in (F.INITIAL_BUDGET, F.FULL_YEAR_BUDGET, F.EXECUTED, F.MONITOR_EXECUTED):
+        path = f"{F.EXECUTION}.{name}"
+        declared = (*profile.fields.get(path, ()), *profile.regional.label_aliases.get(path, ()))
+        if declared:
+            own[name] = tuple(dict.fromkeys(forms.norm(label) for label in declared))
+    return forms.merged(own, vocab.EXECUTION_LABELS, profile) if own else vocab.EXECUTION_LABELS
 
 
 def _field_labels(profile: forms.Profile | None) -> Mapping[str, tuple[str, ...]]:
@@ -89,7 +111,7 @@ def _field_labels(profile: forms.Profile | None) -> Mapping[str, tuple[str, ...]
     if key not in _TABLES:
         table = dict(forms.field_labels(profile, vocab.PROJECT_LABELS))
         for name in (F.INITIAL_BUDGET, F.FULL_YEAR_BUDGET, F.EXECUTED):
-            table[name] = vocab.EXECUTION_LABELS[name]
+            table[name] = _execution_labels(profile)[name]
         table[vocab.MONITOR_DATE] = vocab.EXECUTION_LABELS[vocab.MONITOR_DATE]
         table[F.IMPLEMENTER] = (*table.get(F.IMPLEMENTER, ()), "项目执行单位", "执行单位")
         # the same words as the 部门整体 table's heading: here the caption of a project's 本年度绩效目标
@@ -170,6 +192,7 @@ class Reader:
         self.conclusion: dict[str, Any] = {}
         self.goals: str = ""
         self.typed: list[Typed] = []
+        self.execution_labels = _execution_labels(self.profile)
 
     def unplaced(self, cells: list[Cell], what: str, why: str) -> None:
         """Each filled cell of ``cells`` reported as not imported (a dash or slash is no content)."""
@@ -188,7 +211,7 @@ class Reader:
         for cell in row:
             if cell.blank:
                 continue
-            key = vocab.match(cell.text, vocab.EXECUTION_LABELS, cut=False)
+            key = vocab.match(cell.text, self.execution_labels, cut=False)
             months = vocab.MONTHS_TO_DATE.match(vocab.norm(cell.text))
             if months and months.group("what") in (F.MONITOR_EXECUTED, "执行率"):
                 executed = months.group("what") == F.MONITOR_EXECUTED
