@@ -34,6 +34,7 @@ from generator.importers import vocabulary as vocab
 from generator.importers.department import DepartmentDraft, build_department, build_narrative
 from generator.importers.project import Draft, Hint, ProjectDraft, build_project
 from generator.importers.recognise import Found, Recognised, org_name, recognised_labels
+from generator.importers.selfeval import ResultsDraft, build_results
 from generator.importers.sheet import build_sheet
 from generator.importers.source import Item, Source, excerpt
 from generator.importers.summary import SummaryDraft, SummaryRow, build_summary, derived_note
@@ -98,6 +99,7 @@ class Planned:
     source: Source
     anchor: Item | None = None
     keep: bool = False  # the file already says all this: leave it as it is (comments and all)
+    results: ResultsDraft | None = None  # a self-evaluation: merged into the project's file when it exists (merge.py)
 
 
 # --- what exists already ------------------------------------------------------------------------
@@ -162,7 +164,8 @@ def build(recognised: Recognised) -> SourceUnit:
     unit = SourceUnit(source)
     for found in recognised.tables:
         if found.kind == "project":
-            project = build_project(source, found)
+            cycle = found.profile is not None and found.profile.requires
+            project = build_results(source, found) if cycle else build_project(source, found)
             project.corrections.extend(c for c in found.corrections if c not in project.corrections)
             unit.projects.append(project)
         elif found.kind == "rows":
@@ -285,7 +288,7 @@ def decide_year(unit: SourceUnit, options: Options, others: list[Hint]) -> int |
 
 
 UNIT_FIELDS = (F.IMPLEMENTER, F.BUDGET_DEPARTMENT, F.SUPERVISOR)  # the header fields that name a unit
-CODED = re.compile(r"^[(（]\d+[)）]|[(（][^()（）]*[)）]$")
+CODED = re.compile(r"^[(（]\d+[)）]|^\d{3,12}\s*[-－—]\s*|[(（][^()（）]*[)）]$")  # "(433001)…", "219001-…"
 
 
 def _stated_unit(text: str) -> str | None:
@@ -536,10 +539,33 @@ class Planner:
         if self.options.unit:
             name = self.options.unit
         anchor = _first_item(unit)
+        if name is None and unit.projects and all(isinstance(p, ResultsDraft) for p in unit.projects):
+            name = self.unit_of_project(unit)
         if name is None:
             source.report("I047", anchor)
             return
         self.named.append(Named(unit, name, code, anchor))
+
+    def unit_of_project(self, unit: SourceUnit) -> str | None:
+        """The unit whose files hold the project of a self-evaluation that names no unit (I062), when only one does."""
+        project = unit.projects[0]
+        found: set[str] = set()
+        stem = safe_filename(project.name) + ".yaml" if project.name else None
+        for folder in sorted({path.parent for path in self.options.out.glob(f"*/*/*/{UNIT_FILE}")}):
+            if not folder.parent.name.isdigit():
+                continue
+            if not project.data.get(F.PROJECT_CODE) and (stem is None or not (folder / stem).is_file()):
+                continue  # without a code, the project's file is named after it: read no other unit's files
+            if same_project(existing_projects(folder), project.data) is not None:
+                loaded = load(folder / UNIT_FILE)
+                name = getattr(loaded, "data", {}).get(F.UNIT_NAME) if not isinstance(loaded, Exception) else None
+                if isinstance(name, str):
+                    found.add(name)
+        if len(found) != 1:
+            return None
+        name = found.pop()
+        unit.source.report("I062", project.anchor, name=project.name, unit=name)
+        return name
 
     def place_all(self) -> None:
         """Give every source's tables their unit folder, once all sources are read.
@@ -680,10 +706,16 @@ class Planner:
             )
             return []
         data.update({F.LAYOUT: layout, F.FRAMEWORK: framework, F.MONEY_UNIT: money_unit})
-        keep = (
-            bool(existing)
-            and all(existing.get(k) == v for k, v in data.items() if k != F.REGION_CODE)
-            and (not self.options.code or existing.get(F.REGION_CODE) == self.options.code)
+        # Self-evaluations alone say nothing new of the region: its existing file stays as it is.
+        results_only = all(
+            isinstance(p, ResultsDraft) for (f, _, _), u in self.units.items() if f == folder for p in u.projects
+        ) and not any(u.departments or u.summaries or u.narrative for (f, _, _), u in self.units.items() if f == folder)
+        keep = bool(existing) and (
+            results_only
+            or (
+                all(existing.get(k) == v for k, v in data.items() if k != F.REGION_CODE)
+                and (not self.options.code or existing.get(F.REGION_CODE) == self.options.code)
+            )
         )
         return [Planned(self.options.out / folder / REGION_FILE, "region", data, sources[0], keep=keep)]
 
@@ -716,14 +748,17 @@ class Planner:
         out = [Planned(base / UNIT_FILE, "unit", data, unit.sources[0])] if says_more or not (base / UNIT_FILE).exists() else []
         # File names from 项目名称, made safe and unique (also apart from 单位.yaml and 地区.yaml, which
         # would not be read as projects), in the order of the tables: the same names on every import.
-        wanted = [project.name or f"表{project.found.number}" for project in unit.projects]
+        has_results = any(isinstance(project, ResultsDraft) for project in unit.projects)
+        existing = existing_projects(base) if has_results else []  # read only when a self-evaluation may go into one
+        targets = [project for project in unit.projects if not isinstance(project, ResultsDraft)]
+        wanted = [project.name or f"表{project.found.number}" for project in targets]
         names = unique_names(wanted, taken=(UNIT_FILE.removesuffix(".yaml"), REGION_FILE.removesuffix(".yaml")))
-        for position, (project, name) in enumerate(zip(unit.projects, names, strict=True), start=1):
+        for position, (project, name) in enumerate(zip(targets, names, strict=True), start=1):
             title = project.found.title
             # The summary's 序号, else the title's number, else the order of several tables.
             if F.ORDER not in project.data and title is not None and title.number:
                 project.data[F.ORDER] = title.number
-            elif F.ORDER not in project.data and len(unit.projects) > 1:
+            elif F.ORDER not in project.data and len(targets) > 1:
                 project.data[F.ORDER] = position
             if name != safe_filename(project.name or f"表{project.found.number}"):
                 project.source.report("I051", project.anchor, name=project.name, file=f"{name}.yaml")
@@ -734,7 +769,52 @@ class Planner:
                     base / f"{name}.yaml", "project", schemas.ordered(project.data, "project"), project.source, project.anchor
                 )
             )
+        # A self-evaluation or monitoring goes into its project's file: the one the tree holds, else the one this
+        # import writes for it (from its target table, or from the first of its self-evaluations).
+        planned_here = [(p.path, vocab.squash(str(p.data.get(F.PROJECT_NAME, ""))), p.data.get(F.PROJECT_CODE)) for p in out]
+        for project in unit.projects:
+            if not isinstance(project, ResultsDraft):
+                continue
+            if project.corrections:
+                project.data[F.CORRECTIONS] = project.corrections
+            known = existing + [(path, name, vocab.squash(str(code)) if code else None) for path, name, code in planned_here]
+            path = (
+                same_project(known, project.data) or base / f"{safe_filename(project.name or f'表{project.found.number}')}.yaml"
+            )
+            planned = Planned(
+                path, "project", schemas.ordered(project.data, "project"), project.source, project.anchor, results=project
+            )
+            out.append(planned)
+            planned_here.append((path, vocab.squash(project.name), project.data.get(F.PROJECT_CODE)))
         return out
+
+
+def existing_projects(folder: Path) -> list[tuple[Path, str, str | None]]:
+    """The project files of a unit folder already written: (path, 项目名称, 项目编码)."""
+    found: list[tuple[Path, str, str | None]] = []
+    if not folder.is_dir() or folder.is_symlink():
+        return found
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in (UNIT_FILE, REGION_FILE) or path.is_symlink():
+            continue
+        loaded = load(path)
+        data = getattr(loaded, "data", None)
+        if isinstance(data, dict) and isinstance(data.get(F.PROJECT_NAME), str):
+            code = data.get(F.PROJECT_CODE)
+            found.append((path, vocab.squash(data[F.PROJECT_NAME]), vocab.squash(str(code)) if code else None))
+    return found
+
+
+def same_project(existing: list[tuple[Path, str, str | None]], data: dict[str, Any]) -> Path | None:
+    """The file of the project a self-evaluation is about: the same 项目编码 where both have one, else the same name."""
+    code = data.get(F.PROJECT_CODE)
+    name = vocab.squash(str(data.get(F.PROJECT_NAME) or ""))
+    if code:
+        by_code = [path for path, _, other in existing if other == vocab.squash(str(code))]
+        if by_code:
+            return by_code[0]
+    by_name = [path for path, other, _ in existing if other == name and name]
+    return by_name[0] if by_name else None
 
 
 def plan_tree(recognised: list[Recognised], options: Options) -> list[Planned]:

@@ -82,6 +82,7 @@ class Profile:
     narrative: bool = False  # the table is the 部门整体绩效目标 text, paragraphs under headings
     details: tuple[Detail, ...] = ()  # a project's list fields printed as rows (预算明细)
     title: str = ""  # as the layout writes it: "{项目名称}项目绩效目标表"
+    requires: str | None = None  # 需要: 自评 or 监控 — a self-evaluation or monitoring table (selfeval.py reads it)
 
     def score(self, texts: set[str], titles: list[str]) -> float:
         """How well a table holding the labels ``texts`` (normalised) under ``titles`` fits this form."""
@@ -206,6 +207,7 @@ def profile(layout: str, form: FormSpec, regional: Regional) -> Profile:
         total=_total(form),
         details=_details(form),
         title=form.title,
+        requires=form.requires,
         narrative=any(isinstance(b, ParagraphSpec) and b.path.startswith(F.DEPARTMENT_NARRATIVE) for b in form.blocks),
     )
 
@@ -315,6 +317,11 @@ def needs(columns: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
     """The headings a grid must have to be found: a grid without a 一级指标 column needs none."""
     wanted = {F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE}
     return frozenset(wanted & set(columns)) if F.LEVEL1 not in columns and columns else frozenset(wanted)
+
+
+def cycle_profiles(out: Path | None = None) -> tuple[Profile, ...]:
+    """The tables of every layout that print a self-evaluation or monitoring (需要: 自评 or 监控)."""
+    return tuple(p for p in profiles(out) if p.requires)
 
 
 def narrative_layouts(out: Path | None = None) -> list[str]:

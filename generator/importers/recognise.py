@@ -141,7 +141,8 @@ def title_of(text: str) -> Title | None:
     bracketed = re.search(r"[(（]((?:19|20)\d{2})\s*年度?[)）]$", flat)
     if bracketed:  # "部门预算项目绩效目标申报表（2023年度）"
         flat = flat[: bracketed.start()]
-    if "绩效目标" not in flat or not flat.endswith("表"):
+    cycle = vocab.CYCLE_TITLE.search(flat) is not None  # a 绩效自评表 or 运行监控表: a project's too
+    if ("绩效目标" not in flat and not cycle) or not flat.endswith("表"):
         return None
     if bracketed:
         flat = bracketed.group(1) + "年" + flat
@@ -151,6 +152,8 @@ def title_of(text: str) -> Title | None:
     name = strip_number(flat)
     name = YEAR_IN_TITLE.sub("", name, count=1) if year and name.startswith(year.group(0)) else name
     name = re.sub(r"(方向)?绩效目标(汇总|申报)?表$", "", name)
+    if cycle:
+        name = re.sub(r"^部门预算", "", re.sub(r"(项目支出)?绩效(目标执行监控|运行监控|执行监控|监控|自评)表$", "", name))
     return Title(
         kind,
         int(year.group(1)) if year else None,
@@ -281,6 +284,8 @@ def kind_of(rows: list[list[Cell]], titles: list[str] | None = None, out: Path |
     texts = {forms.norm(cell.text) for row in rows for cell in row if not cell.blank}
     texts |= {forms.norm(part) for row in rows for cell in row for part in re.split(r"[:：]", cell.text)[:1]}
     titles = [forms.norm(title) for title in titles or []]
+    if (cycle := cycle_profile(texts, titles, out)) is not None:
+        return forms.PROJECT, cycle
     kind = _structure(rows)
     overall = forms.best(texts, titles, forms.KINDS, out, MIN_FIT)  # the best of those it fits well enough
     fits = overall is not None
@@ -292,6 +297,28 @@ def kind_of(rows: list[list[Cell]], titles: list[str] | None = None, out: Path |
             return overall.kind, overall
         return (own.kind if own is not None else kind), own
     return (overall.kind, overall) if overall is not None and fits else ("unknown", None)
+
+
+def cycle_profile(texts: set[str], titles: list[str], out: Path | None = None) -> Profile | None:
+    """The self-evaluation or monitoring table (a layout's, 需要: 自评 or 监控) a table is, when its title names one
+    or it prints two of the headings only those tables print (全年执行数, 实际完成值, 1-6月执行数…); None otherwise."""
+    named = [title for title in titles if vocab.CYCLE_TITLE.search(title)]
+    months = {text for text in texts if vocab.MONTHS_TO_DATE.match(text)}
+    if not named and len(texts & vocab.CYCLE_MARKS) + len(months) < 2:
+        return None
+    candidates = forms.cycle_profiles(out)
+    monitoring = any("监控" in title for title in named) if named else not texts & SELF_EVALUATION_MARKS
+    wanted = [p for p in candidates if (p.requires == MONITOR) == monitoring] or list(candidates)
+    if not wanted:
+        return None
+    return max(wanted, key=lambda p: (p.score(texts, titles), -wanted.index(p)))
+
+
+MONITOR = "监控"
+# Headings a self-evaluation prints and a monitoring table does not: the year's result and its score.
+SELF_EVALUATION_MARKS = frozenset(
+    forms.norm(label) for label in (F.ACTUAL, "全年实际完成值", F.MONITOR_VALUE, "得分", "总分", F.STATED_GRADE, "实际完成情况")
+)
 
 
 def recognised_labels(rows: list[list[Cell]]) -> list[str]:

@@ -139,6 +139,128 @@ GRID_LABELS: dict[str, tuple[str, ...]] = {
     F.REMARK: (F.REMARK,),
 }
 
+# --- 绩效自评表 and 运行监控表 (national wording; a layout's own headings and 栏目别名 come first) --------------
+# The names of their parts the importer reads by (importers/selfeval.py): data fields, or what the form prints
+# beside them and jixiao derives (分值, 得分, 执行率, 总分, 等级), which are compared, never stored.
+POINTS = "分值"
+SCORE = "得分"
+RATE = "执行率"
+STATUS = F.ACHIEVEMENT
+REASONS = "偏差原因分析及改进措施"
+MONITORED = "监控完成情况"
+FORECAST = "全年预计"
+TOTAL = "总分"
+GRADE = "等级"
+MONITOR_DATE = "监控日期"
+EXECUTION_NOTE = "执行说明"  # a 原因 column beside the execution rate: no field
+
+RESULT_GRID_LABELS: dict[str, tuple[str, ...]] = {
+    F.LEVEL1: (F.LEVEL1,),
+    F.LEVEL2: (F.LEVEL2,),
+    F.LEVEL3: (F.LEVEL3, "指标名称"),
+    F.VALUE: ("年度指标值", F.VALUE, "目标值", "预期指标值", "年度目标值", "全年指标值"),
+    F.OPERATOR: (F.OPERATOR, F.NATURE_OF_VALUE, "计算符号"),
+    F.MEASURE: (F.MEASURE, "计量单位"),
+    F.ACTUAL: (F.ACTUAL, "实际完成值(含单位)", "全年实际完成值", F.MONITOR_VALUE, "全年实际值", "实际值", "实际完成指标值"),
+    POINTS: (POINTS, F.WEIGHT),
+    SCORE: (SCORE, F.STATED_SCORE),
+    STATUS: (STATUS, "是否完成"),
+    REASONS: (
+        REASONS,
+        "未完成原因和改进措施",
+        "未完成原因及拟采取的改进措施",
+        "偏差原因分析及拟采取的改进措施",
+        "未完成原因分析及改进措施",
+        "偏差原因及改进措施",
+        "偏差原因和改进措施",
+    ),
+    F.DEVIATION: ("偏差原因分析", F.DEVIATION, "未完成原因分析", "未完成原因", "原因分析"),
+    F.IMPROVEMENT: (F.IMPROVEMENT, "改进意见"),
+    MONITORED: ("监控时点完成情况", MONITORED, "截至目前完成情况", "目前完成情况", "执行情况"),
+    FORECAST: ("全年预计完成情况", "全年预计完成值", "完成目标可能性", "预计完成情况"),
+    F.REMARK: (F.REMARK,),
+}
+
+EXECUTION_LABELS: dict[str, tuple[str, ...]] = {
+    F.INITIAL_BUDGET: (F.INITIAL_BUDGET, "年初预算", "年初预算金额"),
+    F.FULL_YEAR_BUDGET: (F.FULL_YEAR_BUDGET, "调整后预算数", "调整后预算", "全年预算"),
+    F.EXECUTED: (F.EXECUTED, "预算执行数", "全年实际执行数", "实际执行数", "全年执行金额"),
+    F.MONITOR_EXECUTED: ("累计执行数", F.MONITOR_EXECUTED, "截至目前执行数"),
+    POINTS: (POINTS, F.WEIGHT),
+    RATE: (RATE, "预算执行率", "全年执行率"),
+    SCORE: (SCORE,),
+    FORECAST: ("全年预计执行数", "预计全年执行数"),
+    MONITOR_DATE: (MONITOR_DATE, "监控时点", "截止日期"),
+    EXECUTION_NOTE: ("原因", F.DEVIATION, "说明", "未完成原因"),
+}
+
+# Rows of the 项目资金 block: the year's total is the project's; the split by source has no field.
+EXECUTION_TOTAL_ROWS = ("年度资金总额", F.BUDGET_TOTAL, "总额", "合计", "项目资金总额")
+FUNDING_ROWS = (
+    "当年财政拨款",
+    "本年财政拨款",
+    "财政拨款",
+    F.FINANCE_FUNDS,
+    "上年结转资金",
+    "上年结转",
+    F.OTHER_FUNDS,
+    F.SPECIAL_ACCOUNT,
+    "单位资金",
+    "单位自有资金",
+    "上级补助资金",
+)
+
+# The rows after the indicators: the total and grade (derived), the conclusion (data).
+CLOSING_LABELS: dict[str, tuple[str, ...]] = {
+    TOTAL: (TOTAL, "合计", "总计", "自评总分", "得分合计"),
+    GRADE: (F.STATED_GRADE, GRADE, "评价等级", "自评结果等级"),
+    F.PROBLEMS: (F.PROBLEMS, "主要问题", "存在的问题", "偏差或不能完成目标原因分析"),
+    F.IMPROVEMENT: (F.IMPROVEMENT, "改进意见", "下一步改进措施", "相关建议或举措", "纠偏措施"),
+    F.ACHIEVEMENT: ("评价结论", F.CONCLUSION, "综合评价", "总体评价"),
+}
+
+GOAL_LABELS: dict[str, tuple[str, ...]] = {
+    F.GOALS: ("预期目标", "年度目标", "项目年度目标", "年度绩效目标", "年初设定目标", F.GOALS),
+    F.ACHIEVEMENT: ("实际完成情况", "年度目标完成情况", "目标完成情况", "实际完成", "年度总体目标完成情况综述"),
+}
+
+# A heading naming the months a monitoring covers ("1-7月执行数", "1—6月执行情况", "截至6月底执行数"): the
+# monitoring's date is the month's last day.
+MONTHS_TO_DATE = re.compile(
+    r"^(?:(?:1[-—~至到]|截至|截止)(?P<month>1[0-2]|[1-9])月(?:底|末|份)?|(?P<half>上?半年度?))"
+    r"(?P<what>执行数|执行率|执行情况|完成情况|完成值|指标执行情况)$"
+)
+
+
+def months_covered(found: re.Match[str]) -> int:
+    """The last month a MONTHS_TO_DATE heading covers: 6 for 半年度."""
+    return 6 if found.group("half") else int(found.group("month"))
+
+
+# Headings only a self-evaluation or a monitoring table prints: two of them make a table one.
+CYCLE_MARKS = frozenset(
+    norm(label)
+    for label in (
+        F.INITIAL_BUDGET,
+        F.FULL_YEAR_BUDGET,
+        F.EXECUTED,
+        "调整后预算数",
+        "预算执行数",
+        "累计执行数",
+        F.ACTUAL,
+        "全年实际完成值",
+        F.MONITOR_VALUE,
+        "实际完成情况",
+        *RESULT_GRID_LABELS[REASONS],
+        "未完成原因分析",
+        "监控时点完成情况",
+        "预算执行率",
+        RATE,
+        "全年预计完成情况",
+    )
+)
+CYCLE_TITLE = re.compile(r"绩效(?:自评|运行监控|目标执行监控|执行监控|监控)")
+
 FOOTER_LABELS: dict[str, tuple[str, ...]] = {
     F.FINANCE_OFFICER: (F.FINANCE_OFFICER, "财务负责人"),
     F.PREPARER: (F.PREPARER, "制表人"),

@@ -21,6 +21,7 @@ from generator.data.fmt import CannotFormat, ExactNumber, format_text, round_tri
 from generator.data.load import Document, display_path, load
 from generator.diagnostics import Diagnostic, make
 from generator.importers.assemble import Planned
+from generator.importers.merge import merge_text
 
 
 @dataclass
@@ -88,6 +89,27 @@ def link_on_the_way(path: Path, root: Path) -> Path | None:
     return None
 
 
+def merge_into(item: Planned, force: bool, problems: list[Diagnostic]) -> Outcome:
+    """A self-evaluation or monitoring written into the project's existing file (merge.py)."""
+    assert item.results is not None
+    path = item.path
+    try:
+        text = merge_text(path, item.results, item.data, force)
+        if text is None:
+            problems.append(make("I050", display_path(path), source=item.source.shown))
+            return Outcome(path, "conflict")
+        if path.read_text(encoding="utf-8-sig", errors="replace") == text:
+            return Outcome(path, "unchanged")
+        write_atomic(path, text)
+    except CannotFormat as exc:
+        problems.append(exc.diagnostic)
+        return Outcome(path, "failed")
+    except OSError as exc:
+        problems.append(make("I052", display_path(path), error=exc.strerror or type(exc).__name__))
+        return Outcome(path, "failed")
+    return Outcome(path, "written")
+
+
 def write(planned: list[Planned], force: bool, root: Path | None = None) -> tuple[list[Outcome], list[Diagnostic]]:
     outcomes: list[Outcome] = []
     problems: list[Diagnostic] = []
@@ -102,6 +124,9 @@ def write(planned: list[Planned], force: bool, root: Path | None = None) -> tupl
             continue
         if item.keep and path.is_file():
             outcomes.append(Outcome(path, "unchanged"))
+            continue
+        if item.results is not None and path.is_file():
+            outcomes.append(merge_into(item, force, problems))
             continue
         keep_review(item)
         try:
