@@ -44,6 +44,7 @@ UNIT_HEADER = frozenset(
 )
 TABLE_FORMATS = ((".html", "网页（在浏览器中打开，可打印）"), (".docx", "Word"), (".xlsx", "Excel"), (".pdf", "PDF"))
 NO_HISTORY = History((), "")
+SELF_EVALUATION = "selfeval"  # the key of the projects' self-evaluations (ProjectResult) in the overview's stats
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     project_texts: list[str] = []
     summary: list[SummaryRow] = []
     evaluations: list[EvaluationRow] = []
+    results: list[selfeval.ProjectResult] = []
     pages: dict[str, PurePosixPath] = {}
     unit_page = address.page
     for number, (project, stem) in enumerate(zip(unit.projects, stems, strict=True), start=1):
@@ -162,6 +164,9 @@ def build_unit(job: UnitJob) -> UnitSummary:
         )
         if page.evaluation is not None:
             evaluations.append(selfeval.summary_row(page.evaluation, Link(project.name, project_href)))
+        result = selfeval.project_result(project, region.regional.scoring, folder)
+        if result is not None:
+            results.append(result)
     if tables:
         _link_back(job.site, address, stems, unit.projects, made, unit.name)
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
@@ -183,7 +188,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     overview = {
         "search": json.loads(search.stored(f"{unit_page}/", region.name, unit.year, unit.name, docs)),
         "rows": [_list_row(p, f"{address.project_page(s)}/") for p, s in zip(unit.projects, stems, strict=True)],
-        "stats": _stats(unit),
+        "stats": _stats(unit) | ({SELF_EVALUATION: [r.stored() for r in results]} if results else {}),
     }
     job.scratch.joinpath(f"{job.number:06d}.site.csv").write_text(  # JSON; named like the rows, cached with them
         json.dumps(overview, ensure_ascii=False), encoding="utf-8"
@@ -193,7 +198,11 @@ def build_unit(job: UnitJob) -> UnitSummary:
     unit_context = _unit_page(
         unit, address, crumbs, summary, made, unit_stems, job.histories.get(unit.doc.path.absolute(), NO_HISTORY), job.years
     )
-    unit_context = replace(unit_context, evaluations=tuple(evaluations))
+    unit_context = replace(
+        unit_context,
+        evaluations=tuple(evaluations),
+        evaluation_summary=selfeval.summarise(results, unit_page, region.money_unit),
+    )
     write_page(
         job.site,
         unit_page,
