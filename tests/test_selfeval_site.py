@@ -69,3 +69,49 @@ def test_the_unit_page_sums_up_each_projects_self_evaluation(site: Path) -> None
     page = text(site, UNIT)
     assert "志愿服务活动专项 91.52 优 完成 7 项，部分完成 2 项 92.00%" in page
     assert "两新党组织党务工作者津贴 未完成自评 未填 10 项" in page
+
+
+def test_open_data_of_a_project_has_its_self_evaluation_after_the_columns_it_had(site: Path) -> None:
+    import csv
+    import json
+
+    from generator.site import exports
+
+    with (site / "data" / "projects.csv").open(encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    assert header[-9:] == [
+        "网页",
+        "自评.总分",
+        "自评.等级",
+        "自评.执行率",
+        "自评.全年预算数",
+        "自评.全年执行数",
+        "自评.完成指标数",
+        "自评.部分完成指标数",
+        "自评.未完成指标数",
+    ]
+    by_name = {row[header.index("项目名称")]: row[-8:] for row in rows}
+    assert by_name["志愿服务活动专项"] == ["91.52", "优", "92.00", "10", "9.2", "7", "2", "0"]
+    assert by_name["两新党组织党务工作者津贴"] == ["", "", "", "22", "", "0", "0", "0"]  # monitored, not yet evaluated
+    described = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    columns = {c["name"]: c for c in described["resources"][0]["schema"]["fields"]}
+    assert columns["自评.总分"]["type"] == "number" and columns["自评.未完成指标数"]["type"] == "integer"
+    assert len(columns) == len(exports.project_columns())
+    document = json.loads((site / "data" / UNIT.relative_to("地区") / "志愿服务活动专项.json").read_text(encoding="utf-8"))
+    assert document["自评"] == {
+        "总分": 91.52,
+        "等级": "优",
+        "执行率": 92.0,
+        "全年预算数": 10,
+        "全年执行数": 9.2,
+        "完成指标数": 7,
+        "部分完成指标数": 2,
+        "未完成指标数": 0,
+    }
+
+
+def test_the_open_data_with_results_validates(site: Path) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    for name in ("projects", "indicators"):
+        report = frictionless.validate(str(site / "data" / "datapackage.json"), resource_name=name)
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

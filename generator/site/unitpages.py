@@ -118,7 +118,11 @@ def build_unit(job: UnitJob) -> UnitSummary:
         folder = address.project_page(stem)
         links = {"文件": _relative(project.doc.path, job.data_root), "网页": f"{folder}/"}
         pages[links["文件"]] = folder
-        document = exports.to_json({**context, **links, "数据": project.doc.data})
+        result = selfeval.project_result(project, region.regional.scoring, folder)
+        if result is not None:
+            results.append(result)
+        project_rows.append(exports.project_row(context, project.doc.data, links, result))
+        document = exports.to_json({**context, **links, "数据": project.doc.data, **exports.evaluation_json(result)})
         project_texts.append(document)
         _write(job.site, address.data / f"{stem}.json", document + "\n")
         rows = exports.indicator_rows(
@@ -127,7 +131,6 @@ def build_unit(job: UnitJob) -> UnitSummary:
         header = [list(exports.INDICATOR_COLUMNS)]
         _write(job.site, address.data / f"{stem}.csv", exports.BOM + exports.csv_text(header + rows))
         indicator_rows += rows
-        project_rows.append(exports.project_row(context, project.doc.data, links))
         page = _project_page(
             project,
             unit,
@@ -164,9 +167,6 @@ def build_unit(job: UnitJob) -> UnitSummary:
         )
         if page.evaluation is not None:
             evaluations.append(selfeval.summary_row(page.evaluation, Link(project.name, project_href)))
-        result = selfeval.project_result(project, region.regional.scoring, folder)
-        if result is not None:
-            results.append(result)
     if tables:
         _link_back(job.site, address, stems, unit.projects, made, unit.name)
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
