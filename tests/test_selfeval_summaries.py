@@ -1,6 +1,6 @@
 """The region, year, home and unit pages sum up the projects' self-evaluations (generator/site/selfeval.py summarise),
-from the made-up sample of tests/selfeval/ with a second, made-up year (虚构) in which one indicator is 未完成; and a
-region with targets only beside it gets exactly the pages it had without it."""
+from the made-up sample of tests/selfeval/ with a second, made-up year (虚构, tests/selfeval_sample.py) in which one
+indicator is 未完成; and a region with targets only beside it gets exactly the pages it had without it."""
 
 from __future__ import annotations
 
@@ -11,35 +11,21 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import DATA, ROOT
+import selfeval_sample
+from conftest import DATA
 
 from generator.build import build
 
-SAMPLE = ROOT / "tests" / "selfeval" / "示例县"
 TARGETS_ONLY = "唐山市路南区"
 REGION = Path("地区/示例县")
-UNIT = "区委社会工作部"
-VOLUNTEER = "志愿服务活动专项.yaml"
-
-
-def made_up_year(region: Path) -> None:
-    """2025 as a copy of 2026 (虚构): 志愿服务人次 not met at all, and less of the budget executed."""
-    shutil.copytree(region / "2026", region / "2025")
-    for path in (region / "2025" / UNIT).glob("*.yaml"):
-        path.write_text(path.read_text(encoding="utf-8").replace("2026", "2025"), encoding="utf-8")
-    volunteer = region / "2025" / UNIT / VOLUNTEER
-    text = volunteer.read_text(encoding="utf-8")
-    text = text.replace("    实际完成值: 4000\n", "    实际完成值: 0\n").replace("全年执行数: 9.2", "全年执行数: 5")
-    volunteer.write_text(text, encoding="utf-8")
+UNIT = selfeval_sample.UNIT
 
 
 @pytest.fixture(scope="module")
 def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Two sites: 示例县 (two years) with a region that has targets only, and that region alone."""
     root = tmp_path_factory.mktemp("summaries")
-    data = root / "data"
-    shutil.copytree(SAMPLE, data / "示例县")
-    made_up_year(data / "示例县")
+    data = selfeval_sample.two_years(root / "data")
     shutil.copytree(DATA / TARGETS_ONLY, data / TARGETS_ONLY)
     alone = root / "alone"
     shutil.copytree(DATA / TARGETS_ONLY, alone / TARGETS_ONLY)

@@ -199,3 +199,22 @@ def summarise(results: list[ProjectResult], page: PurePosixPath, money_unit: str
         ),
         more=max(len(listed) - LISTED, 0),
     )
+
+
+def search_text(e: Evaluation) -> tuple[str, str]:
+    """What search finds a project by in its monitoring and self-evaluation (its results, scores and marks, the
+    reasons and measures, the execution and the conclusion, as its page shows them), and the line a result found
+    there shows."""
+    words = ["绩效运行监控和自评"]
+    if e.total:
+        # 自评优 / 等级优: a grade is one character, which search finds only beside another (search.py tokens()).
+        words += ["绩效自评 自评得分 总分 得分", e.total, f"等级{e.grade} 自评{e.grade}"]
+    words += [f"{status}{n}项" for status, n in e.counts]
+    for row in e.rows:
+        words += [row.actual, *row.reasons]
+    words += [f"{f.label} {' '.join(f.lines)}" for f in (*e.budget, *e.conclusion)]
+    counts = "，".join(f"{status} {n} 项" for status, n in e.counts)
+    rate = next((f.lines[0].split("，")[0] for f in e.budget if f.label == "执行率"), "")
+    head = f"自评得分 {e.total} 分（{e.grade}）" if e.total else "运行监控（尚未自评）"
+    line = "；".join(part for part in (head, counts, f"执行率 {rate}" if rate else "") if part)
+    return " ".join(w for w in words if w), line

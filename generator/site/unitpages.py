@@ -26,6 +26,7 @@ from generator.site.pages import (
     Common,
     Compared,
     Department,
+    Evaluation,
     EvaluationRow,
     History,
     ProjectPage,
@@ -112,6 +113,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     summary: list[SummaryRow] = []
     evaluations: list[EvaluationRow] = []
     results: list[selfeval.ProjectResult] = []
+    evaluated: dict[str, Evaluation] = {}  # a project's monitoring and self-evaluation (by stem), for search
     pages: dict[str, PurePosixPath] = {}
     unit_page = address.page
     for number, (project, stem) in enumerate(zip(unit.projects, stems, strict=True), start=1):
@@ -167,6 +169,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
         )
         if page.evaluation is not None:
             evaluations.append(selfeval.summary_row(page.evaluation, Link(project.name, project_href)))
+            evaluated[stem] = page.evaluation
     if tables:
         _link_back(job.site, address, stems, unit.projects, made, unit.name)
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
@@ -184,7 +187,9 @@ def build_unit(job: UnitJob) -> UnitSummary:
     _write(job.site, address.unit_json, unit_document + "\n")
     job.scratch.joinpath(f"{job.number:06d}.projects.csv").write_text(exports.csv_text(project_rows), encoding="utf-8")
     job.scratch.joinpath(f"{job.number:06d}.indicators.csv").write_text(exports.csv_text(indicator_rows), encoding="utf-8")
-    docs = [_unit_doc(unit, len(summary))] + [_project_doc(p, s, unit) for p, s in zip(unit.projects, stems, strict=True)]
+    docs = [_unit_doc(unit, len(summary))] + [
+        _project_doc(p, s, unit, evaluated.get(s)) for p, s in zip(unit.projects, stems, strict=True)
+    ]
     overview = {
         "search": json.loads(search.stored(f"{unit_page}/", region.name, unit.year, unit.name, docs)),
         "rows": [_list_row(p, f"{address.project_page(s)}/") for p, s in zip(unit.projects, stems, strict=True)],
@@ -314,8 +319,9 @@ def _indicator_text(indicators: list[Indicator]) -> str:
     )
 
 
-def _project_doc(project: Project, stem: str, unit: Unit) -> search.Doc:
+def _project_doc(project: Project, stem: str, unit: Unit, evaluation: Evaluation | None) -> search.Doc:
     data = project.doc.data
+    results, results_line = selfeval.search_text(evaluation) if evaluation is not None else ("", "")
     body = [
         project.category,
         project.code,
@@ -334,6 +340,8 @@ def _project_doc(project: Project, stem: str, unit: Unit) -> search.Doc:
         category=project.category or "",
         amount=views.money(project.budget, unit.region.money_unit),
         line=" ".join(project.goals)[:40],
+        results=results,
+        results_line=results_line,
     )
 
 

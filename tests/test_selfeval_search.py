@@ -1,0 +1,65 @@
+"""Search finds projects by their monitoring and self-evaluation (generator/site/search.py RESULTS, search.js) in
+real Chromium, on the made-up sample (虚构, tests/selfeval_sample.py): the suite's selfeval_queries, each opening the
+project page at its 绩效运行监控和自评 section, with the score as the result's line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import browser
+import pytest
+import search_suite
+import selfeval_sample
+
+from generator.build import build
+
+pytestmark = pytest.mark.skipif(browser.available() is not None, reason=str(browser.available()))
+
+VOLUNTEER_2025 = "地区/示例县/2025/区委社会工作部/志愿服务活动专项/"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("selfeval-search")
+    result = build(selfeval_sample.two_years(root / "data"), root / "site", jobs=1, make_pdf=False, tables=False)
+    assert result.report.exit_code() == 0
+    with browser.serving(root / "site") as base:
+        yield base
+
+
+@pytest.fixture
+def driver() -> Iterator[Any]:
+    with browser.chromium() as chromium:
+        yield chromium
+
+
+def search(driver: Any, query: str) -> list[str]:
+    return list(driver.execute_async_script(browser.SEARCH, query, {}, search_suite.TOP))
+
+
+def test_the_queries_about_results_find_their_section(driver: Any, served: str) -> None:
+    queries = search_suite.load(key=search_suite.SELFEVAL_QUERIES)
+    assert len(queries) >= 19
+    driver.get(browser.url(served, "搜索/index.html"))
+    assert search_suite.run(queries, lambda q: search(driver, q)) == {}
+    assert browser.console_errors(driver) == []
+
+
+def test_a_result_found_in_the_self_evaluation_shows_the_score_and_opens_there(driver: Any, served: str) -> None:
+    driver.get(browser.url(served, "搜索/index.html?q=未完成"))
+    driver.execute_async_script(browser.SEARCH, "未完成", {}, 3)  # waits until search is ready
+    link = driver.find_element("css selector", "#jixiao-search-results a")
+    item = driver.find_element("css selector", "#jixiao-search-results li")
+    assert "自评得分 80.65 分（良）；完成 7 项，部分完成 1 项，未完成 1 项；执行率 50.00%" in item.text
+    link.click()
+    assert driver.execute_script("return decodeURIComponent(location.pathname + location.hash)").endswith(
+        VOLUNTEER_2025 + "index.html#self-evaluation"
+    )
+    assert driver.execute_script("return document.getElementById('self-evaluation').getBoundingClientRect().top") < 200
+
+
+def test_a_project_found_by_its_name_opens_at_the_top(driver: Any, served: str) -> None:
+    driver.get(browser.url(served, "搜索/index.html"))
+    found = search(driver, "志愿服务活动专项")
+    assert found[0].endswith("/志愿服务活动专项/"), found  # no section: the name is the page's
