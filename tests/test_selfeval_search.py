@@ -4,7 +4,9 @@ project page at its 绩效运行监控和自评 section, with the score as the r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import browser
@@ -63,3 +65,38 @@ def test_a_project_found_by_its_name_opens_at_the_top(driver: Any, served: str) 
     driver.get(browser.url(served, "搜索/index.html"))
     found = search(driver, "志愿服务活动专项")
     assert found[0].endswith("/志愿服务活动专项/"), found  # no section: the name is the page's
+
+
+SUMMARY_PAGES = ("地区/示例县/index.html", "地区/示例县/2025/index.html", "地区/示例县/2025/区委社会工作部/index.html")
+
+
+def test_the_summaries_fit_a_phone_as_cards_and_have_no_accessibility_violation(driver: Any, served: str) -> None:
+    axe = browser.ensure_axe()
+    folder = Path(os.environ.get("JIXIAO_SCREENSHOTS", browser.CACHE / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, page in enumerate(SUMMARY_PAGES):
+        for label, size in (("desktop", browser.DESKTOP), ("phone", browser.PHONE)):
+            driver.set_window_size(*size)
+            driver.get(browser.url(served, page))
+            assert driver.find_element("css selector", "#self-evaluation")
+            wide = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, f"{page} is {wide}px wider than a {label} screen"
+            shown = driver.execute_script(
+                "return getComputedStyle(document.querySelector('table.jixiao-cards tbody tr')).display"
+            )
+            assert shown == ("flex" if label == "phone" else "table-row"), (page, label)
+            height = driver.execute_script("return document.documentElement.scrollHeight")
+            driver.set_window_size(size[0], min(height + 150, 6000))
+            driver.save_screenshot(str(folder / f"selfeval-{n}-{label}.png"))
+            driver.set_window_size(*size)
+            if axe is not None:
+                assert browser.axe_violations(driver, axe) == [], page
+    assert browser.console_errors(driver) == []
+
+
+def test_with_every_result_shown_there_is_no_button_for_more(driver: Any, served: str) -> None:
+    driver.get(browser.url(served, "搜索/index.html?q=未完成"))
+    driver.execute_async_script(browser.SEARCH, "未完成", {}, 3)
+    more = driver.find_element("css selector", "#jixiao-search-more")
+    assert driver.execute_script("return document.querySelectorAll('#jixiao-search-results li').length") == 1
+    assert not more.is_displayed()
