@@ -100,3 +100,15 @@ def test_with_every_result_shown_there_is_no_button_for_more(driver: Any, served
     more = driver.find_element("css selector", "#jixiao-search-more")
     assert driver.execute_script("return document.querySelectorAll('#jixiao-search-results li').length") == 1
     assert not more.is_displayed()
+
+
+def test_on_a_phone_each_result_is_a_card_headed_by_its_indicator(driver: Any, served: str) -> None:
+    driver.set_window_size(*browser.PHONE)
+    driver.get(browser.url(served, VOLUNTEER_2025 + "index.html"))
+    row = driver.find_element("css selector", "table.jixiao-results tbody tr")
+    name = row.find_element("css selector", "th")
+    assert name.is_displayed() and name.text == "志愿者人数"
+    actual = row.find_element("css selector", "td[data-label='实际完成值']")
+    assert actual.text == "520人"
+    assert driver.execute_script("return getComputedStyle(arguments[0], '::before').content", actual) == '"实际完成值："'
+    assert driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth") <= 0
