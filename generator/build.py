@@ -68,9 +68,10 @@ def build(
     """Check ``data``; when it passes, write the website to ``out`` (with its official tables under
     ``out``/tables unless ``tables=False``), or, with ``site=False``, the official tables only."""
     progress.step("检查数据……")
-    report = check([data], jobs=jobs)
+    tree = collect([data])  # walked once, for the check and the build
+    report = check([data], jobs=jobs, tree=tree)
     result = BuildResult(report=report, out=out / TABLES)
-    folders = sorted(collect([data]).units.values(), key=lambda u: u.path)
+    folders = sorted(tree.units.values(), key=lambda u: u.path)
     if report.exit_code() != 0 and not _only_layout_errors(report):
         return result
     # A region whose layout is missing or broken is kept out (check's findings say why); the others are built.

@@ -91,6 +91,7 @@ def write_site(
         else None
         for folder in folders
     ]
+    cache.save_digests()
     summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in enumerate(keys)]
     todo = [n for n, s in enumerate(summaries) if s is None]
     texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
