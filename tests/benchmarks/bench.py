@@ -157,7 +157,7 @@ def measure(
         built = timed("build（首次）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
         site = work / "site"
         built.site, built.page = size_of(site), project_page(site, False)
-        built.search = first_search_bytes(site, "pagefind")
+        built.search = first_search_bytes(site, "jixiao")
         git(work, "switch", "-qc", "修改")
         edit_one_project(data)
         timed("check --changed（改一个项目）", [*JIXIAO, "check", "--changed", "main"])
