@@ -1,6 +1,7 @@
 """The search query suite (tests/search/queries.yaml): everyday queries with the pages that answer them.
 
-A query passes when one of its pages is among the first ``TOP`` results. Shared by the browser tests
+A query passes when one of its pages is among the first ``TOP`` results. A second list (``selfeval_queries``) asks
+for results of the made-up self-evaluation sample, on a site built from tests/selfeval_sample.py. Shared by the browser tests
 (tests/test_site_browser.py) and the benchmark (tests/benchmarks/bench_search.py).
 """
 
@@ -22,7 +23,7 @@ class Query:
     pages: tuple[str, ...]  # site-relative page folders ("地区/…/项目"), or a prefix ending in "*"
 
     def answered_by(self, page: str) -> bool:
-        page = page.strip("/")
+        page = page.replace("/#", "#").strip("/")  # "…/项目/#self-evaluation": the project page at that section
         for wanted in self.pages:
             if wanted.endswith("*") and page.startswith(wanted[:-1]):
                 return True
@@ -34,15 +35,19 @@ class Query:
         return any(self.answered_by(r) for r in results[:TOP])
 
 
-def load(path: Path = SUITE) -> list[Query]:
+SAMPLE_QUERIES = "queries"  # on the sample site (data/)
+SELFEVAL_QUERIES = "selfeval_queries"  # on the made-up self-evaluation sample (tests/selfeval_sample.py)
+
+
+def load(path: Path = SUITE, key: str = SAMPLE_QUERIES) -> list[Query]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    aliases = {k: v for k, v in raw.items() if k != "queries"}
+    aliases = {k: v for k, v in raw.items() if k not in (SAMPLE_QUERIES, SELFEVAL_QUERIES)}
 
     def expand(page: str) -> str:
         head, _, rest = page.partition("/")
         return f"{aliases[head]}/{rest}".rstrip("/") if head in aliases else page
 
-    return [Query(str(text), tuple(expand(p) for p in pages)) for text, pages in raw["queries"].items()]
+    return [Query(str(text), tuple(expand(p) for p in pages)) for text, pages in raw[key].items()]
 
 
 def run(queries: list[Query], search: Callable[[str], list[str]]) -> dict[str, list[str]]:

@@ -83,3 +83,46 @@ def test_open_data_has_the_budget_by_funding_source(site: Path) -> None:
     assert row["预算执行.资金来源.当年财政拨款.全年执行数"] == "7.2"
     assert row["预算执行.资金来源.上年结转资金.年初预算数"] == "2"
     assert row["预算执行.资金来源.其他资金.全年预算数"] == ""
+
+
+def test_open_data_of_a_project_has_its_self_evaluation_after_the_columns_it_had(site: Path) -> None:
+    import csv
+    import json
+
+    from generator.site import exports
+
+    with (site / "data" / "projects.csv").open(encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    assert header[-9:] == [
+        "网页",
+        "自评.总分",
+        "自评.等级",
+        "自评.执行率",
+        "自评.全年预算数",
+        "自评.全年执行数",
+        "自评.完成指标数",
+        "自评.部分完成指标数",
+        "自评.未完成指标数",
+    ]
+    by_name = {row[header.index("项目名称")]: row[-8:] for row in rows}
+    assert by_name["志愿服务活动专项"] == ["91.52", "优", "92.00", "10", "9.2", "7", "2", "0"]
+    assert by_name["两新党组织党务工作者津贴"] == ["", "", "", "22", "", "0", "0", "0"]  # monitored, not yet evaluated
+    described = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    columns = {c["name"]: c for c in described["resources"][0]["schema"]["fields"]}
+    assert columns["自评.总分"]["type"] == "number" and columns["自评.未完成指标数"]["type"] == "integer"
+    assert len(columns) == len(exports.project_columns())
+    document = json.loads((site / "data" / UNIT.relative_to("地区") / "志愿服务活动专项.json").read_text(encoding="utf-8"))
+    assert document["自评"] == {
+        "总分": 91.52,
+        "等级": "优",
+        "执行率": 92.0,
+        "全年预算数": 10,
+        "全年执行数": 9.2,
+        "完成指标数": 7,
+        "部分完成指标数": 2,
+        "未完成指标数": 0,
+    }
+    frictionless = pytest.importorskip("frictionless")  # the columns are what datapackage.json says they are
+    for name in ("projects", "indicators"):
+        report = frictionless.validate(str(site / "data" / "datapackage.json"), resource_name=name)
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

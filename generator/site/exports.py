@@ -23,6 +23,7 @@ from generator.data import fields as F
 from generator.data import schemas
 from generator.render import selfeval as derived
 from generator.render.cells import plain
+from generator.site.selfeval import ProjectResult
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -48,6 +49,7 @@ INDICATOR_FIELDS = (
 RESULT_FIELDS = (F.ACTUAL, derived.STATUS, derived.POINTS, derived.SCORE, F.DEVIATION, F.IMPROVEMENT)
 INDICATOR_COLUMNS = (*CONTEXT_COLUMNS[:5], "表格", F.PROJECT_NAME, "行号", *INDICATOR_FIELDS, *RESULT_FIELDS, "文件", "网页")
 LINKS = ("文件", "网页")
+EVALUATION_COUNTS = ("完成指标数", "部分完成指标数", "未完成指标数")
 
 
 # --- JSON ---------------------------------------------------------------------------------------
@@ -150,7 +152,34 @@ def _flattened(column: str, node: dict[str, Any], title: str = "") -> list[tuple
 
 
 def project_columns() -> tuple[str, ...]:
-    return (*CONTEXT_COLUMNS, *(c for c, _ in project_fields()), "指标数", *LINKS)
+    return (*CONTEXT_COLUMNS, *(c for c, _ in project_fields()), "指标数", *LINKS, *EVALUATION_COLUMNS)
+
+
+# A project's self-evaluation, derived (generator.data.scoring): after the columns of the data, so that those keep
+# their places; empty for a project with targets only.
+EVALUATION_COLUMNS = tuple(
+    f"{derived.SELF_EVALUATION}.{name}"
+    for name in (derived.TOTAL, derived.GRADE, derived.RATE, derived.BUDGET, F.EXECUTED, *EVALUATION_COUNTS)
+)
+
+
+def _evaluation_figures(result: ProjectResult) -> tuple[Any, ...]:
+    rate = derived.percent(result.executed / result.budget) if result.executed is not None and result.budget else None
+    return (result.total, result.grade or None, rate, result.budget, result.executed, *result.statuses[:3])
+
+
+def evaluation_cells(result: ProjectResult | None) -> list[str]:
+    """The EVALUATION_COLUMNS of a project (None: targets only)."""
+    return [cell(v) for v in _evaluation_figures(result)] if result else [""] * len(EVALUATION_COLUMNS)
+
+
+def evaluation_json(result: ProjectResult | None) -> dict[str, Any]:
+    """The same figures for a project's JSON, beside its 数据: {"自评": {总分, 等级, …}}, without those not known;
+    nothing for a project with targets only."""
+    if result is None:
+        return {}
+    names = (column.split(".", 1)[1] for column in EVALUATION_COLUMNS)
+    return {derived.SELF_EVALUATION: {k: v for k, v in zip(names, _evaluation_figures(result), strict=True) if v is not None}}
 
 
 def lookup(data: dict[str, Any], column: str) -> Any:
@@ -160,11 +189,13 @@ def lookup(data: dict[str, Any], column: str) -> Any:
     return value
 
 
-def project_row(context: dict[str, Any], data: dict[str, Any], links: dict[str, str]) -> list[str]:
+def project_row(
+    context: dict[str, Any], data: dict[str, Any], links: dict[str, str], result: ProjectResult | None = None
+) -> list[str]:
     indicators = [r for r in data.get(F.INDICATORS) or [] if isinstance(r, dict) and r.get(F.LEVEL3) is not None]
     values = [cell(context.get(c)) for c in CONTEXT_COLUMNS]
     values += [cell(lookup(data, c)) for c, _ in project_fields()]
-    return values + [str(len(indicators)), links["文件"], links["网页"]]
+    return values + [str(len(indicators)), links["文件"], links["网页"], *evaluation_cells(result)]
 
 
 def indicator_rows(context: dict[str, Any], table: str, project: str, rows: list[Any], links: dict[str, str]) -> list[list[str]]:
@@ -183,8 +214,16 @@ def indicator_rows(context: dict[str, Any], table: str, project: str, rows: list
 
 # --- datapackage.json ---------------------------------------------------------------------------
 
-NUMBER_COLUMNS = {F.AMOUNT, "资金来源.财政资金", "资金来源.其他资金", "资金来源.上级资金", F.WEIGHT}
-INTEGER_COLUMNS = {"年度", F.ORDER, "指标数", "行号"}
+NUMBER_COLUMNS = {
+    F.AMOUNT,
+    "资金来源.财政资金",
+    "资金来源.其他资金",
+    "资金来源.上级资金",
+    F.WEIGHT,
+    EVALUATION_COLUMNS[0],
+    *EVALUATION_COLUMNS[2:5],
+}
+INTEGER_COLUMNS = {"年度", F.ORDER, "指标数", "行号", *EVALUATION_COLUMNS[5:]}
 DESCRIPTIONS = {
     "地区": "地区名称（地区.yaml 的 名称）。",
     F.REGION_CODE: "地区的 6 位行政区划代码。",
@@ -201,6 +240,14 @@ DESCRIPTIONS = {
     derived.STATUS: "绩效自评的完成情况：完成、部分完成 或 未完成，由实际完成值与指标值算出；没有自评时为空。",
     derived.POINTS: "绩效自评中这条指标的分值：表格写了权重时为权重，否则按财预〔2020〕10号的默认分值在同一级指标中平分。",
     derived.SCORE: "绩效自评中这条指标的得分，由实际完成值、指标值和分值算出（见 绩效自评 说明）。",
+    EVALUATION_COLUMNS[0]: "项目的绩效自评总分（百分制），由各指标得分和预算执行率得分算出；还有指标没有实际完成值时为空。",
+    EVALUATION_COLUMNS[1]: "绩效自评等级：优（≥90 分）、良（80–90 分）、中（60–80 分）、差（<60 分）。",
+    EVALUATION_COLUMNS[2]: "预算执行率（%）＝ 全年执行数 ÷ 全年预算数 × 100，保留两位小数。",
+    EVALUATION_COLUMNS[3]: "计算执行率所用的预算数：预算执行.全年预算数，没有时为 年初预算数，再没有时为 项目金额。",
+    EVALUATION_COLUMNS[4]: "全年执行数（同 预算执行.全年执行数）。",
+    EVALUATION_COLUMNS[5]: "实际完成值达到指标值的指标数。",
+    EVALUATION_COLUMNS[6]: "实际完成值部分达到指标值的指标数。",
+    EVALUATION_COLUMNS[7]: "实际完成值未达到指标值（得 0 分）的指标数。",
 }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.data.load import Document
 from generator.data.model import Region
-from generator.site import chart, views
+from generator.site import chart, selfeval, views
 from generator.site.addresses import href, region_page, year_page
 from generator.site.history import Histories, change_lines, read_blobs_parsed
 from generator.site.pages import (
@@ -35,7 +35,7 @@ from generator.site.pages import (
     render,
 )
 from generator.site.shell import Shell, write_page
-from generator.site.unitpages import UnitSummary
+from generator.site.unitpages import SELF_EVALUATION, UnitSummary
 from generator.site.views import Field, Link
 
 HOME = PurePosixPath()
@@ -115,7 +115,13 @@ def year_summary(units: list[UnitInfo], page: PurePosixPath, ident: str, booklet
         money_unit,
         figure,
         projects,
+        selfeval.summarise(_results(units), page, money_unit),
     )
+
+
+def _results(units: list[UnitInfo]) -> list[selfeval.ProjectResult]:
+    """The self-evaluations of the units' projects, as their workers computed them (unitpages.py)."""
+    return [selfeval.ProjectResult.from_stored(row) for u in units for row in u.stats.get(SELF_EVALUATION, ())]
 
 
 def _region_foot(region: Region, date: str = "") -> tuple[str, ...]:

@@ -134,7 +134,8 @@ class UnitPage:
       ``total_note`` which figure that is when the unit's own table says another;
     - ``findings``, ``corrections``, ``downloads``, ``history`` as on a project page;
     - ``years``: the unit's page in each of its years (this one without a link).
-    - ``evaluations``: the self-evaluation of each project that carries one (EvaluationRow), empty otherwise.
+    - ``evaluations``: the self-evaluation of each project that carries one (EvaluationRow), empty otherwise,
+      and ``evaluation_summary`` all of them summed up (EvaluationSummary), as the region's year page sums them.
     """
 
     page: Common
@@ -151,6 +152,7 @@ class UnitPage:
     history: History
     years: tuple[Link, ...]
     evaluations: tuple[EvaluationRow, ...] = ()
+    evaluation_summary: EvaluationSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ class YearSummary:
     money_unit: str
     chart: str  # the bars made by chart.py from numbers and escaped names (Markup)
     projects_link: Link  # the list of all its projects
+    evaluation: EvaluationSummary | None = None  # its projects' self-evaluations summed up, where there are any
 
 
 @dataclass(frozen=True)
@@ -340,3 +343,37 @@ class EvaluationRow:
     grade: str
     counts: str  # 完成 7 项，部分完成 2 项
     rate: str
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A project the summary points to: one of the lowest scores, or one with an indicator 未完成."""
+
+    project: Link
+    total: str  # "" until every result is in
+    grade: str
+    missed: int  # indicators 未完成
+    partly: int  # indicators 部分完成
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    """The self-evaluations of many projects (a unit's, a region's year) summed up (generator.site.selfeval.summarise).
+
+    ``projects``: projects with monitoring or a self-evaluation; ``scored``: those with a total, ``average`` their
+    mean score and ``grades`` how many of them are 优, 良, 中, 差 (empty when none has a total); ``statuses``: their
+    indicators 完成, 部分完成, 未完成, 未填; ``paid``: projects with a budget and an executed amount, ``budget`` and
+    ``executed`` their sums, ``rate`` the one over the other; ``attention``: the lowest scores and the projects with
+    an indicator 未完成, linked (``more``: how many more there are)."""
+
+    projects: int
+    scored: int
+    average: str
+    grades: tuple[tuple[str, int], ...]
+    statuses: tuple[tuple[str, int], ...]
+    paid: int
+    budget: str
+    executed: str
+    rate: str
+    attention: tuple[Attention, ...]
+    more: int

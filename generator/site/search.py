@@ -48,6 +48,9 @@ SHARD_BYTES = 4000  # about this many bytes of postings per token file
 # when its words have too few others (search.js spread()), so that a first search stays small.
 HEAVY_BYTES = 12000
 TITLE, CONTEXT, BODY = 1, 2, 4
+# A token of a project's monitoring and self-evaluation (得分, 未完成, a 偏差原因): a query found there opens the
+# page at that section (search.js), and the result shows the project's score rather than its goals.
+RESULTS = 8
 CATEGORY_TOKEN = "类别="  # + a 项目类别: the pages of that category, for the filter
 KINDS = ("地区", "年度", "单位", "项目", "说明")
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
@@ -89,6 +92,8 @@ class Doc:
     amount: str = ""
     line: str = ""  # a line of text shown under the result
     year: int = 0  # for a year page inside a region's group
+    results: str = ""  # a project's monitoring and self-evaluation (indexed as RESULTS)
+    results_line: str = ""  # the line shown instead of ``line`` when a query is found in ``results`` only
 
 
 def _base36(n: int) -> str:
@@ -103,7 +108,7 @@ def _base36(n: int) -> str:
 def group_postings(docs: list[Doc]) -> dict[str, str]:
     """token → the pages of one group that have it, as the entries of search.js:
     ``start[-end][FLAGS[titlelength.titlehash]]`` separated by commas (FLAGS a letter: A + the bits of
-    TITLE, CONTEXT and BODY; left out for body only). For a token of the title, the title's number of
+    TITLE, CONTEXT, BODY and RESULTS; left out for body only). For a token of the title, the title's number of
     distinct tokens (shorter names first) and a hash of its tokens, which tells a page whose name is
     exactly the query although the browser looks up only some of the query's tokens."""
     found: dict[str, list[tuple[int, int, str]]] = {}
@@ -116,6 +121,8 @@ def group_postings(docs: list[Doc]) -> dict[str, str]:
             flags[token] = flags.get(token, 0) | CONTEXT
         for token in tokens(doc.body):
             flags[token] = flags.get(token, 0) | BODY
+        for token in tokens(doc.results):
+            flags[token] = flags.get(token, 0) | RESULTS
         if doc.category:
             flags[CATEGORY_TOKEN + doc.category] = BODY
         for token, bits in flags.items():
@@ -157,8 +164,12 @@ def _run(start: int, end: int) -> str:
 
 
 def shown(docs: list[Doc]) -> list[list[Any]]:
-    """What the results show of each page: [kind, title, slug, category, amount, line, year]."""
-    return [[KINDS.index(d.kind), d.title, d.slug, d.category, d.amount, d.line, d.year] for d in docs]
+    """What the results show of each page: [kind, title, slug, category, amount, line, year], and the line of its
+    self-evaluation after them where it has one."""
+    return [
+        [KINDS.index(d.kind), d.title, d.slug, d.category, d.amount, d.line, d.year, *([d.results_line] if d.results else [])]
+        for d in docs
+    ]
 
 
 @dataclass

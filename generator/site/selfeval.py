@@ -4,7 +4,9 @@ from generator.data.scoring, as on the printed 自评表."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from generator.data import fields as F
@@ -15,7 +17,8 @@ from generator.render.cells import with_operator
 from generator.render.selfeval import context as derived_context
 from generator.render.selfeval import percent, with_unit
 from generator.site import views
-from generator.site.pages import Evaluation, EvaluationRow, ResultRow
+from generator.site.addresses import href
+from generator.site.pages import Attention, Evaluation, EvaluationRow, EvaluationSummary, ResultRow
 from generator.site.views import Field, Link
 
 NOT_YET = "未填"
@@ -126,3 +129,110 @@ def summary_row(page: Evaluation, project: Link) -> EvaluationRow:
         counts="，".join(f"{status} {n} 项" for status, n in page.counts),
         rate=rate,
     )
+
+
+# --- Many projects summed up: a unit's page, a region's year --------------------------------------------------------
+# The figures of each project come from scoring.evaluate, once, in the unit's worker; the unit page and the region and
+# year pages sum the same records (the region's from the unit's scratch file), so their numbers cannot disagree.
+GRADE_NAMES = tuple(name for _, name in scoring.GRADES)
+LOWEST = 5  # the lowest-scored projects listed, beside every project with an indicator 未完成
+LISTED = 10  # at most this many projects in the list
+
+
+@dataclass(frozen=True)
+class ProjectResult:
+    """One project's self-evaluation in figures, as a unit's worker keeps it for the pages that sum projects up."""
+
+    name: str
+    page: str  # the project page's folder, relative to the site's root
+    total: Decimal | None  # None until every result is in
+    grade: str
+    statuses: tuple[int, int, int, int]  # indicators 完成, 部分完成, 未完成, 未填 (STATUSES' order)
+    budget: Decimal | None  # the base of the execution rate (scoring.Execution.budget)
+    executed: Decimal | None
+
+    def stored(self) -> list[Any]:
+        """As JSON for the scratch file (numbers as their digits: exact)."""
+        plain = [None if v is None else str(v) for v in (self.total, self.budget, self.executed)]
+        return [self.name, self.page, plain[0], self.grade, list(self.statuses), plain[1], plain[2]]
+
+    @classmethod
+    def from_stored(cls, row: list[Any]) -> ProjectResult:
+        name, page, total, grade, statuses, budget, executed = row
+        a, b, c, d = (int(n) for n in statuses)
+        return cls(str(name), str(page), _decimal(total), str(grade), (a, b, c, d), _decimal(budget), _decimal(executed))
+
+
+def _decimal(value: object) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def project_result(project: Project, rules: SelfEvaluationRules, page: PurePosixPath) -> ProjectResult | None:
+    """``project``'s figures for the summaries; None for a file with targets only."""
+    if not project.evaluated:
+        return None
+    result = scoring.evaluate(project, rules)
+    found = [s.status or NOT_YET for s in result.indicators]
+    a, b, c, d = (found.count(status) for status in STATUSES)
+    e = result.execution
+    return ProjectResult(project.name, f"{page}/", result.total, result.grade or "", (a, b, c, d), e.budget, e.executed)
+
+
+def summarise(results: list[ProjectResult], page: PurePosixPath, money_unit: str) -> EvaluationSummary | None:
+    """The self-evaluations of ``results`` summed up for the page at ``page``; None when there is none."""
+    if not results:
+        return None
+    totals = [r.total for r in results if r.total is not None]
+    average = scoring.cents(sum(totals, Decimal(0)) / len(totals)) if totals else None
+    grades = tuple((name, sum(r.grade == name for r in results)) for name in GRADE_NAMES) if totals else ()
+    statuses = tuple((status, sum(r.statuses[i] for r in results)) for i, status in enumerate(STATUSES))
+    paid = [r for r in results if r.budget is not None and r.executed is not None and r.budget > 0]
+    budget = sum((r.budget or Decimal(0) for r in paid), Decimal(0))
+    executed = sum((r.executed or Decimal(0) for r in paid), Decimal(0))
+    missed = [r for r in results if r.statuses[2]]
+    lowest = sorted((r for r in results if r.total is not None), key=lambda r: (r.total, r.name))[:LOWEST]
+    listed = sorted(
+        {r.page: r for r in missed + lowest}.values(),
+        key=lambda r: (r.total is None, r.total or Decimal(0), -r.statuses[2], r.name),
+    )
+    return EvaluationSummary(
+        projects=len(results),
+        scored=len(totals),
+        average=_figure(average),
+        grades=tuple(g for g in grades),
+        statuses=tuple(s for s in statuses if s[1]),
+        paid=len(paid),
+        budget=views.money(budget, money_unit) if paid else "",
+        executed=views.money(executed, money_unit) if paid else "",
+        rate=f"{views.text(percent(executed / budget))}%" if paid else "",
+        attention=tuple(
+            Attention(
+                Link(r.name, href(PurePosixPath(r.page), page, folder=True)),
+                _figure(r.total),
+                r.grade,
+                r.statuses[2],
+                r.statuses[1],
+            )
+            for r in listed[:LISTED]
+        ),
+        more=max(len(listed) - LISTED, 0),
+    )
+
+
+def search_text(e: Evaluation) -> tuple[str, str]:
+    """What search finds a project by in its monitoring and self-evaluation (its results, scores and marks, the
+    reasons and measures, the execution and the conclusion, as its page shows them), and the line a result found
+    there shows."""
+    words = ["绩效运行监控和自评"]
+    if e.total:
+        # 自评优 / 等级优: a grade is one character, which search finds only beside another (search.py tokens()).
+        words += ["绩效自评 自评得分 总分 得分", e.total, f"等级{e.grade} 自评{e.grade}"]
+    words += [f"{status}{n}项" for status, n in e.counts]
+    for row in e.rows:
+        words += [row.actual, *row.reasons]
+    words += [f"{f.label} {' '.join(f.lines)}" for f in (*e.budget, *e.conclusion)]
+    counts = "，".join(f"{status} {n} 项" for status, n in e.counts)
+    rate = next((f.lines[0].split("，")[0] for f in e.budget if f.label == "执行率"), "")
+    head = f"自评得分 {e.total} 分（{e.grade}）" if e.total else "运行监控（尚未自评）"
+    line = "；".join(part for part in (head, counts, f"执行率 {rate}" if rate else "") if part)
+    return " ".join(w for w in words if w), line

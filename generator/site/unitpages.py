@@ -26,6 +26,7 @@ from generator.site.pages import (
     Common,
     Compared,
     Department,
+    Evaluation,
     EvaluationRow,
     History,
     ProjectPage,
@@ -44,6 +45,7 @@ UNIT_HEADER = frozenset(
 )
 TABLE_FORMATS = ((".html", "网页（在浏览器中打开，可打印）"), (".docx", "Word"), (".xlsx", "Excel"), (".pdf", "PDF"))
 NO_HISTORY = History((), "")
+SELF_EVALUATION = "selfeval"  # the key of the projects' self-evaluations (ProjectResult) in the overview's stats
 
 
 @dataclass(frozen=True)
@@ -110,13 +112,19 @@ def build_unit(job: UnitJob) -> UnitSummary:
     project_texts: list[str] = []
     summary: list[SummaryRow] = []
     evaluations: list[EvaluationRow] = []
+    results: list[selfeval.ProjectResult] = []
+    evaluated: dict[str, Evaluation] = {}  # a project's monitoring and self-evaluation (by stem), for search
     pages: dict[str, PurePosixPath] = {}
     unit_page = address.page
     for number, (project, stem) in enumerate(zip(unit.projects, stems, strict=True), start=1):
         folder = address.project_page(stem)
         links = {"文件": _relative(project.doc.path, job.data_root), "网页": f"{folder}/"}
         pages[links["文件"]] = folder
-        document = exports.to_json({**context, **links, "数据": project.doc.data})
+        result = selfeval.project_result(project, region.regional.scoring, folder)
+        if result is not None:
+            results.append(result)
+        project_rows.append(exports.project_row(context, project.doc.data, links, result))
+        document = exports.to_json({**context, **links, "数据": project.doc.data, **exports.evaluation_json(result)})
         project_texts.append(document)
         _write(job.site, address.data / f"{stem}.json", document + "\n")
         rows = exports.indicator_rows(
@@ -125,7 +133,6 @@ def build_unit(job: UnitJob) -> UnitSummary:
         header = [list(exports.INDICATOR_COLUMNS)]
         _write(job.site, address.data / f"{stem}.csv", exports.BOM + exports.csv_text(header + rows))
         indicator_rows += rows
-        project_rows.append(exports.project_row(context, project.doc.data, links))
         page = _project_page(
             project,
             unit,
@@ -162,6 +169,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
         )
         if page.evaluation is not None:
             evaluations.append(selfeval.summary_row(page.evaluation, Link(project.name, project_href)))
+            evaluated[stem] = page.evaluation
     if tables:
         _link_back(job.site, address, stems, unit.projects, made, unit.name)
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
@@ -179,11 +187,13 @@ def build_unit(job: UnitJob) -> UnitSummary:
     _write(job.site, address.unit_json, unit_document + "\n")
     job.scratch.joinpath(f"{job.number:06d}.projects.csv").write_text(exports.csv_text(project_rows), encoding="utf-8")
     job.scratch.joinpath(f"{job.number:06d}.indicators.csv").write_text(exports.csv_text(indicator_rows), encoding="utf-8")
-    docs = [_unit_doc(unit, len(summary))] + [_project_doc(p, s, unit) for p, s in zip(unit.projects, stems, strict=True)]
+    docs = [_unit_doc(unit, len(summary))] + [
+        _project_doc(p, s, unit, evaluated.get(s)) for p, s in zip(unit.projects, stems, strict=True)
+    ]
     overview = {
         "search": json.loads(search.stored(f"{unit_page}/", region.name, unit.year, unit.name, docs)),
         "rows": [_list_row(p, f"{address.project_page(s)}/") for p, s in zip(unit.projects, stems, strict=True)],
-        "stats": _stats(unit),
+        "stats": _stats(unit) | ({SELF_EVALUATION: [r.stored() for r in results]} if results else {}),
     }
     job.scratch.joinpath(f"{job.number:06d}.site.csv").write_text(  # JSON; named like the rows, cached with them
         json.dumps(overview, ensure_ascii=False), encoding="utf-8"
@@ -193,7 +203,11 @@ def build_unit(job: UnitJob) -> UnitSummary:
     unit_context = _unit_page(
         unit, address, crumbs, summary, made, unit_stems, job.histories.get(unit.doc.path.absolute(), NO_HISTORY), job.years
     )
-    unit_context = replace(unit_context, evaluations=tuple(evaluations))
+    unit_context = replace(
+        unit_context,
+        evaluations=tuple(evaluations),
+        evaluation_summary=selfeval.summarise(results, unit_page, region.money_unit),
+    )
     write_page(
         job.site,
         unit_page,
@@ -305,8 +319,9 @@ def _indicator_text(indicators: list[Indicator]) -> str:
     )
 
 
-def _project_doc(project: Project, stem: str, unit: Unit) -> search.Doc:
+def _project_doc(project: Project, stem: str, unit: Unit, evaluation: Evaluation | None) -> search.Doc:
     data = project.doc.data
+    results, results_line = selfeval.search_text(evaluation) if evaluation is not None else ("", "")
     body = [
         project.category,
         project.code,
@@ -325,6 +340,8 @@ def _project_doc(project: Project, stem: str, unit: Unit) -> search.Doc:
         category=project.category or "",
         amount=views.money(project.budget, unit.region.money_unit),
         line=" ".join(project.goals)[:40],
+        results=results,
+        results_line=results_line,
     )
 
 

@@ -1,9 +1,11 @@
 """The site's search measured as a reader meets it: hits of the query suite, and the first search's bytes and time.
 
-    python tests/benchmarks/bench_search.py SITE [--generated DATA] [--queries N]
+    python tests/benchmarks/bench_search.py SITE [--generated DATA | --selfeval] [--queries N]
 
 - the query suite (tests/search/queries.yaml) on a site built from the sample data/: how many queries find
   one of their pages among the first three results;
+- with --selfeval, the suite's queries about results (selfeval_queries) on a site built from the made-up
+  self-evaluation sample (tests/selfeval_sample.py);
 - for a site built from generated data (tests/benchmarks/make_dataset.py; DATA is its data/ folder): N
   queries drawn from the data (a project's exact name, a part of three characters, its unit's name
   with a word of the project's name), the same hit rate;
@@ -99,8 +101,12 @@ def main() -> None:
     parser.add_argument("--generated", type=Path, help="the data/ folder the site was built from (generated data)")
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--first", type=int, default=10, help="how many first searches to time")
+    parser.add_argument(
+        "--selfeval", action="store_true", help="the suite's queries about results (a site of tests/selfeval_sample.py)"
+    )
     args = parser.parse_args()
-    queries = generated_queries(args.generated, args.queries) if args.generated else search_suite.load()
+    suite = search_suite.SELFEVAL_QUERIES if args.selfeval else search_suite.SAMPLE_QUERIES
+    queries = generated_queries(args.generated, args.queries) if args.generated else search_suite.load(key=suite)
     with browser.serving(args.site) as base, browser.chromium() as driver:
         driver.get(browser.url(base, "搜索/"))
         failed = search_suite.run(queries, lambda q: driver.execute_async_script(browser.SEARCH, q, {}, search_suite.TOP))

@@ -11,6 +11,8 @@
   var NOT_CJK = new RegExp("[^" + CJK + "]+", "g");
   var ENTRY = /^([0-9a-z]+)(?:-([0-9a-z]+))?(?:([A-Z])(?:([0-9a-z]+)\.([0-9a-z]+))?)?$/;
   var TITLE = 1, CONTEXT = 2, BODY = 4;
+  /* A token of a project's monitoring and self-evaluation: a query found there opens that section of the page. */
+  var RESULTS = 8, RESULTS_SECTION = "#self-evaluation";
   var PAGE = 10;
 
   /* The same rule as generator/site/search.py tokens(). */
@@ -61,6 +63,20 @@
       if (!added) break;
     }
     return [].concat.apply([], kept);
+  }
+
+  /* One Chinese character standing alone makes no token; after a word that ends in Chinese it is read as part of
+     it: "自评 优" is searched as 自评优 (a grade is one character), "村 干部" as 村干部. */
+  var SINGLE = new RegExp("^[" + CJK + "]$");
+  var ENDS_CJK = new RegExp("[" + CJK + "]$");
+  function joinSingles(query) {
+    var out = [];
+    query.trim().split(/\s+/).forEach(function (word) {
+      var normal = word.normalize("NFKC");
+      if (out.length && SINGLE.test(normal) && ENDS_CJK.test(out[out.length - 1])) out[out.length - 1] += normal;
+      else out.push(normal);
+    });
+    return out.join(" ");
   }
 
   function fnv(token) {
@@ -150,6 +166,7 @@
   /* Search: resolves to {total, results: [{group, local, rank}], tooShort}. */
   api.search = function (query, filters) {
     filters = filters || {};
+    query = joinSingles(query || "");
     return entry().then(function (e) {
       var all = tokens(query || "");
       var seen = {};
@@ -183,16 +200,17 @@
           var g = +key.slice(0, dot), local = +key.slice(dot + 1);
           var group = e.groups[g];
           if (!group || !allowed(group, local, filters)) return;
-          var inTitle = 0, inName = 0, length = 0, hash = -1;
+          var inTitle = 0, inName = 0, length = 0, hash = -1, section = false;
           scored.forEach(function (map) {
             var v = map.get(key);
             if (v[0] & TITLE) { inTitle++; length = v[1]; hash = v[2]; }
             if (v[0] & (TITLE | CONTEXT)) inName++;
+            if (!(v[0] & (TITLE | CONTEXT | BODY))) section = true;  /* found in the self-evaluation only */
           });
           var n = strong.length;
           var rank = inTitle === n ? (length === wanted.length && hash === exact ? 0 : 1) : inName === n ? 2 : 3;
           results.push({ group: g, local: local, rank: rank, partial: inNames(g) * 4 + inTitle * 2 + inName,
-                         length: length || 999,
+                         length: length || 999, section: section,
                          kind: kindOf(group, local), order: offsets[g] + local });
         });
         results.sort(function (a, b) {
@@ -211,7 +229,8 @@
       var d = docs[result.local % state.entry.block];
       var folder = group[0] + (d[2] ? d[2] + "/" : "");
       return {
-        kind: state.entry.kinds[d[0]], title: d[1], path: folder, category: d[3], amount: d[4], line: d[5],
+        kind: state.entry.kinds[d[0]], title: d[1], path: folder, category: d[3], amount: d[4],
+        line: result.section && d.length > 7 ? d[7] : d[5], anchor: result.section ? RESULTS_SECTION : "",
         unit: result.kind === 3 ? group[3] : "", region: group[1] >= 0 ? state.entry.regions[group[1]] : "",
         year: group[2] || d[6] || 0
       };
@@ -222,7 +241,7 @@
   api.find = function (query, filters, count) {
     return api.search(query, filters).then(function (found) {
       return Promise.all(found.results.slice(0, count || 10).map(api.describe));
-    }).then(function (items) { return items.map(function (item) { return item.path; }); });
+    }).then(function (items) { return items.map(function (item) { return item.path + item.anchor; }); });
   };
 
   api.start = function (root) {
@@ -275,7 +294,7 @@
     function item(d) {
       var li = document.createElement("li");
       var link = document.createElement("a");
-      link.href = state.root + d.path + "index.html";  /* as every link of the site: works from disk too */
+      link.href = state.root + d.path + "index.html" + d.anchor;  /* as every link of the site: works from disk too */
       link.textContent = d.title;
       var kind = document.createElement("span");
       kind.className = "jixiao-result-kind";
