@@ -67,17 +67,8 @@ def build(
 ) -> BuildResult:
     """Check ``data``; when it passes, write the website to ``out`` (with its official tables under
     ``out``/tables unless ``tables=False``), or, with ``site=False``, the official tables only."""
-    progress.step("检查数据……")
-    report = check([data], jobs=jobs)
-    result = BuildResult(report=report, out=out / TABLES)
-    folders = sorted(collect([data]).units.values(), key=lambda u: u.path)
-    if report.exit_code() != 0 and not _only_layout_errors(report):
-        return result
-    # A region whose layout is missing or broken is kept out (check's findings say why); the others are built.
-    excluded = _regions_without_layout(folders)
-    result.excluded = sorted(excluded.values())
-    folders = [f for f in folders if f.region_dir not in excluded]
-    if excluded and not folders:  # nothing left to build: the previous output stays as it was
+    result, folders = prepare(data, out / TABLES, jobs)
+    if folders is None:
         return result
     workers_count = jobs or os.cpu_count() or 1
     if site:
@@ -86,6 +77,27 @@ def build(
         _publish_tables(out / TABLES, folders, result, workers_count, make_pdf)
     result.written = True
     return result
+
+
+def prepare(data: Path, out: Path, jobs: int | None) -> tuple[BuildResult, list[UnitFolder] | None]:
+    """The check of the whole data tree, and the units to build in the site's order (None when the check
+    stops the build, or when every region is kept out: the previous output stays as it was): what a
+    build and each shard of it (generator/shard.py) start from."""
+    progress.step("检查数据……")
+    report = check([data], jobs=jobs)
+    result = BuildResult(report=report, out=out)
+    if report.exit_code() != 0 and not _only_layout_errors(report):
+        return result, None
+    folders, result.excluded = units_to_build(data)
+    return result, None if result.excluded and not folders else folders
+
+
+def units_to_build(data: Path) -> tuple[list[UnitFolder], list[str]]:
+    """The unit folders of ``data`` in the site's order, and the names of the regions kept out: a region
+    whose layout is missing or broken (check's findings say why); the others are built."""
+    folders = sorted(collect([data]).units.values(), key=lambda u: u.path)
+    excluded = _regions_without_layout(folders)
+    return [f for f in folders if f.region_dir not in excluded], sorted(excluded.values())
 
 
 def _only_layout_errors(report: Report) -> bool:
