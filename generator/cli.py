@@ -542,6 +542,14 @@ FRAMEWORK_OPTION = click.option(
     help="持续集成的模板：github（.github/workflows/jixiao.yml）、gitlab（.gitlab-ci.yml）或不要。",
 )
 @click.option(
+    "--shards",
+    type=click.IntRange(min=1, max=256),
+    default=1,
+    show_default=True,
+    help="CI 模板把网站分给几台机器生成（jixiao build --shard、jixiao merge）：大于 1 时写分片的模板"
+    "（GitHub 的 matrix、GitLab 的 parallel）。一个省的网站才需要，见 docs/performance.md。",
+)
+@click.option(
     "--hooks",
     type=click.Choice(["online", "offline"]),
     default="offline",
@@ -569,6 +577,7 @@ def init_command(
     framework: str,
     code: str | None,
     ci: str,
+    shards: int,
     hooks: str,
     jixiao_repo: str | None,
     schema_url: str | None,
@@ -589,7 +598,7 @@ def init_command(
 
     if code is not None and not re.fullmatch(r"[0-9]{6}", code):
         _fail(f"--code 应为 6 位数字的行政区划代码，而不是“{code}”")
-    outcome = init(Options(folder, region, layout, int(framework), code, ci, hooks, jixiao_repo, schema_url))
+    outcome = init(Options(folder, region, layout, int(framework), code, ci, hooks, jixiao_repo, schema_url, shards))
     for path in outcome.written:
         click.echo(f"已创建：{path}")
     for path in outcome.kept:
