@@ -22,7 +22,7 @@ from generator.data.tree import UnitFolder
 from generator.render import pdf
 
 sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
-from make_dataset import make_dataset  # noqa: E402
+from make_dataset import make_dataset
 
 COMMIT = ["-c", "user.name=编辑", "-c", "user.email=e@example.org", "commit", "-qm", "数据"]
 
@@ -129,7 +129,14 @@ def test_units_are_dealt_to_shards_once_each_and_balanced(weights: list[int], co
 
 
 @pytest.mark.parametrize(
-    ("spec", "said"), [("0/3", "K 应在 1 到 3 之间"), ("4/3", "K 应在 1 到 3 之间"), ("x", "应写成 K/N"), ("1/0", "至少为 1"), ("2/", "应写成 K/N")]
+    ("spec", "said"),
+    [
+        ("0/3", "K 应在 1 到 3 之间"),
+        ("4/3", "K 应在 1 到 3 之间"),
+        ("x", "应写成 K/N"),
+        ("1/0", "至少为 1"),
+        ("2/", "应写成 K/N"),
+    ],
 )
 def test_a_wrong_shard_is_told_in_chinese(repo: Path, spec: str, said: str) -> None:
     result = jixiao("build", "--shard", spec)
