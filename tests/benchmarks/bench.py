@@ -129,6 +129,7 @@ def measure(
     before: str | None = None,
     pdf: bool = True,
     shards: int = 0,
+    search: bool = True,
 ) -> list[Row]:
     rows: list[Row] = []
     shape = "" if per_unit == 100 else f"，每单位 {per_unit} 个"
@@ -168,7 +169,7 @@ def measure(
         built = timed("build（首次）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
         site = work / "site"
         built.site, built.page = size_of(site), project_page(site, False)
-        built.search = first_search_bytes(site, "pagefind")
+        built.search = first_search_bytes(site, "pagefind") if search else None
         if shards:
             sharded(shards, count, timed, work, site, rows)
         git(work, "switch", "-qc", "修改")
@@ -262,6 +263,19 @@ def sharded(shards: int, count: int, timed: Callable[..., Row], work: Path, site
         f"{check_all * province / count:.0f} 秒），合并约 {merge_time:.0f} 秒，共约 {(shard_time + merge_time) / 60:.1f} 分钟"
         f"（不含 CI 的排队、安装和上传下载作业产物；由 {count} 个项目、{shards} 个分片的实测按项目数线性推算）"
     )
+    # The same from CPU seconds, which other work on the machine does not inflate: a runner of this machine's
+    # cores, idle, takes about CPU / cores where the work is spread over them (units, check), CPU where not.
+    check_cpu = next((r.cpu for r in rows if r.task == "check 全部（首次）" and r.projects == count), 0.0)
+    cores = os.cpu_count() or 1
+    units_cpu = sum(p.cpu for p in parts) - shards * check_cpu
+    shard_cpu = (check_cpu * province / count + units_cpu / count * province / runners) / cores
+    merge_cpu = merged.cpu * province / count
+    whole = next(r.cpu for r in rows if r.task == "build（首次）" and r.projects == count)
+    NOTES.append(
+        f"按 CPU 时间估计（不受机器上其他任务影响；{cores} 核的空闲机器）：每个分片约 {shard_cpu:.0f} 秒，"
+        f"合并约 {merge_cpu:.0f} 秒（合并大多在一个进程中），共约 {(shard_cpu + merge_cpu) / 60:.1f} 分钟；"
+        f"{shards} 个分片的 CPU 时间合计 {sum(p.cpu for p in parts):.0f} 秒，一次生成 {whole:.0f} 秒"
+    )
     for folder in [*folders, "merged"]:
         shutil.rmtree(work / folder)
 
@@ -325,6 +339,7 @@ def main() -> None:
     )
     parser.add_argument("--before", metavar="REV", help="also run the default build by jixiao at REV (a commit)")
     parser.add_argument("--no-default", action="store_true", help="skip the default build (with PDF)")
+    parser.add_argument("--no-search", action="store_true", help="skip the first search in Chromium")
     parser.add_argument("--shards", type=int, default=0, metavar="N", help="also build N shards one after another and merge them")
     options = parser.parse_args()
     compiled()
@@ -333,7 +348,14 @@ def main() -> None:
     for count in options.projects:
         for per_unit in options.per_unit:
             part = measure(
-                count, not options.no_hand, options.hand_limit, per_unit, options.before, not options.no_default, options.shards
+                count,
+                not options.no_hand,
+                options.hand_limit,
+                per_unit,
+                options.before,
+                not options.no_default,
+                options.shards,
+                not options.no_search,
             )
             table(part, options.hand_limit)
             rows += part
