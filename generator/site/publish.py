@@ -10,6 +10,10 @@ The order of work:
 3. the PDF booklets (render/pdf.py; an unchanged unit keeps its PDF: reuse.py);
 4. the home, region and year pages, the joined open data files and datapackage.json;
 5. the search index of every page (search.py).
+
+Steps 1, 3 and 4–5 are ``begin``, the end of ``_make_units`` and ``_finish``; a shard of the site
+(generator/shard.py) runs 2–3 for its units only (``write_units``), and the merge runs 1 and 4–5
+around the units of every shard (``merge_units``), from the same records: the same bytes.
 """
 
 from __future__ import annotations
