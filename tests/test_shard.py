@@ -210,3 +210,14 @@ def test_a_shard_never_replaces_a_folder_it_did_not_make(repo: Path) -> None:
     result = jixiao("build", "--no-pdf", "--shard", "1/2", "--out", "mine")
     assert result.returncode == 2 and "不是 jixiao 分片的文件" in result.stderr
     assert Path("mine", "笔记.txt").read_text(encoding="utf-8") == "不能丢"
+
+
+def test_a_shard_checks_the_whole_data_tree(repo: Path) -> None:
+    """An error in a unit of another shard stops every shard, with the check's report, as the build does."""
+    folders = shard.units_to_build(Path("data"))[0]
+    elsewhere = folders[shard.assign(folders, 2)[1][0]].unit_file  # a unit of shard 2
+    elsewhere.write_text(elsewhere.read_text(encoding="utf-8") + "不是: [\n", encoding="utf-8")
+    result = jixiao("build", "--no-pdf", "--shard", "1/2")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert elsewhere.name in result.stdout and "未生成表格：请先改正以上错误" in result.stdout
+    assert not Path("shard-1").exists()
