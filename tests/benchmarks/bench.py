@@ -276,6 +276,8 @@ def sharded(shards: int, count: int, timed: Callable[..., Row], work: Path, site
         f"合并约 {merge_cpu:.0f} 秒（合并大多在一个进程中），共约 {(shard_cpu + merge_cpu) / 60:.1f} 分钟；"
         f"{shards} 个分片的 CPU 时间合计 {sum(p.cpu for p in parts):.0f} 秒，一次生成 {whole:.0f} 秒"
     )
+    for note in NOTES[-3:]:  # now, too: the run goes on for a while
+        print(note, flush=True)
     for folder in [*folders, "merged"]:
         shutil.rmtree(work / folder)
 
