@@ -29,7 +29,7 @@ from generator.check.run import check
 from generator.data.load import REGION_FILE, display_path
 from generator.data.model import load_unit, read_region
 from generator.data.regional import LAYOUT_FILE, find
-from generator.data.tree import UnitFolder, collect
+from generator.data.tree import Tree, UnitFolder, collect
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.errors import BuildError
 from generator.names import folder_name
@@ -84,18 +84,20 @@ def prepare(data: Path, out: Path, jobs: int | None) -> tuple[BuildResult, list[
     stops the build, or when every region is kept out: the previous output stays as it was): what a
     build and each shard of it (generator/shard.py) start from."""
     progress.step("检查数据……")
-    report = check([data], jobs=jobs)
+    tree = collect([data])  # walked once, for the check and the build
+    report = check([data], jobs=jobs, tree=tree)
     result = BuildResult(report=report, out=out)
     if report.exit_code() != 0 and not _only_layout_errors(report):
         return result, None
-    folders, result.excluded = units_to_build(data)
+    folders, result.excluded = units_to_build(data, tree)
     return result, None if result.excluded and not folders else folders
 
 
-def units_to_build(data: Path) -> tuple[list[UnitFolder], list[str]]:
-    """The unit folders of ``data`` in the site's order, and the names of the regions kept out: a region
-    whose layout is missing or broken (check's findings say why); the others are built."""
-    folders = sorted(collect([data]).units.values(), key=lambda u: u.path)
+def units_to_build(data: Path, tree: Tree | None = None) -> tuple[list[UnitFolder], list[str]]:
+    """The unit folders of ``data`` (walked as ``tree`` when given) in the site's order, and the names of the
+    regions kept out: a region whose layout is missing or broken (check's findings say why); the others
+    are built."""
+    folders = sorted((tree or collect([data])).units.values(), key=lambda u: u.path)
     excluded = _regions_without_layout(folders)
     return [f for f in folders if f.region_dir not in excluded], sorted(excluded.values())
 

@@ -181,23 +181,97 @@ def file_parts(paths: Iterable[Path]) -> list[bytes]:
 
     Only the first MAX_BYTES + 1 bytes are read: the loader refuses anything longer (Y009, naming
     the size), so nothing beyond them can change a result, and a huge file costs no memory here.
+
+    A file whose status (device, inode, size, modification and change times) is what it was when it
+    was last hashed is not read again (``_Digests``): after one edit among 10,000 files, one is read.
     """
     import hashlib
 
     from generator.data.load import MAX_BYTES, open_regular
 
+    digests = _Digests.loaded()
     out: list[bytes] = []
     for path in paths:
-        out.append(os.fsencode(path))
+        name = os.fsencode(path)
+        out.append(name)
         try:  # a link or a named pipe is "missing" (the check reports it), and is not waited for
             with open_regular(path) as handle:
-                size = os.fstat(handle.fileno()).st_size
-                head = handle.read(MAX_BYTES + 1)
+                status = os.fstat(handle.fileno())
+                known = digests.known(name, status)
+                if known is None:
+                    known = hashlib.sha256(handle.read(MAX_BYTES + 1)).digest()
+                    digests.remember(name, os.fstat(handle.fileno()), known)
         except OSError:
             out.append(b"-")
             continue
-        out.append(b"F" + size.to_bytes(8, "little") + hashlib.sha256(head).digest())
+        out.append(b"F" + status.st_size.to_bytes(8, "little") + known)
     return out
+
+
+def save_digests() -> None:
+    """Keep the file hashes learnt by ``file_parts`` for the next run (called once the keys of a
+    command's work are made: one write, not one per unit)."""
+    if _Digests._current is not None:
+        _Digests._current.save()
+
+
+SETTLED = 2.0  # seconds since a file's last change before its hash is remembered (_Digests)
+
+
+class _Digests:
+    """The content hashes of files, by their status: what ``git status`` does to avoid reading files.
+
+    A hash is remembered only for a file whose last change is over SETTLED seconds old (measured
+    after reading it): a later change of the file then has a later change time (which no program can
+    set back, unlike the modification time), so a remembered hash is never taken for changed bytes.
+    Kept in the cache (MAC'd like every entry), one entry per working folder, and in memory for the
+    process (``jixiao serve``).
+    """
+
+    KIND = "file-digests"
+    LIMIT = 200_000  # files remembered: above it, those not asked about by this process are forgotten
+    _current: _Digests | None = None
+
+    def __init__(self, entry: str | None, known: dict[str, list[Any]]) -> None:
+        self.entry, self.table, self.dirty = entry, known, False
+        self.asked: set[str] = set()
+
+    @classmethod
+    def loaded(cls) -> _Digests:
+        entry = key(cls.KIND, [os.fsencode(Path.cwd())]) if folder() else None
+        current = cls._current
+        if current is None or current.entry != entry:
+            stored = get(cls.KIND, entry)
+            current = cls._current = cls(entry, stored if isinstance(stored, dict) else {})
+        return current
+
+    @staticmethod
+    def _status(status: os.stat_result) -> list[int]:
+        return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+
+    def known(self, name: bytes, status: os.stat_result) -> bytes | None:
+        self.asked.add(os.fsdecode(name))
+        stored = self.table.get(os.fsdecode(name))
+        if isinstance(stored, list) and len(stored) == 2 and stored[0] == self._status(status):
+            try:
+                return bytes.fromhex(stored[1])
+            except (TypeError, ValueError):
+                return None
+        return None
+
+    def remember(self, name: bytes, status: os.stat_result, digest: bytes) -> None:
+        import time
+
+        if time.time_ns() - max(status.st_ctime_ns, status.st_mtime_ns) > SETTLED * 1e9:
+            self.table[os.fsdecode(name)] = [self._status(status), digest.hex()]
+            self.dirty = True
+
+    def save(self) -> None:
+        if len(self.table) > self.LIMIT:
+            self.table = {name: value for name, value in self.table.items() if name in self.asked}
+        if self.dirty and self.entry is not None:
+            put(self.KIND, self.entry, self.table)
+        self.dirty = False
 
 
 def _place(kind: str, entry: str, suffix: str = "") -> Path | None:

@@ -392,3 +392,55 @@ def test_a_rebuild_prints_again_only_the_tables_that_changed(repo: Path, tmp_pat
     monkeypatch.setattr(cache, "folder", lambda: None)
     tables.write_unit_tables(load_unit(folder), tmp_path / "fresh")
     assert_same_tree(tmp_path / "edited", tmp_path / "fresh")
+
+
+def test_a_file_hash_is_remembered_by_status_and_never_taken_for_changed_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``file_parts`` reads a settled file once (its hash is kept by the file's status, in the cache, for the
+    next process too); a file rewritten with the same size and modification time has a new change time,
+    so its new bytes make a new key."""
+    from generator import cache
+
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cache, "SETTLED", 0.0)
+    target = tmp_path / "项目.yaml"
+    target.write_text("项目名称: 甲\n", encoding="utf-8")
+    first = cache.file_parts([target])
+    cache.save_digests()
+    stored = next((tmp_path / "cache" / "file-digests").rglob("*.json")).read_text(encoding="utf-8")
+    assert str(target) in stored  # remembered, for the next process
+    assert cache.file_parts([target]) == first
+
+    before = target.stat()
+    target.write_text("项目名称: 乙\n", encoding="utf-8")  # the same size
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # and modification time set back
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    assert cache.file_parts([target]) != first
+
+    # Another process, with what this one remembered: the same parts as hashing the file afresh.
+    code = "import sys; from pathlib import Path; from generator import cache; print(cache.file_parts([Path(sys.argv[1])]))"
+    again = subprocess.run(
+        [sys.executable, "-c", code, str(target)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "JIXIAO_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)},
+    )
+    assert again.stdout.strip() == repr(cache.file_parts([target]))
+
+
+def test_a_file_changed_just_now_is_hashed_every_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within SETTLED seconds of a change, a second change in the same tick of the clock could keep every
+    part of the status: such a file's hash is not remembered."""
+    from generator import cache
+
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "项目.yaml"
+    target.write_text("项目名称: 甲\n", encoding="utf-8")
+    cache.file_parts([target])
+    cache.save_digests()
+    assert not (tmp_path / "cache" / "file-digests").exists()

@@ -66,3 +66,17 @@ def test_fuzzer_finds_no_crash_hang_or_memory_blowup(fuzzed: dict[str, fuzz_run.
     result = fuzzed[harness]
     assert result.ok, f"{result.line()}\n{result.tail}"
     assert result.executions > 0 and result.coverage > 0, result.tail
+
+
+def test_an_input_slow_only_on_a_busy_machine_is_not_a_finding(tmp_path: Path) -> None:
+    """libFuzzer times an input by the wall clock; replayed alone, an input under the time limit in CPU
+    seconds is not counted as slow, while one that fails, and any crash, still is."""
+    quick = tmp_path / "fuzz_fmt-slow-unit-1"
+    quick.write_bytes(b"\xe9\xa1\xb9\xe7\x9b\xae\xe5\x90\x8d\xe7\xa7\xb0: x\n")
+    result = fuzz_run.Result("fuzz_fmt", 1, 0)
+    assert fuzz_run.slow_only_when_busy("fuzz_fmt", quick, 10, result)
+    assert "not counted" in result.tail
+    assert not fuzz_run.slow_only_when_busy("fuzz_fmt", quick, 0, result)  # over 0 s of CPU: slow indeed
+    crash = tmp_path / "fuzz_fmt-crash-1"
+    crash.write_bytes(quick.read_bytes())
+    assert not fuzz_run.slow_only_when_busy("fuzz_fmt", crash, 10, result)

@@ -19,7 +19,7 @@ from generator.data import schemas
 from generator.data.load import MAX_BYTES, Document, LoadResult, decode, display_path, is_regular, kind_of, load, load_bytes, read
 from generator.data.model import Project, Region, Unit
 from generator.data.regional import LAYOUT_FILE
-from generator.data.tree import UnitFolder, collect
+from generator.data.tree import Tree, UnitFolder, collect
 from generator.diagnostics import Diagnostic, Report, Severity
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -141,8 +141,9 @@ def _cross_file(code: str) -> bool:
     return code.startswith(CROSS_FILE_FAMILIES) and code not in PER_FILE_CODES
 
 
-def check(paths: Iterable[Path], jobs: int | None = None) -> Report:
-    tree = collect(list(paths))
+def check(paths: Iterable[Path], jobs: int | None = None, tree: Tree | None = None) -> Report:
+    """Check the files at ``paths``; ``tree``: what ``collect(paths)`` found, when the caller has it already."""
+    tree = tree if tree is not None else collect(list(paths))
     found: list[Diagnostic] = list(tree.problems)
     regions: dict[Path, Region | None] = {}
     for region_dir in sorted(tree.region_dirs):
@@ -185,6 +186,7 @@ def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
     """The findings of every unit folder, in order: from the cache (generator.cache) when the folder's
     files, its region's file and the request are unchanged, else checked, in parallel when many."""
     keys = [cache.key("check", _task_parts(arg)) for arg in args] if cache.folder() else [None] * len(args)
+    cache.save_digests()
     results: list[list[Diagnostic] | None] = [_from_cache(k) for k in keys]
     todo = [n for n, r in enumerate(results) if r is None]
     files = sum(1 + len(args[n][0].project_files) for n in todo)

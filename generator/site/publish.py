@@ -147,6 +147,7 @@ def _make_units(
         else None
         for n in chosen
     ]
+    cache.save_digests()
     summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in zip(chosen, keys, strict=True)]
     todo = [i for i, s in enumerate(summaries) if s is None]
     texts = history.read_versions(

@@ -169,7 +169,7 @@ def measure(
         built = timed("build（首次）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
         site = work / "site"
         built.site, built.page = size_of(site), project_page(site, False)
-        built.search = first_search_bytes(site, "pagefind") if search else None
+        built.search = first_search_bytes(site, "jixiao") if search else None
         if shards:
             sharded(shards, count, timed, work, site, rows)
         git(work, "switch", "-qc", "修改")
