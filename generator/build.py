@@ -29,7 +29,7 @@ from generator.check.run import check
 from generator.data.load import REGION_FILE, display_path
 from generator.data.model import load_unit, read_region
 from generator.data.regional import LAYOUT_FILE, find
-from generator.data.tree import UnitFolder, collect
+from generator.data.tree import Tree, UnitFolder, collect
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.errors import BuildError
 from generator.names import folder_name
@@ -67,18 +67,8 @@ def build(
 ) -> BuildResult:
     """Check ``data``; when it passes, write the website to ``out`` (with its official tables under
     ``out``/tables unless ``tables=False``), or, with ``site=False``, the official tables only."""
-    progress.step("检查数据……")
-    tree = collect([data])  # walked once, for the check and the build
-    report = check([data], jobs=jobs, tree=tree)
-    result = BuildResult(report=report, out=out / TABLES)
-    folders = sorted(tree.units.values(), key=lambda u: u.path)
-    if report.exit_code() != 0 and not _only_layout_errors(report):
-        return result
-    # A region whose layout is missing or broken is kept out (check's findings say why); the others are built.
-    excluded = _regions_without_layout(folders)
-    result.excluded = sorted(excluded.values())
-    folders = [f for f in folders if f.region_dir not in excluded]
-    if excluded and not folders:  # nothing left to build: the previous output stays as it was
+    result, folders = prepare(data, out / TABLES, jobs)
+    if folders is None:
         return result
     workers_count = jobs or os.cpu_count() or 1
     if site:
@@ -87,6 +77,29 @@ def build(
         _publish_tables(out / TABLES, folders, result, workers_count, make_pdf)
     result.written = True
     return result
+
+
+def prepare(data: Path, out: Path, jobs: int | None) -> tuple[BuildResult, list[UnitFolder] | None]:
+    """The check of the whole data tree, and the units to build in the site's order (None when the check
+    stops the build, or when every region is kept out: the previous output stays as it was): what a
+    build and each shard of it (generator/shard.py) start from."""
+    progress.step("检查数据……")
+    tree = collect([data])  # walked once, for the check and the build
+    report = check([data], jobs=jobs, tree=tree)
+    result = BuildResult(report=report, out=out)
+    if report.exit_code() != 0 and not _only_layout_errors(report):
+        return result, None
+    folders, result.excluded = units_to_build(data, tree)
+    return result, None if result.excluded and not folders else folders
+
+
+def units_to_build(data: Path, tree: Tree | None = None) -> tuple[list[UnitFolder], list[str]]:
+    """The unit folders of ``data`` (walked as ``tree`` when given) in the site's order, and the names of the
+    regions kept out: a region whose layout is missing or broken (check's findings say why); the others
+    are built."""
+    folders = sorted((tree or collect([data])).units.values(), key=lambda u: u.path)
+    excluded = _regions_without_layout(folders)
+    return [f for f in folders if f.region_dir not in excluded], sorted(excluded.values())
 
 
 def _only_layout_errors(report: Report) -> bool:

@@ -45,6 +45,7 @@ _DOING = {
     "init": "准备数据仓库",
     "export": "导出可编辑的工作簿",
     "build": "生成网站和表格",
+    "merge": "合并分片",
     "serve": "生成和预览网站",
     "check": "检查数据",
     "fmt": "整理格式",
@@ -265,15 +266,22 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="输出文件夹：网站写在其中，官方表格在其中的 tables/ 下（每次重新生成，旧的整个替换）。",
+    default=None,
+    help="输出文件夹：网站写在其中，官方表格在其中的 tables/ 下（每次重新生成，旧的整个替换）。"
+    "默认 site；用 --shard K/N 时默认 shard-K。",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认等于 CPU 核数。")
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF 汇编（即使装有 LibreOffice）。")
 @click.option("--no-tables", is_flag=True, help="只生成网站，不生成官方表格（预览和性能测试用）。")
+@click.option(
+    "--shard",
+    metavar="K/N",
+    default=None,
+    help="只生成 N 个分片中的第 K 个（K 从 1 数起），供多台机器（CI 的多个任务）分别生成，再用 jixiao merge 合并："
+    "仍检查全部数据，只生成分到的单位的页面、表格、公开数据和搜索记录。",
+)
 @NO_CACHE
-def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_tables: bool) -> None:
+def build(data: Path | None, out: Path | None, jobs: int | None, no_pdf: bool, no_tables: bool, shard: str | None) -> None:
     """先检查数据，通过后生成公开网站和全部官方表格。
 
     网站在 OUT/index.html：首页（各地区、各年度的合计和图表、最近的改动），每个单位和每个项目一页
@@ -292,18 +300,64 @@ def build(data: Path | None, out: Path, jobs: int | None, no_pdf: bool, no_table
       jixiao build
       jixiao build --out 输出 -j 2
       jixiao build data/ --no-pdf
+      jixiao build --shard 2/8        （生成 8 个分片中的第 2 个，写到 shard-2/）
     """
     from generator.build import build as run_build
     from generator.build import describe
 
-    progress.enable()  # what is under way, on the terminal only
-    result = run_build(_paths((data,) if data else ())[0], out, jobs=jobs, make_pdf=not no_pdf, tables=not no_tables)
+    source = _paths((data,) if data else ())[0]
+    if shard is not None:
+        from generator import shard as shards
+
+        k, n = shards.parse(shard)
+        progress.enable()
+        result = shards.build_shard(source, out or Path(f"shard-{k}"), k, n, jobs, make_pdf=not no_pdf, tables=not no_tables)
+    else:
+        progress.enable()  # what is under way, on the terminal only
+        result = run_build(source, out or Path("site"), jobs=jobs, make_pdf=not no_pdf, tables=not no_tables)
     progress.clear()
     if not result.written or result.excluded:
         _emit(result.report, "text")
     for line in describe(result):
         click.echo(line)
     sys.exit(result.report.exit_code() if not result.written or result.excluded else 0)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("shard_dirs", metavar="分片文件夹...", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="网站文件夹（与 jixiao build 相同）。",
+)
+@click.option("--data", type=click.Path(path_type=Path), default=None, help="数据文件夹，默认 data/（生成分片时所用的同一份）。")
+@NO_CACHE
+def merge(shard_dirs: tuple[Path, ...], out: Path, data: Path | None) -> None:
+    """把 jixiao build --shard K/N 生成的全部 N 个分片合并成网站，与一次 jixiao build 生成的网站完全相同。
+
+    在数据仓库的根目录、生成分片的同一个提交上运行（首页的最近改动取自 git）：生成说明页面，放入各分片的
+    单位（页面、官方表格、PDF 汇编、公开数据），再写出首页、地区和年度页面、合并的公开数据和搜索索引。
+
+    分片由不同的 jixiao、不同的数据或选项生成，缺少分片、分片重复或分片数不对时，什么也不写（错误 R010）。
+
+    \b
+    示例：
+      jixiao build --shard 1/3 && jixiao build --shard 2/3 && jixiao build --shard 3/3
+      jixiao merge shard-1 shard-2 shard-3
+      jixiao merge shards/* -o 网站
+    """
+    from generator import shard as shards
+
+    source = _paths((data,) if data else ())[0]
+    progress.enable()
+    pages, units, note = shards.merge(list(shard_dirs), source, out)
+    progress.clear()
+    if note:
+        click.echo(note)
+    click.echo(f"已合并 {len(shard_dirs)} 个分片（{units} 个单位）→ 网站 {out}/index.html（{pages} 个页面；预览：jixiao serve）")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -488,6 +542,14 @@ FRAMEWORK_OPTION = click.option(
     help="持续集成的模板：github（.github/workflows/jixiao.yml）、gitlab（.gitlab-ci.yml）或不要。",
 )
 @click.option(
+    "--shards",
+    type=click.IntRange(min=1, max=256),
+    default=1,
+    show_default=True,
+    help="CI 模板把网站分给几台机器生成（jixiao build --shard、jixiao merge）：大于 1 时写分片的模板"
+    "（GitHub 的 matrix、GitLab 的 parallel）。一个省的网站才需要，见 docs/performance.md。",
+)
+@click.option(
     "--hooks",
     type=click.Choice(["online", "offline"]),
     default="offline",
@@ -515,6 +577,7 @@ def init_command(
     framework: str,
     code: str | None,
     ci: str,
+    shards: int,
     hooks: str,
     jixiao_repo: str | None,
     schema_url: str | None,
@@ -535,7 +598,7 @@ def init_command(
 
     if code is not None and not re.fullmatch(r"[0-9]{6}", code):
         _fail(f"--code 应为 6 位数字的行政区划代码，而不是“{code}”")
-    outcome = init(Options(folder, region, layout, int(framework), code, ci, hooks, jixiao_repo, schema_url))
+    outcome = init(Options(folder, region, layout, int(framework), code, ci, hooks, jixiao_repo, schema_url, shards))
     for path in outcome.written:
         click.echo(f"已创建：{path}")
     for path in outcome.kept:

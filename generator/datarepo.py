@@ -6,7 +6,8 @@ What it writes (a file that is already there is kept, never overwritten):
 * ``.pre-commit-config.yaml``: the hooks, online (``repo:`` the jixiao repository, ``rev:`` this
   version's tag, ``v`` + ``jixiao --version``) or offline (``repo: local``, the jixiao installed on
   each computer: no tag, no download);
-* the CI template of the user's choice (docs/ci/), installing this version of jixiao;
+* the CI template of the user's choice (docs/ci/), installing this version of jixiao; with ``--shards N``,
+  the one that builds the site in N shards on as many runners and merges them;
 * ``.gitignore``: the virtual environment and the built site are never committed;
 * ``.vscode/settings.json``: editors read the schemas of this version from where the jixiao
   repository publishes them (no copy of schema/ to keep up to date), and save UTF-8 with spaces;
@@ -33,6 +34,8 @@ from generator.review import gitrepo
 TAG = f"v{__version__}"
 CI_FILES = {"github": Path(".github/workflows/jixiao.yml"), "gitlab": Path(".gitlab-ci.yml")}
 CI_TEMPLATES = {"github": "github-actions.yml", "gitlab": "gitlab-ci.yml"}
+# The same, with the site built in shards on several runners (jixiao build --shard, jixiao merge): init --shards N.
+SHARDED_TEMPLATES = {"github": "github-actions-shards.yml", "gitlab": "gitlab-ci-shards.yml"}
 HOOK_TEMPLATES = {"online": "pre-commit-config.yaml", "offline": "pre-commit-config-offline.yaml"}
 IGNORED = [".venv/", "site/", "public/", ".cache/", ".jixiao-work/", "__pycache__/"]
 SCHEMA_GLOBS = {
@@ -46,6 +49,10 @@ SCHEMA_GLOBS = {
 EXAMPLE_REPO = "https://github.com/OWNER/jixiao"
 _EXAMPLE_REV = re.compile(r"^(\s*rev:\s*)v[0-9][^\s#]*", re.M)
 _EXAMPLE_PIN = re.compile(r'^(\s*JIXIAO:\s*)"[^"\n]*"', re.M)
+# Where the sharded examples say how many shards: GitHub's SHARDS and matrix list, GitLab's parallel.
+_EXAMPLE_SHARDS = re.compile(r'^(\s*SHARDS:\s*)"\d+"', re.M)
+_EXAMPLE_MATRIX = re.compile(r"^(\s*shard:\s*)\[[\d, ]*\]", re.M)
+_EXAMPLE_PARALLEL = re.compile(r"^(\s*parallel:\s*)\d+", re.M)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class Options:
     hooks: str = "offline"  # online | offline
     jixiao_repo: str | None = None  # the jixiao repository's address (hooks online, CI, schemas)
     schema_url: str | None = None  # where this version's schemas are published, when not derived
+    shards: int = 1  # above 1: the CI template builds the site in this many shards
 
 
 @dataclass
@@ -104,8 +112,14 @@ def hook_config(hooks: str, jixiao_repo: str | None) -> str:
     return text
 
 
-def ci_config(ci: str, jixiao_repo: str | None) -> str:
-    text = (templates_dir() / CI_TEMPLATES[ci]).read_text(encoding="utf-8")
+def ci_config(ci: str, jixiao_repo: str | None, shards: int = 1) -> str:
+    """The CI template, installing this version; with ``shards`` above 1, the one that builds the site in
+    that many shards (GitHub: a matrix, GitLab: parallel) and merges them."""
+    text = (templates_dir() / (SHARDED_TEMPLATES if shards > 1 else CI_TEMPLATES)[ci]).read_text(encoding="utf-8")
+    if shards > 1:
+        text = _EXAMPLE_SHARDS.sub(lambda m: f'{m.group(1)}"{shards}"', text, count=1)
+        text = _EXAMPLE_MATRIX.sub(lambda m: m.group(1) + "[" + ", ".join(str(k) for k in range(1, shards + 1)) + "]", text)
+        text = _EXAMPLE_PARALLEL.sub(lambda m: f"{m.group(1)}{shards}", text, count=1)
     return _EXAMPLE_PIN.sub(lambda m: f'{m.group(1)}"{requirement(jixiao_repo)}"', text, count=1)
 
 
@@ -158,6 +172,8 @@ def _repository(folder: Path) -> None:
 def init(options: Options) -> Outcome:
     if options.ci not in (*CI_FILES, "none") or options.hooks not in HOOK_TEMPLATES:
         raise UsageError("--ci 只能是 github、gitlab 或 none，--hooks 只能是 online 或 offline")
+    if options.shards > 1 and options.ci == "none":
+        raise UsageError("--shards 是 CI 模板的分片数：请同时用 --ci github 或 --ci gitlab 选择模板")
     folder = options.folder
     hooks = hook_config(options.hooks, options.jixiao_repo)  # before anything is written: a usage error stops all
     _repository(folder)
@@ -169,7 +185,7 @@ def init(options: Options) -> Outcome:
         outcome.written.append(new_region(region_folder, options.region, options.layout, options.framework, options.code))
     _write_new(folder / ".pre-commit-config.yaml", hooks, outcome)
     if options.ci != "none":
-        _write_new(folder / CI_FILES[options.ci], ci_config(options.ci, options.jixiao_repo), outcome)
+        _write_new(folder / CI_FILES[options.ci], ci_config(options.ci, options.jixiao_repo, options.shards), outcome)
     _gitignore(folder / ".gitignore", outcome)
     base = schema_base(options.jixiao_repo, options.schema_url)
     if base is not None:

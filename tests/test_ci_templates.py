@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shlex
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 import pytest
-from conftest import ROOT
+from conftest import DATA, ROOT
 from ruamel.yaml import YAML
+from test_cache import assert_same_tree
 
 from generator.cli import cli
+from generator.datarepo import ci_config
 
 CI = ROOT / "docs" / "ci"
 TEMPLATES = sorted(CI.glob("*.yml"))
@@ -115,3 +121,76 @@ def test_example_hook_configs_use_the_published_hooks(config: Path) -> None:
         for hook in repo["hooks"]:
             if "entry" in hook:
                 parse_command_line(shlex.split(hook["entry"])[1:])
+
+
+SHARDED = {"github": CI / "github-actions-shards.yml", "gitlab": CI / "gitlab-ci-shards.yml"}
+
+
+@pytest.mark.parametrize("ci", sorted(SHARDED))
+def test_sharded_templates_build_shards_and_merge_them(ci: str) -> None:
+    used = {line[1] for line in jixiao_lines(SHARDED[ci])}
+    assert {"diff", "check", "build", "merge"} <= used
+    assert any(line[1] == "build" and "--shard" in line for line in jixiao_lines(SHARDED[ci]))
+    for shards in (2, 8):
+        config = YAML(typ="safe").load(ci_config(ci, None, shards))
+        if ci == "github":
+            assert config["env"]["SHARDS"] == str(shards)
+            assert config["jobs"]["shard"]["strategy"]["matrix"]["shard"] == list(range(1, shards + 1))
+            assert config["jobs"]["publish"]["needs"] == "shard"
+        else:
+            assert config["shard"]["parallel"] == shards
+            assert config["pages"]["needs"] == ["shard"]
+    assert ci_config(ci, None, 1) == ci_config(ci, None)  # one shard: the usual template
+
+
+def run_lines(lines: list[str], cwd: Path, env: dict[str, str]) -> None:
+    for line in lines:
+        if "pip install" in line:  # jixiao is installed here already
+            continue
+        result = subprocess.run(["bash", "-e", "-c", line], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"{line}\n{result.stdout}{result.stderr}"
+
+
+@pytest.fixture(scope="module")
+def data_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The sample data in a git repository, its single build in single/, and the environment the
+    templates' lines run in (jixiao on the PATH, a cache of its own)."""
+    root = tmp_path_factory.mktemp("ci") / "repo"
+    shutil.copytree(DATA, root / "data")
+    shutil.copytree(ROOT / "schema", root / "schema")
+    for args in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=编辑", "-c", "user.email=e@example.org", "commit", "-qm", "数据"],
+    ):
+        subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=root, check=True, capture_output=True)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env["JIXIAO_CACHE_DIR"] = str(root.parent / "cache")
+    run_lines(["jixiao build --out single"], root, env)
+    return root, env
+
+
+def test_the_github_matrix_run_here_makes_the_single_build(data_repo: tuple[Path, dict[str, str]]) -> None:
+    """The exact lines of the sharded GitHub workflow, N=2: each matrix job's steps, then the artifacts
+    downloaded as actions/download-artifact does (shards/shard-K/), then the publishing job's steps."""
+    root, env = data_repo
+    config = YAML(typ="safe").load(ci_config("github", None, 2))
+    jobs = config["jobs"]
+    for k in config["jobs"]["shard"]["strategy"]["matrix"]["shard"]:
+        run_lines(list(scripts(jobs["shard"]["steps"])), root, {**env, **config["env"], "SHARD": str(k)})
+        shutil.copytree(root / f"shard-{k}", root / "shards" / f"shard-{k}")
+        shutil.rmtree(root / f"shard-{k}")
+    run_lines(list(scripts(jobs["publish"]["steps"])), root, {**env, **config["env"]})
+    assert_same_tree(root / "single", root / "site")
+
+
+def test_the_gitlab_parallel_jobs_run_here_make_the_single_build(data_repo: tuple[Path, dict[str, str]]) -> None:
+    """The exact lines of the sharded GitLab pipeline, parallel: 2 (CI_NODE_INDEX counts from 1), then pages."""
+    root, env = data_repo
+    config = YAML(typ="safe").load(ci_config("gitlab", None, 2))
+    for k in range(1, config["shard"]["parallel"] + 1):
+        node = {"CI_NODE_INDEX": str(k), "CI_NODE_TOTAL": str(config["shard"]["parallel"])}
+        run_lines(list(scripts(config["shard"])), root, {**env, **node})
+        assert (root / f"shard-{k}" / "jixiao-shard.json").is_file()  # the job's artifacts: shard-$CI_NODE_INDEX/
+    run_lines(list(scripts(config["pages"])), root, env)
+    assert_same_tree(root / "single", root / "public")

@@ -180,3 +180,17 @@ def test_editor_schemas_reach_each_kind_of_file_once() -> None:
     matched = json.loads(result.stdout)
     for path, kind in files.items():
         assert [k for k, found in matched.items() if path in found] == [kind], path
+
+
+def test_the_ci_template_in_shards(tmp_path: Path) -> None:
+    """``--shards N``: the template that builds the site on N runners (jixiao build --shard, jixiao merge)."""
+    github = init(tmp_path, "--ci", "github", "--shards", "3")
+    workflow = (github / ".github/workflows/jixiao.yml").read_text(encoding="utf-8")
+    assert '  SHARDS: "3"' in workflow and "shard: [1, 2, 3]" in workflow and "jixiao merge shards/shard-*" in workflow
+    assert f'  JIXIAO: "jixiao=={__version__}"\n' in workflow
+    (tmp_path / "gl").mkdir()
+    gitlab = init(tmp_path / "gl", "--ci", "gitlab", "--shards", "5")
+    assert "  parallel: 5 " in (gitlab / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    result = run(["jixiao", "init", "无模板", "--region", REGION, "--layout", "湖南", "--shards", "3"], tmp_path)
+    assert result.returncode == 2 and "--ci github 或 --ci gitlab" in result.stderr
+    assert not (tmp_path / "无模板").exists()

@@ -1460,6 +1460,15 @@ _CODES = [
         "{detail}",
         "按 README 安装所需程序后重新运行。",
     ),
+    Code(
+        "R010",
+        E,
+        "分片不能合并",
+        "jixiao merge 只合并同一个 jixiao、同样的选项、从同一个提交的数据生成的全部 N 个分片（jixiao build --shard K/N），"
+        "每片恰好一次；否则合并出的网站会新旧混合，所以什么也不写，网站保持原样。",
+        "{detail}",
+        "在同一个提交上用同一个 jixiao 重新生成全部分片（见 CI 模板），再运行 jixiao merge。",
+    ),
 ]
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}

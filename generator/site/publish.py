@@ -10,6 +10,10 @@ The order of work:
 3. the PDF booklets (render/pdf.py; an unchanged unit keeps its PDF: reuse.py);
 4. the home, region and year pages, the joined open data files and datapackage.json;
 5. the search index of every page (search.py).
+
+Steps 1, 3 and 4–5 are ``begin``, the end of ``_make_units`` and ``_finish``; a shard of the site
+(generator/shard.py) runs 2–3 for its units only (``write_units``), and the merge runs 1 and 4–5
+around the units of every shard (``merge_units``), from the same records: the same bytes.
 """
 
 from __future__ import annotations
@@ -67,55 +71,109 @@ def write_site(
     """Write the site into ``site`` (a staging folder; ``work`` a scratch folder): all of it, or, when
     ``previous`` is a site to update, all but the units and search shards that did not change (reuse.py),
     which stay where they are."""
+    start = begin(data, site, work, folders, make_pdf, tables)
+    record = reuse.Record()
+    units = _make_units(start, data, site, folders, list(range(len(folders))), jobs, make_pdf, tables, previous, record)
+    return _finish(start, data, site, folders, units, record, previous)
+
+
+@dataclass
+class Start:
+    """What every part of a build reads: the settings and theme frame from mkdocs, the git history, the
+    scratch folder of the units' rows, each unit's other years, and whether booklets get a PDF."""
+
+    settings: dict[str, object]
+    frame: Path
+    theme: shell.Shell
+    histories: history.Histories
+    scratch: Path
+    found_years: dict[str, years.Years]
+    booklet_pdf: bool
+
+
+@dataclass
+class Units:
+    """The units a build made or kept (``chosen``: their places in the site's order, the numbers of their
+    scratch files), in that order, each with its root folder, its key, whether it was made now; the PDFs."""
+
+    chosen: list[int]
+    done: list[UnitSummary]
+    roots: list[Path]
+    keys: list[str | None]
+    fresh: set[int]  # positions in ``chosen`` of the units made now
+    pdf_note: str
+    pdfs: int
+
+
+def begin(data: Path, site: Path, work: Path, folders: list[UnitFolder], make_pdf: bool, tables: bool) -> Start:
+    """The editorial pages (mkdocs, into ``site``) and the theme's frame, the history of every file."""
     config = engine.config_file()
     progress.step("生成说明页面……")
     settings = engine.build_cached(config, engine.stage_docs(config, work / "docs"), site)
     frame = work / "shell.html"
     shutil.move(site / shell.FOLDER / "index.html", frame)
     shutil.rmtree(site / shell.FOLDER)
-    theme = shell.Shell.read(frame)
     files = [p for f in folders for p in (f.unit_file, *f.project_files)]
     progress.step("读取修订记录……")
     histories = history.collect(data, files)
     scratch = work / "rows"
     scratch.mkdir()
-    region_money = {f.region_dir: read_region(f.region_dir / REGION_FILE).money_unit for f in folders}
-    record = reuse.Record()
-    found_years = years.neighbours(folders)
     # Whether the PDF booklets will be made: known before the pages are written, so that each unit page
     # links its PDF (which is converted after all pages, from the Word booklets they wrote).
     booklet_pdf = tables and not pdf.unavailable(make_pdf)
+    return Start(settings, frame, shell.Shell.read(frame), histories, scratch, years.neighbours(folders), booklet_pdf)
+
+
+def _make_units(
+    start: Start,
+    data: Path,
+    site: Path,
+    folders: list[UnitFolder],
+    chosen: list[int],
+    jobs: int,
+    make_pdf: bool,
+    tables: bool,
+    previous: reuse.Previous,
+    record: reuse.Record,
+) -> Units:
+    """The pages, official tables, open data and PDF booklets of the units ``chosen`` (places in ``folders``):
+    all of them for a whole build, a shard's for ``jixiao build --shard``."""
+    histories, scratch, found_years, frame = start.histories, start.scratch, start.found_years, start.frame
+    region_money = {f.region_dir: read_region(f.region_dir / REGION_FILE).money_unit for f in folders}
+    booklet_pdf = start.booklet_pdf
     keys = [
-        reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]), booklet_pdf)
+        reuse.unit_key(folders[n], data, frame, tables, histories, _related(found_years[str(folders[n].path)]), booklet_pdf)
         if cache.folder()
         else None
-        for folder in folders
+        for n in chosen
     ]
     cache.save_digests()
-    summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in enumerate(keys)]
-    todo = [n for n, s in enumerate(summaries) if s is None]
-    texts = history.read_versions(histories, [p for n in todo for p in (folders[n].unit_file, *folders[n].project_files)])
+    summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in zip(chosen, keys, strict=True)]
+    todo = [i for i, s in enumerate(summaries) if s is None]
+    texts = history.read_versions(
+        histories, [p for i in todo for p in (folders[chosen[i]].unit_file, *folders[chosen[i]].project_files)]
+    )
     unit_jobs = [
         UnitJob(
-            folders[n],
-            n,
+            folders[chosen[i]],
+            chosen[i],
             site,
             scratch,
             frame,
             data,
-            _histories(folders[n], histories, texts, region_money),
+            _histories(folders[chosen[i]], histories, texts, region_money),
             tables,
-            found_years[str(folders[n].path)],
+            found_years[str(folders[chosen[i]].path)],
             booklet_pdf,
         )
-        for n in todo
+        for i in todo
     ]
-    for finished, (n, summary) in enumerate(zip(todo, _units(unit_jobs, jobs), strict=True), start=1):
-        summaries[n] = summary
+    for finished, (i, summary) in enumerate(zip(todo, _units(unit_jobs, jobs), strict=True), start=1):
+        summaries[i] = summary
         progress.count("生成页面和官方表格", finished, len(todo), "个单位")
     done = [s for s in summaries if s is not None]
     fresh = set(todo)
-    roots = [previous.out if previous.out is not None and n not in fresh else site for n in range(len(done))]
+    roots = [previous.out if previous.out is not None and i not in fresh else site for i in range(len(done))]
     if tables:
         if make_pdf:
             progress.step("生成 PDF 汇编……")
@@ -130,12 +188,55 @@ def write_site(
     if booklet_pdf:
         # LibreOffice failed on some booklets: the pages of those units written now are written again without
         # the link (an unchanged unit's page stays with the PDF its last build made, which stays too).
-        for n in (n for n in _without_pdf(done, roots, set(record.pdfs)) if n in fresh):
-            folder = folders[n]
-            done[n] = build_unit(replace(unit_jobs[todo.index(n)], pdf=False))
-            keys[n] = reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]))
-    for n, (key, summary) in enumerate(zip(keys, done, strict=True)):
-        record.add_unit(key, summary, scratch, n, fresh=n in fresh)
+        for i in (i for i in _without_pdf(done, roots, set(record.pdfs)) if i in fresh):
+            folder = folders[chosen[i]]
+            done[i] = build_unit(replace(unit_jobs[todo.index(i)], pdf=False))
+            keys[i] = reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]))
+    for i, (key, summary) in enumerate(zip(keys, done, strict=True)):
+        record.add_unit(key, summary, scratch, chosen[i], fresh=i in fresh)
+    return Units(chosen, done, roots, keys, fresh, pdf_note, pdfs)
+
+
+def write_units(
+    data: Path, site: Path, work: Path, folders: list[UnitFolder], chosen: list[int], jobs: int, make_pdf: bool, tables: bool
+) -> tuple[Units, Start, list[str]]:
+    """A shard of the site (``jixiao build --shard``): the units ``chosen`` only, into ``site``, their rows in
+    ``work``/rows; the editorial pages are left out (in ``work``/guides: the merge makes them). Returns
+    the units, what the build read, and the PDFs made (site-relative)."""
+    guides = work / "guides"
+    guides.mkdir()
+    start = begin(data, guides, work, folders, make_pdf, tables)
+    record = reuse.Record()
+    units = _make_units(start, data, site, folders, chosen, jobs, make_pdf, tables, reuse.Previous(), record)
+    return units, start, record.pdfs
+
+
+def merge_units(
+    start: Start, data: Path, site: Path, folders: list[UnitFolder], done: list[UnitSummary], pdfs: list[str]
+) -> Built:
+    """The whole-site parts (home, region and year pages, joined open data, sitemap, search) around the units
+    of every shard, already in ``site`` with the editorial pages (``begin``): ``done`` all units in the
+    site's order, their rows in the scratch folder; ``pdfs`` the PDFs the shards made. What ``write_site``
+    adds to its units, so the merged site is the one a whole build writes."""
+    record = reuse.Record(pdfs=sorted(pdfs))
+    everything = list(range(len(done)))
+    note = f"已生成 {len(pdfs)} 份 PDF 汇编" if pdfs else ""
+    units = Units(everything, done, [site] * len(done), [None] * len(done), set(everything), note, len(pdfs))
+    return _finish(start, data, site, folders, units, record, reuse.Previous())
+
+
+def _finish(
+    start: Start, data: Path, site: Path, folders: list[UnitFolder], units: Units, record: reuse.Record, previous: reuse.Previous
+) -> Built:
+    """The common pages of a site whose units are all in ``units`` (in the site's order)."""
+    scratch, histories, done, roots, keys, fresh = (
+        start.scratch,
+        start.histories,
+        units.done,
+        units.roots,
+        units.keys,
+        units.fresh,
+    )
     regions: dict[str, Region] = {f.region_dir.name: read_region(f.region_dir / REGION_FILE) for f in folders}
     infos = [overview.UnitInfo(s, *_overview_rows(scratch, n)) for n, s in enumerate(done)]
     converted = set(record.pdfs)
@@ -146,7 +247,7 @@ def write_site(
         and s.tables.booklet
         and (name := s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix()) in converted
     }
-    pages = overview.write_overview(site, theme, infos, regions, histories, data, linked)
+    pages = overview.write_overview(site, start.theme, infos, regions, histories, data, linked)
     _open_data(site, scratch, done, roots, regions)
     built = Built(
         pages + len(done) + sum(s.projects for s in done),
@@ -154,14 +255,14 @@ def write_site(
         {k for n, k in enumerate(keys) if k is not None and n not in fresh},
         units=len(done),
         tables=[s.tables for s in done if s.tables],
-        kept=len(done) - len(todo),
-        pdf_note=pdf_note,
-        pdfs=pdfs,
+        kept=len(done) - len(fresh),
+        pdf_note=units.pdf_note,
+        pdfs=units.pdfs,
     )
     made = [p for n, s in enumerate(done) if n in fresh for p in reuse.unit_places(s.address)]
     kept = [s.address for n, s in enumerate(done) if n not in fresh]
     common, built.extras = _walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})
-    _sitemap(site, settings.get("site_url"), common, done)
+    _sitemap(site, start.settings.get("site_url"), common, done)
     progress.step("建立搜索索引……")
     _search(site, common, done, scratch, regions)
     record.common = sorted(_walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})[0])

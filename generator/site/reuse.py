@@ -137,7 +137,7 @@ class Record:
             return
         self.units[key] = "/".join(summary.address.parts)
         if fresh:
-            cache.put(UNIT_KIND, key, _summary_json(summary))
+            cache.put(UNIT_KIND, key, summary_json(summary))
             cache.put(
                 ROWS_KIND, key, {name: scratch.joinpath(f"{number:06d}.{name}.csv").read_text(encoding="utf-8") for name in ROWS}
             )
@@ -199,7 +199,7 @@ class Previous(Record):
         if not isinstance(stored, dict) or not isinstance(rows, dict):
             return None
         try:
-            summary = _summary(stored, self.out)
+            summary = summary_from(stored, self.out)
         except (KeyError, TypeError, ValueError, ArithmeticError):
             return None
         if "/".join(summary.address.parts) != self.units[key]:
@@ -310,7 +310,7 @@ def _pdf_name(place: str) -> str:
     return PurePosixPath(place).with_suffix(".pdf").as_posix()
 
 
-def _summary_json(summary: UnitSummary) -> dict[str, Any]:
+def summary_json(summary: UnitSummary) -> dict[str, Any]:
     tables = summary.tables
     return {
         "address": [summary.address.region, summary.address.year, summary.address.unit],
@@ -334,7 +334,7 @@ def _summary_json(summary: UnitSummary) -> dict[str, Any]:
     }
 
 
-def _summary(data: dict[str, Any], site: Path) -> UnitSummary:
+def summary_from(data: dict[str, Any], site: Path) -> UnitSummary:
     region, year, unit = data["address"]
     address = UnitAddress(str(region), int(year), str(unit))
     tables = data["tables"]

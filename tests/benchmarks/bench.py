@@ -5,6 +5,7 @@
     python tests/benchmarks/bench.py --projects 300 --no-hand # quick look, no by-hand site
     python tests/benchmarks/bench.py --projects 1000 --per-unit 5 --before main   # many small units,
                                                               # the default build also by jixiao at main
+    python tests/benchmarks/bench.py --projects 10000 --shards 3 --no-hand --no-default   # shards and merge
 
 For each size, make_dataset.py writes a data repository (both layouts, units of ``--per-unit``
 projects, 100 by default; 5 is the sample's shape of many small units) and commits it to git (the
@@ -20,6 +21,10 @@ site shows each table's history). Then, with an empty cache at first:
     build（默认）            ``jixiao build`` as users run it, PDF booklets included when LibreOffice is
                              installed: cold, then again with nothing changed, then after one edit
                              (``--before REV``: the same three by jixiao at REV, in the same run)
+    build --shard K/N        with ``--shards N``: the N shards of ``build（首次）``, one after another,
+                             each without a cache (a fresh CI runner), then ``jixiao merge``; the merged
+                             site is compared with ``build（首次）``'s byte for byte, and the time of a
+                             province of 100,000 projects on 8 runners is estimated from the figures
 
 and the by-hand site: one Markdown page per project and per unit, mkdocs-material with default
 navigation and its built-in search (bench_site.by_hand_docs). Figures: wall time, CPU time of all
@@ -117,7 +122,14 @@ def older(rev: str, folder: Path) -> Path:
 
 
 def measure(
-    count: int, hand: bool, hand_limit: float, per_unit: int = 100, before: str | None = None, pdf: bool = True
+    count: int,
+    hand: bool,
+    hand_limit: float,
+    per_unit: int = 100,
+    before: str | None = None,
+    pdf: bool = True,
+    shards: int = 0,
+    search: bool = True,
 ) -> list[Row]:
     rows: list[Row] = []
     shape = "" if per_unit == 100 else f"，每单位 {per_unit} 个"
@@ -157,7 +169,9 @@ def measure(
         built = timed("build（首次）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
         site = work / "site"
         built.site, built.page = size_of(site), project_page(site, False)
-        built.search = first_search_bytes(site, "jixiao")
+        built.search = first_search_bytes(site, "jixiao") if search else None
+        if shards:
+            sharded(shards, count, timed, work, site, rows)
         git(work, "switch", "-qc", "修改")
         edit_one_project(data)
         timed("check --changed（改一个项目）", [*JIXIAO, "check", "--changed", "main"])
@@ -213,6 +227,69 @@ def measure(
     return rows
 
 
+NOTES: list[str] = []  # what the runs found besides the table: the merged site's equality, estimates
+
+
+def sharded(shards: int, count: int, timed: Callable[..., Row], work: Path, site: Path, rows: list[Row]) -> None:
+    """The shards of ``build（首次）`` one after another, each without a cache (a new CI runner), their merge,
+    the merged site against ``site`` byte for byte, and the estimate for 100,000 projects on 8 runners."""
+    folders = [f"shard-{k}" for k in range(1, shards + 1)]
+    parts = [
+        timed(
+            f"build --shard {k}/{shards}（首次）",
+            [*JIXIAO, "build", "--no-pdf", "--shard", f"{k}/{shards}", "--out", folder],
+            cached=False,
+        )
+        for k, folder in enumerate(folders, start=1)
+    ]
+    merged = timed(f"merge {shards} 个分片", [*JIXIAO, "merge", *folders, "-o", "merged"], cached=False)
+    merged.site = size_of(work / "merged")
+    differ = different_files(site, work / "merged")
+    NOTES.append(
+        f"{count} 个项目，{shards} 个分片合并后与一次生成的网站"
+        + ("逐字节相同" if not differ else f"不同：{len(differ)} 个文件，如 {'、'.join(differ[:5])}")
+        + f"（{sum(1 for p in site.rglob('*') if p.is_file())} 个文件）"
+    )
+    # A province of 100,000 projects on 8 runners like this machine: each shard checks all the data (that
+    # part grows with the province) and builds an eighth of the units (12,500 projects); the merge grows
+    # with the units (it links their files and joins their records). Linear, as measured up to 30,000.
+    check_all = next((r.wall for r in rows if r.task == "check 全部（首次）" and r.projects == count), 0.0)
+    units_work = sum(p.wall for p in parts) - shards * check_all  # the shards' own part, all of them together
+    province, runners = 100_000, 8
+    shard_time = check_all * province / count + units_work / count * province / runners
+    merge_time = merged.wall * province / count
+    NOTES.append(
+        f"估计 {province:,} 个项目、{runners} 台与这台相同的机器：每个分片约 {shard_time:.0f} 秒（其中检查全部数据约 "
+        f"{check_all * province / count:.0f} 秒），合并约 {merge_time:.0f} 秒，共约 {(shard_time + merge_time) / 60:.1f} 分钟"
+        f"（不含 CI 的排队、安装和上传下载作业产物；由 {count} 个项目、{shards} 个分片的实测按项目数线性推算）"
+    )
+    # The same from CPU seconds, which other work on the machine does not inflate: a runner of this machine's
+    # cores, idle, takes about CPU / cores where the work is spread over them (units, check), CPU where not.
+    check_cpu = next((r.cpu for r in rows if r.task == "check 全部（首次）" and r.projects == count), 0.0)
+    cores = os.cpu_count() or 1
+    units_cpu = sum(p.cpu for p in parts) - shards * check_cpu
+    shard_cpu = (check_cpu * province / count + units_cpu / count * province / runners) / cores
+    merge_cpu = merged.cpu * province / count
+    whole = next(r.cpu for r in rows if r.task == "build（首次）" and r.projects == count)
+    NOTES.append(
+        f"按 CPU 时间估计（不受机器上其他任务影响；{cores} 核的空闲机器）：每个分片约 {shard_cpu:.0f} 秒，"
+        f"合并约 {merge_cpu:.0f} 秒（合并大多在一个进程中），共约 {(shard_cpu + merge_cpu) / 60:.1f} 分钟；"
+        f"{shards} 个分片的 CPU 时间合计 {sum(p.cpu for p in parts):.0f} 秒，一次生成 {whole:.0f} 秒"
+    )
+    for note in NOTES[-3:]:  # now, too: the run goes on for a while
+        print(note, flush=True)
+    for folder in [*folders, "merged"]:
+        shutil.rmtree(work / folder)
+
+
+def different_files(one: Path, two: Path) -> list[str]:
+    """The files that are not byte for byte the same in both trees (or are in one only)."""
+    names = {p.relative_to(root).as_posix() for root in (one, two) for p in root.rglob("*") if p.is_file()}
+    return sorted(
+        n for n in names if not (one / n).is_file() or not (two / n).is_file() or (one / n).read_bytes() != (two / n).read_bytes()
+    )
+
+
 def table(rows: list[Row], hand_limit: float) -> None:
     print(
         f"{'任务':<26}{'项目':>7}{'用时 s':>9}{'CPU s':>9}{'峰值内存 MB':>12}{'网站 MB':>9}{'项目页 KB':>10}{'首次搜索 KB':>12}"
@@ -264,19 +341,32 @@ def main() -> None:
     )
     parser.add_argument("--before", metavar="REV", help="also run the default build by jixiao at REV (a commit)")
     parser.add_argument("--no-default", action="store_true", help="skip the default build (with PDF)")
+    parser.add_argument("--no-search", action="store_true", help="skip the first search in Chromium")
+    parser.add_argument("--shards", type=int, default=0, metavar="N", help="also build N shards one after another and merge them")
     options = parser.parse_args()
     compiled()
     print(f"机器：{platform.processor() or platform.machine()}，CPU {os.cpu_count()} 核，Python {platform.python_version()}")
     rows: list[Row] = []
     for count in options.projects:
         for per_unit in options.per_unit:
-            part = measure(count, not options.no_hand, options.hand_limit, per_unit, options.before, not options.no_default)
+            part = measure(
+                count,
+                not options.no_hand,
+                options.hand_limit,
+                per_unit,
+                options.before,
+                not options.no_default,
+                options.shards,
+                not options.no_search,
+            )
             table(part, options.hand_limit)
             rows += part
             print(flush=True)
     print("全部：")
     table(rows, options.hand_limit)
     ratios(rows)
+    for note in NOTES:
+        print(note)
 
 
 if __name__ == "__main__":
