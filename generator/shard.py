@@ -218,7 +218,7 @@ def agree(shards: list[Shard], data: Path) -> None:
             ("jixiao", "jixiao 版本"),
             ("code", "jixiao 的代码、Python 或所用的库"),
             ("data", "数据（或其 git 提交）"),
-            ("shards", "分片数 N"),
+            ("shards", "分片数"),
             ("tables", "是否生成官方表格（--no-tables）"),
             ("pdf", "是否生成 PDF 汇编（--no-pdf，或是否装有 LibreOffice）"),
             ("frame", "网站的主题设置（mkdocs.yml）"),
