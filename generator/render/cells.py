@@ -13,11 +13,11 @@ from functools import lru_cache
 from typing import Any
 
 from generator.data import fields as F
+from generator.render import units
 from generator.render.form import Cell
 from generator.render.layout import MONEY, PERCENT, PLACEHOLDER
 
 OPERATORS_PRINTED = ("≥", "≤", ">", "<")  # "=" and 定性 print the value alone, as the forms do
-NO_UNIT = ("", "无")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -129,16 +129,15 @@ def value_cell(
 
 
 def with_operator(row: dict[str, Any]) -> str:
-    """指标值 as the Hebei form prints it: operator, value and unit in one cell ("≥85%")."""
+    """指标值 as the Hebei form prints it: operator, value and unit in one cell ("≥85%"; the unit 百分比 as %)."""
     value = row.get(F.VALUE)
     if value is None:
         return ""
     operator = row.get(F.OPERATOR)
     if operator == "定性":
         return text_of(value)
-    unit = str(row.get(F.MEASURE) or "").strip()
     prefix = operator if operator in OPERATORS_PRINTED else ""
-    return f"{prefix}{text_of(value)}{'' if unit in NO_UNIT else clean(unit)}"
+    return f"{prefix}{text_of(value)}{clean(units.printed(str(row.get(F.MEASURE) or '')))}"
 
 
 @lru_cache(maxsize=1 << 16)  # the same labels and values come back in every table

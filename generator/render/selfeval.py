@@ -16,6 +16,7 @@ from generator.data import fields as F
 from generator.data import scoring
 from generator.data.model import Project, to_decimal
 from generator.data.regional import SelfEvaluationRules
+from generator.render import units
 
 # Indicator columns a layout may print, derived rather than written.
 POINTS = "分值"
@@ -35,7 +36,6 @@ RATE_POINTS = "执行率分值"
 RATE_SCORE = "执行率得分"
 TOTAL = "总分"
 GRADE = "等级"
-NO_UNIT = ("", "无")
 # The data fields a derived value prints, so that the build does not list them as printed nowhere.
 SHOWS = {
     f"{F.INDICATORS}.{ACTUAL_WITH_UNIT}": (f"{F.INDICATORS}.{F.ACTUAL}",),
@@ -51,8 +51,7 @@ def with_unit(value: Any, unit: str) -> str:
     number = to_decimal(value)
     if number is None:
         return "" if value is None else str(value)
-    unit = "%" if unit == "百分比" else unit
-    return format(number, "f") + ("" if unit in NO_UNIT else unit)
+    return format(number, "f") + units.printed(unit)
 
 
 def percent(fraction: Decimal | None) -> Decimal | None:
