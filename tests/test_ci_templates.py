@@ -194,3 +194,35 @@ def test_the_gitlab_parallel_jobs_run_here_make_the_single_build(data_repo: tupl
         assert (root / f"shard-{k}" / "jixiao-shard.json").is_file()  # the job's artifacts: shard-$CI_NODE_INDEX/
     run_lines(list(scripts(config["pages"])), root, env)
     assert_same_tree(root / "single", root / "public")
+
+
+# The services' own schemas, as vendored by check-jsonschema (SchemaStore's GitHub workflow schema, GitLab's
+# ci.json): a template or a generated config they refuse would fail on the service before running anything.
+SERVICE_SCHEMAS = {"github": ["vendor.github-workflows"], "gitlab": ["vendor.gitlab-ci", "--data-transform", "gitlab-ci"]}
+
+
+@pytest.mark.parametrize(("ci", "shards"), [(ci, shards) for ci in sorted(SERVICE_SCHEMAS) for shards in (1, 4)])
+def test_the_configs_init_writes_pass_the_services_schemas(ci: str, shards: int, tmp_path: Path) -> None:
+    config = tmp_path / f"{ci}-{shards}.yml"
+    config.write_text(ci_config(ci, None, shards), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", *SERVICE_SCHEMAS[ci], str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_job_that_reads_history_has_all_of_it() -> None:
+    """jixiao diff needs the fork point, the site's 修订记录 and 最近的改动 the whole history: a shallow clone shows
+    every table as 新建本表."""
+    for template in TEMPLATES:
+        config = load(template)
+        if template.name.startswith("gitlab"):
+            assert config["variables"]["GIT_DEPTH"] == "0", template.name
+            continue
+        for name, job in config["jobs"].items():
+            checkouts = [s for s in job.get("steps", []) if str(s.get("uses", "")).startswith("actions/checkout@")]
+            if checkouts and any(line[0] == "jixiao" for s in scripts(job) for line in commands(s)):
+                assert all(s.get("with", {}).get("fetch-depth") == 0 for s in checkouts), f"{template.name}: {name}"
