@@ -242,11 +242,31 @@ def best(
 ) -> Profile | None:
     """The profile of one of ``kinds`` that fits a table best, among those of which the table holds at least
     ``share`` of the identifying labels; None when none shares a label with it."""
-    scored = [(p.score(texts, titles), -i, p) for i, p in enumerate(profiles(out)) if p.kind in kinds and p.share(texts) >= share]
-    scored = [s for s in scored if s[0] > 0]
-    if not scored:
+    scored = [p for p in profiles(out) if p.kind in kinds and p.share(texts) >= share and p.score(texts, titles) > 0]
+    return fittest(scored, texts, titles)
+
+
+def fittest(candidates: list[Profile], texts: set[str], titles: list[str]) -> Profile | None:
+    """The profile that fits best, the first of equals; but of the built-in layouts, the national (通用) one of
+    the same kind wherever it accounts for every label the best one found. Many regions print the national
+    forms with a label or two of their own; a table that shows none of those is the national form (the layout
+    every region without one of its own uses, from which regional layouts inherit), whichever region declared
+    it too."""
+    if not candidates:
         return None
-    return max(scored, key=lambda s: (s[0], s[1]))[2]
+    best = max(enumerate(candidates), key=lambda item: (item[1].score(texts, titles), -item[0]))[1]
+    if best.regional.folder is None or best.regional.folder.parent != regionals.BUILT_IN:
+        return best  # a data repository's own layout: it is there for its forms
+    found = set(best.marks) & texts
+    for profile in candidates:
+        if (
+            profile.layout == regionals.DEFAULT_LAYOUT
+            and (profile.kind, profile.requires) == (best.kind, best.requires)
+            and found <= set(profile.marks)
+            and profile.score(texts, titles) > 0
+        ):
+            return profile
+    return best
 
 
 def from_template(template: str, text: str) -> dict[str, str] | None:

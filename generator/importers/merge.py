@@ -25,12 +25,11 @@ from generator.data.fmt import ExactNumber, format_text, round_trip_yaml
 from generator.data.load import display_path
 from generator.data.model import to_decimal
 from generator.importers import vocabulary as vocab
-from generator.importers.selfeval import ResultsDraft
+from generator.importers.selfeval import SOURCE_AMOUNTS, ResultsDraft
 from generator.importers.source import Item, excerpt
 
 TARGET_KEYS = (F.OPERATOR, F.VALUE, F.MEASURE)
 RESULT_KEYS = (F.ACTUAL, F.DEVIATION, F.IMPROVEMENT)
-EXECUTION_KEYS = (F.INITIAL_BUDGET, F.FULL_YEAR_BUDGET, F.EXECUTED)
 
 
 def _value(value: Any) -> Any:
@@ -152,7 +151,7 @@ class Merger:
             written = "".join(file_goals) if isinstance(file_goals, list) else str(file_goals)
             if vocab.squash(written) != vocab.squash(str(goals)):
                 self.report("I058", item, what=f"的{F.GOALS}", form=_shown(goals), file=_shown(written))
-        for key, keys in ((F.EXECUTION, EXECUTION_KEYS), (F.CONCLUSION, schemas.keys("project", F.CONCLUSION))):
+        for key, keys in ((F.EXECUTION, SOURCE_AMOUNTS), (F.CONCLUSION, schemas.keys("project", F.CONCLUSION))):
             new = self.data.get(key)
             if not new:
                 continue
@@ -164,8 +163,24 @@ class Merger:
             for sub in keys:
                 if sub in new and sub != F.MONITORING:
                     self.result(node, sub, new[sub], inner, f"的{key}.{sub}", item)
+            if key == F.EXECUTION and new.get(F.FUNDING):
+                self.sources(node, new[F.FUNDING], inner, item)
             if key == F.EXECUTION and new.get(F.MONITORING):
                 self.monitoring(node, new[F.MONITORING], F.MONITOR_EXECUTED, inner, f"的{key}", item)
+
+    def sources(self, node: Any, new: dict[str, dict[str, Any]], order: tuple[str, ...], item: Item | None) -> None:
+        """预算执行.资金来源 merged source by source, amount by amount, as the totals are."""
+        funding = node.get(F.FUNDING)
+        if not isinstance(funding, CommentedMap):
+            put(node, F.FUNDING, CommentedMap(_value(new)), order)
+            return
+        for source, amounts in new.items():
+            here = funding.get(source)
+            if not isinstance(here, dict):
+                put(funding, source, CommentedMap(_value(amounts)), schemas.keys("project", f"{F.EXECUTION}.{F.FUNDING}"))
+                continue
+            for sub, value in amounts.items():
+                self.result(here, sub, value, SOURCE_AMOUNTS, f"的{F.EXECUTION}.{F.FUNDING}.{source}.{sub}", item)
 
 
 def merge_text(path: Path, draft: ResultsDraft, data: dict[str, Any], force: bool) -> str | None:

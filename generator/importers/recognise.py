@@ -311,7 +311,7 @@ def cycle_profile(texts: set[str], titles: list[str], out: Path | None = None) -
     wanted = [p for p in candidates if (p.requires == MONITOR) == monitoring] or list(candidates)
     if not wanted:
         return None
-    return max(wanted, key=lambda p: (p.score(texts, titles), -wanted.index(p)))
+    return forms.fittest(wanted, texts, titles)
 
 
 MONITOR = "监控"

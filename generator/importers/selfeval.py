@@ -41,6 +41,7 @@ from generator.render.selfeval import ACTUAL_WITH_UNIT, MONITORED, REASONS, STAT
 # A layout's column (render.selfeval's names) → the name the importer reads it by.
 OWN_COLUMNS = {ACTUAL_WITH_UNIT: F.ACTUAL, STATUS: vocab.STATUS, MONITORED: vocab.MONITORED, REASONS: vocab.REASONS}
 TARGET_COLUMNS = (F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE, F.OPERATOR, F.MEASURE)
+SOURCE_AMOUNTS = (F.INITIAL_BUDGET, F.FULL_YEAR_BUDGET, F.EXECUTED)  # the 项目资金 columns of the total and of each source
 RESULT_KEYS = (F.MONITORING, F.ACTUAL, F.DEVIATION, F.IMPROVEMENT)  # what the importer places per indicator
 SCORED = re.compile(r"^(?P<label>.+?)\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # "产出指标(50分)": the 一级 and its points
 NUMBERED = re.compile(r"^指标\s*\d+\s*[:：、.．]?\s*")  # a blank form's "指标1" in front of the name a unit wrote
@@ -259,11 +260,19 @@ class Reader:
                 break
             for cell in label_cells:
                 cell.use()
-            if funding or (total_read and bare not in vocab.EXECUTION_TOTAL_ROWS):
+            source = next((key for key, labels in vocab.FUNDING_SOURCE_ROWS.items() if bare in labels), None)
+            if source is not None:
+                self.source_row(source, values)
+                self.unplaced(
+                    [c for c in row if c.col >= first_title],
+                    f"项目资金“{bare}”一行",
+                    f"按资金来源只记{'、'.join(SOURCE_AMOUNTS)}",
+                )
+            elif funding or (total_read and bare not in vocab.EXECUTION_TOTAL_ROWS):
                 self.unplaced(
                     [c for c in row if c.col >= first_title],
                     f"项目资金“{bare or '（无名称）'}”一行",
-                    "数据只记项目资金的总额（年初预算数、全年预算数、全年执行数），不分资金来源",
+                    "数据按来源只分当年财政拨款、上年结转资金、其他资金三项，这一行无法确定属于哪一项",
                 )
             elif titles.get(first_title) == vocab.MONITOR_DATE:
                 self.monitor_row(values)
@@ -273,13 +282,30 @@ class Reader:
             end += 1
         return end
 
+    def source_row(self, source: str, values: dict[str, Cell | None]) -> None:
+        """A row under 年度资金总额 (其中：当年财政拨款 …): its three amounts go to 预算执行.资金来源; the columns
+        printed on the total's row only (分值, 执行率, 得分) are empty here or placeholders; any other figure is
+        reported by the caller as not placed."""
+        amounts: dict[str, Any] = {}
+        for key, cell in values.items():
+            if cell is None:
+                continue
+            if vocab.is_placeholder(cell.text):
+                cell.use()
+            elif key in SOURCE_AMOUNTS:
+                amount = amount_field(self.source, cell, key)
+                if amount is not None:
+                    amounts[key] = amount
+        if amounts:
+            self.execution.setdefault(F.FUNDING, {})[source] = amounts
+
     def total_row(self, values: dict[str, Cell | None]) -> None:
         for key, cell in values.items():
             if cell is None:
                 continue
             if vocab.is_placeholder(cell.text):
                 cell.use()
-            elif key in (F.INITIAL_BUDGET, F.FULL_YEAR_BUDGET, F.EXECUTED):
+            elif key in SOURCE_AMOUNTS:
                 amount = amount_field(self.source, cell, key)
                 if amount is not None:
                     self.execution[key] = amount

@@ -194,21 +194,26 @@ EXECUTION_LABELS: dict[str, tuple[str, ...]] = {
     EXECUTION_NOTE: ("原因", F.DEVIATION, "说明", "未完成原因"),
 }
 
-# Rows of the 项目资金 block: the year's total is the project's; the split by source has no field.
+# Rows of the 项目资金 block: the year's total is the project's; below it the split by source (预算执行.资金来源).
 EXECUTION_TOTAL_ROWS = ("年度资金总额", F.BUDGET_TOTAL, "总额", "合计", "项目资金总额")
-FUNDING_ROWS = (
-    "当年财政拨款",
-    "本年财政拨款",
+FUNDING_SOURCE_ROWS: dict[str, tuple[str, ...]] = {
+    F.CURRENT_APPROPRIATION: (F.CURRENT_APPROPRIATION, "本年财政拨款", "当年一般公共预算拨款", "本年一般公共预算拨款"),
+    F.CARRIED_OVER: (F.CARRIED_OVER, "上年结转"),
+    F.OTHER_FUNDS: (F.OTHER_FUNDS,),
+}
+# Rows of sources the data has no place for, reported as not placed with the reason: 财政拨款 and 财政资金 may hold
+# the carried-over funds too, 上级补助 may be part of either, and forms that list 单位资金 beside 其他资金 mean
+# other things by each.
+OTHER_FUNDING_ROWS = (
     "财政拨款",
     F.FINANCE_FUNDS,
-    "上年结转资金",
-    "上年结转",
-    F.OTHER_FUNDS,
     F.SPECIAL_ACCOUNT,
     "单位资金",
     "单位自有资金",
     "上级补助资金",
+    F.SUPERIOR_FUNDS,
 )
+FUNDING_ROWS = (*(label for labels in FUNDING_SOURCE_ROWS.values() for label in labels), *OTHER_FUNDING_ROWS)
 
 # The rows after the indicators: the total and grade (derived), the conclusion (data).
 CLOSING_LABELS: dict[str, tuple[str, ...]] = {
