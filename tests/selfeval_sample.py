@@ -21,7 +21,11 @@ def made_up_year(region: Path) -> None:
         path.write_text(path.read_text(encoding="utf-8").replace("2026", "2025"), encoding="utf-8")
     volunteer = region / "2025" / UNIT / VOLUNTEER
     text = volunteer.read_text(encoding="utf-8")
-    text = text.replace("    实际完成值: 4000\n", "    实际完成值: 0\n").replace("全年执行数: 9.2", "全年执行数: 5")
+    text = (
+        text.replace("    实际完成值: 4000\n", "    实际完成值: 0\n")
+        .replace("全年执行数: 9.2", "全年执行数: 5")
+        .replace("全年预算数: 8, 全年执行数: 7.2}", "全年预算数: 8, 全年执行数: 3}")
+    )
     volunteer.write_text(text, encoding="utf-8")
 
 
