@@ -476,6 +476,8 @@ def test_revision_history_says_when_and_what_changed(data_copy: Path, tmp_path: 
     project.rename(renamed)
     git("add", "-A")
     git("commit", "-q", "-m", "更正志愿服务活动专项的金额")
+    renamed.write_text(renamed.read_text(encoding="utf-8").replace("项目金额: 12", "项目金额: 13"), encoding="utf-8")
+    git("commit", "-q", "-am", "Bump amount (test data)")  # a subject with no Chinese: the change shows, not it
     result: BuildResult = build(data_copy, tmp_path / "site", make_pdf=False, tables=False)
     page = (result.out.parent / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动/index.html").read_text(encoding="utf-8")
     history = page[page.index("修订记录") :]
@@ -483,8 +485,9 @@ def test_revision_history_says_when_and_what_changed(data_copy: Path, tmp_path: 
     assert "项目金额：10 → 12 万元" in history
     assert "文件改名：志愿服务活动专项.yaml → 志愿服务活动.yaml" in history
     assert "导入 2026 年数据" in history and "新建本表" in history
+    assert "项目金额：12 → 13 万元" in history and "Bump" not in history
     home = (result.out.parent / "index.html").read_text(encoding="utf-8")
-    assert "更正志愿服务活动专项的金额" in home
+    assert "更正志愿服务活动专项的金额" in home and "Bump" not in home
 
 
 def test_serve_rebuilds_on_a_data_change_and_reloads_pages(data_copy: Path, tmp_path: Path) -> None:

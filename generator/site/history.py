@@ -5,15 +5,17 @@ followed, as ``git log --follow`` would for each file), and one ``git cat-file -
 two sides of each edit, which changes.py compares field by field: the same words as ``jixiao diff``.
 So the cost is two git processes for the whole site, not one per project.
 
-Readers see what changed, in those words, before the commit's own subject (written for the editors,
-sometimes in English); housekeeping (序号, a change of layout or comments only) is left out, and a
-commit that made only such changes is not listed.
+Readers see what changed, in those words, before the commit's own subject (written for the editors);
+a subject with no Chinese in it (a developer's "Fix typo") is not shown on this Chinese site; housekeeping
+(序号, a change of layout or comments only) is left out, and a commit that made only such changes is not
+listed.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +29,9 @@ MAX_REVISIONS = 20  # per file; older ones are counted, not listed
 MAX_CHANGES = 30  # per revision
 NO_GIT = "没有修订记录：数据不在 git 仓库中。"
 NOT_COMMITTED = "这张表还没有提交到 git，没有修订记录。"
+
+
+CHINESE = re.compile(r"[\u3400-\u9fff]")  # a commit subject shown to the public has Chinese in it
 
 
 @dataclass
@@ -69,6 +74,7 @@ def _log(root: Path, pathspec: str) -> list[Commit]:
     for chunk in out.split(b"\x1e")[1:]:
         head, _, body = chunk.partition(b"\0")
         sha, date, subject = head.decode("utf-8", "replace").split("\x1f", 2)
+        subject = subject if CHINESE.search(subject) else ""
         commit = Commit(sha, date, subject)
         tokens = [t for t in body.lstrip(b"\n").split(b"\0")]
         i = 0
