@@ -477,7 +477,7 @@ def test_revision_history_says_when_and_what_changed(data_copy: Path, tmp_path: 
     git("add", "-A")
     git("commit", "-q", "-m", "更正志愿服务活动专项的金额")
     renamed.write_text(renamed.read_text(encoding="utf-8").replace("项目金额: 12", "项目金额: 13"), encoding="utf-8")
-    git("commit", "-q", "-am", "Bump amount (test data)")  # a subject with no Chinese: the change shows, not it
+    git("commit", "-q", "-am", "Bump 项目金额 (test data)")  # a subject not in Chinese: the change shows, not it
     result: BuildResult = build(data_copy, tmp_path / "site", make_pdf=False, tables=False)
     page = (result.out.parent / "地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动/index.html").read_text(encoding="utf-8")
     history = page[page.index("修订记录") :]

@@ -6,7 +6,7 @@ two sides of each edit, which changes.py compares field by field: the same words
 So the cost is two git processes for the whole site, not one per project.
 
 Readers see what changed, in those words, before the commit's own subject (written for the editors);
-a subject with no Chinese in it (a developer's "Fix typo") is not shown on this Chinese site; housekeeping
+a subject not written in Chinese (a developer's "Fix typo") is not shown on this Chinese site; housekeeping
 (序号, a change of layout or comments only) is left out, and a commit that made only such changes is not
 listed.
 """
@@ -31,7 +31,14 @@ NO_GIT = "没有修订记录：数据不在 git 仓库中。"
 NOT_COMMITTED = "这张表还没有提交到 git，没有修订记录。"
 
 
-CHINESE = re.compile(r"[\u3400-\u9fff]")  # a commit subject shown to the public has Chinese in it
+CHINESE = re.compile(r"[\u3400-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def for_the_public(subject: str) -> str:
+    """A commit subject as the Chinese site shows it: written in Chinese (more Chinese characters than Latin
+    letters), else nothing — a developer's "Fix typo" or an English message quoting a field name."""
+    return subject if len(CHINESE.findall(subject)) > len(LATIN.findall(subject)) else ""
 
 
 @dataclass
@@ -74,7 +81,7 @@ def _log(root: Path, pathspec: str) -> list[Commit]:
     for chunk in out.split(b"\x1e")[1:]:
         head, _, body = chunk.partition(b"\0")
         sha, date, subject = head.decode("utf-8", "replace").split("\x1f", 2)
-        subject = subject if CHINESE.search(subject) else ""
+        subject = for_the_public(subject)
         commit = Commit(sha, date, subject)
         tokens = [t for t in body.lstrip(b"\n").split(b"\0")]
         i = 0
