@@ -272,7 +272,7 @@ class Reader:
                 self.unplaced(
                     [c for c in row if c.col >= first_title],
                     f"项目资金“{bare or '（无名称）'}”一行",
-                    "数据按来源只分当年财政拨款、上年结转资金、其他资金三项，这一行无法确定属于哪一项",
+                    f"数据按来源只分{'、'.join(vocab.FUNDING_SOURCE_ROWS)}三项，这一行无法确定属于哪一项",
                 )
             elif titles.get(first_title) == vocab.MONITOR_DATE:
                 self.monitor_row(values)
