@@ -149,8 +149,16 @@ def prepare(harness: str, corpus_root: Path) -> None:
 
 
 def run_harness(
-    harness: str, seconds: float, corpus_root: Path, artifacts: Path, timeout: int = 10, rss_limit_mb: int = 2048
+    harness: str,
+    seconds: float,
+    corpus_root: Path,
+    artifacts: Path,
+    timeout: int = 10,
+    rss_limit_mb: int = 2048,
+    seed: int = 0,
 ) -> Result:
+    """Fuzz ``harness`` for ``seconds``; ``seed`` 0 lets libFuzzer pick one (a long run that explores), another
+    value makes the mutations the same from run to run (the test suite: what it tries does not depend on luck)."""
     corpus, seeds = corpus_root / harness, corpus_root / "seeds" / harness
     if not seeds.is_dir():
         prepare(harness, corpus_root)
@@ -165,6 +173,7 @@ def run_harness(
         str(corpus),
         str(seeds),
         f"-max_total_time={int(seconds)}",
+        f"-seed={seed}",
         f"-timeout={timeout}",
         f"-rss_limit_mb={rss_limit_mb}",
         f"-artifact_prefix={artifacts}/{harness}-",
@@ -234,12 +243,13 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, help="keep the corpora and artifacts in this folder")
     parser.add_argument("--jobs", type=int, default=1, help="harnesses run at the same time (default 1)")
     parser.add_argument("--timeout", type=int, default=10, help="seconds one input may take before it is a hang")
+    parser.add_argument("--seed", type=int, default=0, help="libFuzzer's seed (default 0: a new one each run)")
     args = parser.parse_args()
     harnesses = list(args.harness or HARNESSES)
     temporary = args.corpus is None
     root = Path(tempfile.mkdtemp(prefix="jixiao-fuzz-")) if temporary else args.corpus.absolute()
     try:
-        results = run_all(harnesses, args.seconds, root, jobs=args.jobs, timeout=args.timeout)
+        results = run_all(harnesses, args.seconds, root, jobs=args.jobs, timeout=args.timeout, seed=args.seed)
         for result in results:
             print(result.line())
             if not result.ok:
