@@ -282,11 +282,11 @@ class Reader:
             end += 1
         return end
 
-    def source_row(self, source: str, values: dict[str, Cell | None]) -> None:
-        """A row under 年度资金总额 (其中：当年财政拨款 …): its three amounts go to 预算执行.资金来源; the columns
-        printed on the total's row only (分值, 执行率, 得分) are empty here or placeholders; any other figure is
-        reported by the caller as not placed."""
+    def amounts(self, values: dict[str, Cell | None]) -> tuple[dict[str, Any], dict[str, Cell]]:
+        """The 项目资金 amounts of a row (SOURCE_AMOUNTS), and its other filled cells by column; a dash or slash is
+        no content."""
         amounts: dict[str, Any] = {}
+        others: dict[str, Cell] = {}
         for key, cell in values.items():
             if cell is None:
                 continue
@@ -296,20 +296,23 @@ class Reader:
                 amount = amount_field(self.source, cell, key)
                 if amount is not None:
                     amounts[key] = amount
+            else:
+                others[key] = cell
+        return amounts, others
+
+    def source_row(self, source: str, values: dict[str, Cell | None]) -> None:
+        """A row under 年度资金总额 (其中：当年财政拨款 …): its three amounts go to 预算执行.资金来源; the columns
+        printed on the total's row only (分值, 执行率, 得分) are empty here or placeholders; any other figure is
+        reported by the caller as not placed."""
+        amounts, _ = self.amounts(values)
         if amounts:
             self.execution.setdefault(F.FUNDING, {})[source] = amounts
 
     def total_row(self, values: dict[str, Cell | None]) -> None:
-        for key, cell in values.items():
-            if cell is None:
-                continue
-            if vocab.is_placeholder(cell.text):
-                cell.use()
-            elif key in SOURCE_AMOUNTS:
-                amount = amount_field(self.source, cell, key)
-                if amount is not None:
-                    self.execution[key] = amount
-            elif key.startswith(F.MONITOR_EXECUTED + "@"):
+        amounts, others = self.amounts(values)
+        self.execution.update(amounts)
+        for key, cell in others.items():
+            if key.startswith(F.MONITOR_EXECUTED + "@"):
                 self.monitor_amount(cell, month_end(self.year, int(key.split("@")[1])))
             elif key == F.MONITOR_EXECUTED:
                 self.unplaced([cell], "累计执行数", "没有写监控日期")
