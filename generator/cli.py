@@ -91,6 +91,14 @@ def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
         cache.disable()
 
 
+REPORT_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="报告格式：text 供人阅读，json 供程序处理，github 在 GitHub 拉取请求中标注。",
+)
 NO_CACHE = click.option(
     "--no-cache",
     is_flag=True,
@@ -104,14 +112,7 @@ NO_CACHE = click.option(
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(REPORTERS)),
-    default="text",
-    show_default=True,
-    help="输出格式：text 供人阅读，json 供程序处理，github 在 GitHub 拉取请求中标注。",
-)
+@REPORT_FORMAT
 @click.option("--strict", is_flag=True, help="有警告也算不通过（退出码 1）。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认等于 CPU 核数。")
 @click.option(
@@ -418,14 +419,7 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
     show_default=True,
     help="数据文件夹：导入结果写在 OUT/<地区>/<年度>/<单位>/ 下。",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(REPORTERS)),
-    default="text",
-    show_default=True,
-    help="报告格式：text 供人阅读，json 供程序处理，github 在 GitHub 拉取请求中标注。",
-)
+@REPORT_FORMAT
 @click.option("--region", default=None, help="地区名称，如 株洲市渌口区（原表没有写、单位名称中也看不出时）。")
 @click.option("--code", default=None, help="地区的 6 位行政区划代码（原表没有写时）。")
 @click.option("--year", type=click.IntRange(1990, 2100), default=None, help="预算年度（原表没有写时）。")
