@@ -38,17 +38,23 @@ VALUE_SLOTS = (F.VALUE, F.MEASURE, F.OPERATOR)
 GRID_NEEDS = frozenset({F.LEVEL1, F.LEVEL2, F.LEVEL3, F.VALUE})
 
 
+def header_columns(row: list[Cell], labels: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """The column of each heading of ``labels`` that ``row`` holds (the first, where one is written twice)."""
+    columns: dict[str, int] = {}
+    for cell in row:
+        key = vocab.match(cell.text, labels) if not cell.blank else None
+        if key is not None and key not in columns:
+            columns[key] = cell.col
+    return columns
+
+
 def find_header(
     rows: list[list[Cell]], labels: Mapping[str, tuple[str, ...]] = vocab.GRID_LABELS, needs: frozenset[str] = GRID_NEEDS
 ) -> tuple[int, dict[str, int]] | None:
     """The index of the grid's header row and the column of each header, or None. ``labels`` are the
     headings of the layout's grid (a two-level grid has no 一级指标 column: ``needs`` says so)."""
     for index, row in enumerate(rows):
-        columns: dict[str, int] = {}
-        for cell in row:
-            key = vocab.match(cell.text, labels) if not cell.blank else None
-            if key is not None and key not in columns:
-                columns[key] = cell.col
+        columns = header_columns(row, labels)
         if needs <= columns.keys():
             return index, columns
     return None

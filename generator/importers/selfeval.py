@@ -32,7 +32,7 @@ from generator.importers import forms
 from generator.importers import vocabulary as vocab
 from generator.importers.cleaning import clean
 from generator.importers.header import read_fields
-from generator.importers.indicators import GridReader, find_header, yaml_number
+from generator.importers.indicators import GridReader, find_header, header_columns, yaml_number
 from generator.importers.project import Hint, ProjectDraft, amount_field, context_hints, text_field
 from generator.importers.recognise import Found
 from generator.importers.source import Cell, Item, Source, excerpt
@@ -143,11 +143,7 @@ def two_level_header(rows: list[list[Cell]], labels: Mapping[str, tuple[str, ...
     holds 质量, 时效, 社会效益: 二级 names, the 一级 printed in the caption column at the left): read as a two-level
     grid, the 一级 taken from each 二级."""
     for index, row in enumerate(rows):
-        columns: dict[str, int] = {}
-        for cell in row:
-            key = vocab.match(cell.text, labels) if not cell.blank else None
-            if key is not None and key not in columns:
-                columns[key] = cell.col
+        columns = header_columns(row, labels)
         levels = [key for key in (F.LEVEL1, F.LEVEL2) if key in columns]
         if F.LEVEL3 in columns and F.VALUE in columns and len(levels) == 1:
             columns[F.LEVEL2] = columns.pop(levels[0])
