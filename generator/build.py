@@ -140,7 +140,7 @@ def _publish_site(
             (staging / reuse.MARKER).write_text("jixiao build\n", encoding="utf-8")
             atomic.replace_folder(staging, out)
         else:  # staging holds what changed
-            reuse.update(staging, out, previous, built.record, built.reused, built.slots, built.extras)
+            reuse.update(staging, out, previous, built.record, built.reused, built.slots, built.extras, built.unwritten)
         built.record.save(out)
     result.pdf_note, result.pdfs, result.reused = built.pdf_note, built.pdfs, built.kept
     result.count_tables(built.tables)

@@ -444,3 +444,72 @@ def test_a_file_changed_just_now_is_hashed_every_time(tmp_path: Path, monkeypatc
     cache.file_parts([target])
     cache.save_digests()
     assert not (tmp_path / "cache" / "file-digests").exists()
+
+
+def test_the_code_fingerprint_is_remembered_by_the_files_status_and_follows_every_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint of jixiao's own files is hashed once and then found by their status: a second process
+    reads none of them, and a template changed (even to the same size and modification time) gives
+    another fingerprint."""
+    from generator import cache
+
+    package = tmp_path / "generator"
+    (package / "templates").mkdir(parents=True)
+    template = package / "templates" / "表.html.j2"
+    template.write_text("<td>{{ 值 }}</td>\n", encoding="utf-8")
+    (package / "code.py").write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+    monkeypatch.setattr(cache, "SETTLED", 0.0)
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    cache.fingerprint.cache_clear()
+    first = cache.fingerprint()
+    assert list((tmp_path / "cache" / "code-fingerprint").rglob("*.json"))  # remembered
+
+    read: list[Path] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    cache.fingerprint.cache_clear()
+    assert cache.fingerprint() == first and not [p for p in read if p.parent.is_relative_to(package)]
+
+    before = template.stat()
+    template.write_text("<th>{{ 值 }}</th>\n", encoding="utf-8")  # the same size
+    os.utime(template, ns=(before.st_atime_ns, before.st_mtime_ns))
+    cache.fingerprint.cache_clear()
+    changed = cache.fingerprint()
+    assert changed != first
+    (package / "new.py").write_text("", encoding="utf-8")
+    cache.fingerprint.cache_clear()
+    assert cache.fingerprint() not in (first, changed)
+    cache.fingerprint.cache_clear()
+
+
+def test_a_layout_file_is_parsed_once_per_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """regional.read_file keeps a layout's data in the cache by the file's bytes; an edited layout is read anew,
+    and a layout whose YAML has no JSON equivalent (a date) is still read, only not kept."""
+    from generator import cache
+    from generator.data import regional
+
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    layout = tmp_path / "layout.yaml"
+    layout.write_text("名称: 测试\n金额单位: 万元\n", encoding="utf-8")
+    regional.read_file.cache_clear()
+    assert regional.read_file(layout) == {"名称": "测试", "金额单位": "万元"}
+    stored = list((tmp_path / "cache" / regional.LAYOUT_DATA).rglob("*.json"))
+    assert len(stored) == 1
+
+    layout.write_text("名称: 测试\n金额单位: 元\n", encoding="utf-8")
+    regional.read_file.cache_clear()
+    assert regional.read_file(layout) == {"名称": "测试", "金额单位": "元"}
+
+    layout.write_text("名称: 测试\n日期: 2026-01-01\n", encoding="utf-8")
+    regional.read_file.cache_clear()
+    import datetime
+
+    assert regional.read_file(layout) == {"名称": "测试", "日期": datetime.date(2026, 1, 1)}
+    assert len(list((tmp_path / "cache" / regional.LAYOUT_DATA).rglob("*.json"))) == 2
+    layout.write_text("名称: [\n", encoding="utf-8")
+    regional.read_file.cache_clear()
+    assert regional.read_file(layout) is None
+    regional.read_file.cache_clear()
+    assert cache.folder() == tmp_path / "cache"

@@ -102,3 +102,38 @@ def test_a_query_with_enough_other_pairs_does_not_load_the_large_token_files(dri
     assert first["loaded"] and expensive not in first["loaded"]
     alone = driver.execute_async_script(FIND, "经费")  # nothing else to look up: the large file it is
     assert len(alone["found"]) == 5 and expensive in alone["loaded"]
+
+
+def test_an_update_writes_only_the_index_files_that_changed(tmp_path: Path) -> None:
+    """search.write with the site being updated: the files that site holds byte for byte are named, not
+    written; the others are written; together they are exactly what a write from nothing makes."""
+
+    def index(body: str) -> search.Index:
+        made = search.Index()
+        for unit in ("甲单位", "乙单位"):
+            docs = [search.Doc("单位", unit, "")] + [
+                search.Doc(
+                    "项目",
+                    f"{unit}项目{n}",
+                    f"项目{n}",
+                    context=unit,
+                    body=f"编造的绩效目标{n}{body if unit == '乙单位' else ''}",
+                )
+                for n in range(30)
+            ]
+            made.add(f"地区/测试/2026/{unit}/", "测试", 2026, unit, docs)
+        return made
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert search.write(tmp_path / "old", index("")) == []
+    old = tree(tmp_path / "old")
+    assert sorted(search.write(tmp_path / "same", index(""), tmp_path / "old")) == sorted(old)
+    assert tree(tmp_path / "same") == {}  # nothing written: the old site holds all of it
+
+    kept = search.write(tmp_path / "new", index("，已修订"), tmp_path / "old")
+    search.write(tmp_path / "whole", index("，已修订"))
+    written, whole = tree(tmp_path / "new"), tree(tmp_path / "whole")
+    assert written and kept and not set(written) & set(kept)
+    assert {**written, **{name: old[name] for name in kept}} == whole

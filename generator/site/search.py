@@ -130,6 +130,24 @@ def group_postings(docs: list[Doc]) -> dict[str, str]:
     return {token: _entries(items) for token, items in sorted(found.items())}
 
 
+POSTINGS = "search-postings"  # the cache's kind for a group's postings, keyed by its pages as indexed
+
+
+def cached_postings(docs: list[Doc]) -> dict[str, str]:
+    """``group_postings(docs)``, from the cache when these pages were indexed before."""
+    from dataclasses import astuple
+
+    from generator import cache
+
+    entry = cache.key(POSTINGS, [json.dumps([astuple(d) for d in docs], ensure_ascii=False).encode()]) if cache.folder() else None
+    stored = cache.get(POSTINGS, entry)
+    if isinstance(stored, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in stored.items()):
+        return stored
+    postings = group_postings(docs)
+    cache.put(POSTINGS, entry, postings)
+    return postings
+
+
 def title_hash(title_tokens: list[str]) -> int:
     """A name's tokens, hashed (search.js: the same for a query that is exactly the name)."""
     return fnv(" ".join(title_tokens)) % 1296
@@ -190,8 +208,10 @@ class Index:
     groups: list[Group] = field(default_factory=list)
 
     def add(self, folder: str, region: str, year: int, unit: str, docs: list[Doc]) -> None:
+        """A group made in this process (the guides, a region's pages); its postings come from the cache
+        when the same pages were indexed before (the guides' long texts: half a second per build)."""
         if docs:
-            self.groups.append(Group(folder, region, year, unit, group_postings(docs), shown(docs)))
+            self.groups.append(Group(folder, region, year, unit, cached_postings(docs), shown(docs)))
 
     def add_stored(self, stored: dict[str, Any]) -> None:
         """A group as ``stored`` returns it (a unit's, from its worker or the cache)."""
@@ -229,9 +249,22 @@ def _utf16(text: str) -> Iterable[int]:
     return (raw[i] | raw[i + 1] << 8 for i in range(0, len(raw), 2))
 
 
-def write(site: Path, index: Index) -> int:
-    """Write ``search-index/`` into ``site``; returns the number of files written."""
+def write(site: Path, index: Index, old: Path | None = None) -> list[str]:
+    """Write ``search-index/`` into ``site``; returns the files (site-relative) that were not written because
+    the site in ``old`` (being updated) already holds them, byte for byte: after one edit most of the
+    index's thousands of files are as they were, and writing a file costs more than reading it."""
     root = site / FOLDER
+    kept: list[str] = []
+
+    def script(path: Path, call: str, value: Any) -> int:
+        name = path.relative_to(site).as_posix()
+        data = _script_bytes(call, value)
+        if old is not None and _holds(old / name, data):
+            kept.append(name)
+        else:
+            path.write_bytes(data)
+        return len(data)
+
     (root / "t").mkdir(parents=True, exist_ok=True)
     (root / "d").mkdir(exist_ok=True)
     merged: dict[str, list[str]] = {}
@@ -246,16 +279,14 @@ def write(site: Path, index: Index) -> int:
     shards: list[dict[str, str]] = [{} for _ in range(count)]
     for token, posting in postings.items():
         shards[fnv(token) % count][token] = posting
-    written, heavy = 0, []
+    heavy = []
     for number, shard in enumerate(shards):
-        if _script(root / "t" / f"{number}.js", f"jixiaoSearch.t({number},", shard) > HEAVY_BYTES:
+        if script(root / "t" / f"{number}.js", f"jixiaoSearch.t({number},", shard) > HEAVY_BYTES:
             heavy.append(number)
-        written += 1
     for number, group in enumerate(index.groups):
         for block in range(0, len(group.docs), BLOCK):
             key = f"{number}-{block // BLOCK}"
-            _script(root / "d" / f"{key}.js", f'jixiaoSearch.d("{key}",', group.docs[block : block + BLOCK])
-            written += 1
+            script(root / "d" / f"{key}.js", f'jixiaoSearch.d("{key}",', group.docs[block : block + BLOCK])
     regions = sorted({g.region for g in index.groups if g.region})
     units = [
         [
@@ -282,15 +313,23 @@ def write(site: Path, index: Index) -> int:
         "groups": units,
         "heavy": heavy,
     }
-    _script(root / "entry.js", "jixiaoSearch.entry(", entry)
-    return written + 1
+    script(root / "entry.js", "jixiaoSearch.entry(", entry)
+    return kept
 
 
-def _script(path: Path, call: str, value: Any) -> int:
-    """Write ``call(value);`` as a script; returns its size in bytes."""
-    data = f"{call}{json.dumps(value, ensure_ascii=False, separators=(',', ':'))});\n".encode()
-    path.write_bytes(data)
-    return len(data)
+def _script_bytes(call: str, value: Any) -> bytes:
+    """``call(value);`` as a script."""
+    return f"{call}{json.dumps(value, ensure_ascii=False, separators=(',', ':'))});\n".encode()
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the regular file ``path`` holds exactly ``data``."""
+    try:
+        if path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
