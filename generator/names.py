@@ -20,7 +20,9 @@ such collisions deterministically: in sorted order, the second gets ``（2）``,
 
 from __future__ import annotations
 
+import functools
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -104,6 +106,35 @@ def safe_name_among(name: str, siblings: Iterable[str]) -> str:
 
 
 def folder_name(folder: Path) -> str:
-    """The safe name of a data folder (a region or a unit), unique among the folders beside it."""
-    siblings = [p.name for p in folder.parent.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
-    return safe_name_among(folder.name, siblings)
+    """The safe name of a data folder (a region or a unit), unique among the folders beside it.
+
+    A build asks for every unit's name many times (its pages, tables, key, the years beside it): the
+    folders beside it are listed once per state of their parent (its modification time changes whenever a
+    folder is added, removed or renamed in it), once that state is over two seconds old; a younger one
+    could still change within the same tick of the clock and is listed each time."""
+    parent = folder.parent
+    try:
+        changed = parent.stat().st_mtime_ns
+    except OSError:
+        changed = None
+    if changed is None or time.time_ns() - changed < SETTLED_NS:
+        return safe_name_among(folder.name, _folders_in(parent))
+    return _safe_among(folder.name, _listed(parent, changed))
+
+
+SETTLED_NS = 2_000_000_000
+
+
+def _folders_in(parent: Path) -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in parent.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _listed(parent: Path, changed: int) -> tuple[str, ...]:
+    """The folders in ``parent`` as they were when it was last changed at ``changed``."""
+    return _folders_in(parent)
+
+
+@functools.lru_cache(maxsize=65536)
+def _safe_among(name: str, siblings: tuple[str, ...]) -> str:
+    return safe_name_among(name, siblings)

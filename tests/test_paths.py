@@ -308,3 +308,23 @@ def test_import_never_writes_through_a_link(tmp_path: Path, outside: Path, link:
     refused = [d for d in result.report.diagnostics if d.code == "I052"]
     assert refused and "符号链接" in refused[0].message
     assert target.is_symlink()
+
+
+def test_a_folder_name_follows_the_folders_added_beside_it(tmp_path: Path) -> None:
+    """folder_name lists a folder's siblings once per state of their parent: a folder added later (which
+    changes the parent's modification time) is seen, whether it is added at once or seconds later."""
+
+    from generator.names import folder_name
+
+    parent = tmp_path / "2026"
+    (parent / "甲:乙").mkdir(parents=True)
+    long_ago = 1_700_000_000_000_000_000
+    os.utime(parent, ns=(long_ago, long_ago))
+    assert folder_name(parent / "甲:乙") == "甲_乙"
+    (parent / "甲_乙").mkdir()  # safe already: it keeps its name, the other one gives way
+    assert folder_name(parent / "甲:乙") == "甲_乙（2）"
+    os.utime(parent, ns=(long_ago + 1, long_ago + 1))
+    assert folder_name(parent / "甲:乙") == "甲_乙（2）" and folder_name(parent / "甲_乙") == "甲_乙"
+    (parent / "甲_乙").rmdir()
+    os.utime(parent, ns=(long_ago + 2, long_ago + 2))
+    assert folder_name(parent / "甲:乙") == "甲_乙"

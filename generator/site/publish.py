@@ -24,6 +24,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator import cache, progress, workers
 from generator.data.load import REGION_FILE, Document
@@ -239,7 +240,8 @@ def _finish(
         units.fresh,
     )
     regions: dict[str, Region] = {f.region_dir.name: read_region(f.region_dir / REGION_FILE) for f in folders}
-    infos = [overview.UnitInfo(s, *_overview_rows(scratch, n)) for n, s in enumerate(done)]
+    parts = [_site_part(scratch, n) for n in range(len(done))]  # each read once: 100 files of JSON at 10,000 projects
+    infos = [overview.UnitInfo(s, part["rows"], part["stats"]) for s, part in zip(done, parts, strict=True)]
     converted = set(record.pdfs)
     linked = {
         "/".join(s.address.parts): PurePosixPath(name).as_posix()
@@ -265,7 +267,7 @@ def _finish(
     common, built.extras = _walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})
     _sitemap(site, start.settings.get("site_url"), common, done)
     progress.step("建立搜索索引……")
-    built.unwritten = _search(site, common, done, scratch, regions, previous.out)
+    built.unwritten = _search(site, common, done, [part["search"] for part in parts], regions, previous.out)
     record.common = sorted(_walk(site, set(made), {p for a in kept for p in reuse.unit_places(a)})[0] + built.unwritten)
     if previous.out is not None:
         gone = set(previous.units.values()) - {"/".join(a.parts) for a in kept}
@@ -289,10 +291,11 @@ def _related(found: years.Years) -> list[UnitFolder]:
     return [folder for _, folder in found.years]
 
 
-def _overview_rows(scratch: Path, n: int) -> tuple[list[list[object]], dict[str, object]]:
-    """The rows and figures a unit's worker wrote for the list of all projects and the comparison of units."""
-    written = json.loads(scratch.joinpath(f"{n:06d}.site.csv").read_text(encoding="utf-8"))
-    return written["rows"], written["stats"]
+def _site_part(scratch: Path, n: int) -> dict[str, Any]:
+    """What a unit's worker wrote for the common pages: the rows and figures of the list of all projects and
+    the comparison of units ("rows", "stats"), and its group of the search index ("search")."""
+    written: dict[str, Any] = json.loads(scratch.joinpath(f"{n:06d}.site.csv").read_text(encoding="utf-8"))
+    return written
 
 
 def _places(address: str) -> list[PurePosixPath]:
@@ -332,9 +335,14 @@ def _units(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
 
 
 def _search(
-    site: Path, common: list[str], done: list[UnitSummary], scratch: Path, regions: dict[str, Region], old: Path | None
+    site: Path,
+    common: list[str],
+    done: list[UnitSummary],
+    groups: list[dict[str, Any]],
+    regions: dict[str, Region],
+    old: Path | None,
 ) -> list[str]:
-    """The search index (search.py) of every data page and guide, from the units' groups (made by their
+    """The search index (search.py) of every data page and guide, from the units' ``groups`` (made by their
     workers, or kept in the cache with an unchanged unit) and the common pages. Returns its files that the
     site being updated (``old``) already holds as they are, which are not written."""
     index = search.Index()
@@ -359,7 +367,7 @@ def _search(
                     )
                 )
             index.add(f"{region_page(region)}/", model.name, 0, "", docs)
-        index.add_stored(json.loads(scratch.joinpath(f"{n:06d}.site.csv").read_text(encoding="utf-8"))["search"])
+        index.add_stored(groups[n])
     guides = []
     for page in _common_pages(common):
         if page.parts and page.parts[0] not in (PAGES, SEARCH_PAGE, shell.FOLDER):

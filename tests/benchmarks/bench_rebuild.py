@@ -1,0 +1,96 @@
+"""The editor's loop, before and after a change, in one run: a one-file check after an edit (the pre-commit
+hook) and ``jixiao build --no-pdf`` after one edit (what ``jixiao serve`` does on each save).
+
+    python tests/benchmarks/bench_rebuild.py --projects 10000 --before main
+    python tests/benchmarks/bench_rebuild.py --projects 1000 --before v0.2.0 --rounds 7
+
+make_dataset.py writes the data (units of 100 projects) and commits it. Each version (jixiao at
+``--before``, exported with ``git archive``, and this checkout) builds the site once into its own folder
+with its own cache (not timed); then, in rounds that alternate between the versions, one project is
+renamed (or renamed back) and each version checks that file and builds again. Printed: the median wall
+and CPU seconds of each version, and the ratio. Alternating keeps both versions under the same load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import git, older
+from bench_site import run
+from make_dataset import make_dataset
+
+JIXIAO = [sys.executable, "-m", "generator"]
+
+
+def toggle(path: Path) -> None:
+    """Rename the project in ``path``, or rename it back: each round is a real edit of its name."""
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(
+        r"^(项目名称: .*?)(（修订）)?$", lambda m: m.group(1) + ("" if m.group(2) else "（修订）"), text, count=1, flags=re.M
+    )
+    path.write_text(edited, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument(
+        "--before", metavar="REV", required=True, help="the version to compare with (a commit of this repository)"
+    )
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="jixiao-rebuild-") as tmp:
+        work = Path(tmp) / "repo"
+        work.mkdir()
+        data = make_dataset(work, args.projects)
+        git(work, "init", "-q")
+        git(work, "add", "-A")
+        git(work, "commit", "-qm", "数据")
+        edited = sorted(p for p in data.rglob("*.yaml") if p.name not in ("地区.yaml", "单位.yaml"))[0]
+        versions = {f"jixiao {args.before}": older(args.before, Path(tmp) / "before"), "jixiao（这一版）": None}
+        figures: dict[str, dict[str, list[tuple[float, float]]]] = {name: {"check": [], "build": []} for name in versions}
+
+        def use(name: str) -> None:
+            tree = versions[name]
+            os.environ.pop("PYTHONPATH", None)
+            if tree is not None:
+                os.environ["PYTHONPATH"] = str(tree)
+            os.environ["JIXIAO_CACHE_DIR"] = str(Path(tmp) / f"cache-{list(versions).index(name)}")
+
+        def out(name: str) -> str:
+            return f"site-{list(versions).index(name)}"
+
+        for name in versions:
+            use(name)
+            wall, _, _, cpu = run([*JIXIAO, "build", "--no-pdf", "--out", out(name)], work)
+            print(f"{name}：首次生成 {wall:.0f} 秒（CPU {cpu:.0f} 秒，不计入比较）", flush=True)
+        for _ in range(args.rounds):
+            toggle(edited)
+            for name in versions:
+                use(name)
+                wall, _, _, cpu = run([*JIXIAO, "check", str(edited.relative_to(work))], work)
+                figures[name]["check"].append((wall, cpu))
+                wall, _, _, cpu = run([*JIXIAO, "build", "--no-pdf", "--out", out(name)], work)
+                figures[name]["build"].append((wall, cpu))
+        print(f"\n{args.projects:,} 个项目，每单位 100 个，{args.rounds} 轮交替测量的中位数（秒）：")
+        print(f"{'任务':<28}{'版本':<24}{'用时':>8}{'CPU':>8}")
+        labels = {"check": "check 一个文件（改动后）", "build": "build --no-pdf（改一个项目后）"}
+        for task, label in labels.items():
+            medians = {}
+            for name in versions:
+                walls, cpus = zip(*figures[name][task], strict=True)
+                medians[name] = statistics.median(walls)
+                print(f"{label:<24}{name:<24}{statistics.median(walls):>8.2f}{statistics.median(cpus):>8.2f}")
+            before, after = medians.values()
+            print(f"{'':<24}{'之前 ÷ 之后':<24}{before / after:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
