@@ -295,34 +295,47 @@ class _Digests:
     A hash is remembered only for a file whose last change is over SETTLED seconds old (measured
     after reading it): a later change of the file then has a later change time (which no program can
     set back, unlike the modification time), so a remembered hash is never taken for changed bytes.
-    Kept in the cache (MAC'd like every entry), one entry per working folder, and in memory for the
+    Kept in the cache (MAC'd like every entry), one entry per folder of files (a unit's folder: a
+    one-file check reads the hashes of its unit, not of all 10,000 files), and in memory for the
     process (``jixiao serve``).
     """
 
     KIND = "file-digests"
-    LIMIT = 200_000  # files remembered: above it, those not asked about by this process are forgotten
+    LIMIT = 20_000  # files remembered in one folder: above it, those not asked about by this process are forgotten
     _current: _Digests | None = None
 
-    def __init__(self, entry: str | None, known: dict[str, list[Any]]) -> None:
-        self.entry, self.table, self.dirty = entry, known, False
+    def __init__(self, working: str | None) -> None:
+        self.working = working  # the working folder (paths are remembered as given, relative to it)
+        self.tables: dict[str, dict[str, Any]] = {}
+        self.dirty: set[str] = set()
         self.asked: set[str] = set()
 
     @classmethod
     def loaded(cls) -> _Digests:
-        entry = key(cls.KIND, [os.fsencode(Path.cwd())]) if folder() else None
-        current = cls._current
-        if current is None or current.entry != entry:
-            stored = get(cls.KIND, entry)
-            current = cls._current = cls(entry, stored if isinstance(stored, dict) else {})
-        return current
+        working = os.getcwd() if folder() else None
+        if cls._current is None or cls._current.working != working:
+            cls._current = cls(working)
+        return cls._current
+
+    def _entry(self, place: str) -> str | None:
+        return None if self.working is None else key(self.KIND, [os.fsencode(self.working), os.fsencode(place)])
+
+    def _table(self, name: str) -> tuple[str, dict[str, Any]]:
+        place = os.path.dirname(name)
+        table = self.tables.get(place)
+        if table is None:
+            stored = get(self.KIND, self._entry(place))
+            table = self.tables[place] = stored if isinstance(stored, dict) else {}
+        return place, table
 
     @staticmethod
     def _status(status: os.stat_result) -> list[int]:
         return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
 
     def known(self, name: bytes, status: os.stat_result) -> bytes | None:
-        self.asked.add(os.fsdecode(name))
-        stored = self.table.get(os.fsdecode(name))
+        text = os.fsdecode(name)
+        self.asked.add(text)
+        stored = self._table(text)[1].get(text)
         if isinstance(stored, list) and len(stored) == 2 and stored[0] == self._status(status):
             try:
                 return bytes.fromhex(stored[1])
@@ -332,15 +345,18 @@ class _Digests:
 
     def remember(self, name: bytes, status: os.stat_result, digest: bytes) -> None:
         if _settled(status):
-            self.table[os.fsdecode(name)] = [self._status(status), digest.hex()]
-            self.dirty = True
+            text = os.fsdecode(name)
+            place, table = self._table(text)
+            table[text] = [self._status(status), digest.hex()]
+            self.dirty.add(place)
 
     def save(self) -> None:
-        if len(self.table) > self.LIMIT:
-            self.table = {name: value for name, value in self.table.items() if name in self.asked}
-        if self.dirty and self.entry is not None:
-            put(self.KIND, self.entry, self.table)
-        self.dirty = False
+        for place in sorted(self.dirty):
+            table = self.tables[place]
+            if len(table) > self.LIMIT:
+                table = self.tables[place] = {name: value for name, value in table.items() if name in self.asked}
+            put(self.KIND, self._entry(place), table)
+        self.dirty.clear()
 
 
 def _place(kind: str, entry: str, suffix: str = "") -> Path | None:
