@@ -7,7 +7,8 @@ hook) and ``jixiao build --no-pdf`` after one edit (what ``jixiao serve`` does o
 make_dataset.py writes the data (units of 100 projects) and commits it. Each version (jixiao at
 ``--before``, exported with ``git archive``, and this checkout) builds the site once into its own folder
 with its own cache (not timed); then, in rounds that alternate between the versions, one project is
-renamed (or renamed back) and each version checks that file and builds again. Printed: the median wall
+renamed (or renamed back), a comment naming the round is added (so that no round's bytes were seen
+before), and each version checks that file and builds again. Printed: the median wall
 and CPU seconds of each version, and the ratio. Alternating keeps both versions under the same load.
 """
 
@@ -71,8 +72,10 @@ def main() -> None:
             use(name)
             wall, _, _, cpu = run([*JIXIAO, "build", "--no-pdf", "--out", out(name)], work)
             print(f"{name}：首次生成 {wall:.0f} 秒（CPU {cpu:.0f} 秒，不计入比较）", flush=True)
-        for _ in range(args.rounds):
+        for round_number in range(args.rounds):
             toggle(edited)
+            with edited.open("a", encoding="utf-8") as handle:  # and bytes never seen before: nothing comes from the cache
+                handle.write(f"# 第 {round_number + 1} 轮\n")
             for name in versions:
                 use(name)
                 wall, _, _, cpu = run([*JIXIAO, "check", str(edited.relative_to(work))], work)
