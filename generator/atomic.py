@@ -91,6 +91,17 @@ def _exchange(new: Path, final: Path) -> bool:
     return bool(renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(final), rename_exchange) == 0)
 
 
+def holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``data``: an update leaves such a file
+    where it is (reading a file costs less than writing and swapping it)."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def swap_in(new: Path, final: Path, trash: Path) -> None:
     """Put ``new`` (a file or a folder) in the place of ``final``, which need not exist.
 

@@ -80,18 +80,19 @@ def fingerprint() -> str:
     code = _code_files()
     head = __version__.encode() + b"\0" + _installed()
     status = hashlib.sha256(head)
-    settled = True
+    all_settled = True
     for _name, path, info in code:
         status.update(f"{path}\0{_Digests._status(info)}\0".encode())
-        settled = settled and _settled(info)
-    remembered = _remembered_fingerprint(status.hexdigest())
-    if remembered is not None:
+        all_settled = all_settled and settled(info)
+    entry = _fingerprint_entry(status.hexdigest())
+    remembered = get(_FINGERPRINT, entry)
+    if isinstance(remembered, str) and len(remembered) == 64:
         return remembered
     digest = hashlib.sha256(head)
     for name, path, _ in code:
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    if settled:
-        _remember_fingerprint(status.hexdigest(), digest.hexdigest())
+    if all_settled:
+        put(_FINGERPRINT, entry, digest.hexdigest())
     return digest.hexdigest()
 
 
@@ -119,26 +120,17 @@ def _code_files() -> list[tuple[str, Path, os.stat_result]]:
 _FINGERPRINT = "code-fingerprint"  # the cache's kind for the fingerprint remembered by the code files' status
 
 
-def _remembered_fingerprint(status: str) -> str | None:
-    root = folder()
-    salt = _salt(root) if root is not None else None
-    if root is None or salt is None:
-        return None
-    stored = get(_FINGERPRINT, _fingerprint_entry(salt, status))
-    return stored if isinstance(stored, str) and len(stored) == 64 else None
-
-
-def _remember_fingerprint(status: str, value: str) -> None:
-    root = folder()
-    salt = _salt(root) if root is not None else None
-    if root is not None and salt is not None:
-        put(_FINGERPRINT, _fingerprint_entry(salt, status), value)
-
-
-def _fingerprint_entry(salt: bytes, status: str) -> str:
+def _fingerprint_entry(status: str) -> str | None:
+    """The cache entry of the fingerprint of code files in ``status`` (their status hashed); None when the
+    cache cannot be used. Not ``key``: a key is made with the fingerprint."""
     import hashlib
 
-    return hashlib.sha256(salt + b"\0" + status.encode()).hexdigest()
+    root = folder()
+    try:
+        salt = _salt(root) if root is not None else None
+    except OSError:
+        return None
+    return None if salt is None else hashlib.sha256(salt + b"\0" + status.encode()).hexdigest()
 
 
 def _installed() -> bytes:
@@ -281,7 +273,7 @@ def save_digests() -> None:
 SETTLED = 2.0  # seconds since a file's last change before its hash is remembered (_Digests)
 
 
-def _settled(status: os.stat_result) -> bool:
+def settled(status: os.stat_result) -> bool:
     """Whether a file's last change is over SETTLED seconds old: a later change then has a later change
     time (which no program can set back), so a hash remembered by this status cannot stand for other bytes."""
     import time
@@ -344,7 +336,7 @@ class _Digests:
         return None
 
     def remember(self, name: bytes, status: os.stat_result, digest: bytes) -> None:
-        if _settled(status):
+        if settled(status):
             text = os.fsdecode(name)
             place, table = self._table(text)
             table[text] = [self._status(status), digest.hex()]

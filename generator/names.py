@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import functools
 import re
-import time
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+
+from generator import cache
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # controls, formatting (bidi, zero-width), separators
@@ -110,19 +111,16 @@ def folder_name(folder: Path) -> str:
 
     A build asks for every unit's name many times (its pages, tables, key, the years beside it): the
     folders beside it are listed once per state of their parent (its modification time changes whenever a
-    folder is added, removed or renamed in it), once that state is over two seconds old; a younger one
+    folder is added, removed or renamed in it), once that state is settled (cache.settled); a younger one
     could still change within the same tick of the clock and is listed each time."""
     parent = folder.parent
     try:
-        changed = parent.stat().st_mtime_ns
+        status = parent.stat()
     except OSError:
-        changed = None
-    if changed is None or time.time_ns() - changed < SETTLED_NS:
+        status = None
+    if status is None or not cache.settled(status):
         return safe_name_among(folder.name, _folders_in(parent))
-    return _safe_among(folder.name, _listed(parent, changed))
-
-
-SETTLED_NS = 2_000_000_000
+    return _safe_among(folder.name, _listed(parent, status.st_mtime_ns, status.st_ctime_ns))
 
 
 def _folders_in(parent: Path) -> tuple[str, ...]:
@@ -130,8 +128,8 @@ def _folders_in(parent: Path) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _listed(parent: Path, changed: int) -> tuple[str, ...]:
-    """The folders in ``parent`` as they were when it was last changed at ``changed``."""
+def _listed(parent: Path, modified: int, changed: int) -> tuple[str, ...]:
+    """The folders in ``parent`` as they were when it was last modified and changed at these times (ns)."""
     return _folders_in(parent)
 
 

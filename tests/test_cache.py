@@ -487,7 +487,6 @@ def test_the_code_fingerprint_is_remembered_by_the_files_status_and_follows_ever
 def test_a_layout_file_is_parsed_once_per_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """regional.read_file keeps a layout's data in the cache by the file's bytes; an edited layout is read anew,
     and a layout whose YAML has no JSON equivalent (a date) is still read, only not kept."""
-    from generator import cache
     from generator.data import regional
 
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
@@ -512,4 +511,3 @@ def test_a_layout_file_is_parsed_once_per_content(tmp_path: Path, monkeypatch: p
     regional.read_file.cache_clear()
     assert regional.read_file(layout) is None
     regional.read_file.cache_clear()
-    assert cache.folder() == tmp_path / "cache"

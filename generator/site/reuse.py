@@ -324,9 +324,9 @@ def update(
 def _same_bytes(new: Path, old: Path) -> bool:
     """Whether the file ``old`` already holds what ``new`` holds (then it stays: renaming hundreds of
     unchanged files is most of an update's time, and a reader sees the same bytes either way)."""
-    if old.is_symlink() or not old.is_file() or new.is_symlink() or not new.is_file():
+    if new.is_symlink() or not new.is_file() or not old.is_file() or new.stat().st_size != old.stat().st_size:
         return False
-    return new.stat().st_size == old.stat().st_size and new.read_bytes() == old.read_bytes()
+    return atomic.holds(old, new.read_bytes())
 
 
 def _pdf_name(place: str) -> str:

@@ -37,9 +37,11 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from generator import atomic, cache
 
 FOLDER = "search-index"
 BLOCK = 8  # pages per results file: a page of results needs a few small files
@@ -135,10 +137,6 @@ POSTINGS = "search-postings"  # the cache's kind for a group's postings, keyed b
 
 def cached_postings(docs: list[Doc]) -> dict[str, str]:
     """``group_postings(docs)``, from the cache when these pages were indexed before."""
-    from dataclasses import astuple
-
-    from generator import cache
-
     entry = cache.key(POSTINGS, [json.dumps([astuple(d) for d in docs], ensure_ascii=False).encode()]) if cache.folder() else None
     stored = cache.get(POSTINGS, entry)
     if isinstance(stored, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in stored.items()):
@@ -259,7 +257,7 @@ def write(site: Path, index: Index, old: Path | None = None) -> list[str]:
     def script(path: Path, call: str, value: Any) -> int:
         name = path.relative_to(site).as_posix()
         data = _script_bytes(call, value)
-        if old is not None and _holds(old / name, data):
+        if old is not None and atomic.holds(old / name, data):
             kept.append(name)
         else:
             path.write_bytes(data)
@@ -320,16 +318,6 @@ def write(site: Path, index: Index, old: Path | None = None) -> list[str]:
 def _script_bytes(call: str, value: Any) -> bytes:
     """``call(value);`` as a script."""
     return f"{call}{json.dumps(value, ensure_ascii=False, separators=(',', ':'))});\n".encode()
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether the regular file ``path`` holds exactly ``data``."""
-    try:
-        if path.is_symlink() or path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
