@@ -168,10 +168,15 @@ def check_out(out: Path, data: Path) -> None:
 
 def _publish_tables(final: Path, folders: list[UnitFolder], result: BuildResult, jobs: int, make_pdf: bool) -> None:
     with atomic.staging(final) as staging:
-        tasks = [(f, staging / relative_folder(f)) for f in folders]
+        typeset = pdf.with_units(make_pdf)
+        tasks = [(f, staging / relative_folder(f), typeset) for f in folders]
         projects = sum(len(f.project_files) for f in folders)
         written = list(workers.each(_unit_tables, tasks, jobs, projects, workers.UNIT_THRESHOLD))
-        result.pdf_note, result.pdfs = pdf_booklets([u.booklet for u in written if u.booklet], make_pdf, jobs)
+        if typeset:
+            made = sum(1 for u in written if u.pdf)
+            result.pdf_note, result.pdfs = f"已生成 {made} 份 PDF 汇编", made
+        else:
+            result.pdf_note, result.pdfs = pdf_booklets([u.booklet for u in written if u.booklet], make_pdf, jobs)
         atomic.replace_folder(staging, final)
     result.count_tables(written)
 
@@ -181,13 +186,13 @@ def relative_folder(folder: UnitFolder) -> Path:
     return Path(folder_name(folder.region_dir), str(folder.year), folder_name(folder.path))
 
 
-def _unit_tables(task: tuple[UnitFolder, Path]) -> WrittenTables:
-    folder, target = task
-    return write_unit_tables(load_unit(folder), target)
+def _unit_tables(task: tuple[UnitFolder, Path, bool]) -> WrittenTables:
+    folder, target, typeset = task
+    return write_unit_tables(load_unit(folder), target, pdf=typeset)
 
 
 def pdf_booklets(booklets: list[Path], make_pdf: bool, jobs: int | None) -> tuple[str, int]:
-    """The PDF of each booklet, beside it; the note for the summary and how many were made."""
+    """The PDF of each booklet, beside it, by LibreOffice; the note for the summary and how many were made."""
     unavailable = pdf.unavailable(make_pdf)
     if unavailable:
         return unavailable, 0

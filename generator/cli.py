@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import sys
@@ -272,7 +273,14 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
     "默认 site；用 --shard K/N 时默认 shard-K。",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认等于 CPU 核数。")
-@click.option("--no-pdf", is_flag=True, help="不生成 PDF 汇编（即使装有 LibreOffice）。")
+@click.option("--no-pdf", is_flag=True, help="不生成 PDF 汇编。")
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(["typst", "libreoffice"]),
+    default=None,
+    help="生成 PDF 汇编的方式：typst（默认，随 jixiao 安装，快）或 libreoffice（把 Word 汇编转换为 PDF，"
+    "与 Word 打印的一致，需要安装 LibreOffice）。也可用环境变量 JIXIAO_PDF_ENGINE 设置。",
+)
 @click.option("--no-tables", is_flag=True, help="只生成网站，不生成官方表格（预览和性能测试用）。")
 @click.option(
     "--shard",
@@ -282,7 +290,15 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
     "仍检查全部数据，只生成分到的单位的页面、表格、公开数据和搜索记录。",
 )
 @NO_CACHE
-def build(data: Path | None, out: Path | None, jobs: int | None, no_pdf: bool, no_tables: bool, shard: str | None) -> None:
+def build(
+    data: Path | None,
+    out: Path | None,
+    jobs: int | None,
+    no_pdf: bool,
+    pdf_engine: str | None,
+    no_tables: bool,
+    shard: str | None,
+) -> None:
     """先检查数据，通过后生成公开网站和全部官方表格。
 
     网站在 OUT/index.html：首页（各地区、各年度的合计和图表、最近的改动），每个单位和每个项目一页
@@ -290,7 +306,7 @@ def build(data: Path | None, out: Path | None, jobs: int | None, no_pdf: bool, n
     公开数据（JSON、CSV、datapackage.json）在 OUT/data/ 下。用 jixiao serve 预览。
 
     每张表（部门整体、汇总表、每个项目）生成网页（.html，可直接打印为 A4）、Word（.docx）、
-    Excel（.xlsx）三种格式，另为每个单位生成一份汇编（单位汇编.docx、.html，装有 LibreOffice 时还有 .pdf）。
+    Excel（.xlsx）三种格式，另为每个单位生成一份汇编（单位汇编.docx、.html、.pdf）。
     文件放在 OUT/tables/<地区>/<年度>/<单位>/ 下，与 data/ 的结构相同。不写 DATA 时使用 data/。
 
     检查有错误时只打印检查报告、不生成任何文件，退出码 1；只有某个地区的版式不存在或有错误时，
@@ -305,7 +321,10 @@ def build(data: Path | None, out: Path | None, jobs: int | None, no_pdf: bool, n
     """
     from generator.build import build as run_build
     from generator.build import describe
+    from generator.render import pdf
 
+    if pdf_engine:
+        os.environ[pdf.ENGINE_VARIABLE] = pdf_engine  # read by the worker processes too
     source = _paths((data,) if data else ())[0]
     if shard is not None:
         from generator import shard as shards

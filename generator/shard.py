@@ -18,7 +18,7 @@ the cross-file rules then hold exactly as in one build), takes its slice of the 
 The manifest (JSON, ``format`` "jixiao-shard", ``version`` 1) says what the shard was made from and
 with: the jixiao version and the fingerprint of its code and libraries (``code``), a digest of the data
 tree and its git commit (``data``), the digest of the theme's frame (``frame``), ``shard`` K of
-``shards`` N, the options (``tables``, ``pdf``), the number of units in the whole site, and for each of
+``shards`` N, the options (``tables``, ``pdf``: the PDF engine, or false), the number of units in the whole site, and for each of
 its units its place, address and summary (what the home page needs), and the PDFs it made.
 
 ``jixiao merge`` (run in the data repository: the home page shows the recent changes from git) refuses,
@@ -51,6 +51,7 @@ from generator.build import TABLES, BuildResult, check_out, prepare, units_to_bu
 from generator.data.load import display_path
 from generator.data.tree import UnitFolder
 from generator.errors import JixiaoError, UsageError
+from generator.render import pdf
 
 FORMAT = "jixiao-shard"
 VERSION = 1
@@ -142,7 +143,7 @@ def build_shard(
             "shard": k,
             "shards": n,
             "tables": tables,
-            "pdf": start.booklet_pdf,
+            "pdf": pdf.engine() if start.booklet_pdf else False,
             "units_total": len(folders),
             "units": [
                 {"number": number, "address": "/".join(s.address.parts), "summary": reuse.summary_json(s)}
@@ -220,7 +221,7 @@ def agree(shards: list[Shard], data: Path) -> None:
             ("data", "数据（或其 git 提交）"),
             ("shards", "分片数"),
             ("tables", "是否生成官方表格（--no-tables）"),
-            ("pdf", "是否生成 PDF 汇编（--no-pdf，或是否装有 LibreOffice）"),
+            ("pdf", "PDF 汇编（是否生成：--no-pdf；用什么生成：--pdf-engine）"),
             ("frame", "网站的主题设置（mkdocs.yml）"),
         ):
             if shard.manifest.get(name) != first.manifest.get(name):

@@ -3,7 +3,8 @@
 - the Word files (each table, and the unit's booklet) through LibreOffice (generator.render.pdf.convert);
 - each table's web page, and the booklet's, through headless Chromium's own print (DevTools
   ``Page.printToPDF``, the page's CSS page sizes, as "打印 → 另存为 PDF" does);
-- each table's workbook through LibreOffice.
+- each table's workbook through LibreOffice;
+- each unit's booklet typeset by Typst from its model (generator.render.typeset), as ``jixiao build`` makes it.
 
 Each PDF is read page by page with ``pdftotext -raw`` (the text in the order it is drawn, so a cell's
 lines stay together) and checked against the composed tables (generator.render.compose) it prints:
@@ -25,12 +26,13 @@ from pathlib import Path
 
 from generator.data.model import load_unit
 from generator.data.tree import collect
+from generator.render import typeset
 from generator.render.compose import BOOKLET, compose_unit
 from generator.render.form import Booklet, Form, Grid
 from generator.render.layout import load_layout
 from generator.render.pdf import convert
 
-WORD, WEB, EXCEL = "Word→LibreOffice", "网页→Chromium", "Excel→LibreOffice"
+WORD, WEB, EXCEL, TYPST = "Word→LibreOffice", "网页→Chromium", "Excel→LibreOffice", "Typst"
 PROBE = 6  # characters at each end of a cell's text that must be on the row's page
 
 
@@ -131,6 +133,10 @@ def print_all(tables: Path, data: Path, work: Path, jobs: int = 2) -> list[Print
             booklet if is_booklet else None,
         )
         printed.append(item)
+        if is_booklet and path.suffix == ".docx" and booklet is not None:
+            typeset_item = Printed(item.name, TYPST, work / f"{n:04d}.typst.pdf", booklet.forms, booklet)
+            typeset_item.pdf.write_bytes(typeset.pdf_bytes(booklet))
+            printed.append(typeset_item)
         if path.suffix == ".html":
             pages.append((path, item))
         else:
@@ -251,7 +257,11 @@ def pictures(printed: list[Printed], folder: Path, dpi: int = 50) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     made = []
     for item in printed:
-        stem = re.sub(r"[/\\\\]", "_", item.name.rsplit(".", 1)[0]) + "_" + {WORD: "word", WEB: "web", EXCEL: "excel"}[item.way]
+        stem = (
+            re.sub(r"[/\\\\]", "_", item.name.rsplit(".", 1)[0])
+            + "_"
+            + {WORD: "word", WEB: "web", EXCEL: "excel", TYPST: "typst"}[item.way]
+        )
         subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(item.pdf), str(folder / stem)], check=True)
         made += sorted(folder.glob(f"{stem}-*.png"))
     return made

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -286,6 +287,7 @@ def test_a_booklet_converted_before_comes_from_the_cache(repo: Path, tmp_path: P
 
     monkeypatch.chdir(repo)
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv(pdf.ENGINE_VARIABLE, pdf.LIBREOFFICE)
     assert build(Path("data"), Path("site"), jobs=2).pdfs == 4
     converted: list[list[str]] = []
 
@@ -302,6 +304,47 @@ def test_a_booklet_converted_before_comes_from_the_cache(repo: Path, tmp_path: P
     edit(repo, "组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
     assert build(Path("data"), Path("other"), jobs=2).pdfs == 4
     assert [len(files) for files in converted] == [1]
+
+
+def test_a_booklet_typeset_before_comes_from_the_cache(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst's PDF depends on the booklet, the template, Typst and the fonts only (render/typeset.py): a build
+    into another folder typesets nothing and writes the same bytes; after an edit only its unit's booklet is
+    typeset again."""
+    from generator.build import build
+    from generator.render import typeset
+
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    assert build(Path("data"), Path("site"), jobs=1).pdfs == 4
+    typeset_now: list[str] = []
+    real = typeset.pdf_bytes
+
+    def counted(booklet: typeset.Booklet) -> bytes:
+        typeset_now.append(booklet.title)
+        return real(booklet)
+
+    monkeypatch.setattr(typeset, "pdf_bytes", counted)  # jobs=1: the units are written in this process
+    assert build(Path("data"), Path("other"), jobs=1).pdfs == 4
+    assert typeset_now == []
+    assert_same_tree(repo / "site", repo / "other")
+    edit(repo, "组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    assert build(Path("data"), Path("other"), jobs=1).pdfs == 4
+    assert len(typeset_now) == 1
+
+
+def test_an_unknown_pdf_engine_is_named_and_no_pdf_is_linked(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.build import build
+
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("JIXIAO_PDF_ENGINE", "word")
+    result = build(Path("data"), Path("site"), jobs=1)
+    assert result.written and result.pdfs == 0 and "JIXIAO_PDF_ENGINE" in result.pdf_note and "word" in result.pdf_note
+    assert not list((repo / "site").rglob("*.pdf"))
+    linked = re.compile(r'href="[^"]*\.pdf"')
+    assert not [p for p in (repo / "site").rglob("index.html") if linked.search(p.read_text(encoding="utf-8"))]
+    monkeypatch.delenv("JIXIAO_PDF_ENGINE")
+    assert build(Path("data"), Path("site"), jobs=1).pdfs == 4  # the check can fail: the same pages link them now
+    assert len([p for p in (repo / "site").rglob("index.html") if linked.search(p.read_text(encoding="utf-8"))]) >= 4
 
 
 def test_stored_files_come_back_as_copies_of_the_same_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

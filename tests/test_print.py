@@ -11,6 +11,7 @@ folder to keep a PNG of every page for a person to look at.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ import browser
 import pytest
 from conftest import DATA, ROOT
 from print_samples import MADE_UP, write_long_samples
-from printing import EXCEL, WEB, WORD, Printed, longer_in_the_browser, page_counts, pictures, print_all, problems
+from printing import EXCEL, TYPST, WEB, WORD, Printed, longer_in_the_browser, page_counts, pictures, print_all, problems
 
 from generator.build import build
 from generator.render.pdf import soffice
@@ -63,7 +64,7 @@ def test_every_table_is_printed_in_the_three_ways(printed: list[Printed]) -> Non
     for name in tables:
         assert {(name, WORD), (name, WEB)} <= ways, name
     booklets = {name for name, _ in ways if name.endswith("单位汇编")}
-    assert len(booklets) == 10 and all({(b, WORD), (b, WEB)} <= ways for b in booklets)
+    assert len(booklets) == 10 and all({(b, WORD), (b, WEB), (b, TYPST)} <= ways for b in booklets)
 
 
 def test_every_printed_page_is_clean(printed: list[Printed]) -> None:
@@ -87,6 +88,10 @@ def test_the_long_tables_run_over_pages_with_their_headings_on_each(printed: lis
         if item.name.startswith(f"{LONG}/部门整体."):
             with_rows = [page.text for page in item.pages if "第39项" in page.text or "第40项" in page.text]
             assert with_rows and all("一级指标" in text and "三级指标" in text for text in with_rows), item.way
+    typeset = [item for item in printed if item.way == TYPST and item.name.startswith(f"{LONG}/")]
+    assert len(typeset) == 1 and len(typeset[0].pages) >= 7, [len(item.pages) for item in typeset]
+    with_rows = [page.text for page in typeset[0].pages if "第39项" in page.text or "第40项" in page.text]
+    assert len(with_rows) >= 2 and all("一级指标" in text and "三级指标" in text for text in with_rows)
 
 
 def _footers(pdf: Path) -> list[str]:
@@ -105,12 +110,14 @@ def test_every_page_is_numbered_and_a_booklet_has_a_cover_and_bookmarks(printed:
         expected = [f"{n} {count}" for n in range(1, count + 1)]
         # a booklet's cover is its first page, without a number
         assert numbers[1:] == expected[1:] if booklet else numbers == expected, (item.name, item.way, numbers)
-        if booklet and item.way == WORD:
+        if booklet and item.way in (WORD, TYPST):
             outline = subprocess.run(
                 ["pdftohtml", "-xml", "-i", "-q", "-stdout", str(item.pdf)], capture_output=True, text=True, check=True
             ).stdout
-            titles = re.findall(r"<item[^>]*>([^<]*)</item>", outline)
-            assert titles and titles[0] in (item.forms[0].title, "第一部分"), (item.name, titles)
+            titles = [html.unescape(t) for t in re.findall(r"<item[^>]*>([^<]*)</item>", outline)]
+            if item.way == TYPST:  # the bookmarks are the booklet's contents, line for line
+                assert titles == [entry.text for entry in item.booklet.contents], (item.name, titles)
+            assert titles and titles[0].split("\u3000")[0] in (item.forms[0].title, "第一部分"), (item.name, titles)
             assert len(titles) >= len({form.title for form in item.forms}), (item.name, titles)
 
 

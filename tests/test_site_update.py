@@ -330,6 +330,7 @@ def test_a_booklet_libreoffice_fails_on_is_not_linked(repo: Path, tmp_path: Path
     (bin_dir / "soffice").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
     (bin_dir / "soffice").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv(pdf.ENGINE_VARIABLE, pdf.LIBREOFFICE)
     assert pdf.soffice() == str(bin_dir / "soffice")
     result = build(Path("data"), Path("site"), jobs=1, make_pdf=True)
     assert result.written and result.pdfs == 0 and "未能生成" in result.pdf_note, result.pdf_note

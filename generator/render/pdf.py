@@ -1,4 +1,12 @@
-"""PDF through LibreOffice headless, when ``soffice`` is installed; nothing otherwise.
+"""The PDF booklets: which engine makes them, and the LibreOffice engine.
+
+Two engines (``engine``): Typst (the default, render/typeset.py) typesets each booklet from its model in
+the process that writes the unit's tables, wherever jixiao is installed; LibreOffice
+(``jixiao build --pdf-engine libreoffice``, or JIXIAO_PDF_ENGINE=libreoffice) converts the Word booklets
+after all units are written, when ``soffice`` is installed, so that the PDF is exactly what Word's file
+prints. The rest of this module is the LibreOffice engine.
+
+LibreOffice headless, when ``soffice`` is installed; nothing otherwise.
 
 LibreOffice runs once per core for the whole build: the files are shared out among ``jobs``
 processes, balanced by size, and each process converts its share one after the other (a process
@@ -23,6 +31,7 @@ the same file was converted before by the same LibreOffice with the same fonts).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 import shutil
@@ -59,6 +68,8 @@ TIMEOUT_PER_FILE = 60
 FILES_PER_PROCESS = 64
 BYTES_PER_PROCESS = 3_000_000  # about 20 booklets of 100 tables (135 KB each as Word files)
 PDF_KIND = "pdf"
+ENGINE_VARIABLE = "JIXIAO_PDF_ENGINE"
+TYPST, LIBREOFFICE = "typst", "libreoffice"
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 
 
@@ -70,12 +81,30 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def engine() -> str:
+    """The engine that makes the PDF booklets: TYPST unless JIXIAO_PDF_ENGINE (which ``jixiao build
+    --pdf-engine`` sets for its worker processes) names another; a name that is neither is returned as
+    it is, and ``unavailable`` says so."""
+    return os.environ.get(ENGINE_VARIABLE, "").strip().lower() or TYPST
+
+
+def with_units(make_pdf: bool) -> bool:
+    """Whether each unit's PDF booklet is made with its tables (Typst), not converted afterwards."""
+    return engine() == TYPST and not unavailable(make_pdf)
+
+
 def unavailable(make_pdf: bool) -> str:
     """Why no PDF is made (the note of the build's summary), or "" when they can be."""
     if not make_pdf:
         return "未生成 PDF（--no-pdf）"
+    if engine() not in (TYPST, LIBREOFFICE):
+        return f"环境变量 {ENGINE_VARIABLE} 是“{engine()}”，不是 typst 或 libreoffice，未生成 PDF 汇编；请改正或删去它"
+    if engine() == TYPST:
+        return "" if importlib.util.find_spec("typst") else "未安装 typst（pip install typst），未生成 PDF 汇编"
     if soffice() is None:
-        return "未找到 LibreOffice（soffice），未生成 PDF 汇编；安装 LibreOffice 后再运行即可生成"
+        return (
+            "未找到 LibreOffice（soffice），未生成 PDF 汇编；安装 LibreOffice 后再运行即可生成，或不用 --pdf-engine libreoffice"
+        )
     return ""
 
 
@@ -308,7 +337,12 @@ def _environment(program: str) -> list[bytes]:
 
 
 def environment_key() -> str:
-    """A hash of what PDFs depend on besides their files (``_environment``); "" without LibreOffice."""
+    """A hash of what PDFs depend on besides their booklets: Typst's (render/typeset.py), or the
+    LibreOffice and fonts (``_environment``); "" when the engine is not there."""
+    if engine() == TYPST:
+        from generator.render import typeset
+
+        return f"{TYPST}:{typeset.environment_key()}" if not unavailable(True) else ""
     program = soffice()
     if program is None:
         return ""

@@ -1,5 +1,6 @@
 """One unit's official tables, written into a folder: each table as .html (print), .docx and .xlsx, and the
-unit's booklet 单位汇编.html/.docx (the PDF is made later, for all booklets at once: render/pdf.py).
+unit's booklet 单位汇编.html/.docx, and its PDF when asked (typeset by Typst, render/typeset.py; the
+LibreOffice engine converts all booklets at once later, render/pdf.py).
 
 The tables are the unit's tables (部门整体, 汇总表) and one per project, named after its data file. A
 table is printed once, as HTML and as a Word body, for its own files and the booklet alike; a table
@@ -19,7 +20,7 @@ from markupsafe import Markup
 
 from generator import cache
 from generator.data.model import Unit
-from generator.render import webpage, word
+from generator.render import typeset, webpage, word
 from generator.render.compose import BOOKLET, compose_unit
 from generator.render.excel import xlsx_bytes
 from generator.render.form import Form
@@ -31,30 +32,34 @@ SUFFIXES = (".html", ".docx", ".xlsx")
 @dataclass
 class WrittenTables:
     """What ``write_unit_tables`` wrote: the folder, how many tables and files, the data fields no table
-    prints ((file, field)), and the booklet's Word file (None when the unit has no table)."""
+    prints ((file, field)), the booklet's Word file (None when the unit has no table) and its PDF when made."""
 
     folder: Path
     tables: int
     files: int
     unprinted: list[tuple[str, str]]
     booklet: Path | None
+    pdf: Path | None = None
 
 
-def write_unit_tables(unit: Unit, target: Path) -> WrittenTables:
-    """Write all tables of ``unit`` and its booklet into ``target``."""
+def write_unit_tables(unit: Unit, target: Path, pdf: bool = False) -> WrittenTables:
+    """Write all tables of ``unit`` and its booklet into ``target``; with ``pdf``, the booklet's PDF too."""
     layout = load_layout(unit.region.layout, unit.region.folder)
     composed = compose_unit(layout, unit)
     target.mkdir(parents=True, exist_ok=True)
     printed = [_write_form(layout, form, target) for form in composed.forms]
     files = len(SUFFIXES) * len(composed.forms)
-    booklet = None
+    booklet = made = None
     if composed.forms:
         page = webpage.booklet_page(layout, composed.booklet, [html for html, _ in printed])
         (target / f"{BOOKLET}.html").write_text(page, encoding="utf-8", newline="\n")
         booklet = target / f"{BOOKLET}.docx"
         booklet.write_bytes(word.booklet_bytes(composed.booklet, [body for _, body in printed]))
         files += 2
-    return WrittenTables(target, len(composed.forms), files, composed.unprinted, booklet)
+        if pdf:
+            made = typeset.write(composed.booklet, booklet.with_suffix(".pdf"))
+            files += 1
+    return WrittenTables(target, len(composed.forms), files, composed.unprinted, booklet, made)
 
 
 FRAGMENTS = "form-fragments"  # the cache's kind for a table's two printings, kept beside its files ("form")

@@ -121,7 +121,7 @@ def begin(data: Path, site: Path, work: Path, folders: list[UnitFolder], make_pd
     scratch = work / "rows"
     scratch.mkdir()
     # Whether the PDF booklets will be made: known before the pages are written, so that each unit page
-    # links its PDF (which is converted after all pages, from the Word booklets they wrote).
+    # links its PDF (Typst makes it with the unit's tables; LibreOffice converts the Word booklets after all pages).
     booklet_pdf = tables and not pdf.unavailable(make_pdf)
     return Start(settings, frame, shell.Shell.read(frame), histories, scratch, years.neighbours(folders), booklet_pdf)
 
@@ -177,7 +177,7 @@ def _make_units(
     fresh = set(todo)
     roots = [previous.out if previous.out is not None and i not in fresh else site for i in range(len(done))]
     if tables:
-        if make_pdf:
+        if make_pdf and pdf.engine() == pdf.LIBREOFFICE:
             progress.step("生成 PDF 汇编……")
         booklets = [
             (root, s.tables.booklet.relative_to(root).as_posix())
@@ -188,8 +188,9 @@ def _make_units(
     else:
         pdf_note, pdfs = "未生成官方表格（--no-tables）", 0
     if booklet_pdf:
-        # LibreOffice failed on some booklets: the pages of those units written now are written again without
-        # the link (an unchanged unit's page stays with the PDF its last build made, which stays too).
+        # LibreOffice failed on some booklets (Typst makes each with its unit, or fails the build): the pages of
+        # those units written now are written again without the link (an unchanged unit's page stays with the
+        # PDF its last build made, which stays too).
         for i in (i for i in _without_pdf(done, roots, set(record.pdfs)) if i in fresh):
             folder = folders[chosen[i]]
             done[i] = build_unit(replace(unit_jobs[todo.index(i)], pdf=False))

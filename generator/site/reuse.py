@@ -68,7 +68,8 @@ def unit_key(
     pdf_booklet: bool = False,
 ) -> str | None:
     """``related``: other unit folders its pages read (site/years.py: the same unit in other years);
-    ``pdf_booklet``: whether its page links a PDF booklet (UnitJob.pdf)."""
+    ``pdf_booklet``: whether its page links a PDF booklet (UnitJob.pdf); a PDF that Typst makes with the
+    unit's tables is part of the unit, so what it depends on (the template, Typst, the fonts) is part of the key."""
     files = [folder.region_dir / REGION_FILE, folder.unit_file, *folder.project_files]
     files += [p for other in related if other.path != folder.path for p in (other.unit_file, *other.project_files)]
     events = [repr(histories.files.get(p.absolute())) + repr(histories.older.get(p.absolute())) for p in files]
@@ -78,7 +79,7 @@ def unit_key(
         os.fsencode(data.absolute()),
         address.encode(),
         b"tables" if tables else b"-",
-        b"pdf" if pdf_booklet else b"-",
+        pdf.environment_key().encode() if pdf_booklet and pdf.engine() == pdf.TYPST else b"pdf" if pdf_booklet else b"-",
         frame.read_bytes(),
         repr(histories.root is None).encode(),
         *(e.encode() for e in events),
@@ -235,6 +236,10 @@ class Previous(Record):
         if unavailable:
             return unavailable, 0
         record.pdf_with = pdf.environment_key()
+        if pdf.engine() == pdf.TYPST:  # made with each unit's tables, kept with the unit
+            record.pdfs.extend(name for root, place in booklets if (root / (name := _pdf_name(place))).is_file())
+            record.pdfs.sort()
+            return f"已生成 {len(record.pdfs)} 份 PDF 汇编", len(record.pdfs)
         kept = set(self.pdfs) if self.out is not None and self.pdf_with == record.pdf_with else set()
         todo: list[tuple[Path, str]] = []
         for root, place in sorted(booklets, key=lambda b: b[1]):

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from generator.data import fields as F
 from generator.data.model import Indicator, Project, Region, Unit, load_unit
 from generator.data.tree import UnitFolder
+from generator.render import pdf
 from generator.render.compose import BOOKLET, project_order, project_stems
 from generator.render.layout import PROJECT, load_layout
 from generator.render.tables import WrittenTables, write_unit_tables
@@ -59,8 +60,8 @@ class UnitJob:
     histories: dict[Path, History] = field(default_factory=dict)
     tables: bool = True
     years: years.Years | None = None  # the same unit in its other years
-    # The build converts the booklets to PDF after the pages are written (LibreOffice is there and --no-pdf
-    # was not given): the unit page links the PDF that will be beside its booklet.
+    # The booklet gets a PDF (--no-pdf was not given and the engine is there): the unit page links it. Typst
+    # typesets it here, with the tables; LibreOffice converts it after all pages are written.
     pdf: bool = False
 
 
@@ -91,7 +92,8 @@ def build_unit(job: UnitJob) -> UnitSummary:
     unit.projects.sort(key=project_order)
     region = unit.region
     address = UnitAddress.of(job.folder.region_dir, unit.year, job.folder.path)
-    tables = write_unit_tables(unit, job.site.joinpath(*address.tables.parts)) if job.tables else None
+    typeset = job.pdf and pdf.engine() == pdf.TYPST
+    tables = write_unit_tables(unit, job.site.joinpath(*address.tables.parts), pdf=typeset) if job.tables else None
     made = {p.name for p in job.site.joinpath(*address.tables.parts).iterdir()} if tables else set()
     if tables and tables.booklet and job.pdf:
         made.add(tables.booklet.with_suffix(".pdf").name)

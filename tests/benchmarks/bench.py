@@ -18,9 +18,11 @@ site shows each table's history). Then, with an empty cache at first:
     build（首次）            jixiao build --no-pdf, cold: site, official tables, open data, search
     build（改一个项目后）    the same after editing one project: one unit is made again
     build --no-tables        the site alone, cold: the like-for-like peer of the by-hand site
-    build（默认）            ``jixiao build`` as users run it, PDF booklets included when LibreOffice is
-                             installed: cold, then again with nothing changed, then after one edit
+    build（默认）            ``jixiao build`` as users run it, PDF booklets included (typeset by Typst):
+                             cold, then again with nothing changed, then after one edit
                              (``--before REV``: the same three by jixiao at REV, in the same run)
+    build --pdf-engine libreoffice   the other PDF engine, when LibreOffice is installed: cold, and
+                             after one edit
     build --shard K/N        with ``--shards N``: the N shards of ``build（首次）``, one after another,
                              each without a cache (a fresh CI runner), then ``jixiao merge``; the merged
                              site is compared with ``build（首次）``'s byte for byte, and the time of a
@@ -199,6 +201,15 @@ def measure(
                 git(work, "switch", "-q", "修改")
                 timed(f"build{label}（默认，改一个项目后）", [*JIXIAO, "build", "--out", "site"])
                 os.environ.pop("PYTHONPATH", None)
+                shutil.rmtree(site)
+            if shutil.which("soffice") or shutil.which("libreoffice"):
+                # The other PDF engine, in the same run: LibreOffice converting the Word booklets.
+                git(work, "switch", "-q", "main")
+                shutil.rmtree(cache, ignore_errors=True)
+                engine = [*JIXIAO, "build", "--pdf-engine", "libreoffice", "--out", "site"]
+                timed("build --pdf-engine libreoffice（首次）", engine)
+                git(work, "switch", "-q", "修改")
+                timed("build --pdf-engine libreoffice（改一个项目后）", engine)
                 shutil.rmtree(site)
         if hand:
             by_hand_docs(data, work / "hand" / "docs")
