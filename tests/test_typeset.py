@@ -93,3 +93,23 @@ def test_fonts_fall_back_to_the_cjk_fonts_of_their_kind() -> None:
     assert typeset.fonts("仿宋")[:2] == ["仿宋", "FangSong"] and "Noto Serif CJK SC" in typeset.fonts("仿宋")
     assert typeset.fonts("黑体")[0] == "黑体" and typeset.fonts("黑体")[2] == "Noto Sans CJK SC"
     assert typeset.fonts("方正小标宋简体")[:2] == ["方正小标宋简体", "Noto Serif CJK SC"]
+
+
+def test_without_a_chinese_font_no_booklet_is_typeset_and_the_note_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator.render import pdf
+
+    found = ["Noto Serif CJK SC", "SimSun", "FangSong", "Noto Sans SC", "WenQuanYi Zen Hei", "宋体", "Source Han Sans CN"]
+    latin = ["DejaVu Sans", "Libertinus Serif", "New Computer Modern", "Noto Sans", "Liberation Serif", "Noto Sans Mono"]
+    assert typeset.chinese_families(found + latin) == found
+    assert pdf.unavailable(True) == ""  # this machine has them (README: fonts-noto-cjk)
+
+    class Latin:
+        def families(self) -> list[str]:
+            return latin
+
+    monkeypatch.setattr(typeset, "_fonts", Latin)
+    note = pdf.unavailable(True)
+    assert "未找到中文字体" in note and "fonts-noto-cjk" in note
+    assert pdf.environment_key() == "" and not pdf.with_units(True)

@@ -100,7 +100,11 @@ def unavailable(make_pdf: bool) -> str:
     if engine() not in (TYPST, LIBREOFFICE):
         return f"环境变量 {ENGINE_VARIABLE} 是“{engine()}”，不是 typst 或 libreoffice，未生成 PDF 汇编；请改正或删去它"
     if engine() == TYPST:
-        return "" if importlib.util.find_spec("typst") else "未安装 typst（pip install typst），未生成 PDF 汇编"
+        if importlib.util.find_spec("typst") is None:
+            return "未安装 typst（pip install typst），未生成 PDF 汇编"
+        from generator.render import typeset
+
+        return typeset.missing_fonts()
     if soffice() is None:
         return (
             "未找到 LibreOffice（soffice），未生成 PDF 汇编；安装 LibreOffice 后再运行即可生成，或不用 --pdf-engine libreoffice"

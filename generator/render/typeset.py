@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ SERIF_FALLBACK = ("Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC"
 SANS_FALLBACK = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Serif CJK SC")
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+CHINESE_FAMILY = re.compile(r"CJK|Source Han|SimSun|Song|Hei|Kai|Fang|Ming|WenQuanYi|YaHei|\b[ST]C\b|[宋黑楷仿明]", re.IGNORECASE)
 
 
 class TypesetError(ToolError):
@@ -145,12 +147,41 @@ def booklet_json(booklet: Booklet) -> str:
 
 
 @functools.cache
-def _compilers() -> tuple[Any, Any]:
-    """One Typst compiler per process for the booklets (it finds the fonts once), and one for an empty
-    document (``_forget``)."""
+def _fonts() -> Any:
+    """The fonts Typst finds on this computer (its own and the system's), looked for once per process."""
     import typst  # imported here: a check or a build without tables never needs it
 
-    return typst.Compiler(str(TEMPLATE), root=str(TEMPLATE.parent)), typst.Compiler(str(EMPTY), root=str(EMPTY.parent))
+    return typst.Fonts()
+
+
+def chinese_families(families: list[str]) -> list[str]:
+    """The font families that print Chinese, by their names (Noto/Source Han CJK, 宋体/SimSun, 仿宋/FangSong,
+    黑体/SimHei, 楷体/KaiTi, 微软雅黑, WenQuanYi, …)."""
+    return [family for family in families if CHINESE_FAMILY.search(family)]
+
+
+def missing_fonts() -> str:
+    """Why no booklet can be typeset here ("" when it can): without a font that prints Chinese, every
+    character of a table would print as an empty box."""
+    if chinese_families(list(_fonts().families())):
+        return ""
+    return (
+        "未找到中文字体（如 Noto Serif CJK SC、宋体、仿宋），未生成 PDF 汇编；安装中文字体后再运行即可生成"
+        "（Debian/Ubuntu：sudo apt-get install fonts-noto-cjk；Windows、macOS 自带中文字体）"
+    )
+
+
+@functools.cache
+def _compilers() -> tuple[Any, Any]:
+    """One Typst compiler per process for the booklets, and one for an empty document (``_forget``), both
+    with the fonts found once."""
+    import typst
+
+    fonts = _fonts()
+    return (
+        typst.Compiler(str(TEMPLATE), root=str(TEMPLATE.parent), font_paths=fonts),
+        typst.Compiler(str(EMPTY), root=str(EMPTY.parent), font_paths=fonts),
+    )
 
 
 def _forget() -> None:
