@@ -6,11 +6,14 @@ the contents with page numbers, each table on pages of its own orientation with 
 repeated, rows never split across pages, the short groups of rows (``Grid.bound``) kept together.
 
 Typst is a Python package (a compiled typesetter, no other program), so a PDF can be made wherever
-jixiao is installed, about five times faster than LibreOffice converts the Word booklet (measured in
-tests/benchmarks/bench_pdf.py). Fonts: the layout's (仿宋, 宋体, 黑体 …) when the computer has them,
-else Noto Serif/Sans CJK SC, the fonts the README asks for. The PDF depends only on the booklet, the
-template, Typst's version and the fonts, so it is kept in the cache by those (``key``); the same input
-gives the same bytes (no date, no random document ID).
+jixiao is installed, for about a quarter of the CPU time LibreOffice takes to convert the Word booklet
+(tests/benchmarks/bench.py measures ``jixiao build`` against ``jixiao build --pdf-engine libreoffice``).
+
+Fonts: the layout's (仿宋, 宋体, 黑体 …) when the computer has them, else Noto Serif/Sans CJK SC (the fonts
+the README asks for), else any font that prints Chinese; with none, no booklet (``missing_fonts``).
+
+The PDF depends only on the booklet, the template, Typst's version and the fonts, so it is kept in the
+cache by those (``write``); the same input gives the same bytes (no date, no random document ID).
 """
 
 from __future__ import annotations
@@ -27,16 +30,15 @@ from typing import Any
 from generator import cache
 from generator.errors import ToolError
 from generator.render.form import LEFT, Booklet, Form, Grid, Heading, Style
+from generator.render.pdf import FONT_DIRS, SANS
 from generator.render.word import FONTS, NOT_XML
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "official" / "_共用" / "汇编.typ"
 EMPTY = TEMPLATE.with_name("空白.typ")
 MEMO_AGE = 10  # typst-py evicts what went unused for this many compilations (comemo::evict(10))
 PDF_KIND = "typst-pdf"
-SANS_NAMES = ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei", "STHeiti")
 SERIF_FALLBACK = ("Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC")
 SANS_FALLBACK = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Serif CJK SC")
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 CHINESE_FAMILY = re.compile(r"CJK|Source Han|SimSun|Song|Hei|Kai|Fang|Ming|WenQuanYi|YaHei|\b[ST]C\b|[宋黑楷仿明]", re.IGNORECASE)
 
@@ -48,7 +50,7 @@ class TypesetError(ToolError):
 def fonts(name: str) -> list[str]:
     """A font as the layout names it, then its English name, then the CJK font that stands in for it."""
     alt = FONTS.get(name, ("",))[0]
-    fallback = SANS_FALLBACK if name in SANS_NAMES or alt in SANS_NAMES else SERIF_FALLBACK
+    fallback = SANS_FALLBACK if name in SANS or alt in SANS else SERIF_FALLBACK
     return list(dict.fromkeys(n for n in (name, alt, *fallback) if n))
 
 
