@@ -25,6 +25,7 @@ HOSTILE = [
     "\"引号\" '单引号' = 标题 - 列表 + 编号 / 术语: 说明",
     "控制\x00字符\x1b与\ufffe替换",
     "https://example.gov.cn/很长的地址/没有空格可以断开/" + "甲" * 60,
+    "1234567890" * 20,  # a run without a space, longer than a cell is wide
 ]
 
 
@@ -65,6 +66,11 @@ def test_user_text_prints_as_written_not_as_typst_markup(tmp_path: Path) -> None
         assert shown in printed, text
     pages = _page_texts(pdf)
     assert len(pages) >= 3  # cover, contents, the table: `#set page(width: 1cm)` set nothing
+    # nothing runs off the page: a long run breaks where it does not fit, as Word breaks it
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))  # type: ignore[union-attr]
+    right = [float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', boxes)]
+    assert right and max(right) < width - 30  # inside the right margin (15 mm ≈ 42 pt)
 
 
 def test_the_same_booklet_gives_the_same_bytes_whatever_came_before() -> None:
