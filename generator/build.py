@@ -35,7 +35,7 @@ from generator.errors import BuildError
 from generator.names import folder_name
 from generator.render import pdf
 from generator.render.compose import BOOKLET
-from generator.render.tables import WrittenTables, write_unit_tables
+from generator.render.tables import WrittenTables, pdf_failures, write_unit_tables
 
 TABLES = "tables"
 
@@ -174,7 +174,7 @@ def _publish_tables(final: Path, folders: list[UnitFolder], result: BuildResult,
         written = list(workers.each(_unit_tables, tasks, jobs, projects, workers.UNIT_THRESHOLD))
         if typeset:
             made = sum(1 for u in written if u.pdf)
-            result.pdf_note, result.pdfs = f"已生成 {made} 份 PDF 汇编", made
+            result.pdf_note, result.pdfs = f"已生成 {made} 份 PDF 汇编{pdf_failures(written)}", made
         else:
             result.pdf_note, result.pdfs = pdf_booklets([u.booklet for u in written if u.booklet], make_pdf, jobs)
         atomic.replace_folder(staging, final)

@@ -347,6 +347,32 @@ def test_an_unknown_pdf_engine_is_named_and_no_pdf_is_linked(repo: Path, monkeyp
     assert len([p for p in (repo / "site").rglob("index.html") if linked.search(p.read_text(encoding="utf-8"))]) >= 4
 
 
+def test_a_booklet_typst_fails_on_is_named_and_not_linked_and_the_others_are_made(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.build import build
+    from generator.render import typeset
+
+    monkeypatch.chdir(repo)
+    real = typeset.pdf_bytes
+
+    def failing(booklet: typeset.Booklet) -> bytes:
+        if "区委组织部" in "".join(booklet.cover):
+            raise typeset.TypesetError("Typst 未能排版 PDF 汇编：测试中假定的错误")
+        return real(booklet)
+
+    monkeypatch.setattr(typeset, "pdf_bytes", failing)  # jobs=1: the units are written in this process
+    result = build(Path("data"), Path("site"), jobs=1)
+    assert result.written and result.pdfs == 3, result.pdf_note
+    assert "1 份未能生成" in result.pdf_note and "区委组织部" in result.pdf_note and "假定的错误" in result.pdf_note
+    made = sorted(p.parent.name for p in (repo / "site").rglob("单位汇编.pdf"))
+    assert len(made) == 3 and "区委组织部" not in made
+    linked = re.compile(r'href="[^"]*\.pdf"')
+    pages = [p for p in (repo / "site").rglob("index.html") if linked.search(p.read_text(encoding="utf-8"))]
+    assert pages and not [p for p in pages if "区委组织部" in p.relative_to(repo / "site").as_posix()]
+    assert list((repo / "site").rglob("区委组织部/index.html"))  # its page is there, without the link
+
+
 def test_stored_files_come_back_as_copies_of_the_same_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import cache
 

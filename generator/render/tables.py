@@ -13,6 +13,7 @@ This module knows the model and the layouts, nothing of the website or of where 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class WrittenTables:
     unprinted: list[tuple[str, str]]
     booklet: Path | None
     pdf: Path | None = None
+    pdf_error: str = ""  # why Typst could not typeset the booklet (the unit's page then links no PDF)
 
 
 def write_unit_tables(unit: Unit, target: Path, pdf: bool = False) -> WrittenTables:
@@ -50,6 +52,7 @@ def write_unit_tables(unit: Unit, target: Path, pdf: bool = False) -> WrittenTab
     printed = [_write_form(layout, form, target) for form in composed.forms]
     files = len(SUFFIXES) * len(composed.forms)
     booklet = made = None
+    failed = ""
     if composed.forms:
         page = webpage.booklet_page(layout, composed.booklet, [html for html, _ in printed])
         (target / f"{BOOKLET}.html").write_text(page, encoding="utf-8", newline="\n")
@@ -57,9 +60,20 @@ def write_unit_tables(unit: Unit, target: Path, pdf: bool = False) -> WrittenTab
         booklet.write_bytes(word.booklet_bytes(composed.booklet, [body for _, body in printed]))
         files += 2
         if pdf:
-            made = typeset.write(composed.booklet, booklet.with_suffix(".pdf"))
-            files += 1
-    return WrittenTables(target, len(composed.forms), files, composed.unprinted, booklet, made)
+            try:
+                made = typeset.write(composed.booklet, booklet.with_suffix(".pdf"))
+                files += 1
+            except typeset.TypesetError as exc:  # a fault of jixiao's: the other units' booklets still come
+                failed = str(exc)
+    return WrittenTables(target, len(composed.forms), files, composed.unprinted, booklet, made, failed)
+
+
+def pdf_failures(written: Iterable[WrittenTables | None]) -> str:
+    """The end of the build's note on the PDF booklets: those Typst could not typeset, and why ("" if none)."""
+    failed = [w for w in written if w is not None and w.pdf_error]
+    if not failed:
+        return ""
+    return f"；{len(failed)} 份未能生成，这些单位的页面不链接 PDF（{failed[0].folder.name}：{failed[0].pdf_error}）"
 
 
 FRAGMENTS = "form-fragments"  # the cache's kind for a table's two printings, kept beside its files ("form")

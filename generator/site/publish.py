@@ -31,7 +31,7 @@ from generator.data.load import REGION_FILE, Document
 from generator.data.model import Region, read_region
 from generator.data.tree import UnitFolder
 from generator.render import pdf
-from generator.render.tables import WrittenTables
+from generator.render.tables import WrittenTables, pdf_failures
 from generator.site import engine, exports, history, overview, reuse, search, shell, years
 from generator.site.addresses import DATA, PAGES, TABLES, UnitAddress, region_page
 from generator.site.pages import History
@@ -185,6 +185,7 @@ def _make_units(
             if s.tables and s.tables.booklet
         ]
         pdf_note, pdfs = previous.pdfs_for(booklets, site, make_pdf, jobs, record)
+        pdf_note += pdf_failures(s.tables for s in done)
     else:
         pdf_note, pdfs = "未生成官方表格（--no-tables）", 0
     if booklet_pdf:
