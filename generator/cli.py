@@ -278,7 +278,7 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
     "--pdf-engine",
     type=click.Choice(["typst", "libreoffice"]),
     default=None,
-    help="生成 PDF 汇编的方式：typst（默认，随 jixiao 安装，快）或 libreoffice（把 Word 汇编转换为 PDF，"
+    help="生成 PDF 汇编的方式：typst（默认，随 jixiao 安装，快，需要电脑上有中文字体）或 libreoffice（把 Word 汇编转换为 PDF，"
     "与 Word 打印的一致，需要安装 LibreOffice）。也可用环境变量 JIXIAO_PDF_ENGINE 设置。",
 )
 @click.option("--no-tables", is_flag=True, help="只生成网站，不生成官方表格（预览和性能测试用）。")
@@ -317,6 +317,7 @@ def build(
       jixiao build
       jixiao build --out 输出 -j 2
       jixiao build data/ --no-pdf
+      jixiao build --pdf-engine libreoffice   （PDF 汇编由 LibreOffice 转换 Word 汇编）
       jixiao build --shard 2/8        （生成 8 个分片中的第 2 个，写到 shard-2/）
     """
     from generator.build import build as run_build
