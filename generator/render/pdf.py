@@ -44,10 +44,9 @@ from pathlib import Path
 
 from generator import cache
 from generator.errors import ToolError
+from generator.render.fonts import FONT_DIRS, SANS, SERIF
 from generator.render.reproducible import FIXED_TIME
 
-SERIF = ("仿宋", "仿宋_GB2312", "FangSong", "宋体", "SimSun", "STSong", "STFangsong", "楷体", "KaiTi")
-SANS = ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei", "STHeiti")
 FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
@@ -70,7 +69,6 @@ BYTES_PER_PROCESS = 3_000_000  # about 20 booklets of 100 tables (135 KB each as
 PDF_KIND = "pdf"
 ENGINE_VARIABLE = "JIXIAO_PDF_ENGINE"
 TYPST, LIBREOFFICE = "typst", "libreoffice"
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 
 
 class PdfError(ToolError):

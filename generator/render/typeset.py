@@ -29,8 +29,8 @@ from typing import Any
 
 from generator import cache
 from generator.errors import ToolError
+from generator.render.fonts import FONT_DIRS, SANS
 from generator.render.form import LEFT, Booklet, Form, Grid, Heading, Style
-from generator.render.pdf import FONT_DIRS, SANS
 from generator.render.word import FONTS, NOT_XML
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "official" / "_共用" / "汇编.typ"
