@@ -6,8 +6,6 @@ the process that writes the unit's tables, wherever jixiao is installed; LibreOf
 after all units are written, when ``soffice`` is installed, so that the PDF is exactly what Word's file
 prints. The rest of this module is the LibreOffice engine.
 
-LibreOffice headless, when ``soffice`` is installed; nothing otherwise.
-
 LibreOffice runs once per core for the whole build: the files are shared out among ``jobs``
 processes, balanced by size, and each process converts its share one after the other (a process
 costs about 1.5 s to start; a 100-table booklet about 4 s to convert). Each process has its own
