@@ -319,9 +319,9 @@ def test_a_booklet_typeset_before_comes_from_the_cache(repo: Path, tmp_path: Pat
     typeset_now: list[str] = []
     real = typeset.pdf_bytes
 
-    def counted(booklet: typeset.Booklet) -> bytes:
+    def counted(booklet: typeset.Booklet, source: str | None = None) -> bytes:
         typeset_now.append(booklet.title)
-        return real(booklet)
+        return real(booklet, source)
 
     monkeypatch.setattr(typeset, "pdf_bytes", counted)  # jobs=1: the units are written in this process
     assert build(Path("data"), Path("other"), jobs=1).pdfs == 4
@@ -356,10 +356,10 @@ def test_a_booklet_typst_fails_on_is_named_and_not_linked_and_the_others_are_mad
     monkeypatch.chdir(repo)
     real = typeset.pdf_bytes
 
-    def failing(booklet: typeset.Booklet) -> bytes:
+    def failing(booklet: typeset.Booklet, source: str | None = None) -> bytes:
         if "区委组织部" in "".join(booklet.cover):
             raise typeset.TypesetError("Typst 未能排版 PDF 汇编：测试中假定的错误")
-        return real(booklet)
+        return real(booklet, source)
 
     monkeypatch.setattr(typeset, "pdf_bytes", failing)  # jobs=1: the units are written in this process
     result = build(Path("data"), Path("site"), jobs=1)

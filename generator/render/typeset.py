@@ -196,10 +196,11 @@ def _forget() -> None:
         empty.compile(format="pdf", pdf_tags=False)
 
 
-def pdf_bytes(booklet: Booklet) -> bytes:
-    """The booklet typeset as PDF."""
+def pdf_bytes(booklet: Booklet, source: str | None = None) -> bytes:
+    """The booklet typeset as PDF; ``source`` is its ``booklet_json`` when the caller made it already."""
+    source = booklet_json(booklet) if source is None else source
     try:
-        return bytes(_compilers()[0].compile(format="pdf", sys_inputs={"booklet": booklet_json(booklet)}, pdf_tags=False))
+        return bytes(_compilers()[0].compile(format="pdf", sys_inputs={"booklet": source}, pdf_tags=False))
     except Exception as exc:  # typst raises its own TypstError; nothing the data holds should cause one
         raise TypesetError(f"Typst 未能排版 PDF 汇编：{exc}") from exc
     finally:
@@ -213,7 +214,7 @@ def write(booklet: Booklet, target: Path) -> Path:
     key = cache.key(PDF_KIND, [environment_key().encode(), source.encode()]) if cache.folder() else None
     if cache.files_out(PDF_KIND, key, [target.name], target.parent):
         return target
-    target.write_bytes(pdf_bytes(booklet))
+    target.write_bytes(pdf_bytes(booklet, source))
     cache.files_in(PDF_KIND, key, [target])
     return target
 
