@@ -35,6 +35,7 @@ _RESERVED = frozenset({*_DEVICES, *(f"{port}{n}" for port in ("COM", "LPT") for 
 MAX_NAME = 80  # characters: a readable file name
 MAX_NAME_BYTES = 200  # bytes in UTF-8: room under 255 for "（12）", ".xlsx" and a temporary file's affixes
 UNNAMED = "未命名"
+SITE_MARKER = ".jixiao-site"  # in every site jixiao builds: a walk of the data files never enters one
 
 
 def _visible(name: str) -> str:

@@ -32,6 +32,8 @@ Summary = tuple[list[str], list[tuple[str, str, int, list[str]]], list[str], lis
 
 def _plain_walk(root: Path, links: list[Path], special: list[Path]) -> list[Path]:
     found: list[Path] = []
+    if (root / ".jixiao-site").exists():  # a site jixiao built: output, never data
+        return found
     for path in sorted(root.iterdir()):
         if path.name.startswith("."):
             continue
@@ -184,6 +186,10 @@ def messy(make_tree: Callable[..., Path], tmp_path: Path) -> Path:
         (region / folder / "项目.yaml").write_text("", encoding="utf-8")
     (tmp_path / "data" / "没有地区" / "2026" / "某局").mkdir(parents=True)
     (tmp_path / "data" / "没有地区" / "2026" / "某局" / "项目.yaml").write_text("", encoding="utf-8")
+    site = tmp_path / "site"  # a site jixiao built, with the CI templates it offers for download
+    (site / "ci").mkdir(parents=True)
+    (site / ".jixiao-site").write_text("jixiao build\n", encoding="utf-8")
+    (site / "ci" / "pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
     return unit
 
 
@@ -239,6 +245,9 @@ def test_the_messy_tree_gives_the_expected_findings(messy: Path, tmp_path: Path,
     unit folder is three levels below no 地区.yaml: P001)."""
     monkeypatch.chdir(tmp_path)
     tree = collect([Path("data")])
+    # The whole repository: the built site's YAML files are not data (the folder outside/ is: P001).
+    assert [d.path for d in collect([Path(".")]).problems if not d.path.startswith("data/")] == ["outside/秘密.yaml"]
+    assert collect([Path("site")]).requested == set()
     assert [p.name for p in tree.units[messy].project_files] == ["A.yaml", "a-b.yaml", "a.yaml", "乙.yml", "甲.yaml"]
     assert sorted((d.code, d.path.removeprefix("data/"), d.message) for d in tree.problems) == [
         ("P001", "没有地区/2026/某局/项目.yaml", "找不到本文件所属地区的 地区.yaml（应在 data/没有地区/地区.yaml）"),

@@ -18,6 +18,7 @@ from generator.data.load import REGION_FILE, UNIT_FILE, YAML_SUFFIXES, display_p
 from generator.data.regional import LAYOUT_FILE, REPOSITORY_FOLDER
 from generator.diagnostics import Diagnostic, make
 from generator.errors import UsageError
+from generator.names import SITE_MARKER
 
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 
@@ -79,14 +80,19 @@ def _walk_into(folder: Path, absolute: Path, walk: _Walk) -> None:
     """Walk ``folder`` (``absolute``: the same folder from the root) by name, hidden names left out.
 
     The type of each entry comes with the folder listing (os.scandir), without following links:
-    walking 10,000 files costs no stat call per file.
+    walking 10,000 files costs no stat call per file. A site jixiao built (it holds SITE_MARKER) is
+    output, not data: its files (the CI templates under ci/) are never taken for data files.
     """
     with os.scandir(absolute) as entries:
-        found = sorted(
-            (e.name, e.is_symlink(), e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
-            for e in entries
-            if not e.name.startswith(".")
-        )
+        listing = list(entries)
+    if any(e.name == SITE_MARKER for e in listing):
+        walk.listed[absolute] = []
+        return
+    found = sorted(
+        (e.name, e.is_symlink(), e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
+        for e in listing
+        if not e.name.startswith(".")
+    )
     data_files = []
     for name, is_link, is_dir, is_file in found:
         if is_link:

@@ -42,7 +42,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator import atomic, cache
+from generator import atomic, cache, names
 from generator.data.load import REGION_FILE
 from generator.data.tree import UnitFolder
 from generator.render import pdf
@@ -52,7 +52,7 @@ from generator.site.addresses import UnitAddress
 from generator.site.history import Histories
 from generator.site.unitpages import UnitSummary
 
-MARKER = ".jixiao-site"  # publish.py writes it in every site it makes
+MARKER = names.SITE_MARKER  # publish.py writes it in every site it makes
 UPDATING = ".jixiao-updating"  # there while an update replaces files: a site left half old, half new
 UNIT_KIND, ROWS_KIND, SITE_KIND, SHARD_KIND = "site-unit", "site-rows", "site", "search-shard"
 ROWS = ("projects", "indicators", "site")  # scratch files of a unit's worker, kept with the unit
