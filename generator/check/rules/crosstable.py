@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -83,6 +82,8 @@ def check_stated_total(unit: Unit) -> Iterator[Diagnostic]:
 def check_printed_name(doc: Document, field_path: FieldPath, printed: str | None, unit: Unit) -> Iterator[Diagnostic]:
     if printed is None or printed.strip() == unit.name.strip():
         return
+    import difflib  # here: only a finding needs it, and a one-file check is spared the import
+
     ratio = difflib.SequenceMatcher(None, printed.strip(), unit.name.strip()).ratio()
     typo = "（可能是笔误）" if ratio >= TYPO_RATIO else ""
     yield doc.diagnostic("X005", field_path, printed=printed, name=unit.name, typo=typo)
