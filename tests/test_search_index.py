@@ -6,6 +6,7 @@ The pages indexed here are made up for the test.
 
 from __future__ import annotations
 
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +63,24 @@ def test_python_and_the_browser_cut_text_into_the_same_tokens(driver: Any, tmp_p
     assert driver.execute_script("return arguments[0].map(t => window.jixiaoSearch.fnv(t))", every) == [
         search.fnv(t) for t in every
     ]
+
+
+def test_the_token_hash_is_fnv_1a_over_utf_16_code_units() -> None:
+    """What the browser's hash reads (JavaScript strings are UTF-16): every code unit of the text's UTF-16
+    encoding, surrogate pairs for characters beyond the Basic Multilingual Plane."""
+
+    def reference(text: str) -> int:
+        raw = text.encode("utf-16-le", "surrogatepass")
+        value = 0x811C9DC5
+        for n in range(0, len(raw), 2):
+            value = ((value ^ (raw[n] | raw[n + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+        return value
+
+    rng = random.Random(5)
+    pools = ["经费村干部", "ab1 ", "\U00020000\U0002a6d6𠀀😀", "\uffff\U00010000\ud7ff\ue000"]
+    texts = ["", "经费", *("".join(rng.choice(rng.choice(pools)) for _ in range(rng.randrange(1, 6))) for _ in range(5000))]
+    assert [search.fnv(t) for t in texts] == [reference(t) for t in texts]
+    assert search.fnv("𠀀") == reference("\ud840\udc00")  # the pair JavaScript sees
 
 
 # The token files a search loads are the calls of jixiaoSearch.t(number, …) they make.

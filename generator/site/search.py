@@ -36,7 +36,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,17 +233,18 @@ def stored(folder: str, region: str, year: int, unit: str, docs: list[Doc]) -> s
 
 
 def fnv(token: str) -> int:
-    """FNV-1a over the UTF-16 code units of ``token``: the same number in Python and in JavaScript."""
+    """FNV-1a over the UTF-16 code units of ``token``: the same number in Python and in JavaScript. A
+    character of the Basic Multilingual Plane is one code unit, its code point; one beyond is two, a
+    surrogate pair (the index's hundreds of thousands of tokens are hashed at each build)."""
     value = 0x811C9DC5
-    for unit in _utf16(token):
-        value ^= unit
-        value = (value * 0x01000193) & 0xFFFFFFFF
+    for char in token:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            value = ((value ^ (0xD800 | code >> 10)) * 0x01000193) & 0xFFFFFFFF
+            code = 0xDC00 | code & 0x3FF
+        value = ((value ^ code) * 0x01000193) & 0xFFFFFFFF
     return value
-
-
-def _utf16(text: str) -> Iterable[int]:
-    raw = text.encode("utf-16-le")
-    return (raw[i] | raw[i + 1] << 8 for i in range(0, len(raw), 2))
 
 
 def write(site: Path, index: Index, old: Path | None = None) -> list[str]:
@@ -267,8 +267,9 @@ def write(site: Path, index: Index, old: Path | None = None) -> list[str]:
     (root / "d").mkdir(exist_ok=True)
     merged: dict[str, list[str]] = {}
     for number, group in enumerate(index.groups):
+        prefix = _base36(number) + ":"
         for token, entries in group.postings.items():
-            merged.setdefault(token, []).append(f"{_base36(number)}:{entries}")
+            merged.setdefault(token, []).append(prefix + entries)
     postings = {token: ";".join(chunks) for token, chunks in sorted(merged.items())}
     total = sum(len(t.encode()) + len(p) + 6 for t, p in postings.items())
     count = 1
