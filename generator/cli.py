@@ -402,9 +402,11 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
     """
     from generator.build import build as run_build
     from generator.build import describe
+    from generator.site import reuse
     from generator.site.serve import serve as run_serve
 
     source = _paths((data,) if data else ())[0]
+    reuse.keep_records()  # each build after a save takes the unchanged units' records from memory
 
     def rebuild() -> bool:
         """One build; what stops it is told and the preview goes on with the last site."""

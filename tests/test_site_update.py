@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -19,7 +20,7 @@ from test_cache import assert_same_tree
 from generator import atomic, cache
 from generator.build import build
 from generator.render import pdf
-from generator.site import engine, search
+from generator.site import engine, reuse, search
 
 VOLUNTEER = "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml"
 EDITED_UNIT = "株洲市渌口区/2026/区委社会工作部"
@@ -85,6 +86,40 @@ def test_an_update_writes_only_what_changed_and_equals_a_build_from_nothing(repo
     assert "每季度一次" in page.read_text(encoding="utf-8")
     make("fresh", cached=False)
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_records_kept_in_memory_between_builds_give_the_same_site(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``jixiao serve`` keeps the units' records in memory (reuse.keep_records): its rebuilds read none from
+    the cache, and after edits, a removed unit and one added back, the site is what a build from nothing writes."""
+    monkeypatch.setattr(reuse, "_records", None)
+    reuse.keep_records()
+    read: list[str] = []
+    real_get = cache.get
+
+    def get(kind: str, entry: str | None, *args: Any, **kwargs: Any) -> Any:
+        read.append(kind)
+        return real_get(kind, entry, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    make("site")
+    for change in ("edit", "remove", "add back", "revert"):
+        if change == "edit":
+            edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+        elif change == "remove":
+            shutil.move(repo / "data" / GONE_UNIT, repo / "elsewhere")
+        elif change == "add back":
+            shutil.move(repo / "elsewhere", repo / "data" / GONE_UNIT)
+        else:
+            edit("组织指导志愿者开展服务活动，每季度一次。", "组织指导志愿者开展服务活动。")
+        read.clear()
+        make("site")
+        assert reuse.ROWS_KIND not in read and reuse.UNIT_KIND not in read, change
+        shutil.rmtree(repo / "fresh", ignore_errors=True)
+        kept, reuse._records = reuse._records, None  # the build from nothing is not jixiao serve's
+        make("fresh", cached=False)
+        reuse._records = kept
+        assert_same_tree(repo / "site", repo / "fresh")
+    assert reuse._records is not None and len(reuse._records.now) == len(list((repo / "data").glob("*/*/*/单位.yaml")))
 
 
 def test_units_removed_and_added_again(repo: Path) -> None:
