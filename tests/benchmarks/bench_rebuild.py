@@ -39,6 +39,18 @@ def toggle(path: Path) -> None:
     path.write_text(edited, encoding="utf-8")
 
 
+def committed_dataset(tmp: Path, projects: int) -> tuple[Path, Path]:
+    """A data repository of ``projects`` made-up projects (units of 100) in ``tmp``/repo, committed, and the
+    project file the rounds edit: (the repository, that file)."""
+    work = tmp / "repo"
+    work.mkdir()
+    data = make_dataset(work, projects)
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "数据")
+    return work, sorted(p for p in data.rglob("*.yaml") if p.name not in ("地区.yaml", "单位.yaml"))[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, default=10_000)
@@ -48,13 +60,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jixiao-rebuild-") as tmp:
-        work = Path(tmp) / "repo"
-        work.mkdir()
-        data = make_dataset(work, args.projects)
-        git(work, "init", "-q")
-        git(work, "add", "-A")
-        git(work, "commit", "-qm", "数据")
-        edited = sorted(p for p in data.rglob("*.yaml") if p.name not in ("地区.yaml", "单位.yaml"))[0]
+        work, edited = committed_dataset(Path(tmp), args.projects)
         versions = {f"jixiao {args.before}": older(args.before, Path(tmp) / "before"), "jixiao（这一版）": None}
         figures: dict[str, dict[str, list[tuple[float, float]]]] = {name: {"check": [], "build": []} for name in versions}
 

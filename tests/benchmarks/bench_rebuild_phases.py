@@ -25,9 +25,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import git
-from bench_rebuild import toggle
-from make_dataset import make_dataset
+from bench_rebuild import committed_dataset, toggle
 
 from generator import build as build_module
 from generator.site import engine, history, overview, publish, reuse, search
@@ -76,17 +74,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jixiao-phases-") as tmp:
-        work = Path(tmp) / "repo"
-        work.mkdir()
-        data = make_dataset(work, args.projects)
-        git(work, "init", "-q")
-        git(work, "add", "-A")
-        git(work, "commit", "-qm", "数据")
+        work, edited = committed_dataset(Path(tmp), args.projects)
         os.chdir(work)
         os.environ["JIXIAO_CACHE_DIR"] = str(Path(tmp) / "cache")
         if hasattr(reuse, "keep_records"):  # as jixiao serve does (a version before it had no such step)
             reuse.keep_records()
-        edited = sorted(p for p in data.rglob("*.yaml") if p.name not in ("地区.yaml", "单位.yaml"))[0]
         start = time.perf_counter()
         build_module.build(Path("data"), Path("site"), make_pdf=False)
         print(f"{args.projects:,} 个项目：首次生成 {time.perf_counter() - start:.0f} 秒（不计入）", flush=True)
