@@ -73,13 +73,9 @@ class _Records:
         self.last, self.now = self.now, {}
 
     def get(self, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        pair = self.last.get(key) or self.now.get(key)
-        if pair is None:
-            stored, rows = cache.get(UNIT_KIND, key), cache.get(ROWS_KIND, key)
-            if not isinstance(stored, dict) or not isinstance(rows, dict):
-                return None
-            pair = (stored, rows)
-        self.now[key] = pair
+        pair = self.last.get(key) or self.now.get(key) or _stored(key)
+        if pair is not None:
+            self.now[key] = pair
         return pair
 
 
@@ -92,10 +88,8 @@ def keep_records() -> None:
     _records = _records or _Records()
 
 
-def _record(key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """An unchanged unit's record: its summary and its rows, as ``Record.add_unit`` stored them."""
-    if _records is not None:
-        return _records.get(key)
+def _stored(key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """An unchanged unit's record from the cache: its summary and its rows, as ``Record.add_unit`` stored them."""
     stored, rows = cache.get(UNIT_KIND, key), cache.get(ROWS_KIND, key)
     return (stored, rows) if isinstance(stored, dict) and isinstance(rows, dict) else None
 
@@ -256,7 +250,7 @@ class Previous(Record):
         the unit must be made."""
         if self.out is None or key is None or key not in self.units:
             return None
-        record = _record(key)
+        record = _records.get(key) if _records is not None else _stored(key)
         if record is None:
             return None
         stored, rows = record
