@@ -36,7 +36,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -398,6 +398,57 @@ def put(kind: str, entry: str | None, value: Any, default: Callable[[Any], Any] 
         os.replace(tmp, path)
     except (OSError, ValueError, RecursionError):  # ValueError: an integer with more digits than str() writes
         return
+
+
+def put_parts(kind: str, entry: str | None, parts: Sequence[tuple[str, bytes]]) -> None:
+    """Store named byte strings (a table's files and printings) for ``entry`` in ONE file, the way ``put``
+    stores a value: a made piece of work then costs one file in the cache, not one per part plus a list
+    of their hashes (files are most of what a cold build spends in the kernel). Failures are ignored."""
+    path = _place(kind, entry, ".parts") if entry else None
+    root = folder()
+    if path is None or root is None or entry is None:
+        return
+    header = json.dumps([[name, len(data)] for name, data in parts], ensure_ascii=False, separators=(",", ":"))
+    body = b"".join([header.encode(), b"\n", *(data for _, data in parts)])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(_mac(root, kind, entry, body) + b"\n" + body)
+        os.replace(tmp, path)  # never a half-written entry
+    except OSError:
+        return
+
+
+def get_parts(kind: str, entry: str | None) -> dict[str, bytes] | None:
+    """The parts ``put_parts`` stored for ``entry`` by name, or None. An entry that is not what it wrote
+    (changed, cut short) is ignored with a warning, like ``get``'s."""
+    path = _place(kind, entry, ".parts") if entry else None
+    root = folder()
+    if path is None or root is None or entry is None:
+        return None
+    try:
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    mac, _, body = stored.partition(b"\n")
+    import hmac
+
+    if not hmac.compare_digest(mac, _mac(root, kind, entry, body)):
+        _warn(f"缓存中的条目“{path}”已被改动或已损坏，已忽略（重新生成）")
+        return None
+    header, _, payload = body.partition(b"\n")
+    try:
+        sizes = json.loads(header)
+        parts: dict[str, bytes] = {}
+        start = 0
+        for name, size in sizes:
+            if not isinstance(name, str) or not isinstance(size, int) or size < 0:
+                return None
+            parts[name] = payload[start : start + size]
+            start += size
+    except (ValueError, TypeError):  # made by another version of put_parts: the MAC held, the shape not
+        return None
+    return parts if start == len(payload) else None
 
 
 def _member(root: Path, kind: str, entry: str, name: str) -> Path:

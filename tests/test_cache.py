@@ -187,7 +187,7 @@ def test_a_cache_on_another_file_system_keeps_copies(repo: Path, tmp_path: Path)
         assert run(repo, cache, "build", "--no-pdf", "--out", "other").returncode == 0
         table = "tables/唐山市路南区/2025/区委社会工作部/劳务费.xlsx"
         assert (repo / "other" / table).stat().st_nlink == 1  # a copy from the cache
-        stored = [p for p in Path(cache, "form").rglob("*.xlsx")]
+        stored = list(Path(cache, "table").rglob("*.parts"))  # a table's files and printings, one entry
         assert stored and all(p.stat().st_nlink == 1 for p in stored)
         assert not list(Path(cache).rglob("*.tmp"))
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0
@@ -397,6 +397,35 @@ def test_stored_files_come_back_as_copies_of_the_same_content(tmp_path: Path, mo
     assert not cache.files_out("test", cache.key("test", [b"two"]), names, tmp_path / "other")
 
 
+def test_parts_are_kept_in_one_entry_and_refused_when_changed_or_cut_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A table's files and printings are one cache entry (``put_parts``): they come back by name, byte for
+    byte (an empty part and binary parts too); an entry changed, cut short or of another key is not used."""
+    from generator import cache
+
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    key = cache.key("test", [b"one"])
+    assert cache.get_parts("test", key) is None
+    parts = [("表.html", "<p>目标</p>\n".encode()), ("表.docx", bytes(range(256)) * 3), ("empty", b""), ("x\ny", b"\n")]
+    cache.put_parts("test", key, parts)
+    assert cache.get_parts("test", key) == dict(parts)
+    [entry] = (tmp_path / "cache" / "test").rglob("*.parts")
+    assert not list((tmp_path / "cache").rglob("*.tmp"))
+    stored = entry.read_bytes()
+    assert cache.get_parts("test", cache.key("test", [b"two"])) is None
+    entry.write_bytes(stored[:-1])
+    assert cache.get_parts("test", key) is None
+    entry.write_bytes(stored.replace("目标".encode(), "木标".encode()))
+    assert cache.get_parts("test", key) is None
+    assert "已被改动或已损坏，已忽略" in capsys.readouterr().err
+    entry.write_bytes(stored)
+    assert cache.get_parts("test", key) == dict(parts)
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", "off")
+    cache.put_parts("test", key, parts)  # the cache off: nothing stored, nothing returned
+    assert cache.get_parts("test", key) is None
+
+
 def test_a_published_table_changed_by_hand_never_reaches_the_cache(repo: Path, tmp_path: Path) -> None:
     """Appending to a file of the site must not change what another build, from another clone, publishes
     (the site's tables used to be hard links to the cache's entries)."""
@@ -416,10 +445,10 @@ def test_a_published_table_changed_by_hand_never_reaches_the_cache(repo: Path, t
 def test_a_stored_table_changed_in_the_cache_is_made_again(repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert run(repo, cache, "build", "--no-pdf", "--out", "site").returncode == 0
-    stored = sorted((cache / "form").rglob("*.html"))
+    stored = [entry for entry in sorted((cache / "table").rglob("*.parts")) if b"</body>" in entry.read_bytes()]
     assert stored
-    for member in stored:
-        member.write_bytes(member.read_bytes().replace(b"</body>", b"<script>alert(1)</script></body>"))
+    for entry in stored:
+        entry.write_bytes(entry.read_bytes().replace(b"</body>", b"<script>alert(1)</script></body>"))
     other = run(repo, cache, "build", "--no-pdf", "--out", "other")
     assert other.returncode == 0 and "已被改动或已损坏，已忽略" in other.stderr
     assert run(repo, "off", "build", "--no-pdf", "--out", "fresh").returncode == 0

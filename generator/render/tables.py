@@ -75,7 +75,8 @@ def pdf_failures(written: Iterable[WrittenTables | None]) -> str:
     return f"；{len(failed)} 份未能生成，这些单位的页面不链接 PDF（{failed[0].folder.name}：{failed[0].pdf_error}）"
 
 
-FRAGMENTS = "form-fragments"  # the cache's kind for a table's two printings, kept beside its files ("form")
+TABLE = "table"  # the cache's kind for a made table: its three files and its two printings, in one entry
+_SECTION, _BODY = "section.html", "body.xml"  # the printings' names in the entry (no file is so named)
 
 
 def _write_form(layout: Layout, form: Form, target: Path) -> tuple[Markup, str]:
@@ -85,18 +86,20 @@ def _write_form(layout: Layout, form: Form, target: Path) -> tuple[Markup, str]:
     # The layout's name picks its page templates, its file's bytes (a data repository's own layout is no
     # part of jixiao's fingerprint) the rest of how the table prints.
     parts = [layout.name.encode(), layout.fingerprint.encode(), repr(form).encode()]
-    key = cache.key("form", parts) if cache.folder() else None
-    if cache.files_out("form", key, names, target):
-        stored = cache.get(FRAGMENTS, key)
-        if isinstance(stored, list) and len(stored) == 2 and all(isinstance(part, str) for part in stored):
-            return Markup(stored[0]), stored[1]
-        html, body = webpage.section(layout, form), word.fragment(form)
-        cache.put(FRAGMENTS, key, [str(html), body])
-        return html, body
+    key = cache.key(TABLE, parts) if cache.folder() else None
+    stored = cache.get_parts(TABLE, key)
+    if stored is not None and all(name in stored for name in [*names, _SECTION, _BODY]):
+        for name in names:
+            (target / name).write_bytes(stored[name])
+        return Markup(stored[_SECTION].decode()), stored[_BODY].decode()
     html, body = webpage.section(layout, form), word.fragment(form)
-    (target / names[0]).write_text(webpage.table_page(layout, form, html), encoding="utf-8", newline="\n")
-    (target / names[1]).write_bytes(word.docx_bytes([form], form.title, [body]))
-    (target / names[2]).write_bytes(xlsx_bytes(form))
-    cache.files_in("form", key, [target / name for name in names])
-    cache.put(FRAGMENTS, key, [str(html), body])
+    files = [
+        webpage.table_page(layout, form, html).encode(),
+        word.docx_bytes([form], form.title, [body]),
+        xlsx_bytes(form),
+    ]
+    for name, data in zip(names, files, strict=True):
+        (target / name).write_bytes(data)
+    made = [*zip(names, files, strict=True), (_SECTION, str(html).encode()), (_BODY, body.encode())]
+    cache.put_parts(TABLE, key, made)
     return html, body
