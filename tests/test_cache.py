@@ -492,6 +492,36 @@ def test_a_rebuild_prints_again_only_the_tables_that_changed(repo: Path, tmp_pat
     assert_same_tree(tmp_path / "edited", tmp_path / "fresh")
 
 
+def test_a_site_adapts_the_tables_pages_as_written_and_the_cache_keeps_them_as_printed(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site's way back is added as a table's page is written (each page once, with its link), never
+    stored: the same cache then gives a folder of tables equal to one made without it."""
+    from generator import cache
+    from generator.data.model import load_unit
+    from generator.data.tree import UnitFolder
+    from generator.render import tables
+
+    cache_dir = tmp_path / "cache"
+    assert run(repo, cache_dir, "build", "--no-pdf", "--out", "site").returncode == 0
+    built = repo / "site" / "tables" / Path(VOLUNTEER).parent
+    pages = sorted(built.glob("*.html"))
+    assert len(pages) > 2 and all(page.read_text(encoding="utf-8").count('class="jixiao-back"') == 1 for page in pages)
+    unit_dir = (repo / "data" / VOLUNTEER).parent
+    folder = UnitFolder(
+        unit_dir,
+        unit_dir.parents[1],
+        int(unit_dir.parent.name),
+        sorted(p for p in unit_dir.glob("*.yaml") if p.name != "单位.yaml"),
+    )
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(cache_dir))
+    tables.write_unit_tables(load_unit(folder), tmp_path / "cached")
+    assert not any("jixiao-back" in page.read_text(encoding="utf-8") for page in (tmp_path / "cached").glob("*.html"))
+    monkeypatch.setattr(cache, "folder", lambda: None)
+    tables.write_unit_tables(load_unit(folder), tmp_path / "fresh")
+    assert_same_tree(tmp_path / "cached", tmp_path / "fresh")
+
+
 def test_a_file_hash_is_remembered_by_status_and_never_taken_for_changed_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

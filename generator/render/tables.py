@@ -13,7 +13,7 @@ This module knows the model and the layouts, nothing of the website or of where 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,18 +44,28 @@ class WrittenTables:
     pdf_error: str = ""  # why Typst could not typeset the booklet (the unit's page then links no PDF)
 
 
-def write_unit_tables(unit: Unit, target: Path, pdf: bool = False) -> WrittenTables:
-    """Write all tables of ``unit`` and its booklet into ``target``; with ``pdf``, the booklet's PDF too."""
+PageAdapter = Callable[[str, str], str]  # (a web page's stem, its HTML) → the HTML to write
+
+
+def _as_printed(stem: str, page: str) -> str:
+    return page
+
+
+def write_unit_tables(unit: Unit, target: Path, pdf: bool = False, adapt_page: PageAdapter = _as_printed) -> WrittenTables:
+    """Write all tables of ``unit`` and its booklet into ``target``; with ``pdf``, the booklet's PDF too.
+    Each web page (a table's, the booklet's) is written as ``adapt_page`` makes it from its stem and HTML:
+    a site adds its way back (site/official.py) before the file is written, not by writing it twice.
+    The cache keeps the pages as printed."""
     layout = load_layout(unit.region.layout, unit.region.folder)
     composed = compose_unit(layout, unit)
     target.mkdir(parents=True, exist_ok=True)
-    printed = [_write_form(layout, form, target) for form in composed.forms]
+    printed = [_write_form(layout, form, target, adapt_page) for form in composed.forms]
     files = len(SUFFIXES) * len(composed.forms)
     booklet = made = None
     failed = ""
     if composed.forms:
         page = webpage.booklet_page(layout, composed.booklet, [html for html, _ in printed])
-        (target / f"{BOOKLET}.html").write_text(page, encoding="utf-8", newline="\n")
+        (target / f"{BOOKLET}.html").write_text(adapt_page(BOOKLET, page), encoding="utf-8", newline="\n")
         booklet = target / f"{BOOKLET}.docx"
         booklet.write_bytes(word.booklet_bytes(composed.booklet, [body for _, body in printed]))
         files += 2
@@ -79,7 +89,7 @@ TABLE = "table"  # the cache's kind for a made table: its three files and its tw
 _SECTION, _BODY = "section.html", "body.xml"  # the printings' names in the entry (no file is so named)
 
 
-def _write_form(layout: Layout, form: Form, target: Path) -> tuple[Markup, str]:
+def _write_form(layout: Layout, form: Form, target: Path, adapt_page: PageAdapter) -> tuple[Markup, str]:
     """One table as a web page, a Word and an Excel file, from the cache when it was made before.
     Returns the table as printed in HTML and its Word body (for the booklet), from the cache too."""
     names = [f"{form.stem}{suffix}" for suffix in SUFFIXES]
@@ -89,7 +99,8 @@ def _write_form(layout: Layout, form: Form, target: Path) -> tuple[Markup, str]:
     key = cache.key(TABLE, parts) if cache.folder() else None
     stored = cache.get_parts(TABLE, key)
     if stored is not None and all(name in stored for name in [*names, _SECTION, _BODY]):
-        for name in names:
+        (target / names[0]).write_bytes(_adapted(adapt_page, form.stem, stored[names[0]]))
+        for name in names[1:]:
             (target / name).write_bytes(stored[name])
         return Markup(stored[_SECTION].decode()), stored[_BODY].decode()
     html, body = webpage.section(layout, form), word.fragment(form)
@@ -98,8 +109,13 @@ def _write_form(layout: Layout, form: Form, target: Path) -> tuple[Markup, str]:
         word.docx_bytes([form], form.title, [body]),
         xlsx_bytes(form),
     ]
-    for name, data in zip(names, files, strict=True):
+    (target / names[0]).write_bytes(_adapted(adapt_page, form.stem, files[0]))
+    for name, data in zip(names[1:], files[1:], strict=True):
         (target / name).write_bytes(data)
     made = [*zip(names, files, strict=True), (_SECTION, str(html).encode()), (_BODY, body.encode())]
     cache.put_parts(TABLE, key, made)
     return html, body
+
+
+def _adapted(adapt_page: PageAdapter, stem: str, page: bytes) -> bytes:
+    return page if adapt_page is _as_printed else adapt_page(stem, page.decode()).encode()

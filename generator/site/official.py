@@ -3,13 +3,11 @@
 The tables' HTML (render/webpage.py) is a sheet of A4 paper, 794 px wide, made to be printed. In the
 site each one gets a line at its top linking back to its project's (or unit's) page, and on a screen
 narrower than the paper the sheet gives up its paper size and margins so the table fits the screen.
-Neither shows when printed. The file is written anew (never changed in place: the tables may be hard
-links into the cache).
+Neither shows when printed. The page is adapted as it is written (render/tables.py's ``adapt_page``),
+so the file is written once.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from markupsafe import escape
 
@@ -36,9 +34,3 @@ def adapt(html: str, back_href: str, back_text: str) -> str:
     html = html[:head_end] + STYLE + html[head_end:]
     body = html.find("<body>") + len("<body>")
     return html[:body] + nav + html[body:]
-
-
-def rewrite(path: Path, back_href: str, back_text: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.unlink()
-    path.write_text(adapt(text, back_href, back_text), encoding="utf-8", newline="")

@@ -20,7 +20,7 @@ from generator.data.tree import UnitFolder
 from generator.render import pdf
 from generator.render.compose import BOOKLET, project_order, project_stems
 from generator.render.layout import PROJECT, load_layout
-from generator.render.tables import WrittenTables, write_unit_tables
+from generator.render.tables import PageAdapter, WrittenTables, write_unit_tables
 from generator.site import exports, official, search, selfeval, views, years
 from generator.site.addresses import UnitAddress, href, region_page, year_page
 from generator.site.pages import (
@@ -93,11 +93,20 @@ def build_unit(job: UnitJob) -> UnitSummary:
     region = unit.region
     address = UnitAddress.of(job.folder.region_dir, unit.year, job.folder.path)
     typeset = job.pdf and pdf.engine() == pdf.TYPST
-    tables = write_unit_tables(unit, job.site.joinpath(*address.tables.parts), pdf=typeset) if job.tables else None
+    stems = project_stems(load_layout(region.layout, region.folder), unit.projects)
+    tables = (
+        write_unit_tables(
+            unit,
+            job.site.joinpath(*address.tables.parts),
+            pdf=typeset,
+            adapt_page=_back_link(address, stems, unit.projects, unit.name),
+        )
+        if job.tables
+        else None
+    )
     made = {p.name for p in job.site.joinpath(*address.tables.parts).iterdir()} if tables else set()
     if tables and tables.booklet and job.pdf:
         made.add(tables.booklet.with_suffix(".pdf").name)
-    stems = project_stems(load_layout(region.layout, region.folder), unit.projects)
     shell = _shell(job.shell)
     context = {
         "地区": region.name,
@@ -172,8 +181,6 @@ def build_unit(job: UnitJob) -> UnitSummary:
         if page.evaluation is not None:
             evaluations.append(selfeval.summary_row(page.evaluation, Link(project.name, project_href)))
             evaluated[stem] = page.evaluation
-    if tables:
-        _link_back(job.site, address, stems, unit.projects, made, unit.name)
     unit_links = {"文件": _relative(unit.doc.path, job.data_root), "网页": f"{unit_page}/"}
     pages[unit_links["文件"]] = unit_page
     if unit.department is not None:
@@ -366,19 +373,16 @@ def _unit_doc(unit: Unit, projects: int) -> search.Doc:
     )
 
 
-def _link_back(
-    site: Path, address: UnitAddress, stems: list[str], projects: list[Project], made: set[str], unit_name: str
-) -> None:
-    """Each official table's web page links back to its project's page (the unit's tables: the unit's)."""
+def _back_link(address: UnitAddress, stems: list[str], projects: list[Project], unit_name: str) -> PageAdapter:
+    """How each official table's web page links back to its project's page (the unit's tables and the
+    booklet: the unit's), added as the page is written (site/official.py)."""
     names = dict(zip(stems, (p.name for p in projects), strict=True))
-    for name in sorted(made):
-        if not name.endswith(".html"):
-            continue
-        stem = name[: -len(".html")]
+
+    def adapt(stem: str, html: str) -> str:
         page = address.project_page(stem) if stem in names else address.page
-        official.rewrite(
-            site.joinpath(*address.tables.parts, name), href(page, address.tables, folder=True), names.get(stem, unit_name)
-        )
+        return official.adapt(html, href(page, address.tables, folder=True), names.get(stem, unit_name))
+
+    return adapt
 
 
 def _relative(path: Path, root: Path) -> str:
