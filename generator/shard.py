@@ -132,7 +132,7 @@ def build_shard(
         rows.mkdir()
         for number in chosen:
             for name in reuse.ROWS:
-                cache.link_file(start.scratch / f"{number:06d}.{name}.csv", rows / f"{number:06d}.{name}.csv")
+                cache.link_file(start.rows.file(number, name), rows / f"{number:06d}.{name}.csv")
         manifest = {
             "format": FORMAT,
             "version": VERSION,

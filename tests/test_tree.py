@@ -385,3 +385,31 @@ def test_no_file_that_is_no_regular_file_is_opened(
     assert str(unit / "项目.yaml") in opened  # the hook sees the files that are read
     assert not opened & {str(p) for p in unreadable}
     assert {d.code for d in report.diagnostics} - {"P008"} == {"P006", "P007"}  # P008: the files' schema/ is not here
+
+
+def test_a_relative_path_is_shown_as_it_is_and_an_absolute_one_below_the_working_folder_relative_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``display_path`` takes a relative path as it is (10,000 at a check): the same as making it absolute
+    and relative to the working folder again, for paths with ``..``, ``.``, spaces and Chinese names."""
+    work = tmp_path / "工作 区"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    names = ["数据/地区.yaml", "./a/./b.yaml", "../外面/c.yaml", "a//b/", ".", "..", "x/../y", "-x", "数据 1/项目 （一）.yaml"]
+    for name in names:
+        path = Path(name)
+        assert display_path(path) == path.absolute().relative_to(Path.cwd()).as_posix()
+    absolute = [work / "数据" / "a.yaml", tmp_path / "b.yaml", work, work.parent, work / ".." / "c", Path(str(work) + "x", "d")]
+    for path in absolute:
+        assert display_path(path) == _by_pathlib(path), path
+    assert display_path(work / "数据" / "a.yaml") == "数据/a.yaml"
+    monkeypatch.chdir("/")
+    for path in [*absolute, Path("/"), Path("e/f")]:
+        assert display_path(path) == _by_pathlib(path), path
+
+
+def _by_pathlib(path: Path) -> str:
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -128,7 +128,7 @@ def collect(data: Path, files: list[Path]) -> Histories:
         commits = _log(root, os.path.relpath(data.resolve(), root.resolve()) or ".")
     except GitError:
         return Histories(None, {}, {}, [])
-    tracking = {_in_repo(p, data, root): p.absolute() for p in files}
+    tracking = _tracking(files, data, root)
     found: dict[Path, list[Event]] = {}
     older: dict[Path, int] = {}
     for commit in commits:
@@ -144,6 +144,22 @@ def collect(data: Path, files: list[Path]) -> Histories:
             if event.status != "A":  # followed to its older name, or the same name
                 tracking[event.old_path] = owner
     return Histories(root, found, older, commits)
+
+
+def _tracking(files: list[Path], data: Path, root: Path) -> dict[str, Path]:
+    """Each file by its path as git names it (``_in_repo``): 10,000 at each build of ``jixiao serve``, so
+    the data folder's own place is worked out once."""
+    base = os.fspath(data.absolute()) + os.sep
+    prefix = _data_in_repo(data, root)
+    found: dict[str, Path] = {}
+    for path in files:
+        absolute = path.absolute()
+        text = os.fspath(absolute)
+        if text.startswith(base):
+            found[f"{prefix}/{text[len(base) :].replace(os.sep, '/')}".removeprefix("./")] = absolute
+        else:
+            found[_in_repo(path, data, root)] = absolute
+    return found
 
 
 def _in_repo(path: Path, data: Path, root: Path) -> str:

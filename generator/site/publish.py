@@ -88,7 +88,8 @@ class Start:
     frame: Path
     theme: shell.Shell
     histories: history.Histories
-    scratch: Path
+    scratch: Path  # the units' workers write their rows here
+    rows: reuse.Rows  # every unit's rows: the workers' files, an unchanged unit's as its record has them
     found_years: dict[str, years.Years]
     booklet_pdf: bool
 
@@ -123,7 +124,9 @@ def begin(data: Path, site: Path, work: Path, folders: list[UnitFolder], make_pd
     # Whether the PDF booklets will be made: known before the pages are written, so that each unit page
     # links its PDF (Typst makes it with the unit's tables; LibreOffice converts the Word booklets after all pages).
     booklet_pdf = tables and not pdf.unavailable(make_pdf)
-    return Start(settings, frame, shell.Shell.read(frame), histories, scratch, years.neighbours(folders), booklet_pdf)
+    return Start(
+        settings, frame, shell.Shell.read(frame), histories, scratch, reuse.Rows(scratch), years.neighbours(folders), booklet_pdf
+    )
 
 
 def _make_units(
@@ -150,7 +153,7 @@ def _make_units(
         for n in chosen
     ]
     cache.save_digests()
-    summaries: list[UnitSummary | None] = [previous.unit(key, scratch, n) for n, key in zip(chosen, keys, strict=True)]
+    summaries: list[UnitSummary | None] = [previous.unit(key, start.rows, n) for n, key in zip(chosen, keys, strict=True)]
     todo = [i for i, s in enumerate(summaries) if s is None]
     texts = history.read_versions(
         histories, [p for i in todo for p in (folders[chosen[i]].unit_file, *folders[chosen[i]].project_files)]
@@ -197,7 +200,7 @@ def _make_units(
             done[i] = build_unit(replace(unit_jobs[todo.index(i)], pdf=False))
             keys[i] = reuse.unit_key(folder, data, frame, tables, histories, _related(found_years[str(folder.path)]))
     for i, (key, summary) in enumerate(zip(keys, done, strict=True)):
-        record.add_unit(key, summary, scratch, chosen[i], fresh=i in fresh)
+        record.add_unit(key, summary, start.rows, chosen[i], fresh=i in fresh)
     return Units(chosen, done, roots, keys, fresh, pdf_note, pdfs)
 
 
@@ -233,8 +236,8 @@ def _finish(
     start: Start, data: Path, site: Path, folders: list[UnitFolder], units: Units, record: reuse.Record, previous: reuse.Previous
 ) -> Built:
     """The common pages of a site whose units are all in ``units`` (in the site's order)."""
-    scratch, histories, done, roots, keys, fresh = (
-        start.scratch,
+    rows, histories, done, roots, keys, fresh = (
+        start.rows,
         start.histories,
         units.done,
         units.roots,
@@ -242,7 +245,7 @@ def _finish(
         units.fresh,
     )
     regions: dict[str, Region] = {f.region_dir.name: read_region(f.region_dir / REGION_FILE) for f in folders}
-    parts = [_site_part(scratch, n) for n in range(len(done))]  # each read once: 100 files of JSON at 10,000 projects
+    parts = [_site_part(rows, n) for n in range(len(done))]  # each read once: 100 texts of JSON at 10,000 projects
     infos = [overview.UnitInfo(s, part["rows"], part["stats"]) for s, part in zip(done, parts, strict=True)]
     converted = set(record.pdfs)
     linked = {
@@ -253,7 +256,7 @@ def _finish(
         and (name := s.tables.booklet.relative_to(root).with_suffix(".pdf").as_posix()) in converted
     }
     pages = overview.write_overview(site, start.theme, infos, regions, histories, data, linked)
-    _open_data(site, scratch, done, roots, regions)
+    _open_data(site, rows, done, roots, regions)
     built = Built(
         pages + len(done) + sum(s.projects for s in done),
         record,
@@ -293,10 +296,10 @@ def _related(found: years.Years) -> list[UnitFolder]:
     return [folder for _, folder in found.years]
 
 
-def _site_part(scratch: Path, n: int) -> dict[str, Any]:
+def _site_part(rows: reuse.Rows, n: int) -> dict[str, Any]:
     """What a unit's worker wrote for the common pages: the rows and figures of the list of all projects and
     the comparison of units ("rows", "stats"), and its group of the search index ("search")."""
-    written: dict[str, Any] = json.loads(scratch.joinpath(f"{n:06d}.site.csv").read_text(encoding="utf-8"))
+    written: dict[str, Any] = json.loads(rows.text(n, "site"))
     return written
 
 
@@ -399,14 +402,14 @@ def _pages(root: Path, summary: UnitSummary) -> list[PurePosixPath]:
     )
 
 
-def _open_data(site: Path, scratch: Path, summaries: list[UnitSummary], roots: list[Path], regions: dict[str, Region]) -> None:
+def _open_data(site: Path, rows: reuse.Rows, summaries: list[UnitSummary], roots: list[Path], regions: dict[str, Region]) -> None:
     folder = site / "data"
     folder.mkdir(exist_ok=True)
     for name, columns in (("projects", exports.project_columns()), ("indicators", exports.INDICATOR_COLUMNS)):
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
             handle.write(exports.BOM + exports.csv_text([list(columns)]))
-            for part in sorted(scratch.glob(f"*.{name}.csv")):
-                handle.write(part.read_text(encoding="utf-8"))
+            for number in rows.numbers(name):
+                handle.write(rows.text(number, name))
     with (folder / "all.json").open("w", encoding="utf-8", newline="") as handle:
         region_docs = [{"文件": f"{name}/{REGION_FILE}", "数据": region.doc.data} for name, region in sorted(regions.items())]
         handle.write('{\n "格式": "jixiao-open-data",\n "版本": 1,\n "地区": ' + exports.to_json(region_docs) + ',\n "单位": [')

@@ -94,6 +94,38 @@ def _stored(key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     return (stored, rows) if isinstance(stored, dict) and isinstance(rows, dict) else None
 
 
+class Rows:
+    """Each unit's rows (``ROWS``: its parts of the open data and of the common pages), by the unit's place
+    in the site's order. A unit made now has them in the scratch ``folder``, written by its worker; an
+    unchanged unit's come with its record (kept in memory by ``jixiao serve``, or from the cache) and are
+    held here as they are: written out only to be read back in, they were a tenth of a rebuild."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.held: dict[tuple[int, str], str] = {}
+
+    def hold(self, number: int, rows: dict[str, Any]) -> None:
+        for name in ROWS:
+            self.held[number, name] = str(rows.get(name, ""))
+
+    def text(self, number: int, name: str) -> str:
+        held = self.held.get((number, name))
+        return held if held is not None else self.file(number, name).read_text(encoding="utf-8")
+
+    def file(self, number: int, name: str) -> Path:
+        """The rows as a file of the scratch folder (written now when they are held: for a shard's rows)."""
+        path = self.folder / f"{number:06d}.{name}.csv"
+        held = self.held.get((number, name))
+        if held is not None and not path.exists():
+            path.write_text(held, encoding="utf-8")
+        return path
+
+    def numbers(self, name: str) -> list[int]:
+        """The units that have rows ``name``, in the site's order (those of a merge's shards are files)."""
+        written = {int(p.name.partition(".")[0]) for p in self.folder.glob(f"*.{name}.csv")}
+        return sorted(written | {number for number, part in self.held if part == name})
+
+
 def unit_key(
     folder: UnitFolder,
     data: Path,
@@ -183,17 +215,17 @@ class Record:
     common: list[str] = field(default_factory=list)  # the site's files outside the slots
     pdf_with: str = ""  # the LibreOffice and fonts the PDFs were made with (render/pdf.py, environment_key)
 
-    def add_unit(self, key: str | None, summary: UnitSummary, scratch: Path, number: int, fresh: bool) -> None:
+    def add_unit(self, key: str | None, summary: UnitSummary, rows: Rows, number: int, fresh: bool) -> None:
         if key is None:
             return
         self.units[key] = "/".join(summary.address.parts)
         if fresh:
             stored = summary_json(summary)
-            rows = {name: scratch.joinpath(f"{number:06d}.{name}.csv").read_text(encoding="utf-8") for name in ROWS}
+            texts = {name: rows.text(number, name) for name in ROWS}
             cache.put(UNIT_KIND, key, stored)
-            cache.put(ROWS_KIND, key, rows)
+            cache.put(ROWS_KIND, key, texts)
             if _records is not None:
-                _records.now[key] = (stored, rows)
+                _records.now[key] = (stored, texts)
 
     def save(self, out: Path) -> None:
         cache.put(
@@ -245,7 +277,7 @@ class Previous(Record):
             interrupted,
         )
 
-    def unit(self, key: str | None, scratch: Path, number: int) -> UnitSummary | None:
+    def unit(self, key: str | None, rows: Rows, number: int) -> UnitSummary | None:
         """The summary of an unchanged unit, whose files stay where they are in the old site; None when
         the unit must be made."""
         if self.out is None or key is None or key not in self.units:
@@ -253,7 +285,7 @@ class Previous(Record):
         record = _records.get(key) if _records is not None else _stored(key)
         if record is None:
             return None
-        stored, rows = record
+        stored, texts = record
         try:
             summary = summary_from(stored, self.out)
         except (KeyError, TypeError, ValueError, ArithmeticError):
@@ -263,8 +295,7 @@ class Previous(Record):
         places = unit_places(summary.address)[0 if summary.tables else 1 :]  # its tables when they were made
         if not all(self.out.joinpath(*place.parts).exists() for place in places):
             return None
-        for name in ROWS:
-            scratch.joinpath(f"{number:06d}.{name}.csv").write_text(str(rows.get(name, "")), encoding="utf-8")
+        rows.hold(number, texts)
         return summary
 
     def pdfs_for(

@@ -37,6 +37,7 @@ import json
 import re
 import unicodedata
 from dataclasses import astuple, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -327,8 +328,10 @@ _DROP = re.compile(r"<(script|style)\b.*?</\1>|<a class=\"headerlink\".*?</a>", 
 _TAG = re.compile(r"<[^>]+>")
 
 
+@lru_cache(maxsize=512)
 def guide_doc(html: str, slug: str) -> Doc | None:
-    """A guide page (made by mkdocs) as a Doc: its <h1> and the text of its <article>."""
+    """A guide page (made by mkdocs) as a Doc: its <h1> and the text of its <article>. Remembered for the
+    builds of ``jixiao serve`` (the guides' texts are most of the index's words)."""
     from html import unescape
 
     article = _ARTICLE.search(html)
