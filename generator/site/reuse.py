@@ -98,7 +98,9 @@ class Rows:
     """Each unit's rows (``ROWS``: its parts of the open data and of the common pages), by the unit's place
     in the site's order. A unit made now has them in the scratch ``folder``, written by its worker; an
     unchanged unit's come with its record (kept in memory by ``jixiao serve``, or from the cache) and are
-    held here as they are: written out only to be read back in, they were a tenth of a rebuild."""
+    held here as they are: written out only to be read back in, they were a tenth of a rebuild. They are
+    held until the common pages are written: about 90 MB at 10,000 projects, less than a first build's
+    peak, which the workers' tables make."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
