@@ -359,10 +359,10 @@ def _place(kind: str, entry: str, suffix: str = "") -> Path | None:
     return None if root is None else root / kind / entry[:2] / f"{entry}{suffix}"
 
 
-def get(kind: str, entry: str | None, object_hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
-    """The value stored for ``entry``, or None; ``object_hook`` as for json.loads. An entry that is not
-    what ``put`` wrote (changed, cut short, nested beyond reason) is ignored with a warning."""
-    path = _place(kind, entry, ".json") if entry else None
+def _read_signed(kind: str, entry: str | None, suffix: str) -> tuple[Path, bytes] | None:
+    """An entry's stored body (and where it is) when its MAC holds; None when there is none, or with a
+    warning when it is not what ``_write_signed`` wrote (changed, cut short, from another cache)."""
+    path = _place(kind, entry, suffix) if entry else None
     root = folder()
     if path is None or root is None or entry is None:
         return None
@@ -376,6 +376,32 @@ def get(kind: str, entry: str | None, object_hook: Callable[[dict[str, Any]], An
     if not hmac.compare_digest(mac, _mac(root, kind, entry, body)):
         _warn(f"缓存中的条目“{path}”已被改动或已损坏，已忽略（重新检查和生成）")
         return None
+    return path, body
+
+
+def _write_signed(kind: str, entry: str | None, suffix: str, body: bytes) -> None:
+    """Store ``body`` with its MAC for ``entry``, whole or not at all (a temporary file renamed); failures
+    are ignored."""
+    path = _place(kind, entry, suffix) if entry else None
+    root = folder()
+    if path is None or root is None or entry is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(_mac(root, kind, entry, body) + b"\n" + body)
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+def get(kind: str, entry: str | None, object_hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
+    """The value stored for ``entry``, or None; ``object_hook`` as for json.loads. An entry that is not
+    what ``put`` wrote (changed, cut short, nested beyond reason) is ignored with a warning."""
+    found = _read_signed(kind, entry, ".json")
+    if found is None:
+        return None
+    path, body = found
     try:
         return json.loads(body, object_hook=object_hook)
     except (ValueError, RecursionError):
@@ -386,57 +412,32 @@ def get(kind: str, entry: str | None, object_hook: Callable[[dict[str, Any]], An
 def put(kind: str, entry: str | None, value: Any, default: Callable[[Any], Any] | None = None) -> None:
     """Store ``value`` (JSON-serialisable, with ``default`` as for json.dumps) for ``entry``; failures
     are ignored."""
-    path = _place(kind, entry, ".json") if entry else None
-    root = folder()
-    if path is None or root is None or entry is None:
+    if not entry or folder() is None:
         return
     try:
         body = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=default).encode()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(_mac(root, kind, entry, body) + b"\n" + body)
-        os.replace(tmp, path)
-    except (OSError, ValueError, RecursionError):  # ValueError: an integer with more digits than str() writes
+    except (ValueError, RecursionError):  # ValueError: an integer with more digits than str() writes
         return
+    _write_signed(kind, entry, ".json", body)
 
 
 def put_parts(kind: str, entry: str | None, parts: Sequence[tuple[str, bytes]]) -> None:
     """Store named byte strings (a table's files and printings) for ``entry`` in ONE file, the way ``put``
     stores a value: a made piece of work then costs one file in the cache, not one per part plus a list
     of their hashes (files are most of what a cold build spends in the kernel). Failures are ignored."""
-    path = _place(kind, entry, ".parts") if entry else None
-    root = folder()
-    if path is None or root is None or entry is None:
+    if not entry or folder() is None:
         return
     header = json.dumps([[name, len(data)] for name, data in parts], ensure_ascii=False, separators=(",", ":"))
-    body = b"".join([header.encode(), b"\n", *(data for _, data in parts)])
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(_mac(root, kind, entry, body) + b"\n" + body)
-        os.replace(tmp, path)  # never a half-written entry
-    except OSError:
-        return
+    _write_signed(kind, entry, ".parts", b"".join([header.encode(), b"\n", *(data for _, data in parts)]))
 
 
 def get_parts(kind: str, entry: str | None) -> dict[str, bytes] | None:
     """The parts ``put_parts`` stored for ``entry`` by name, or None. An entry that is not what it wrote
-    (changed, cut short) is ignored with a warning, like ``get``'s."""
-    path = _place(kind, entry, ".parts") if entry else None
-    root = folder()
-    if path is None or root is None or entry is None:
+    (changed, cut short) is ignored, with a warning as ``get``'s."""
+    found = _read_signed(kind, entry, ".parts")
+    if found is None:
         return None
-    try:
-        stored = path.read_bytes()
-    except OSError:
-        return None
-    mac, _, body = stored.partition(b"\n")
-    import hmac
-
-    if not hmac.compare_digest(mac, _mac(root, kind, entry, body)):
-        _warn(f"缓存中的条目“{path}”已被改动或已损坏，已忽略（重新生成）")
-        return None
-    header, _, payload = body.partition(b"\n")
+    header, _, payload = found[1].partition(b"\n")
     try:
         sizes = json.loads(header)
         parts: dict[str, bytes] = {}

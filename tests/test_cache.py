@@ -11,9 +11,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import DATA, ROOT
+
+if TYPE_CHECKING:
+    from generator.data.tree import UnitFolder
 
 VOLUNTEER = "株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.yaml"
 OTHER_UNIT_PAGE = "地区/唐山市路南区/2025/区委社会工作部/index.html"
@@ -39,6 +43,19 @@ def assert_same_tree(one: Path, two: Path) -> None:
     first, second = files(one), files(two)
     assert sorted(first) == sorted(second), set(first) ^ set(second)
     assert [n for n in first if first[n] != second[n]] == []
+
+
+def volunteer_folder(repo: Path) -> UnitFolder:
+    """The unit folder of the edited project, as the build finds it."""
+    from generator.data.tree import UnitFolder
+
+    unit_dir = (repo / "data" / VOLUNTEER).parent
+    return UnitFolder(
+        unit_dir,
+        unit_dir.parents[1],
+        int(unit_dir.parent.name),
+        sorted(p for p in unit_dir.glob("*.yaml") if p.name != "单位.yaml"),
+    )
 
 
 def edit(repo: Path, old: str, new: str) -> None:
@@ -460,16 +477,9 @@ def test_a_rebuild_prints_again_only_the_tables_that_changed(repo: Path, tmp_pat
     edit only the edited table is printed again, and the booklet equals one made without the cache."""
     from generator import cache
     from generator.data.model import load_unit
-    from generator.data.tree import UnitFolder
     from generator.render import tables, webpage, word
 
-    unit_dir = (repo / "data" / VOLUNTEER).parent
-    folder = UnitFolder(
-        unit_dir,
-        unit_dir.parents[1],
-        int(unit_dir.parent.name),
-        sorted(p for p in unit_dir.glob("*.yaml") if p.name != "单位.yaml"),
-    )
+    folder = volunteer_folder(repo)
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     first = tables.write_unit_tables(load_unit(folder), tmp_path / "first")
     assert first.tables > 2
@@ -499,7 +509,6 @@ def test_a_site_adapts_the_tables_pages_as_written_and_the_cache_keeps_them_as_p
     stored: the same cache then gives a folder of tables equal to one made without it."""
     from generator import cache
     from generator.data.model import load_unit
-    from generator.data.tree import UnitFolder
     from generator.render import tables
 
     cache_dir = tmp_path / "cache"
@@ -507,13 +516,7 @@ def test_a_site_adapts_the_tables_pages_as_written_and_the_cache_keeps_them_as_p
     built = repo / "site" / "tables" / Path(VOLUNTEER).parent
     pages = sorted(built.glob("*.html"))
     assert len(pages) > 2 and all(page.read_text(encoding="utf-8").count('class="jixiao-back"') == 1 for page in pages)
-    unit_dir = (repo / "data" / VOLUNTEER).parent
-    folder = UnitFolder(
-        unit_dir,
-        unit_dir.parents[1],
-        int(unit_dir.parent.name),
-        sorted(p for p in unit_dir.glob("*.yaml") if p.name != "单位.yaml"),
-    )
+    folder = volunteer_folder(repo)
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(cache_dir))
     tables.write_unit_tables(load_unit(folder), tmp_path / "cached")
     assert not any("jixiao-back" in page.read_text(encoding="utf-8") for page in (tmp_path / "cached").glob("*.html"))
