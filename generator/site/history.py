@@ -128,7 +128,7 @@ def collect(data: Path, files: list[Path]) -> Histories:
         commits = _log(root, os.path.relpath(data.resolve(), root.resolve()) or ".")
     except GitError:
         return Histories(None, {}, {}, [])
-    tracking = _tracking(files, data, root)
+    tracking = {_in_repo(p, data, root): p.absolute() for p in files}
     found: dict[Path, list[Event]] = {}
     older: dict[Path, int] = {}
     for commit in commits:
@@ -146,22 +146,6 @@ def collect(data: Path, files: list[Path]) -> Histories:
     return Histories(root, found, older, commits)
 
 
-def _tracking(files: list[Path], data: Path, root: Path) -> dict[str, Path]:
-    """Each file by its path as git names it (``_in_repo``): 10,000 at each build of ``jixiao serve``, so
-    the data folder's own place is worked out once."""
-    base = os.fspath(data.absolute()) + os.sep
-    prefix = _data_in_repo(data, root)
-    found: dict[str, Path] = {}
-    for path in files:
-        absolute = path.absolute()
-        text = os.fspath(absolute)
-        if text.startswith(base):
-            found[f"{prefix}/{text[len(base) :].replace(os.sep, '/')}".removeprefix("./")] = absolute
-        else:
-            found[_in_repo(path, data, root)] = absolute
-    return found
-
-
 def _in_repo(path: Path, data: Path, root: Path) -> str:
     """The path of ``path`` as git names it (relative to ``root``, with /). A file below ``data`` is placed
     by its path there (the tree is walked without following links, so only ``data`` itself needs
@@ -173,8 +157,15 @@ def _in_repo(path: Path, data: Path, root: Path) -> str:
 
 
 def _relative_below(path: Path, folder: Path) -> str | None:
-    absolute, base = os.fspath(path.absolute()), os.fspath(folder.absolute())
+    absolute, base = os.fspath(path.absolute()), _absolute_text(folder, os.getcwd())
     return absolute[len(base) + 1 :] if absolute.startswith(base + os.sep) else None
+
+
+@functools.lru_cache(maxsize=8)
+def _absolute_text(folder: Path, working: str) -> str:
+    """``folder.absolute()`` in the working folder ``working``, worked out once: each build places its
+    10,000 files below it."""
+    return os.fspath(folder if folder.is_absolute() else Path(working, folder))
 
 
 @functools.cache
