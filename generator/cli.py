@@ -400,6 +400,7 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
       jixiao serve
       jixiao serve --port 8080 --no-tables
     """
+    from generator import held
     from generator.build import build as run_build
     from generator.build import describe
     from generator.site import reuse
@@ -407,6 +408,7 @@ def serve(data: Path | None, out: Path, host: str, port: int, no_tables: bool) -
 
     source = _paths((data,) if data else ())[0]
     reuse.keep_records()  # each build after a save takes the unchanged units' records from memory
+    held.keep()  # and parses, composes and renders again only what the save changed
 
     def rebuild() -> bool:
         """One build; what stops it is told and the preview goes on with the last site."""

@@ -60,9 +60,9 @@ def make_tree(tmp_path: Path) -> Callable[..., Path]:
 
 
 def clear_layout_caches() -> None:
-    """Forget every layout read so far (a test that edits a layout file reads it again)."""
-    layout_module.load_folder.cache_clear()
-    layout_check.check_folder.cache_clear()
+    """Forget every layout read so far (an edited layout file is read anew anyway: generator/held.py)."""
+    layout_module._load_file.cache_clear()
+    layout_check._check_file.cache_clear()
     regional.read_file.cache_clear()
     webpage.environment.cache_clear()
 

@@ -32,6 +32,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from generator import held
 from generator.data import syntax
 from generator.data.bounds import OutOfRange
 from generator.data.parser import compose, construct, events
@@ -234,10 +235,18 @@ def open_regular(path: Path) -> BinaryIO:
         raise
 
 
+_parsed: held.Memo[LoadResult] = held.Memo(512)  # a unit of 100 projects in several years (generator/held.py)
+
+
 def load_bytes(raw: bytes, path: Path, shown: str) -> LoadResult:
-    """``load`` of the bytes ``read`` gave."""
+    """``load`` of the bytes ``read`` gave. A process that keeps results (``jixiao serve``) parses a file
+    again only when its bytes changed (a refusal is worked out anew: it is rare, and cheap)."""
     if len(raw) > MAX_BYTES:
         return make("Y009", shown, size=_size(path, len(raw)), limit=MAX_BYTES)
+    return _parsed.get((path, shown, raw), lambda: _load_bytes(raw, path, shown), lambda r: isinstance(r, Document))
+
+
+def _load_bytes(raw: bytes, path: Path, shown: str) -> LoadResult:
     text_or_problem = decode(raw, shown)
     if isinstance(text_or_problem, Diagnostic):
         return text_or_problem

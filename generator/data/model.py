@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator import held
 from generator.data import fields as F
 from generator.data import regional as regionals
 from generator.data.load import REGION_FILE, Document
@@ -303,21 +303,21 @@ class Unit:
         return sum((p.budget for p in self.projects if p.budget is not None), Decimal(0))
 
 
-def read_document(path: Path) -> Document:
-    """A data file that passed the check, read again to be published; BuildError when it no longer loads
-    (changed since the check ran)."""
-    from generator.data.load import load
+def read_document(path: Path, raw: bytes | None = None) -> Document:
+    """A data file that passed the check (its bytes ``raw`` when they were read already), read again to be
+    published; BuildError when it no longer loads (changed since the check ran)."""
+    from generator.data.load import display_path, load, load_bytes
 
-    loaded = load(path)
+    loaded = load(path) if raw is None else load_bytes(raw, path, display_path(path))
     if isinstance(loaded, Document):
         return loaded
     raise BuildError(f"{loaded.path}：{loaded.message}（文件在检查之后被改动了？请重新运行）")
 
 
-@cache
-def read_region(path: Path) -> Region:
-    """A region's 地区.yaml as a Region, read once per process."""
-    return Region.from_doc(read_document(path))
+@held.by_content
+def read_region(path: Path, raw: bytes | None) -> Region:
+    """A region's 地区.yaml as a Region, made once per process for each content of the file."""
+    return Region.from_doc(read_document(path, raw))
 
 
 def load_unit(folder: UnitFolder) -> Unit:

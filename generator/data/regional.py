@@ -25,7 +25,6 @@ its line); this module reads what it can and never raises on a broken file, so t
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +33,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator import cache
+from generator import cache, held
 from generator.data import fields as F
 
 BUILT_IN = Path(__file__).resolve().parent.parent / "templates" / "official"
@@ -256,13 +255,15 @@ def from_data(data: Any, folder: Path | None) -> Regional:
     )
 
 
-@functools.cache
-def read_file(path: Path) -> Any:
+@held.by_content
+def read_file(path: Path, raw: bytes | None) -> Any:
     """The data of a layout.yaml (None when it cannot be read: layout_check says why). Parsed once per
-    content: the parse (20 ms for a large layout, in every process that reads the layout, a one-file
-    check included) is kept in the cache, keyed by the file's bytes."""
+    content: in this process (a layout edited while ``jixiao serve`` runs is read anew), and in the cache
+    (the parse: 20 ms for a large layout, in every process that reads the layout, a one-file check
+    included), keyed by the file's bytes."""
     try:
-        raw = path.read_bytes()
+        if raw is None:
+            raw = path.read_bytes()  # a link, as the layout's own loader reads it (layout_check reports it)
         entry = cache.key(LAYOUT_DATA, [raw])
         stored = cache.get(LAYOUT_DATA, entry)
         if isinstance(stored, list) and len(stored) == 1:  # wrapped: a layout file may hold null

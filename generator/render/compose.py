@@ -21,12 +21,14 @@ across pages.
 from __future__ import annotations
 
 import math
+import pickle
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from generator import held
 from generator.data import fields as F
 from generator.data.model import Project, Unit
 from generator.names import unique_names
@@ -151,7 +153,7 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
     unit_context = {**unit.doc.data, **shared, PROJECTS: project_contexts}
     made: dict[str, list[Form]] = {}
     stems = project_stems(layout, projects)
-    for spec in layout.forms:
+    for position, spec in enumerate(layout.forms):
         wording = layout.printing.wording_for(spec.name, variant)
         if spec.subject == UNIT and _present(unit_context, spec.requires):
             note = ""
@@ -159,12 +161,12 @@ def compose_unit(layout: Layout, unit: Unit) -> UnitTables:
                 if layout.printing.booklet.derived == LEAVE_OUT:
                     continue
                 note = DERIVED_NOTE
-            made[str(spec.stem)] = [compose_form(spec, layout, unit_context, str(spec.stem), wording, note)]
+            made[str(spec.stem)] = [_composed_form(layout, position, unit_context, str(spec.stem), wording, note)]
         elif spec.subject == PROJECT:
             # a project's further tables (自评表, 运行监控表) are named after it and the table, and printed only for
             # the projects that carry their data (需要)
             made.setdefault(PROJECT_TABLES, []).extend(
-                compose_form(spec, layout, context, f"{stem}-{spec.stem}" if spec.stem else stem, wording)
+                _composed_form(layout, position, context, f"{stem}-{spec.stem}" if spec.stem else stem, wording)
                 for context, stem in zip(project_contexts, stems, strict=True)
                 if _present(context, spec.requires)
             )
@@ -236,6 +238,24 @@ def _leaves(data: Any, prefix: str = "") -> list[str]:
     if isinstance(data, list) and any(isinstance(item, dict) for item in data):
         return sorted({leaf for item in data for leaf in _leaves(item, prefix)})
     return [prefix.rstrip(".")] if data not in (None, "", [], {}) else []
+
+
+_composed: held.Memo[Form] = held.Memo(1024)  # the tables of a unit of 100 projects (generator/held.py)
+
+
+def _composed_form(layout: Layout, position: int, context: dict[str, Any], stem: str, wording: Wording, note: str = "") -> Form:
+    """``compose_form`` of the layout's ``position``-th table; in a process that keeps results (``jixiao
+    serve``), a table whose layout (its file's bytes, its folder) and data (the context, pickled: equal bytes
+    are equal values of the same types) are as before is not composed again."""
+    spec = layout.forms[position]
+    if not held.kept() or not layout.fingerprint:  # a layout not read from its file has no fingerprint
+        return compose_form(spec, layout, context, stem, wording, note)
+    try:
+        data = pickle.dumps((context, wording), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # composed as it comes
+        return compose_form(spec, layout, context, stem, wording, note)
+    key = (layout.fingerprint, layout.name, str(layout.folder), position, stem, note, data)
+    return _composed.get(key, lambda: compose_form(spec, layout, context, stem, wording, note))
 
 
 def compose_form(

@@ -14,13 +14,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from generator import held
 from generator.data import fields as F
 from generator.data import regional as regionals
 from generator.data.regional import LAYOUT_FILE, Regional
@@ -336,12 +336,18 @@ def load_layout(name: str, region_dir: Path | None = None) -> Layout:
     return load_folder(folder)
 
 
-@cache
 def load_folder(folder: Path) -> Layout:
-    """The layout of the folder ``folder``, read once per process."""
-    path = folder / LAYOUT_FILE
+    """The layout of the folder ``folder``, made once per process for each content of its file (a layout
+    edited while ``jixiao serve`` runs is read anew)."""
+    return _load_file(folder / LAYOUT_FILE)
+
+
+@held.by_content
+def _load_file(path: Path, raw: bytes | None) -> Layout:
+    folder = path.parent
     try:
-        raw = path.read_bytes()
+        if raw is None:
+            raw = path.read_bytes()  # raises why it cannot be read (a link, a folder, a missing file)
         data = YAML(typ="safe").load(raw.decode("utf-8"))
     except (OSError, YAMLError, UnicodeDecodeError) as exc:
         raise LayoutError(f"{folder.name}/{LAYOUT_FILE} 无法读取：{exc}") from exc

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator import held
 from generator.data import fields as F
 from generator.data import regional as regionals
 from generator.data import schemas
-from generator.data.load import Document, load
+from generator.data.load import Document, display_path, load, load_bytes
 from generator.diagnostics import Diagnostic, FieldPath
 from generator.render import layout as layouts
 from generator.render.compose import compose_rows
@@ -61,11 +61,17 @@ def check_layout(name: str) -> list[Diagnostic]:
     return check_folder(layouts.layout_file(name).parent)
 
 
-@cache
 def check_folder(folder: Path) -> list[Diagnostic]:
-    """Every finding of the layout in ``folder`` (an existing one); [] when it can be printed."""
-    path = folder / regionals.LAYOUT_FILE
-    loaded = load(path)
+    """Every finding of the layout in ``folder`` (an existing one); [] when it can be printed. Worked out
+    once per process for each content of its file (a layout edited while ``jixiao serve`` runs is checked
+    anew)."""
+    return _check_file(folder / regionals.LAYOUT_FILE)
+
+
+@held.by_content
+def _check_file(path: Path, raw: bytes | None) -> list[Diagnostic]:
+    folder = path.parent
+    loaded = load(path) if raw is None else load_bytes(raw, path, display_path(path))
     if isinstance(loaded, Diagnostic):
         return [loaded]
     doc = replace(loaded, kind="layout")

@@ -13,7 +13,6 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -291,20 +290,11 @@ def _write_lists(site: Path, shell: Shell, members: list[UnitInfo], region: Regi
             shell.page(
                 context.page.title,
                 folder,
-                _render_list(context),
+                render(context),  # kept by jixiao serve: only the pages of changed units are rendered again
                 f"{region.name}{year}年全部项目的列表：单位、项目名称、类别、金额、指标数。",
             ),
         )
     return len(pages)
-
-
-@lru_cache(maxsize=128)
-def _render_list(context: ProjectList) -> str:
-    """A page of the list of all projects: the same page as an earlier build of this process made, when
-    its rows, links and titles are the same (``jixiao serve`` renders again only the pages of the units
-    that changed: 10,000 rows each build otherwise). A page holds about LIST_PAGE projects, some
-    hundred kB: the 34 pages of 10,000 projects are remembered, at most 128 (tens of MB)."""
-    return render(context)
 
 
 def _units_label(names: list[str]) -> str:

@@ -8,6 +8,7 @@ writes the inside of the page's <article>; shell.py puts it into the site's them
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from generator import held
 from generator.site.views import Field, Finding, IndicatorTable, Link
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -293,7 +295,23 @@ def environment() -> Environment:
     )
 
 
+_rendered: held.Memo[str] = held.Memo(512)  # the pages of a unit of 100 projects (generator/held.py)
+
+
 def render(context: Context) -> str:
+    """The page of ``context``; in a process that keeps results (``jixiao serve``), a page whose whole
+    context is as before is not rendered again. The context is compared pickled, not by ``==``: 1.0 and
+    1.00 are equal numbers that print differently."""
+    if not held.kept():
+        return _render(context)
+    try:
+        key = pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # rendered as it comes
+        return _render(context)
+    return _rendered.get(key, lambda: _render(context))
+
+
+def _render(context: Context) -> str:
     name = next(n for n, kind in PAGE_CONTEXTS.items() if isinstance(context, kind))
     values: dict[str, Any] = {f.name: getattr(context, f.name) for f in fields(context)}
     return environment().get_template(name).render(values)

@@ -44,6 +44,8 @@ from typing import Any
 
 from generator import atomic, cache, names
 from generator.data.load import REGION_FILE
+from generator.data.model import read_region
+from generator.data.regional import LAYOUT_FILE
 from generator.data.tree import UnitFolder
 from generator.render import pdf
 from generator.render.compose import BOOKLET
@@ -142,6 +144,10 @@ def unit_key(
     unit's tables is part of the unit, so what it depends on (the template, Typst, the fonts) is part of the key."""
     files = [folder.region_dir / REGION_FILE, folder.unit_file, *folder.project_files]
     files += [p for other in related if other.path != folder.path for p in (other.unit_file, *other.project_files)]
+    # A data repository's own layout is no part of jixiao's fingerprint: its bytes are part of the key
+    # (a table or a page printed with it is made again when it is edited), as they are of the check's.
+    own_layout = read_region(folder.region_dir / REGION_FILE).regional.folder
+    files += [own_layout / LAYOUT_FILE] if own_layout is not None else []
     events = [repr(histories.files.get(p.absolute())) + repr(histories.older.get(p.absolute())) for p in files]
     address = "/".join(p for f in (folder, *related) for p in UnitAddress.of(f.region_dir, f.year, f.path).parts)
     parts = [

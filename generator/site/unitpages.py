@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from generator import held
 from generator.data import fields as F
 from generator.data.model import Indicator, Project, Region, Unit, load_unit
 from generator.data.tree import UnitFolder
@@ -82,9 +83,10 @@ class UnitSummary:
     tables: WrittenTables | None
 
 
-@cache
-def _shell(path: Path) -> Shell:
-    return Shell.read(path)
+@held.by_content
+def _shell(path: Path, raw: bytes | None) -> Shell:
+    """The theme's frame that a build wrote (its pages' frame changes with the site's settings)."""
+    return Shell.read(path) if raw is None else Shell.from_page(raw.decode("utf-8"))
 
 
 def build_unit(job: UnitJob) -> UnitSummary:

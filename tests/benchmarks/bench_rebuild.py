@@ -30,6 +30,21 @@ from make_dataset import make_dataset
 JIXIAO = [sys.executable, "-m", "generator"]
 
 
+def as_serve() -> None:
+    """Keep in this process, from one build to the next, what ``jixiao serve`` keeps (an older version
+    kept less, or nothing: as much as it has)."""
+    import importlib.util
+
+    from generator.site import reuse
+
+    if hasattr(reuse, "keep_records"):
+        reuse.keep_records()
+    if importlib.util.find_spec("generator.held") is not None:
+        from generator import held
+
+        held.keep()
+
+
 def toggle(path: Path) -> None:
     """Rename the project in ``path``, or rename it back: each round is a real edit of its name."""
     text = path.read_text(encoding="utf-8")

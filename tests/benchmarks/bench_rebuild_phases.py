@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_rebuild import committed_dataset, toggle
+from bench_rebuild import as_serve, committed_dataset, toggle
 
 from generator import build as build_module
 from generator.site import engine, history, overview, publish, reuse, search
@@ -77,8 +77,7 @@ def main() -> None:
         work, edited = committed_dataset(Path(tmp), args.projects)
         os.chdir(work)
         os.environ["JIXIAO_CACHE_DIR"] = str(Path(tmp) / "cache")
-        if hasattr(reuse, "keep_records"):  # as jixiao serve does (a version before it had no such step)
-            reuse.keep_records()
+        as_serve()
         start = time.perf_counter()
         build_module.build(Path("data"), Path("site"), make_pdf=False)
         print(f"{args.projects:,} 个项目：首次生成 {time.perf_counter() - start:.0f} 秒（不计入）", flush=True)

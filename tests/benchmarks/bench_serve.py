@@ -36,15 +36,13 @@ def serve_like(code: str, work: Path, edited: Path, cache: Path, out: str) -> No
     """The process of one version: build once, then build again after each edit asked for on stdin."""
     if code:
         sys.path.insert(0, code)
-    from bench_rebuild import toggle
+    from bench_rebuild import as_serve, toggle
 
     from generator import build as build_module
-    from generator.site import reuse
 
     os.chdir(work)
     os.environ["JIXIAO_CACHE_DIR"] = str(cache)
-    if hasattr(reuse, "keep_records"):  # as jixiao serve does (a version before it had no such step)
-        reuse.keep_records()
+    as_serve()
 
     def build() -> None:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

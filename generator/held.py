@@ -1,0 +1,101 @@
+"""What one process keeps in memory from one build to the next: a data file parsed once, a table composed
+once, a page rendered once, for as long as what they are made from is unchanged.
+
+``jixiao serve`` builds the whole site again after each save; the unit that holds the edited file is made
+anew, and with it, before this, its hundred other files were parsed again (by the check, then by the
+unit's pages), its hundred other tables composed again and its hundred other project pages rendered again,
+each the same as the time before. A one-off ``jixiao build`` after an edit checks and builds that unit in
+the same process, and so parses its files twice.
+
+Each memo is keyed by everything its result is made from (a file's path and bytes; a table's layout and
+the data it prints; a page's whole context), so a result kept never goes stale; what is kept is never
+changed by those who use it (tests/test_held.py builds a site with and without the memos and compares the
+files, and compares each kept document with the file parsed anew). A memo keeps its most recently used
+results only (``Memo.size``): a unit or two of a hundred projects, not the whole site.
+
+The memos work in the process that asked for them (``keep``) only: the worker processes of a large build
+(forked from it) each make different units once, and would only hold memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Generic, TypeVar
+
+Value = TypeVar("Value")
+
+_owner: int | None = None  # the process that keeps the memos
+
+
+def keep() -> None:
+    """Keep results in memory from now on, in this process (not in its worker processes)."""
+    global _owner
+    _owner = os.getpid()
+
+
+def kept() -> bool:
+    """Whether this process keeps results (``keep``)."""
+    return _owner is not None and _owner == os.getpid()
+
+
+class Memo(Generic[Value]):
+    """The ``size`` results used last, by their keys."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, Value] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable, make: Callable[[], Value], keep_it: Callable[[Value], bool] = lambda _: True) -> Value:
+        """The result under ``key``, made by ``make`` when none is kept (or when this process keeps
+        nothing); a result is kept only when ``keep_it`` says so."""
+        if not kept():
+            return make()
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+            self.hits += 1
+            return found
+        self.misses += 1
+        value = make()
+        if keep_it(value):
+            self.items[key] = value
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.hits = self.misses = 0
+
+
+Made = TypeVar("Made")
+
+
+class by_content(Generic[Made]):  # a decorator, named as one
+    """``function(path, its bytes)`` (None when the file cannot be read), worked out once per process for
+    each content of the file: what a file says (a region's 地区.yaml, a layout) is read once, and read anew
+    when it was edited while ``jixiao serve`` runs. The bytes are read at each call, at most
+    MAX_BYTES + 1 of them, never through a link or from a named pipe (generator.data.load.open_regular);
+    the last 64 contents are kept (a few regions and their layouts)."""
+
+    def __init__(self, function: Callable[[Path, bytes | None], Made]) -> None:
+        self.made = functools.lru_cache(maxsize=64)(function)
+        functools.update_wrapper(self, function)
+
+    def __call__(self, path: Path) -> Made:
+        from generator.data.load import MAX_BYTES, open_regular
+
+        try:
+            with open_regular(path) as handle:
+                raw: bytes | None = handle.read(MAX_BYTES + 1)
+        except OSError:
+            raw = None
+        return self.made(path, raw)
+
+    def cache_clear(self) -> None:
+        self.made.cache_clear()

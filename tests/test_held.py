@@ -1,0 +1,107 @@
+"""What a process keeps from one build to the next (generator/held.py): ``jixiao serve`` parses, composes and
+renders again only what an edit changed, and writes the site a build from nothing writes; a region's file or
+a layout edited while it runs is read anew."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_cache import assert_same_tree
+from test_site_update import edit, make, repo  # noqa: F401 (the fixture)
+
+from generator import held
+from generator.data import fields as F
+from generator.data import load
+from generator.data.load import Document
+from generator.render import compose
+from generator.site import pages, reuse
+
+REGION = "data/株洲市渌口区/地区.yaml"
+
+
+@pytest.fixture
+def as_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test's process keeps what ``jixiao serve`` keeps (undone after the test)."""
+    monkeypatch.setattr(reuse, "_records", None)
+    monkeypatch.setattr(held, "_owner", None)
+    for memo in (load._parsed, compose._composed, pages._rendered):
+        memo.clear()
+    reuse.keep_records()
+    held.keep()
+
+
+def test_a_serving_process_makes_again_only_what_an_edit_changed_and_the_site_a_build_from_nothing_makes(
+    repo: Path,  # noqa: F811
+    as_serve: None,
+) -> None:
+    make("site")
+    for memo in (load._parsed, compose._composed, pages._rendered):
+        memo.hits = memo.misses = 0
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    make("site")
+    # The edited unit's other files, tables and pages come from memory; the edited ones are made anew.
+    for memo in (load._parsed, compose._composed, pages._rendered):
+        assert memo.hits > 0 and memo.misses > 0, memo.items.keys()
+    assert load._parsed.misses == 1  # the edited file, parsed by the check, then kept for the unit's pages
+    page = repo / "site/地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项/index.html"
+    assert "每季度一次" in page.read_text(encoding="utf-8")
+    # Nothing kept was changed by those who used it: each document is what its file parses to anew.
+    for (path, shown, raw), doc in load._parsed.items.items():
+        assert isinstance(doc, Document)
+        again = load._load_bytes(raw, path, shown)
+        assert isinstance(again, Document) and again.data == doc.data and again.text == doc.text, shown
+    held._owner = None  # the build from nothing keeps nothing
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
+@pytest.mark.parametrize("serving", [True, False], ids=["jixiao serve", "jixiao build"])
+def test_a_region_file_and_a_layout_edited_between_builds_are_read_anew(
+    repo: Path,  # noqa: F811
+    as_serve: None,
+    serving: bool,
+) -> None:
+    """Each build after an edit of the region's file, then of the data repository's own layout, prints them:
+    in the same process (``jixiao serve``), and in an update of the site by another build (the units'
+    keys hold the bytes of the layout, as the check's do)."""
+    if not serving:
+        held._owner = None
+        reuse._records = None
+    make("site")
+    region = Path(REGION)
+    region.write_text(region.read_text(encoding="utf-8") + f"{F.PUBLISHER}: 渌口区财政局（预览）\n", encoding="utf-8")
+    layout_folder = repo / "data" / F.LAYOUT / "湖南"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "generator/templates/official/湖南", layout_folder)
+    layout_file = layout_folder / "layout.yaml"
+    make("site")
+    unit_page = repo / "site/地区/株洲市渌口区/2026/区委社会工作部/index.html"
+    assert "渌口区财政局（预览）" in unit_page.read_text(encoding="utf-8")
+    text = layout_file.read_text(encoding="utf-8")
+    title = '标题: "{年度}年项目支出绩效目标表"'
+    assert text.count(title) == 1
+    layout_file.write_text(text.replace(title, title[:-1] + '（预览）"'), encoding="utf-8")
+    make("site")
+    table = repo / "site/tables/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项.html"
+    assert "（预览）" in table.read_text(encoding="utf-8")
+
+
+def test_a_memo_keeps_only_what_it_was_asked_to_and_nothing_in_other_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(held, "_owner", None)
+    memo: held.Memo[str] = held.Memo(2)
+    made: list[str] = []
+
+    def make_it(value: str) -> str:
+        made.append(value)
+        return value
+
+    assert memo.get("a", lambda: make_it("a")) == "a" and not memo.items  # keeps nothing until asked
+    held.keep()
+    for key in ("a", "b", "a", "c", "b"):  # "b" is the one used longest ago when "c" comes
+        memo.get(key, lambda key=key: make_it(key))
+    assert made == ["a", "a", "b", "c", "b"] and list(memo.items) == ["c", "b"]
+    memo.get("refused", lambda: make_it("x"), keep_it=lambda v: False)
+    assert "refused" not in memo.items
+    monkeypatch.setattr(held, "_owner", -1)  # another process asked (this one is its worker)
+    assert not held.kept()
