@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -99,3 +100,39 @@ class by_content(Generic[Made]):  # a decorator, named as one
 
     def cache_clear(self) -> None:
         self.made.cache_clear()
+
+
+class Holdings:
+    """What files were last found to hold, by their status (device, inode, size, modification and change
+    times): in a process that keeps results, a file whose status is as it was when it was found to hold
+    some bytes is not read again to compare them (after an edit, ``jixiao serve`` compares the thousands of
+    files of the search index with what it would write, and keeps those that hold it already)."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, tuple[tuple[int, ...], bytes]] = {}
+
+    def holds(self, path: str, data: bytes) -> bool:
+        """Whether ``path`` is a regular file (not a link) holding exactly ``data`` (generator.atomic.holds)."""
+        from generator import atomic
+
+        if not kept():
+            return atomic.holds(path, data)
+        try:
+            status = os.lstat(path)  # before the file is read: a change while it is read changes the status
+        except OSError:
+            return False
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+            return False
+        seen = ((status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns), _digest(data))
+        if self.found.get(path) == seen:
+            return True
+        if not atomic.holds(path, data):
+            return False
+        self.found[path] = seen
+        return True
+
+
+def _digest(data: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).digest()

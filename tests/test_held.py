@@ -5,13 +5,14 @@ a layout edited while it runs is read anew."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from test_cache import assert_same_tree
 from test_site_update import edit, make, repo  # noqa: F401 (the fixture)
 
-from generator import held
+from generator import atomic, held
 from generator.data import fields as F
 from generator.data import load
 from generator.data.load import Document
@@ -105,3 +106,42 @@ def test_a_memo_keeps_only_what_it_was_asked_to_and_nothing_in_other_processes(m
     assert "refused" not in memo.items
     monkeypatch.setattr(held, "_owner", -1)  # another process asked (this one is its worker)
     assert not held.kept()
+
+
+def test_files_found_to_hold_some_bytes_are_read_again_only_when_their_status_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(held, "_owner", None)
+    held.keep()
+    reads: list[str] = []
+    real = atomic.holds
+
+    def holds(path: str | Path, data: bytes) -> bool:
+        reads.append(str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(atomic, "holds", holds)
+    holdings, path = held.Holdings(), tmp_path / "1.js"
+    path.write_bytes(b"abcd")
+    assert holdings.holds(str(path), b"abcd") and holdings.holds(str(path), b"abcd") and len(reads) == 1
+    assert not holdings.holds(str(path), b"abce") and len(reads) == 2  # other bytes: read, and not held
+    path.write_bytes(b"abce")  # the same size, written anew
+    assert not holdings.holds(str(path), b"abcd") and holdings.holds(str(path), b"abce")
+    link = tmp_path / "2.js"
+    link.symlink_to(path)
+    assert not holdings.holds(str(link), b"abce")  # a link is never taken for the file
+    held._owner = None
+    reads.clear()
+    assert holdings.holds(str(path), b"abce") and reads  # a process that keeps nothing reads each time
+
+
+def test_a_commit_while_serving_shows_in_the_histories(repo: Path, as_serve: None) -> None:  # noqa: F811
+    make("site")
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    make("site")  # the log of data/ is kept: HEAD is the same commit
+    page = repo / "site/地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项/index.html"
+    assert "每季度活动" not in page.read_text(encoding="utf-8")
+    commit = ["-c", "user.name=编辑", "-c", "user.email=e@example.org", "commit", "-qam", "志愿服务改为每季度活动"]
+    subprocess.run(["git", *commit], cwd=repo, check=True, capture_output=True)
+    make("site")
+    assert "每季度活动" in page.read_text(encoding="utf-8")

@@ -34,6 +34,7 @@ and the blocks of the results shown; at 10,000 projects well under 150 KB (docs/
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import astuple, dataclass, field
@@ -41,7 +42,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator import atomic, cache
+from generator import cache, held
 
 FOLDER = "search-index"
 BLOCK = 8  # pages per results file: a page of results needs a few small files
@@ -248,20 +249,25 @@ def fnv(token: str) -> int:
     return value
 
 
+_holdings = held.Holdings()  # what the files of the site being updated hold (jixiao serve: generator/held.py)
+
+
 def write(site: Path, index: Index, old: Path | None = None) -> list[str]:
     """Write ``search-index/`` into ``site``; returns the files (site-relative) that were not written because
     the site in ``old`` (being updated) already holds them, byte for byte: after one edit most of the
     index's thousands of files are as they were, and writing a file costs more than reading it."""
     root = site / FOLDER
     kept: list[str] = []
+    written, previous = os.fspath(site), os.fspath(old) if old is not None else None
 
-    def script(path: Path, call: str, value: Any) -> int:
-        name = path.relative_to(site).as_posix()
+    def script(name: str, call: str, value: Any) -> int:
+        """Write the script ``name`` (site-relative; names are joined as text: thousands of them)."""
         data = _script_bytes(call, value)
-        if old is not None and atomic.holds(old / name, data):
+        if previous is not None and _holdings.holds(os.path.join(previous, name), data):
             kept.append(name)
         else:
-            path.write_bytes(data)
+            with open(os.path.join(written, name), "wb") as handle:
+                handle.write(data)
         return len(data)
 
     (root / "t").mkdir(parents=True, exist_ok=True)
@@ -281,12 +287,12 @@ def write(site: Path, index: Index, old: Path | None = None) -> list[str]:
         shards[fnv(token) % count][token] = posting
     heavy = []
     for number, shard in enumerate(shards):
-        if script(root / "t" / f"{number}.js", f"jixiaoSearch.t({number},", shard) > HEAVY_BYTES:
+        if script(f"{FOLDER}/t/{number}.js", f"jixiaoSearch.t({number},", shard) > HEAVY_BYTES:
             heavy.append(number)
     for number, group in enumerate(index.groups):
         for block in range(0, len(group.docs), BLOCK):
             key = f"{number}-{block // BLOCK}"
-            script(root / "d" / f"{key}.js", f'jixiaoSearch.d("{key}",', group.docs[block : block + BLOCK])
+            script(f"{FOLDER}/d/{key}.js", f'jixiaoSearch.d("{key}",', group.docs[block : block + BLOCK])
     regions = sorted({g.region for g in index.groups if g.region})
     units = [
         [
@@ -313,7 +319,7 @@ def write(site: Path, index: Index, old: Path | None = None) -> list[str]:
         "groups": units,
         "heavy": heavy,
     }
-    script(root / "entry.js", "jixiaoSearch.entry(", entry)
+    script(f"{FOLDER}/entry.js", "jixiaoSearch.entry(", entry)
     return kept
 
 
