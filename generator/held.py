@@ -113,7 +113,7 @@ class Holdings:
 
     def holds(self, path: str, data: bytes) -> bool:
         """Whether ``path`` is a regular file (not a link) holding exactly ``data`` (generator.atomic.holds)."""
-        from generator import atomic
+        from generator import atomic, cache
 
         if not kept():
             return atomic.holds(path, data)
@@ -128,7 +128,8 @@ class Holdings:
             return True
         if not atomic.holds(path, data):
             return False
-        self.found[path] = seen
+        if cache.settled(status):  # a later change then changes the status (generator.cache._Digests)
+            self.found[path] = seen
         return True
 
 

@@ -12,7 +12,7 @@ import pytest
 from test_cache import assert_same_tree
 from test_site_update import edit, make, repo  # noqa: F401 (the fixture)
 
-from generator import atomic, held
+from generator import atomic, cache, held
 from generator.data import fields as F
 from generator.data import load
 from generator.data.load import Document
@@ -123,9 +123,14 @@ def test_files_found_to_hold_some_bytes_are_read_again_only_when_their_status_ch
     monkeypatch.setattr(atomic, "holds", holds)
     holdings, path = held.Holdings(), tmp_path / "1.js"
     path.write_bytes(b"abcd")
+    assert holdings.holds(str(path), b"abcd") and holdings.holds(str(path), b"abcd") and len(reads) == 2
+    # just written: read each time (a change within the clock's tick would leave the status as it was)
+    reads.clear()
+    monkeypatch.setattr(cache, "settled", lambda status: True)  # as if written a while ago
     assert holdings.holds(str(path), b"abcd") and holdings.holds(str(path), b"abcd") and len(reads) == 1
     assert not holdings.holds(str(path), b"abce") and len(reads) == 2  # other bytes: read, and not held
-    path.write_bytes(b"abce")  # the same size, written anew
+    (tmp_path / "new.js").write_bytes(b"abce")  # the same size, put in its place as an update does (another
+    (tmp_path / "new.js").replace(path)  # file: a change within the same tick of the clock would keep the times)
     assert not holdings.holds(str(path), b"abcd") and holdings.holds(str(path), b"abce")
     link = tmp_path / "2.js"
     link.symlink_to(path)
@@ -145,3 +150,38 @@ def test_a_commit_while_serving_shows_in_the_histories(repo: Path, as_serve: Non
     subprocess.run(["git", *commit], cwd=repo, check=True, capture_output=True)
     make("site")
     assert "每季度活动" in page.read_text(encoding="utf-8")
+
+
+def test_a_serving_process_lists_again_only_changed_folders_and_never_writes_through_a_link(
+    repo: Path,  # noqa: F811
+    as_serve: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cache, "settled", lambda status: True)  # the site's folders as if made a while ago
+    monkeypatch.setattr(reuse, "_listed", {})
+    make("site")
+    make("site")  # lists every folder, and keeps what it found
+    skipped: list[str] = []
+    real = reuse._unchanged
+
+    def unchanged(folder: str, status: object, folders: list[str]) -> bool:
+        same = real(folder, status, folders)  # type: ignore[arg-type]
+        if same:
+            skipped.append(folder)
+        return same
+
+    monkeypatch.setattr(reuse, "_unchanged", unchanged)
+    unit = repo / "site/tables/株洲市渌口区/2026/区人民政府办公室"  # a unit the edit leaves as it was
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(unit, elsewhere)
+    unit.symlink_to(elsewhere, target_is_directory=True)
+    before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    make("site")
+    assert skipped  # the folders left as they were are not listed again
+    assert {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
+    assert not unit.is_symlink()
+    held._owner = None
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
