@@ -1,20 +1,24 @@
-"""What one process keeps in memory from one build to the next: a data file parsed once, a table composed
-once, a page rendered once, for as long as what they are made from is unchanged.
+"""What one process keeps in memory from one build to the next, for as long as what it was made from is
+unchanged: ``jixiao serve`` builds the whole site again after each save.
 
-``jixiao serve`` builds the whole site again after each save; the unit that holds the edited file is made
-anew, and with it, before this, its hundred other files were parsed again (by the check, then by the
-unit's pages), its hundred other tables composed again and its hundred other project pages rendered again,
-each the same as the time before. A one-off ``jixiao build`` after an edit checks and builds that unit in
-the same process, and so parses its files twice.
+- ``Memo``: a data file parsed, a table composed, a page rendered. The unit that holds the edited file is
+  made anew; before these, its hundred other files were parsed again (by the check, then by the unit's
+  pages), its hundred other tables composed and its hundred other project pages rendered again, each the
+  same as the time before. Each memo is keyed by everything its result is made from (a file's path and
+  bytes; a table's layout and the data it prints; a page's whole context, pickled), so a result kept never
+  goes stale, and what is kept is never changed by those who use it (tests/test_held.py builds a site
+  with and without the memos and compares the files, and compares each kept document with its file parsed
+  anew). A memo keeps its most recently used results only (``Memo.size``): the last few units edited
+  (512 documents and 512 tables: about 80 MB at the most, measured on units of 100 made-up projects).
+- ``ByStatus`` (and ``Holdings``, built on it): what was found out about a file or a folder, by its status,
+  as ``git status`` does: the files of the search index that already hold what would be written, the
+  folders of the data and of the site as last listed.
+- ``by_content``: what a file says (a region's 地区.yaml, a layout) worked out once per content of the
+  file, in every process: read anew when it was edited while ``jixiao serve`` runs.
 
-Each memo is keyed by everything its result is made from (a file's path and bytes; a table's layout and
-the data it prints; a page's whole context), so a result kept never goes stale; what is kept is never
-changed by those who use it (tests/test_held.py builds a site with and without the memos and compares the
-files, and compares each kept document with the file parsed anew). A memo keeps its most recently used
-results only (``Memo.size``): a unit or two of a hundred projects, not the whole site.
-
-The memos work in the process that asked for them (``keep``) only: the worker processes of a large build
-(forked from it) each make different units once, and would only hold memory.
+``Memo`` and ``ByStatus`` work in the process that asked for them (``keep``) only: a one-off build keeps
+nothing, and the worker processes of a large build (forked from it) each make different units once, and
+would only hold memory.
 """
 
 from __future__ import annotations
@@ -102,18 +106,43 @@ class by_content(Generic[Made]):  # a decorator, named as one
         self.made.cache_clear()
 
 
-class Holdings:
-    """What files were last found to hold, by their status (device, inode, size, modification and change
-    times): in a process that keeps results, a file whose status is as it was when it was found to hold
-    some bytes is not read again to compare them (after an edit, ``jixiao serve`` compares the thousands of
-    files of the search index with what it would write, and keeps those that hold it already)."""
+class ByStatus(Generic[Value]):
+    """What a process found out about files or folders, each kept with the status the file had before it was
+    read (device, inode, size, modification and change times: what ``git status`` compares): while the
+    status is the same, so is what was found. Kept only in a process that keeps results, and only for a
+    file whose last change is over generator.cache.SETTLED old: a change within the same tick of the clock
+    would leave the times as they were (generator.cache._Digests)."""
 
     def __init__(self) -> None:
-        self.found: dict[str, tuple[tuple[int, ...], bytes]] = {}
+        self.found: dict[Hashable, tuple[tuple[int, ...], Value]] = {}
+
+    def get(self, key: Hashable, status: os.stat_result) -> Value | None:
+        seen = self.found.get(key)
+        return seen[1] if seen is not None and seen[0] == identity(status) else None
+
+    def put(self, key: Hashable, status: os.stat_result, value: Value) -> None:
+        from generator.cache import settled
+
+        if kept() and settled(status):
+            self.found[key] = (identity(status), value)
+
+
+def identity(status: os.stat_result) -> tuple[int, ...]:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+class Holdings:
+    """What files were found to hold: in a process that keeps results, a file whose status is as it was
+    when it was found to hold some bytes is not read again to compare them (after an edit, ``jixiao serve``
+    compares the thousands of files of the search index with what it would write, and keeps those that
+    hold it already)."""
+
+    def __init__(self) -> None:
+        self.digests: ByStatus[bytes] = ByStatus()
 
     def holds(self, path: str, data: bytes) -> bool:
         """Whether ``path`` is a regular file (not a link) holding exactly ``data`` (generator.atomic.holds)."""
-        from generator import atomic, cache
+        from generator import atomic
 
         if not kept():
             return atomic.holds(path, data)
@@ -123,13 +152,12 @@ class Holdings:
             return False
         if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
             return False
-        seen = ((status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns), _digest(data))
-        if self.found.get(path) == seen:
+        digest = _digest(data)
+        if self.digests.get(path, status) == digest:
             return True
         if not atomic.holds(path, data):
             return False
-        if cache.settled(status):  # a later change then changes the status (generator.cache._Digests)
-            self.found[path] = seen
+        self.digests.put(path, status, digest)
         return True
 
 

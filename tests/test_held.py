@@ -4,17 +4,20 @@ a layout edited while it runs is read anew."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from collections.abc import Hashable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_cache import assert_same_tree
-from test_site_update import edit, make, repo  # noqa: F401 (the fixture)
+from test_site_update import VOLUNTEER, edit, make, repo  # noqa: F401 (the fixture)
 
 from generator import atomic, cache, held
 from generator.data import fields as F
-from generator.data import load
+from generator.data import load, tree
 from generator.data.load import Document
 from generator.render import compose
 from generator.site import pages, reuse
@@ -152,6 +155,21 @@ def test_a_commit_while_serving_shows_in_the_histories(repo: Path, as_serve: Non
     assert "每季度活动" in page.read_text(encoding="utf-8")
 
 
+def counted(memo: held.ByStatus[Any], monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The results ``memo`` gives from here on (what was not found out again)."""
+    given: list[object] = []
+    real = memo.get
+
+    def get(key: Hashable, status: os.stat_result) -> Any:
+        found = real(key, status)
+        if found is not None:
+            given.append(key)
+        return found
+
+    monkeypatch.setattr(memo, "get", get)
+    return given
+
+
 def test_a_serving_process_lists_again_only_changed_folders_and_never_writes_through_a_link(
     repo: Path,  # noqa: F811
     as_serve: None,
@@ -159,19 +177,10 @@ def test_a_serving_process_lists_again_only_changed_folders_and_never_writes_thr
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(cache, "settled", lambda status: True)  # the site's folders as if made a while ago
-    monkeypatch.setattr(reuse, "_listed", {})
+    monkeypatch.setattr(reuse, "_listed", held.ByStatus())
     make("site")
     make("site")  # lists every folder, and keeps what it found
-    skipped: list[str] = []
-    real = reuse._unchanged
-
-    def unchanged(folder: str, status: object, folders: list[str]) -> bool:
-        same = real(folder, status, folders)  # type: ignore[arg-type]
-        if same:
-            skipped.append(folder)
-        return same
-
-    monkeypatch.setattr(reuse, "_unchanged", unchanged)
+    skipped = counted(reuse._listed, monkeypatch)
     unit = repo / "site/tables/株洲市渌口区/2026/区人民政府办公室"  # a unit the edit leaves as it was
     elsewhere = tmp_path / "elsewhere"
     shutil.move(unit, elsewhere)
@@ -185,3 +194,22 @@ def test_a_serving_process_lists_again_only_changed_folders_and_never_writes_thr
     held._owner = None
     make("fresh", cached=False)
     assert_same_tree(repo / "site", repo / "fresh")
+
+
+def test_a_serving_process_walks_again_only_changed_data_folders(
+    repo: Path,  # noqa: F811
+    as_serve: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cache, "settled", lambda status: True)  # the data's folders as if made a while ago
+    monkeypatch.setattr(tree, "_listings", held.ByStatus())
+    make("site")
+    listed = counted(tree._listings, monkeypatch)
+    page = repo / "site/地区" / Path(VOLUNTEER).with_suffix("") / "index.html"
+    assert page.is_file()
+    shutil.move(Path("data", VOLUNTEER), repo / "aside.yaml")  # its folder changes; the others do not
+    make("site")
+    assert listed and not page.exists()
+    shutil.move(repo / "aside.yaml", Path("data", VOLUNTEER))
+    make("site")
+    assert page.is_file()

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import held
 from generator.data.load import REGION_FILE, UNIT_FILE, YAML_SUFFIXES, display_path, is_regular, not_regular
 from generator.data.regional import LAYOUT_FILE, REPOSITORY_FOLDER
 from generator.diagnostics import Diagnostic, make
@@ -83,28 +84,61 @@ def _walk_into(folder: Path, absolute: Path, walk: _Walk) -> None:
     walking 10,000 files costs no stat call per file. A site jixiao built (it holds SITE_MARKER) is
     output, not data: its files (the CI templates under ci/) are never taken for data files.
     """
+    data_files = []
+    for kind, named, found in _listing(folder, absolute):
+        if kind == _LINK:
+            walk.links.append(named)
+        elif kind == _SPECIAL:
+            walk.special.append(named)
+        elif kind == _FOLDER:
+            _walk_into(named, found, walk)
+        else:
+            data_files.append(walk.files.setdefault(named, found))
+    walk.listed[absolute] = data_files
+
+
+_LINK, _SPECIAL, _FOLDER, _FILE = range(4)
+Listing = tuple[tuple[int, Path, Path], ...]  # what a folder holds, in name order: (kind, as named, from the root)
+_listings: held.ByStatus[Listing] = held.ByStatus()
+
+
+def _listing(folder: Path, absolute: Path) -> Listing:
+    """What ``folder`` holds that a walk takes (nothing in a site jixiao built). A process that keeps results
+    (``jixiao serve``: generator/held.py) lists again only a folder whose status changed since it listed it:
+    adding, removing or renaming an entry changes it (an edit of a file does not change its folder's list)."""
+    status = _status(absolute) if held.kept() else None  # before the listing: a change while listing changes it
+    seen = _listings.get((folder, absolute), status) if status is not None else None
+    if seen is not None:
+        return seen
     with os.scandir(absolute) as entries:
         listing = list(entries)
-    if any(e.name == SITE_MARKER for e in listing):
-        walk.listed[absolute] = []
-        return
-    found = sorted(
-        (e.name, e.is_symlink(), e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
-        for e in listing
-        if not e.name.startswith(".")
-    )
-    data_files = []
-    for name, is_link, is_dir, is_file in found:
-        if is_link:
-            walk.links.append(folder / name)
-        elif not is_file and _is_data_name(name):  # a folder, a named pipe, a socket or a device
-            walk.special.append(folder / name)
-        elif is_dir:
-            _walk_into(folder / name, absolute / name, walk)
-        elif is_file and _is_data_name(name):
-            file = absolute / name
-            data_files.append(walk.files.setdefault(folder / name, file))
-    walk.listed[absolute] = data_files
+    items = []
+    if not any(e.name == SITE_MARKER for e in listing):
+        found = sorted(
+            (e.name, e.is_symlink(), e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
+            for e in listing
+            if not e.name.startswith(".")
+        )
+        for name, is_link, is_dir, is_file in found:
+            if is_link:
+                items.append((_LINK, folder / name, absolute / name))
+            elif not is_file and _is_data_name(name):  # a folder, a named pipe, a socket or a device
+                items.append((_SPECIAL, folder / name, absolute / name))
+            elif is_dir:
+                items.append((_FOLDER, folder / name, absolute / name))
+            elif is_file and _is_data_name(name):
+                items.append((_FILE, folder / name, absolute / name))
+    out = tuple(items)
+    if status is not None:
+        _listings.put((folder, absolute), status, out)
+    return out
+
+
+def _status(folder: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(folder)
+    except OSError:  # listing it says why
+        return None
 
 
 def walk(root: Path, links: list[Path] | None = None) -> list[Path]:

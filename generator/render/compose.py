@@ -240,7 +240,7 @@ def _leaves(data: Any, prefix: str = "") -> list[str]:
     return [prefix.rstrip(".")] if data not in (None, "", [], {}) else []
 
 
-_composed: held.Memo[Form] = held.Memo(1024)  # the tables of a unit of 100 projects (generator/held.py)
+_composed: held.Memo[Form] = held.Memo(512)  # the tables of the last units edited (generator/held.py)
 
 
 def _composed_form(layout: Layout, position: int, context: dict[str, Any], stem: str, wording: Wording, note: str = "") -> Form:

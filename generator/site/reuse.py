@@ -148,7 +148,7 @@ def unit_key(
     # (a table or a page printed with it is made again when it is edited), as they are of the check's.
     own_layout = read_region(folder.region_dir / REGION_FILE).regional.folder
     files += [own_layout / LAYOUT_FILE] if own_layout is not None else []
-    events = [repr(histories.files.get(p.absolute())) + repr(histories.older.get(p.absolute())) for p in files]
+    events = [repr(histories.files.get(a)) + repr(histories.older.get(a)) for a in map(Path.absolute, files)]
     address = "/".join(p for f in (folder, *related) for p in UnitAddress.of(f.region_dir, f.year, f.path).parts)
     parts = [
         os.fsencode(Path.cwd()),
@@ -190,10 +190,12 @@ def _linked_folder(out: Path) -> bool:
         folder = folders.pop()
         try:
             status = os.lstat(folder) if keep else None  # before the listing: a change while listing changes it
-            listing = os.scandir(folder) if status is None or not _unchanged(folder, status, folders) else None
+            seen = _listed.get(folder, status) if status is not None else None
+            if seen is not None:
+                folders.extend(seen)
+                continue
+            listing = os.scandir(folder)
         except OSError:
-            continue
-        if listing is None:
             continue
         subfolders: list[str] = []
         linked = False
@@ -205,26 +207,13 @@ def _linked_folder(out: Path) -> bool:
                     linked = True
                 elif entry.is_dir(follow_symlinks=False):
                     subfolders.append(entry.path)
-        if status is not None and not linked and cache.settled(status):
-            _listed[folder] = (_identity(status), subfolders)
+        if status is not None and not linked:
+            _listed.put(folder, status, subfolders)
         folders.extend(subfolders)
     return False
 
 
-_listed: dict[str, tuple[tuple[int, ...], list[str]]] = {}  # a folder → its status and its folders, when listed
-
-
-def _identity(status: os.stat_result) -> tuple[int, ...]:
-    return (status.st_dev, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
-
-
-def _unchanged(folder: str, status: os.stat_result, folders: list[str]) -> bool:
-    """Whether ``folder`` is as it was when it was listed (then its folders are added to ``folders``)."""
-    seen = _listed.get(folder)
-    if seen is None or seen[0] != _identity(status):
-        return False
-    folders.extend(seen[1])
-    return True
+_listed: held.ByStatus[list[str]] = held.ByStatus()  # a folder's folders, as last listed
 
 
 def unit_places(address: UnitAddress) -> list[PurePosixPath]:
