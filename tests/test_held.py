@@ -16,13 +16,15 @@ from test_cache import assert_same_tree
 from test_site_update import VOLUNTEER, edit, make, repo  # noqa: F401 (the fixture)
 
 from generator import atomic, cache, held
+from generator.check import run
 from generator.data import fields as F
 from generator.data import load, tree
 from generator.data.load import Document
 from generator.render import compose
-from generator.site import pages, reuse
+from generator.site import pages, reuse, search
 
 REGION = "data/株洲市渌口区/地区.yaml"
+MEMOS: tuple[held.Memo[Any], ...] = (load._parsed, compose._composed, pages._rendered, search._flags, run._checked)
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def as_serve(monkeypatch: pytest.MonkeyPatch) -> None:
     """This test's process keeps what ``jixiao serve`` keeps (undone after the test)."""
     monkeypatch.setattr(reuse, "_records", None)
     monkeypatch.setattr(held, "_owner", None)
-    for memo in (load._parsed, compose._composed, pages._rendered):
+    for memo in MEMOS:
         memo.clear()
     reuse.keep_records()
     held.keep()
@@ -41,12 +43,14 @@ def test_a_serving_process_makes_again_only_what_an_edit_changed_and_the_site_a_
     as_serve: None,
 ) -> None:
     make("site")
-    for memo in (load._parsed, compose._composed, pages._rendered):
+    make("site")  # the units' findings are kept as the cache gives them back
+    for memo in MEMOS:
         memo.hits = memo.misses = 0
     edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
     make("site")
-    # The edited unit's other files, tables and pages come from memory; the edited ones are made anew.
-    for memo in (load._parsed, compose._composed, pages._rendered):
+    # The edited unit's other files, tables, pages and search tokens, and the other units' findings, come
+    # from memory; the edited ones are made anew.
+    for memo in MEMOS:
         assert memo.hits > 0 and memo.misses > 0, memo.items.keys()
     assert load._parsed.misses == 1  # the edited file, parsed by the check, then kept for the unit's pages
     page = repo / "site/地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项/index.html"

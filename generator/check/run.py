@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from generator import cache, progress
+from generator import cache, held, progress
 from generator.check import acknowledge, context
 from generator.check.rules import Scope, run_project_rules, run_unit_rules
 from generator.data import schemas
@@ -209,7 +209,7 @@ def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
     files, its region's file and the request are unchanged, else checked, in parallel when many."""
     keys = [cache.key("check", _task_parts(arg)) for arg in args] if cache.folder() else [None] * len(args)
     cache.save_digests()
-    results: list[list[Diagnostic] | None] = [_from_cache(k) for k in keys]
+    results: list[list[Diagnostic] | None] = [_recalled(k) for k in keys]
     todo = [n for n, r in enumerate(results) if r is None]
     files = sum(1 + len(args[n][0].project_files) for n in todo)
     if jobs > 1 and len(todo) > 1 and files >= PARALLEL_THRESHOLD:
@@ -251,6 +251,17 @@ _FIELDS = [f.name for f in fields(Diagnostic)]
 
 def _to_json(diag: Diagnostic) -> list[object]:
     return [diag.severity.value if name == "severity" else getattr(diag, name) for name in _FIELDS]
+
+
+_checked: held.Memo[list[Diagnostic] | None] = held.Memo(2048)  # units' findings by their keys (generator/held.py)
+
+
+def _recalled(entry: str | None) -> list[Diagnostic] | None:
+    """The findings stored under ``entry``; kept in memory by a process that keeps results (``jixiao serve``
+    reads 99 of 100 units' findings from the cache after each save otherwise)."""
+    if entry is None:
+        return None
+    return _checked.get(entry, lambda: _from_cache(entry), lambda found: found is not None)
 
 
 def _from_cache(entry: str | None) -> list[Diagnostic] | None:

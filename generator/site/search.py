@@ -38,7 +38,7 @@ import os
 import re
 import unicodedata
 from dataclasses import astuple, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -116,21 +116,33 @@ def group_postings(docs: list[Doc]) -> dict[str, str]:
     exactly the query although the browser looks up only some of the query's tokens."""
     found: dict[str, list[tuple[int, int, str]]] = {}
     for number, doc in enumerate(docs):
-        title_tokens = tokens(doc.title)
-        title = set(title_tokens)
-        mark = f"{_base36(len(title))}.{_base36(title_hash(title_tokens))}"
-        flags: dict[str, int] = dict.fromkeys(title, TITLE)
-        for token in tokens(doc.context):
-            flags[token] = flags.get(token, 0) | CONTEXT
-        for token in tokens(doc.body):
-            flags[token] = flags.get(token, 0) | BODY
-        for token in tokens(doc.results):
-            flags[token] = flags.get(token, 0) | RESULTS
-        if doc.category:
-            flags[CATEGORY_TOKEN + doc.category] = BODY
+        flags, mark = _flags.get(doc, partial(_doc_flags, doc))
         for token, bits in flags.items():
             found.setdefault(token, []).append((number, bits, mark if bits & TITLE else ""))
     return {token: _entries(items) for token, items in sorted(found.items())}
+
+
+# A page's tokens, kept by jixiao serve for the pages of the units it made last (generator/held.py): a Doc
+# is made of texts and whole numbers, so equal Docs are the same page to index.
+_flags: held.Memo[tuple[dict[str, int], str]] = held.Memo(512)
+
+
+def _doc_flags(doc: Doc) -> tuple[dict[str, int], str]:
+    """Each token of a page with the bits of where it is (TITLE, CONTEXT, BODY, RESULTS), and the mark of its
+    title: its number of distinct tokens and their hash."""
+    title_tokens = tokens(doc.title)
+    title = set(title_tokens)
+    mark = f"{_base36(len(title))}.{_base36(title_hash(title_tokens))}"
+    flags: dict[str, int] = dict.fromkeys(title, TITLE)
+    for token in tokens(doc.context):
+        flags[token] = flags.get(token, 0) | CONTEXT
+    for token in tokens(doc.body):
+        flags[token] = flags.get(token, 0) | BODY
+    for token in tokens(doc.results):
+        flags[token] = flags.get(token, 0) | RESULTS
+    if doc.category:
+        flags[CATEGORY_TOKEN + doc.category] = BODY
+    return flags, mark
 
 
 POSTINGS = "search-postings"  # the cache's kind for a group's postings, keyed by its pages as indexed
