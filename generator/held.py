@@ -106,6 +106,18 @@ class by_content(Generic[Made]):  # a decorator, named as one
         self.made.cache_clear()
 
 
+def pickled(value: object) -> bytes | None:
+    """``value`` as bytes to key a memo by, or None when it cannot be pickled. Equal bytes are equal values of
+    the same types, which ``==`` is not: 1 == 1.0 == True, and Decimal("1.0") == Decimal("1.00") though
+    they print differently."""
+    import pickle
+
+    try:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
+
+
 class ByStatus(Generic[Value]):
     """What a process found out about files or folders, each kept with the status the file had before it was
     read (device, inode, size, modification and change times: what ``git status`` compares): while the

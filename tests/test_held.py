@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Hashable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,10 @@ def test_a_memo_keeps_only_what_it_was_asked_to_and_nothing_in_other_processes(m
     assert "refused" not in memo.items
     monkeypatch.setattr(held, "_owner", -1)  # another process asked (this one is its worker)
     assert not held.kept()
+    # Keys: equal values of other types, or that print otherwise, are other keys; what cannot be pickled has none.
+    assert held.pickled(Decimal("1.0")) != held.pickled(Decimal("1.00")) and held.pickled(1) != held.pickled(True)
+    assert held.pickled({"金额": Decimal("1.0")}) == held.pickled({"金额": Decimal("1.0")})
+    assert held.pickled(lambda: None) is None
 
 
 def test_files_found_to_hold_some_bytes_are_read_again_only_when_their_status_changed(
@@ -159,6 +164,14 @@ def test_a_commit_while_serving_shows_in_the_histories(repo: Path, as_serve: Non
     assert "每季度活动" in page.read_text(encoding="utf-8")
 
 
+def settled_memo(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> held.ByStatus[Any]:
+    """A new, empty ``owner.name`` (a ByStatus), with every file as if last changed a while ago."""
+    monkeypatch.setattr(cache, "settled", lambda status: True)
+    memo: held.ByStatus[Any] = held.ByStatus()
+    monkeypatch.setattr(owner, name, memo)
+    return memo
+
+
 def counted(memo: held.ByStatus[Any], monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """The results ``memo`` gives from here on (what was not found out again)."""
     given: list[object] = []
@@ -180,11 +193,10 @@ def test_a_serving_process_lists_again_only_changed_folders_and_never_writes_thr
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(cache, "settled", lambda status: True)  # the site's folders as if made a while ago
-    monkeypatch.setattr(reuse, "_listed", held.ByStatus())
+    listed = settled_memo(monkeypatch, reuse, "_listed")
     make("site")
     make("site")  # lists every folder, and keeps what it found
-    skipped = counted(reuse._listed, monkeypatch)
+    skipped = counted(listed, monkeypatch)
     unit = repo / "site/tables/株洲市渌口区/2026/区人民政府办公室"  # a unit the edit leaves as it was
     elsewhere = tmp_path / "elsewhere"
     shutil.move(unit, elsewhere)
@@ -205,10 +217,9 @@ def test_a_serving_process_walks_again_only_changed_data_folders(
     as_serve: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(cache, "settled", lambda status: True)  # the data's folders as if made a while ago
-    monkeypatch.setattr(tree, "_listings", held.ByStatus())
+    listings = settled_memo(monkeypatch, tree, "_listings")
     make("site")
-    listed = counted(tree._listings, monkeypatch)
+    listed = counted(listings, monkeypatch)
     page = repo / "site/地区" / Path(VOLUNTEER).with_suffix("") / "index.html"
     assert page.is_file()
     shutil.move(Path("data", VOLUNTEER), repo / "aside.yaml")  # its folder changes; the others do not

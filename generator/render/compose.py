@@ -21,7 +21,6 @@ across pages.
 from __future__ import annotations
 
 import math
-import pickle
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -245,14 +244,12 @@ _composed: held.Memo[Form] = held.Memo(512)  # the tables of the last units edit
 
 def _composed_form(layout: Layout, position: int, context: dict[str, Any], stem: str, wording: Wording, note: str = "") -> Form:
     """``compose_form`` of the layout's ``position``-th table; in a process that keeps results (``jixiao
-    serve``), a table whose layout (its file's bytes, its folder) and data (the context, pickled: equal bytes
-    are equal values of the same types) are as before is not composed again."""
+    serve``), a table whose layout (its file's bytes, its folder) and data (the context, ``held.pickled``) are
+    as before is not composed again."""
     spec = layout.forms[position]
-    if not held.kept() or not layout.fingerprint:  # a layout not read from its file has no fingerprint
-        return compose_form(spec, layout, context, stem, wording, note)
-    try:
-        data = pickle.dumps((context, wording), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # composed as it comes
+    # a layout not read from its file has no fingerprint; data that cannot be pickled is composed as it comes
+    data = held.pickled((context, wording)) if held.kept() and layout.fingerprint else None
+    if data is None:
         return compose_form(spec, layout, context, stem, wording, note)
     key = (layout.fingerprint, layout.name, str(layout.folder), position, stem, note, data)
     return _composed.get(key, lambda: compose_form(spec, layout, context, stem, wording, note))

@@ -8,7 +8,6 @@ writes the inside of the page's <article>; shell.py puts it into the site's them
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
@@ -300,13 +299,9 @@ _rendered: held.Memo[str] = held.Memo(512)  # the pages of a unit of 100 project
 
 def render(context: Context) -> str:
     """The page of ``context``; in a process that keeps results (``jixiao serve``), a page whose whole
-    context is as before is not rendered again. The context is compared pickled, not by ``==``: 1.0 and
-    1.00 are equal numbers that print differently."""
-    if not held.kept():
-        return _render(context)
-    try:
-        key = pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # rendered as it comes
+    context is as before is not rendered again (compared pickled, not by ``==``: ``held.pickled``)."""
+    key = held.pickled(context) if held.kept() else None
+    if key is None:  # nothing kept, or a context that cannot be pickled: rendered as it comes
         return _render(context)
     return _rendered.get(key, lambda: _render(context))
 
