@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
+from generator.held import settled
 
 ENV = "JIXIAO_CACHE_DIR"
 OFF = ("off", "0", "false", "no", "")
@@ -272,21 +273,10 @@ def save_digests() -> None:
         _Digests._current.save()
 
 
-SETTLED = 2.0  # seconds since a file's last change before its hash is remembered (_Digests)
-
-
-def settled(status: os.stat_result) -> bool:
-    """Whether a file's last change is over SETTLED seconds old: a later change then has a later change
-    time (which no program can set back), so a hash remembered by this status cannot stand for other bytes."""
-    import time
-
-    return time.time_ns() - max(status.st_ctime_ns, status.st_mtime_ns) > SETTLED * 1e9
-
-
 class _Digests:
     """The content hashes of files, by their status: what ``git status`` does to avoid reading files.
 
-    A hash is remembered only for a file whose last change is over SETTLED seconds old (measured
+    A hash is remembered only for a file whose last change is over held.SETTLED seconds old (measured
     after reading it): a later change of the file then has a later change time (which no program can
     set back, unlike the modification time), so a remembered hash is never taken for changed bytes.
     Kept in the cache (MAC'd like every entry), one entry per folder of files (a unit's folder: a

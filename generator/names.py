@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator import cache
+from generator import held
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # controls, formatting (bidi, zero-width), separators
@@ -112,14 +112,14 @@ def folder_name(folder: Path) -> str:
 
     A build asks for every unit's name many times (its pages, tables, key, the years beside it): the
     folders beside it are listed once per state of their parent (its modification time changes whenever a
-    folder is added, removed or renamed in it), once that state is settled (cache.settled); a younger one
+    folder is added, removed or renamed in it), once that state is settled (held.settled); a younger one
     could still change within the same tick of the clock and is listed each time."""
     parent = folder.parent
     try:
         status = parent.stat()
     except OSError:
         status = None
-    if status is None or not cache.settled(status):
+    if status is None or not held.settled(status):
         return safe_name_among(folder.name, _folders_in(parent))
     return _safe_among(folder.name, _listed(parent, status.st_mtime_ns, status.st_ctime_ns))
 

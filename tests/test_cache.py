@@ -531,11 +531,11 @@ def test_a_file_hash_is_remembered_by_status_and_never_taken_for_changed_bytes(
     """``file_parts`` reads a settled file once (its hash is kept by the file's status, in the cache, for the
     next process too); a file rewritten with the same size and modification time has a new change time,
     so its new bytes make a new key."""
-    from generator import cache
+    from generator import cache, held
 
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cache, "SETTLED", 0.0)
+    monkeypatch.setattr(held, "SETTLED", 0.0)
     target = tmp_path / "项目.yaml"
     target.write_text("项目名称: 甲\n", encoding="utf-8")
     first = cache.file_parts([target])
@@ -583,7 +583,7 @@ def test_the_code_fingerprint_is_remembered_by_the_files_status_and_follows_ever
     """The fingerprint of jixiao's own files is hashed once and then found by their status: a second process
     reads none of them, and a template changed (even to the same size and modification time) gives
     another fingerprint."""
-    from generator import cache
+    from generator import cache, held
 
     package = tmp_path / "generator"
     (package / "templates").mkdir(parents=True)
@@ -591,7 +591,7 @@ def test_the_code_fingerprint_is_remembered_by_the_files_status_and_follows_ever
     template.write_text("<td>{{ 值 }}</td>\n", encoding="utf-8")
     (package / "code.py").write_text("X = 1\n", encoding="utf-8")
     monkeypatch.setattr(cache, "_PACKAGE", package)
-    monkeypatch.setattr(cache, "SETTLED", 0.0)
+    monkeypatch.setattr(held, "SETTLED", 0.0)
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     cache.fingerprint.cache_clear()
     first = cache.fingerprint()

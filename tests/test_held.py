@@ -16,7 +16,7 @@ import pytest
 from test_cache import assert_same_tree
 from test_site_update import VOLUNTEER, edit, make, repo  # noqa: F401 (the fixture)
 
-from generator import atomic, cache, held
+from generator import atomic, held
 from generator.check import run
 from generator.data import fields as F
 from generator.data import load, tree
@@ -133,12 +133,12 @@ def test_files_found_to_hold_some_bytes_are_read_again_only_when_their_status_ch
         return real(path, data)
 
     monkeypatch.setattr(atomic, "holds", holds)
-    holdings, path = held.Holdings(), tmp_path / "1.js"
+    holdings, path = search.Holdings(), tmp_path / "1.js"
     path.write_bytes(b"abcd")
     assert holdings.holds(str(path), b"abcd") and holdings.holds(str(path), b"abcd") and len(reads) == 2
     # just written: read each time (a change within the clock's tick would leave the status as it was)
     reads.clear()
-    monkeypatch.setattr(cache, "settled", lambda status: True)  # as if written a while ago
+    monkeypatch.setattr(held, "settled", lambda status: True)  # as if written a while ago
     assert holdings.holds(str(path), b"abcd") and holdings.holds(str(path), b"abcd") and len(reads) == 1
     assert not holdings.holds(str(path), b"abce") and len(reads) == 2  # other bytes: read, and not held
     (tmp_path / "new.js").write_bytes(b"abce")  # the same size, put in its place as an update does (another
@@ -166,7 +166,7 @@ def test_a_commit_while_serving_shows_in_the_histories(repo: Path, as_serve: Non
 
 def settled_memo(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> held.ByStatus[Any]:
     """A new, empty ``owner.name`` (a ByStatus), with every file as if last changed a while ago."""
-    monkeypatch.setattr(cache, "settled", lambda status: True)
+    monkeypatch.setattr(held, "settled", lambda status: True)
     memo: held.ByStatus[Any] = held.ByStatus()
     monkeypatch.setattr(owner, name, memo)
     return memo

@@ -20,13 +20,15 @@ to the scan, never refuse it.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Generic, TypeVar
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
@@ -382,3 +384,29 @@ def parse(text: str, path: Path, shown: str | None = None) -> LoadResult:
 def translate_yaml_error(exc: MarkedYAMLError, text: str, shown: str) -> Diagnostic:
     """The parser's refusal as a diagnostic at the place to fix (generator.data.syntax)."""
     return syntax.diagnose(exc, text, shown)
+
+
+Made = TypeVar("Made")
+
+
+class by_content(Generic[Made]):  # a decorator, named as one
+    """``function(path, its bytes)`` (None when the file cannot be read), worked out once per process for
+    each content of the file: what a file says (a region's 地区.yaml, a layout) is read once, and read anew
+    when it was edited while ``jixiao serve`` runs. The bytes are read at each call, at most
+    MAX_BYTES + 1 of them, never through a link or from a named pipe (open_regular);
+    the last 64 contents are kept (a few regions and their layouts)."""
+
+    def __init__(self, function: Callable[[Path, bytes | None], Made]) -> None:
+        self.made = functools.lru_cache(maxsize=64)(function)
+        functools.update_wrapper(self, function)
+
+    def __call__(self, path: Path) -> Made:
+        try:
+            with open_regular(path) as handle:
+                raw: bytes | None = handle.read(MAX_BYTES + 1)
+        except OSError:
+            raw = None
+        return self.made(path, raw)
+
+    def cache_clear(self) -> None:
+        self.made.cache_clear()

@@ -12,10 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator import held
 from generator.data import fields as F
 from generator.data import regional as regionals
-from generator.data.load import REGION_FILE, Document
+from generator.data.load import REGION_FILE, Document, by_content
 from generator.data.normalize import as_number
 from generator.data.tree import UnitFolder
 from generator.diagnostics import FieldPath
@@ -314,7 +313,7 @@ def read_document(path: Path, raw: bytes | None = None) -> Document:
     raise BuildError(f"{loaded.path}：{loaded.message}（文件在检查之后被改动了？请重新运行）")
 
 
-@held.by_content
+@by_content
 def read_region(path: Path, raw: bytes | None) -> Region:
     """A region's 地区.yaml as a Region, made once per process for each content of the file."""
     return Region.from_doc(read_document(path, raw))

@@ -33,8 +33,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator import cache, held
+from generator import cache
 from generator.data import fields as F
+from generator.data.load import by_content
 
 BUILT_IN = Path(__file__).resolve().parent.parent / "templates" / "official"
 REPOSITORY_FOLDER = F.LAYOUT  # a data repository's own layouts, beside its region folders
@@ -255,7 +256,7 @@ def from_data(data: Any, folder: Path | None) -> Regional:
     )
 
 
-@held.by_content
+@by_content
 def read_file(path: Path, raw: bytes | None) -> Any:
     """The data of a layout.yaml (None when it cannot be read: layout_check says why). Parsed once per
     content: in this process (a layout edited while ``jixiao serve`` runs is read anew), and in the cache

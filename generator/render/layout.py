@@ -20,9 +20,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator import held
 from generator.data import fields as F
 from generator.data import regional as regionals
+from generator.data.load import by_content
 from generator.data.regional import LAYOUT_FILE, Regional
 from generator.diagnostics import FieldPath, format_field
 from generator.render import selfeval
@@ -342,7 +342,7 @@ def load_folder(folder: Path) -> Layout:
     return _load_file(folder / LAYOUT_FILE)
 
 
-@held.by_content
+@by_content
 def _load_file(path: Path, raw: bytes | None) -> Layout:
     folder = path.parent
     try:

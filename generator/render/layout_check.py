@@ -16,11 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from generator import held
 from generator.data import fields as F
 from generator.data import regional as regionals
 from generator.data import schemas
-from generator.data.load import Document, display_path, load, load_bytes
+from generator.data.load import Document, by_content, display_path, load, load_bytes
 from generator.diagnostics import Diagnostic, FieldPath
 from generator.render import layout as layouts
 from generator.render.compose import compose_rows
@@ -68,7 +67,7 @@ def check_folder(folder: Path) -> list[Diagnostic]:
     return _check_file(folder / regionals.LAYOUT_FILE)
 
 
-@held.by_content
+@by_content
 def _check_file(path: Path, raw: bytes | None) -> list[Diagnostic]:
     folder = path.parent
     loaded = load(path) if raw is None else load_bytes(raw, path, display_path(path))

@@ -36,13 +36,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import astuple, dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from generator import cache, held
+from generator import atomic, cache, held
 
 FOLDER = "search-index"
 BLOCK = 8  # pages per results file: a page of results needs a few small files
@@ -261,7 +262,41 @@ def fnv(token: str) -> int:
     return value
 
 
-_holdings = held.Holdings()  # what the files of the site being updated hold (jixiao serve: generator/held.py)
+class Holdings:
+    """What files were found to hold: in a process that keeps results (generator/held.py), a file whose status is as it was
+    when it was found to hold some bytes is not read again to compare them (after an edit, ``jixiao serve``
+    compares the thousands of files of the search index with what it would write, and keeps those that
+    hold it already)."""
+
+    def __init__(self) -> None:
+        self.digests: held.ByStatus[bytes] = held.ByStatus()
+
+    def holds(self, path: str, data: bytes) -> bool:
+        """Whether ``path`` is a regular file (not a link) holding exactly ``data`` (generator.atomic.holds)."""
+        if not held.kept():
+            return atomic.holds(path, data)
+        try:
+            status = os.lstat(path)  # before the file is read: a change while it is read changes the status
+        except OSError:
+            return False
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+            return False
+        digest = _digest(data)
+        if self.digests.get(path, status) == digest:
+            return True
+        if not atomic.holds(path, data):
+            return False
+        self.digests.put(path, status, digest)
+        return True
+
+
+def _digest(data: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+_holdings = Holdings()  # what the files of the site being updated hold
 
 
 def write(site: Path, index: Index, old: Path | None = None) -> list[str]:

@@ -14,8 +14,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from generator import held
 from generator.data import fields as F
+from generator.data.load import by_content
 from generator.data.model import Indicator, Project, Region, Unit, load_unit
 from generator.data.tree import UnitFolder
 from generator.render import pdf
@@ -83,7 +83,7 @@ class UnitSummary:
     tables: WrittenTables | None
 
 
-@held.by_content
+@by_content
 def _shell(path: Path, raw: bytes | None) -> Shell:
     """The theme's frame that a build wrote (its pages' frame changes with the site's settings)."""
     return Shell.read(path) if raw is None else Shell.from_page(raw.decode("utf-8"))
