@@ -120,18 +120,24 @@ def _listing(folder: Path, absolute: Path) -> Listing:
             if not e.name.startswith(".")
         )
         for name, is_link, is_dir, is_file in found:
-            if is_link:
-                items.append((_LINK, folder / name, absolute / name))
-            elif not is_file and _is_data_name(name):  # a folder, a named pipe, a socket or a device
-                items.append((_SPECIAL, folder / name, absolute / name))
-            elif is_dir:
-                items.append((_FOLDER, folder / name, absolute / name))
-            elif is_file and _is_data_name(name):
-                items.append((_FILE, folder / name, absolute / name))
+            kind = _kind(name, is_link, is_dir, is_file)
+            if kind is not None:
+                items.append((kind, folder / name, absolute / name))
     out = tuple(items)
     if status is not None:
         _listings.put((folder, absolute), status, out)
     return out
+
+
+def _kind(name: str, is_link: bool, is_dir: bool, is_file: bool) -> int | None:
+    """What a walk takes an entry for; None for what it leaves (a file not named like a data file)."""
+    if is_link:
+        return _LINK
+    if not is_file and _is_data_name(name):  # a folder, a named pipe, a socket or a device
+        return _SPECIAL
+    if is_dir:
+        return _FOLDER
+    return _FILE if is_file and _is_data_name(name) else None
 
 
 def _status(folder: Path) -> os.stat_result | None:
