@@ -1,9 +1,14 @@
 """``jixiao serve``: build the site, serve it on this computer, rebuild when a data file changes.
 
-A small loop instead of a file-watching library: every second the data files' sizes and times are
-compared with the last build, and a change triggers ``jixiao build`` again (a failed check leaves
-the last good site in place and prints the report). Pages served by the preview carry a few lines
-of script that reload the page after a rebuild; the built site itself has none of it.
+The data folder is watched with watchdog (inotify, FSEvents, ReadDirectoryChangesW: mkdocs needs it
+too): a save wakes the loop at once, which then compares the data files' names, sizes and times with
+the last build's, and a change triggers ``jixiao build`` again (a failed check leaves the last good
+site in place and prints the report). The same comparison also runs on a timer, in case the system
+tells of no change (a network drive, a folder shared into a virtual machine): every second while it
+is cheap, and for a large data folder (10,000 files take 0.2 s to list) rarely enough to use at most
+a twentieth of the computer's time. Pages served by the preview carry a few lines of script that ask
+the preview to answer once the site has changed (a request held until a rebuild, or 20 seconds), and
+reload then; the built site itself has none of it.
 
 A request for a path no file can have (a NUL byte, bytes that are not UTF-8) is answered 400, one
 that climbs out of a folder ("..") 404, and a folder without index.html 404: the preview lists no
@@ -20,15 +25,21 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from generator.data.tree import walk
 
 VERSION_PATH = "/.jixiao-preview-version"
+# Ask for the site's version, naming the one this page was served with: the answer comes once they
+# differ (or after WAIT seconds), and the page reloads; when the preview has stopped, ask again later.
 RELOAD = (
-    b"<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH.encode() + b"',"
+    b"<script>(function(){var v=null;function ask(){fetch('" + VERSION_PATH.encode() + b"'+(v===null?'':'?v='+v),"
     b"{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
-    b"location.reload();v=t}).catch(function(){})},1000)})();</script>"
+    b"location.reload();else{v=t;ask()}}).catch(function(){setTimeout(ask,1000)})}ask()})();</script>"
 )
+WAIT = 20.0  # seconds a request for the version is held while the site does not change
+SETTLE = 0.1  # seconds to let a save finish (an editor writes a temporary file, then renames it) before looking
+SHARE = 20  # the timer's comparison takes at most a twentieth of the time between two of them
 
 
 def snapshot(data: Path) -> tuple[tuple[str, int, int], ...]:
@@ -44,9 +55,73 @@ def snapshot(data: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 class State:
+    """The site's version: how many rebuilds have changed it since the preview started. A request for it
+    that names the version its page has waits (``wait_past``) until a rebuild changes it (``bump``)."""
+
     def __init__(self) -> None:
         self.version = 0
-        self.lock = threading.Lock()
+        self.closed = False
+        self.changed = threading.Condition()
+
+    def bump(self) -> None:
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    def wait_past(self, known: str, timeout: float) -> int:
+        """The version, once it is not ``known`` (at once when it is not), or after ``timeout`` seconds."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.closed or str(self.version) != known, timeout)
+            return self.version
+
+
+class Watcher:
+    """Wakes the loop when anything below the data folder changes (watchdog's observer for this system);
+    without one (the system refuses: too many folders watched, say), only the timer does."""
+
+    def __init__(self, data: Path) -> None:
+        self.event = threading.Event()
+        self.observer: Any = None
+        try:
+            from watchdog.events import FileSystemEvent, FileSystemEventHandler
+            from watchdog.observers import Observer
+
+            event = self.event
+
+            class Wake(FileSystemEventHandler):
+                def on_any_event(self, happened: FileSystemEvent) -> None:
+                    event.set()
+
+            observer = Observer()
+            folder = data if data.is_dir() else data.parent
+            observer.schedule(Wake(), str(folder), recursive=data.is_dir())
+            observer.daemon = True
+            observer.start()
+            self.observer = observer
+        except (ImportError, OSError):  # the timer still finds every change, only later
+            self.observer = None
+
+    @property
+    def working(self) -> bool:
+        return self.observer is not None and self.observer.is_alive()
+
+    def wait(self, timeout: float) -> bool:
+        """Whether something changed within ``timeout`` seconds (the event is cleared)."""
+        woke = self.event.wait(timeout)
+        if woke:
+            time.sleep(SETTLE)
+        self.event.clear()
+        return woke
+
+    def stop(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
 
 
 def refusal(request_path: str) -> int | None:
@@ -76,8 +151,10 @@ def handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequestHandl
         def do_GET(self) -> None:
             if self._refused():
                 return
-            if self.path == VERSION_PATH:
-                self._send(str(state.version).encode(), "text/plain; charset=utf-8")
+            if self.path.split("?", 1)[0] == VERSION_PATH:
+                known = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("v", [""])[0]
+                version = state.wait_past(known, WAIT) if known else state.version
+                self._send(str(version).encode(), "text/plain; charset=utf-8")
                 return
             path = Path(self.translate_path(self.path))
             page = path / "index.html" if path.is_dir() else path
@@ -132,26 +209,39 @@ def serve(
     interval: float = 1.0,
     rounds: int | None = None,
 ) -> None:
-    """Serve ``site`` until interrupted (or for ``rounds`` checks, in tests), rebuilding on changes."""
+    """Serve ``site`` until interrupted (or for ``rounds`` looks at the data, in tests), rebuilding on changes.
+    ``interval``: the seconds between two comparisons made on the timer, at least."""
     state = State()
     server = http.server.ThreadingHTTPServer((host, port), handler(site, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    watcher = Watcher(data)
     say(f"预览：http://{host}:{server.server_address[1]}/ （按 Ctrl+C 停止；数据文件改动后自动重新生成）")
+    started = time.perf_counter()
     seen = snapshot(data)
+    every = _period(interval, time.perf_counter() - started)
     try:
         n = 0
         while rounds is None or n < rounds:
             n += 1
-            time.sleep(interval)
+            watcher.wait(every if watcher.working else interval)
+            started = time.perf_counter()
             now = snapshot(data)
+            every = _period(interval, time.perf_counter() - started)
             if now != seen:
                 seen = now
                 say("数据有改动，重新生成……")
                 if rebuild():
-                    state.version += 1
+                    state.bump()
     except KeyboardInterrupt:
         pass
     finally:
+        watcher.stop()
+        state.close()
         server.shutdown()
         server.server_close()
+
+
+def _period(interval: float, took: float) -> float:
+    """The seconds between two comparisons on the timer, when the watcher wakes the loop on changes."""
+    return max(interval, SHARE * took)
