@@ -35,6 +35,7 @@ def as_serve(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(held, "_owner", None)
     for memo in MEMOS:
         memo.clear()
+    monkeypatch.setattr(search, "_last", None)
     reuse.keep_records()
     held.keep()
 
@@ -54,6 +55,7 @@ def test_a_serving_process_makes_again_only_what_an_edit_changed_and_the_site_a_
     for memo in MEMOS:
         assert memo.hits > 0 and memo.misses > 0, memo.items.keys()
     assert load._parsed.misses == 1  # the edited file, parsed by the check, then kept for the unit's pages
+    assert search._last is not None  # the search index was merged again from what was written last
     page = repo / "site/地区/株洲市渌口区/2026/区委社会工作部/志愿服务活动专项/index.html"
     assert "每季度一次" in page.read_text(encoding="utf-8")
     # Nothing kept was changed by those who used it: each document is what its file parses to anew.
@@ -228,3 +230,61 @@ def test_a_serving_process_walks_again_only_changed_data_folders(
     shutil.move(repo / "aside.yaml", Path("data", VOLUNTEER))
     make("site")
     assert page.is_file()
+
+
+def test_the_search_index_merged_again_from_the_last_one_is_the_index_made_from_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made-up groups of pages edited at random, one or a few at a time (tokens come and go, a token the
+    whole index had in one group only disappears, a name gains pairs no page had), a group added or taken
+    away: each index written by a process that keeps results is, file for file, the index written from nothing."""
+    import random
+
+    from generator.site.search import Doc, Index
+
+    merges: list[int] = []
+    merged = search._merged
+    monkeypatch.setattr(search, "_merged", lambda groups: merges.append(len(groups)) or merged(groups))
+    monkeypatch.setattr(search, "_last", None)
+    monkeypatch.setattr(held, "_owner", None)
+    chance = random.Random(19)
+    words = ["村干部", "意外保险", "志愿服务", "两新党组织", "工作经费", "补贴", "培训", "慰问", "维修", "验收", "2026", "v007"]
+
+    def page(unit: int, n: int) -> Doc:
+        name = "".join(chance.sample(words, 2)) + chance.choice(["", "专项", f"第{n}期", chr(0x4E00 + chance.randrange(20000))])
+        return Doc("项目", name, f"项目{n}", context=f"单位{unit}", body=" ".join(chance.sample(words, 3)), amount=str(n))
+
+    groups = [[page(u, n) for n in range(chance.randrange(1, 12))] for u in range(12)]
+
+    def index() -> Index:
+        made = Index()
+        for u, docs in enumerate(groups):
+            made.add(f"地区/测试/2026/单位{u}/", "测试", 2026, f"单位{u}", [Doc("单位", f"单位{u}", ""), *docs])
+        return made
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    for round_number in range(40):
+        edits = 1 if round_number % 5 else chance.randrange(2, 4)
+        for _ in range(edits):
+            docs = groups[chance.randrange(len(groups))]
+            action = chance.randrange(3)
+            if action == 0 or not docs:
+                docs.append(page(0, len(docs)))
+            elif action == 1:
+                docs.pop(chance.randrange(len(docs)))
+            else:
+                docs[chance.randrange(len(docs))] = page(1, chance.randrange(50))
+        if round_number == 20:
+            groups.append([page(99, 0)])
+        if round_number == 30:
+            groups.pop(3)
+        held.keep()
+        search.write(tmp_path / f"kept{round_number}", index())
+        monkeypatch.setattr(held, "_owner", None)  # the same index from nothing, in a process that keeps nothing
+        search.write(tmp_path / f"whole{round_number}", index())
+        assert files(tmp_path / f"kept{round_number}") == files(tmp_path / f"whole{round_number}"), round_number
+    # every write from nothing merged everything; of the kept ones, only the first and those after a group
+    # was added (round 20) or taken away (round 30)
+    assert len(merges) - 40 == 3, merges
