@@ -148,7 +148,7 @@ def unit_key(
     # (a table or a page printed with it is made again when it is edited), as they are of the check's.
     own_layout = read_region(folder.region_dir / REGION_FILE).regional.folder
     files += [own_layout / LAYOUT_FILE] if own_layout is not None else []
-    events = [repr(histories.files.get(a)) + repr(histories.older.get(a)) for a in map(Path.absolute, files)]
+    events = [histories.key_of(path) for path in files]
     address = "/".join(p for f in (folder, *related) for p in UnitAddress.of(f.region_dir, f.year, f.path).parts)
     parts = [
         os.fsencode(Path.cwd()),
