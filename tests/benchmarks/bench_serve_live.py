@@ -13,6 +13,10 @@ version's open page shows the new name, by itself; then the same for the other v
 order every other round. Printed: each round's seconds, the medians of rounds 2 and on (the first fills
 what serve keeps in memory), their ratio, and the CPU seconds each preview takes in 20 seconds of
 nothing changing (from /proc: the loop that looks for changes, and the open page's requests).
+
+First, the loop's own delay, which the rebuild's time hides at 10,000 projects: each version's serve loop
+(generator.site.serve) on a folder of one file, with a "rebuild" that writes the page at once, in the
+same browser; 15 saves each.
 """
 
 from __future__ import annotations
@@ -109,6 +113,60 @@ class Preview:
         self.process.stdout.close()
 
 
+LOOP = """
+import re, statistics, sys, threading, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, sys.argv[3])
+import browser
+from generator.site import serve
+
+work = Path(sys.argv[2])
+data, site = work / "data", work / "site"
+data.mkdir(parents=True)
+site.mkdir()
+saved = data / "a.yaml"
+saved.write_text("n: 0\\n", encoding="utf-8")
+(site / "index.html").write_text("<html><body><h1>0</h1></body></html>", encoding="utf-8")
+
+
+def rebuild():
+    n = saved.read_text(encoding="utf-8").split(":")[1].strip()
+    (site / "index.html").write_text(f"<html><body><h1>{n}</h1></body></html>", encoding="utf-8")
+    return True
+
+
+said = []
+threading.Thread(target=serve.serve, args=(data, site, rebuild, "127.0.0.1", 0, said.append), daemon=True).start()
+while not said:
+    time.sleep(0.01)
+seconds = []
+with browser.chromium() as driver:
+    driver.get(re.search(r"http://[0-9.:]+/", said[0]).group(0))
+    for n in range(1, 16):
+        time.sleep(1.3)
+        start = time.perf_counter()
+        saved.write_text(f"n: {n}\\n", encoding="utf-8")
+        while driver.execute_script("var h = document.querySelector('h1'); return h ? h.textContent : ''") != str(n):
+            time.sleep(0.01)
+        seconds.append(time.perf_counter() - start)
+print(statistics.median(seconds), statistics.mean(seconds), max(seconds))
+"""
+
+
+def loop_delay(code: Path | None, work: Path) -> tuple[float, float, float]:
+    """The median, mean and longest seconds from a save to the page showing it, the rebuild taking none."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOOP, str(code or ROOT), str(work), str(ROOT / "tests")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    median, mean, longest = map(float, done.stdout.split())
+    return median, mean, longest
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, default=10_000)
@@ -126,6 +184,10 @@ def main() -> None:
             (f"jixiao {args.before}", older(args.before, root / "before"), work),
             ("jixiao（这一版）", None, root / "repo-2"),
         ]
+        print("等待本身（重新生成不花时间时，保存到页面显示改动，15 次）：")
+        for number, (name, code, _) in enumerate(versions):
+            median, mean, longest = loop_delay(code, root / f"loop-{number}")
+            print(f"  {name:<24}中位数 {median:.2f} 秒，平均 {mean:.2f} 秒，最长 {longest:.2f} 秒", flush=True)
         previews = []
         try:
             for number, (name, code, repo) in enumerate(versions):
