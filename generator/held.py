@@ -10,6 +10,8 @@ unchanged: ``jixiao serve`` builds the whole site again after each save.
   with and without the memos and compares the files, and compares each kept document with its file parsed
   anew). A memo keeps its most recently used results only (``Memo.size``): the last few units edited
   (512 documents and 512 tables: about 80 MB at the most, measured on units of 100 made-up projects).
+- ``Recent``: results kept from one build to the next only while a build uses them (the units' parts of
+  the common pages, parsed, by their text: an unchanged unit's is the very text its record holds).
 - ``ByStatus``: what was found out about a file or a folder, by its status, as ``git status`` does: the
   files of the search index that already hold what would be written (site/search.py), the folders of the
   data and of the site as last listed.
@@ -73,6 +75,30 @@ class Memo(Generic[Value]):
     def clear(self) -> None:
         self.items.clear()
         self.hits = self.misses = 0
+
+
+class Recent(Generic[Value]):
+    """Results by key, each kept for the next round of use (``turn``: a build) only when it was used in this
+    one: however many a build uses, and none older (an edited unit's old results are dropped by the build
+    after the edit)."""
+
+    def __init__(self) -> None:
+        self.last: dict[Hashable, Value] = {}
+        self.now: dict[Hashable, Value] = {}
+
+    def turn(self) -> None:
+        """A new round: what the round that ends used is what the new one may find."""
+        self.last, self.now = self.now, {}
+
+    def get(self, key: Hashable, make: Callable[[], Value]) -> Value:
+        """The result under ``key``, made by ``make`` when none is kept (or when this process keeps nothing)."""
+        if not kept():
+            return make()
+        found = self.now.get(key)
+        if found is None:
+            found = self.last.get(key)
+            self.now[key] = found = make() if found is None else found
+        return found
 
 
 def pickled(value: object) -> bytes | None:

@@ -22,7 +22,7 @@ from generator.data import fields as F
 from generator.data import load, tree
 from generator.data.load import Document
 from generator.render import compose
-from generator.site import pages, reuse, search
+from generator.site import pages, publish, reuse, search
 
 REGION = "data/株洲市渌口区/地区.yaml"
 MEMOS: tuple[held.Memo[Any], ...] = (load._parsed, compose._composed, pages._rendered, search._flags, run._checked)
@@ -36,6 +36,7 @@ def as_serve(monkeypatch: pytest.MonkeyPatch) -> None:
     for memo in MEMOS:
         memo.clear()
     monkeypatch.setattr(search, "_last", None)
+    monkeypatch.setattr(publish, "_parts", held.Recent())
     reuse.keep_records()
     held.keep()
 
@@ -48,8 +49,12 @@ def test_a_serving_process_makes_again_only_what_an_edit_changed_and_the_site_a_
     make("site")  # the units' findings are kept as the cache gives them back
     for memo in MEMOS:
         memo.hits = memo.misses = 0
+    parts = dict(publish._parts.now)
     edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
     make("site")
+    # the parts of the common pages: the unchanged units' as parsed the time before, the edited unit's anew
+    again = [text for text, part in publish._parts.now.items() if parts.get(text) is part]
+    assert len(again) == len(parts) - 1 == len(publish._parts.now) - 1
     # The edited unit's other files, tables, pages and search tokens, and the other units' findings, come
     # from memory; the edited ones are made anew.
     for memo in MEMOS:
@@ -120,6 +125,25 @@ def test_a_memo_keeps_only_what_it_was_asked_to_and_nothing_in_other_processes(m
     assert held.pickled(Decimal("1.0")) != held.pickled(Decimal("1.00")) and held.pickled(1) != held.pickled(True)
     assert held.pickled({"金额": Decimal("1.0")}) == held.pickled({"金额": Decimal("1.0")})
     assert held.pickled(lambda: None) is None
+
+
+def test_recent_results_are_kept_for_the_next_round_only_when_used_in_this_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(held, "_owner", None)
+    recent: held.Recent[str] = held.Recent()
+    made: list[str] = []
+
+    def get(key: str) -> str:
+        return recent.get(key, lambda: made.append(key) or key.upper())
+
+    assert get("a") == "A" and not recent.now  # keeps nothing until asked
+    held.keep()
+    for round_keys in (["a", "b"], ["a", "a"], ["b"], ["a", "c"], ["c"]):
+        recent.turn()
+        for key in round_keys:
+            assert get(key) == key.upper()
+    # "a": made again when kept, then taken from the round before; "b" dropped by the round that did not use it
+    assert made == ["a", "a", "b", "b", "a", "c"]
+    assert list(recent.now) == ["c"] and list(recent.last) == ["a", "c"]
 
 
 def test_files_found_to_hold_some_bytes_are_read_again_only_when_their_status_changed(
