@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.held import settled
+from generator.held import identity, settled
 
 ENV = "JIXIAO_CACHE_DIR"
 OFF = ("off", "0", "false", "no", "")
@@ -83,7 +83,7 @@ def fingerprint() -> str:
     status = hashlib.sha256(head)
     all_settled = True
     for _name, path, info in code:
-        status.update(f"{path}\0{_Digests._status(info)}\0".encode())
+        status.update(f"{path}\0{list(identity(info))}\0".encode())
         all_settled = all_settled and settled(info)
     entry = _fingerprint_entry(status.hexdigest())
     remembered = get(_FINGERPRINT, entry)
@@ -245,10 +245,11 @@ def file_parts(paths: Iterable[Path]) -> list[bytes]:
     digests = _Digests.loaded()
     out: list[bytes] = []
     for path in paths:
-        name = os.fsencode(path)
+        text = os.fspath(path)
+        name = os.fsencode(text)
         out.append(name)
         try:  # a link or a named pipe is "missing" (the check reports it), and is not waited for
-            status = os.lstat(path)  # a file whose hash is known is not opened (10,000 opens saved)
+            status = os.lstat(text)  # a file whose hash is known is not opened (10,000 opens saved)
             known = digests.known(name, status) if stat.S_ISREG(status.st_mode) else None
             if known is not None:
                 out.append(b"F" + status.st_size.to_bytes(8, "little") + known)
@@ -292,7 +293,10 @@ class _Digests:
         self.working = working  # the working folder (paths are remembered as given, relative to it)
         self.tables: dict[str, dict[str, Any]] = {}
         self.dirty: set[str] = set()
-        self.asked: set[str] = set()
+        self.asked: set[bytes] = set()
+        # each file's status and hash as found in (or put into) the tables, ready to compare: a rebuild of
+        # jixiao serve asks about its 10,000 files twice (the check's keys, the units' keys)
+        self.found: dict[bytes, tuple[tuple[int, ...], bytes]] = {}
 
     @classmethod
     def loaded(cls) -> _Digests:
@@ -312,33 +316,39 @@ class _Digests:
             table = self.tables[place] = stored if isinstance(stored, dict) else {}
         return place, table
 
-    @staticmethod
-    def _status(status: os.stat_result) -> list[int]:
-        return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
-
     def known(self, name: bytes, status: os.stat_result) -> bytes | None:
+        now = identity(status)
+        found = self.found.get(name)
+        self.asked.add(name)
+        if found is not None and found[0] == now:
+            return found[1]
         text = os.fsdecode(name)
-        self.asked.add(text)
         stored = self._table(text)[1].get(text)
-        if isinstance(stored, list) and len(stored) == 2 and stored[0] == self._status(status):
+        if isinstance(stored, list) and len(stored) == 2 and stored[0] == list(now):
             try:
-                return bytes.fromhex(stored[1])
+                digest = bytes.fromhex(stored[1])
             except (TypeError, ValueError):
                 return None
+            self.found[name] = (now, digest)
+            return digest
         return None
 
     def remember(self, name: bytes, status: os.stat_result, digest: bytes) -> None:
         if settled(status):
             text = os.fsdecode(name)
             place, table = self._table(text)
-            table[text] = [self._status(status), digest.hex()]
+            now = identity(status)
+            table[text] = [list(now), digest.hex()]
+            self.found[name] = (now, digest)
             self.dirty.add(place)
 
     def save(self) -> None:
         for place in sorted(self.dirty):
             table = self.tables[place]
             if len(table) > self.LIMIT:
-                table = self.tables[place] = {name: value for name, value in table.items() if name in self.asked}
+                table = self.tables[place] = {
+                    name: value for name, value in table.items() if os.fsencode(name) in self.asked
+                }
             put(self.KIND, self._entry(place), table)
         self.dirty.clear()
 
