@@ -346,9 +346,7 @@ class _Digests:
         for place in sorted(self.dirty):
             table = self.tables[place]
             if len(table) > self.LIMIT:
-                table = self.tables[place] = {
-                    name: value for name, value in table.items() if os.fsencode(name) in self.asked
-                }
+                table = self.tables[place] = {name: value for name, value in table.items() if os.fsencode(name) in self.asked}
             put(self.KIND, self._entry(place), table)
         self.dirty.clear()
 

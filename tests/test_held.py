@@ -22,7 +22,7 @@ from generator.data import fields as F
 from generator.data import load, tree
 from generator.data.load import Document
 from generator.render import compose
-from generator.site import pages, publish, reuse, search
+from generator.site import overview, pages, publish, reuse, search
 
 REGION = "data/株洲市渌口区/地区.yaml"
 MEMOS: tuple[held.Memo[Any], ...] = (load._parsed, compose._composed, pages._rendered, search._flags, run._checked)
@@ -37,6 +37,7 @@ def as_serve(monkeypatch: pytest.MonkeyPatch) -> None:
         memo.clear()
     monkeypatch.setattr(search, "_last", None)
     monkeypatch.setattr(publish, "_parts", held.Recent())
+    monkeypatch.setattr(overview, "_rows", held.Recent())
     reuse.keep_records()
     held.keep()
 
@@ -49,12 +50,15 @@ def test_a_serving_process_makes_again_only_what_an_edit_changed_and_the_site_a_
     make("site")  # the units' findings are kept as the cache gives them back
     for memo in MEMOS:
         memo.hits = memo.misses = 0
-    parts = dict(publish._parts.now)
+    parts, rows = dict(publish._parts.now), dict(overview._rows.now)
     edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
     make("site")
     # the parts of the common pages: the unchanged units' as parsed the time before, the edited unit's anew
     again = [text for text, part in publish._parts.now.items() if parts.get(text) is part]
     assert len(again) == len(parts) - 1 == len(publish._parts.now) - 1
+    # and their rows of the list of all projects, made once for the page they are on
+    again = [key for key, made in overview._rows.now.items() if rows.get(key) is made]
+    assert len(again) == len(rows) - 1 == len(overview._rows.now) - 1
     # The edited unit's other files, tables, pages and search tokens, and the other units' findings, come
     # from memory; the edited ones are made anew.
     for memo in MEMOS:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator import held
 from generator.data.load import Document
 from generator.data.model import Region
 from generator.site import chart, selfeval, views
@@ -144,6 +145,7 @@ def write_overview(
 ) -> int:
     """Write the home, region, year and list pages; returns how many pages were written. ``booklets``: the
     PDF booklet of each unit that has one (its address → the PDF's place in the site)."""
+    _rows.turn()
     years = _years(units)
     written = 0
     region_years: dict[str, list[int]] = defaultdict(list)
@@ -256,21 +258,7 @@ def _write_lists(site: Path, shell: Shell, members: list[UnitInfo], region: Regi
             )
             for n, p in enumerate(pages, start=1)
         )
-        rows = []
-        for info in chunk:
-            unit_link = Link(info.summary.name, href(info.summary.address.page, folder, folder=True))
-            for name, page, category, amount, indicators, findings in info.rows:
-                rows.append(
-                    ProjectRow(
-                        unit_link,
-                        Link(str(name), href(PurePosixPath(str(page)), folder, folder=True)),
-                        str(category),
-                        str(amount) or "（原表未填）",
-                        str(amount),
-                        int(indicators),
-                        int(findings),
-                    )
-                )
+        rows = [row for info in chunk for row in _project_rows(info, folder)]
         crumbs = (
             Link("首页", href(HOME, folder, folder=True)),
             Link(region.name, href(region_page(address_region), folder, folder=True)),
@@ -295,6 +283,35 @@ def _write_lists(site: Path, shell: Shell, members: list[UnitInfo], region: Regi
             ),
         )
     return len(pages)
+
+
+# A unit's rows of the list, by the page they are on and the unit (its name, page and rows): kept by jixiao
+# serve for the next build when this one used them (generator/held.py). The key holds the rows by identity
+# (an unchanged unit's are the very rows parsed the time before: publish._parts), and the value holds them,
+# so that no other list can take their place while they are kept.
+_rows: held.Recent[tuple[list[list[Any]], tuple[ProjectRow, ...]]] = held.Recent()
+
+
+def _project_rows(info: UnitInfo, folder: PurePosixPath) -> tuple[ProjectRow, ...]:
+    """The rows of ``info``'s projects on the list page ``folder``."""
+    key = (folder, info.summary.name, info.summary.address.page, id(info.rows))
+    return _rows.get(key, lambda: (info.rows, _made_rows(info, folder)))[1]
+
+
+def _made_rows(info: UnitInfo, folder: PurePosixPath) -> tuple[ProjectRow, ...]:
+    unit_link = Link(info.summary.name, href(info.summary.address.page, folder, folder=True))
+    return tuple(
+        ProjectRow(
+            unit_link,
+            Link(str(name), href(PurePosixPath(str(page)), folder, folder=True)),
+            str(category),
+            str(amount) or "（原表未填）",
+            str(amount),
+            int(indicators),
+            int(findings),
+        )
+        for name, page, category, amount, indicators, findings in info.rows
+    )
 
 
 def _units_label(names: list[str]) -> str:
