@@ -110,7 +110,7 @@ def test_a_request_for_the_version_is_answered_when_the_site_changes(
         (site / "index.html").write_text("<html><body>新</body></html>", encoding="utf-8")
         return True
 
-    with serving(data_copy, site, rebuild, interval=0.1, rounds=40) as address:
+    with serving(data_copy, site, rebuild, interval=0.1, rounds=60) as address:
         assert version(address) == "0"  # without the version it has, answered at once
         asked = time.monotonic()
         assert version(address, "0") == "0"  # nothing changed: held for WAIT, then answered with the same
