@@ -111,6 +111,8 @@ def test_a_request_for_the_version_is_answered_when_the_site_changes(
         return True
 
     with serving(data_copy, site, rebuild, interval=0.1, rounds=60) as address:
+        # a page carries the version it was served at: a rebuild before its script first asks still reloads it
+        assert "var v='0'" in urllib.request.urlopen(address).read().decode("utf-8")
         assert version(address) == "0"  # without the version it has, answered at once
         asked = time.monotonic()
         assert version(address, "0") == "0"  # nothing changed: held for WAIT, then answered with the same
@@ -124,7 +126,8 @@ def test_a_request_for_the_version_is_answered_when_the_site_changes(
         project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         held.join()
         assert answer and answer[0][0] == "1"
-        assert "新" in urllib.request.urlopen(address).read().decode("utf-8")
+        page = urllib.request.urlopen(address).read().decode("utf-8")
+        assert "新" in page and "var v='1'" in page
 
 
 @pytest.mark.skipif(browser.available() is not None, reason=str(browser.available()))

@@ -30,16 +30,21 @@ from typing import Any
 from generator.data.tree import walk
 
 VERSION_PATH = "/.jixiao-preview-version"
-# Ask for the site's version, naming the one this page was served with: the answer comes once they
-# differ (or after WAIT seconds), and the page reloads; when the preview has stopped, ask again later.
-RELOAD = (
-    b"<script>(function(){var v=null;function ask(){fetch('" + VERSION_PATH.encode() + b"'+(v===null?'':'?v='+v),"
-    b"{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
-    b"location.reload();else{v=t;ask()}}).catch(function(){setTimeout(ask,1000)})}ask()})();</script>"
-)
 WAIT = 20.0  # seconds a request for the version is held while the site does not change
 SETTLE = 0.1  # seconds to let a save finish (an editor writes a temporary file, then renames it) before looking
 SHARE = 20  # the timer's comparison takes at most a twentieth of the time between two of them
+
+
+def reload_script(version: int) -> bytes:
+    """The script the preview adds to a page served at ``version``: it asks for the site's version, naming its
+    own; the answer comes once they differ (or after WAIT seconds), and the page reloads if they do. When the
+    preview has stopped, it asks again a second later. (The version is read before the page: a rebuild in
+    between makes the page reload once more, never miss a change.)"""
+    return (
+        b"<script>(function(){var v='" + str(version).encode() + b"';function ask(){fetch('" + VERSION_PATH.encode() + b"?v='+v,"
+        b"{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(t!==v)location.reload();else ask()})"
+        b".catch(function(){setTimeout(ask,1000)})}ask()})();</script>"
+    )
 
 
 def snapshot(data: Path) -> tuple[tuple[str, int, int], ...]:
@@ -159,8 +164,9 @@ def handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequestHandl
             path = Path(self.translate_path(self.path))
             page = path / "index.html" if path.is_dir() else path
             if page.suffix == ".html" and page.is_file() and (self.path.endswith("/") or not path.is_dir()):
+                version = state.version
                 body = page.read_bytes()
-                self._send(body.replace(b"</body>", RELOAD + b"</body>", 1), "text/html; charset=utf-8")
+                self._send(body.replace(b"</body>", reload_script(version) + b"</body>", 1), "text/html; charset=utf-8")
                 return
             super().do_GET()
 
