@@ -181,3 +181,34 @@ def test_an_open_page_shows_a_saved_edit_by_itself(data_copy: Path, tmp_path: Pa
         reader.join(timeout=10)
         process.stdout.close()  # type: ignore[union-attr]
     assert "Traceback" not in "".join(lines)
+
+
+def test_a_reader_who_left_while_a_request_was_held_is_no_error(
+    data_copy: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A page closed while its request for the version is held: the answer after the rebuild finds no one, and
+    the preview says nothing of it (before, a BrokenPipeError's traceback for each closed page)."""
+    import socket
+    import struct
+
+    site = page_site(tmp_path, "旧")
+    built: list[int] = []
+    with serving(data_copy, site, lambda: built.append(1) is None, interval=0.1, rounds=40) as address:
+        host, port = address.removeprefix("http://").rstrip("/").split(":")
+        left = []
+        for _ in range(3):
+            reader = socket.create_connection((host, int(port)))
+            reader.sendall(f"GET {serve.VERSION_PATH}?v=0 HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            left.append(reader)
+        time.sleep(0.3)  # the requests are held
+        for reader in left:  # closed at once, with a reset (as a browser closing a tab may)
+            reader.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            reader.close()
+        project = next(data_copy.rglob(VOLUNTEER))
+        project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        deadline = time.monotonic() + 5
+        while not built and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert built == [1]
+        assert version(address) == "1"  # the preview goes on serving
+    assert "Traceback" not in capfd.readouterr().err

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import sys
 import threading
 import time
 import urllib.parse
@@ -129,6 +130,17 @@ class Watcher:
             self.observer.join(timeout=5)
 
 
+class Server(http.server.ThreadingHTTPServer):
+    """The preview's server. A reader who left (closed a page whose request for the version was held, stopped
+    a download) is no error: the answer finds no one, and nothing is printed. Anything else is reported as
+    the base class does."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def refusal(request_path: str) -> int | None:
     """The status that refuses a request for ``request_path`` (its query and fragment ignored), or None."""
     raw = urllib.parse.unquote_to_bytes(request_path.split("?", 1)[0].split("#", 1)[0])
@@ -218,7 +230,7 @@ def serve(
     """Serve ``site`` until interrupted (or for ``rounds`` looks at the data, in tests), rebuilding on changes.
     ``interval``: the seconds between two comparisons made on the timer, at least."""
     state = State()
-    server = http.server.ThreadingHTTPServer((host, port), handler(site, state))
+    server = Server((host, port), handler(site, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     watcher = Watcher(data)
