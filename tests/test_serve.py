@@ -48,6 +48,18 @@ def page_site(tmp_path: Path, text: str) -> Path:
     return site
 
 
+def save(data: Path) -> None:
+    """Save the project file again, one line longer: a change of its size and time."""
+    project = next(data.rglob(VOLUNTEER))
+    project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+
+def until(condition: Callable[[], object], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def version(address: str, known: str | None = None) -> str:
     query = "" if known is None else f"?v={known}"
     with urllib.request.urlopen(address + serve.VERSION_PATH.lstrip("/") + query, timeout=30) as response:
@@ -65,12 +77,9 @@ def test_a_save_wakes_the_loop_long_before_the_timer(data_copy: Path, tmp_path: 
 
     with serving(data_copy, site, rebuild, interval=30.0, rounds=2) as address:
         time.sleep(0.5)  # the watcher is started before the address is told; the loop is waiting
-        project = next(data_copy.rglob(VOLUNTEER))
         saved = time.monotonic()
-        project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        deadline = saved + 10
-        while not built and time.monotonic() < deadline:
-            time.sleep(0.02)
+        save(data_copy)
+        until(lambda: built, 10)
         assert built and built[0] - saved < 5, "the save did not wake the loop"
         assert version(address) == "1"
         (data_copy / "说明.txt").write_text("不是数据文件", encoding="utf-8")  # wakes the loop, changes nothing
@@ -92,11 +101,8 @@ def test_without_a_watcher_the_timer_finds_the_change(data_copy: Path, tmp_path:
     site = page_site(tmp_path, "旧")
     built: list[int] = []
     with serving(data_copy, site, lambda: built.append(1) is None, interval=0.1, rounds=30):
-        project = next(data_copy.rglob(VOLUNTEER))
-        project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        deadline = time.monotonic() + 5
-        while not built and time.monotonic() < deadline:
-            time.sleep(0.02)
+        save(data_copy)
+        until(lambda: built)
     assert built == [1]
 
 
@@ -122,8 +128,7 @@ def test_a_request_for_the_version_is_answered_when_the_site_changes(
         held = threading.Thread(target=lambda: answer.append((version(address, "0"), time.monotonic())))
         held.start()
         time.sleep(0.3)
-        project = next(data_copy.rglob(VOLUNTEER))
-        project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        save(data_copy)
         held.join()
         assert answer and answer[0][0] == "1"
         page = urllib.request.urlopen(address).read().decode("utf-8")
@@ -204,11 +209,8 @@ def test_a_reader_who_left_while_a_request_was_held_is_no_error(
         for reader in left:  # closed at once, with a reset (as a browser closing a tab may)
             reader.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             reader.close()
-        project = next(data_copy.rglob(VOLUNTEER))
-        project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        deadline = time.monotonic() + 5
-        while not built and time.monotonic() < deadline:
-            time.sleep(0.02)
+        save(data_copy)
+        until(lambda: built)
         assert built == [1]
         assert version(address) == "1"  # the preview goes on serving
     assert "Traceback" not in capfd.readouterr().err
