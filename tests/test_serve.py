@@ -82,8 +82,10 @@ def test_a_save_wakes_the_loop_long_before_the_timer(data_copy: Path, tmp_path: 
         until(lambda: built, 10)
         assert built and built[0] - saved < 5, "the save did not wake the loop"
         assert version(address) == "1"
+        written = time.monotonic()
         (data_copy / "说明.txt").write_text("不是数据文件", encoding="utf-8")  # wakes the loop, changes nothing
     assert len(built) == 1
+    assert time.monotonic() - written < 10  # the loop's last round ended on the wake, not on the 30-second timer
 
 
 def test_without_a_watcher_the_timer_finds_the_change(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

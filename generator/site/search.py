@@ -449,9 +449,9 @@ def _patched(last: Written, groups: list[dict[str, str]], changed: list[int]) ->
         prefix = _base36(number) + ":"
         for token in old.keys() | new.keys():
             entries = new.get(token)
-            chunk = None if entries is None else prefix + entries
             if old.get(token) == entries:
                 continue
+            chunk = None if entries is None else prefix + entries
             touched.add(token)
             posting = postings.get(token)
             if posting is None:

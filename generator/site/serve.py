@@ -116,13 +116,11 @@ class Watcher:
     def working(self) -> bool:
         return self.observer is not None and self.observer.is_alive()
 
-    def wait(self, timeout: float) -> bool:
-        """Whether something changed within ``timeout`` seconds (the event is cleared)."""
-        woke = self.event.wait(timeout)
-        if woke:
+    def wait(self, timeout: float) -> None:
+        """Until something changes (and SETTLE seconds more), or ``timeout`` seconds; then clear the event."""
+        if self.event.wait(timeout):
             time.sleep(SETTLE)
         self.event.clear()
-        return woke
 
     def stop(self) -> None:
         if self.observer is not None:
@@ -235,17 +233,13 @@ def serve(
     thread.start()
     watcher = Watcher(data)
     say(f"预览：http://{host}:{server.server_address[1]}/ （按 Ctrl+C 停止；数据文件改动后自动重新生成）")
-    started = time.perf_counter()
-    seen = snapshot(data)
-    every = _period(interval, time.perf_counter() - started)
+    seen, every = _look(data, interval)
     try:
         n = 0
         while rounds is None or n < rounds:
             n += 1
             watcher.wait(every if watcher.working else interval)
-            started = time.perf_counter()
-            now = snapshot(data)
-            every = _period(interval, time.perf_counter() - started)
+            now, every = _look(data, interval)
             if now != seen:
                 seen = now
                 say("数据有改动，重新生成……")
@@ -260,6 +254,9 @@ def serve(
         server.server_close()
 
 
-def _period(interval: float, took: float) -> float:
-    """The seconds between two comparisons on the timer, when the watcher wakes the loop on changes."""
-    return max(interval, SHARE * took)
+def _look(data: Path, interval: float) -> tuple[tuple[tuple[str, int, int], ...], float]:
+    """The data's snapshot, and the seconds until the timer looks again when the watcher wakes the loop on
+    changes: at least ``interval``, and SHARE times what this look took."""
+    started = time.perf_counter()
+    now = snapshot(data)
+    return now, max(interval, SHARE * (time.perf_counter() - started))

@@ -22,6 +22,7 @@ same browser; 15 saves each.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import socket
@@ -32,6 +33,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -60,7 +62,8 @@ class Preview:
         assert self.process.stdout is not None
         self.reader = threading.Thread(target=lambda: self.lines.extend(iter(self.process.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
         self.reader.start()
-        self.driver = None
+        self.driver: Any = None
+        self.closing = contextlib.ExitStack()
 
     def ready(self, timeout: float = 3600) -> None:
         deadline = time.monotonic() + timeout
@@ -72,8 +75,7 @@ class Preview:
     def open(self) -> None:
         import browser
 
-        self.browser = browser.chromium()
-        self.driver = self.browser.__enter__()
+        self.driver = self.closing.enter_context(browser.chromium())
         relative = self.edited.relative_to(self.repo / "data").with_suffix("")
         self.driver.get(browser.url(f"http://127.0.0.1:{self.port}/", f"地区/{relative.as_posix()}/"))
         if not self.driver.execute_script(HEADING):
@@ -104,8 +106,7 @@ class Preview:
         return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
-        if self.driver is not None:
-            self.browser.__exit__(None, None, None)
+        self.closing.close()  # the browser, when one was opened
         self.process.terminate()
         self.process.wait(timeout=60)
         self.reader.join(timeout=10)
