@@ -167,6 +167,30 @@ def test_write_atomic_permissions_links_and_no_overwrite(tmp_path: Path) -> None
         os.umask(mask)
 
 
+def test_a_staged_file_is_linked_only_to_the_same_bytes_and_never_writes_into_the_old_site(tmp_path: Path) -> None:
+    old, staged = tmp_path / "site", tmp_path / "staging"
+    old.mkdir()
+    staged.mkdir()
+    (old / "same.html").write_bytes("<p>不变</p>".encode())
+    (old / "other.html").write_bytes("<p>旧</p>".encode())
+    (old / "link.html").symlink_to(old / "same.html")
+    atomic.write_staged(staged / "same.html", "<p>不变</p>".encode(), old / "same.html")
+    assert os.path.samefile(staged / "same.html", old / "same.html") and (old / "same.html").stat().st_nlink == 2
+    atomic.write_staged(staged / "other.html", "<p>新</p>".encode(), old / "other.html")
+    assert not os.path.samefile(staged / "other.html", old / "other.html")
+    assert (old / "other.html").read_text(encoding="utf-8") == "<p>旧</p>"
+    atomic.write_staged(staged / "link.html", "<p>不变</p>".encode(), old / "link.html")  # a link is never shared
+    assert not (staged / "link.html").is_symlink() and not os.path.samefile(staged / "link.html", old / "same.html")
+    atomic.write_staged(staged / "gone.html", b"x", old / "gone.html")  # nothing there before: written
+    assert (staged / "gone.html").read_bytes() == b"x"
+    # Written again in the staging folder with other bytes: a new file, the old site's stays as it was.
+    atomic.write_staged(staged / "same.html", "<p>改了</p>".encode(), old / "same.html")
+    assert (old / "same.html").read_text(encoding="utf-8") == "<p>不变</p>" and (old / "same.html").stat().st_nlink == 1
+    assert (staged / "same.html").read_text(encoding="utf-8") == "<p>改了</p>"
+    atomic.write_staged(staged / "plain.html", b"y")  # no earlier site: written
+    assert (staged / "plain.html").read_bytes() == b"y"
+
+
 KILLER = """
 import os, signal, sys
 from generator import atomic

@@ -88,6 +88,33 @@ def test_an_update_writes_only_what_changed_and_equals_a_build_from_nothing(repo
     assert_same_tree(repo / "site", repo / "fresh")
 
 
+def test_the_unit_made_again_links_its_files_that_came_out_as_they_were(repo: Path) -> None:
+    """A unit made again after one edit writes only its files that changed; the others are the old site's
+    files under a second name (atomic.write_staged), and the site is still the one a build from nothing writes."""
+    make("site")
+    before = identities(repo / "site")
+    edit("组织指导志愿者开展服务活动。", "组织指导志愿者开展服务活动，每季度一次。")
+    make("site")
+    after = identities(repo / "site")
+    other = "两新党组织党务工作者津贴"
+    kept = [
+        f"地区/{EDITED_UNIT}/{other}/index.html",
+        f"data/{EDITED_UNIT}/{other}.json",
+        f"data/{EDITED_UNIT}/{other}.csv",
+        *(f"tables/{EDITED_UNIT}/{other}{suffix}" for suffix in (".html", ".docx", ".xlsx")),
+    ]
+    assert [name for name in kept if after[name] != before[name]] == []
+    changed = [
+        f"地区/{EDITED_UNIT}/志愿服务活动专项/index.html",
+        f"tables/{EDITED_UNIT}/志愿服务活动专项.docx",
+        f"data/{EDITED_UNIT}.json",
+    ]
+    assert [name for name in changed if after[name] == before[name]] == []
+    assert all((repo / "site" / name).stat().st_nlink == 1 for name in kept)  # the old slot is gone: one name left
+    make("fresh", cached=False)
+    assert_same_tree(repo / "site", repo / "fresh")
+
+
 def test_records_kept_in_memory_between_builds_give_the_same_site(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``jixiao serve`` keeps the units' records in memory (reuse.keep_records): its rebuilds read none from
     the cache, and after edits, a removed unit and one added back, the site is what a build from nothing writes."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from generator import cache
+from generator import atomic, cache
 from generator.data.model import Unit
 from generator.render import typeset, webpage, word
 from generator.render.compose import BOOKLET, compose_unit
@@ -51,23 +51,30 @@ def _as_printed(stem: str, page: str) -> str:
     return page
 
 
-def write_unit_tables(unit: Unit, target: Path, pdf: bool = False, adapt_page: PageAdapter = _as_printed) -> WrittenTables:
+def write_unit_tables(
+    unit: Unit, target: Path, pdf: bool = False, adapt_page: PageAdapter = _as_printed, earlier: Path | None = None
+) -> WrittenTables:
     """Write all tables of ``unit`` and its booklet into ``target``; with ``pdf``, the booklet's PDF too.
     Each web page (a table's, the booklet's) is written as ``adapt_page`` makes it from its stem and HTML:
     a site adds its way back (site/official.py) before the file is written, not by writing it twice.
-    The cache keeps the pages as printed."""
+    The cache keeps the pages as printed. ``earlier``: a folder of the same tables as made before, which
+    ``target`` will replace; a file that comes out as it was there is linked, not written again."""
     layout = load_layout(unit.region.layout, unit.region.folder)
     composed = compose_unit(layout, unit)
     target.mkdir(parents=True, exist_ok=True)
-    printed = [_write_form(layout, form, target, adapt_page) for form in composed.forms]
+
+    def put(name: str, data: bytes) -> None:
+        atomic.write_staged(target / name, data, None if earlier is None else earlier / name)
+
+    printed = [_write_form(layout, form, put, adapt_page) for form in composed.forms]
     files = len(SUFFIXES) * len(composed.forms)
     booklet = made = None
     failed = ""
     if composed.forms:
         page = webpage.booklet_page(layout, composed.booklet, [html for html, _ in printed])
-        (target / f"{BOOKLET}.html").write_text(adapt_page(BOOKLET, page), encoding="utf-8", newline="\n")
+        put(f"{BOOKLET}.html", adapt_page(BOOKLET, page).encode())
         booklet = target / f"{BOOKLET}.docx"
-        booklet.write_bytes(word.booklet_bytes(composed.booklet, [body for _, body in printed]))
+        put(booklet.name, word.booklet_bytes(composed.booklet, [body for _, body in printed]))
         files += 2
         if pdf:
             try:
@@ -89,7 +96,7 @@ TABLE = "table"  # the cache's kind for a made table: its three files and its tw
 _SECTION, _BODY = "section.html", "body.xml"  # the printings' names in the entry (no file is so named)
 
 
-def _write_form(layout: Layout, form: Form, target: Path, adapt_page: PageAdapter) -> tuple[Markup, str]:
+def _write_form(layout: Layout, form: Form, put: Callable[[str, bytes], None], adapt_page: PageAdapter) -> tuple[Markup, str]:
     """One table as a web page, a Word and an Excel file, from the cache when it was made before.
     Returns the table as printed in HTML and its Word body (for the booklet), from the cache too."""
     names = [f"{form.stem}{suffix}" for suffix in SUFFIXES]
@@ -99,9 +106,9 @@ def _write_form(layout: Layout, form: Form, target: Path, adapt_page: PageAdapte
     key = cache.key(TABLE, parts) if cache.folder() else None
     stored = cache.get_parts(TABLE, key)
     if stored is not None and all(name in stored for name in [*names, _SECTION, _BODY]):
-        (target / names[0]).write_bytes(_adapted(adapt_page, form.stem, stored[names[0]]))
+        put(names[0], _adapted(adapt_page, form.stem, stored[names[0]]))
         for name in names[1:]:
-            (target / name).write_bytes(stored[name])
+            put(name, stored[name])
         return Markup(stored[_SECTION].decode()), stored[_BODY].decode()
     html, body = webpage.section(layout, form), word.fragment(form)
     files = [
@@ -109,9 +116,9 @@ def _write_form(layout: Layout, form: Form, target: Path, adapt_page: PageAdapte
         word.docx_bytes([form], form.title, [body]),
         xlsx_bytes(form),
     ]
-    (target / names[0]).write_bytes(_adapted(adapt_page, form.stem, files[0]))
+    put(names[0], _adapted(adapt_page, form.stem, files[0]))
     for name, data in zip(names[1:], files[1:], strict=True):
-        (target / name).write_bytes(data)
+        put(name, data)
     made = [*zip(names, files, strict=True), (_SECTION, str(html).encode()), (_BODY, body.encode())]
     cache.put_parts(TABLE, key, made)
     return html, body

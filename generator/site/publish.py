@@ -170,6 +170,7 @@ def _make_units(
             tables,
             found_years[str(folders[chosen[i]].path)],
             booklet_pdf,
+            previous.out,
         )
         for i in todo
     ]

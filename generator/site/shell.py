@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from markupsafe import escape
 
+from generator import atomic
 from generator.errors import SiteError
 from generator.site.addresses import depth
 
@@ -79,9 +80,10 @@ class Shell:
         return str(escape(title)).join(described) + body + tail  # data's title goes in, which might hold the mark
 
 
-def write_page(root: Path, folder: PurePosixPath, html: str) -> Path:
+def write_page(root: Path, folder: PurePosixPath, html: str, earlier: Path | None = None) -> Path:
+    """Write the page at ``folder`` of the site in ``root``, as a new file (the home page replaces mkdocs's,
+    which may be linked to the cache); linked from the site ``earlier`` when it holds the same page."""
     target = root.joinpath(*folder.parts, "index.html")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)  # the home page replaces mkdocs's, which may be linked to the cache
-    target.write_text(html, encoding="utf-8", newline="\n")
+    atomic.write_staged(target, html.encode("utf-8"), None if earlier is None else earlier.joinpath(*folder.parts, "index.html"))
     return target

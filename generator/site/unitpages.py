@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from generator import atomic
 from generator.data import fields as F
 from generator.data.load import by_content
 from generator.data.model import Indicator, Project, Region, Unit, load_unit
@@ -64,6 +65,9 @@ class UnitJob:
     # The booklet gets a PDF (--no-pdf was not given and the engine is there): the unit page links it. Typst
     # typesets it here, with the tables; LibreOffice converts it after all pages are written.
     pdf: bool = False
+    # The site this unit's files will replace (an update, reuse.py): a file that comes out as it was there is
+    # linked from it rather than written again (atomic.write_staged).
+    earlier: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
             job.site.joinpath(*address.tables.parts),
             pdf=typeset,
             adapt_page=_back_link(address, stems, unit.projects, unit.name),
+            earlier=None if job.earlier is None else job.earlier.joinpath(*address.tables.parts),
         )
         if job.tables
         else None
@@ -139,12 +144,12 @@ def build_unit(job: UnitJob) -> UnitSummary:
         project_rows.append(exports.project_row(context, project.doc.data, links, result))
         document = exports.to_json({**context, **links, "数据": project.doc.data, **exports.evaluation_json(result)})
         project_texts.append(document)
-        _write(job.site, address.data / f"{stem}.json", document + "\n")
+        _write(job, address.data / f"{stem}.json", document + "\n")
         rows = exports.indicator_rows(
             context, exports.PROJECT_TABLE, project.name, selfeval.indicator_rows(project, region.regional.scoring), links
         )
         header = [list(exports.INDICATOR_COLUMNS)]
-        _write(job.site, address.data / f"{stem}.csv", exports.BOM + exports.csv_text(header + rows))
+        _write(job, address.data / f"{stem}.csv", exports.BOM + exports.csv_text(header + rows))
         indicator_rows += rows
         page = _project_page(
             project,
@@ -166,6 +171,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
                 render(page),
                 _project_description(project, unit),
             ),
+            job.earlier,
         )
         amount_flags = views.flagged_fields(
             views.findings(project.acknowledgements, project.indicators), project.acknowledgements
@@ -195,7 +201,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
     unit_document = exports.to_json({**context, **unit_links, "数据": unit.doc.data})
     # The projects' JSON is already written: joined in, not encoded a second time.
     unit_document = unit_document[:-2] + ',\n "项目": [' + ",".join(project_texts) + "]\n}"
-    _write(job.site, address.unit_json, unit_document + "\n")
+    _write(job, address.unit_json, unit_document + "\n")
     job.scratch.joinpath(f"{job.number:06d}.projects.csv").write_text(exports.csv_text(project_rows), encoding="utf-8")
     job.scratch.joinpath(f"{job.number:06d}.indicators.csv").write_text(exports.csv_text(indicator_rows), encoding="utf-8")
     docs = [_unit_doc(unit, len(summary))] + [
@@ -223,6 +229,7 @@ def build_unit(job: UnitJob) -> UnitSummary:
         job.site,
         unit_page,
         shell.page(f"{unit.name} - {region.name} {unit.year}年", unit_page, render(unit_context), _unit_description(unit)),
+        job.earlier,
     )
     indicators = sum(1 for p in unit.projects for i in p.indicators if not i.is_placeholder)
     return UnitSummary(
@@ -391,10 +398,10 @@ def _relative(path: Path, root: Path) -> str:
     return path.absolute().relative_to(root.absolute()).as_posix()
 
 
-def _write(site: Path, relative: PurePosixPath, text: str) -> None:
-    target = site.joinpath(*relative.parts)
+def _write(job: UnitJob, relative: PurePosixPath, text: str) -> None:
+    target = job.site.joinpath(*relative.parts)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="")
+    atomic.write_staged(target, text.encode("utf-8"), None if job.earlier is None else job.earlier.joinpath(*relative.parts))
 
 
 def _crumbs(crumbs: tuple[Link, ...], address: UnitAddress, page: PurePosixPath, unit: Link | None) -> tuple[Link, ...]:
