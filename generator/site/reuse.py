@@ -423,7 +423,9 @@ def update(
         while out in folder.parents and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
-    atomic.write_atomic(out / MARKER, "jixiao build\n")  # a new file: the record now describes this site
+    # A new file: the record now describes this site. Only its identity counts, never its bytes, so it is not
+    # forced to the disk (a marker lost in a power cut fails the record's comparison: the next build is whole).
+    atomic.write_atomic(out / MARKER, "jixiao build\n", durable=False)
     (out / UPDATING).unlink()
 
 
