@@ -21,8 +21,8 @@ site no longer has (removed units and shards, stale common files and PDFs) remov
 slots (at 10,000 projects, 99 of 100 units and most of the search shards) are never touched, so the
 time of an update does not grow with their number of files. Inside a slot made again, a file that comes
 out as it was in the old slot is a second name of the old file (a hard link, atomic.write_staged), not
-a copy: after one edit a unit of 100 projects writes a handful of files, not 600. Without a matching record, the staging
-folder holds the whole site and replaces the old one at once (publish.py).
+a copy: after one edit a unit of 100 projects writes a handful of files, not 600. Without a matching
+record, the staging folder holds the whole site and replaces the old one at once (publish.py).
 
 The old site is trusted only if it is the very one the record describes: the record holds the
 identity (inode and modification time) of the site's marker file, which every build writes anew.
