@@ -53,6 +53,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_site import BY_HAND_CONFIG, by_hand_docs, compiled, first_search_bytes, run, size_of
+from columns import left, right, width
 from make_dataset import make_dataset
 
 JIXIAO = [sys.executable, "-m", "generator"]
@@ -308,17 +309,24 @@ def different_files(one: Path, two: Path) -> list[str]:
 
 
 def table(rows: list[Row], hand_limit: float) -> None:
-    print(
-        f"{'任务':<26}{'项目':>7}{'用时 s':>9}{'CPU s':>9}{'峰值内存 MB':>12}{'网站 MB':>9}{'项目页 KB':>10}{'首次搜索 KB':>12}"
+    first = max([4, *(width(r.task + r.shape) for r in rows)]) + 2
+    heads = (
+        ("项目", 7),
+        ("用时 s", 9),
+        ("CPU s", 9),
+        ("峰值内存 MB", 12),
+        ("网站 MB", 9),
+        ("项目页 KB", 10),
+        ("首次搜索 KB", 12),
     )
+    print(left("任务", first) + "".join(right(head, places) for head, places in heads))
     for r in rows:
         site = f"{r.site / 2**20:>9.0f}" if r.site else f"{'':>9}"
         page = f"{r.page / 1024:>10.1f}" if r.page else f"{'':>10}"
         search = f"{r.search / 1024:>12.0f}" if r.search else f"{'':>12}"
         flag = "" if r.finished else f"  （{hand_limit:.0f} s 内未完成，已停止；网站大小是停止时已写出的部分）"
-        print(
-            f"{r.task + r.shape:<26}{r.projects:>7}{r.wall:>9.2f}{r.cpu:>9.1f}{r.peak / 2**20:>12.0f}{site}{page}{search}{flag}"
-        )
+        figures = f"{r.projects:>7}{r.wall:>9.2f}{r.cpu:>9.1f}{r.peak / 2**20:>12.0f}{site}{page}{search}"
+        print(f"{left(r.task + r.shape, first)}{figures}{flag}")
 
 
 def ratios(rows: list[Row]) -> None:

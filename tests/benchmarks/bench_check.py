@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_site import compiled
+from columns import left, right
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECTS_PER_UNIT = 100
@@ -74,9 +75,9 @@ def main() -> None:
         ):
             wall, peak = timed(args, work)
             rows.append((label, wall, peak))
-        print(f"{'任务':<24}{'用时 (s)':>10}{'峰值内存 (MB，累计最大)':>26}")
+        print(left("任务", 24) + right("用时 (s)", 10) + right("峰值内存 (MB，累计最大)", 26))
         for label, wall, peak in rows:
-            print(f"{label:<24}{wall:>10.2f}{peak:>26}")
+            print(f"{left(label, 24)}{wall:>10.2f}{peak:>26}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_check import build_tree  # a script beside this one, not a package
 from bench_site import compiled
+from columns import left, right
 
 GIT_ENV = {
     **os.environ,
@@ -80,9 +81,9 @@ def main() -> None:
         git(work, "commit", "-qam", "改一个项目")
         wall, _ = timed([*jixiao, "HEAD~1", "HEAD", "--format", "md"], work)
         rows.append(("diff HEAD~1 HEAD --format md", wall))
-        print(f"{'任务':<32}{'用时 (s)':>10}")
+        print(left("任务", 32) + right("用时 (s)", 10))
         for label, seconds in rows:
-            print(f"{label:<32}{seconds:>10.2f}")
+            print(f"{left(label, 32)}{seconds:>10.2f}")
         if options.show:
             print(output)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import git, older
 from bench_site import run
+from columns import left, right
 from make_dataset import make_dataset
 
 JIXIAO = [sys.executable, "-m", "generator"]
@@ -104,16 +105,16 @@ def main() -> None:
                 wall, _, _, cpu = run([*JIXIAO, "build", "--no-pdf", "--out", out(name)], work)
                 figures[name]["build"].append((wall, cpu))
         print(f"\n{args.projects:,} 个项目，每单位 100 个，{args.rounds} 轮交替测量的中位数（秒）：")
-        print(f"{'任务':<28}{'版本':<24}{'用时':>8}{'CPU':>8}")
+        print(left("任务", 34) + left("版本", 24) + right("用时", 8) + right("CPU", 8))
         labels = {"check": "check 一个文件（改动后）", "build": "build --no-pdf（改一个项目后）"}
         for task, label in labels.items():
             medians = {}
             for name in versions:
                 walls, cpus = zip(*figures[name][task], strict=True)
                 medians[name] = statistics.median(walls)
-                print(f"{label:<24}{name:<24}{statistics.median(walls):>8.2f}{statistics.median(cpus):>8.2f}")
+                print(f"{left(label, 34)}{left(name, 24)}{statistics.median(walls):>8.2f}{statistics.median(cpus):>8.2f}")
             before, after = medians.values()
-            print(f"{'':<24}{'之前 ÷ 之后':<24}{before / after:>8.2f}")
+            print(f"{left('', 34)}{left('之前 ÷ 之后', 24)}{before / after:>8.2f}")
 
 
 if __name__ == "__main__":

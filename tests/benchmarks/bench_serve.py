@@ -28,8 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from columns import left
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
 
 def serve_like(code: str, work: Path, edited: Path, cache: Path, out: str) -> None:
@@ -106,8 +108,8 @@ def main() -> None:
         for name, rounds in figures.items():
             walls, cpus = zip(*rounds[1:], strict=True)
             medians.append(statistics.median(walls))
-            print(f"  {name:<24}{statistics.median(walls):>8.2f}（CPU {statistics.median(cpus):.2f}）")
-        print(f"  {'之前 ÷ 之后':<24}{medians[0] / medians[1]:>8.2f}")
+            print(f"  {left(name, 24)}{statistics.median(walls):>8.2f}（CPU {statistics.median(cpus):.2f}）")
+        print(f"  {left('之前 ÷ 之后', 24)}{medians[0] / medians[1]:>8.2f}")
 
 
 if __name__ == "__main__":

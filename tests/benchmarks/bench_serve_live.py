@@ -35,10 +35,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from columns import left
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "tests"))
 
 HEADING = "var h = document.querySelector('h1'); return h ? h.textContent : ''"
 IDLE_SECONDS = 20
@@ -188,7 +190,7 @@ def main() -> None:
         print("等待本身（重新生成不花时间时，保存到页面显示改动，15 次）：")
         for number, (name, code, _) in enumerate(versions):
             median, mean, longest = loop_delay(code, root / f"loop-{number}")
-            print(f"  {name:<24}中位数 {median:.2f} 秒，平均 {mean:.2f} 秒，最长 {longest:.2f} 秒", flush=True)
+            print(f"  {left(name, 24)}中位数 {median:.2f} 秒，平均 {mean:.2f} 秒，最长 {longest:.2f} 秒", flush=True)
         previews = []
         try:
             for number, (name, code, repo) in enumerate(versions):
@@ -219,11 +221,11 @@ def main() -> None:
         medians = []
         for name, seconds in figures.items():
             medians.append(statistics.median(seconds[1:]))
-            print(f"  {name:<24}{medians[-1]:>8.2f}（最短 {min(seconds[1:]):.2f}，最长 {max(seconds[1:]):.2f}）")
-        print(f"  {'之前 ÷ 之后':<24}{medians[0] / medians[1]:>8.2f}")
+            print(f"  {left(name, 24)}{medians[-1]:>8.2f}（最短 {min(seconds[1:]):.2f}，最长 {max(seconds[1:]):.2f}）")
+        print(f"  {left('之前 ÷ 之后', 24)}{medians[0] / medians[1]:>8.2f}")
         print(f"没有改动时，预览 {IDLE_SECONDS} 秒内用去的 CPU 时间（秒）：")
         for name, seconds in idle.items():
-            print(f"  {name:<24}{seconds:>8.2f}")
+            print(f"  {left(name, 24)}{seconds:>8.2f}")
 
 
 if __name__ == "__main__":
