@@ -1,6 +1,6 @@
 """Allow ``python -m generator`` to behave exactly like the ``jixiao`` command."""
 
-from generator.cli import main
+from generator.entry import main
 
 if __name__ == "__main__":
     main()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -12,13 +11,14 @@ from pathlib import Path
 import click
 
 from generator import __version__, progress
+from generator.check import command as check_command
+from generator.check.command import DEFAULT_DATA, data_paths, shell_word
 from generator.data import bounds
 from generator.data.tree import expand
 from generator.diagnostics import Report
 from generator.diagnostics.reporters import REPORTERS
-from generator.errors import JixiaoError, UsageError, from_os_error
+from generator.errors import JixiaoError, UsageError, from_os_error, stopped
 
-DEFAULT_DATA = Path("data")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -33,12 +33,12 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except JixiaoError as exc:
-            _stop(ctx, exc)
-        except OSError as exc:
-            _stop(ctx, from_os_error(exc, _DOING.get(ctx.invoked_subcommand or "", "")))
-        except MemoryError:
-            _stop(ctx, JixiaoError(f"运行 jixiao {ctx.invoked_subcommand or ''} 时内存不足", code="R006"))
+        except (JixiaoError, OSError, MemoryError, KeyboardInterrupt) as exc:
+            command = ctx.invoked_subcommand or ""
+            error = stopped(exc, command, _DOING.get(command, ""))
+            if error is None:  # pragma: no cover - the four kinds above all have a message
+                raise
+            _stop(ctx, error)
         return None
 
 
@@ -48,7 +48,7 @@ _DOING = {
     "build": "生成网站和表格",
     "merge": "合并分片",
     "serve": "生成和预览网站",
-    "check": "检查数据",
+    "check": check_command.DOING,
     "fmt": "整理格式",
     "import": "导入",
     "diff": "比较改动",
@@ -65,11 +65,7 @@ def _stop(ctx: click.Context, error: JixiaoError) -> None:
 
 
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
-    if paths:
-        return list(paths)
-    if not DEFAULT_DATA.is_dir():
-        _fail("当前文件夹下没有 data/。请在数据仓库的根目录运行，或写明要检查的文件或文件夹")
-    return [DEFAULT_DATA]
+    return data_paths(list(paths))
 
 
 @click.group(cls=_Commands, context_settings=CONTEXT)
@@ -149,46 +145,7 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, jobs: int | None, cha
       jixiao check --changed origin/main
       jixiao check --hook        （提交前检查的钩子这样运行，见 .pre-commit-hooks.yaml）
     """
-    from generator.check.run import check as run_check
-
-    progress.enable()  # on the terminal only: never in the report
-    if hook:
-        if changed is not None:
-            _fail("--hook 和 --changed 不能同时使用")
-        _hook(list(paths), jobs, strict)
-    if changed is not None:
-        from generator.review.changed import changed_targets
-
-        targets = changed_targets(changed, list(paths))
-        report = run_check(targets, jobs=jobs) if targets else Report()
-    else:
-        report = run_check(_paths(paths), jobs=jobs)
-    progress.clear()
-    _emit(report, fmt)
-    sys.exit(report.exit_code(strict))
-
-
-def _hook(paths: list[Path], jobs: int | None, strict: bool) -> None:
-    from generator.check.run import check as run_check
-    from generator.data.load import display_path
-    from generator.diagnostics.reporters import brief
-    from generator.review.changed import hook_targets
-
-    targets = hook_targets(paths)
-    report = run_check(targets, jobs=jobs) if targets else Report()
-    progress.clear()
-    shown = [_shell_word(display_path(target)) for target in targets]
-    brief(report, sys.stdout, "jixiao check " + " ".join(shown) if 0 < len(shown) <= SHOWN_TARGETS else "jixiao check")
-    sys.exit(report.exit_code(strict))
-
-
-SHOWN_TARGETS = 3  # the units named in the hook's "how to see the warnings"; beyond, all of data/
-_SHELL_SPECIAL = re.compile(r"[\s'\"\\$`!*?\[\]{}()<>|&;#~]")
-
-
-def _shell_word(text: str) -> str:
-    """``text`` as one word of a command to copy: quoted only where the shell needs it (not for Chinese)."""
-    return shlex.quote(text) if _SHELL_SPECIAL.search(text) else text
+    check_command.check(list(paths), fmt, strict, jobs, changed, hook)
 
 
 def _emit(report: Report, fmt: str) -> None:
@@ -623,7 +580,7 @@ def init_command(
         click.echo(f"已存在，未改动：{path}")
     for note in outcome.notes:
         click.echo(f"说明：{note}")
-    where = "" if folder == Path(".") else f"cd {_shell_word(str(folder))} && "
+    where = "" if folder == Path(".") else f"cd {shell_word(str(folder))} && "
     click.echo(
         f"下一步：{where}pre-commit install，用 jixiao new unit 新建单位，然后 git add -A && git commit。详见 docs/数据仓库.md。"
     )

@@ -79,6 +79,26 @@ _BY_ERRNO = {
 _WRITING = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
+class Interrupted(JixiaoError):
+    """Ctrl-C: the status a shell gives a command it stopped so (128 + SIGINT)."""
+
+    status = 130
+
+
+def stopped(exc: BaseException, command: str, doing: str) -> JixiaoError | None:
+    """What the command line says of ``exc``, which stopped ``jixiao command`` while ``doing``: a JixiaoError
+    as it is, an OSError by its errno, no memory left, Ctrl-C; None for anything else (a fault of jixiao's)."""
+    if isinstance(exc, JixiaoError):
+        return exc
+    if isinstance(exc, OSError):
+        return from_os_error(exc, doing)
+    if isinstance(exc, MemoryError):
+        return JixiaoError(f"运行 jixiao {command} 时内存不足", code="R006")
+    if isinstance(exc, KeyboardInterrupt):
+        return Interrupted(f"jixiao {command} 已中断", code="R011")
+    return None
+
+
 def from_os_error(exc: OSError, doing: str = "") -> JixiaoError:
     """What the operating system said, as a coded error naming the file (and what was being done)."""
     code = _BY_ERRNO.get(exc.errno or 0, "R005")
