@@ -397,7 +397,10 @@ def update(
         sorted(set(previous.common) | set(record.common)),
         record.pdf_with if record.pdf_with == previous.pdf_with else "",
     ).save(out)  # killed from here on: nothing false
-    atomic.write_atomic(out / UPDATING, "jixiao build\n")
+    # Only the marker's presence counts (it is reported by the next build), so it is not forced to the disk.
+    # Forcing it would not order the record before the swaps either: on a journalling file system (ext4,
+    # XFS) its changes are kept in the order they were made anyway, and the cache may be on another disk.
+    atomic.write_atomic(out / UPDATING, "jixiao build\n", durable=False)
     trash = staging / ".jixiao-old"
     trash.mkdir()
     emptied: list[Path] = []
