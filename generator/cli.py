@@ -12,7 +12,7 @@ import click
 
 from generator import __version__, progress
 from generator.check import command as check_command
-from generator.check.command import DEFAULT_DATA, data_paths, shell_word
+from generator.check.command import DEFAULT_DATA, shell_word
 from generator.data import bounds
 from generator.data.tree import expand
 from generator.diagnostics import Report
@@ -27,16 +27,17 @@ def _fail(message: str) -> None:
 
 
 class _Commands(click.Group):
-    """Every command's failures end here: a JixiaoError, or an OSError (a full disk, a read-only folder, a
-    port in use) named by its errno, is printed as a coded Chinese message, never a traceback."""
+    """Every command's failures end here: a JixiaoError, an OSError (a full disk, a read-only folder, a port
+    in use) named by its errno, no memory left or Ctrl-C (errors.stopped) is printed as a coded Chinese
+    message, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (JixiaoError, OSError, MemoryError, KeyboardInterrupt) as exc:
+        except (Exception, KeyboardInterrupt) as exc:
             command = ctx.invoked_subcommand or ""
             error = stopped(exc, command, _DOING.get(command, ""))
-            if error is None:  # pragma: no cover - the four kinds above all have a message
+            if error is None:  # click's own (a usage error, an exit) and faults of jixiao's, as they were
                 raise
             _stop(ctx, error)
         return None
@@ -65,7 +66,7 @@ def _stop(ctx: click.Context, error: JixiaoError) -> None:
 
 
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
-    return data_paths(list(paths))
+    return check_command.data_paths(list(paths))
 
 
 @click.group(cls=_Commands, context_settings=CONTEXT)

@@ -21,9 +21,10 @@ def main() -> None:
     # On Windows click expands wildcards, ~ and %VARIABLES% in the arguments itself (no shell does there):
     # all forms go to it.
     if args[:1] == ["check"] and os.name != "nt":
-        rest = args[2:] if args[1:2] == ["--hook"] else args[1:]
-        if not any(arg.startswith("-") for arg in rest):
-            _check(rest, hook=len(rest) < len(args) - 1)
+        hook = args[1:2] == ["--hook"]
+        paths = args[2:] if hook else args[1:]
+        if not any(arg.startswith("-") for arg in paths):
+            _check(paths, hook)
     from generator.cli import main as command
 
     command()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT
 
-from generator import entry, errors
+from generator import cli, entry, errors
 from generator.check import command
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="on Windows every form goes to click (it expands wildcards)")
@@ -109,7 +109,7 @@ def test_ctrl_c_stops_either_way_with_r011_and_status_130(
     monkeypatch.chdir(repo)
     monkeypatch.setattr(command, "check", interrupted)
     said = []
-    for main in (entry.main, __import__("generator.cli", fromlist=["main"]).main):
+    for main in (entry.main, cli.main):
         monkeypatch.setattr(sys, "argv", ["jixiao", "check", VOLUNTEER])
         with pytest.raises(SystemExit) as stop:
             main()
