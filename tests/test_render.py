@@ -622,3 +622,41 @@ def test_imported_footnotes_give_the_corrections_back(make_tree: object, tmp_pat
     assert project["更正说明"] == CORRECTIONS
     unit = load_yaml_text((unit_dir / "单位.yaml").read_text(encoding="utf-8"))
     assert unit["更正说明"] == [UNIT_CORRECTION]
+
+
+def test_xlsx_keeps_every_heading_item_control_character_and_number() -> None:
+    """More footer items than the sheet has columns go on below (none written over another); a
+    control character is kept in Excel's escape (_x0001_), a number stays a number."""
+    from dataclasses import replace
+
+    form = _long_form()
+    grid = Grid((90.0, 90.0), [[Cell(("金额\x01",)), Cell(("12.50",), number=Decimal("12.50"), number_format="0.00")]])
+    footer = tuple(f"签字{i}" for i in range(9))
+    odd = replace(form, title="标题\x0b一\t二", heading=(" 甲 & <乙> ", "=1+1"), footer=footer, blocks=[grid])
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(odd))).active
+    assert sheet is not None
+    values = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert values[:3] == ["标题_x000B_一\t二", " 甲 & <乙> ", "=1+1"]  # openpyxl does not undo the escape
+    assert Decimal(str(values[values.index("金额_x0001_") + 1])) == Decimal("12.5")
+    assert [v for v in values if str(v).startswith("签字")] == list(footer)
+    formula = next(c for row in sheet.iter_rows() for c in row if c.value == "=1+1")
+    assert formula.data_type == "s" and formula.quotePrefix
+
+
+def test_xlsx_refuses_cells_that_overlap() -> None:
+    """Two cells in one place would be a form the program composed wrong: an error, never one text
+    silently written over another."""
+    from xlsxwriter import Workbook
+
+    from generator.render.excel import _Sheet
+
+    book = Workbook(io.BytesIO(), {"in_memory": True})
+    sheet = book.add_worksheet("表", worksheet_class=_Sheet)
+    plain_format = book.add_format()
+    sheet.put(0, 0, 1, 2, "甲", plain_format)  # A1:C2
+    sheet.put(2, 0, 2, 0, "乙", plain_format)
+    with pytest.raises(ValueError, match="two cells at B2"):
+        sheet.put(1, 1, 1, 1, "丙", plain_format)
+    with pytest.raises(ValueError, match="two cells at A3"):
+        sheet.put(2, 0, 3, 0, "丁", plain_format)
+    book.close()

@@ -8,6 +8,15 @@ A form may hold several tables with different columns (a header table and an ind
 below it); the sheet's columns are the union of their column edges, so each keeps its own widths.
 Rows and columns are counted from 0, as XlsxWriter does.
 
+XlsxWriter makes the package: the workbook, its formats and styles, shared strings, rows, columns,
+print setup, panes and defined names. The cells are written as SpreadsheetML text (``_Sheet``), in
+row and column order, byte for byte as XlsxWriter's own write methods would write them. Through
+those, each cell was an object checked and stored, and merge_range filled every cell a merge covers
+with one more (Excel draws a merged cell's borders from them: with a form's header merged across
+the indicator table's narrower columns, three cells in four), all written at the end through
+XlsxWriter's general XML writer: a third of the time of a workbook, and Excel workbooks are the
+largest part of a build (docs/performance.md).
+
 No text is ever cut. An Excel cell holds at most 32,767 characters (XlsxWriter, like Excel, would
 silently drop the rest), so a longer text is split into pieces that fit (``excel_pieces``: after a
 line break where there is one near the end of a piece) and the pieces go down the same column in
@@ -22,10 +31,14 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from decimal import Decimal
+from functools import cache
 from io import BytesIO
 from typing import Any, NamedTuple
 
 from xlsxwriter import Workbook
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from generator.render.cells import width_em
 from generator.render.form import CENTER, PADDING_TOP_MM, PT_MM, Form, Grid, Heading, Paragraphs, Placed
@@ -121,7 +134,7 @@ def sheet_name(kind: str) -> str:
 class _Writer:
     def __init__(self, workbook: Any, form: Form) -> None:
         self.workbook = workbook
-        self.sheet = workbook.add_worksheet(sheet_name(form.caption))  # each project's sheet its own name
+        self.sheet: _Sheet = workbook.add_worksheet(sheet_name(form.caption), worksheet_class=_Sheet)
         self.form = form
         self.style = form.style
         total = LANDSCAPE_WIDTH_MM if form.landscape else PORTRAIT_WIDTH_MM
@@ -232,13 +245,7 @@ class _Writer:
             raise ValueError(f"{len(text)} characters do not fit in one Excel cell: split them with excel_pieces")
         quoted = is_formula_like(text)
         cell_format = self.format(font, horizontal, border, quoted=quoted, open_sides=open_sides)
-        if bottom > top or right > left:
-            # Formatted blanks in every covered cell: Excel draws a merged cell's borders from them.
-            self.sheet.merge_range(top, left, bottom, right, None, cell_format)
-        if text:
-            self.sheet.write_string(top, left, text, cell_format)  # never a formula, whatever it begins with
-        else:
-            self.sheet.write_blank(top, left, None, cell_format)
+        self.sheet.put(top, left, bottom, right, text, cell_format)  # a string, never a formula
 
     def text_row(self, text: str, font: Font, horizontal: str, height: float | None = None) -> None:
         """A full-width row; a text too long for one cell goes on in the rows below."""
@@ -250,7 +257,12 @@ class _Writer:
 
     def spread_row(self, items: tuple[str, ...]) -> None:
         """Items across the width: the first from the left, the last to the right (an item too long
-        for one cell goes on below itself)."""
+        for one cell goes on below itself). More items than the sheet has columns go on in the rows
+        below, as many to a row as there are columns."""
+        for start in range(0, len(items), self.ncols):
+            self._spread(items[start : start + self.ncols])
+
+    def _spread(self, items: tuple[str, ...]) -> None:
         font = self.font(self.style.heading_line_size)
         bounds = [round(i * self.ncols / len(items)) for i in range(len(items) + 1)]
         pieces = [excel_pieces(item) for item in items]
@@ -286,9 +298,7 @@ class _Writer:
             if cell.number is not None:
                 top, bottom = rows.span(p)
                 cell_format = self.format(font, cell.align or CENTER, True, cell.number_format, open_sides=open_sides)
-                if last > first or bottom > top:
-                    self.sheet.merge_range(self.row + top, first, self.row + bottom, last, None, cell_format)
-                self.sheet.write_number(self.row + top, first, cell.number, cell_format)
+                self.sheet.put(self.row + top, first, self.row + bottom, last, cell.number, cell_format)
                 placed = [(top, bottom, "")]
             else:
                 placed = rows.pieces(p)
@@ -343,6 +353,93 @@ class _Writer:
             sheet.repeat_rows(first, last)  # the table's headings at the top of every page
             if sum(self.heights[: last + 1]) <= FREEZE_MOST_PT:
                 sheet.freeze_panes(last + 1, 0)  # and on screen, above the rows as they scroll
+
+
+class _Sheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type information
+    """XlsxWriter's worksheet whose cells are written as SpreadsheetML text (see the module's docstring).
+
+    ``put`` keeps a cell's format and value (a string's index in the shared strings) by row and
+    column; when the workbook closes, XlsxWriter asks for the sheet's data and merges, and they are
+    written in row and column order, each row opened by XlsxWriter's own row writer (its height,
+    its spans): byte for byte what XlsxWriter's merge_range and write methods would have written
+    (tests/test_library_contracts.py). A merged cell's covered cells get a formatted blank each, as
+    Excel wants. Two cells in one place are an error, never one written over the other.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[int, dict[int, tuple[Any, str]]] = {}  # row -> column -> (format, what the <c> holds)
+        self.merged: list[tuple[int, int, int, int]] = []
+
+    def put(self, top: int, left: int, bottom: int, right: int, value: str | Decimal | None, cell_format: Any) -> None:
+        """``value`` in the cell at ``top``, ``left``, merged down to ``bottom`` and across to ``right``.
+
+        A string is stored as a string whatever it starts with, a number as a number (as XlsxWriter's
+        write_number writes it), None or "" as a formatted blank.
+        """
+        if self._check_dimensions(bottom, right) or self._check_dimensions(top, left):
+            raise ValueError(f"{_name(top, left)}:{_name(bottom, right)} is beyond the last row or column of a sheet")
+        if isinstance(value, Decimal):
+            content = f"><v>{value:.16G}</v></c>"
+        elif value:
+            content = f' t="s"><v>{self.str_table._get_shared_string_index(value)}</v></c>'
+        else:
+            content = "/>"
+        if bottom > top or right > left:
+            self.merged.append((top, left, bottom, right))
+            for row in range(top, bottom + 1):
+                for column in range(left, right + 1):
+                    self._cell(row, column, cell_format, "/>")
+            self.cells[top][left] = (cell_format, content)  # over its own blank
+        else:
+            self._cell(top, left, cell_format, content)
+
+    def _cell(self, row: int, column: int, cell_format: Any, content: str) -> None:
+        cells = self.cells.setdefault(row, {})
+        if column in cells:
+            raise ValueError(f"two cells at {_name(row, column)}: the form's cells overlap")
+        cells[column] = (cell_format, content)
+
+    def _write_sheet_data(self) -> None:  # XlsxWriter's hook, called when the workbook closes
+        if not self.cells:
+            self._xml_empty_tag("sheetData")
+            return
+        self._xml_start_tag("sheetData")
+        blocks: dict[int, tuple[int, int]] = {}  # each block of 16 rows: its first and last column, as XlsxWriter
+        for row, cells in self.cells.items():
+            first, last = blocks.get(row // 16, (min(cells), max(cells)))
+            blocks[row // 16] = (min(first, *cells), max(last, *cells))
+        spans = {block: f"{first + 1}:{last + 1}" for block, (first, last) in blocks.items()}
+        write = self.fh.write
+        for row in sorted(self.cells.keys() | self.row_info.keys()):
+            cells = self.cells.get(row)
+            if not cells:
+                self._write_empty_row(row, spans.get(row // 16), self.row_info.get(row))
+                continue
+            self._write_row(row, spans.get(row // 16), self.row_info.get(row))
+            number = row + 1
+            for column in sorted(cells):
+                cell_format, content = cells[column]
+                write(f'<c r="{_column(column)}{number}" s="{cell_format._get_xf_index()}"{content}')
+            self._xml_end_tag("row")
+        self._xml_end_tag("sheetData")
+
+    def _write_merge_cells(self) -> None:  # XlsxWriter's hook, after the sheet's data
+        if self.merged:
+            refs = "".join(
+                f'<mergeCell ref="{_name(top, left)}:{_name(bottom, right)}"/>' for top, left, bottom, right in self.merged
+            )
+            self.fh.write(f'<mergeCells count="{len(self.merged)}">{refs}</mergeCells>')
+
+
+@cache
+def _column(column: int) -> str:
+    return str(xl_col_to_name(column))
+
+
+def _name(row: int, column: int) -> str:
+    """A cell's name: "B3" for row 2, column 1."""
+    return f"{_column(column)}{row + 1}"
 
 
 class _Rows:
