@@ -406,9 +406,9 @@ class _Sheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type informa
             return
         self._xml_start_tag("sheetData")
         blocks: dict[int, tuple[int, int]] = {}  # each block of 16 rows: its first and last column, as XlsxWriter
-        for row, cells in self.cells.items():
-            first, last = blocks.get(row // 16, (min(cells), max(cells)))
-            blocks[row // 16] = (min(first, *cells), max(last, *cells))
+        for row, columns in self.cells.items():
+            first, last = blocks.get(row // 16, (min(columns), max(columns)))
+            blocks[row // 16] = (min(first, *columns), max(last, *columns))
         spans = {block: f"{first + 1}:{last + 1}" for block, (first, last) in blocks.items()}
         write = self.fh.write
         for row in sorted(self.cells.keys() | self.row_info.keys()):
