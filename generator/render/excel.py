@@ -37,7 +37,7 @@ from io import BytesIO
 from typing import Any, NamedTuple
 
 from xlsxwriter import Workbook
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from generator.render.cells import width_em
@@ -378,7 +378,7 @@ class _Sheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type informa
         write_number writes it), None or "" as a formatted blank.
         """
         if self._check_dimensions(bottom, right) or self._check_dimensions(top, left):
-            raise ValueError(f"{_name(top, left)}:{_name(bottom, right)} is beyond the last row or column of a sheet")
+            raise ValueError(f"{xl_range(top, left, bottom, right)} is beyond the last row or column of a sheet")
         if isinstance(value, Decimal):
             content = f"><v>{value:.16G}</v></c>"
         elif value:
@@ -386,18 +386,18 @@ class _Sheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type informa
         else:
             content = "/>"
         if bottom > top or right > left:
-            self.merged.append((top, left, bottom, right))
             for row in range(top, bottom + 1):
                 for column in range(left, right + 1):
                     self._cell(row, column, cell_format, "/>")
             self.cells[top][left] = (cell_format, content)  # over its own blank
+            self.merged.append((top, left, bottom, right))
         else:
             self._cell(top, left, cell_format, content)
 
     def _cell(self, row: int, column: int, cell_format: Any, content: str) -> None:
         cells = self.cells.setdefault(row, {})
         if column in cells:
-            raise ValueError(f"two cells at {_name(row, column)}: the form's cells overlap")
+            raise ValueError(f"two cells at {xl_rowcol_to_cell(row, column)}: the form's cells overlap")
         cells[column] = (cell_format, content)
 
     def _write_sheet_data(self) -> None:  # XlsxWriter's hook, called when the workbook closes
@@ -426,20 +426,14 @@ class _Sheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type informa
 
     def _write_merge_cells(self) -> None:  # XlsxWriter's hook, after the sheet's data
         if self.merged:
-            refs = "".join(
-                f'<mergeCell ref="{_name(top, left)}:{_name(bottom, right)}"/>' for top, left, bottom, right in self.merged
-            )
+            refs = "".join(f'<mergeCell ref="{xl_range(*merged)}"/>' for merged in self.merged)
             self.fh.write(f'<mergeCells count="{len(self.merged)}">{refs}</mergeCells>')
 
 
 @cache
 def _column(column: int) -> str:
+    """A column's letters, as XlsxWriter names it ("B" for 1), made once: every cell of every sheet needs one."""
     return str(xl_col_to_name(column))
-
-
-def _name(row: int, column: int) -> str:
-    """A cell's name: "B3" for row 2, column 1."""
-    return f"{_column(column)}{row + 1}"
 
 
 class _Rows:
