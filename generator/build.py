@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import atomic, progress, workers
 from generator.check.run import check
@@ -36,6 +38,9 @@ from generator.names import folder_name
 from generator.render import pdf
 from generator.render.compose import BOOKLET
 from generator.render.tables import WrittenTables, pdf_failures, write_unit_tables
+
+if TYPE_CHECKING:
+    from generator.site.engine import Guides
 
 TABLES = "tables"
 
@@ -67,25 +72,36 @@ def build(
 ) -> BuildResult:
     """Check ``data``; when it passes, write the website to ``out`` (with its official tables under
     ``out``/tables unless ``tables=False``), or, with ``site=False``, the official tables only."""
-    result, folders = prepare(data, out / TABLES, jobs)
-    if folders is None:
-        return result
     workers_count = jobs or os.cpu_count() or 1
-    if site:
-        _publish_site(data, out, folders, result, workers_count, make_pdf, tables)
-    else:
+    if not site:
+        result, folders = prepare(data, out / TABLES, jobs)
+        if folders is None:
+            return result
         _publish_tables(out / TABLES, folders, result, workers_count, make_pdf)
+    else:
+        from generator.site.engine import Guides
+
+        # The editorial pages are made while the check's workers check the data (engine.Guides), beside the
+        # output folder, from where they are moved into the site.
+        with atomic.staging(out) as early:
+            guides = Guides(early / "docs", early / "site")
+            result, folders = prepare(data, out / TABLES, jobs, guides.make_quietly)
+            if folders is None:
+                return result
+            _publish_site(data, out, folders, result, workers_count, make_pdf, tables, guides)
     result.written = True
     return result
 
 
-def prepare(data: Path, out: Path, jobs: int | None) -> tuple[BuildResult, list[UnitFolder] | None]:
+def prepare(
+    data: Path, out: Path, jobs: int | None, alongside: Callable[[], None] | None = None
+) -> tuple[BuildResult, list[UnitFolder] | None]:
     """The check of the whole data tree, and the units to build in the site's order (None when the check
     stops the build, or when every region is kept out: the previous output stays as it was): what a
-    build and each shard of it (generator/shard.py) start from."""
+    build and each shard of it (generator/shard.py) start from. ``alongside``: as for check()."""
     progress.step("检查数据……")
     tree = collect([data])  # walked once, for the check and the build
-    report = check([data], jobs=jobs, tree=tree)
+    report = check([data], jobs=jobs, tree=tree, alongside=alongside)
     result = BuildResult(report=report, out=out)
     if report.exit_code() != 0 and not _only_layout_errors(report):
         return result, None
@@ -128,14 +144,21 @@ def _regions_without_layout(folders: list[UnitFolder]) -> dict[Path, str]:
 
 
 def _publish_site(
-    data: Path, out: Path, folders: list[UnitFolder], result: BuildResult, jobs: int, make_pdf: bool, tables: bool
+    data: Path,
+    out: Path,
+    folders: list[UnitFolder],
+    result: BuildResult,
+    jobs: int,
+    make_pdf: bool,
+    tables: bool,
+    guides: Guides,
 ) -> None:
     from generator.site import publish, reuse  # here: the tables-only build does without mkdocs
 
     check_out(out, data)
     previous = reuse.Previous.of(out)
     with atomic.staging(out) as staging, tempfile.TemporaryDirectory(prefix="jixiao-site-") as work:
-        built = publish.write_site(data, staging, Path(work), folders, jobs, make_pdf, tables, previous)
+        built = publish.write_site(data, staging, Path(work), folders, jobs, make_pdf, tables, previous, guides)
         if previous.out is None:  # the whole site is in staging
             (staging / reuse.MARKER).write_text("jixiao build\n", encoding="utf-8")
             atomic.replace_folder(staging, out)

@@ -6,7 +6,7 @@ region's file, and the code of jixiao itself. So the key of a piece of work is a
 those bytes, and a unit whose key is unchanged is not checked or rendered again: after editing one
 project of 10,000, one unit is redone, not a hundred. Within a unit checked again for one edited
 project, the other projects' data comes from entries keyed by each file's own bytes
-(generator.check.context), not from parsing them again.
+(generator.data.remembered), not from parsing them again.
 
 What makes a key:
 

@@ -14,10 +14,14 @@ from typing import Any
 import pytest
 from conftest import typed
 
+from generator.check import run
 from generator.check.rules.hygiene import BIDI_CONTROLS, CJK, INVISIBLE, ZERO_WIDTH, _wrap_space
-from generator.check.run import check, context
+from generator.check.run import check
+from generator.data import load, remembered
 from generator.data.load import UNIT_FILE, display_path
+from generator.data.model import read_unit_documents
 from generator.data.schemas import SCHEMA_LINE_PREFIX, schema_line
+from generator.data.tree import collect
 from generator.diagnostics import Diagnostic
 
 
@@ -93,7 +97,7 @@ def test_a_split_word_is_found_where_the_pattern_would_find_it() -> None:
     assert found > 1000
 
 
-# --- a unit's other projects, remembered by content (generator/check/context.py) -------------------------------------
+# --- a unit's other projects, remembered by content (generator/data/remembered.py) -------------------------------------
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -180,10 +184,10 @@ def test_remembered_data_comes_back_exactly(tmp_path: Path, monkeypatch: pytest.
         "列表": [True, False, None, 0, "", "a\u0000b", {"内": [Decimal("0.001")]}],
         "空": {},
     }
-    entry = context.key("project", b"one")
-    context.remember(entry, data)
-    assert typed(context.recall(entry)) == typed(data)
-    assert context.key("project", b"two") != entry != context.key("unit", b"one")
+    entry = remembered.key("project", b"one")
+    remembered.remember(entry, data)
+    assert typed(remembered.recall(entry)) == typed(data)
+    assert remembered.key("project", b"two") != entry != remembered.key("unit", b"one")
 
 
 UNSTORABLE = {
@@ -201,9 +205,77 @@ UNSTORABLE = {
 def test_data_json_cannot_give_back_exactly_is_not_remembered(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     data: dict[Any, Any] = UNSTORABLE[name]
-    entry = context.key("project", name.encode())
-    context.remember(entry, data)
-    assert context.recall(entry) is None
+    entry = remembered.key("project", name.encode())
+    remembered.remember(entry, data)
+    assert remembered.recall(entry) is None
+
+
+# --- a whole unit's data, kept by the check for the build (generator/data/remembered.py) ----------------------------
+
+
+def _unit_paths(data: Path) -> dict[Path, list[Path]]:
+    return {f.path: [f.unit_file, *f.project_files] for f in collect([data]).units.values()}
+
+
+def _not_parsed(*_: object) -> None:
+    raise AssertionError("parsed again")
+
+
+def test_a_build_reads_each_checked_unit_from_what_the_check_kept(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole check keeps the data of each unit whose files all passed; the build's reading of the unit
+    (load_unit) gives it back instead of parsing the files a second time: the same documents, value for
+    value and type for type. A file changed since the check is parsed, as it is now."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(cache))
+    units = _unit_paths(data_copy)
+    parsed = {unit: read_unit_documents(paths) for unit, paths in units.items()}  # nothing kept yet
+    assert all(doc.nodes is not None for docs in parsed.values() for doc in docs)
+    assert not (cache / "unit-data").exists()
+    check([data_copy], jobs=1)
+    assert len(list((cache / "unit-data").rglob("*.json"))) == len(units) > 1
+    parse = load.parse
+    monkeypatch.setattr(load, "parse", _not_parsed)
+    for unit, paths in units.items():
+        kept = read_unit_documents(paths)
+        assert [doc.nodes for doc in kept] == [None] * len(paths)
+        assert kept == parsed[unit]  # path, shown name, text, kind and data
+        assert typed([doc.data for doc in kept]) == typed([doc.data for doc in parsed[unit]])
+    unit, paths = sorted(units.items())[0]
+    edited = paths[-1]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("\n", "\n# 检查之后改过\n", 1), encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed again"):
+        read_unit_documents(paths)
+    monkeypatch.setattr(load, "parse", parse)
+    again = read_unit_documents(paths)
+    assert all(doc.nodes is not None for doc in again) and again[-1].text.count("# 检查之后改过") == 1
+
+
+def test_a_unit_with_a_broken_file_or_checked_for_one_file_is_not_kept(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a whole unit that passed is kept (a build never reads a unit with a broken file), and the check
+    of one file (the pre-commit hook) keeps none: it pays nothing for the build."""
+    cache = tmp_path / "cache"
+    units = sorted(_unit_paths(data_copy).values())
+    _check_alone(units[0][-1], cache, monkeypatch)
+    assert not (cache / "unit-data").exists()
+    units[0][-1].write_text("项目名称: [未闭合\n", encoding="utf-8")
+    assert check([data_copy], jobs=1).exit_code() == 1
+    assert len(list((cache / "unit-data").rglob("*.json"))) == len(units) - 1
+
+
+def test_the_check_does_the_callers_work_while_its_workers_check(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``alongside`` (what jixiao build does meanwhile: the guides) is done once while worker processes
+    check, and not at all when the check runs in its own process; the findings are the same."""
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", "off")
+    monkeypatch.setattr(run, "PARALLEL_THRESHOLD", 1)  # the sample's files checked by workers, as 10,000 are
+    done: list[int] = []
+    together = check([data_copy], jobs=2, alongside=lambda: done.append(len(done)))
+    assert done == [0]
+    alone = check([data_copy], jobs=1, alongside=lambda: done.append(len(done)))
+    assert done == [0] and together.diagnostics == alone.diagnostics != []
 
 
 def test_an_acknowledgement_is_not_stale_while_its_unit_cannot_be_checked(data_copy: Path) -> None:

@@ -20,9 +20,10 @@ from conftest import DATA, ROOT
 from jinja2 import meta
 
 from generator.build import BuildResult, build, check_out
+from generator.check import run
 from generator.cli import cli
 from generator.data.load import Document, load
-from generator.errors import BuildError
+from generator.errors import BuildError, SiteError
 from generator.site import engine, exports, hooks, pages
 from generator.site.field_reference import FIELDS_PAGE, fields_markdown
 from generator.site.shell import Shell, ShellError
@@ -434,6 +435,32 @@ def test_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path: Path) -> No
     with pytest.raises(BuildError, match="包含数据"):
         check_out(DATA.parent, DATA)
     assert (out / "notes.txt").is_file()
+
+
+def test_a_guide_mkdocs_refuses_is_said_once_the_data_passed(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editorial pages are made while the check's workers check the data (engine.Guides): a guide that
+    mkdocs --strict refuses stops the build as before, but a build whose data has errors says those."""
+    monkeypatch.setattr(run, "PARALLEL_THRESHOLD", 1)  # the sample's files checked by workers, as 10,000 are
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", "off")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        config.replace("generator/site/hooks.py", (ROOT / "generator/site/hooks.py").as_posix()), encoding="utf-8"
+    )
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    with (tmp_path / "docs" / "编辑指南.md").open("a", encoding="utf-8") as guide:
+        guide.write("\n[一个不存在的页面](不存在.md)\n")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "site"
+    with pytest.raises(SiteError, match="mkdocs 未能生成网站"):
+        build(data_copy, out, jobs=2, make_pdf=False)
+    assert not out.exists()
+    project = next(p for p in sorted(data_copy.rglob("*.yaml")) if p.name not in ("单位.yaml", "地区.yaml"))
+    project.write_text("项目名称: [未闭合\n", encoding="utf-8")
+    result = build(data_copy, out, jobs=2, make_pdf=False)
+    assert not result.written and result.report.exit_code() == 1 and not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left
 
 
 def test_cli_build_says_where_the_site_is(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

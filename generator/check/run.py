@@ -7,15 +7,15 @@ never hides the problems of the others.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from generator import cache, held, progress
-from generator.check import acknowledge, context
+from generator.check import acknowledge
 from generator.check.rules import Scope, run_project_rules, run_unit_rules
-from generator.data import schemas
+from generator.data import remembered, schemas
 from generator.data.load import MAX_BYTES, Document, LoadResult, decode, display_path, is_regular, kind_of, load, load_bytes, read
 from generator.data.model import Project, Region, Unit
 from generator.data.regional import LAYOUT_FILE
@@ -46,7 +46,7 @@ def _validated(result: LoadResult, schema_lines: schemas.SchemaLines | None) -> 
 
 def load_contexts(paths: list[Path], schema_lines: schemas.SchemaLines | None = None) -> dict[Path, Loaded]:
     """``load_and_validate`` of project files of one folder loaded only as context for the unit's rules:
-    their data is remembered by their bytes (generator.check.context), together and each file's alone,
+    their data is remembered by their bytes (generator.data.remembered), together and each file's alone,
     and read back instead of parsing the files. A one-file check of a unit of 100 projects reads one
     cache entry for the other 99 (about 20 ms less than 99 entries); after an edit of another file of
     the unit, the entries of single files serve."""
@@ -62,25 +62,25 @@ def load_contexts(paths: list[Path], schema_lines: schemas.SchemaLines | None = 
         else:
             usable.append((path, raw))
     folder = paths[0].parent
-    together = context.key_of_many([(kind_of(path), raw) for path, raw in usable]) if len(usable) > 1 else None
-    recalled = context.recall_many(folder, together, len(usable))
-    remembered: list[dict[str, Any] | None] = []
+    together = remembered.key_of_many([(kind_of(path), raw) for path, raw in usable]) if len(usable) > 1 else None
+    recalled = remembered.recall_many(folder, together, len(usable))
+    kept: list[dict[str, Any] | None] = []
     for (path, raw), data in zip(usable, recalled, strict=True):
         kind = kind_of(path)
-        entry = context.key(kind, raw) if data is None else None
-        data = data if data is not None else context.recall(entry)
+        entry = remembered.key(kind, raw) if data is None else None
+        data = data if data is not None else remembered.recall(entry)
         text = decode(raw, shown[path]) if data is not None else None
         if data is not None and isinstance(text, str):  # a node tree is composed when a finding needs one
             doc = Document(path=path, display=shown[path], text=text, data=data, kind=kind)
             out[path] = Loaded(doc, True, schemas.check_schema_line(doc, schema_lines))
-            remembered.append(data)
+            kept.append(data)
             continue
         item = out[path] = _validated(load_bytes(raw, path, shown[path]), schema_lines)
         if item.valid and item.doc is not None:
-            context.remember(entry, item.doc.data)
-        remembered.append(item.doc.data if item.valid and item.doc is not None else None)
+            remembered.remember(entry, item.doc.data)
+        kept.append(item.doc.data if item.valid and item.doc is not None else None)
     if together is not None and not any(recalled):
-        context.remember_many(folder, together, remembered)
+        remembered.remember_many(folder, together, kept)
     return {path: out[path] for path in paths}
 
 
@@ -110,8 +110,17 @@ def check_unit_folder(folder: UnitFolder, region: Region | None, requested: froz
     regular = [path for path in [folder.unit_file, *folder.project_files] if is_regular(path)]
     # a link or a named pipe is reported by generator.data.tree, never read
     contexts = load_contexts([p for p in regular if p not in requested and p != folder.unit_file], schema_lines)
+    raws: dict[Path, bytes] = {}
     for path in regular:
-        loaded[path] = contexts[path] if path in contexts else load_and_validate(path, schema_lines)
+        if path in contexts:
+            loaded[path] = contexts[path]
+            continue
+        shown = display_path(path)
+        raw = read(path, shown)
+        if isinstance(raw, bytes):
+            raws[path] = raw
+        loaded[path] = _validated(raw if isinstance(raw, Diagnostic) else load_bytes(raw, path, shown), schema_lines)
+    _remember_unit(folder, raws, loaded)
     found = [d for item in loaded.values() for d in item.diagnostics]
     unit_checked = False
     if region is not None:
@@ -127,6 +136,15 @@ def check_unit_folder(folder: UnitFolder, region: Region | None, requested: froz
     for rest in by_path.values():
         out.extend(rest)
     return out
+
+
+def _remember_unit(folder: UnitFolder, raws: dict[Path, bytes], loaded: dict[Path, Loaded]) -> None:
+    """When every file of the unit folder was read here and passed, keep their data for the build, which
+    reads it back (generator.data.model.load_unit) instead of parsing the files again."""
+    paths = [folder.unit_file, *folder.project_files]
+    data = [item.doc.data for item in map(loaded.get, paths) if item is not None and item.valid and item.doc is not None]
+    if len(raws) == len(data) == len(paths):
+        remembered.remember_unit(remembered.unit_key([(kind_of(p), raws[p]) for p in paths]), data)
 
 
 def _rules(
@@ -163,8 +181,12 @@ def _cross_file(code: str) -> bool:
     return code.startswith(CROSS_FILE_FAMILIES) and code not in PER_FILE_CODES
 
 
-def check(paths: Iterable[Path], jobs: int | None = None, tree: Tree | None = None) -> Report:
-    """Check the files at ``paths``; ``tree``: what ``collect(paths)`` found, when the caller has it already."""
+def check(
+    paths: Iterable[Path], jobs: int | None = None, tree: Tree | None = None, alongside: Callable[[], None] | None = None
+) -> Report:
+    """Check the files at ``paths``; ``tree``: what ``collect(paths)`` found, when the caller has it already.
+    ``alongside``: work of the caller's that the main process does while worker processes check the data,
+    when they do (it is not called otherwise); it must not raise."""
     tree = tree if tree is not None else collect(list(paths))
     found: list[Diagnostic] = list(tree.problems)
     regions: dict[Path, Region | None] = {}
@@ -187,7 +209,7 @@ def check(paths: Iterable[Path], jobs: int | None = None, tree: Tree | None = No
     # Each task carries only its own folder's requested files: pickling the whole set per task
     # would make sending work to the processes quadratic in the number of files.
     args = [(f, regions.get(f.region_dir), frozenset(p for p in f.project_files if p in requested)) for f in folders]
-    for result in _check_all(args, jobs or os.cpu_count() or 1):
+    for result in _check_all(args, jobs or os.cpu_count() or 1, alongside):
         found.extend(result)
     # Besides cross-file findings, only those in the files asked about are reported; the files' shown
     # names (10,000 of them in a whole check) are worked out only when some finding needs them.
@@ -204,9 +226,10 @@ def check(paths: Iterable[Path], jobs: int | None = None, tree: Tree | None = No
 Task = tuple[UnitFolder, Region | None, frozenset[Path]]
 
 
-def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
+def _check_all(args: list[Task], jobs: int, alongside: Callable[[], None] | None) -> list[list[Diagnostic]]:
     """The findings of every unit folder, in order: from the cache (generator.cache) when the folder's
-    files, its region's file and the request are unchanged, else checked, in parallel when many."""
+    files, its region's file and the request are unchanged, else checked, in parallel when many (and then
+    ``alongside`` is done in the meantime)."""
     keys = [cache.key("check", _task_parts(arg)) for arg in args] if cache.folder() else [None] * len(args)
     cache.save_digests()
     results: list[list[Diagnostic] | None] = [_recalled(k) for k in keys]
@@ -216,7 +239,10 @@ def _check_all(args: list[Task], jobs: int) -> list[list[Diagnostic]]:
         from concurrent.futures import ProcessPoolExecutor  # 30 ms of imports a one-file check does without
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            fresh = _counted(pool.map(_check_args, [args[n] for n in todo], chunksize=1), len(todo))
+            pending = pool.map(_check_args, [args[n] for n in todo], chunksize=1)  # every task is handed out now
+            if alongside is not None:
+                alongside()
+            fresh = _counted(pending, len(todo))
     else:
         fresh = _counted(map(_check_args, [args[n] for n in todo]), len(todo))
     for n, result in zip(todo, fresh, strict=True):

@@ -87,7 +87,7 @@ class Document:
     text: str
     data: dict[str, Any]
     kind: str = field(default="project")
-    # The node tree; None for a document remembered by the cache (generator.check.context), composed again
+    # The node tree; None for a document remembered by the cache (generator.data.remembered), composed again
     # from the text when a finding needs a position.
     nodes: Any = field(default=None, repr=False, compare=False)
     # Whether the data may hold a number beyond the bounds (generator.data.bounds.OutOfRange); the loader

@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.data import fields as F
 from generator.data import regional as regionals
+from generator.data import remembered
 from generator.data.load import REGION_FILE, Document, by_content
 from generator.data.normalize import as_number
 from generator.data.tree import UnitFolder
@@ -322,6 +323,28 @@ def read_region(path: Path, raw: bytes | None) -> Region:
 def load_unit(folder: UnitFolder) -> Unit:
     """A unit folder that passed the check, as the model: its region, its unit file and its projects (in
     the order of their files)."""
-    unit = Unit.from_doc(read_document(folder.unit_file), folder.year, read_region(folder.region_dir / REGION_FILE))
-    unit.projects = [Project.from_doc(read_document(path)) for path in folder.project_files]
+    unit_doc, *project_docs = read_unit_documents([folder.unit_file, *folder.project_files])
+    unit = Unit.from_doc(unit_doc, folder.year, read_region(folder.region_dir / REGION_FILE))
+    unit.projects = [Project.from_doc(doc) for doc in project_docs]
     return unit
+
+
+def read_unit_documents(paths: list[Path]) -> list[Document]:
+    """The files of a unit folder that passed the check (its unit file, then its projects), read again to
+    be published: their data as the check kept it (generator.data.remembered) when their bytes are the
+    ones it checked, which spares parsing them a second time (a millisecond a file); else parsed."""
+    from generator.data.load import decode, display_path, kind_of, read
+
+    shown = [display_path(path) for path in paths]
+    raws = [raw for path, name in zip(paths, shown, strict=True) if isinstance(raw := read(path, name), bytes)]
+    if len(raws) != len(paths):  # a file gone or refused since the check: said by read_document
+        return [read_document(path) for path in paths]
+    kinds = [kind_of(path) for path in paths]
+    data = remembered.recall_unit(remembered.unit_key(list(zip(kinds, raws, strict=True))), len(paths))
+    texts = [text for raw, name in zip(raws, shown, strict=True) if isinstance(text := decode(raw, name), str)]
+    if data is None or len(texts) != len(paths):
+        return [read_document(path, raw) for path, raw in zip(paths, raws, strict=True)]
+    return [
+        Document(path=path, display=name, text=text, data=items, kind=kind)
+        for path, name, text, items, kind in zip(paths, shown, texts, data, kinds, strict=True)
+    ]

@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,36 @@ def build_cached(config: Path, docs: Path, site: Path) -> dict[str, Any]:
 def _inside(name: object) -> bool:
     """A stored name is a plain relative path (the cache never places a file outside the site)."""
     return isinstance(name, str) and bool(name) and not name.startswith("/") and ".." not in name.split("/")
+
+
+@dataclass
+class Guides:
+    """The editorial pages and the theme's frame: ``build_cached`` of the configuration of the working
+    folder, its sources staged in ``docs``, written into ``site``; made once, when ``settings`` is first
+    asked for, or earlier by ``make_quietly``.
+
+    ``jixiao build`` hands ``make_quietly`` to the check (generator.check.run.check's ``alongside``), which
+    calls it while its worker processes check the data and the main process would only wait for them: at
+    1,000 projects the second of mkdocs then costs no time of its own. What goes wrong is kept and raised
+    by ``settings``, when the build needs the pages: the check's report still comes first."""
+
+    docs: Path
+    site: Path
+    _settings: dict[str, Any] | None = field(default=None, init=False, repr=False)
+    _error: Exception | None = field(default=None, init=False, repr=False)
+
+    def make_quietly(self) -> None:
+        if self._settings is None and self._error is None:
+            try:
+                config = config_file()
+                self._settings = build_cached(config, stage_docs(config, self.docs), self.site)
+            except Exception as exc:  # raised, with its traceback, by ``settings``
+                self._error = exc
+
+    def settings(self) -> dict[str, Any]:
+        """What the rest of the site needs from mkdocs's settings (``site_url``), once the pages are made."""
+        self.make_quietly()
+        if self._error is not None:
+            raise self._error
+        assert self._settings is not None
+        return self._settings

@@ -69,11 +69,13 @@ def write_site(
     make_pdf: bool,
     tables: bool,
     previous: reuse.Previous,
+    guides: engine.Guides | None = None,
 ) -> Built:
     """Write the site into ``site`` (a staging folder; ``work`` a scratch folder): all of it, or, when
     ``previous`` is a site to update, all but the units and search shards that did not change (reuse.py),
-    which stay where they are."""
-    start = begin(data, site, work, folders, make_pdf, tables)
+    which stay where they are. The editorial pages are ``guides``'s, when given (made while the data was
+    checked)."""
+    start = begin(data, site, work, folders, make_pdf, tables, guides)
     record = reuse.Record()
     units = _make_units(start, data, site, folders, list(range(len(folders))), jobs, make_pdf, tables, previous, record)
     return _finish(start, data, site, folders, units, record, previous)
@@ -108,11 +110,23 @@ class Units:
     pdfs: int
 
 
-def begin(data: Path, site: Path, work: Path, folders: list[UnitFolder], make_pdf: bool, tables: bool) -> Start:
-    """The editorial pages (mkdocs, into ``site``) and the theme's frame, the history of every file."""
-    config = engine.config_file()
+def begin(
+    data: Path,
+    site: Path,
+    work: Path,
+    folders: list[UnitFolder],
+    make_pdf: bool,
+    tables: bool,
+    guides: engine.Guides | None = None,
+) -> Start:
+    """The editorial pages (mkdocs, into ``site``: made now, or moved there when ``guides`` made them
+    already, on the file system of ``site``) and the theme's frame, the history of every file."""
     progress.step("生成说明页面……")
-    settings = engine.build_cached(config, engine.stage_docs(config, work / "docs"), site)
+    guides = guides or engine.Guides(work / "docs", site)
+    settings = guides.settings()
+    if guides.site != site:
+        for entry in sorted(guides.site.iterdir()):
+            entry.rename(site / entry.name)
     frame = work / "shell.html"
     shutil.move(site / shell.FOLDER / "index.html", frame)
     shutil.rmtree(site / shell.FOLDER)
