@@ -81,10 +81,10 @@ def build(
     else:
         from generator.site.engine import Guides
 
-        # The editorial pages are made while the check's workers check the data (engine.Guides), beside the
-        # output folder, from where they are moved into the site.
-        with atomic.staging(out) as early:
-            guides = Guides(early / "docs", early / "site")
+        # The editorial pages are made while the check's workers check the data (engine.Guides): their sources
+        # staged in a temporary folder, the pages beside the output folder, from where they are moved into the site.
+        with atomic.staging(out) as early, tempfile.TemporaryDirectory(prefix="jixiao-docs-") as docs:
+            guides = Guides(Path(docs) / "docs", early / "site")
             result, folders = prepare(data, out / TABLES, jobs, guides.make_quietly)
             if folders is None:
                 return result
