@@ -359,7 +359,8 @@ def _histories(
 
 def _units(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
     projects = sum(len(j.folder.project_files) for j in unit_jobs)
-    return workers.each(build_unit, unit_jobs, jobs, projects, workers.UNIT_THRESHOLD)
+    weights = [len(j.folder.project_files) for j in unit_jobs]
+    return workers.each(build_unit, unit_jobs, jobs, projects, workers.UNIT_THRESHOLD, weights)
 
 
 def _search(

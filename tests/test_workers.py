@@ -1,0 +1,37 @@
+"""generator/workers.py with real worker processes: results in order, the heaviest items handed out first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import workers
+
+
+def _logged(item: tuple[Path, str]) -> str:
+    log, name = item
+    with log.open("a", encoding="utf-8") as handle:  # one short append: whole lines, in the order they were made
+        handle.write(name + "\n")
+    return name.upper()
+
+
+def test_the_heaviest_items_are_handed_out_first_and_the_results_come_in_order(tmp_path: Path) -> None:
+    log = tmp_path / "started"
+    names = ["a", "b", "c", "d", "e", "f"]
+    weights = [1, 1, 50, 30, 1, 2]
+    items = [(log, name) for name in names]
+    made = list(workers.each(_logged, items, jobs=2, size=100, threshold=1, weights=weights))
+    assert made == [name.upper() for name in names]
+    started = log.read_text(encoding="utf-8").split()
+    assert sorted(started) == names
+    # Each worker first takes one of the two heaviest, and logs it before it takes another item.
+    first = min(started.index("c"), started.index("d"))
+    assert first == 0 and all(first < started.index(light) for light in ("a", "b", "e", "f"))
+
+
+def test_without_weights_or_workers_the_items_go_in_their_order(tmp_path: Path) -> None:
+    for jobs, weights in ((1, [1, 9, 5]), (2, None)):
+        log = tmp_path / f"started-{jobs}"
+        items = [(log, name) for name in ("x", "y", "z")]
+        assert list(workers.each(_logged, items, jobs=jobs, size=100, threshold=1, weights=weights)) == ["X", "Y", "Z"]
+        if jobs == 1:  # one process: one after another, in order
+            assert log.read_text(encoding="utf-8").split() == ["x", "y", "z"]
