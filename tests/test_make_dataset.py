@@ -137,3 +137,19 @@ def test_command_line(tmp_path: Path) -> None:
 def test_import_prints_nothing() -> None:
     result = run("-c", "import make_dataset", cwd=SCRIPT.parent)
     assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_the_uneven_shape_of_bench_cold_puts_one_large_unit_last_and_passes_the_check(tmp_path: Path) -> None:
+    """bench_cold.py's "uneven" data: small units, then one large unit last in the site's order; all of it valid."""
+    sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+    import bench_cold  # a script beside the tests, not a package
+
+    repo = bench_cold.shaped(tmp_path, "uneven", 50)
+    from generator.check.run import check
+    from generator.data.tree import collect
+
+    units = sorted(collect([repo / "data"]).units.values(), key=lambda u: u.path)
+    assert [len(u.project_files) for u in units] == [10, 10, 10] + [20]
+    assert units[-1].path.name == bench_cold.LAST
+    assert check([repo / "data"], jobs=1).exit_code() == 0
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True).stdout == ""
