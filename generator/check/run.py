@@ -44,6 +44,11 @@ def _validated(result: LoadResult, schema_lines: schemas.SchemaLines | None) -> 
     return Loaded(result, not problems, problems + schemas.check_schema_line(result, schema_lines))
 
 
+def _read_validated(raw: bytes | Diagnostic, path: Path, shown: str, schema_lines: schemas.SchemaLines | None) -> Loaded:
+    """``load_and_validate`` of the bytes (or the refusal) ``read`` gave for ``path``."""
+    return _validated(raw if isinstance(raw, Diagnostic) else load_bytes(raw, path, shown), schema_lines)
+
+
 def load_contexts(paths: list[Path], schema_lines: schemas.SchemaLines | None = None) -> dict[Path, Loaded]:
     """``load_and_validate`` of project files of one folder loaded only as context for the unit's rules:
     their data is remembered by their bytes (generator.data.remembered), together and each file's alone,
@@ -58,7 +63,7 @@ def load_contexts(paths: list[Path], schema_lines: schemas.SchemaLines | None = 
     usable = []
     for path, raw in raws.items():
         if isinstance(raw, Diagnostic) or len(raw) > MAX_BYTES:  # reported as by load_and_validate
-            out[path] = _validated(raw if isinstance(raw, Diagnostic) else load_bytes(raw, path, shown[path]), schema_lines)
+            out[path] = _read_validated(raw, path, shown[path], schema_lines)
         else:
             usable.append((path, raw))
     folder = paths[0].parent
@@ -119,7 +124,7 @@ def check_unit_folder(folder: UnitFolder, region: Region | None, requested: froz
         raw = read(path, shown)
         if isinstance(raw, bytes):
             raws[path] = raw
-        loaded[path] = _validated(raw if isinstance(raw, Diagnostic) else load_bytes(raw, path, shown), schema_lines)
+        loaded[path] = _read_validated(raw, path, shown, schema_lines)
     _remember_unit(folder, raws, loaded)
     found = [d for item in loaded.values() for d in item.diagnostics]
     unit_checked = False

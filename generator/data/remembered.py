@@ -55,9 +55,9 @@ def remember(entry: str | None, data: dict[str, Any]) -> None:
         cache.put(KIND, entry, data, default=_encode)
 
 
-def key_of_many(files: list[tuple[str, bytes]]) -> str | None:
+def key_of_many(files: list[tuple[str, bytes]], kind_of_entry: str = KIND_OF_FOLDER) -> str | None:
     """The key of the data of several files together: their kinds and bytes, in order."""
-    return cache.key(KIND_OF_FOLDER, [part for kind, raw in files for part in (kind.encode(), raw)])
+    return cache.key(kind_of_entry, [part for kind, raw in files for part in (kind.encode(), raw)])
 
 
 def _slot(folder: Path) -> str | None:
@@ -84,7 +84,7 @@ def remember_many(folder: Path, together: str | None, items: list[dict[str, Any]
 
 def unit_key(files: list[tuple[str, bytes]]) -> str | None:
     """The key of a whole unit folder's data: the kinds and bytes of its unit file and project files, in order."""
-    return cache.key(KIND_OF_UNIT, [part for kind, raw in files for part in (kind.encode(), raw)])
+    return key_of_many(files, KIND_OF_UNIT)
 
 
 def remember_unit(entry: str | None, items: list[dict[str, Any]]) -> None:
@@ -95,7 +95,7 @@ def remember_unit(entry: str | None, items: list[dict[str, Any]]) -> None:
 
 def recall_unit(entry: str | None, count: int) -> list[dict[str, Any]] | None:
     """The data of the ``count`` files of a unit folder remembered under ``entry``, or None."""
-    stored = cache.get(KIND_OF_UNIT, entry, object_hook=_decimal) if entry is not None else None
+    stored = cache.get(KIND_OF_UNIT, entry, object_hook=_decimal)
     if isinstance(stored, list) and len(stored) == count and all(isinstance(item, dict) for item in stored):
         return stored
     return None

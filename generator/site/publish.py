@@ -358,9 +358,8 @@ def _histories(
 
 
 def _units(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
-    projects = sum(len(j.folder.project_files) for j in unit_jobs)
     weights = [len(j.folder.project_files) for j in unit_jobs]
-    return workers.each(build_unit, unit_jobs, jobs, projects, workers.UNIT_THRESHOLD, weights)
+    return workers.each(build_unit, unit_jobs, jobs, sum(weights), workers.UNIT_THRESHOLD, weights)
 
 
 def _search(
