@@ -14,15 +14,18 @@ formula (= + - @ tab), and markup.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import random
 import shutil
 import subprocess
 import sys
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import DATA, ROOT
@@ -182,3 +185,65 @@ def test_a_pdf_depends_on_its_file_only(builds: list[Path], tmp_path: Path, monk
     pdf.convert([first])
     pdf.convert([*copies("五", True), again], jobs=1)  # after six others in the same process
     assert again.with_suffix(".pdf").read_bytes() == first.with_suffix(".pdf").read_bytes()
+
+
+def _sample_forms() -> list[Any]:
+    from generator.data.model import load_unit
+    from generator.data.tree import collect
+    from generator.render.compose import compose_unit
+    from generator.render.layout import load_layout
+
+    units = [load_unit(folder) for folder in collect([DATA]).units.values()]
+    return [form for unit in units for form in compose_unit(load_layout(unit.region.layout, unit.region.folder), unit).forms]
+
+
+def test_parts_deflated_once_give_the_bytes_zipfile_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Word and Excel file of the samples is the same, byte for byte, whether its unchanging parts were
+    compressed for it or taken from the ones compressed for an earlier file; and the earlier ones are taken."""
+    from generator.render import excel, reproducible, word
+
+    forms = _sample_forms()
+    assert len(forms) > 20
+    reproducible._DEFLATED.clear()
+    deflated: list[bytes] = []
+    real = reproducible._deflate
+    monkeypatch.setattr(reproducible, "_deflate", lambda level, data: deflated.append(data) or real(level, data))
+    remembered = [(word.docx_bytes([f], f.title), excel.xlsx_bytes(f)) for f in forms]
+    assert zipfile._get_compressor.__module__ == "zipfile"  # type: ignore[attr-defined]  # put back after each file
+    members = sum(len(zipfile.ZipFile(io.BytesIO(b)).namelist()) for pair in remembered for b in pair)
+    assert len(deflated) < members / 2  # most members were compressed for an earlier file
+    monkeypatch.setattr(word, "deflating_once", contextlib.nullcontext)
+    monkeypatch.setattr(excel, "deflating_once", contextlib.nullcontext)
+    plain = [(word.docx_bytes([f], f.title), excel.xlsx_bytes(f)) for f in forms]
+    assert remembered == plain
+
+
+@pytest.mark.parametrize("level", [None, 1, 9])
+def test_deflating_once_is_zipfiles_deflate_for_any_member(level: int | None) -> None:
+    """Members large and small, repeated, empty, written in pieces through ``ZipFile.open``, stored, at
+    any level: the archive is byte for byte zipfile's own."""
+    from generator.render.reproducible import REMEMBER_AT_MOST, deflating_once
+
+    rng = random.Random(7)
+    words = ["<w:t>", "指标", "</w:t>", "产出", "数量", "质量", "时效", "成本", "效益", "满意度", "≥", "95%", "\n"]
+    text = "".join(rng.choice(words) for _ in range(4000)).encode()  # compressed differently at each level
+    parts = [b"", b"x", b"<a/>" * 50, bytes(rng.getrandbits(8) for _ in range(3000)), text, b"ab" * REMEMBER_AT_MOST]
+    parts += parts[1:5]  # written again: taken from what was remembered
+
+    def archive() -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
+            for n, part in enumerate(parts):
+                z.writestr(f"{n}.xml", part)
+                with z.open(f"{n}-pieces.xml", "w") as member:
+                    member.write(part[: len(part) // 3])
+                    member.write(part[len(part) // 3 :])
+            z.writestr(zipfile.ZipInfo("stored.bin"), parts[3])  # ZIP_STORED: zipfile's own path
+        return out.getvalue()
+
+    plain = archive()
+    with deflating_once():
+        once, twice = archive(), archive()
+    assert once == twice == plain
+    with zipfile.ZipFile(io.BytesIO(once)) as z:
+        assert z.testzip() is None

@@ -42,7 +42,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from generator.render.cells import width_em
 from generator.render.form import CENTER, PADDING_TOP_MM, PT_MM, Form, Grid, Heading, Paragraphs, Placed
-from generator.render.reproducible import FIXED_TIME
+from generator.render.reproducible import FIXED_TIME, deflating_once
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PORTRAIT_WIDTH_MM = 180.0
@@ -87,7 +87,8 @@ def xlsx_bytes(form: Form) -> bytes:
     )
     workbook.set_properties({"title": form.title, "author": "jixiao", "created": FIXED_TIME})  # also "modified"
     _Writer(workbook, form).write()
-    workbook.close()
+    with deflating_once():  # the parts every workbook shares are compressed once
+        workbook.close()
     return out.getvalue()
 
 

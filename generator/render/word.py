@@ -47,7 +47,7 @@ from generator.render.form import (
     Placed,
     Style,
 )
-from generator.render.reproducible import FIXED_TIME, FixedTimeZipFile
+from generator.render.reproducible import FIXED_TIME, FixedTimeZipFile, deflating_once
 
 A4 = (Mm(210), Mm(297))
 PORTRAIT_MARGINS = (Mm(20), Mm(15), Mm(18), Mm(15))  # top, right, bottom, left
@@ -302,7 +302,7 @@ class _Skeleton:
         self.core.core_properties.title = NOT_XML.sub("", title)
         core = self.core.blob
         out = BytesIO()
-        with FixedTimeZipFile(out, "w", ZIP_DEFLATED, compresslevel=1) as archive:  # speed over a few KB
+        with deflating_once(), FixedTimeZipFile(out, "w", ZIP_DEFLATED, compresslevel=1) as archive:  # speed over a few KB
             for name, blob in self.members:
                 archive.writestr(name, blob if blob is not None else document_xml if name == self.document_name else core)
         return out.getvalue()
