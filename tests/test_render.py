@@ -229,6 +229,25 @@ def test_every_layout_folder_loads_and_prints_each_project() -> None:
     assert {f.subject for f in load_layout("通用").forms} == {"单位", "项目"}
 
 
+@pytest.mark.parametrize("tree", [DATA, ROOT / "tests" / "regions"], ids=["data", "regions"])
+def test_every_grid_knows_the_places_its_cells_take(tree: Path) -> None:
+    """Composing a table hands each grid its cells' places, found once for the first version of the grid
+    (``Grid.known``); they are the places ``place`` finds for the grid's rows, in every layout."""
+    from generator.data.model import load_unit
+    from generator.data.tree import collect
+    from generator.render.compose import compose_unit
+    from generator.render.form import place
+
+    grids = 0
+    for folder in collect([tree]).units.values():
+        unit = load_unit(folder)
+        for form in compose_unit(load_layout(unit.region.layout, unit.region.folder), unit).forms:
+            for grid in form.grids:
+                assert grid.placed_rows == place(grid.widths, grid.rows), form.stem
+                grids += 1
+    assert grids > 10
+
+
 def test_rendered_pages_match_the_golden_grids(built: BuildResult, golden: GoldenCheck) -> None:
     """The golden files were checked by eye against the seeds (tests/seeds/); see test_render_seeds.py."""
     pages = [p for p in tables_of(built, ".html") if p.stem != "单位汇编"]

@@ -53,6 +53,7 @@ from generator.render.form import (
     LayoutError,
     Paragraphs,
     Part,
+    Placed,
     Style,
 )
 from generator.render.layout import (
@@ -639,9 +640,9 @@ def _aligned(grid: Grid, style: Style) -> Grid:
     break a label too long for one line into even lines, so that no format breaks it inside a word."""
     size = style.table_size
     widths = grid.widths
-    rows = []
+    rows, placed_rows = [], []
     for placed_row in grid.placed_rows:
-        row = []
+        row, placed = [], []
         for p in placed_row:
             cell = p.cell
             width = sum(widths[p.col : p.col + p.colspan])
@@ -652,8 +653,11 @@ def _aligned(grid: Grid, style: Style) -> Grid:
             if align != cell.align or p.colspan != cell.colspan:
                 cell = replace(cell, align=align, colspan=p.colspan)
             row.append(cell)
+            placed.append(Placed(p.row, p.col, p.rowspan, p.colspan, cell))
         rows.append(row)
-    return Grid(widths, rows, head=grid.head, joined=grid.joined, bound=grid.bound)
+        placed_rows.append(placed)
+    # Every cell now spans what it was placed over, so it lands where it was: no need to place it again.
+    return Grid(widths, rows, head=grid.head, joined=grid.joined, bound=grid.bound).known(placed_rows)
 
 
 def _broken(text: str, width: float, size: float) -> tuple[str, ...]:
@@ -704,7 +708,7 @@ def _bound(grid: Grid, style: Style) -> Grid:
     for p in grid.placed:
         if p.row >= grid.head and p.rowspan > 1 and p.cell.text and sum(heights[p.row : p.row + p.rowspan]) <= KEEP_MM:
             bound.update(range(p.row, p.row + p.rowspan - 1))
-    return Grid(grid.widths, grid.rows, head=grid.head, joined=grid.joined, bound=frozenset(bound))
+    return Grid(grid.widths, grid.rows, head=grid.head, joined=grid.joined, bound=frozenset(bound)).known(grid.placed_rows)
 
 
 def _height_mm(lines: tuple[str, ...], width_mm: float, size: float) -> float:

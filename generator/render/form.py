@@ -107,6 +107,12 @@ class Grid:
     def placed_rows(self) -> list[list[Placed]]:
         return place(self.widths, self.rows)
 
+    def known(self, placed_rows: list[list[Placed]]) -> Grid:
+        """This grid, its cells' places given: ``placed_rows`` must be what ``place`` finds for its rows (a grid
+        made from another's placed cells, their spans unchanged), which then need not be placed again."""
+        self.__dict__["placed_rows"] = placed_rows
+        return self
+
     @property
     def placed(self) -> list[Placed]:
         return [p for row in self.placed_rows for p in row]
