@@ -18,6 +18,8 @@ site shows each table's history). Then, with an empty cache at first:
     build（首次）            jixiao build --no-pdf, cold: site, official tables, open data, search
                              (``--before REV``: the same by jixiao at REV just before, in the same run)
     build（改一个项目后）    the same after editing one project: one unit is made again
+    serve（改一个项目后）    the same edit made in ``jixiao serve``: in one long-lived process, as serve builds
+                             after each save (bench_serve.py's process; the median of rounds 2–5)
     build --no-tables        the site alone, cold: the like-for-like peer of the by-hand site
     build（默认）            ``jixiao build`` as users run it, PDF booklets included (typeset by Typst):
                              cold, then again with nothing changed, then after one edit
@@ -44,6 +46,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -195,6 +198,9 @@ def measure(
         timed("check --changed（改一个项目）", [*JIXIAO, "check", "--changed", "main"])
         again = timed("build（改一个项目后）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
         again.site = size_of(site)
+        rows.append(serve_rounds(count, work, one, cache))
+        git(work, "checkout", "--", str(one.relative_to(work)))
+        put_aside(work / f"site-{cache.name}")
         put_aside(site)
         put_aside(cache)
         alone = timed("build --no-tables（首次）", [*JIXIAO, "build", "--no-pdf", "--no-tables", "--out", "site"])
@@ -255,6 +261,29 @@ def measure(
 
 
 NOTES: list[str] = []  # what the runs found besides the table: the merged site's equality, estimates
+SERVE_ROUNDS = 5
+
+
+def serve_rounds(count: int, work: Path, edited: Path, cache: Path) -> Row:
+    """What an editor waits for after saving a file in ``jixiao serve``: one process (bench_serve.py's) builds
+    the site once from the cache, untimed, then again after each edit of ``edited`` (its name, and a comment:
+    bytes never seen), in-process, keeping what serve keeps. The median of the rounds after the first (which
+    fills what the process keeps); no peak memory (the process lives on between rounds)."""
+    serve = Path(__file__).with_name("bench_serve.py")
+    command = [sys.executable, str(serve), "--serve", "-", str(work), str(edited), str(cache)]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdin is not None and process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    figures = []
+    for number in range(SERVE_ROUNDS):
+        process.stdin.write(f"第 {number + 1} 轮\n")
+        process.stdin.flush()
+        wall, cpu = map(float, process.stdout.readline().split())
+        figures.append((wall, cpu))
+    process.stdin.close()
+    process.wait()
+    walls, cpus = zip(*figures[1:], strict=True)
+    return Row("serve（改一个项目后，同一进程）", count, statistics.median(walls), statistics.median(cpus), 0)
 
 
 def sharded(shards: int, count: int, timed: Callable[..., Row], work: Path, site: Path, rows: list[Row]) -> None:
@@ -347,7 +376,8 @@ def table(rows: list[Row], hand_limit: float) -> None:
         page = f"{r.page / 1024:>10.1f}" if r.page else f"{'':>10}"
         search = f"{r.search / 1024:>12.0f}" if r.search else f"{'':>12}"
         flag = "" if r.finished else f"  （{hand_limit:.0f} s 内未完成，已停止；网站大小是停止时已写出的部分）"
-        figures = f"{r.projects:>7}{r.wall:>9.2f}{r.cpu:>9.1f}{r.peak / 2**20:>12.0f}{site}{page}{search}"
+        peak = f"{r.peak / 2**20:>12.0f}" if r.peak else f"{'':>12}"
+        figures = f"{r.projects:>7}{r.wall:>9.2f}{r.cpu:>9.1f}{peak}{site}{page}{search}"
         print(f"{left(r.task + r.shape, first)}{figures}{flag}")
 
 
