@@ -247,3 +247,18 @@ def test_deflating_once_is_zipfiles_deflate_for_any_member(level: int | None) ->
     assert once == twice == plain
     with zipfile.ZipFile(io.BytesIO(once)) as z:
         assert z.testzip() is None
+
+
+def test_deflating_once_puts_zipfiles_own_back_after_the_last_of_overlapping_uses() -> None:
+    """Two uses that overlap (as two threads' may), closed in the order they were opened: the hook stays while either is
+    open, and zipfile's own compressor is back after both."""
+    from generator.render.reproducible import deflating_once
+
+    own = zipfile._get_compressor  # type: ignore[attr-defined]
+    first, second = deflating_once(), deflating_once()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert zipfile._get_compressor is not own  # type: ignore[attr-defined]
+    second.__exit__(None, None, None)
+    assert zipfile._get_compressor is own  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ process and reuse its bytes (see there).
 from __future__ import annotations
 
 import os
+import threading
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -84,22 +85,35 @@ class _Deflater:
         if len(data) > REMEMBER_AT_MOST:
             return _deflate(self.level, data)
         key = (self.level, data)
-        found = _DEFLATED.get(key)
-        if found is None:
-            found = _DEFLATED[key] = _deflate(self.level, data)
+        with _LOCK:
+            found = _DEFLATED.get(key)
+            if found is not None:
+                _DEFLATED.move_to_end(key)
+                return found
+        found = _deflate(self.level, data)
+        with _LOCK:
+            _DEFLATED[key] = found
             if len(_DEFLATED) > REMEMBER_PARTS:
                 _DEFLATED.popitem(last=False)
-        else:
-            _DEFLATED.move_to_end(key)
         return found
 
 
 _DEFLATED: OrderedDict[tuple[int, bytes], bytes] = OrderedDict()
+_LOCK = threading.Lock()  # the parts remembered, and whether the hook is in place, are the whole process's
+_OPEN = 0  # how many deflating_once are open, in all threads: the hook is in place while any is
+_ZIPFILES_OWN = getattr(zipfile, "_get_compressor", None)
 
 
 def _deflate(level: int, data: bytes) -> bytes:
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)  # zipfile's raw deflate
     return compressor.compress(data) + compressor.flush()
+
+
+def _compressor(compress_type: int, compresslevel: int | None = None) -> Any:
+    if compress_type == ZIP_DEFLATED:
+        return _Deflater(zlib.Z_DEFAULT_COMPRESSION if compresslevel is None else compresslevel)
+    assert _ZIPFILES_OWN is not None
+    return _ZIPFILES_OWN(compress_type, compresslevel)
 
 
 @contextmanager
@@ -113,20 +127,20 @@ def deflating_once() -> Iterator[None]:
     tests/test_reproducible.py compares). It works through zipfile's ``_get_compressor``, the one place
     where zipfile makes a compressor; a Python without that function gets plain zipfile.
 
-    The hook is the zipfile module's, so for as long as it is open it serves every thread of the process;
-    what those write is still byte for byte the same."""
-    original = getattr(zipfile, "_get_compressor", None)
-    if original is None:
+    The hook is the zipfile module's: while any thread has one open, it serves every thread of the
+    process (what those write is still byte for byte the same), and the last to close puts zipfile's
+    own back."""
+    global _OPEN
+    if _ZIPFILES_OWN is None:
         yield
         return
-
-    def compressor(compress_type: int, compresslevel: int | None = None) -> Any:
-        if compress_type == ZIP_DEFLATED:
-            return _Deflater(zlib.Z_DEFAULT_COMPRESSION if compresslevel is None else compresslevel)
-        return original(compress_type, compresslevel)
-
-    zipfile._get_compressor = compressor  # type: ignore[attr-defined]
+    with _LOCK:
+        _OPEN += 1
+        zipfile._get_compressor = _compressor  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        zipfile._get_compressor = original  # type: ignore[attr-defined]
+        with _LOCK:
+            _OPEN -= 1
+            if not _OPEN:
+                zipfile._get_compressor = _ZIPFILES_OWN  # type: ignore[attr-defined]
