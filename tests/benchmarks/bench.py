@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import os
 import platform
 import re
@@ -138,10 +139,14 @@ def measure(
     shards: int = 0,
     search: bool = True,
     libreoffice: bool = True,
+    scratch: Path | None = None,
 ) -> list[Row]:
+    """Every figure of one size and shape, measured in a folder made in ``scratch`` and left there: main()
+    deletes it after the last measurement, so that no size's builds come right after the deletion of
+    another's tens of thousands of files (see put_aside)."""
     rows: list[Row] = []
     shape = "" if per_unit == 100 else f"，每单位 {per_unit} 个"
-    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+    with contextlib.nullcontext(tempfile.mkdtemp(prefix=f"{count}-{per_unit}-", dir=scratch)) as tmp:
         work = Path(tmp) / "repo"
         work.mkdir()
         cache = Path(tmp) / "cache"
@@ -340,7 +345,7 @@ def sharded(shards: int, count: int, timed: Callable[..., Row], work: Path, site
 
 def put_aside(path: Path) -> None:
     """Move ``path`` (when there) into the measurement's temporary folder instead of deleting it; all goes
-    when the measurement ends. A file system may not give out again at once the inodes of files just
+    when the last measurement ends. A file system may not give out again at once the inodes of files just
     deleted (ext4 without a journal, as on the virtual machines this was measured on, skips those of the
     last minutes): on that machine, 10,000 files took 3.3 s to make right after 60,000 were deleted and
     0.34 s before, so whichever build came after a deleted site of 10,000 projects (64,000 files) was
@@ -427,22 +432,24 @@ def main() -> None:
     compiled()
     print(f"机器：{platform.processor() or platform.machine()}，CPU {os.cpu_count()} 核，Python {platform.python_version()}")
     rows: list[Row] = []
-    for count in options.projects:
-        for per_unit in options.per_unit:
-            part = measure(
-                count,
-                not options.no_hand,
-                options.hand_limit,
-                per_unit,
-                options.before,
-                not options.no_default,
-                options.shards,
-                not options.no_search,
-                not options.no_libreoffice,
-            )
-            table(part, options.hand_limit)
-            rows += part
-            print(flush=True)
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as scratch:  # deleted once, after all is measured
+        for count in options.projects:
+            for per_unit in options.per_unit:
+                part = measure(
+                    count,
+                    not options.no_hand,
+                    options.hand_limit,
+                    per_unit,
+                    options.before,
+                    not options.no_default,
+                    options.shards,
+                    not options.no_search,
+                    not options.no_libreoffice,
+                    Path(scratch),
+                )
+                table(part, options.hand_limit)
+                rows += part
+                print(flush=True)
     print("全部：")
     table(rows, options.hand_limit)
     ratios(rows)
