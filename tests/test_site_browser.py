@@ -140,7 +140,10 @@ def test_typing_a_search_shows_results_with_unit_year_and_amount_and_a_shareable
     driver.get(served)
     box = driver.find_element("css selector", "#jixiao-q")
     box.send_keys("志愿")
-    box.submit()
+    box.submit()  # by script: the search page may not have begun to load when it returns
+    deadline = time.monotonic() + 10
+    while path_of(driver) != "搜索/index.html" and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert path_of(driver) == "搜索/index.html"
     wait_for(driver, "return document.querySelector('#jixiao-search-results a')")
     first = driver.find_element("css selector", "#jixiao-search-results li")
