@@ -194,7 +194,7 @@ def _publish_tables(final: Path, folders: list[UnitFolder], result: BuildResult,
         typeset = pdf.with_units(make_pdf)
         tasks = [(f, staging / relative_folder(f), typeset) for f in folders]
         weights = [len(f.project_files) for f in folders]
-        written = list(workers.each(_unit_tables, tasks, jobs, sum(weights), workers.UNIT_THRESHOLD, weights))
+        written = list(workers.each(_unit_tables, tasks, jobs, weights, workers.UNIT_THRESHOLD))
         if typeset:
             made = sum(1 for u in written if u.pdf)
             result.pdf_note, result.pdfs = f"已生成 {made} 份 PDF 汇编{pdf_failures(written)}", made

@@ -19,7 +19,7 @@ def test_the_heaviest_items_are_handed_out_first_and_the_results_come_in_order(t
     names = ["a", "b", "c", "d", "e", "f"]
     weights = [1, 1, 50, 30, 1, 2]
     items = [(log, name) for name in names]
-    made = list(workers.each(_logged, items, jobs=2, size=100, threshold=1, weights=weights))
+    made = list(workers.each(_logged, items, jobs=2, weights=weights, threshold=1))
     assert made == [name.upper() for name in names]
     started = log.read_text(encoding="utf-8").split()
     assert sorted(started) == names
@@ -28,10 +28,10 @@ def test_the_heaviest_items_are_handed_out_first_and_the_results_come_in_order(t
     assert first == 0 and all(first < started.index(light) for light in ("a", "b", "e", "f"))
 
 
-def test_without_weights_or_workers_the_items_go_in_their_order(tmp_path: Path) -> None:
-    for jobs, weights in ((1, [1, 9, 5]), (2, None)):
+def test_with_one_process_or_equal_weights_the_items_go_in_their_order(tmp_path: Path) -> None:
+    for jobs, weights in ((1, [1, 9, 5]), (2, [1, 1, 1])):
         log = tmp_path / f"started-{jobs}"
         items = [(log, name) for name in ("x", "y", "z")]
-        assert list(workers.each(_logged, items, jobs=jobs, size=100, threshold=1, weights=weights)) == ["X", "Y", "Z"]
+        assert list(workers.each(_logged, items, jobs=jobs, weights=weights, threshold=1)) == ["X", "Y", "Z"]
         if jobs == 1:  # one process: one after another, in order
             assert log.read_text(encoding="utf-8").split() == ["x", "y", "z"]

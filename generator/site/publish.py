@@ -359,7 +359,7 @@ def _histories(
 
 def _units(unit_jobs: list[UnitJob], jobs: int) -> Iterator[UnitSummary]:
     weights = [len(j.folder.project_files) for j in unit_jobs]
-    return workers.each(build_unit, unit_jobs, jobs, sum(weights), workers.UNIT_THRESHOLD, weights)
+    return workers.each(build_unit, unit_jobs, jobs, weights, workers.UNIT_THRESHOLD)
 
 
 def _search(
