@@ -17,6 +17,9 @@ import sys
 
 
 def main() -> None:
+    from generator.workers import fewer_collections
+
+    fewer_collections()
     args = sys.argv[1:]
     # On Windows click expands wildcards, ~ and %VARIABLES% in the arguments itself (no shell does there):
     # all forms go to it.

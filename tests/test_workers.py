@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import subprocess
+import sys
 from pathlib import Path
 
 from generator import workers
@@ -35,3 +38,30 @@ def test_with_one_process_or_equal_weights_the_items_go_in_their_order(tmp_path:
         assert list(workers.each(_logged, items, jobs=jobs, weights=weights, threshold=1)) == ["X", "Y", "Z"]
         if jobs == 1:  # one process: one after another, in order
             assert log.read_text(encoding="utf-8").split() == ["x", "y", "z"]
+
+
+def _threshold(_: object) -> int:
+    return gc.get_threshold()[0]
+
+
+def test_worker_processes_collect_garbage_as_seldom_as_the_command() -> None:
+    before = gc.get_threshold()
+    assert before[0] != workers.YOUNG_OBJECTS  # this test process keeps Python's own threshold
+    made = list(workers.each(_threshold, ["a", "b", "c"], jobs=2, weights=[1, 1, 1], threshold=1))
+    assert made == [workers.YOUNG_OBJECTS] * 3
+    assert gc.get_threshold() == before  # starting the workers changed nothing in the process that started them
+
+
+def test_the_command_raises_the_threshold_in_its_own_process() -> None:
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc, sys; from generator import entry; sys.argv = ['jixiao', '--version']\n"
+            "try:\n    entry.main()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold()[0])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.split()[-1] == str(workers.YOUNG_OBJECTS)

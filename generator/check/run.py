@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from generator import cache, held, progress
+from generator import cache, held, progress, workers
 from generator.check import acknowledge
 from generator.check.rules import Scope, run_project_rules, run_unit_rules
 from generator.data import remembered, schemas
@@ -241,9 +241,7 @@ def _check_all(args: list[Task], jobs: int, alongside: Callable[[], None] | None
     todo = [n for n, r in enumerate(results) if r is None]
     files = sum(1 + len(args[n][0].project_files) for n in todo)
     if jobs > 1 and len(todo) > 1 and files >= PARALLEL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor  # 30 ms of imports a one-file check does without
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with workers.pool(jobs) as pool:
             pending = pool.map(_check_args, [args[n] for n in todo], chunksize=1)  # every task is handed out now
             if alongside is not None:
                 alongside()
