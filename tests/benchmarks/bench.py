@@ -279,8 +279,8 @@ TURNS_UP_TO = 1000  # projects: the size the goal "the default build at least 3Ã
 def taking_turns(rounds: int, work: Path, cache: Path, hand_limit: float) -> tuple[list[float], list[float]]:
     """The wall seconds of ``rounds`` cold default builds (an empty cache each time) and ``rounds`` builds of
     the by-hand site, taking turns, the order alternating from round to round: the table's single runs are
-    one sample each, and this machine's speed wanders by a tenth within minutes, so a ratio of about 3
-    came out as 2.9 in one run and 3.2 in another (docs/performance.md). Their medians are compared."""
+    one sample each, and this machine's speed wanders by a tenth within minutes (five single runs of the
+    same version within an hour gave ratios from 2.2 to 2.9, docs/performance.md). Their medians are compared."""
     default: list[float] = []
     by_hand: list[float] = []
     for n in range(rounds):
