@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import contextlib
 import os
 import platform
 import re
@@ -150,127 +149,128 @@ def measure(
     the default build and the by-hand site are built that many more times, taking turns (taking_turns)."""
     rows: list[Row] = []
     shape = "" if per_unit == 100 else f"，每单位 {per_unit} 个"
-    with contextlib.nullcontext(tempfile.mkdtemp(prefix=f"{count}-{per_unit}-", dir=scratch)) as tmp:
-        work = Path(tmp) / "repo"
-        work.mkdir()
-        cache = Path(tmp) / "cache"
+    tmp = tempfile.mkdtemp(prefix=f"{count}-{per_unit}-", dir=scratch)  # left for main() to delete
+    work = Path(tmp) / "repo"
+    work.mkdir()
+    cache = Path(tmp) / "cache"
+    os.environ["JIXIAO_CACHE_DIR"] = str(cache)
+    data = make_dataset(work, count, per_unit=per_unit)
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "数据")
+    one = sorted(p for p in data.rglob("*.yaml") if p.name not in ("地区.yaml", "单位.yaml"))[-1]
+
+    def timed(
+        task: str, args: list[str], repeat: int = 1, cached: bool = True, before: Callable[[], object] = lambda: None
+    ) -> Row:
+        """The run with the median wall time of ``repeat`` (short commands vary from run to run);
+        ``cached=False`` runs without the cache; ``before`` runs before each run, untimed."""
+        os.environ["JIXIAO_CACHE_DIR"] = str(cache) if cached else "off"
+        runs = sorted(((before(), run(args, work))[1] for _ in range(repeat)), key=lambda r: r[0])
         os.environ["JIXIAO_CACHE_DIR"] = str(cache)
-        data = make_dataset(work, count, per_unit=per_unit)
-        git(work, "init", "-q")
-        git(work, "add", "-A")
-        git(work, "commit", "-qm", "数据")
-        one = sorted(p for p in data.rglob("*.yaml") if p.name not in ("地区.yaml", "单位.yaml"))[-1]
+        wall, peak, _, cpu = runs[len(runs) // 2]
+        row = Row(task, count, wall, cpu, peak)
+        rows.append(row)
+        return row
 
-        def timed(
-            task: str, args: list[str], repeat: int = 1, cached: bool = True, before: Callable[[], object] = lambda: None
-        ) -> Row:
-            """The run with the median wall time of ``repeat`` (short commands vary from run to run);
-            ``cached=False`` runs without the cache; ``before`` runs before each run, untimed."""
-            os.environ["JIXIAO_CACHE_DIR"] = str(cache) if cached else "off"
-            runs = sorted(((before(), run(args, work))[1] for _ in range(repeat)), key=lambda r: r[0])
-            os.environ["JIXIAO_CACHE_DIR"] = str(cache)
-            wall, peak, _, cpu = runs[len(runs) // 2]
-            row = Row(task, count, wall, cpu, peak)
-            rows.append(row)
-            return row
-
-        check_one = [*JIXIAO, "check", str(one.relative_to(work))]
-        timed("check 一个文件（无缓存）", check_one, repeat=5, cached=False)
-        run(check_one, work)  # the hook ran before; then the file is edited before each run (pre-commit)
-        timed("check 一个文件（改动后）", check_one, repeat=5, before=lambda: touch_comment(one))
-        git(work, "checkout", "--", ".")
+    check_one = [*JIXIAO, "check", str(one.relative_to(work))]
+    timed("check 一个文件（无缓存）", check_one, repeat=5, cached=False)
+    run(check_one, work)  # the hook ran before; then the file is edited before each run (pre-commit)
+    timed("check 一个文件（改动后）", check_one, repeat=5, before=lambda: touch_comment(one))
+    git(work, "checkout", "--", ".")
+    put_aside(cache)
+    timed("check 全部（首次）", [*JIXIAO, "check", "data"])
+    timed("check 全部（有缓存）", [*JIXIAO, "check", "data"], repeat=3)
+    put_aside(cache)
+    old_tree = older(before, Path(tmp) / "before") if before else None
+    if old_tree is not None:  # the same by jixiao at ``before``, just before this one's, with an empty cache
+        os.environ["PYTHONPATH"] = str(old_tree)
+        timed(f"build（{before}）（首次）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
+        os.environ.pop("PYTHONPATH", None)
+        put_aside(work / "site")
         put_aside(cache)
-        timed("check 全部（首次）", [*JIXIAO, "check", "data"])
-        timed("check 全部（有缓存）", [*JIXIAO, "check", "data"], repeat=3)
-        put_aside(cache)
-        old_tree = older(before, Path(tmp) / "before") if before else None
-        if old_tree is not None:  # the same by jixiao at ``before``, just before this one's, with an empty cache
-            os.environ["PYTHONPATH"] = str(old_tree)
-            timed(f"build（{before}）（首次）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
-            os.environ.pop("PYTHONPATH", None)
-            put_aside(work / "site")
+    built = timed("build（首次）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
+    site = work / "site"
+    built.site, built.page = size_of(site), project_page(site, False)
+    built.search = first_search_bytes(site, "jixiao") if search else None
+    # Files are what a cold build spends most in the kernel on (making each one): how many it leaves.
+    stored = [p for p in cache.rglob("*") if p.is_file()]
+    NOTES.append(
+        f"{count:,} 个项目{shape}：build（首次）后网站 {sum(1 for p in site.rglob('*') if p.is_file()):,} 个文件，"
+        f"缓存 {len(stored):,} 个文件（{sum(p.stat().st_size for p in stored) / 1e6:.0f} MB）"
+    )
+    if shards:
+        sharded(shards, count, timed, work, site, rows)
+    git(work, "switch", "-qc", "修改")
+    edit_one_project(data)
+    timed("check --changed（改一个项目）", [*JIXIAO, "check", "--changed", "main"])
+    again = timed("build（改一个项目后）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
+    again.site = size_of(site)
+    rows.append(serve_rounds(count, work, one, cache))
+    git(work, "checkout", "--", str(one.relative_to(work)))
+    put_aside(work / f"site-{cache.name}")
+    put_aside(site)
+    put_aside(cache)
+    alone = timed("build --no-tables（首次）", [*JIXIAO, "build", "--no-pdf", "--no-tables", "--out", "site"])
+    alone.site, alone.page = size_of(site), project_page(site, False)
+    alone.search = built.search
+    put_aside(site)
+    git(work, "commit", "-qam", "改一个项目")  # so that switching branches takes the edit away and back
+    if pdf:
+        # The build as users run it: PDF booklets too when LibreOffice is installed. By jixiao at
+        # ``before`` first (its own cache), then by this one, on the same data in the same run.
+        versions = [(f"（{before}）", old_tree), ("", None)] if old_tree is not None else [("", None)]
+        for label, tree in versions:
+            if tree is not None:
+                os.environ["PYTHONPATH"] = str(tree)
+            git(work, "switch", "-q", "main")
             put_aside(cache)
-        built = timed("build（首次）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
-        site = work / "site"
-        built.site, built.page = size_of(site), project_page(site, False)
-        built.search = first_search_bytes(site, "jixiao") if search else None
-        # Files are what a cold build spends most in the kernel on (making each one): how many it leaves.
-        stored = [p for p in cache.rglob("*") if p.is_file()]
-        NOTES.append(
-            f"{count:,} 个项目{shape}：build（首次）后网站 {sum(1 for p in site.rglob('*') if p.is_file()):,} 个文件，"
-            f"缓存 {len(stored):,} 个文件（{sum(p.stat().st_size for p in stored) / 1e6:.0f} MB）"
-        )
-        if shards:
-            sharded(shards, count, timed, work, site, rows)
-        git(work, "switch", "-qc", "修改")
-        edit_one_project(data)
-        timed("check --changed（改一个项目）", [*JIXIAO, "check", "--changed", "main"])
-        again = timed("build（改一个项目后）", [*JIXIAO, "build", "--no-pdf", "--out", "site"])
-        again.site = size_of(site)
-        rows.append(serve_rounds(count, work, one, cache))
-        git(work, "checkout", "--", str(one.relative_to(work)))
-        put_aside(work / f"site-{cache.name}")
-        put_aside(site)
-        put_aside(cache)
-        alone = timed("build --no-tables（首次）", [*JIXIAO, "build", "--no-pdf", "--no-tables", "--out", "site"])
-        alone.site, alone.page = size_of(site), project_page(site, False)
-        alone.search = built.search
-        put_aside(site)
-        git(work, "commit", "-qam", "改一个项目")  # so that switching branches takes the edit away and back
-        if pdf:
-            # The build as users run it: PDF booklets too when LibreOffice is installed. By jixiao at
-            # ``before`` first (its own cache), then by this one, on the same data in the same run.
-            versions = [(f"（{before}）", old_tree), ("", None)] if old_tree is not None else [("", None)]
-            for label, tree in versions:
-                if tree is not None:
-                    os.environ["PYTHONPATH"] = str(tree)
-                git(work, "switch", "-q", "main")
-                put_aside(cache)
-                full = timed(f"build{label}（默认，首次）", [*JIXIAO, "build", "--out", "site"])
-                full.site, full.page = size_of(site), project_page(site, False)
-                timed(f"build{label}（默认，未改动）", [*JIXIAO, "build", "--out", "site"])
-                git(work, "switch", "-q", "修改")
-                timed(f"build{label}（默认，改一个项目后）", [*JIXIAO, "build", "--out", "site"])
-                os.environ.pop("PYTHONPATH", None)
-                put_aside(site)
-            if libreoffice and (shutil.which("soffice") or shutil.which("libreoffice")):
-                # The other PDF engine, in the same run: LibreOffice converting the Word booklets.
-                git(work, "switch", "-q", "main")
-                put_aside(cache)
-                engine = [*JIXIAO, "build", "--pdf-engine", "libreoffice", "--out", "site"]
-                timed("build --pdf-engine libreoffice（首次）", engine)
-                git(work, "switch", "-q", "修改")
-                timed("build --pdf-engine libreoffice（改一个项目后）", engine)
-                put_aside(site)
-        if hand:
-            by_hand_docs(data, work / "hand" / "docs")
-            (work / "hand" / "mkdocs.yml").write_text(BY_HAND_CONFIG, encoding="utf-8")
-            wall, peak, finished, cpu = run([sys.executable, "-m", "mkdocs", "build", "-q"], work / "hand", hand_limit)
-            hand_site = work / "hand" / "site"
-            # Stopped, the by-hand site is still measured as far as mkdocs wrote it: its size so far is a
-            # lower bound of the whole, and its pages so far are whole pages (their size does not depend
-            # on how many were written). Its search index is written last, so there is none to measure.
-            site_size = size_of(hand_site) if hand_site.is_dir() else 0
-            rows.append(
-                Row(
-                    "mkdocs 手写网站（对照）",
-                    count,
-                    wall,
-                    cpu,
-                    peak,
-                    site_size,
-                    project_page(hand_site, True) if hand_site.is_dir() else 0,
-                    first_search_bytes(hand_site, "mkdocs") if finished else None,
-                    finished,
-                )
+            full = timed(f"build{label}（默认，首次）", [*JIXIAO, "build", "--out", "site"])
+            full.site, full.page = size_of(site), project_page(site, False)
+            timed(f"build{label}（默认，未改动）", [*JIXIAO, "build", "--out", "site"])
+            git(work, "switch", "-q", "修改")
+            timed(f"build{label}（默认，改一个项目后）", [*JIXIAO, "build", "--out", "site"])
+            os.environ.pop("PYTHONPATH", None)
+            put_aside(site)
+        if libreoffice and (shutil.which("soffice") or shutil.which("libreoffice")):
+            # The other PDF engine, in the same run: LibreOffice converting the Word booklets.
+            git(work, "switch", "-q", "main")
+            put_aside(cache)
+            engine = [*JIXIAO, "build", "--pdf-engine", "libreoffice", "--out", "site"]
+            timed("build --pdf-engine libreoffice（首次）", engine)
+            git(work, "switch", "-q", "修改")
+            timed("build --pdf-engine libreoffice（改一个项目后）", engine)
+            put_aside(site)
+    if hand:
+        by_hand_docs(data, work / "hand" / "docs")
+        (work / "hand" / "mkdocs.yml").write_text(BY_HAND_CONFIG, encoding="utf-8")
+        wall, peak, finished, cpu = run(BY_HAND_BUILD, work / "hand", hand_limit)
+        hand_site = work / "hand" / "site"
+        # Stopped, the by-hand site is still measured as far as mkdocs wrote it: its size so far is a
+        # lower bound of the whole, and its pages so far are whole pages (their size does not depend
+        # on how many were written). Its search index is written last, so there is none to measure.
+        site_size = size_of(hand_site) if hand_site.is_dir() else 0
+        rows.append(
+            Row(
+                "mkdocs 手写网站（对照）",
+                count,
+                wall,
+                cpu,
+                peak,
+                site_size,
+                project_page(hand_site, True) if hand_site.is_dir() else 0,
+                first_search_bytes(hand_site, "mkdocs") if finished else None,
+                finished,
             )
-            if pdf and finished and rounds > 1 and count <= TURNS_UP_TO:
-                NOTES.append(turns_note(count, shape, *taking_turns(rounds, work, cache, hand_limit)))
+        )
+        if pdf and finished and rounds > 1 and count <= TURNS_UP_TO:
+            NOTES.append(turns_note(count, shape, *taking_turns(rounds, work, cache, hand_limit)))
     for row in rows:
         row.shape = shape
     return rows
 
 
+BY_HAND_BUILD = [sys.executable, "-m", "mkdocs", "build", "-q"]  # the by-hand site, in its folder
 NOTES: list[str] = []  # what the runs found besides the table: the merged site's equality, estimates
 SERVE_ROUNDS = 5
 TURNS_UP_TO = 1000  # projects: the size the goal "the default build at least 3× faster than by hand" names
@@ -291,7 +291,7 @@ def taking_turns(rounds: int, work: Path, cache: Path, hand_limit: float) -> tup
                 default.append(run([*JIXIAO, "build", "--out", "site"], work)[0])
             else:
                 put_aside(work / "hand" / "site")
-                by_hand.append(run([sys.executable, "-m", "mkdocs", "build", "-q"], work / "hand", hand_limit)[0])
+                by_hand.append(run(BY_HAND_BUILD, work / "hand", hand_limit)[0])
     put_aside(work / "site")
     return default, by_hand
 
