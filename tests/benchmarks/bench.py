@@ -32,9 +32,10 @@ site shows each table's history). Then, with an empty cache at first:
                              province of 100,000 projects on 8 runners is estimated from the figures
 
 and the by-hand site: one Markdown page per project and per unit, mkdocs-material with default
-navigation and its built-in search (bench_site.by_hand_docs). Up to 1,000 projects, the default build and
-the by-hand site are then built ``--rounds`` more times (3), taking turns, and the ratio of their medians
-is printed: the goal "at least 3× faster than by hand" is judged on it, not on one run of each.
+navigation and its built-in search (bench_site.by_hand_docs). Up to 1,000 projects, the default build, the
+build without PDF and the by-hand site are then built ``--rounds`` more times (3), taking turns, and the
+ratios of their medians are printed: the goal "at least 3× faster than by hand" is judged on them, not on
+one run of each.
 Figures: wall time, CPU time of all processes (which does not grow when other work shares the
 machine), peak memory of the process tree, size of the site, the largest project page, and the bytes
 a browser downloads for the first search of 志愿 (headless Chromium, when installed).
@@ -146,7 +147,8 @@ def measure(
     """Every figure of one size and shape, measured in a folder made in ``scratch`` and left there: main()
     deletes it after the last measurement, so that no size's builds come right after the deletion of
     another's tens of thousands of files (see put_aside). With ``rounds`` > 1, up to TURNS_UP_TO projects,
-    the default build and the by-hand site are built that many more times, taking turns (taking_turns)."""
+    the default build, the build without PDF and the by-hand site are built that many more times, taking
+    turns (taking_turns)."""
     rows: list[Row] = []
     shape = "" if per_unit == 100 else f"，每单位 {per_unit} 个"
     tmp = tempfile.mkdtemp(prefix=f"{count}-{per_unit}-", dir=scratch)  # left for main() to delete
@@ -264,7 +266,7 @@ def measure(
             )
         )
         if pdf and finished and rounds > 1 and count <= TURNS_UP_TO:
-            NOTES.append(turns_note(count, shape, *taking_turns(rounds, work, cache, hand_limit)))
+            NOTES.append(turns_note(count, shape, taking_turns(rounds, work, cache, hand_limit)))
     for row in rows:
         row.shape = shape
     return rows
@@ -274,34 +276,39 @@ BY_HAND_BUILD = [sys.executable, "-m", "mkdocs", "build", "-q"]  # the by-hand s
 NOTES: list[str] = []  # what the runs found besides the table: the merged site's equality, estimates
 SERVE_ROUNDS = 5
 TURNS_UP_TO = 1000  # projects: the size the goal "the default build at least 3× faster than by hand" names
+TURNS = ["默认", "--no-pdf", "手写"]  # the builds that take turns (taking_turns), in the first round's order
 
 
-def taking_turns(rounds: int, work: Path, cache: Path, hand_limit: float) -> tuple[list[float], list[float]]:
-    """The wall seconds of ``rounds`` cold default builds (an empty cache each time) and ``rounds`` builds of
-    the by-hand site, taking turns, the order alternating from round to round: the table's single runs are
-    one sample each, and this machine's speed wanders by a tenth within minutes (five single runs of the
-    same version within an hour gave ratios from 2.2 to 2.9, docs/performance.md). Their medians are compared."""
-    default: list[float] = []
-    by_hand: list[float] = []
+def taking_turns(rounds: int, work: Path, cache: Path, hand_limit: float) -> dict[str, list[float]]:
+    """The wall seconds of ``rounds`` cold default builds (an empty cache each time), as many cold builds
+    without PDF and as many builds of the by-hand site, taking turns, the order rotating from round to round:
+    the table's single runs are one sample each, and this machine's speed wanders by a tenth within minutes
+    (five single runs of the same version within an hour gave ratios from 2.2 to 2.9, docs/performance.md).
+    Their medians are compared; the build without PDF shows how much of the gap the booklets make."""
+    builds = {
+        TURNS[0]: ([*JIXIAO, "build", "--out", "site"], work, work / "site"),
+        TURNS[1]: ([*JIXIAO, "build", "--no-pdf", "--out", "site"], work, work / "site"),
+        TURNS[2]: (BY_HAND_BUILD, work / "hand", work / "hand" / "site"),
+    }
+    seconds: dict[str, list[float]] = {name: [] for name in builds}
     for n in range(rounds):
-        for which in ("default", "hand") if n % 2 == 0 else ("hand", "default"):
-            if which == "default":
-                put_aside(work / "site")
-                put_aside(cache)
-                default.append(run([*JIXIAO, "build", "--out", "site"], work)[0])
-            else:
-                put_aside(work / "hand" / "site")
-                by_hand.append(run(BY_HAND_BUILD, work / "hand", hand_limit)[0])
+        for name in TURNS[n % len(TURNS) :] + TURNS[: n % len(TURNS)]:
+            command, folder, site = builds[name]
+            put_aside(site)
+            put_aside(cache)
+            seconds[name].append(run(command, folder, hand_limit)[0])
     put_aside(work / "site")
-    return default, by_hand
+    return seconds
 
 
-def turns_note(count: int, shape: str, default: list[float], by_hand: list[float]) -> str:
-    one, other = statistics.median(default), statistics.median(by_hand)
-    shown = "、".join(f"{d:.2f}/{h:.2f}" for d, h in zip(default, by_hand, strict=True))
+def turns_note(count: int, shape: str, seconds: dict[str, list[float]]) -> str:
+    medians = {name: statistics.median(runs) for name, runs in seconds.items()}
+    hand = medians[TURNS[2]]
+    shown = "；".join(f"{name} " + "、".join(f"{s:.2f}" for s in runs) for name, runs in seconds.items())
     return (
-        f"{count:,} 个项目{shape}：默认的 build（含 PDF）与手写网站轮流各生成 {len(default)} 次（秒，默认/手写：{shown}），"
-        f"中位数 {one:.2f} 秒与 {other:.2f} 秒：快 {other / one:.1f} 倍"
+        f"{count:,} 个项目{shape}：默认的 build（含 PDF）、build --no-pdf（都是缓存为空）与手写网站轮流各生成 "
+        f"{len(seconds[TURNS[0]])} 次（秒，{shown}），中位数 {medians[TURNS[0]]:.2f}、{medians[TURNS[1]]:.2f} 与 {hand:.2f} 秒："
+        f"默认的 build 快 {hand / medians[TURNS[0]]:.1f} 倍，不含 PDF 快 {hand / medians[TURNS[1]]:.1f} 倍"
     )
 
 
@@ -469,7 +476,8 @@ def main() -> None:
         type=int,
         default=3,
         metavar="N",
-        help=f"up to {TURNS_UP_TO:,} projects, build the default site and the by-hand site N more times, taking turns (1: not)",
+        help=f"up to {TURNS_UP_TO:,} projects, build the default site, the site without PDF and the by-hand site "
+        "N more times, taking turns (1: not)",
     )
     options = parser.parse_args()
     compiled()
