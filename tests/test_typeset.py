@@ -5,9 +5,11 @@ test_print.py (the Typst way beside Word's and the browser's)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,24 @@ def test_user_text_prints_as_written_not_as_typst_markup(tmp_path: Path) -> None
     width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))  # type: ignore[union-attr]
     right = [float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', boxes)]
     assert right and max(right) < width - 30  # inside the right margin (15 mm ≈ 42 pt)
+
+
+def test_each_table_carries_its_own_lines_of_the_contents_as_bookmarks() -> None:
+    """The contents are worked out once for the whole booklet and each line handed to the table it leads to."""
+    form = _booklet().forms[0]
+    unit_table = replace(form, kind="部门整体支出绩效目标表", caption="部门整体支出绩效目标表", title="部门整体支出绩效目标表")
+    projects = [replace(form, caption=name, title="项目支出绩效目标表") for name in ("甲项目", "乙项目", "丙项目")]
+    parts = {0: Part("第一部分", "部门整体"), 1: Part("第二部分", "项目")}
+    booklet = Booklet("2026年预算绩效目标表", ("封面",), [unit_table, *projects], parts)
+    data = json.loads(typeset.booklet_json(booklet))
+    marks = [[(m["depth"], m["text"]) for m in f["marks"]] for f in data["forms"]]
+    assert marks == [
+        [(0, "第一部分　部门整体"), (1, "部门整体支出绩效目标表")],
+        [(0, "第二部分　项目"), (1, "项目支出绩效目标表"), (2, "甲项目")],
+        [(2, "乙项目")],
+        [(2, "丙项目")],
+    ]
+    assert [(e["depth"], e["text"], e["form"]) for e in data["contents"]] == [(e.depth, e.text, e.form) for e in booklet.contents]
 
 
 def test_the_same_booklet_gives_the_same_bytes_whatever_came_before() -> None:

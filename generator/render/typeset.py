@@ -30,7 +30,7 @@ from typing import Any
 from generator import cache
 from generator.errors import ToolError
 from generator.render.fonts import FONT_DIRS, SANS
-from generator.render.form import LEFT, Booklet, Form, Grid, Heading, Style
+from generator.render.form import LEFT, Booklet, Entry, Form, Grid, Heading, Style
 from generator.render.word import FONTS, NOT_XML
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "official" / "_共用" / "汇编.typ"
@@ -82,22 +82,22 @@ def _grid(grid: Grid) -> dict[str, Any]:
         elif start is not None:
             bound_groups.add((start, r))
             start = None
-    cells = []
-    for p in placed:
-        last = p.row + p.rowspan - 1
-        cells.append(
-            {
-                "row": p.row,
-                "col": p.col,
-                "rowspan": p.rowspan,
-                "colspan": p.colspan,
-                "lines": [_clean(line) for line in p.cell.lines],
-                "align": "left" if p.cell.align == LEFT else "center",
-                "open_above": p.cell.joined,
-                "open_below": (p.row, p.col) in grid.open_below,
-                "breakable": p.rowspan > 1 and (p.row, last) not in bound_groups,
-            }
-        )
+    # A cell as a list rather than an object: a booklet of 100 tables has some 10,000 cells, and their keys
+    # were most of its JSON (made, written and read again by Typst). The template names the items in turn.
+    cells = [
+        [
+            p.row,
+            p.col,
+            p.rowspan,
+            p.colspan,
+            [_clean(line) for line in p.cell.lines],
+            p.cell.align == LEFT,
+            p.cell.joined,
+            (p.row, p.col) in grid.open_below,
+            p.rowspan > 1 and (p.row, p.row + p.rowspan - 1) not in bound_groups,
+        ]
+        for p in placed
+    ]
     return {
         "kind": "grid",
         "widths": list(grid.widths),
@@ -108,7 +108,7 @@ def _grid(grid: Grid) -> dict[str, Any]:
     }
 
 
-def _form(form: Form, booklet: Booklet, index: int) -> dict[str, Any]:
+def _form(form: Form, booklet: Booklet, index: int, marks: list[Entry]) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     for block in form.blocks:
         if isinstance(block, Grid):
@@ -129,7 +129,7 @@ def _form(form: Form, booklet: Booklet, index: int) -> dict[str, Any]:
         "part": None
         if part is None
         else {"title": _clean(part.title), "name": _clean(part.name if part.name != form.title else "")},
-        "marks": [{"depth": e.depth, "text": _clean(e.text)} for e in booklet.contents if e.form == index],
+        "marks": [{"depth": e.depth, "text": _clean(e.text)} for e in marks],
         "blocks": blocks,
     }
 
@@ -137,13 +137,17 @@ def _form(form: Form, booklet: Booklet, index: int) -> dict[str, Any]:
 def booklet_json(booklet: Booklet) -> str:
     """The booklet as the template reads it."""
     style = booklet.forms[0].style if booklet.forms else Style()
+    contents = booklet.contents  # made anew each time it is asked for: once here, not once for each table
+    marks: dict[int, list[Entry]] = {}
+    for entry in contents:
+        marks.setdefault(entry.form, []).append(entry)
     data = {
         "title": _clean(booklet.title),
         "cover": [_clean(line) for line in booklet.cover],
         "style": _style(style),
         "fonts": {"body": fonts(style.body_font)},
-        "contents": [{"depth": e.depth, "text": _clean(e.text), "form": e.form} for e in booklet.contents],
-        "forms": [_form(form, booklet, i) for i, form in enumerate(booklet.forms)],
+        "contents": [{"depth": e.depth, "text": _clean(e.text), "form": e.form} for e in contents],
+        "forms": [_form(form, booklet, i, marks.get(i, [])) for i, form in enumerate(booklet.forms)],
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
